@@ -1,0 +1,3 @@
+from gategenome.cli.main import main
+
+main()

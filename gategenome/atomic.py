@@ -1,0 +1,65 @@
+"""Write outputs under a temporary name and rename them when complete.
+
+A run that is killed or fails never leaves a truncated file that looks finished:
+readers only ever see either no file or a complete one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` on success.
+
+    Parameters
+    ----------
+    path
+        The final output path.  Its parent directory is created if missing.
+
+    Yields
+    ------
+    Path
+        A temporary path in the same directory (so the rename is atomic).  On an
+        exception the temporary file or directory is removed and ``path`` is left
+        untouched.
+    """
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    except BaseException:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
+    """Open a temporary file for writing and rename it to ``path`` when closed cleanly.
+
+    Parameters
+    ----------
+    path
+        The final output path.
+    mode
+        A write mode, ``"w"`` or ``"wb"``.
+    **kwargs
+        Passed to :func:`open`.
+    """
+    with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as handle:
+        yield handle

@@ -1,0 +1,107 @@
+"""One-hot encoding of DNA, with no per-base Python loops.
+
+Channel order is A, C, G, T.  Lowercase (soft-masked) bases encode like uppercase;
+``N`` and every other IUPAC ambiguity code, and any other byte, encode as an
+all-zero row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Channel order of every one-hot array in the package.
+ALPHABET = "ACGT"
+
+_CODE = np.full(256, 4, dtype=np.uint8)
+for _index, _base in enumerate(ALPHABET):
+    _CODE[ord(_base)] = _index
+    _CODE[ord(_base.lower())] = _index
+
+_ONE_HOT = np.zeros((256, 4), dtype=np.uint8)
+for _index, _base in enumerate(ALPHABET):
+    _ONE_HOT[ord(_base), _index] = 1
+    _ONE_HOT[ord(_base.lower()), _index] = 1
+
+#: Code of a base that is not A, C, G or T in :func:`encode_codes`.
+UNKNOWN_CODE = 4
+
+
+def _as_bytes_array(sequence: bytes | bytearray | memoryview | str | np.ndarray) -> np.ndarray:
+    if isinstance(sequence, str):
+        sequence = sequence.encode("ascii")
+    if isinstance(sequence, np.ndarray):
+        return sequence.view(np.uint8).reshape(-1)
+    return np.frombuffer(sequence, dtype=np.uint8)
+
+
+def encode_codes(sequence: bytes | str | np.ndarray) -> np.ndarray:
+    """Map bases to integer codes.
+
+    Parameters
+    ----------
+    sequence
+        Raw FASTA bytes (or ``str``) of length ``L``, no newlines.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L,)`` uint8: 0, 1, 2, 3 for A, C, G, T (either case), 4 for anything else.
+    """
+    return _CODE[_as_bytes_array(sequence)]
+
+
+def one_hot(sequence: bytes | str | np.ndarray, dtype: np.dtype | type = np.float32) -> np.ndarray:
+    """One-hot encode a DNA sequence through a 256-entry lookup table.
+
+    Parameters
+    ----------
+    sequence
+        Raw FASTA bytes (or ``str``) of length ``L``, no newlines.
+    dtype
+        Output dtype; ``numpy.uint8`` is the most compact.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L, 4)`` array in A, C, G, T order; non-ACGT bases are all-zero rows.
+    """
+    table = _ONE_HOT if np.dtype(dtype) == np.uint8 else _ONE_HOT.astype(dtype)
+    return table[_as_bytes_array(sequence)]
+
+
+def reverse_complement(onehot: np.ndarray) -> np.ndarray:
+    """Reverse-complement one-hot arrays along the sequence axis.
+
+    With channels in A, C, G, T order the complement is the reversed channel axis,
+    so the reverse complement is a flip of the last two axes (a view, no copy).
+
+    Parameters
+    ----------
+    onehot
+        ``(..., L, 4)`` one-hot array.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., L, 4)`` view: position ``j`` holds the complement of base ``L-1-j``.
+    """
+    return onehot[..., ::-1, ::-1]
+
+
+def reverse_complement_bytes(sequence: bytes) -> bytes:
+    """Reverse complement of raw sequence bytes, keeping case; unknown codes become N.
+
+    Parameters
+    ----------
+    sequence
+        Raw sequence bytes of length ``L``.
+
+    Returns
+    -------
+    bytes
+        Length ``L``.
+    """
+    return sequence.translate(_COMPLEMENT_TABLE)[::-1]
+
+
+_COMPLEMENT_TABLE = bytes.maketrans(b"ACGTacgtNn", b"TGCAtgcaNn")

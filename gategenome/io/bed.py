@@ -1,0 +1,165 @@
+"""BED and narrowPeak reading and writing.
+
+Coordinates are 0-based, half-open.  ``track``, ``browser`` and ``#`` lines are
+skipped on reading.  Writers go through :func:`gategenome.atomic.atomic_open`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gategenome.atomic import atomic_open
+from gategenome.errors import InputError
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    """One BED record (0-based, half-open).
+
+    ``extra`` holds the columns after the sixth as strings (e.g. narrowPeak's
+    signalValue, pValue, qValue, peak).
+    """
+
+    chrom: str
+    start: int
+    end: int
+    name: str = "."
+    score: float = 0.0
+    strand: str = "."
+    extra: tuple[str, ...] = field(default=(), compare=False)
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def to_line(self) -> str:
+        """The record as a tab-separated line without newline (at least 3 columns)."""
+        columns = [self.chrom, str(self.start), str(self.end)]
+        if self.name != "." or self.score or self.strand != "." or self.extra:
+            score = int(self.score) if float(self.score).is_integer() else self.score
+            columns += [self.name, str(score), self.strand]
+        columns += list(self.extra)
+        return "\t".join(columns)
+
+
+def _open_text(path: Path):
+    with open(path, "rb") as handle:
+        magic = handle.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt")
+    return open(path)
+
+
+def read_bed(path: str | os.PathLike, kind: str = "BED") -> list[Interval]:
+    """Read a BED (3+ columns) or narrowPeak file, plain or gzip-compressed.
+
+    Parameters
+    ----------
+    path
+        The file.
+    kind
+        Word used in error messages ("BED", "peaks", "blacklist").
+
+    Returns
+    -------
+    list[Interval]
+        Records in file order.
+
+    Raises
+    ------
+    InputError
+        Missing file, or a malformed line (the message gives the line number).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: {kind} file not found")
+    intervals: list[Interval] = []
+    try:
+        handle = _open_text(path)
+        with handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip() or line.startswith(("#", "track", "browser")):
+                    continue
+                intervals.append(_parse_line(line, path, number, kind))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
+    return intervals
+
+
+def _parse_line(line: str, path: Path, number: int, kind: str) -> Interval:
+    fields = line.rstrip("\n\r").split("\t")
+    if len(fields) < 3:
+        fields = line.split()
+    if len(fields) < 3:
+        raise InputError(f"{path}:{number}: malformed {kind} line, expected 'chrom start end', got {line.strip()!r}")
+    try:
+        start, end = int(fields[1]), int(fields[2])
+    except ValueError:
+        raise InputError(
+            f"{path}:{number}: malformed {kind} line, expected integer start and end, got {fields[1]!r} {fields[2]!r}"
+        ) from None
+    if start < 0 or end < start:
+        raise InputError(f"{path}:{number}: malformed {kind} line, expected 0 <= start <= end, got {start} {end}")
+    name = fields[3] if len(fields) > 3 else "."
+    try:
+        score = float(fields[4]) if len(fields) > 4 and fields[4] != "." else 0.0
+    except ValueError:
+        raise InputError(f"{path}:{number}: malformed {kind} line, expected a numeric score, got {fields[4]!r}") from None
+    strand = fields[5] if len(fields) > 5 else "."
+    if strand not in {"+", "-", "."}:
+        raise InputError(f"{path}:{number}: malformed {kind} line, expected strand '+', '-' or '.', got {strand!r}")
+    return Interval(fields[0], start, end, name, score, strand, tuple(fields[6:]))
+
+
+def write_bed(path: str | os.PathLike, intervals: Iterable[Interval], track_line: str | None = None) -> int:
+    """Write intervals to a BED file atomically.
+
+    Parameters
+    ----------
+    path
+        Output path.
+    intervals
+        Records to write, in the order given.
+    track_line
+        Optional ``track ...`` header line (without newline).
+
+    Returns
+    -------
+    int
+        Number of records written.
+    """
+    count = 0
+    with atomic_open(path) as handle:
+        if track_line:
+            handle.write(track_line.rstrip("\n") + "\n")
+        for interval in intervals:
+            handle.write(interval.to_line() + "\n")
+            count += 1
+    return count
+
+
+def sort_intervals(intervals: Iterable[Interval], chrom_order: list[str]) -> list[Interval]:
+    """Sort by chromosome in ``chrom_order`` (genome order), then start, then end."""
+    rank = {name: index for index, name in enumerate(chrom_order)}
+    return sorted(intervals, key=lambda iv: (rank.get(iv.chrom, len(rank)), iv.chrom, iv.start, iv.end))
+
+
+def merge_intervals(intervals: Iterable[Interval], gap: int = 0) -> list[Interval]:
+    """Merge overlapping intervals, and those closer than ``gap`` bases, per chromosome.
+
+    Returns
+    -------
+    list[Interval]
+        Merged three-column intervals, sorted by chromosome name then start.
+    """
+    merged: list[Interval] = []
+    for iv in sorted(intervals, key=lambda iv: (iv.chrom, iv.start, iv.end)):
+        if merged and merged[-1].chrom == iv.chrom and iv.start <= merged[-1].end + gap:
+            last = merged[-1]
+            merged[-1] = Interval(last.chrom, last.start, max(last.end, iv.end))
+        else:
+            merged.append(Interval(iv.chrom, iv.start, iv.end))
+    return merged

@@ -1,0 +1,149 @@
+"""Genome FASTA access through :class:`pysam.FastaFile`.
+
+Plain and bgzip-compressed FASTA are supported; a missing ``.fai`` index is built
+(in a cache beside the FASTA, or in a temporary directory when that is read-only).
+Plain gzip cannot be indexed for random access and is refused with a message
+saying to use ``bgzip``.  Coordinates are 0-based, half-open.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from gategenome.errors import InputError
+
+log = logging.getLogger(__name__)
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _is_bgzf(header: bytes) -> bool:
+    # BGZF is gzip with the FEXTRA flag and a 'BC' extra subfield.
+    return len(header) >= 14 and header[:2] == _GZIP_MAGIC and header[3] & 4 and header[12:14] == b"BC"
+
+
+def _check_fasta_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: genome FASTA not found")
+    if not path.is_file():
+        raise InputError(f"{path}: expected a FASTA file, found a directory or special file")
+    with open(path, "rb") as handle:
+        header = handle.read(18)
+    if header[:2] == _GZIP_MAGIC:
+        if not _is_bgzf(header):
+            raise InputError(
+                f"{path}: plain gzip cannot be indexed; recompress with bgzip "
+                f"(gunzip -c {path.name} | bgzip > {path.stem}.gz)"
+            )
+        return
+    if not header.strip():
+        raise InputError(f"{path}: FASTA is empty; expected at least one '>' record")
+    if not header.lstrip().startswith(b">"):
+        raise InputError(f"{path}: not a FASTA file; expected the first line to start with '>'")
+
+
+class Genome:
+    """A random-access genome.
+
+    Parameters
+    ----------
+    path
+        FASTA file, plain or bgzip-compressed.
+
+    Attributes
+    ----------
+    path : Path
+        The FASTA path.
+    sizes : dict[str, int]
+        Chromosome name -> length, in FASTA order.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        _check_fasta_file(self.path)
+        import pysam
+
+        index = self._index_path()
+        try:
+            self._fasta = pysam.FastaFile(str(self.path), filepath_index=str(index))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{self.path}: cannot read FASTA ({exc}); expected a valid FASTA file") from None
+        self.sizes: dict[str, int] = dict(zip(self._fasta.references, self._fasta.lengths))
+        if not self.sizes:
+            raise InputError(f"{self.path}: FASTA has no sequences; expected at least one '>' record")
+
+    def _index_path(self) -> Path:
+        fai = Path(str(self.path) + ".fai")
+        if fai.exists() or os.access(self.path.parent, os.W_OK):
+            return fai
+        cache = Path(tempfile.gettempdir()) / "gategenome-fai"
+        cache.mkdir(exist_ok=True)
+        log.info("%s: directory is read-only, building the .fai index in %s", self.path, cache)
+        return cache / (f"{abs(hash(str(self.path.resolve())))}-{self.path.name}.fai")
+
+    @property
+    def chromosomes(self) -> list[str]:
+        """Chromosome names in FASTA order."""
+        return list(self.sizes)
+
+    def fetch(self, chrom: str, start: int = 0, end: int | None = None) -> bytes:
+        """Return raw sequence bytes of ``chrom[start:end]`` (0-based, half-open).
+
+        Parameters
+        ----------
+        chrom
+            Chromosome name as in the FASTA.
+        start, end
+            Interval; ``end=None`` means the chromosome end.
+
+        Returns
+        -------
+        bytes
+            ``end - start`` bytes, case preserved.
+        """
+        if chrom not in self.sizes:
+            raise InputError(f"{self.path}: no chromosome {chrom!r}; expected one of {', '.join(self.sizes)}")
+        end = self.sizes[chrom] if end is None else end
+        return self._fasta.fetch(chrom, start, end).encode("ascii")
+
+    def close(self) -> None:
+        """Close the underlying file."""
+        self._fasta.close()
+
+    def __enter__(self) -> Genome:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_chrom_sizes(sizes: dict[str, int], handle) -> None:
+    """Write ``name<TAB>length`` lines (UCSC chrom.sizes) to an open text handle."""
+    for name, length in sizes.items():
+        handle.write(f"{name}\t{length}\n")
+
+
+def read_chrom_sizes(path: str | os.PathLike) -> dict[str, int]:
+    """Read a UCSC chrom.sizes file.
+
+    Returns
+    -------
+    dict[str, int]
+        Name -> length, in file order.
+    """
+    sizes: dict[str, int] = {}
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: chrom.sizes file not found")
+    with open(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split()
+            if len(fields) < 2 or not fields[1].isdigit():
+                raise InputError(f"{path}:{number}: expected 'name<TAB>length', got {line.strip()!r}")
+            sizes[fields[0]] = int(fields[1])
+    return sizes

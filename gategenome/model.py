@@ -1,0 +1,333 @@
+"""The gate-exposing LSTM.
+
+Per base the model reads one-hot DNA (A, C, G, T), optionally with the ATAC signal
+as a fifth channel (``log1p``, clipped), passes it through an optional causal
+convolutional stem (motif detectors), a stack of unidirectional LSTM layers and a
+per-base linear head that predicts "inside an accessible region" (a logit).
+
+Each LSTM layer is its own single-layer fused :class:`torch.nn.LSTM`, so the
+hidden states of every layer are available and the gates of every layer can be
+recovered exactly afterwards (:mod:`gategenome.gates`).  The coupled-gate variant
+(:class:`CoupledLSTM`, input gate = 1 - forget gate) has no fused kernel and runs
+a step loop over precomputed input projections.
+
+Everything is streaming-friendly: :meth:`GateLSTM.forward` takes and returns a
+:class:`StreamState` (the stem's last inputs and each layer's ``(h, c)``), so a
+sequence cut into chunks gives the same result as the whole sequence.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+import torch
+from torch import nn
+
+from gategenome.errors import ConfigError
+
+INPUT_MODES = ("dna", "dna+signal")
+
+
+@dataclass
+class ModelConfig:
+    """Architecture of a :class:`GateLSTM`.
+
+    Attributes
+    ----------
+    inputs
+        ``"dna"`` (4 channels) or ``"dna+signal"`` (5: DNA + ATAC signal).
+    hidden_size
+        LSTM units per layer.
+    num_layers
+        Stacked LSTM layers.
+    conv_channels
+        Channels of the causal convolutional stem; 0 disables it.
+    conv_width
+        Width (bases) of the stem's filters.
+    coupled
+        Tie the input gate to ``1 - forget gate`` (the cell becomes an
+        exponential moving average whose forget gate is a retention rate).
+    forget_bias
+        Forget-gate bias initialisation: a number (constant for all units) or
+        ``"chrono"`` (``log U(1, chrono_max - 1)``, a spread of memory lengths).
+    chrono_max
+        Longest memory (bases) of the chrono initialisation.
+    signal_clip
+        Upper clip of ``log1p(signal)``.
+    """
+
+    inputs: str = "dna+signal"
+    hidden_size: int = 64
+    num_layers: int = 1
+    conv_channels: int = 0
+    conv_width: int = 9
+    coupled: bool = False
+    forget_bias: float | str = 1.0
+    chrono_max: float = 2000.0
+    signal_clip: float = 6.0
+
+    def __post_init__(self) -> None:
+        if self.inputs not in INPUT_MODES:
+            raise ConfigError(f"model.inputs: got {self.inputs!r}, expected one of {', '.join(INPUT_MODES)}")
+        for name in ("hidden_size", "num_layers", "conv_width"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"model.{name}: got {getattr(self, name)!r}, expected a positive integer")
+        if int(self.conv_channels) < 0:
+            raise ConfigError(f"model.conv_channels: got {self.conv_channels!r}, expected >= 0")
+        if isinstance(self.forget_bias, str) and self.forget_bias != "chrono":
+            try:
+                self.forget_bias = float(self.forget_bias)
+            except ValueError:
+                raise ConfigError(
+                    f"model.forget_bias: got {self.forget_bias!r}, expected a number or 'chrono'"
+                ) from None
+
+    @property
+    def input_channels(self) -> int:
+        """Channels per base fed to the model: 4 (DNA) or 5 (DNA + signal)."""
+        return 5 if self.inputs == "dna+signal" else 4
+
+    @property
+    def uses_signal(self) -> bool:
+        """Whether the model reads the ATAC signal channel."""
+        return self.inputs == "dna+signal"
+
+    def to_dict(self) -> dict:
+        """Plain-type dictionary (safe for ``weights_only`` checkpoints and YAML)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ModelConfig:
+        """Build from a dictionary, rejecting unknown keys with the valid ones listed."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"model: unknown key(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
+        return cls(**values)
+
+
+def model_inputs(onehot: np.ndarray, signal: np.ndarray | None, config: ModelConfig) -> np.ndarray:
+    """Assemble the per-base model input.
+
+    Parameters
+    ----------
+    onehot
+        ``(L, 4)`` one-hot DNA (any numeric dtype).
+    signal
+        ``(L,)`` raw ATAC signal (counts), or ``None`` for a ``dna`` model.
+    config
+        The model configuration (decides the channels and the clip).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L, 4)`` or ``(L, 5)`` float32.
+    """
+    dna = onehot.astype(np.float32, copy=False)
+    if not config.uses_signal:
+        return dna
+    if signal is None:
+        raise ConfigError("the model reads DNA + ATAC signal (inputs: dna+signal) but no signal was given")
+    feature = np.minimum(np.log1p(np.maximum(signal, 0.0, dtype=np.float32)), config.signal_clip)
+    return np.concatenate([dna, feature[:, None].astype(np.float32)], axis=1)
+
+
+class CoupledLSTM(nn.Module):
+    """Single-layer LSTM whose input gate is tied to one minus the forget gate.
+
+    ``c_t = f_t * c_{t-1} + (1 - f_t) * g_t``: the cell is an exponential moving
+    average of ``g`` with per-unit, per-base retention rate ``f_t``.  Parameters
+    use :class:`torch.nn.LSTM`'s names and layout (gate rows i, f, g, o); the
+    input-gate rows exist but are unused, so gate recovery is shared.
+
+    Parameters
+    ----------
+    input_size, hidden_size
+        As for :class:`torch.nn.LSTM`.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.weight_ih_l0 = nn.Parameter(torch.empty(4 * hidden_size, input_size))
+        self.weight_hh_l0 = nn.Parameter(torch.empty(4 * hidden_size, hidden_size))
+        self.bias_ih_l0 = nn.Parameter(torch.empty(4 * hidden_size))
+        self.bias_hh_l0 = nn.Parameter(torch.empty(4 * hidden_size))
+        bound = 1.0 / math.sqrt(hidden_size)
+        for weight in self.parameters():
+            nn.init.uniform_(weight, -bound, bound)
+
+    def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
+        """Run the layer.
+
+        Parameters
+        ----------
+        x
+            ``(N, L, D)`` inputs.
+        state
+            ``(h0, c0)``, each ``(1, N, H)`` as for :class:`torch.nn.LSTM`.
+
+        Returns
+        -------
+        tuple
+            ``(h, (h_L, c_L))``: ``h`` is ``(N, L, H)``; the final states ``(1, N, H)``.
+        """
+        hidden = self.hidden_size
+        projected = torch.addmm(self.bias_ih_l0 + self.bias_hh_l0, x.reshape(-1, x.shape[-1]), self.weight_ih_l0.t())
+        projected = projected.view(x.shape[0], x.shape[1], 4 * hidden)
+        h, c = state[0][0], state[1][0]
+        outputs = []
+        weight_hh = self.weight_hh_l0.t()
+        for t in range(x.shape[1]):
+            gates = projected[:, t] + h @ weight_hh
+            _, f, g, o = gates.chunk(4, dim=1)
+            f = torch.sigmoid(f)
+            c = f * c + (1.0 - f) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            outputs.append(h)
+        return torch.stack(outputs, dim=1), (h.unsqueeze(0), c.unsqueeze(0))
+
+
+@dataclass
+class StreamState:
+    """State carried from one chunk of a sequence to the next.
+
+    Attributes
+    ----------
+    stem_tail
+        ``(N, conv_width - 1, C)`` last inputs seen by the causal stem, or None.
+    layers
+        Per LSTM layer ``(h, c)``, each ``(N, H)``.
+    """
+
+    stem_tail: torch.Tensor | None
+    layers: list[tuple[torch.Tensor, torch.Tensor]] = field(default_factory=list)
+
+    def detach(self) -> StreamState:
+        """A copy cut from the autograd graph."""
+        tail = None if self.stem_tail is None else self.stem_tail.detach()
+        return StreamState(tail, [(h.detach(), c.detach()) for h, c in self.layers])
+
+
+@dataclass
+class ModelOutput:
+    """Everything a forward pass exposes.
+
+    Attributes
+    ----------
+    logits
+        ``(N, L)`` per-base logit of "inside an accessible region".
+    layer_inputs
+        Per layer, ``(N, L, D_l)`` the input the layer read.
+    hidden
+        Per layer, ``(N, L, H)`` all hidden states ``h_1 .. h_L``.
+    initial
+        The :class:`StreamState` the pass started from.
+    final
+        The :class:`StreamState` after the last base (feed it to the next chunk).
+    """
+
+    logits: torch.Tensor
+    layer_inputs: list[torch.Tensor]
+    hidden: list[torch.Tensor]
+    initial: StreamState
+    final: StreamState
+
+
+class GateLSTM(nn.Module):
+    """Stem + stacked LSTM + per-base head; see the module docstring.
+
+    Parameters
+    ----------
+    config
+        The architecture.
+    """
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        channels = config.input_channels
+        if config.conv_channels:
+            self.stem = nn.Conv1d(channels, config.conv_channels, config.conv_width)
+            layer_input = config.conv_channels
+        else:
+            self.stem = None
+            layer_input = channels
+        layers = []
+        for _ in range(config.num_layers):
+            if config.coupled:
+                layers.append(CoupledLSTM(layer_input, config.hidden_size))
+            else:
+                layers.append(nn.LSTM(layer_input, config.hidden_size, batch_first=True))
+            layer_input = config.hidden_size
+        self.lstm_layers = nn.ModuleList(layers)
+        self.head = nn.Linear(config.hidden_size, 1)
+        self.reset_forget_bias()
+
+    def reset_forget_bias(self) -> None:
+        """Initialise the forget-gate biases as the config says.
+
+        The sum ``b_if + b_hf`` is set (``b_hf`` carries it, ``b_if`` is zeroed):
+        constant ``b``, or chrono ``log(U(1, T_max - 1))`` per unit.
+        """
+        hidden = self.config.hidden_size
+        with torch.no_grad():
+            for layer in self.lstm_layers:
+                if self.config.forget_bias == "chrono":
+                    bias = torch.log(torch.empty(hidden).uniform_(1.0, self.config.chrono_max - 1.0))
+                    # chrono also sets the input gate bias to -b_f
+                    layer.bias_hh_l0[:hidden] = -bias
+                    layer.bias_ih_l0[:hidden] = 0.0
+                else:
+                    bias = torch.full((hidden,), float(self.config.forget_bias))
+                layer.bias_ih_l0[hidden : 2 * hidden] = 0.0
+                layer.bias_hh_l0[hidden : 2 * hidden] = bias
+
+    def initial_state(self, batch: int, device: torch.device | str | None = None) -> StreamState:
+        """Zero state for ``batch`` sequences (all-zero stem padding and ``(h, c)``)."""
+        device = device or self.head.weight.device
+        like = {"device": device, "dtype": self.head.weight.dtype}
+        hidden = self.config.hidden_size
+        tail = None
+        if self.stem is not None:
+            tail = torch.zeros(batch, self.config.conv_width - 1, self.config.input_channels, **like)
+        zeros = [(torch.zeros(batch, hidden, **like), torch.zeros(batch, hidden, **like)) for _ in self.lstm_layers]
+        return StreamState(tail, zeros)
+
+    def forward(self, x: torch.Tensor, state: StreamState | None = None) -> ModelOutput:
+        """Run the model over a batch of sequences (or chunks of them).
+
+        Parameters
+        ----------
+        x
+            ``(N, L, C)`` inputs, ``C`` = :attr:`ModelConfig.input_channels`.
+        state
+            State after the previous chunk; ``None`` starts from zeros.
+
+        Returns
+        -------
+        ModelOutput
+            Logits ``(N, L)``, per-layer inputs and hidden states, and the states.
+        """
+        if state is None:
+            state = self.initial_state(x.shape[0], x.device)
+        tail = None
+        if self.stem is not None:
+            padded = torch.cat([state.stem_tail, x], dim=1)
+            width = self.config.conv_width
+            tail = padded[:, padded.shape[1] - (width - 1):]
+            layer_input = torch.relu(self.stem(padded.transpose(1, 2))).transpose(1, 2)
+        else:
+            layer_input = x
+        layer_inputs, hidden, finals = [], [], []
+        for layer, (h0, c0) in zip(self.lstm_layers, state.layers):
+            layer_inputs.append(layer_input)
+            out, (h_n, c_n) = layer(layer_input, (h0.unsqueeze(0).contiguous(), c0.unsqueeze(0).contiguous()))
+            hidden.append(out)
+            finals.append((h_n[0], c_n[0]))
+            layer_input = out
+        logits = self.head(layer_input).squeeze(-1)
+        return ModelOutput(logits, layer_inputs, hidden, state, StreamState(tail, finals))
