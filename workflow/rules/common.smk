@@ -6,6 +6,7 @@
 import csv
 import gzip
 import os
+import shlex
 from pathlib import Path
 
 import yaml
@@ -112,9 +113,20 @@ def prepare_inputs(wildcards):
     return inputs
 
 
-def optional_flags(**options):
-    """' --peaks X --blacklist Y' for the options that are given (input functions fill them)."""
-    return " ".join(f"--{name.replace('_', '-')} {value}" for name, value in options.items() if value)
+def cli_options(options):
+    """Command-line options from a config section: {"min_length": 50} -> "--min-length 50".
+
+    Unset (None or empty) options are left out, so the command's default applies;
+    lists repeat the option; values are shell-quoted.
+    """
+    words = []
+    for name, value in options.items():
+        if value is None or value == "" or value == []:
+            continue
+        flag = "--" + name.replace("_", "-")
+        for item in value if isinstance(value, list) else [value]:
+            words += [flag, shlex.quote(str(item))]
+    return " ".join(words)
 
 
 def train_settings():

@@ -10,9 +10,10 @@ rule prepare:
         sizes="results/{sample}/prepare/chrom.sizes",
         settings="results/{sample}/prepare/prepare.json",
     params:
-        optional=lambda wildcards, input: optional_flags(
-            peaks=input.get("peaks"), blacklist=input.get("blacklist")
+        options=lambda wildcards, input: cli_options(
+            {"peaks": input.get("peaks"), "blacklist": input.get("blacklist"), **config["prepare"]}
         ),
+        seed=config["seed"],
         out_dir=lambda wildcards, output: Path(output.settings).parent,
     log:
         "results/{sample}/logs/prepare.log",
@@ -23,5 +24,5 @@ rule prepare:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome prepare --genome {input.genome} --signal {input.signal} {params.optional}"
-        " --out-dir {params.out_dir} 2> {log}"
+        "gategenome prepare --genome {input.genome} --signal {input.signal} {params.options}"
+        " --seed {params.seed} --out-dir {params.out_dir} 2> {log}"

@@ -14,6 +14,7 @@ rule train:
         settings="results/{sample}/model/train.yaml",
     params:
         settings=train_settings(),
+        options=cli_options({"blacklist": BLACKLIST}),
         seed=config["seed"],
         device=config["device"],
     log:
@@ -30,5 +31,6 @@ rule train:
     shell:
         "printf '%s' {params.settings:q} > {output.settings}"
         " && gategenome train --genome {input.genome} --signal {input.signal}"
-        " --regions {input.regions} --folds {input.folds} --config {output.settings}"
-        " --seed {params.seed} --device {params.device} --out {output.model} 2> {log}"
+        " --regions {input.regions} --folds {input.folds} --config {output.settings} {params.options}"
+        " --seed {params.seed} --threads {threads} --device {params.device} --no-progress"
+        " --out {output.model} --metrics {output.metrics} --curves {output.curves} 2> {log}"
