@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
 
-# The simulated genome (3 x 800 kb, planted boundaries), then the whole workflow
+# The simulated genome (5 x 500 kb, planted boundaries), then the whole workflow
 # over it (config/demo.yaml) on 2 cores.
 $(DEMO)/simulate.json: $(STAMP)
 	$(BIN)/gategenome simulate --out-dir $(DEMO) --seed 1

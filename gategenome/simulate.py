@@ -97,8 +97,8 @@ class SimulationSettings:
     """
 
     seed: int = 1
-    chroms: int = 3
-    length: int = 800_000
+    chroms: int = 5
+    length: int = 500_000
     spacing: int = 3_000
     min_width: int = 150
     max_width: int = 500

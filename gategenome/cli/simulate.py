@@ -8,8 +8,8 @@ import click
 @click.command("simulate")
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same files).")
-@click.option("--chroms", default=3, show_default=True, type=click.IntRange(1, 100), help="Number of chromosomes.")
-@click.option("--length", default=800_000, show_default=True, type=click.IntRange(10_000),
+@click.option("--chroms", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of chromosomes.")
+@click.option("--length", default=500_000, show_default=True, type=click.IntRange(10_000),
               help="Length of each chromosome (bp).")
 @click.option("--spacing", default=3_000, show_default=True, type=click.IntRange(1_000),
               help="Mean distance between planted accessible regions (bp).")

@@ -14,14 +14,24 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 
-validate(config, schema="../schemas/config.schema.yaml")
+def _fail(message):
+    raise WorkflowError(f"gategenome workflow configuration: {message}")
+
+
+def _validated(data, schema, what):
+    """snakemake.utils.validate, with its message cut to the error and where it is."""
+    try:
+        validate(data, schema=schema)
+    except WorkflowError as exc:
+        lines = str(exc).splitlines()
+        keep = [line.strip() for line in lines if line.startswith(("ValidationError", "On instance"))]
+        _fail(f"{what}: {' '.join(keep) or lines[-1]}")
+
+
+_validated(config, "../schemas/config.schema.yaml", "config")
 
 # envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout.
 os.environ.setdefault("GATEGENOME_SRC", str(Path(workflow.basedir).resolve()))
-
-
-def _fail(message):
-    raise WorkflowError(f"gategenome workflow configuration: {message}")
 
 
 def _require_file(key, path):
@@ -48,10 +58,7 @@ def load_samples(path):
     samples = {}
     for number, row in enumerate(rows, 2):
         row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
-        try:
-            validate(row, schema="../schemas/samples.schema.yaml")
-        except WorkflowError as exc:
-            _fail(f"samples: {path} row {number} ({row.get('sample', '?')!r}): {exc}")
+        _validated(row, "../schemas/samples.schema.yaml", f"samples: {path} row {number} ({row.get('sample', '?')!r})")
         name = row["sample"]
         if name in samples:
             _fail(f"samples: {path} row {number}: sample {name!r} appears twice")
@@ -64,7 +71,7 @@ def load_samples(path):
 
 def genome_chromosomes(path):
     """Chromosome names of the genome FASTA, from its .fai or from the '>' lines."""
-    fai = Path(str(path) + ".fai")
+    fai = Path(f"{path}.fai")
     if fai.exists():
         with open(fai) as handle:
             return [line.split("\t")[0] for line in handle if line.strip()]
@@ -123,7 +130,7 @@ def cli_options(options):
     for name, value in options.items():
         if value is None or value == "" or value == []:
             continue
-        flag = "--" + name.replace("_", "-")
+        flag = f"--{name.replace('_', '-')}"
         for item in value if isinstance(value, list) else [value]:
             words += [flag, shlex.quote(str(item))]
     return " ".join(words)
