@@ -1,8 +1,9 @@
 """Gather per-chromosome scan shards into one scan directory.
 
 Each shard is a complete scan directory for one chromosome (``scan.json`` +
-``chroms/{chrom}.*``).  Array files are hard-linked where the filesystem allows
-(no copy), else copied.  ``scan.json`` is the first shard's, with ``chroms``
+``chroms/{chrom}.*``, ``null/{chrom}.*``...).  Every file below ``scan.json`` is
+hard-linked into the same place of the gathered directory where the filesystem
+allows (no copy), else copied.  ``scan.json`` is the first shard's, with ``chroms``
 the union of every shard's in genome order.  The gathered directory is built
 under a temporary name and renamed when complete.
 """
@@ -20,7 +21,6 @@ def gather(shards, out):
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        (tmp / "chroms").mkdir()
         meta = None
         for shard in map(Path, shards):
             shard_meta = json.loads((shard / "scan.json").read_text())
@@ -29,8 +29,11 @@ def gather(shards, out):
             else:
                 for name, length in shard_meta.get("chroms", {}).items():
                     meta.setdefault("chroms", {}).setdefault(name, length)
-            for source in sorted((shard / "chroms").iterdir()):
-                target = tmp / "chroms" / source.name
+            for source in sorted(shard.rglob("*")):
+                if source.is_dir() or source == shard / "scan.json":
+                    continue
+                target = tmp / source.relative_to(shard)
+                target.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     os.link(source, target)
                 except OSError:
