@@ -65,6 +65,12 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
         yield handle
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     """Stage several outputs and publish them into ``out_dir`` together.
@@ -96,6 +102,8 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     staging_parent = final if existed else final.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=staging_parent))
     try:
+        if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
+            staging.chmod(0o777 & ~_umask())
         yield staging
         if existed:
             for item in sorted(staging.iterdir()):

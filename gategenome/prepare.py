@@ -28,7 +28,7 @@ from pathlib import Path
 
 from gategenome import __version__
 from gategenome.atomic import atomic_directory
-from gategenome.errors import ConfigError
+from gategenome.errors import ConfigError, InputError
 from gategenome.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
@@ -168,13 +168,16 @@ def prepare(settings: PrepareSettings) -> dict:
 
     summary = _summary(settings, sizes, selection.kept, selection.excluded, regions, split, method,
                        mapping, missing, blacklist, blacklisted_bases, nan_count)
-    with atomic_directory(out_dir) as staging:
-        write_bed(staging / "accessible.bed", regions)
-        (staging / "folds.json").write_text(split.to_json())
-        with open(staging / "chrom.sizes", "w") as handle:
-            write_chrom_sizes(sizes, handle)
-        summary["seconds"] = round(time.perf_counter() - started, 3)
-        (staging / "prepare.json").write_text(json.dumps(summary, indent=2) + "\n")
+    try:
+        with atomic_directory(out_dir) as staging:
+            write_bed(staging / "accessible.bed", regions)
+            (staging / "folds.json").write_text(split.to_json())
+            with open(staging / "chrom.sizes", "w") as handle:
+                write_chrom_sizes(sizes, handle)
+            summary["seconds"] = round(time.perf_counter() - started, 3)
+            (staging / "prepare.json").write_text(json.dumps(summary, indent=2) + "\n")
+    except OSError as exc:
+        raise InputError(f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory") from None
     log.info(
         "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
         out_dir, len(regions), summary["regions"]["bases"], 100 * summary["regions"]["fraction_of_kept_bases"],

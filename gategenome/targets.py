@@ -307,13 +307,24 @@ def moving_average(values: np.ndarray, window: int) -> np.ndarray:
     return ((cumsum[window : window + len(values)] - cumsum[: len(values)]) / window).astype(np.float32)
 
 
-def _smoothed_chunks(track, chrom: str, length: int, settings: SignalRegionSettings) -> Iterator[tuple[int, np.ndarray]]:
-    """Yield ``(start, smoothed)`` over ``chrom`` in chunks, exact across chunk edges."""
+def _smoothed_chunks(
+    track, chrom: str, length: int, settings: SignalRegionSettings, count_nan: bool = True
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(start, smoothed)`` over ``chrom`` in chunks, exact across chunk edges.
+
+    Each chunk is read with a halo of ``smooth`` bases on both sides; NaN bases
+    are counted (when ``count_nan``) in the chunk itself only, never twice.
+    """
     halo = settings.smooth
     for start in range(0, length, settings.chunk_size):
         end = min(start + settings.chunk_size, length)
         lo, hi = max(0, start - halo), min(length, end + halo)
-        smoothed = moving_average(track.values(chrom, lo, hi), settings.smooth)
+        raw = np.concatenate([
+            track.values(chrom, lo, start, count_nan=False),
+            track.values(chrom, start, end, count_nan=count_nan),
+            track.values(chrom, end, hi, count_nan=False),
+        ])
+        smoothed = moving_average(raw, settings.smooth)
         yield start, smoothed[start - lo : start - lo + (end - start)]
 
 
@@ -445,7 +456,7 @@ def regions_from_signal(
         return regions
     for chrom in chroms:
         raw: list[Interval] = []
-        for start, smoothed in _smoothed_chunks(track, chrom, sizes[chrom], settings):
+        for start, smoothed in _smoothed_chunks(track, chrom, sizes[chrom], settings, count_nan=False):
             starts, ends = _runs(smoothed >= threshold)
             raw.extend(Interval(chrom, start + int(s), start + int(e)) for s, e in zip(starts, ends))
             if progress is not None:
