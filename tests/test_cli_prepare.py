@@ -228,3 +228,48 @@ def test_unwritable_output_directory(mini, genome, tmp_path):
     result = run("--genome", genome, "--signal", mini["signal"], "--peaks", mini["peaks"], "--out-dir", out)
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "--out-dir" in result.stderr and str(out) in result.stderr
+
+
+def test_whole_yeast_genome_with_peaks_and_rdna_blacklist(yeast, tmp_path):
+    blacklist = Path(__file__).resolve().parents[1] / "config" / "sacCer3.blacklist.bed"
+    out = tmp_path / "prep"
+    result = run("--genome", yeast["genome"], "--signal", yeast["signal"], "--peaks", yeast["peaks"],
+                 "--blacklist", blacklist, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    folds = json.loads((out / "folds.json").read_text())
+    named = [name for fold in folds.values() for name in fold]
+    assert sorted(named) == sorted(f"chr{n}" for n in "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
+    assert all(folds.values())
+    regions = read_bed(out / "accessible.bed")
+    assert not any(iv.chrom == "chrM" for iv in regions)
+    assert not any(iv.chrom == "chrXII" and iv.start < 470000 and iv.end > 450000 for iv in regions)
+    summary = json.loads((out / "prepare.json").read_text())
+    assert summary["excluded_chromosomes"] == {"chrM": summary["settings"]["exclude_chroms"][0]}
+    shares = {fold: b / sum(summary["folds"]["bases"].values()) for fold, b in summary["folds"]["bases"].items()}
+    assert 0.65 < shares["train"] < 0.75
+    assert len((out / "chrom.sizes").read_text().splitlines()) == 17
+
+
+def test_held_out_chromosomes_from_options_and_exclusion(tmp_path):
+    fasta = tmp_path / "g.fa"
+    fasta.write_text("".join(f">{name}\n{'ACGT' * 50}\n" for name in ["chr1", "chr2", "chr3", "chr4", "chrM"]))
+    bw = write_bigwig(tmp_path / "g.bw", [(name, 200) for name in ["1", "2", "3", "4", "MT"]],
+                      [("1", 50, 120, 20.0)])
+    out = tmp_path / "out"
+    result = run("--genome", fasta, "--signal", bw, "--test-chroms", "chr4,2", "--valid-chroms", "3",
+                 "--min-length", "10", "--smooth", "5", "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "folds.json").read_text()) == {"train": ["chr1"], "valid": ["chr3"], "test": ["chr2", "chr4"]}
+    # mean signal 70 * 20 / 800 = 1.75, threshold 7: a 5-base window needs >= 2 signal bases
+    assert [(iv.chrom, iv.start, iv.end) for iv in read_bed(out / "accessible.bed")] == [("chr1", 49, 121)]
+    out2 = tmp_path / "out2"
+    result = run("--genome", fasta, "--signal", bw, "--exclude-chroms", "none", "--out-dir", out2)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out2 / "prepare.json").read_text())
+    assert summary["kept_chromosomes"][-1] == "chrM" and summary["chromosome_names"]["renamed"]["chrM"] == "MT"
+    out3 = tmp_path / "out3"
+    result = run("--genome", fasta, "--signal", bw, "--exclude-chroms", "chr.*", "--out-dir", out3)
+    assert_clean_error(result, out3, "--exclude-chroms")
+    result = run("--genome", fasta, "--signal", bw, "--folds", tmp_path / "f.json", "--test-chroms", "chr1",
+                 "--out-dir", out3)
+    assert_clean_error(result, out3, "--folds")

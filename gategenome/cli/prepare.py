@@ -20,8 +20,8 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
               help="Peaks BED/narrowPeak; regions come from it instead of the bigWig.")
 @click.option("--blacklist", type=click.Path(dir_okay=False), default=None,
               help="BED of regions to cut out of the accessible regions (e.g. collapsed repeats).")
-@click.option("--exclude-chroms", multiple=True, metavar="REGEX", show_default=True,
-              default=None,
+@click.option("--exclude-chroms", multiple=True, metavar="REGEX",
+              show_default="chrM/MT/Mito, *_random, chrUn*, *_alt, *_fix, *_hap*",
               help="Drop chromosomes whose full name matches (case-insensitive; repeatable). "
                    "Given patterns replace the default (mitochondrion, unplaced/random/alt "
                    "contigs); 'none' keeps every chromosome.")
