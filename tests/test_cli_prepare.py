@@ -8,10 +8,11 @@ import os
 import shutil
 from pathlib import Path
 
-import pyBigWig
 import pysam
 import pytest
 from click.testing import CliRunner
+
+from generated import write_bigwig
 
 from gategenome.cli.main import cli
 from gategenome.io.bed import read_bed
@@ -35,15 +36,6 @@ def assert_clean_error(result, out_dir: Path, *names: str) -> str:
     assert not out_dir.exists() or not any(out_dir.iterdir()), list(out_dir.iterdir())
     assert not list(out_dir.parent.glob(f".{out_dir.name}.*")), "staging directory left behind"
     return errors[0]
-
-
-def write_bigwig(path: Path, chroms: list[tuple[str, int]], entries: list[tuple[str, int, int, float]] = ()) -> Path:
-    bw = pyBigWig.open(str(path), "w")
-    bw.addHeader(chroms)
-    for chrom, start, end, value in entries:
-        bw.addEntries([chrom], [start], ends=[end], values=[value])
-    bw.close()
-    return path
 
 
 @pytest.fixture()
@@ -154,14 +146,22 @@ def test_bigwig_sharing_no_chromosome(genome, tmp_path):
     assert "no chromosome" in assert_clean_error(run("--genome", genome, "--signal", bw, "--out-dir", out), out, "mouse.bw")
 
 
-def test_peaks_with_malformed_line(mini, genome, tmp_path):
-    peaks = tmp_path / "peaks.narrowPeak"
-    peaks.write_text("chrI\t100\t200\tp1\t10\t.\n# comment\nchrI\tabc\t300\tp2\t10\t.\n")
+@pytest.mark.parametrize(
+    "option, name, content, expected",
+    [
+        ("--peaks", "peaks.narrowPeak", "chrI\t100\t200\tp1\t10\t.\n# comment\nchrI\tabc\t300\tp2\t10\t.\n", ":3:"),
+        ("--folds", "folds.json", json.dumps({"train": ["chrI"], "valid": ["chrII"], "test": []}), "chrII"),
+    ],
+    ids=["peaks-malformed-line", "folds-unknown-chromosome"],
+)
+def test_bad_side_file(mini, genome, tmp_path, option, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content)
     out = tmp_path / "out"
     message = assert_clean_error(
-        run("--genome", genome, "--signal", mini["signal"], "--peaks", peaks, "--out-dir", out), out, "peaks.narrowPeak"
+        run("--genome", genome, "--signal", mini["signal"], option, path, "--out-dir", out), out, name
     )
-    assert ":3:" in message
+    assert expected in message
 
 
 def test_blacklist_with_unknown_chromosome_warns_and_cuts(mini, genome, tmp_path):
@@ -192,16 +192,6 @@ def test_existing_output_dir_keeps_other_files_and_failure_touches_nothing(mini,
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, "keep.txt"])
     assert json.loads((out / "folds.json").read_text())["train"] == ["chrI"]
-
-
-def test_folds_file_validated(mini, genome, tmp_path):
-    folds = tmp_path / "folds.json"
-    folds.write_text(json.dumps({"train": ["chrI"], "valid": ["chrII"], "test": []}))
-    out = tmp_path / "out"
-    message = assert_clean_error(
-        run("--genome", genome, "--signal", mini["signal"], "--folds", folds, "--out-dir", out), out, "folds.json"
-    )
-    assert "chrII" in message
 
 
 def test_read_only_fasta_directory_builds_index_elsewhere(mini, tmp_path, monkeypatch):

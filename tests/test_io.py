@@ -6,8 +6,9 @@ import logging
 import shutil
 
 import numpy as np
-import pyBigWig
 import pytest
+
+from generated import write_bigwig
 
 from gategenome.atomic import atomic_directory
 from gategenome.encode import one_hot
@@ -55,17 +56,8 @@ def test_chrom_sizes_round_trip(tmp_path):
         read_chrom_sizes(path)
 
 
-def _bigwig(path, chroms, entries):
-    bw = pyBigWig.open(str(path), "w")
-    bw.addHeader(chroms)
-    for chrom, start, end, value in entries:
-        bw.addEntries([chrom], [start], ends=[end], values=[value])
-    bw.close()
-    return path
-
-
 def test_signal_nan_is_zero_and_counted(tmp_path, caplog):
-    path = _bigwig(tmp_path / "s.bw", [("chr1", 100)], [("chr1", 10, 20, 2.5), ("chr1", 50, 60, 1.0)])
+    path = write_bigwig(tmp_path / "s.bw", [("chr1", 100)], [("chr1", 10, 20, 2.5), ("chr1", 50, 60, 1.0)])
     track = SignalTrack(path, {"chr1": 100})
     values = track.values("chr1", 0, 100)
     assert values.dtype == np.float32 and values.shape == (100,)
@@ -88,7 +80,7 @@ def test_signal_real_chri_matches_readme(mini):
 
 
 def test_signal_missing_chromosome_reads_zero_with_warning(tmp_path, caplog):
-    path = _bigwig(tmp_path / "s.bw", [("chrI", 100)], [("chrI", 0, 10, 1.0)])
+    path = write_bigwig(tmp_path / "s.bw", [("chrI", 100)], [("chrI", 0, 10, 1.0)])
     with caplog.at_level(logging.WARNING, logger="gategenome"):
         track = SignalTrack(path, {"chrI": 100, "chrII": 50})
     assert track.missing == ["chrII"]
