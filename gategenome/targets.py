@@ -82,15 +82,15 @@ class SignalRegionSettings:
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value outside its range."""
         if self.smooth < 1:
-            raise ConfigError(f"smooth window must be >= 1 base, got {self.smooth}")
+            raise ConfigError(f"--smooth: moving-average window must be >= 1 base, got {self.smooth}")
         if not self.threshold_factor > 0:
-            raise ConfigError(f"threshold factor must be > 0, got {self.threshold_factor}")
+            raise ConfigError(f"--threshold-factor: must be > 0, got {self.threshold_factor}")
         if self.min_length < 1:
-            raise ConfigError(f"minimum region length must be >= 1, got {self.min_length}")
+            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
         if self.merge_gap < 0:
-            raise ConfigError(f"merge gap must be >= 0, got {self.merge_gap}")
+            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
         if self.chunk_size < 10 * self.smooth:
-            raise ConfigError(f"chunk size must be >= 10 x smooth window, got {self.chunk_size}")
+            raise ConfigError(f"chunk size must be >= 10 x the --smooth window, got {self.chunk_size}")
 
 
 @dataclass
@@ -103,9 +103,9 @@ class PeakRegionSettings:
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value outside its range."""
         if self.merge_gap < 0:
-            raise ConfigError(f"merge gap must be >= 0, got {self.merge_gap}")
+            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
         if self.min_length < 1:
-            raise ConfigError(f"minimum region length must be >= 1, got {self.min_length}")
+            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
 
 
 @dataclass

@@ -161,3 +161,11 @@ def test_atomic_directory_new_and_failure(tmp_path):
         assert not out.exists()
     assert (out / "x.txt").read_text() == "1"
     assert [p.name for p in out.parent.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("content", [">a\n", ">a\nACGTACGT\nACG\nACGTACGT\n"], ids=["no-sequence", "ragged-lines"])
+def test_unindexable_fasta_is_a_clean_error(tmp_path, content):
+    fasta = tmp_path / "bad.fa"
+    fasta.write_text(content)
+    with pytest.raises(InputError, match=r"bad\.fa: cannot build a FASTA index"):
+        Genome(fasta)

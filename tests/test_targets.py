@@ -133,7 +133,7 @@ def test_subtract_and_overlap():
 
 
 def test_settings_are_validated():
-    with pytest.raises(ConfigError, match="smooth"):
+    with pytest.raises(ConfigError, match="--smooth"):
         SignalRegionSettings(smooth=0).validate()
-    with pytest.raises(ConfigError, match="merge gap"):
+    with pytest.raises(ConfigError, match="--merge-gap"):
         PeakRegionSettings(merge_gap=-1).validate()

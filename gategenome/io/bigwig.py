@@ -91,7 +91,12 @@ class SignalTrack:
         """
         if chrom not in self.mapping or end <= start:
             return np.zeros(max(end - start, 0), dtype=np.float32)
-        values = self._bw.values(self.mapping[chrom], int(start), int(end), numpy=True).astype(np.float32)
+        try:
+            values = self._bw.values(self.mapping[chrom], int(start), int(end), numpy=True).astype(np.float32)
+        except RuntimeError as exc:
+            raise InputError(
+                f"{self.path}: cannot read {self.mapping[chrom]}:{start}-{end} ({exc}); expected a valid bigWig"
+            ) from None
         nan = np.isnan(values)
         count = int(nan.sum())
         if count:

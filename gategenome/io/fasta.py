@@ -84,9 +84,14 @@ class Genome:
                 str(self.path), filepath_index=str(index),
                 filepath_index_compressed=str(gzi) if gzi is not None else None,
             )
-        except (OSError, ValueError, pysam.SamtoolsError) as exc:
+        except pysam.SamtoolsError:
+            raise InputError(
+                f"{self.path}: cannot build a FASTA index; expected every record to have a sequence "
+                "and equal-length lines within each record"
+            ) from None
+        except (OSError, ValueError) as exc:
             detail = " ".join(str(exc).split())[:200]
-            raise InputError(f"{self.path}: cannot index or read FASTA ({detail}); expected a valid FASTA file") from None
+            raise InputError(f"{self.path}: cannot read FASTA ({detail}); expected a valid FASTA file") from None
         self.sizes: dict[str, int] = dict(zip(self._fasta.references, self._fasta.lengths))
         if not self.sizes:
             raise InputError(f"{self.path}: FASTA has no sequences; expected at least one '>' record")
