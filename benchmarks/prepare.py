@@ -56,7 +56,7 @@ def read_chrom_sizes(path: Path) -> dict[str, int]:
 
 def agreement(regions_path: Path, peaks_path: Path, sizes: dict[str, int], kept: list[str]) -> dict:
     from gategenome.io.bed import read_bed
-    from gategenome.targets import overlap_summary, resolve_interval_chroms, subtract_intervals
+    from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 
     blacklist = resolve_interval_chroms(read_bed(BLACKLIST), sizes, str(BLACKLIST))
     peaks = [iv for iv in resolve_interval_chroms(read_bed(peaks_path), sizes, str(peaks_path)) if iv.chrom in kept]

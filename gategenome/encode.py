@@ -57,7 +57,7 @@ def encode_codes(sequence: bytes | str | np.ndarray) -> np.ndarray:
     numpy.ndarray
         ``(L,)`` uint8: 0, 1, 2, 3 for A, C, G, T (either case), 4 for anything else.
     """
-    return np.frombuffer(_as_bytes(sequence).translate(_CODE_TABLE), dtype=np.uint8)
+    return np.frombuffer(bytearray(_as_bytes(sequence).translate(_CODE_TABLE)), dtype=np.uint8)
 
 
 def one_hot(sequence: bytes | str | np.ndarray, dtype: np.dtype | type = np.float32) -> np.ndarray:

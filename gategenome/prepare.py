@@ -32,6 +32,7 @@ from gategenome.errors import ConfigError, InputError
 from gategenome.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
+from gategenome.intervals import resolve_interval_chroms, subtract_intervals
 from gategenome.io.fasta import Genome, write_chrom_sizes
 from gategenome.targets import (
     DEFAULT_EXCLUDE,
@@ -39,10 +40,8 @@ from gategenome.targets import (
     SignalRegionSettings,
     regions_from_peaks,
     regions_from_signal,
-    resolve_interval_chroms,
     select_chromosomes,
     signal_threshold,
-    subtract_intervals,
 )
 
 log = logging.getLogger(__name__)

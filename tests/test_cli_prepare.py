@@ -72,7 +72,7 @@ def test_prepare_from_signal_agrees_with_peaks(mini, genome, tmp_path):
     summary = json.loads((out / "prepare.json").read_text())
     assert summary["regions"]["source"] == "signal"
     assert summary["signal_nan_bases"] == CHRI_LENGTH - 144826  # README: 144,826 bases covered
-    from gategenome.targets import overlap_summary
+    from gategenome.intervals import overlap_summary
 
     overlap = overlap_summary(read_bed(out / "accessible.bed"), read_bed(mini["peaks"]))
     assert overlap["jaccard"] > 0.6, overlap

@@ -34,7 +34,9 @@ def test_one_hot_every_byte_matches_table_at_any_length():
         x = one_hot(sequence, dtype=np.uint8)
         assert x.shape == (length, 4) and x.flags.c_contiguous
         np.testing.assert_array_equal(x, _ONE_HOT[np.frombuffer(sequence, np.uint8)])
-        np.testing.assert_array_equal(encode_codes(sequence), np.where(x.any(1), x.argmax(1), 4))
+        codes = encode_codes(sequence)
+        np.testing.assert_array_equal(codes, np.where(x.any(1), x.argmax(1), 4))
+        assert codes.flags.writeable and x.flags.writeable
 
 
 def test_one_hot_accepts_str_memoryview_and_arrays():

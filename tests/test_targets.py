@@ -8,17 +8,15 @@ import pytest
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.bigwig import SignalTrack
+from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.targets import (
     PeakRegionSettings,
     SignalRegionSettings,
     moving_average,
-    overlap_summary,
     regions_from_peaks,
     regions_from_signal,
-    resolve_interval_chroms,
     select_chromosomes,
     signal_threshold,
-    subtract_intervals,
 )
 
 
