@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,9 +29,9 @@ from gategenome import __version__
 from gategenome.atomic import atomic_directory
 from gategenome.errors import ConfigError, InputError
 from gategenome.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
+from gategenome.intervals import resolve_interval_chroms, subtract_intervals
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
-from gategenome.intervals import resolve_interval_chroms, subtract_intervals
 from gategenome.io.fasta import Genome, write_chrom_sizes
 from gategenome.targets import (
     DEFAULT_EXCLUDE,
@@ -291,7 +290,3 @@ def _summary(settings, sizes, kept, excluded, regions, split, method, mapping, m
         "outputs": list(OUTPUTS),
     }
 
-
-def default_paths(out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Paths of the prepare outputs in ``out_dir``, keyed by file name."""
-    return {name: Path(out_dir) / name for name in OUTPUTS}
