@@ -278,6 +278,11 @@ def valid_runs(values: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
     return np.stack([np.concatenate(starts), np.concatenate(ends)], axis=1).astype(np.int64)
 
 
+def _quantile(values: np.ndarray, q: float) -> float:
+    """Lower-interpolated quantile that tolerates ``inf`` values."""
+    return float(np.sort(values)[min(len(values) - 1, int(np.floor(q * (len(values) - 1))))]) if len(values) else float("nan")
+
+
 def enrichment(
     calls: Mapping[tuple[str, str], np.ndarray],
     edges: Mapping[str, Edges],
@@ -333,14 +338,15 @@ def enrichment(
     for j, d in enumerate(distances):
         random_mean = float(boot_random[:, j].mean())
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = boot_observed[:, j] / boot_random[:, j]
-        ratios = ratios[np.isfinite(ratios)]
+            # A replicate whose random set has no position near an edge has an infinite ratio; it is
+            # kept (dropping it would bias the interval down), so tiny call sets get an open interval.
+            ratios = np.where(boot_random[:, j] > 0, boot_observed[:, j] / np.maximum(boot_random[:, j], 1e-300), np.inf)
         result[str(d)] = {
             "observed": float(observed[j]),
             "random": random_mean,
             "enrichment": float(observed[j] / random_mean) if random_mean > 0 else float("inf"),
-            "ci_low": float(np.quantile(ratios, alpha)) if len(ratios) else float("nan"),
-            "ci_high": float(np.quantile(ratios, 1 - alpha)) if len(ratios) else float("nan"),
+            "ci_low": _quantile(ratios, alpha),
+            "ci_high": _quantile(ratios, 1 - alpha),
             "p_value": float((1 + (boot_random[:, j] >= observed[j]).sum()) / (replicates + 1)),
         }
     return result

@@ -35,9 +35,14 @@ def _figure_png(figure) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=100)
     plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _subplots(*args, **kwargs):
+    """``pyplot.subplots`` on the Agg backend with constrained layout."""
+    return _pyplot().subplots(*args, layout="constrained", **kwargs)
 
 
 def _pyplot():
@@ -53,9 +58,8 @@ def plot_meta_profile(profiles: dict[str, np.ndarray], summary: dict[str, Any]) 
     """Mean forget gate vs signed scan-direction distance to entry / exit edges, as a PNG data URL."""
     if "offsets" not in profiles:
         return None
-    plt = _pyplot()
     offsets = profiles["offsets"]
-    figure, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    figure, axes = _subplots(1, 2, figsize=(11, 3.8), sharey=True)
     for axis, kind in zip(axes, ("entry", "exit")):
         for strand in ("+", "-"):
             key = f"{kind}{strand}"
@@ -81,8 +85,7 @@ def plot_meta_profile(profiles: dict[str, np.ndarray], summary: dict[str, Any]) 
 
 def plot_boundary_curves(results: dict[str, Any]) -> str:
     """Any-edge precision / recall / F1 against distance for the model and the signal-only caller."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    figure, axes = _subplots(1, 3, figsize=(11, 3.2))
     for name, style in (("model", "o-"), ("signal", "s--")):
         scores = results["boundaries"].get(name)
         if not scores:
@@ -102,8 +105,7 @@ def plot_boundary_curves(results: dict[str, Any]) -> str:
 
 def plot_enrichment(results: dict[str, Any]) -> str:
     """Enrichment over random positions with bootstrap intervals, model vs signal-only caller."""
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(5.5, 3.2))
+    figure, axis = _subplots(figsize=(5.5, 3.2))
     for shift, (key, label, colour) in enumerate((("enrichment", "forget-gate drops", "#1f77b4"),
                                                   ("enrichment_signal", "signal-only caller", "#999999"))):
         data = results.get(key)
@@ -126,9 +128,8 @@ def plot_history(history: list[dict[str, Any]]) -> str | None:
     """Training curves from ``metrics.json`` history records (numeric keys only)."""
     if not history:
         return None
-    plt = _pyplot()
     epochs = [record.get("epoch", i + 1) for i, record in enumerate(history)]
-    figure, axes = plt.subplots(1, 2, figsize=(10, 3))
+    figure, axes = _subplots(1, 2, figsize=(10, 3))
     for axis, keys in zip(axes, (("loss", "bce"), ("valid_auroc", "valid_auprc"))):
         for key in keys:
             values = [record.get(key) for record in history]
@@ -142,10 +143,9 @@ def plot_history(history: list[dict[str, Any]]) -> str | None:
 
 def plot_locus(locus: dict[str, Any]) -> str:
     """Signal, forget gates of both strands, regions and drops over one locus."""
-    plt = _pyplot()
     x = np.arange(locus["start"], locus["end"])
     rows = 3 if "signal" in locus else 2
-    figure, axes = plt.subplots(rows, 1, figsize=(11, 1.3 + 1.25 * rows), sharex=True,
+    figure, axes = _subplots(rows, 1, figsize=(11, 1.3 + 1.25 * rows), sharex=True,
                                 gridspec_kw={"height_ratios": [1.2] * (rows - 1) + [0.6]})
     row = 0
     if "signal" in locus:
