@@ -113,3 +113,32 @@ def write_bigwig(path: Path, chrom_arrays: dict[str, np.ndarray], sizes: dict[st
         if len(finite):
             bw.addEntries(chrom, finite.astype(np.int64).tolist(), values=values[finite].tolist(), span=1)
     bw.close()
+
+
+def write_fasta(path: Path, sizes: dict[str, int], seed: int = 0) -> Path:
+    """A random FASTA with these chromosomes (60 bases per line)."""
+    rng = np.random.default_rng(seed)
+    with open(path, "w") as handle:
+        for chrom, length in sizes.items():
+            sequence = "".join(rng.choice(list("ACGT"), length))
+            handle.write(f">{chrom}\n" + "".join(sequence[i:i + 60] + "\n" for i in range(0, length, 60)))
+    import pysam
+
+    pysam.faidx(str(path))
+    return path
+
+
+def write_gate_tracks(scan: Path, out: Path | None = None) -> dict[str, Path]:
+    """forget.plus.bw / forget.minus.bw / accessibility.bw from a scan directory's arrays."""
+    from gategenome.scandir import ScanDir
+
+    reader = ScanDir(scan)
+    out = out or scan
+    paths = {}
+    for strand, name in (("+", "plus"), ("-", "minus")):
+        paths[name] = out / f"forget.{name}.bw"
+        write_bigwig(paths[name], {c: reader.forget(c, strand) for c in reader.sizes}, reader.sizes)
+    paths["accessibility"] = out / "accessibility.bw"
+    write_bigwig(paths["accessibility"], {c: (reader.accessibility(c, "+").astype(np.float32)
+                                              + reader.accessibility(c, "-")) / 2 for c in reader.sizes}, reader.sizes)
+    return paths
