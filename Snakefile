@@ -20,6 +20,8 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/scan.smk"
 include: "workflow/rules/tracks.smk"
 include: "workflow/rules/call.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/export.smk"
 
 
 rule all:

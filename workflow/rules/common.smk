@@ -124,13 +124,19 @@ def cli_options(options):
     """Command-line options from a config section: {"min_length": 50} -> "--min-length 50".
 
     Unset (None or empty) options are left out, so the command's default applies;
-    lists repeat the option; values are shell-quoted.
+    lists repeat the option; true is a bare flag, false leaves it out; values are
+    shell-quoted.
     """
     words = []
     for name, value in options.items():
         if value is None or value == "" or value == []:
             continue
         flag = f"--{name.replace('_', '-')}"
+        if value is True:
+            words.append(flag)
+            continue
+        if value is False:
+            continue
         for item in value if isinstance(value, list) else [value]:
             words += [flag, shlex.quote(str(item))]
     return " ".join(words)
@@ -152,6 +158,8 @@ def all_outputs():
             "results/{sample}/tracks/forget.plus.bw",
             "results/{sample}/tracks/forget.minus.bw",
             "results/{sample}/tracks/accessibility.bw",
+            "results/{sample}/evaluation/report.html",
+            "results/{sample}/hub",
         ],
         sample=sorted(SAMPLES),
     )
