@@ -222,8 +222,9 @@ def random_sequence(
 ) -> str | None:
     """Extend ``prefix`` by ``length`` random bases that satisfy ``constraints``.
 
-    Bases are drawn one by one (weighted by ``weights`` over A, C, G, T) among
-    those that keep every constraint satisfiable: no homopolymer over the limit,
+    Bases are drawn one by one (weighted by ``weights`` over A, C, G, T, and
+    steered towards the middle of the GC range when the current window nears a
+    bound) among those that keep every constraint satisfiable: no homopolymer over the limit,
     no forbidden motif (either strand) ending here, and for every GC window that
     contains the new base a G/C count still reachable.  A dead end backtracks;
     the search stops after ``max_steps`` tries (default ``8 * length + 2000``).
@@ -275,7 +276,17 @@ def random_sequence(
         if len(tried) <= offset:
             tried.append(set())
         chosen = None
-        for base in orders[offset % len(orders)]:
+        order = orders[offset % len(orders)]
+        if check_gc and position > 0:
+            # steer towards the middle of the GC range so that windows rarely corner the search
+            start = max(0, position - width + 1)
+            fraction = (cumulative[position] - cumulative[start]) / (position - start)
+            band = 0.25 * (constraints.gc_max - constraints.gc_min)
+            if fraction < constraints.gc_min + band:
+                order = "".join(b for b in order if b in "GC") + "".join(b for b in order if b in "AT")
+            elif fraction > constraints.gc_max - band:
+                order = "".join(b for b in order if b in "AT") + "".join(b for b in order if b in "GC")
+        for base in order:
             if base in tried[offset]:
                 continue
             steps += 1
