@@ -35,6 +35,7 @@ import numpy as np
 import torch
 
 from gategenome.constraints import SequenceConstraints, random_sequence
+from gategenome.errors import ConfigError
 from gategenome.gates import forget_gates
 from gategenome.model import GateLSTM, StreamState
 from gategenome.retention import Retention, encode_batch, measure_retention
@@ -239,11 +240,10 @@ def plan_memory(
             writer = writers[index]
             break
     if writer is None:
-        constraints.require_feasible(length, prefix="", seed=settings.seed)
-        raise_message = "no writer k-mer can start a sequence that meets the constraints"
-        from gategenome.errors import ConfigError
-
-        raise ConfigError(f"{raise_message} ({constraints.describe()}); relax --gc-min/--gc-max or --avoid")
+        raise ConfigError(
+            f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
+            f"({constraints.describe()}); relax --gc-min/--gc-max, --max-homopolymer or --avoid"
+        )
     vector = vectors[writers.index(writer)]
     log_weights = np.log(np.maximum(vector / vector.sum(), 1e-300))
     free_unit = units[int(np.argmax(predicted_log_retained(log_weights[None], rates, length)[0]))]
@@ -313,6 +313,24 @@ def _mutate(filler: str, plan: Plan, rng: np.random.Generator, constraints: Sequ
         if candidate != filler and constraints.satisfied(plan.writer + candidate):
             return candidate
     return None
+
+
+def linearised_log_retention(model: GateLSTM, plan: Plan, fillers: list[str], settings: SearchSettings) -> np.ndarray:
+    """Natural-log linearised retention ``log sum_j w_j prod_t f_tj`` of ``plan.writer + filler``.
+
+    The search objective; finite however small the retention (the exact test's
+    float64 cell differences bottom out near 1e-14).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(fillers),)``.
+    """
+    device = _device(model)
+    with torch.no_grad():
+        state = model(encode_batch([plan.writer], model.config, settings.signal_value, device)).final
+    weights = torch.as_tensor(plan.log_weights, device=device)
+    return _objective(model, state, weights, fillers, settings.signal_value, settings.batch_size)
 
 
 def anneal(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +26,15 @@ import numpy as np
 
 from gategenome.atomic import atomic_open, atomic_path
 from gategenome.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
-from gategenome.design import SearchSettings, anneal, best_constrained_unit, kmers, plan_memory, repeat_unit
+from gategenome.design import (
+    SearchSettings,
+    anneal,
+    best_constrained_unit,
+    kmers,
+    linearised_log_retention,
+    plan_memory,
+    repeat_unit,
+)
 from gategenome.model import GateLSTM
 from gategenome.retention import Retention, measure_retention
 
@@ -43,6 +52,7 @@ class Row:
     half_life: int | None
     extra: float
     violations: list[str]
+    linearised: float = float("nan")
 
     def tsv(self, goal: str) -> str:
         check = "ok" if not self.violations else "FAIL: " + "; ".join(self.violations)
@@ -52,12 +62,13 @@ class Row:
             half = str(self.half_life) if self.half_life is not None else f">{self.extra:.0f}"
         return "\t".join([
             self.name, self.kind, str(len(self.sequence)), f"{gc_fraction(self.sequence):.3f}",
-            str(longest_homopolymer(self.sequence)), f"{self.score:.6g}", half, check,
+            str(longest_homopolymer(self.sequence)), f"{self.score:.6g}", half,
+            f"{self.linearised / np.log(10):.4f}", check,
         ])
 
 
 def _header(goal: str) -> str:
-    score = "retention_at_L\thalf_life" if goal == "memory" else "min_forget\tpass_through"
+    score = "retention_at_L\thalf_life\tlog10_linearised" if goal == "memory" else "min_forget\tpass_through\tlog10_pass_through"
     return f"design\tkind\tlength\tgc\tlongest_homopolymer\t{score}\tconstraints"
 
 
@@ -135,8 +146,9 @@ def run_memory(
 
     def add(name: str, kind: str, filler: str, retention: Retention) -> None:
         sequence = plan.writer + filler
+        [linear] = linearised_log_retention(model, plan, [filler], settings)
         rows.append(Row(name, kind, sequence, retention.at_end, retention.half_life, settings.length,
-                        constraints.violations(sequence)))
+                        constraints.violations(sequence), float(linear)))
         curves[f"{name} ({kind})" if kind != "design" else name] = retention.curve
 
     for rank, index in enumerate(order, 1):
@@ -156,6 +168,7 @@ def run_memory(
         "best_constrained_unit": unit,
         "unconstrained_unit": plan.free_unit,
         "retention_at_L": {row.name: row.score for row in rows},
+        "log10_linearised_retention": {row.name: row.linearised / math.log(10) for row in rows},
         "design_over_best_unit": best_design / unit_retention.at_end if unit_retention and unit_retention.at_end > 0 else None,
         "design_over_random": best_design / float(np.mean([r.score for r in rows if r.kind == "random_constrained"]))
         if randoms and np.mean([r.score for r in rows if r.kind == "random_constrained"]) > 0 else None,
@@ -187,8 +200,10 @@ def run_reset(
     random_scores = score_elements(model, randoms, settings.seed, settings.signal_value) if randoms else []
     order = np.argsort([s.min_forget for s in scores])
     rows = [Row(f"reset_{rank}", "design", elements[i], scores[i].min_forget, None, scores[i].pass_through,
-                constraints.violations(elements[i])) for rank, i in enumerate(order, 1)]
-    rows += [Row(f"random_{k}", "random_constrained", r, s.min_forget, None, s.pass_through, constraints.violations(r))
+                constraints.violations(elements[i]), math.log(max(scores[i].pass_through, 1e-300)))
+            for rank, i in enumerate(order, 1)]
+    rows += [Row(f"random_{k}", "random_constrained", r, s.min_forget, None, s.pass_through, constraints.violations(r),
+                 math.log(max(s.pass_through, 1e-300)))
              for k, (r, s) in enumerate(zip(randoms, random_scores), 1)]
     profiles = forget_profile(model, [row.sequence for row in rows], settings.seed, settings.signal_value)
     curves = {(row.name if row.kind == "design" else f"{row.name} ({row.kind})"): p for row, p in zip(rows, profiles)}

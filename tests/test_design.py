@@ -28,7 +28,9 @@ from gategenome.model import GateLSTM, ModelConfig
 from gategenome.reset import boundary_enrichment
 from gategenome.retention import cell_states, encode_batch, measure_retention, reference_model
 
-TSV_COLUMNS = ["design", "kind", "length", "gc", "longest_homopolymer", "retention_at_L", "half_life", "constraints"]
+TSV_COLUMNS = [
+    "design", "kind", "length", "gc", "longest_homopolymer", "retention_at_L", "half_life", "log10_linearised", "constraints",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -205,6 +207,8 @@ def test_cli_reference_design_outputs_parse(tmp_path):
     # unconstrained: the search keeps all-T filler, whose retention is 0.9995^L
     assert records[0].seq == "A" + "T" * 1000
     assert abs(float(design["retention_at_L"]) / 0.9995**1000 - 1) < 1e-3
+    # no recurrent weights in the reference: the linearised objective is exact
+    assert abs(10 ** float(design["log10_linearised"]) / 0.9995**1000 - 1) < 1e-3
     assert f"retention={float(design['retention_at_L']):.6g}" in records[0].description
     assert (tmp_path / "ref.png").read_bytes()[:4] == b"\x89PNG"
     settings = json.loads((tmp_path / "ref.json").read_text())
@@ -247,7 +251,7 @@ def test_reset_elements_drop_the_forget_gate_below_random(tmp_path):
     assert max(r.score for r in designs) < min(r.score for r in randoms)
     with open(tmp_path / "r.tsv") as handle:
         header = handle.readline().rstrip("\n").split("\t")
-    assert header[5:7] == ["min_forget", "pass_through"]
+    assert header[5:8] == ["min_forget", "pass_through", "log10_pass_through"]
 
 
 def test_boundary_enrichment_counts_both_strands():
