@@ -34,7 +34,9 @@ def forgetting_horizon(
     """Bases until two different start states give the same gates.
 
     The sequence ``x`` is scanned from the zero state and from the state reached
-    after scanning ``x`` reversed; the horizon is one past the last position where
+    after scanning ``x`` reversed, with standard normal noise added to its cells
+    (seeded), so that even a model that writes nothing into its cells starts
+    differently; the horizon is one past the last position where
     the mean forget gate or the accessibility differ by more than ``tol``.
 
     Parameters
@@ -64,6 +66,8 @@ def forgetting_horizon(
         reverse = torch.from_numpy(np.ascontiguousarray(x[::-1])).unsqueeze(0).to(device)
         for start in range(0, length, chunk_size):
             state = model(reverse[:, start:start + chunk_size], state).final
+        generator = torch.Generator().manual_seed(0)
+        state.layers = [(h, c + torch.randn(c.shape, generator=generator).to(c)) for h, c in state.layers]
         zero = model.initial_state(1, device)
         both = StreamState(
             None if zero.stem_tail is None else torch.cat([zero.stem_tail, state.stem_tail]),
