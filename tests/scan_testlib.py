@@ -23,8 +23,7 @@ def write_fasta(path: Path, chroms: dict[str, str]) -> Path:
     with open(path, "w") as handle:
         for name, seq in chroms.items():
             handle.write(f">{name}\n")
-            for start in range(0, len(seq), 80):
-                handle.write(seq[start:start + 80] + "\n")
+            handle.writelines(seq[start:start + 80] + "\n" for start in range(0, len(seq), 80))
     pysam.faidx(str(path))
     return path
 
@@ -82,3 +81,23 @@ def without_kmers(seq: str, kmers: list[str], rng: np.random.Generator) -> str:
             return text
         for i in hits:
             chars[i] = "T" if chars[i] == "A" else "A"
+
+
+def make_scan_dir(path: Path, sizes: dict[str, int], forget: dict, access: dict | None = None,
+                  null: dict | None = None, strands=("+", "-")) -> Path:
+    """A scan directory written by hand: ``forget[chrom][strand]`` arrays (chromosomes
+    absent from ``forget`` are left unscanned), ``null[chrom][strand]`` null arrays."""
+    from gategenome.scandir import FORMAT, VERSION, array_path, null_path, shard_path, write_json
+
+    write_json(path / "scan.json", {"format": FORMAT, "version": VERSION, "chroms": sizes, "strands": list(strands)})
+    for chrom, by_strand in forget.items():
+        for strand in strands:
+            array_path(path, chrom, strand, "forget").parent.mkdir(parents=True, exist_ok=True)
+            np.save(array_path(path, chrom, strand, "forget"), np.asarray(by_strand[strand], dtype=np.float16))
+            acc = (access or {}).get(chrom, {}).get(strand, np.full(sizes[chrom], 0.5))
+            np.save(array_path(path, chrom, strand, "accessibility"), np.asarray(acc, dtype=np.float16))
+            if null and chrom in null:
+                null_path(path, chrom, strand).parent.mkdir(parents=True, exist_ok=True)
+                np.save(null_path(path, chrom, strand), np.asarray(null[chrom][strand], dtype=np.float16))
+        write_json(shard_path(path, chrom), {"chrom": chrom})
+    return path

@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
+from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmers, write_bigwig, write_fasta
 
 from gategenome.checkpoint import load_model
 from gategenome.cli.main import cli
 from gategenome.gates import mean_forget_gate
+from gategenome.horizon import forgetting_horizon
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
+from gategenome.model import GateLSTM, ModelConfig
 from gategenome.scan import ScanSettings, blocked_mean_forget_gate, scan_genome
 from gategenome.scandir import ScanDir
-from gategenome.model import GateLSTM, ModelConfig
-from gategenome.horizon import forgetting_horizon
-from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmers, write_bigwig, write_fasta
 
 
 @pytest.fixture(autouse=True)
