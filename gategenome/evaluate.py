@@ -302,6 +302,8 @@ def evaluate(
         log.warning("%s fold chromosome(s) not in the scan, left out: %s", settings.fold, ", ".join(skipped))
     fold_drops = [d for d in drops if d.chrom in sizes]
     fold_regions = [r for r in regions if r.chrom in sizes]
+    if not fold_drops:
+        log.warning("%s: no drop on the %s chromosomes; every boundary score will be 0", drops_path, settings.fold)
     if not fold_regions:
         log.warning("%s: no accessible region on the %s chromosomes", regions_path, settings.fold)
     edges = region_edges(regions, sizes)
