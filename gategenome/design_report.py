@@ -28,7 +28,6 @@ from gategenome.atomic import atomic_open, atomic_path
 from gategenome.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
 from gategenome.design import (
     SearchSettings,
-    anneal,
     best_constrained_unit,
     kmers,
     linearised_log_retention,
@@ -36,6 +35,7 @@ from gategenome.design import (
     repeat_unit,
 )
 from gategenome.model import GateLSTM
+from gategenome.search import anneal
 from gategenome.retention import Retention, measure_retention
 
 log = logging.getLogger(__name__)

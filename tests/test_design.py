@@ -304,3 +304,21 @@ def test_reset_cli_compares_with_real_peak_edges(tmp_path, mini):
     enrichment = summary["boundary_enrichment"]
     assert enrichment["windows"] > 10 and enrichment["bp_boundary"] > 0 and 0 <= enrichment["p_value"] <= 1
     assert len(summary["top_reset_kmers"]) == 20
+
+
+def test_search_objective_agrees_with_the_exact_test():
+    from gategenome.design import plan_memory
+    from gategenome.search import anneal, difference_score
+
+    model = _small_model(7, num_layers=2, hidden_size=6, inputs="dna+signal")
+    settings = SearchSettings(length=600, count=2, iterations=4, proposals=4, seed=3, unit_max_k=3, signal_value=1.0)
+    constraints = SequenceConstraints(0.3, 0.7, 40, 5, ["GGATCC"])
+    plan = plan_memory(model, settings, constraints)
+    fillers = [random_sequence(600, constraints, np.random.default_rng(k), prefix=plan.writer)[len(plan.writer):]
+               for k in range(3)]
+    quick = difference_score(model, plan, fillers, settings)
+    exact = [r.log10_at_end for r in measure_retention(model, plan.writer, fillers, plan.control, 1.0)]
+    assert np.allclose(quick, exact, atol=0.02 * max(1.0, abs(min(exact))))
+    results = anneal(model, plan, fillers[:2], settings, constraints)
+    assert np.allclose([v for _, v in results], difference_score(model, plan, [f for f, _ in results], settings))
+    assert all(v >= q - 1e-9 for (_, v), q in zip(results, quick[:2]))  # never worse than the start
