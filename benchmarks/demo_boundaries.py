@@ -77,9 +77,9 @@ def main() -> None:
         p, r, _, _ = score(calls, truth, args.tolerance, stranded)
         rp, rr, _, _ = score(random_calls, truth, args.tolerance, stranded)
         label = "strand-aware " if stranded else "any strand   "
-        ratio = p / rp if rp else float("inf")
+        ratio = f"x{p / rp:.1f}" if rp else "n/a"
         print(f"{label} precision {p:.3f} recall {r:.3f} | random placement precision {rp:.3f} recall {rr:.3f}"
-              f" | precision ratio x{ratio:.1f}")
+              f" | precision ratio {ratio}")
 
 
 if __name__ == "__main__":
