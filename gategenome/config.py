@@ -64,6 +64,9 @@ class TrainConfig:
     rc_augment
         Reverse-complement half of the windows (DNA complemented and reversed,
         signal and labels reversed).
+    class_balance
+        Weight the per-base loss so that accessible and background bases of each
+        batch contribute equally (accessible bases are a few percent of a genome).
     gate_penalty
         Weight of the gate-sparsity penalty ``mean(1 - f)`` over the forget gates of
         every layer: the model pays for each base where it forgets, so it learns to
@@ -94,6 +97,7 @@ class TrainConfig:
     accessible_fraction: float = 0.5
     shift_jitter: int = 2048
     rc_augment: bool = True
+    class_balance: bool = False
     gate_penalty: float = 0.0
     eval_segment: int = 16384
     eval_burn_in: int = 1024

@@ -101,6 +101,16 @@ def set_determinism(config: TrainConfig) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+def balance_weights(y: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Reweight ``(N, L)`` per-base weights so positives and negatives carry half the total each."""
+    positives = (weight * y).sum()
+    negatives = (weight * (1.0 - y)).sum()
+    if positives == 0 or negatives == 0:
+        return weight
+    total = positives + negatives
+    return weight * torch.where(y > 0.5, total / (2.0 * positives), total / (2.0 * negatives))
+
+
 def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, gate_penalty: float):
     """Masked per-base BCE and the gate-sparsity penalty of one batch.
 
@@ -221,6 +231,8 @@ def train_model(
                 group["lr"] = learning_rate(state["step"], total_steps, train_config)
             batch = sampler.sample(rng)
             x, y, w = (torch.from_numpy(a).to(device) for a in (batch.x, batch.y, batch.weight))
+            if train_config.class_balance:
+                w = balance_weights(y, w)
             loss, bce, penalty = loss_terms(model, x, y, w, train_config.gate_penalty)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
