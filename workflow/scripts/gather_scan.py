@@ -49,8 +49,8 @@ def gather(shards, out):
                 strands = set(meta.get("strands", [])) | set(shard_meta.get("strands", []))
                 meta["strands"] = sorted(strands, key=STRAND_ORDER.get)
             for source in sorted(shard.rglob("*")):
-                if source.is_dir() or source == shard / "scan.json":
-                    continue
+                if source.is_dir() or source == shard / "scan.json" or source.name.startswith("."):
+                    continue  # directories, the metadata (merged below), Snakemake's .snakemake_timestamp
                 target = tmp / source.relative_to(shard)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if target.exists() and target.suffix == ".json":
@@ -75,6 +75,12 @@ def gather(shards, out):
 if __name__ == "__main__" and "snakemake" not in globals():
     gather(sys.argv[2:], sys.argv[1])
 else:
+    import traceback
+
     with open(snakemake.log[0], "w") as log:  # noqa: F821 (set by Snakemake)
         sys.stderr = log
-        gather(list(snakemake.input), snakemake.output[0])  # noqa: F821
+        try:
+            gather(list(snakemake.input), snakemake.output[0])  # noqa: F821
+        except Exception:
+            traceback.print_exc(file=log)
+            raise
