@@ -13,12 +13,14 @@ The path for ``--goal memory``:
 3. **Baselines** under the same constraints: (a) a random sequence, (b) the best
    single repeated unit (top screened units verified with the retention test),
    and the unconstrained best unit.
-4. **Search.**  ``count`` seeded chains of simulated annealing start from (b) (or
-   a random valid sequence) and mutate blocks of the filler, keeping every
-   proposal inside the constraints.  The objective is the linearised log
-   retention ``log sum_j w_j exp(sum_t log f_tj)`` with ``w = d0 / |d0|`` (one
-   fused forward pass per batch of proposals); every result is then verified by
-   the exact write/read test (:mod:`gategenome.retention`).
+4. **Search** (:mod:`gategenome.search`).  ``count`` seeded chains of simulated
+   annealing start from (b) (or a random valid sequence) and mutate blocks of the
+   filler, keeping every proposal inside the constraints.  The objective is the
+   write/read difference itself, streamed in float32 from chunk-end states with
+   renormalisation (recurrent feedback included); every result is then verified
+   by the exact float64 write/read test (:mod:`gategenome.retention`).  The
+   gates-only linearisation ``log sum_j w_j prod_t f_tj`` (``w = d0 / |d0|``),
+   which ignores feedback through ``h``, ranks units and writers in the screens.
 
 ``--goal reset`` lives in :mod:`gategenome.reset`.
 """
@@ -255,18 +257,22 @@ def plan_memory(
 
 
 def best_constrained_unit(
-    model: GateLSTM, plan: Plan, settings: SearchSettings, constraints: SequenceConstraints, verify: int = 6
+    model: GateLSTM, plan: Plan, settings: SearchSettings, constraints: SequenceConstraints,
+    screen: int = 64, verify: int = 6,
 ) -> tuple[str | None, Retention | None]:
     """Baseline (b): the repeated unit with the best measured retention under the constraints.
 
-    The top ``verify`` allowed units by predicted retention (with the plan's writer)
-    whose whole design ``writer + unit...`` meets the constraints are measured with
-    the write/read test.
+    The top ``screen`` allowed units by predicted retention (with the plan's
+    writer) whose whole design ``writer + unit...`` meets the constraints are
+    scored by the streamed write/read difference (:func:`gategenome.search.difference_score`),
+    and the best ``verify`` are measured with the exact write/read test.
     """
+    from gategenome.search import difference_score
+
     score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
     picked = []
     for index in np.argsort(-score):
-        if len(picked) >= verify:
+        if len(picked) >= screen:
             break
         if not plan.allowed[index]:
             continue
@@ -275,8 +281,10 @@ def best_constrained_unit(
             picked.append((plan.units[index], filler))
     if not picked:
         return None, None
+    quick = difference_score(model, plan, [f for _, f in picked], settings)
+    picked = [picked[i] for i in np.argsort(-quick)[:verify]]
     measured = measure_retention(model, plan.writer, [f for _, f in picked], plan.control, settings.signal_value)
-    best = int(np.argmax([m.at_end for m in measured]))
+    best = int(np.argmax([m.log10_at_end for m in measured]))
     return picked[best][0], measured[best]
 
 
@@ -298,28 +306,11 @@ def _objective(model: GateLSTM, state: StreamState, log_weights: torch.Tensor, f
     return np.concatenate(values)
 
 
-def _mutate(filler: str, plan: Plan, rng: np.random.Generator, constraints: SequenceConstraints,
-            top_units: list[str], tries: int = 30) -> str | None:
-    """A block mutation of ``filler`` that keeps ``writer + filler`` inside the constraints."""
-    for _ in range(tries):
-        size = int(rng.integers(1, 13))
-        start = int(rng.integers(0, max(1, len(filler) - size + 1)))
-        if rng.random() < 0.3 and top_units:
-            unit = top_units[int(rng.integers(len(top_units)))]
-            block = repeat_unit(unit, size + int(rng.integers(0, 24)))
-        else:
-            block = "".join(rng.choice(list("ACGT"), size=size, p=plan.base_weights))
-        candidate = (filler[:start] + block + filler[start + len(block):])[: len(filler)]
-        if candidate != filler and constraints.satisfied(plan.writer + candidate):
-            return candidate
-    return None
-
-
 def linearised_log_retention(model: GateLSTM, plan: Plan, fillers: list[str], settings: SearchSettings) -> np.ndarray:
     """Natural-log linearised retention ``log sum_j w_j prod_t f_tj`` of ``plan.writer + filler``.
 
-    The search objective; finite however small the retention (the exact test's
-    float64 cell differences bottom out near 1e-14).
+    A gates-only estimate (feedback through ``h`` ignored), finite however small
+    the retention; the screens rank units and writers with it.
 
     Returns
     -------
@@ -331,52 +322,3 @@ def linearised_log_retention(model: GateLSTM, plan: Plan, fillers: list[str], se
         state = model(encode_batch([plan.writer], model.config, settings.signal_value, device)).final
     weights = torch.as_tensor(plan.log_weights, device=device)
     return _objective(model, state, weights, fillers, settings.signal_value, settings.batch_size)
-
-
-def anneal(
-    model: GateLSTM, plan: Plan, starts: list[str], settings: SearchSettings, constraints: SequenceConstraints,
-    progress: Callable[[int], None] | None = None,
-) -> list[tuple[str, float]]:
-    """Simulated annealing of each start filler; returns ``(best filler, objective)`` per chain.
-
-    Every chain has its own seeded generator; each step evaluates ``proposals``
-    constrained block mutations of the chain's current filler in one batch, moves
-    to the best one by the Metropolis rule (temperature falling linearly to 0) and
-    keeps the best filler ever seen.  The number of steps is bounded.
-    """
-    device = _device(model)
-    with torch.no_grad():
-        state = model(encode_batch([plan.writer], model.config, settings.signal_value, device)).final
-    log_weights = torch.as_tensor(plan.log_weights, device=device)
-    rngs = [np.random.default_rng([settings.seed, chain]) for chain in range(len(starts))]
-    allowed_units = [u for u, ok in zip(plan.units, plan.allowed) if ok]
-    score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
-    top_units = [plan.units[i] for i in np.argsort(-score) if plan.allowed[i]][:16] or allowed_units[:16]
-    current = list(starts)
-    values = _objective(model, state, log_weights, current, settings.signal_value, settings.batch_size)
-    best = list(zip(current, values))
-    temperature0 = 0.02 * max(1.0, abs(float(np.median(values))))
-    for step in range(settings.iterations):
-        temperature = temperature0 * (1.0 - step / max(1, settings.iterations))
-        batch, owners = [], []
-        for chain, rng in enumerate(rngs):
-            for _ in range(settings.proposals):
-                candidate = _mutate(current[chain], plan, rng, constraints, top_units)
-                if candidate is not None:
-                    batch.append(candidate)
-                    owners.append(chain)
-        if batch:
-            scores = _objective(model, state, log_weights, batch, settings.signal_value, settings.batch_size)
-            for chain, rng in enumerate(rngs):
-                mine = [k for k, owner in enumerate(owners) if owner == chain]
-                if not mine:
-                    continue
-                pick = max(mine, key=lambda k: scores[k])
-                delta = scores[pick] - values[chain]
-                if delta >= 0 or (temperature > 0 and rng.random() < math.exp(delta / temperature)):
-                    current[chain], values[chain] = batch[pick], scores[pick]
-                    if values[chain] > best[chain][1]:
-                        best[chain] = (current[chain], float(values[chain]))
-        if progress:
-            progress(1)
-    return best

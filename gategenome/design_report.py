@@ -28,7 +28,6 @@ from gategenome.atomic import atomic_open, atomic_path
 from gategenome.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
 from gategenome.design import (
     SearchSettings,
-    anneal,
     best_constrained_unit,
     kmers,
     linearised_log_retention,
@@ -36,14 +35,30 @@ from gategenome.design import (
     repeat_unit,
 )
 from gategenome.model import GateLSTM
+from gategenome.search import anneal
 from gategenome.retention import Retention, measure_retention
 
 log = logging.getLogger(__name__)
 
 
+def format_power(log10_value: float) -> str:
+    """``10 ** log10_value`` as text, also below the float64 range (``1.2e-450``)."""
+    if not math.isfinite(log10_value):
+        return "0"
+    exponent = math.floor(log10_value)
+    mantissa = 10 ** (log10_value - exponent)
+    if mantissa >= 9.999995:
+        mantissa, exponent = 1.0, exponent + 1
+    return f"{mantissa:.5f}e{exponent:+d}" if exponent < -4 else f"{10 ** log10_value:.6g}"
+
+
 @dataclass
 class Row:
-    """One line of ``P.tsv``."""
+    """One line of ``P.tsv``.
+
+    ``score`` is the log10 retention at L (memory) or the minimum mean forget gate
+    (reset); ``extra`` the filler length (memory) or the pass-through (reset).
+    """
 
     name: str
     kind: str
@@ -57,18 +72,27 @@ class Row:
     def tsv(self, goal: str) -> str:
         check = "ok" if not self.violations else "FAIL: " + "; ".join(self.violations)
         if goal == "reset":
-            half = f"{self.extra:.4g}"
+            values = [f"{self.score:.6g}", f"{self.extra:.4g}", f"{self.linearised / math.log(10):.4f}"]
         else:
             half = str(self.half_life) if self.half_life is not None else f">{self.extra:.0f}"
+            values = [format_power(self.score), half, f"{self.score:.4f}", f"{self.linearised / math.log(10):.4f}"]
         return "\t".join([
             self.name, self.kind, str(len(self.sequence)), f"{gc_fraction(self.sequence):.3f}",
-            str(longest_homopolymer(self.sequence)), f"{self.score:.6g}", half,
-            f"{self.linearised / np.log(10):.4f}", check,
+            str(longest_homopolymer(self.sequence)), *values, check,
         ])
+
+    def label(self, goal: str) -> str:
+        """FASTA header text."""
+        if goal == "reset":
+            return f"min_forget={self.score:.6g} gc={gc_fraction(self.sequence):.3f} length={len(self.sequence)}"
+        return f"retention={format_power(self.score)} gc={gc_fraction(self.sequence):.3f} length={len(self.sequence)}"
 
 
 def _header(goal: str) -> str:
-    score = "retention_at_L\thalf_life\tlog10_linearised" if goal == "memory" else "min_forget\tpass_through\tlog10_pass_through"
+    if goal == "memory":
+        score = "retention_at_L\thalf_life\tlog10_retention\tlog10_linearised"
+    else:
+        score = "min_forget\tpass_through\tlog10_pass_through"
     return f"design\tkind\tlength\tgc\tlongest_homopolymer\t{score}\tconstraints"
 
 
@@ -79,9 +103,7 @@ def _write_outputs(prefix: str, goal: str, rows: list[Row], curves: dict[str, np
     from Bio.SeqRecord import SeqRecord
 
     records = [
-        SeqRecord(Seq(row.sequence), id=row.name,
-                  description=f"{'retention' if goal == 'memory' else 'min_forget'}={row.score:.6g} "
-                              f"gc={gc_fraction(row.sequence):.3f} length={len(row.sequence)}")
+        SeqRecord(Seq(row.sequence), id=row.name, description=row.label(goal))
         for row in rows if row.kind == "design"
     ]
     with atomic_open(f"{prefix}.fa") as handle:
@@ -93,10 +115,10 @@ def _write_outputs(prefix: str, goal: str, rows: list[Row], curves: dict[str, np
     with atomic_open(f"{prefix}.json") as handle:
         json.dump(settings, handle, indent=2, default=str)
         handle.write("\n")
-    _plot(f"{prefix}.png", curves, ylabel, xlabel, log_scale=goal == "memory")
+    _plot(f"{prefix}.png", curves, ylabel, xlabel)
 
 
-def _plot(path: str, curves: dict[str, np.ndarray], ylabel: str, xlabel: str, log_scale: bool) -> None:
+def _plot(path: str, curves: dict[str, np.ndarray], ylabel: str, xlabel: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -105,9 +127,7 @@ def _plot(path: str, curves: dict[str, np.ndarray], ylabel: str, xlabel: str, lo
     figure, axis = plt.subplots(figsize=(7, 4.5))
     for label, curve in curves.items():
         style = "-" if label.startswith("design") else "--"
-        axis.plot(np.arange(len(curve)), np.maximum(curve, 1e-12) if log_scale else curve, style, lw=1.2, label=label)
-    if log_scale:
-        axis.set_yscale("log")
+        axis.plot(np.arange(len(curve)), curve, style, lw=1.2, label=label)
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
     axis.legend(fontsize=7)
@@ -140,16 +160,16 @@ def run_memory(
     fillers = [filler for filler, _ in results]
     free = repeat_unit(plan.free_unit, settings.length)
     measured = measure_retention(model, plan.writer, fillers + randoms + [free], plan.control, settings.signal_value)
-    order = np.argsort([-m.at_end for m in measured[: len(fillers)]])
+    order = np.argsort([-m.log10_at_end for m in measured[: len(fillers)]])
     rows: list[Row] = []
     curves: dict[str, np.ndarray] = {}
 
     def add(name: str, kind: str, filler: str, retention: Retention) -> None:
         sequence = plan.writer + filler
         [linear] = linearised_log_retention(model, plan, [filler], settings)
-        rows.append(Row(name, kind, sequence, retention.at_end, retention.half_life, settings.length,
+        rows.append(Row(name, kind, sequence, retention.log10_at_end, retention.half_life, settings.length,
                         constraints.violations(sequence), float(linear)))
-        curves[f"{name} ({kind})" if kind != "design" else name] = retention.curve
+        curves[f"{name} ({kind})" if kind != "design" else name] = retention.log10_curve
 
     for rank, index in enumerate(order, 1):
         add(f"design_{rank}", "design", fillers[index], measured[index])
@@ -158,7 +178,8 @@ def run_memory(
     for index, filler in enumerate(randoms, 1):
         add(f"random_{index}", "random_constrained", filler, measured[len(fillers) + index - 1])
     add(f"unit_{plan.free_unit}", "unconstrained_unit", free, measured[-1])
-    best_design = rows[0].score
+    best = rows[0].score
+    random_scores = [r.score for r in rows if r.kind == "random_constrained"]
     summary = {
         "goal": "memory",
         "settings": asdict(settings),
@@ -167,17 +188,18 @@ def run_memory(
         "control": plan.control,
         "best_constrained_unit": unit,
         "unconstrained_unit": plan.free_unit,
-        "retention_at_L": {row.name: row.score for row in rows},
+        "log10_retention_at_L": {row.name: row.score for row in rows},
         "log10_linearised_retention": {row.name: row.linearised / math.log(10) for row in rows},
-        "design_over_best_unit": best_design / unit_retention.at_end if unit_retention and unit_retention.at_end > 0 else None,
-        "design_over_random": best_design / float(np.mean([r.score for r in rows if r.kind == "random_constrained"]))
-        if randoms and np.mean([r.score for r in rows if r.kind == "random_constrained"]) > 0 else None,
+        "half_life": {row.name: row.half_life for row in rows},
+        "log10_design_over_best_unit": best - unit_retention.log10_at_end if unit_retention else None,
+        "log10_design_over_random": best - max(random_scores) if random_scores else None,
         **(context or {}),
     }
-    log.info("writer %s; best design retains %.4g at L=%d; best constrained unit %s %.4g; random %s",
-             plan.writer, best_design, settings.length, unit, unit_retention.at_end if unit_retention else float("nan"),
-             ", ".join(f"{r.score:.3g}" for r in rows if r.kind == "random_constrained"))
-    _write_outputs(prefix, "memory", rows, curves, summary, "retention (fraction of the written cell difference)",
+    log.info("writer %s; best design retains %s at L=%d; best constrained unit %s %s; random %s",
+             plan.writer, format_power(best), settings.length, unit,
+             format_power(unit_retention.log10_at_end) if unit_retention else "none",
+             ", ".join(format_power(r) for r in random_scores))
+    _write_outputs(prefix, "memory", rows, curves, summary, "log10 retention (of the written cell difference)",
                    "distance after the writer (bp)")
     return rows
 

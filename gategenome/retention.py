@@ -33,7 +33,7 @@ import torch
 
 from gategenome.encode import one_hot
 from gategenome.gates import forget_gates, gate_preactivation, input_gates
-from gategenome.model import GateLSTM, ModelConfig, model_inputs
+from gategenome.model import GateLSTM, ModelConfig, StreamState, model_inputs
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ def encode_batch(
     return torch.from_numpy(np.stack(arrays)).to(device=device, dtype=dtype)
 
 
-def cell_states(model: GateLSTM, x: torch.Tensor) -> torch.Tensor:
-    """Exact cell states of every layer at every position, from a zero state.
+def cell_states(model: GateLSTM, x: torch.Tensor, state: StreamState | None = None) -> tuple[torch.Tensor, StreamState]:
+    """Exact cell states of every layer at every position.
 
     Parameters
     ----------
@@ -131,13 +131,16 @@ def cell_states(model: GateLSTM, x: torch.Tensor) -> torch.Tensor:
         Any :class:`GateLSTM` (fused or coupled layers, with or without stem).
     x
         ``(N, L, C)`` inputs in the model's dtype.
+    state
+        State before ``x`` (``None``: zeros).
 
     Returns
     -------
-    torch.Tensor
-        ``(N, L, H * layers)`` cells ``c_1 .. c_L``, layers concatenated bottom first.
+    tuple
+        ``(N, L, H * layers)`` cells ``c_1 .. c_L`` (layers concatenated bottom
+        first), and the :class:`StreamState` after ``x``.
     """
-    output = model(x)
+    output = model(x, state)
     cells = []
     for index, layer in enumerate(model.lstm_layers):
         inputs, hidden = output.layer_inputs[index], output.hidden[index]
@@ -149,7 +152,7 @@ def cell_states(model: GateLSTM, x: torch.Tensor) -> torch.Tensor:
             c = f[:, t] * c + update[:, t]
             out[:, t] = c
         cells.append(out)
-    return torch.cat(cells, dim=-1)
+    return torch.cat(cells, dim=-1), output.final
 
 
 @dataclass
@@ -158,14 +161,19 @@ class Retention:
 
     Attributes
     ----------
-    curve
-        ``(L + 1,)`` retention at distance 0 (the writer's last base) .. L.
+    log10_curve
+        ``(L + 1,)`` log10 retention at distance 0 (the writer's last base) .. L.
     written
         Summed cell difference right after the writer (write strength).
     """
 
-    curve: np.ndarray
+    log10_curve: np.ndarray
     written: float
+
+    @property
+    def curve(self) -> np.ndarray:
+        """``(L + 1,)`` retention (underflows to 0 below 1e-308)."""
+        return np.power(10.0, self.log10_curve)
 
     @property
     def at_end(self) -> float:
@@ -173,10 +181,21 @@ class Retention:
         return float(self.curve[-1])
 
     @property
+    def log10_at_end(self) -> float:
+        """log10 of the retention at distance L (finite however small)."""
+        return float(self.log10_curve[-1])
+
+    @property
     def half_life(self) -> int | None:
         """First distance where retention drops below 0.5; None if it never does within L."""
-        below = np.flatnonzero(self.curve < 0.5)
+        below = np.flatnonzero(self.log10_curve < math.log10(0.5))
         return int(below[0]) if below.size else None
+
+
+#: Filler bases per streamed chunk of the retention test.
+CHUNK = 64
+#: Summed cell difference below which the test renormalises it, and the size it is scaled to.
+RENORMALISE_BELOW, RENORMALISE_TO = 1e-7, 1e-4
 
 
 def measure_retention(
@@ -188,6 +207,13 @@ def measure_retention(
     batch_size: int = 8,
 ) -> list[Retention]:
     """Write/read test of ``writer + filler`` for each filler (see the module docstring).
+
+    The filler is streamed in chunks of :data:`CHUNK` bases.  A difference that
+    falls below :data:`RENORMALISE_BELOW` (where float64 rounding would swamp it)
+    is scaled up to :data:`RENORMALISE_TO` in both ``h`` and ``c`` at a chunk end
+    and the factor is carried in log space (the classic renormalisation of a
+    finite-time Lyapunov measurement): retention far below 1e-16 stays measurable
+    and a model without recurrent feedback (the reference) is unaffected.
 
     Parameters
     ----------
@@ -216,7 +242,6 @@ def measure_retention(
     exact = copy.deepcopy(model).double().eval()
     device = next(exact.parameters()).device
     results: list[Retention] = []
-    start = len(writer) - 1
     with torch.no_grad():
         for first in range(0, len(fillers), batch_size):
             group = fillers[first : first + batch_size]
@@ -225,13 +250,37 @@ def measure_retention(
                 by_length.setdefault(len(filler), []).append(index)
             partial: dict[int, Retention] = {}
             for indices in by_length.values():
-                sequences = [writer + group[i] for i in indices] + [control + group[i] for i in indices]
-                x = encode_batch(sequences, exact.config, signal_value, device, torch.float64)
-                cells = cell_states(exact, x)[:, start:]
-                diff = (cells[: len(indices)] - cells[len(indices):]).abs().sum(dim=-1).cpu().numpy()
+                curves, written = _stream_difference(exact, writer, control, [group[i] for i in indices], signal_value)
                 for row, i in enumerate(indices):
-                    written = float(diff[row, 0])
-                    curve = diff[row] / written if written > 0 else np.zeros_like(diff[row])
-                    partial[i] = Retention(curve, written)
+                    partial[i] = Retention(curves[row], float(written[row]))
             results.extend(partial[i] for i in range(len(group)))
     return results
+
+
+def _stream_difference(model: GateLSTM, writer: str, control: str, fillers: list[str],
+                       signal_value: float) -> tuple[np.ndarray, np.ndarray]:
+    """log10 retention curves ``(n, L + 1)`` and write strengths ``(n,)`` of equal-length fillers."""
+    n, device = len(fillers), next(model.parameters()).device
+    heads = encode_batch([writer] * n + [control] * n, model.config, signal_value, device, torch.float64)
+    cells, state = cell_states(model, heads)
+    written = (cells[:n, -1] - cells[n:, -1]).abs().sum(dim=-1)
+    safe = torch.where(written > 0, written, torch.ones_like(written))
+    log_scale = torch.zeros(n, dtype=torch.float64, device=device)
+    pieces = [torch.where(written > 0, torch.zeros_like(written), torch.full_like(written, -math.inf))[:, None]]
+    body = encode_batch(fillers + fillers, model.config, signal_value, device, torch.float64)
+    for begin in range(0, body.shape[1], CHUNK):
+        cells, state = cell_states(model, body[:, begin : begin + CHUNK], state)
+        diff = (cells[:n] - cells[n:]).abs().sum(dim=-1)
+        pieces.append(torch.log10(diff) - torch.log10(safe)[:, None] + log_scale[:, None])
+        last = diff[:, -1]
+        small = (last < RENORMALISE_BELOW) & (last > 0)
+        if bool(small.any()):
+            factor = torch.where(small, RENORMALISE_TO / torch.where(small, last, torch.ones_like(last)), torch.ones_like(last))
+            log_scale -= torch.log10(factor)
+            layers = []
+            for h, c in state.layers:
+                h = torch.cat([h[n:] + (h[:n] - h[n:]) * factor[:, None], h[n:]])
+                c = torch.cat([c[n:] + (c[:n] - c[n:]) * factor[:, None], c[n:]])
+                layers.append((h, c))
+            state = StreamState(state.stem_tail, layers)
+    return torch.cat(pieces, dim=1).cpu().numpy(), written.cpu().numpy()
