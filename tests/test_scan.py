@@ -102,10 +102,11 @@ def test_runs_of_n_are_nan_and_reset_the_state(tmp_path):
     assert shard["stretches"] == [[0, 5_000], [6_500, 10_500]]
 
 
-def test_blocked_gate_recovery_equals_reference():
+@pytest.mark.parametrize("coupled", [False, True], ids=["lstm", "coupled"])
+def test_blocked_gate_recovery_equals_reference(coupled):
     torch.manual_seed(3)
     model = GateLSTM(ModelConfig(inputs="dna+signal", hidden_size=6, conv_channels=3, conv_width=4,
-                                 num_layers=2)).eval()
+                                 num_layers=2, coupled=coupled)).eval()
     x = torch.randn(3, 1_000, 5)
     state = model.initial_state(3)
     state.layers = [(torch.randn_like(h), torch.randn_like(c)) for h, c in state.layers]
