@@ -317,7 +317,7 @@ def scan_genome(
         "chroms": dict(genome.sizes),
         "strands": list(settings.strands),
         "layer": settings.layer,
-        "null": {k: getattr(settings, k) for k in ("null_fraction", "null_window", "null_burn_in", "seed")},
+        "null": {k: getattr(settings, k) for k in ("null_fraction", "null_window", "null_burn_in", "null_signal", "seed")},
         "settings": asdict(settings),
     }
     meta_path = out_dir / "scan.json"
