@@ -215,29 +215,41 @@ class Sources:
 
 
 class Sinks:
-    """Per-chromosome array writers, committed when all the chromosome's jobs are done."""
+    """Per-chromosome array writers, committed when all the chromosome's jobs are done.
+
+    Arrays are declared up front (:meth:`open`) but their files are created on
+    first write (or at completion), so only the chromosomes in progress hold
+    open files, however many contigs the genome has.
+    """
 
     def __init__(self, out_dir: Path, on_complete):
         self.out_dir = out_dir
+        self.specs: dict[tuple[str, str, str], tuple[int, list[tuple[int, int]]]] = {}
         self.writers: dict[tuple[str, str, str], ArrayWriter] = {}
         self.pending: dict[str, int] = defaultdict(int)
         self.on_complete = on_complete
 
     def open(self, chrom: str, strand: str, kind: str, length: int, gaps: list[tuple[int, int]]) -> None:
-        path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
-        writer = ArrayWriter(path, length, fill=None)
-        for start, end in gaps:
-            writer.fill(start, end, np.nan)
-        self.writers[(chrom, strand, kind)] = writer
+        """Declare an array of ``length`` whose ``gaps`` (no job writes there) are NaN."""
+        self.specs[(chrom, strand, kind)] = (length, gaps)
 
     def writer(self, chrom: str, strand: str, kind: str) -> ArrayWriter:
-        return self.writers[(chrom, strand, kind)]
+        key = (chrom, strand, kind)
+        if key not in self.writers:
+            length, gaps = self.specs[key]
+            path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
+            writer = ArrayWriter(path, length, fill=None)
+            for start, end in gaps:
+                writer.fill(start, end, np.nan)
+            self.writers[key] = writer
+        return self.writers[key]
 
     def job_done(self, job: Job) -> None:
         self.pending[job.chrom] -= 1
         if self.pending[job.chrom] == 0:
-            for key in [k for k in self.writers if k[0] == job.chrom]:
-                self.writers.pop(key).commit()
+            for key in [k for k in self.specs if k[0] == job.chrom]:
+                self.writer(*key).commit()
+                del self.writers[key]
             self.on_complete(job.chrom)
 
     def discard(self) -> None:

@@ -213,3 +213,13 @@ def test_cli_missing_model_file(tmp_path, cli_inputs):
     result = _run(["scan", "--model", str(tmp_path / "nope.pt"), "--genome", str(cli_inputs["genome"]),
                    "--out-dir", str(tmp_path / "o")])
     assert result.exit_code == 1 and "nope.pt" in result.output and not (tmp_path / "o").exists()
+
+
+def test_all_n_chromosome_is_a_complete_nan_shard_and_settings_must_agree(tmp_path):
+    rng = np.random.default_rng(7)
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(3_000, rng), "chrN": "N" * 2_500})
+    scan = _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0)
+    assert list(scan.sizes) == ["chr1", "chrN"]
+    assert np.isnan(_f32(scan.forget("chrN", "-"))).all() and scan.forget("chrN", "-").shape == (2_500,)
+    with pytest.raises(Exception, match="different strands"):
+        _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0, strands=["+"])

@@ -129,7 +129,10 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
         layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
         null_window=null_window, null_burn_in=min(2000, null_window // 2), null_signal=null_signal, seed=seed,
     )
-    provenance = {"model": str(model_path), "genome": str(genome), "signal": None if track is None else str(signal)}
+    from pathlib import Path
+
+    provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
+                  "signal": None if track is None else str(Path(signal).resolve())}
     try:
         scan_genome(model, fasta, out_dir, settings, chroms=list(chroms) or None, region=span, signal=track,
                     device=torch_device, provenance=provenance, progress=progress)
