@@ -60,9 +60,10 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
 @click.option("--null-signal", type=click.Choice(["permute", "mean"]), default="permute", show_default=True,
               help="Null signal of dna+signal models: the window's values permuted, or its mean everywhere.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null windows and shuffles.")
-@click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
-              help="CPU threads per operation (0: PyTorch default); reading and gate recovery run in "
-                   "their own threads alongside.")
+@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+              help="PyTorch intra-op threads (0: PyTorch's default). The LSTM is sequential in the bases "
+                   "and gate recovery and reading already run in their own threads, so one process uses "
+                   "about two cores; use more processes (--chrom shards) to use more cores.")
 @click.option("--tracks/--no-tracks", "make_tracks", default=True, show_default=True,
               help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
