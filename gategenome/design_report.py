@@ -210,9 +210,16 @@ def run_reset(
     context: dict | None = None,
 ) -> list[Row]:
     """Design reset elements, compare them with real boundaries, write the outputs."""
-    from gategenome.reset import PROFILE_BEFORE, boundary_enrichment, design_resets, forget_profile, score_elements
+    from gategenome.reset import (
+        PROFILE_BEFORE,
+        boundary_enrichment,
+        design_resets,
+        forget_profile,
+        gc_matched_controls,
+        score_elements,
+    )
 
-    elements, scores, top = design_resets(
+    elements, scores, ranked = design_resets(
         model, settings.length, settings.count, constraints, settings.seed, settings.iterations,
         settings.proposals, settings.signal_value, progress("searching resets", settings.iterations),
     )
@@ -229,14 +236,18 @@ def run_reset(
              for k, (r, s) in enumerate(zip(randoms, random_scores), 1)]
     profiles = forget_profile(model, [row.sequence for row in rows], settings.seed, settings.signal_value)
     curves = {(row.name if row.kind == "design" else f"{row.name} ({row.kind})"): p for row, p in zip(rows, profiles)}
+    top = ranked[:20]
     enrichment = None
     if boundaries is not None:
-        enrichment = boundary_enrichment(top[:10], boundaries["windows"], boundaries["fetch"], boundaries["sizes"],
-                                         settings.seed)
+        args = (boundaries["windows"], boundaries["fetch"], boundaries["sizes"], settings.seed)
+        enrichment = boundary_enrichment(top[:10], *args)
+        control = boundary_enrichment(gc_matched_controls(ranked, top[:10], settings.seed), *args)
         enrichment["source"] = boundaries["source"]
-        log.info("top reset 6-mers at boundaries: %.3g per kb vs %.3g background (enrichment %.2f, p = %.3g)",
-                 enrichment["per_kb_boundary"], enrichment["per_kb_background"], enrichment["enrichment"],
-                 enrichment["p_value"])
+        enrichment["gc_matched_control"] = control
+        enrichment["enrichment_over_gc_matched"] = enrichment["enrichment"] / control["enrichment"]
+        log.info("top reset 6-mers at boundaries: %.3g per kb vs %.3g background (enrichment %.2f, p = %.3g); "
+                 "GC-matched control k-mers: enrichment %.2f", enrichment["per_kb_boundary"],
+                 enrichment["per_kb_background"], enrichment["enrichment"], enrichment["p_value"], control["enrichment"])
     summary = {
         "goal": "reset",
         "settings": asdict(settings),

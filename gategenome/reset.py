@@ -124,8 +124,8 @@ def design_resets(
     Returns
     -------
     tuple
-        ``(elements, scores, top_kmers)``: ``count`` elements, their scores and the 20
-        best-resetting 6-mers of the screen.
+        ``(elements, scores, ranked)``: ``count`` elements, their scores and every
+        screened k-mer, best-resetting first.
     """
     if not 1 <= length <= MAX_RESET_LENGTH:
         raise ConfigError(f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range")
@@ -175,7 +175,20 @@ def design_resets(
         if progress:
             progress(1)
     elements = [e for e, _ in best]
-    return elements, score_elements(model, elements, seed, signal_value), top
+    return elements, score_elements(model, elements, seed, signal_value), ranked
+
+
+def gc_matched_controls(ranked: list[str], motifs: list[str], seed: int = 0) -> list[str]:
+    """For each motif, a k-mer with the same G/C count from the middle half of ``ranked``
+    (neither resetting nor holding), seeded: a composition-matched control set."""
+    rng = np.random.default_rng([seed, 19])
+    middle = ranked[len(ranked) // 4 : 3 * len(ranked) // 4]
+    controls = []
+    for motif in motifs:
+        gc = sum(b in "GC" for b in motif)
+        pool = [k for k in middle if sum(b in "GC" for b in k) == gc and k not in controls] or middle
+        controls.append(pool[int(rng.integers(len(pool)))])
+    return controls
 
 
 def _count(sequence: bytes, motifs: list[bytes]) -> int:

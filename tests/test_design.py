@@ -304,6 +304,10 @@ def test_reset_cli_compares_with_real_peak_edges(tmp_path, mini):
     enrichment = summary["boundary_enrichment"]
     assert enrichment["windows"] > 10 and enrichment["bp_boundary"] > 0 and 0 <= enrichment["p_value"] <= 1
     assert len(summary["top_reset_kmers"]) == 20
+    control = enrichment["gc_matched_control"]
+    assert [sum(b in "GC" for b in k) for k in control["motifs"]] == [
+        sum(b in "GC" for b in k) for k in summary["top_reset_kmers"][:10]]
+    assert not set(control["motifs"]) & set(summary["top_reset_kmers"])
 
 
 def test_search_objective_agrees_with_the_exact_test():
