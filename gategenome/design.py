@@ -236,11 +236,18 @@ def plan_memory(
     # shorter writers win ties (a tiny penalty per base)
     order = np.argsort(-(retained - 1e-6 * np.array([len(w) for w in writers])))
     writer = None
-    for index in order[:50]:
+    local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
+    usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
+    for index in usable[:50]:
         if random_sequence(min(length, 4 * constraints.gc_window), constraints, np.random.default_rng(settings.seed),
                            prefix=writers[index]) is not None:
             writer = writers[index]
             break
+    if not usable:
+        raise ConfigError(
+            f"no writer k-mer (up to {settings.writer_max_k} bp) that meets the constraints writes into the model's "
+            f"cells ({constraints.describe()}); relax --avoid or --max-homopolymer"
+        )
     if writer is None:
         raise ConfigError(
             f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "

@@ -326,3 +326,12 @@ def test_search_objective_agrees_with_the_exact_test():
     results = anneal(model, plan, fillers[:2], settings, constraints)
     assert np.allclose([v for _, v in results], difference_score(model, plan, [f for f, _ in results], settings))
     assert all(v >= q - 1e-9 for (_, v), q in zip(results, quick[:2]))  # never worse than the start
+
+
+def test_no_usable_writer_fails_with_one_line(tmp_path):
+    # --avoid T forbids A too (reverse strand); in the reference only A writes
+    result = CliRunner().invoke(cli, ["design", "--reference", "--length", "300", "--avoid", "T", "--unit-max-k", "3",
+                                      "--out-prefix", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "writes into the model's cells" in result.output
+    assert list(tmp_path.iterdir()) == []
