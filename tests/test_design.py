@@ -330,7 +330,7 @@ def test_search_objective_agrees_with_the_exact_test():
 
 def test_no_usable_writer_fails_with_one_line(tmp_path):
     # --avoid T forbids A too (reverse strand); in the reference only A writes
-    result = CliRunner().invoke(cli, ["design", "--reference", "--length", "300", "--avoid", "T", "--unit-max-k", "3",
+    result = CliRunner().invoke(cli, ["-q", "design", "--reference", "--length", "300", "--avoid", "T", "--unit-max-k", "3",
                                       "--out-prefix", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "writes into the model's cells" in result.output
