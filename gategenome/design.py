@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -120,7 +119,10 @@ def log_forget(model: GateLSTM, x: torch.Tensor, state: StreamState | None = Non
 
 
 def screen_units(
-    model: GateLSTM, units: list[str], signal_value: float = 0.0, batch_size: int = 256,
+    model: GateLSTM,
+    units: list[str],
+    signal_value: float = 0.0,
+    batch_size: int = 256,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
     """Steady-state per-base log retention rate of repeated units.
@@ -213,7 +215,9 @@ def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bo
 
 
 def plan_memory(
-    model: GateLSTM, settings: SearchSettings, constraints: SequenceConstraints,
+    model: GateLSTM,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Screen units and writers and choose the writer (steps 1-2 of the module docstring)."""
@@ -225,8 +229,12 @@ def plan_memory(
     single = unit_score[:4]
     control_base = "ACGT"[int(np.argmax(single))]
     allowed = np.array([unit_allowed(u, constraints, length) for u in units])
-    log.info("screened %d repeated units; %d meet the constraints; best holding base %s",
-             len(units), int(allowed.sum()), control_base)
+    log.info(
+        "screened %d repeated units; %d meet the constraints; best holding base %s",
+        len(units),
+        int(allowed.sum()),
+        control_base,
+    )
     writers = [w for w in kmers(settings.writer_max_k) if set(w) != {control_base}]
     vectors = write_vectors(model, writers, control_base, settings.signal_value, settings.batch_size)
     log_vectors = np.log(np.maximum(vectors, 1e-300))
@@ -239,8 +247,15 @@ def plan_memory(
     local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
     usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
     for index in usable[:50]:
-        if random_sequence(min(length, 4 * constraints.gc_window), constraints, np.random.default_rng(settings.seed),
-                           prefix=writers[index]) is not None:
+        if (
+            random_sequence(
+                min(length, 4 * constraints.gc_window),
+                constraints,
+                np.random.default_rng(settings.seed),
+                prefix=writers[index],
+            )
+            is not None
+        ):
             writer = writers[index]
             break
     if not usable:
@@ -264,8 +279,12 @@ def plan_memory(
 
 
 def best_constrained_unit(
-    model: GateLSTM, plan: Plan, settings: SearchSettings, constraints: SequenceConstraints,
-    screen: int = 64, verify: int = 6,
+    model: GateLSTM,
+    plan: Plan,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    screen: int = 64,
+    verify: int = 6,
 ) -> tuple[str | None, Retention | None]:
     """Baseline (b): the repeated unit with the best measured retention under the constraints.
 
@@ -295,8 +314,14 @@ def best_constrained_unit(
     return picked[best][0], measured[best]
 
 
-def _objective(model: GateLSTM, state: StreamState, log_weights: torch.Tensor, fillers: list[str],
-               signal_value: float, batch_size: int) -> np.ndarray:
+def _objective(
+    model: GateLSTM,
+    state: StreamState,
+    log_weights: torch.Tensor,
+    fillers: list[str],
+    signal_value: float,
+    batch_size: int,
+) -> np.ndarray:
     """Linearised log retention of ``fillers`` continuing from the writer ``state``."""
     values = []
     with torch.no_grad():
@@ -305,7 +330,10 @@ def _objective(model: GateLSTM, state: StreamState, log_weights: torch.Tensor, f
             x = encode_batch(group, model.config, signal_value, _device(model))
             expanded = StreamState(
                 None if state.stem_tail is None else state.stem_tail.expand(len(group), -1, -1),
-                [(h.expand(len(group), -1).contiguous(), c.expand(len(group), -1).contiguous()) for h, c in state.layers],
+                [
+                    (h.expand(len(group), -1).contiguous(), c.expand(len(group), -1).contiguous())
+                    for h, c in state.layers
+                ],
             )
             logf, _ = log_forget(model, x, expanded)
             total = logf.double().sum(dim=1) + log_weights
