@@ -327,7 +327,9 @@ def enrichment(
     observed = (call_dist[:, None] <= d_array[None, :]).mean(axis=0)
     boot_observed = np.empty((replicates, len(d_array)))
     boot_random = np.empty((replicates, len(d_array)))
-    for b in range(replicates):
+    from tqdm import tqdm
+
+    for b in tqdm(range(replicates), desc="bootstrap", unit="replicate", leave=False, disable=None):
         resampled = call_dist[rng.integers(0, n, size=n)]
         boot_observed[b] = (resampled[:, None] <= d_array[None, :]).mean(axis=0)
         random_dist = np.concatenate([

@@ -58,6 +58,7 @@ class EvaluateSettings:
     signal_window: int = 151
     signal_threshold: float | None = None
     max_auc_bases: int = 4_000_000
+    max_tuning_bases: int = 50_000_000
     examples: int = 4
     example_width: int = 6000
 
@@ -301,6 +302,8 @@ def evaluate(
         log.warning("%s fold chromosome(s) not in the scan, left out: %s", settings.fold, ", ".join(skipped))
     fold_drops = [d for d in drops if d.chrom in sizes]
     fold_regions = [r for r in regions if r.chrom in sizes]
+    if not fold_drops:
+        log.warning("%s: no drop on the %s chromosomes; every boundary score will be 0", drops_path, settings.fold)
     if not fold_regions:
         log.warning("%s: no accessible region on the %s chromosomes", regions_path, settings.fold)
     edges = region_edges(regions, sizes)
@@ -332,8 +335,10 @@ def evaluate(
 
         genome_sizes = {c: int(n) for c, n in scan.meta.get("chroms", scan.sizes).items()}
         folds_all = json.loads(Path(folds_path).read_text())
-        train_chroms = [c for c in folds_all.get("train", []) if c in genome_sizes and c not in sizes]
-        train_sizes = {c: genome_sizes[c] for c in train_chroms}
+        train_sizes: dict[str, int] = {}
+        for chrom in folds_all.get("train", []):  # tune on up to ~50 Mb of the training chromosomes
+            if chrom in genome_sizes and chrom not in sizes and sum(train_sizes.values()) < settings.max_tuning_bases:
+                train_sizes[chrom] = genome_sizes[chrom]
         with SignalTrack(signal_path, genome_sizes) as track:
             baseline = signal_baseline(track, sizes, edges, train_sizes, region_edges(regions, train_sizes), distances,
                                        settings.signal_window, settings.signal_threshold)

@@ -328,7 +328,13 @@ def render_html(evaluation) -> str:
         history = plot_history(evaluation.history)
         if history:
             parts.append(f'<img alt="training curves" src="{history}">')
-        parts.append(_kv_table(_scalar_rows(r["training"])))
+        rows = _scalar_rows(r["training"])
+        detail = ("config.", "data.", "folds.")
+        parts.append(_kv_table([row for row in rows if not row[0].startswith(detail)]))
+        rest = [row for row in rows if row[0].startswith(detail)]
+        if rest:
+            parts.append(f"<details><summary>training configuration and inputs ({len(rest)} values)</summary>"
+                         f"{_kv_table(rest)}</details>")
     else:
         parts.append("<p class=muted>No training metrics given (<code>--metrics</code>).</p>")
     if r.get("scan"):

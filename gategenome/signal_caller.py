@@ -28,29 +28,24 @@ TUNING_QUANTILES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95,
 
 
 def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
-    """Centred moving average of ``log1p(values)``.
+    """Centred moving average of ``log1p(values)`` (:func:`gategenome.targets.moving_average`).
 
     Parameters
     ----------
     values
         ``(L,)`` raw signal (NaN and negative read as 0).
     window
-        Window width in bases (1 = no smoothing).
+        Window width in bases (1 = no smoothing); zeros are assumed beyond the ends.
 
     Returns
     -------
     numpy.ndarray
-        ``(L,)`` float32; near the ends the mean is over the bases available.
+        ``(L,)`` float32.
     """
+    from gategenome.targets import moving_average
+
     x = np.log1p(np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0, None))
-    if window <= 1 or len(x) == 0:
-        return x.astype(np.float32)
-    half = window // 2
-    cumulative = np.concatenate([[0.0], np.cumsum(x)])
-    index = np.arange(len(x))
-    lo = np.clip(index - half, 0, len(x))
-    hi = np.clip(index - half + window, 0, len(x))
-    return ((cumulative[hi] - cumulative[lo]) / (hi - lo)).astype(np.float32)
+    return moving_average(x, window)
 
 
 def threshold_regions(smoothed: np.ndarray, threshold: float, min_gap: int = 50, min_length: int = 50) -> np.ndarray:

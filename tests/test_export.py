@@ -139,3 +139,18 @@ def test_cli_bad_input(case, tmp_path, problem):
     assert len(lines) == 1 and lines[0].startswith("gategenome: error: ") and name in lines[0]
     assert "Traceback" not in result.output and not out.exists()
     assert not list(tmp_path.glob(".hub.*"))
+
+
+def test_export_replaces_an_existing_hub(case, tmp_path):
+    out = tmp_path / "hub"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    args = ["export", "--scan-dir", str(case["scan"]), "--drops", str(case["drops"]), "--genome", str(case["genome"]),
+            "--copy", "--out-dir", str(out)]
+    for _ in range(2):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    assert not (out / "stale.txt").exists() and validate_hub(out) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hub"]
+    # --copy: the hub's bigWig is a file of its own, not a hard link to the scan's.
+    assert (out / "genome" / "forget.plus.bw").stat().st_nlink == 1
