@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -200,10 +201,9 @@ class Plan:
     units: list[str]
     rates: np.ndarray
     allowed: np.ndarray
-    best_unit: str | None
     free_unit: str
     base_weights: np.ndarray
-    notes: list[str] = field(default_factory=list)
+    screen: dict = field(default_factory=dict)
 
 
 def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bool:
@@ -273,7 +273,24 @@ def plan_memory(
     free_unit = units[int(np.argmax(predicted_log_retained(log_weights[None], rates, length)[0]))]
     base_weights = np.exp(single - single.max())
     base_weights = 0.5 * base_weights / base_weights.sum() + 0.125
-    plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, None, free_unit, base_weights)
+    steady = np.exp(rates).mean(axis=1)  # steady-state forget gate, mean over cell units
+    top = np.argsort(-steady)[:10]
+    best_writers = list(order[:10])
+    screen = {
+        "steady_forget_single_bases": {b: float(steady[k]) for k, b in enumerate("ACGT")},
+        "steady_forget_top_units": {units[i]: float(steady[i]) for i in top},
+        "steady_forget_top_allowed_units": {
+            units[i]: float(steady[i]) for i in np.argsort(-np.where(allowed, steady, -1))[:10] if allowed[i]
+        },
+        "writers": {
+            writers[i]: {
+                "write_strength": float(vectors[i].sum()),
+                "log10_retained_at_L": float(retained[i] / math.log(10)),
+            }
+            for i in best_writers
+        },
+    }
+    plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, free_unit, base_weights, screen)
     log.info("writer %s (control %s), unconstrained best unit %s", writer, plan.control, free_unit)
     return plan
 

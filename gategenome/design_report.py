@@ -212,6 +212,7 @@ def run_memory(
         "control": plan.control,
         "best_constrained_unit": unit,
         "unconstrained_unit": plan.free_unit,
+        "screen": plan.screen,
         "log10_retention_at_L": {row.name: row.score for row in rows},
         "log10_linearised_retention": {row.name: row.linearised / math.log(10) for row in rows},
         "half_life": {row.name: row.half_life for row in rows},
