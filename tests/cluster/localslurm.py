@@ -140,8 +140,15 @@ class LocalSlurm:
 
     @property
     def env(self) -> dict[str, str]:
-        """The current environment with ``SLURM_CONF`` pointing at this cluster."""
-        return {**os.environ, "SLURM_CONF": str(self.conf)}
+        """The current environment with ``SLURM_CONF`` pointing at this cluster and its ``bin/`` first on PATH.
+
+        ``bin/srun`` sets ``SLURM_CONF`` again before running the real ``srun``: the
+        SLURM jobstep executor removes every ``SLURM_*`` variable but the job's identity
+        from the environment of the ``srun`` it starts inside a job, so without it that
+        ``srun`` would look for ``/etc/slurm/slurm.conf`` (another cluster, or none).
+        """
+        path = f"{self.root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+        return {**os.environ, "SLURM_CONF": str(self.conf), "PATH": path}
 
     # -- lifecycle -------------------------------------------------------------
     def start(self, timeout: float = 60.0) -> "LocalSlurm":
@@ -161,6 +168,7 @@ class LocalSlurm:
         os.chmod(key, 0o400)
         (self.root / "plugstack.conf").write_text("")
         self._write_conf()
+        self._write_srun_wrapper()
         try:
             munge = self.root / "munge"
             self._spawn(
@@ -290,6 +298,16 @@ PartitionName={PARTITION} Nodes={self.node} Default=YES MaxTime=INFINITE State=U
 """
         )
 
+    def _write_srun_wrapper(self) -> None:
+        bindir = self.root / "bin"
+        bindir.mkdir(exist_ok=True)
+        wrapper = bindir / "srun"
+        wrapper.write_text(
+            "#!/bin/sh\n# srun against the local cluster even where SLURM_CONF was removed from the environment\n"
+            f"SLURM_CONF={self.conf} exec {shutil.which('srun')} \"$@\"\n"
+        )
+        wrapper.chmod(0o755)
+
     def _spawn(self, name: str, argv: list[str]) -> None:
         out = open(self.root / "log" / f"{name}.out", "ab")
         proc = subprocess.Popen(
@@ -377,7 +395,7 @@ def _parse_oneliner(line: str) -> dict[str, str]:
             fields[key] = value
         elif key is not None:
             fields[key] += " " + token
-    return fields
+    return {k: v.strip() for k, v in fields.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,7 @@ def test_parse_scontrol_oneliner():
     line = (
         "JobId=7 JobName=abc UserId=root(0) GroupId=root(0) MCS_label=N/A TimeLimit=01:00:00 "
         "NumCPUs=2 CPUs/Task=2 ReqB:S:C:T=0:0:*:* TRES=cpu=2,mem=3000M,node=1 MinMemoryNode=3000M "
-        "Comment=rule_scan_chrom_wildcards_yeast_chrI Power="
+        "Comment=rule_scan_chrom_wildcards_yeast_chrI  StdErr=/x/1.log Power="
     )
     job = localslurm._parse_oneliner(line)
     assert job["GroupId"] == "root(0) MCS_label=N/A"
