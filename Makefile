@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip install -q -c constraints.txt
+DEMO   := demo
 
 .PHONY: setup test demo clean
 
@@ -18,6 +19,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
+
+# The simulated genome (5 x 500 kb, planted boundaries), then the whole workflow
+# over it (config/demo.yaml) on 2 cores.
+$(DEMO)/simulate.json: $(STAMP)
+	$(BIN)/gategenome simulate --out-dir $(DEMO) --seed 1
+
+demo: $(DEMO)/simulate.json
+	$(BIN)/gategenome run --cores 2 --configfile config/demo.yaml --rerun-incomplete
+	$(BIN)/python benchmarks/demo_boundaries.py --calls results/demo/drops.bed --truth $(DEMO)/truth.boundaries.bed
+	@echo
+	@echo "Demo results (results/demo/):"
+	@echo "  drops.bed                 forget-gate drops (boundary calls, BED6+4)"
+	@echo "  tracks/forget.plus.bw     mean forget gate, + strand scan"
+	@echo "  tracks/forget.minus.bw    mean forget gate, - strand scan"
+	@echo "  tracks/accessibility.bw   predicted accessibility"
+	@echo "  model/model.pt, model/metrics.json, model/curves.png"
+	@echo "Truth: $(DEMO)/truth.boundaries.bed, $(DEMO)/truth.accessible.bed; genome: $(DEMO)/genome.fa"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

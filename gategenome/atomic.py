@@ -63,3 +63,57 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
     """
     with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as handle:
         yield handle
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
+    """Stage several outputs and publish them into ``out_dir`` together.
+
+    Parameters
+    ----------
+    out_dir
+        The output directory.  When it does not exist yet, the outputs are written
+        to a temporary sibling directory that is renamed to ``out_dir`` at the end
+        (so ``out_dir`` appears complete or not at all).  When it exists, the
+        outputs are staged in a hidden temporary directory inside it and each is
+        renamed into place at the end (other files in ``out_dir`` are kept).
+
+    Yields
+    ------
+    Path
+        The staging directory: write every output there under its final name.
+        On an exception it is removed with everything in it, as are parent
+        directories this call created, and ``out_dir`` is left as it was.
+    """
+    final = Path(out_dir)
+    created: list[Path] = []
+    parent = final.absolute().parent
+    while not parent.exists():
+        created.append(parent)
+        parent = parent.parent
+    final.parent.mkdir(parents=True, exist_ok=True)
+    existed = final.is_dir()
+    staging_parent = final if existed else final.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=staging_parent))
+    try:
+        if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
+            staging.chmod(0o777 & ~_umask())
+        yield staging
+        if existed:
+            for item in sorted(staging.iterdir()):
+                os.replace(item, final / item.name)
+            staging.rmdir()
+        else:
+            os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for directory in created:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise

@@ -329,5 +329,9 @@ class GateLSTM(nn.Module):
             hidden.append(out)
             finals.append((h_n[0], c_n[0]))
             layer_input = out
-        logits = self.head(layer_input).squeeze(-1)
+        major = layer_input.transpose(0, 1)
+        if major.is_contiguous():  # the fused kernel's time-major output: no (N, L, H) copy
+            logits = self.head(major).squeeze(-1).t()
+        else:
+            logits = self.head(layer_input).squeeze(-1)
         return ModelOutput(logits, layer_inputs, hidden, state, StreamState(tail, finals))

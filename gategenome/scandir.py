@@ -7,22 +7,32 @@ read, this layout::
     DIR/chroms/{chrom}.json                    shard marker: written last, when the chromosome is complete
     DIR/chroms/{chrom}.{plus|minus}.forget.npy          (L,) float16 mean forget gate
     DIR/chroms/{chrom}.{plus|minus}.accessibility.npy   (L,) float16 predicted P(accessible)
+    DIR/null/{chrom}.{plus|minus}.forget.npy            (M,) float16 mean forget gate over
+                                                        dinucleotide-shuffled windows (the null)
 
 Arrays are indexed by reference coordinate (0-based) on both strands: the minus
 strand is scanned as the reverse complement and mapped back.  Bases with no value
 (runs of N) hold NaN.  Arrays are ``.npy`` files opened memory-mapped, so readers
-never hold a whole genome in RAM.
+never hold a whole genome in RAM.  Null arrays are the concatenated scans of
+shuffled windows; the first bases of each window (the start-up transient) are NaN
+and separate the windows.
+
+Writers create each array under a temporary name (:class:`ArrayWriter`), fill it
+by positioned writes, and rename it when the chromosome is complete; the shard
+marker is written after every array of the chromosome is in place.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from gategenome.atomic import atomic_open
 from gategenome.errors import InputError
 
 FORMAT = "gategenome-scan"
@@ -34,6 +44,11 @@ KINDS = ("forget", "accessibility")
 def array_path(directory: str | os.PathLike, chrom: str, strand: str, kind: str) -> Path:
     """Path of one array: ``DIR/chroms/{chrom}.{plus|minus}.{kind}.npy``."""
     return Path(directory) / "chroms" / f"{chrom}.{STRAND_NAMES[strand]}.{kind}.npy"
+
+
+def null_path(directory: str | os.PathLike, chrom: str, strand: str) -> Path:
+    """Path of a null array: ``DIR/null/{chrom}.{plus|minus}.forget.npy``."""
+    return Path(directory) / "null" / f"{chrom}.{STRAND_NAMES[strand]}.forget.npy"
 
 
 def shard_path(directory: str | os.PathLike, chrom: str) -> Path:
@@ -105,3 +120,85 @@ class ScanDir:
     def accessibility(self, chrom: str, strand: str) -> np.ndarray:
         """Predicted probability of accessibility, ``(L,)`` float16."""
         return self.array(chrom, strand, "accessibility")
+
+    def null_forget(self, chrom: str, strand: str) -> np.ndarray | None:
+        """Null mean forget gate of one chromosome and strand, ``(M,)`` float16, or None.
+
+        The scan of dinucleotide-shuffled windows of the chromosome (see the module
+        docstring); ``None`` when the scan made no null for it.
+        """
+        path = null_path(self.path, chrom, strand)
+        if chrom not in self.sizes or not path.exists():
+            return None
+        return np.load(path, mmap_mode="r")
+
+
+class ArrayWriter:
+    """A float16 ``.npy`` array written by positioned writes and published atomically.
+
+    The file is created under a temporary name in the destination directory with
+    :func:`numpy.lib.format.open_memmap` (which writes the header and sizes the
+    file), then filled with ``os.pwrite`` at byte offsets, so writing never maps
+    the array into the process's memory.  :meth:`commit` renames it into place;
+    :meth:`discard` removes it.
+
+    Parameters
+    ----------
+    path
+        Final path of the array.
+    length
+        Number of elements.
+    fill
+        Initial value of every element (NaN: no value).
+    """
+
+    BLOCK = 1 << 22
+
+    def __init__(self, path: str | os.PathLike, length: int, fill: float = np.nan):
+        self.path = Path(path)
+        self.length = int(length)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        array = np.lib.format.open_memmap(self.tmp, mode="w+", dtype=np.float16, shape=(self.length,))
+        self.offset = int(array.offset)
+        del array
+        self._fd = os.open(self.tmp, os.O_RDWR)
+        if fill is not None and fill != 0.0:
+            self.fill(0, self.length, fill)
+
+    def fill(self, start: int, end: int, value: float) -> None:
+        """Set elements ``[start, end)`` to ``value``."""
+        block = np.full(min(self.BLOCK, max(end - start, 0)), value, dtype=np.float16)
+        for position in range(start, end, self.BLOCK):
+            count = min(self.BLOCK, end - position)
+            self.write(position, block[:count])
+
+    def write(self, start: int, values: np.ndarray) -> None:
+        """Write ``values`` (cast to float16) at elements ``[start, start + len(values))``."""
+        values = np.ascontiguousarray(values, dtype=np.float16)
+        if start < 0 or start + values.size > self.length:
+            raise ValueError(f"write of {values.size} values at {start} outside array of length {self.length}")
+        os.pwrite(self._fd, values.tobytes(), self.offset + 2 * int(start))
+
+    def commit(self) -> None:
+        """Flush, close and rename the array to its final path."""
+        os.fsync(self._fd)
+        os.close(self._fd)
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        """Close and delete the temporary file."""
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_json(path: str | os.PathLike, payload: dict[str, Any]) -> None:
+    """Write a JSON document atomically (scan.json, shard markers)."""
+    with atomic_open(path) as handle:
+        json.dump(payload, handle, indent=2, sort_keys=False)
+        handle.write("\n")

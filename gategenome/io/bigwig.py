@@ -71,7 +71,7 @@ class SignalTrack:
             )
         self.nan_count = 0
 
-    def values(self, chrom: str, start: int, end: int) -> np.ndarray:
+    def values(self, chrom: str, start: int, end: int, count_nan: bool = True) -> np.ndarray:
         """Signal of ``chrom[start:end]``.
 
         Parameters
@@ -80,19 +80,28 @@ class SignalTrack:
             Genome (FASTA) chromosome name.
         start, end
             0-based half-open interval.
+        count_nan
+            Add this read's NaN bases to :attr:`nan_count` (pass ``False`` when
+            re-reading bases already counted).
 
         Returns
         -------
         numpy.ndarray
             ``(end - start,)`` float32; missing data is 0.
         """
-        if chrom not in self.mapping:
-            return np.zeros(end - start, dtype=np.float32)
-        values = self._bw.values(self.mapping[chrom], int(start), int(end), numpy=True).astype(np.float32)
+        if chrom not in self.mapping or end <= start:
+            return np.zeros(max(end - start, 0), dtype=np.float32)
+        try:
+            values = self._bw.values(self.mapping[chrom], int(start), int(end), numpy=True).astype(np.float32)
+        except RuntimeError as exc:
+            raise InputError(
+                f"{self.path}: cannot read {self.mapping[chrom]}:{start}-{end} ({exc}); expected a valid bigWig"
+            ) from None
         nan = np.isnan(values)
         count = int(nan.sum())
         if count:
-            self.nan_count += count
+            if count_nan:
+                self.nan_count += count
             log.debug("%s: %d NaN value(s) in %s:%d-%d read as 0", self.path, count, chrom, start, end)
             values[nan] = 0.0
         return values

@@ -8,6 +8,7 @@ saying to use ``bgzip``.  Coordinates are 0-based, half-open.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -25,18 +26,22 @@ def _is_bgzf(header: bytes) -> bool:
     return len(header) >= 14 and header[:2] == _GZIP_MAGIC and header[3] & 4 and header[12:14] == b"BC"
 
 
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(18)
+
+
 def _check_fasta_file(path: Path) -> None:
     if not path.exists():
         raise InputError(f"{path}: genome FASTA not found")
     if not path.is_file():
         raise InputError(f"{path}: expected a FASTA file, found a directory or special file")
-    with open(path, "rb") as handle:
-        header = handle.read(18)
+    header = _head(path)
     if header[:2] == _GZIP_MAGIC:
         if not _is_bgzf(header):
             raise InputError(
-                f"{path}: plain gzip cannot be indexed; recompress with bgzip "
-                f"(gunzip -c {path.name} | bgzip > {path.stem}.gz)"
+                f"{path}: plain gzip cannot be read by position; recompress it with bgzip "
+                f"(gunzip {path.name} && bgzip {path.stem})"
             )
         return
     if not header.strip():
@@ -66,23 +71,45 @@ class Genome:
         _check_fasta_file(self.path)
         import pysam
 
-        index = self._index_path()
+        self._compressed = _is_bgzf(_head(self.path))
+        index, gzi = self._index_paths()
         try:
-            self._fasta = pysam.FastaFile(str(self.path), filepath_index=str(index))
+            if not index.exists() or (gzi is not None and not gzi.exists()):
+                log.info("%s: building the FASTA index %s", self.path, index)
+                args = [str(self.path), "--fai-idx", str(index)]
+                if gzi is not None:
+                    args += ["--gzi-idx", str(gzi)]
+                pysam.faidx(*args)
+            self._fasta = pysam.FastaFile(
+                str(self.path), filepath_index=str(index),
+                filepath_index_compressed=str(gzi) if gzi is not None else None,
+            )
+        except pysam.SamtoolsError:
+            raise InputError(
+                f"{self.path}: cannot build a FASTA index; expected every record to have a sequence "
+                "and equal-length lines within each record"
+            ) from None
         except (OSError, ValueError) as exc:
-            raise InputError(f"{self.path}: cannot read FASTA ({exc}); expected a valid FASTA file") from None
+            detail = " ".join(str(exc).split())[:200]
+            raise InputError(f"{self.path}: cannot read FASTA ({detail}); expected a valid FASTA file") from None
         self.sizes: dict[str, int] = dict(zip(self._fasta.references, self._fasta.lengths))
         if not self.sizes:
             raise InputError(f"{self.path}: FASTA has no sequences; expected at least one '>' record")
 
-    def _index_path(self) -> Path:
+    def _index_paths(self) -> tuple[Path, Path | None]:
+        """The .fai (and, for bgzip, .gzi) paths: beside the FASTA, or in a cache when
+        the FASTA's directory is read-only and the index is missing."""
         fai = Path(str(self.path) + ".fai")
-        if fai.exists() or os.access(self.path.parent, os.W_OK):
-            return fai
+        gzi = Path(str(self.path) + ".gzi") if self._compressed else None
+        if (fai.exists() and (gzi is None or gzi.exists())) or os.access(self.path.parent, os.W_OK):
+            return fai, gzi
+        stat = self.path.stat()
+        key = hashlib.sha1(f"{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
         cache = Path(tempfile.gettempdir()) / "gategenome-fai"
         cache.mkdir(exist_ok=True)
-        log.info("%s: directory is read-only, building the .fai index in %s", self.path, cache)
-        return cache / (f"{abs(hash(str(self.path.resolve())))}-{self.path.name}.fai")
+        log.info("%s: directory is read-only, keeping the FASTA index in %s", self.path, cache)
+        stem = cache / f"{key}-{self.path.name}"
+        return Path(f"{stem}.fai"), (Path(f"{stem}.gzi") if gzi is not None else None)
 
     @property
     def chromosomes(self) -> list[str]:

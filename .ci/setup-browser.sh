@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# System packages and npm packages for tests/test_browser.py (igv.js in headless Chromium).
+# Idempotent and quiet: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+if [ ! -f tests/browser/node_modules/igv/dist/igv.min.js ] || [ ! -d tests/browser/node_modules/playwright-core ]; then
+    npm ci --prefix tests/browser --no-audit --no-fund --silent --loglevel=error >/dev/null
+fi

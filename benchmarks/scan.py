@@ -1,0 +1,243 @@
+"""Throughput and memory of ``gategenome scan``, as ratios against a plain LSTM forward.
+
+Measured in one run, on the same random genome and the same model shape:
+
+(a) a plain fused ``torch.nn.LSTM`` forward over the one-hot (+ signal) input,
+    in the scan's batch shape (the reference);
+(b) the model forward + exact recovery of the mean forget gate, serially, and as
+    the scan overlaps them (recovery of one batch in a second thread while the
+    next batch runs through the LSTM);
+(c) the whole scan: read FASTA and bigWig, encode, forward, gates, write the
+    float16 arrays (both strands, plus the 5% shuffled null).
+
+Prints b/a (target >= 0.8) and c/a (target >= 0.7) in bases per second, the peak
+resident memory of scans of a 10 Mb and a 50 Mb chromosome (default settings, a
+small DNA model to keep the run short; the buffers do not depend on the length),
+each in its own subprocess (ratio target <= 1.2), and the time a 3.1 Gb genome
+would take.
+
+Usage::
+
+    python benchmarks/scan.py [--mb 4] [--threads 1] [--memory-sizes 10 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+def write_genome(path: Path, sizes: dict[str, int], seed: int = 0) -> None:
+    """Random ACGT FASTA with 60-base lines, indexed."""
+    rng = np.random.default_rng(seed)
+    alphabet = np.frombuffer(b"ACGT", dtype=np.uint8)
+    block = 60 * (1 << 18)
+    with open(path, "wb") as handle:
+        for name, length in sizes.items():
+            handle.write(f">{name}\n".encode())
+            for start in range(0, length, block):
+                seq = alphabet[rng.integers(0, 4, min(block, length - start))]
+                full = seq.size // 60 * 60
+                lines = np.hstack([seq[:full].reshape(-1, 60), np.full((full // 60, 1), ord("\n"), dtype=np.uint8)])
+                handle.write(lines.tobytes())
+                if seq.size > full:
+                    handle.write(seq[full:].tobytes() + b"\n")
+    import pysam
+
+    pysam.faidx(str(path))
+
+
+def write_signal(path: Path, sizes: dict[str, int], seed: int = 0) -> None:
+    import pyBigWig
+
+    rng = np.random.default_rng(seed)
+    bw = pyBigWig.open(str(path), "w")
+    bw.addHeader(list(sizes.items()))
+    for name, length in sizes.items():
+        values = rng.poisson(3.0, length).astype(np.float64)
+        starts = np.arange(0, length, 50)
+        bw.addEntries([name] * starts.size, starts, ends=np.minimum(starts + 50, length), values=values[starts])
+    bw.close()
+
+
+def best(function, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> dict[str, float]:
+    """Bases per second of (a) plain LSTM, (b) serial forward + gates, (b') overlapped."""
+    from gategenome.scan import _gates
+
+    config = model.config
+    rng = np.random.default_rng(1)
+    inputs = []
+    for _ in range(steps):
+        x = np.zeros((batch, chunk, config.input_channels), dtype=np.float32)
+        x[np.arange(batch)[:, None], np.arange(chunk)[None, :], rng.integers(0, 4, (batch, chunk))] = 1.0
+        if config.uses_signal:
+            x[..., 4] = np.log1p(rng.poisson(3.0, (batch, chunk)))
+        inputs.append(torch.from_numpy(x))
+    plain = torch.nn.LSTM(config.input_channels, config.hidden_size, batch_first=True)
+    plain.load_state_dict(model.lstm_layers[0].state_dict())
+    bases = batch * chunk * steps
+
+    def run_plain():
+        state = None
+        with torch.no_grad():
+            for x in inputs:
+                _, state = plain(x, state)
+
+    def run_serial():
+        state = None
+        for x in inputs:
+            with torch.no_grad():
+                out = model(x, state)
+            _gates(model, out, -1)
+            state = out.final
+
+    def run_overlapped():
+        state, worker = None, None
+        for x in inputs:
+            with torch.no_grad():
+                out = model(x, state)
+            if worker is not None:
+                worker.join()
+            worker = threading.Thread(target=_gates, args=(model, out, -1))
+            worker.start()
+            state = out.final
+        worker.join()
+
+    times = {"a": [], "b_serial": [], "b_overlapped": []}
+    for _ in range(repeats):  # interleaved, so load changes hit all alike
+        times["a"].append(best(run_plain, 1))
+        times["b_serial"].append(best(run_serial, 1))
+        times["b_overlapped"].append(best(run_overlapped, 1))
+    return {name: bases / min(values) for name, values in times.items()}
+
+
+def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int) -> dict:
+    from gategenome.checkpoint import load_model
+    from gategenome.io.bigwig import SignalTrack
+    from gategenome.io.fasta import Genome
+    from gategenome.scan import ScanSettings, scan_genome
+
+    model, _ = load_model(model_path)
+    fasta = Genome(genome)
+    track = SignalTrack(signal, fasta.sizes) if signal else None
+    settings = ScanSettings(chunk_size=chunk, batch_size=batch)
+    start = time.perf_counter()
+    summary = scan_genome(model, fasta, out, settings, signal=track, progress=False)
+    elapsed = time.perf_counter() - start
+    return {"bases": summary["bases"], "seconds": elapsed, "rate": summary["bases"] / elapsed,
+            "genome_bases": sum(fasta.sizes.values())}
+
+
+def memory_child(args) -> None:
+    """Subprocess: scan one chromosome (both strands + null, default settings) and report the peak RSS."""
+    import resource
+
+    torch.set_num_threads(args.threads)
+    from gategenome.checkpoint import load_model
+    from gategenome.io.fasta import Genome
+    from gategenome.scan import ScanSettings, scan_genome
+
+    model, _ = load_model(args.model)
+    settings = ScanSettings(chunk_size=args.chunk, batch_size=args.batch)
+    start = time.perf_counter()
+    scan_genome(model, Genome(args.genome), args.out, settings, progress=False)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": peak_kb / 1024, "seconds": time.perf_counter() - start}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=4.0, help="genome size for the throughput runs (Mb)")
+    parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--inputs", default="dna+signal", choices=["dna", "dna+signal"])
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--chunk", type=int, default=8192)
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--memory-sizes", type=float, nargs="*", default=[10.0, 50.0], help="Mb; empty to skip")
+    parser.add_argument("--memory-hidden", type=int, default=16, help="hidden size of the memory runs' dna model")
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--model", help=argparse.SUPPRESS)
+    parser.add_argument("--genome", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(args)
+        return
+
+    torch.set_num_threads(args.threads)
+    from gategenome.checkpoint import save_checkpoint
+    from gategenome.model import GateLSTM, ModelConfig
+
+    torch.manual_seed(0)
+    model = GateLSTM(ModelConfig(inputs=args.inputs, hidden_size=args.hidden)).eval()
+    tmp = Path(tempfile.mkdtemp(prefix="gg-bench-scan-"))
+    model_path = tmp / "model.pt"
+    save_checkpoint(model_path, model)
+    print(f"model: {args.inputs}, hidden {args.hidden}; batch {args.batch} x chunk {args.chunk}; "
+          f"torch threads {args.threads}; {tmp}")
+
+    bases = int(args.mb * 1e6)
+    sizes = {f"chr{i + 1}": bases // 16 for i in range(16)}  # 32 strand jobs: one full batch
+    genome = tmp / "genome.fa"
+    write_genome(genome, sizes)
+    signal = None
+    if args.inputs == "dna+signal":
+        signal = tmp / "signal.bw"
+        write_signal(signal, sizes)
+    steps = max(2, round(2 * bases / (args.batch * args.chunk)))
+    rates = compute_rates(model, args.batch, args.chunk, min(steps, 30), args.repeats)
+    whole = scan_rate(model_path, genome, signal, tmp / "scan", args.batch, args.chunk)
+    a = rates["a"]
+    print(f"(a)  plain nn.LSTM forward            {a / 1e6:8.3f} Mb/s")
+    print(f"(b)  forward + gates, serial          {rates['b_serial'] / 1e6:8.3f} Mb/s   b/a = {rates['b_serial'] / a:.2f}")
+    print(f"(b') forward + gates, overlapped      {rates['b_overlapped'] / 1e6:8.3f} Mb/s   b'/a = "
+          f"{rates['b_overlapped'] / a:.2f}  (target >= 0.8)")
+    print(f"(c)  whole scan ({whole['bases'] / 1e6:.1f} M strand-bases incl. null) "
+          f"{whole['rate'] / 1e6:8.3f} Mb/s   c/a = {whole['rate'] / a:.2f}  (target >= 0.7)")
+    per_genome_base = whole["bases"] / whole["genome_bases"]
+    hours = 3.1e9 * per_genome_base / whole["rate"] / 3600
+    print(f"extrapolated 3.1 Gb genome, both strands + null, this machine, one process: {hours:.1f} h")
+
+    peaks = []
+    for mb in args.memory_sizes:
+        length = int(mb * 1e6)
+        path = tmp / f"mem{mb:g}.fa"
+        write_genome(path, {"chrM1": length}, seed=2)
+        command = [sys.executable, __file__, "--memory-child", "--model", str(model_path), "--genome", str(path),
+                   "--out", str(tmp / f"mem{mb:g}"), "--batch", str(args.batch), "--chunk", str(args.chunk),
+                   "--threads", str(args.threads)]
+        model_dna = tmp / "model_dna.pt"
+        torch.manual_seed(0)
+        save_checkpoint(model_dna, GateLSTM(ModelConfig(inputs="dna", hidden_size=args.memory_hidden)))
+        command[command.index(str(model_path))] = str(model_dna)
+        result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        peaks.append(result["peak_mb"])
+        print(f"peak RSS, {mb:g} Mb chromosome (both strands + null, dna model hidden {args.memory_hidden}): "
+              f"{result['peak_mb']:.0f} MB in {result['seconds']:.0f} s")
+        path.unlink()
+    if len(peaks) >= 2:
+        print(f"memory ratio {args.memory_sizes[-1]:g} Mb / {args.memory_sizes[0]:g} Mb = {peaks[-1] / peaks[0]:.2f} "
+              "(target <= 1.2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""``gategenome design``: long-memory DNA (or synthetic resets) under synthesis constraints."""
+
+from __future__ import annotations
+
+import click
+
+from gategenome.cli.common import OPTION_SETTINGS, device_option
+
+
+@click.command("design", context_settings={"max_content_width": 100})
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Trained model.pt to design for.")
+@click.option("--reference", is_flag=True, help="Use the hand-wired reference LSTM (A writes, T holds with f = 0.9995).")
+@click.option("--length", type=click.IntRange(min=1), required=True,
+              help="Memory: filler length L (retention is reported L bases after the writer). Reset: element length (<= 50).")
+@click.option("--count", type=click.IntRange(min=1), default=4, help="Designs to emit (independent seeded chains).", **OPTION_SETTINGS)
+@click.option("--goal", type=click.Choice(["memory", "reset"]), default="memory", help="Long memory or a synthetic boundary.", **OPTION_SETTINGS)
+@click.option("--gc-min", type=float, default=0.0, help="Lowest GC fraction of every window.", **OPTION_SETTINGS)
+@click.option("--gc-max", type=float, default=1.0, help="Highest GC fraction of every window.", **OPTION_SETTINGS)
+@click.option("--gc-window", type=int, default=50, help="Sliding window (bp) of the GC constraint.", **OPTION_SETTINGS)
+@click.option("--max-homopolymer", type=int, default=None, help="Longest run of one base allowed (default: no limit).")
+@click.option("--avoid", multiple=True, help="Forbidden motif, IUPAC, both strands (repeatable), e.g. GAATTC.")
+@click.option("--iterations", type=click.IntRange(min=0), default=60, help="Search steps per design.", **OPTION_SETTINGS)
+@click.option("--proposals", type=click.IntRange(min=1), default=16, help="Mutations evaluated per design and step.", **OPTION_SETTINGS)
+@click.option("--unit-max-k", type=click.IntRange(1, 6), default=6, help="Longest repeated unit (k-mer) screened.", **OPTION_SETTINGS)
+@click.option("--signal-value", type=float, default=0.0,
+              help="Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).", **OPTION_SETTINGS)
+@click.option("--boundaries", type=click.Path(dir_okay=False),
+              help="Reset goal: BED/narrowPeak of real boundaries (drops.bed, or peaks whose edges are used).")
+@click.option("--genome", type=click.Path(dir_okay=False), help="Reset goal: genome FASTA (.fai beside it) for --boundaries.")
+@click.option("--flank", type=click.IntRange(min=1), default=25, help="Bases around each boundary compared with the resets.", **OPTION_SETTINGS)
+@click.option("--seed", type=int, default=0, help="Seed of every random choice.", **OPTION_SETTINGS)
+@device_option
+@click.option("--out-prefix", required=True, help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png and PREFIX.json.")
+def command(model_path, reference, length, count, goal, gc_min, gc_max, gc_window, max_homopolymer, avoid,
+            iterations, proposals, unit_max_k, signal_value, boundaries, genome, flank, seed, device, out_prefix) -> None:
+    """Design long-memory DNA (or synthetic resets) for a model's gates.
+
+    Memory goal: a short writer k-mer followed by an L bp filler chosen so that
+    the model's forget gates stay near 1 and the written cell difference survives.
+    Repeated units (all k-mers up to 6) and writers are screened, a seeded search
+    optimises the filler under the constraints (GC in every sliding window,
+    longest homopolymer, forbidden motifs on both strands), and every design and
+    baseline (random sequence and best single repeated unit under the same
+    constraints, unconstrained best unit) is verified by the write/read test:
+    retention = cell difference at distance L over the difference right after
+    the writer. Impossible constraints fail at once.
+
+    Reset goal: elements of --length <= 50 bp that drive the mean forget gate
+    lowest; with --boundaries and --genome, the top reset 6-mers are counted
+    around real boundaries against random genome windows.
+
+    \b
+    Examples:
+      gategenome design --reference --length 2000 --out-prefix ref
+      gategenome design --model model.pt --length 2000 --count 4 --gc-min 0.35 --gc-max 0.65 \\
+          --max-homopolymer 6 --avoid GAATTC --avoid GGATCC --out-prefix designs
+      gategenome design --model model.pt --goal reset --length 30 --boundaries drops.bed \\
+          --genome sacCer3.fa --out-prefix resets
+    """
+    import logging
+
+    import torch
+    from tqdm import tqdm
+
+    from gategenome.checkpoint import load_model, resolve_device
+    from gategenome.constraints import SequenceConstraints
+    from gategenome.design import SearchSettings
+    from gategenome.design_report import run_memory, run_reset
+    from gategenome.errors import ConfigError
+    from gategenome.retention import reference_model
+
+    log = logging.getLogger("gategenome.design")
+    if bool(model_path) == bool(reference):
+        raise click.UsageError("give exactly one of --model model.pt or --reference")
+    if goal == "reset" and length > 50:
+        raise ConfigError(f"--length {length}: reset elements are 1-50 bp; expected a length in that range")
+    if bool(boundaries) != bool(genome):
+        raise ConfigError("--boundaries and --genome go together (the boundary sequences are read from the genome)")
+    constraints = SequenceConstraints(gc_min, gc_max, gc_window, max_homopolymer, list(avoid))
+    constraints.require_feasible(length, seed=seed)
+    torch.manual_seed(seed)
+    resolved = resolve_device(device)
+    if reference:
+        model, source = reference_model().to(resolved), "reference"
+    else:
+        model, _ = load_model(model_path, resolved)
+        source = str(model_path)
+    if model.config.uses_signal:
+        log.info("the model reads DNA + ATAC signal: feeding a constant signal of %g", signal_value)
+    settings = SearchSettings(length=length, count=count, iterations=iterations, proposals=proposals, seed=seed,
+                              unit_max_k=unit_max_k, signal_value=signal_value)
+    bars = []
+
+    def progress(label: str, total: int):
+        bar = tqdm(total=total, desc=label, unit="step", leave=False, file=None, disable=None)
+        bars.append(bar)
+        return bar.update
+
+    context = {"model": source, "model_config": model.config.to_dict(), "device": str(resolved)}
+    try:
+        if goal == "memory":
+            run_memory(model, settings, constraints, out_prefix, progress, context)
+        else:
+            windows = None
+            if boundaries:
+                windows = _boundary_windows(boundaries, genome, flank)
+            run_reset(model, settings, constraints, out_prefix, progress, windows, context)
+    finally:
+        for bar in bars:
+            bar.close()
+    log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
+
+
+def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
+    """Windows around real boundaries: each interval of a BED (± flank), or both edges
+    of each narrowPeak peak (± flank)."""
+    from gategenome.io.bed import read_bed
+    from gategenome.io.fasta import Genome
+
+    kind = "narrowPeak" if boundaries.endswith((".narrowPeak", ".narrowPeak.gz")) else "BED"
+    intervals = read_bed(boundaries, kind)
+    genome = Genome(genome_path)
+    if kind == "narrowPeak":
+        windows = [(i.chrom, edge - flank, edge + flank) for i in intervals for edge in (i.start, i.end)]
+        source = f"{boundaries} (peak edges ± {flank} bp)"
+    else:
+        windows = [(i.chrom, i.start - flank, i.end + flank) for i in intervals]
+        source = f"{boundaries} (intervals ± {flank} bp)"
+    windows = [(c, max(0, s), e) for c, s, e in windows if c in genome.sizes]
+    return {"windows": windows, "fetch": genome.fetch, "sizes": genome.sizes, "source": source}

@@ -1,0 +1,45 @@
+"""``gategenome export``: drops and gate tracks as a UCSC track hub and an IGV session."""
+
+from __future__ import annotations
+
+import click
+
+from gategenome.cli.main import CONTEXT_SETTINGS
+
+
+@click.command("export", context_settings=CONTEXT_SETTINGS)
+@click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Scan directory from 'gategenome scan'.")
+@click.option("--drops", required=True, type=click.Path(dir_okay=False), help="drops.bed from 'gategenome call'.")
+@click.option("--genome", required=True, type=click.Path(dir_okay=False), help="Genome FASTA the scan was made on.")
+@click.option("--out-dir", required=True, type=click.Path(file_okay=False), help="Hub directory to write (replaced).")
+@click.option("--tracks-dir", type=click.Path(file_okay=False), default=None, show_default="the scan directory",
+              help="Where forget.plus.bw, forget.minus.bw and accessibility.bw are.")
+@click.option("--signal", type=click.Path(dir_okay=False), default=None, help="ATAC bigWig to show beside the gates.")
+@click.option("--assembly", default=None, show_default="FASTA file name without .fa",
+              help="Assembly name in genomes.txt (a UCSC database such as sacCer3 for the UCSC browser).")
+@click.option("--locus", default=None, show_default="around the strongest drop", help="IGV session start locus, chr:start-end.")
+@click.option("--email", default="nobody@example.org", show_default=True, help="Contact e-mail in hub.txt.")
+@click.option("--copy", is_flag=True, help="Copy the bigWigs and the FASTA instead of hard-linking them.")
+def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locus, email, copy):
+    """Export drops and gate tracks for IGV and the UCSC genome browser.
+
+    Writes drops as bigBed 6+4 (narrowPeak fields, autoSql embedded) and as a
+    sorted, bgzipped, tabix-indexed BED; links the forget-gate bigWigs of both
+    strands (and the accessibility and ATAC signal tracks when present) and the
+    FASTA; writes a UCSC track hub (hub.txt, genomes.txt, ASSEMBLY/trackDb.txt
+    with colours, view limits and both strands) and an IGV session
+    (igv_session.xml) that open the same files through relative paths.  The hub
+    is checked (required fields, files exist) before it is moved into place.
+    Open OUT_DIR/igv_session.xml in IGV (File > Open Session), or serve OUT_DIR
+    over HTTP and give the UCSC browser the URL of hub.txt.
+
+    \b
+    Examples:
+      gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa --out-dir hub
+      gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
+          --signal atac.bw --locus chrI:140000-150000 --out-dir hub
+    """
+    from gategenome.export import ExportSettings, export_hub
+
+    settings = ExportSettings(assembly=assembly, email=email, locus=locus, copy=copy)
+    export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings)

@@ -1,0 +1,101 @@
+"""``gategenome prepare``: accessible regions, folds and chromosome sizes."""
+
+from __future__ import annotations
+
+import click
+
+from gategenome.cli.main import CONTEXT_SETTINGS
+
+
+def _split_names(values: tuple[str, ...]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+@click.command("prepare", context_settings=CONTEXT_SETTINGS)
+@click.option("--genome", required=True, type=click.Path(dir_okay=False),
+              help="Genome FASTA (plain or bgzip; a missing .fai is built).")
+@click.option("--signal", required=True, type=click.Path(dir_okay=False),
+              help="ATAC-seq bigWig on the same assembly (names like chrI/I are matched).")
+@click.option("--peaks", type=click.Path(dir_okay=False), default=None,
+              help="Peaks BED/narrowPeak; regions come from it instead of the bigWig.")
+@click.option("--blacklist", type=click.Path(dir_okay=False), default=None,
+              help="BED of regions to cut out of the accessible regions (e.g. collapsed repeats).")
+@click.option("--exclude-chroms", multiple=True, metavar="REGEX",
+              show_default="chrM/MT/Mito, *_random, chrUn*, *_alt, *_fix, *_hap*",
+              help="Drop chromosomes whose full name matches (case-insensitive; repeatable). "
+                   "Given patterns replace the default (mitochondrion, unplaced/random/alt "
+                   "contigs); 'none' keeps every chromosome.")
+@click.option("--folds", "folds_file", type=click.Path(dir_okay=False), default=None,
+              help='Use this folds.json ({"train": [...], "valid": [...], "test": [...]}).')
+@click.option("--valid-chroms", multiple=True, metavar="NAMES",
+              help="Comma-separated validation chromosomes (repeatable); the rest train.")
+@click.option("--test-chroms", multiple=True, metavar="NAMES",
+              help="Comma-separated test chromosomes (repeatable); the rest train.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the automatic fold split.")
+@click.option("--smooth", type=int, default=101, show_default=True,
+              help="bigWig mode: centred moving-average width over the signal, bases.")
+@click.option("--threshold-factor", type=float, default=4.0, show_default=True,
+              help="bigWig mode: accessible where the smoothed signal >= this x the genome-wide mean "
+                   "(fold enrichment; independent of sequencing depth).")
+@click.option("--min-length", type=int, default=None, show_default="100 (bigWig mode), 1 (peaks)",
+              help="Shortest region kept, bases.")
+@click.option("--merge-gap", type=int, default=None, show_default="50 (bigWig mode), 0 (peaks)",
+              help="Join regions closer than this many bases.")
+@click.option("--out-dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (created; existing files of the same names are replaced).")
+def command(genome, signal, peaks, blacklist, exclude_chroms, folds_file, valid_chroms, test_chroms,
+            seed, smooth, threshold_factor, min_length, merge_gap, out_dir):
+    """Make accessible regions, chromosome folds and sizes for training.
+
+    Regions come from --peaks when given (merged, clipped to the chromosomes),
+    otherwise from the bigWig: centred moving average of the signal (--smooth),
+    accessible where it reaches --threshold-factor x the mean signal of the kept,
+    non-blacklisted bases (a fold enrichment, independent of sequencing depth),
+    runs joined across --merge-gap and at least --min-length long.
+    Chromosomes matching --exclude-chroms are dropped and --blacklist regions
+    cut out.  Whole chromosomes are split into train/valid/test (about 70/15/15%
+    of bases, seeded) unless --folds or --valid-chroms/--test-chroms say
+    otherwise.  Writes OUT_DIR/accessible.bed, folds.json, chrom.sizes and
+    prepare.json (resolved settings and counts), all together or none.
+
+    \b
+    Examples:
+      gategenome prepare --genome sacCer3.fa --signal atac.bw \\
+          --peaks peaks.narrowPeak --blacklist config/sacCer3.blacklist.bed --out-dir prep
+      gategenome prepare --genome hg38.fa --signal atac.bw --test-chroms chr8,chr9 \\
+          --valid-chroms chr10 --out-dir prep
+    """
+    from gategenome.prepare import PrepareSettings, prepare
+    from gategenome.targets import DEFAULT_EXCLUDE, PeakRegionSettings, SignalRegionSettings
+
+    if not exclude_chroms:
+        patterns = list(DEFAULT_EXCLUDE)
+    elif [p.lower() for p in exclude_chroms] == ["none"]:
+        patterns = []
+    else:
+        patterns = list(exclude_chroms)
+    signal_defaults = SignalRegionSettings()
+    peak_defaults = PeakRegionSettings()
+    settings = PrepareSettings(
+        genome=genome,
+        signal=signal,
+        out_dir=out_dir,
+        peaks=peaks,
+        blacklist=blacklist,
+        exclude_chroms=patterns,
+        folds_file=folds_file,
+        valid_chroms=_split_names(valid_chroms),
+        test_chroms=_split_names(test_chroms),
+        seed=seed,
+        peak_settings=PeakRegionSettings(
+            merge_gap=peak_defaults.merge_gap if merge_gap is None else merge_gap,
+            min_length=peak_defaults.min_length if min_length is None else min_length,
+        ),
+        signal_settings=SignalRegionSettings(
+            smooth=smooth,
+            threshold_factor=threshold_factor,
+            min_length=signal_defaults.min_length if min_length is None else min_length,
+            merge_gap=signal_defaults.merge_gap if merge_gap is None else merge_gap,
+        ),
+    )
+    prepare(settings)

@@ -1,0 +1,141 @@
+"""``gategenome scan``: per-base forget-gate and accessibility tracks of a genome."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from gategenome.cli.common import device_option
+from gategenome.cli.main import CONTEXT_SETTINGS
+
+_REGION = re.compile(r"^(?P<chrom>[^:]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)$")
+
+
+def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
+    match = _REGION.match(text.strip())
+    if not match:
+        raise click.BadParameter(f"got {text!r}, expected CHROM:START-END (0-based, half-open)", param_hint="--region")
+    chrom = match["chrom"]
+    start, end = int(match["start"].replace(",", "")), int(match["end"].replace(",", ""))
+    if chrom not in sizes:
+        raise click.BadParameter(f"unknown chromosome {chrom!r}; expected one of {', '.join(sizes)}",
+                                 param_hint="--region")
+    if not 0 <= start < end <= sizes[chrom]:
+        raise click.BadParameter(f"got {start}-{end}, expected 0 <= START < END <= {sizes[chrom]} ({chrom})",
+                                 param_hint="--region")
+    return chrom, start, end
+
+
+@click.command("scan", context_settings=CONTEXT_SETTINGS)
+@click.option("--model", "model_path", required=True, type=click.Path(dir_okay=False),
+              help="Trained model.pt (gategenome train).")
+@click.option("--genome", required=True, type=click.Path(dir_okay=False), help="Genome FASTA (plain or bgzip).")
+@click.option("--signal", type=click.Path(dir_okay=False), default=None,
+              help="ATAC-seq bigWig; required by dna+signal models (a chromosome it lacks reads as zero).")
+@click.option("--out-dir", required=True, type=click.Path(file_okay=False),
+              help="Scan directory (shards of other chromosomes already there are kept).")
+@click.option("--chrom", "chroms", multiple=True, metavar="NAME",
+              help="Scan only this chromosome (repeatable): one shard for workflow scatter; no bigWigs.")
+@click.option("--region", default=None, metavar="CHROM:START-END",
+              help="Scan only this stretch (0-based, half-open); arrays stay chromosome-long, NaN outside.")
+@click.option("--strand", type=click.Choice(["both", "+", "-"]), default="both", show_default=True,
+              help="Strands to scan; the minus strand is the reverse complement mapped back.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=8192, show_default=True,
+              help="Bases per chunk and row; results do not depend on it (state is carried).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Rows (strands/stretches/null windows) computed together.")
+@click.option("--layer", type=int, default=-1, show_default=True,
+              help="LSTM layer whose mean forget gate is written (-1: the last).")
+@click.option("--segments", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Pieces per chromosome scanned in parallel with burn-in (approximate; 1 is exact).")
+@click.option("--burn-in", type=click.IntRange(min=0), default=10000, show_default=True,
+              help="Bases each piece starts early when --segments > 1.")
+@click.option("--n-reset", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="A run of at least this many N is skipped and the state reset after it.")
+@click.option("--null-fraction", type=click.FloatRange(0.0, 1.0), default=0.05, show_default=True,
+              help="Fraction of each chromosome scanned again dinucleotide-shuffled, as the null of 'call'.")
+@click.option("--null-window", type=click.IntRange(min=2), default=50000, show_default=True,
+              help="Length of each shuffled null window.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null windows and shuffles.")
+@click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
+              help="CPU threads per operation (0: PyTorch default); reading and gate recovery run in "
+                   "their own threads alongside.")
+@click.option("--tracks/--no-tracks", "make_tracks", default=True, show_default=True,
+              help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
+@device_option
+def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_size, batch_size, layer,
+            segments, burn_in, n_reset, null_fraction, null_window, seed, threads, make_tracks, progress,
+            device):
+    """Scan a genome with a trained model: mean forget gate and accessibility per base.
+
+    Streams every chromosome through the model in chunks, carrying the LSTM state
+    across chunks (exact: independent of --chunk-size), on both strands (the minus
+    strand as the reverse complement, mapped back to reference coordinates).
+    Writes per chromosome and strand float16 arrays of the mean forget gate and
+    the predicted probability of accessibility into OUT_DIR (scan.json,
+    chroms/*.npy, a chroms/<chrom>.json marker written last), plus the null
+    for 'gategenome call': the same model over dinucleotide-shuffled windows.
+    Runs of N are NaN; the state is reset after --n-reset or more N.  A
+    whole-genome scan also writes forget.plus.bw, forget.minus.bw and
+    accessibility.bw (otherwise run 'gategenome tracks' after the shards).
+
+    \b
+    Examples:
+      gategenome scan --model model.pt --genome sacCer3.fa --signal atac.bw --out-dir scan
+      gategenome scan --model model.pt --genome hg38.fa --signal atac.bw --chrom chr1 --out-dir scan
+      gategenome tracks --scan-dir scan
+    """
+    import logging
+
+    import torch
+
+    from gategenome.checkpoint import load_model, resolve_device
+    from gategenome.errors import ConfigError
+    from gategenome.io.bigwig import SignalTrack
+    from gategenome.io.fasta import Genome
+    from gategenome.scan import ScanSettings, scan_genome
+
+    log = logging.getLogger("gategenome.scan")
+    if threads:
+        torch.set_num_threads(threads)
+    fasta = Genome(genome)
+    unknown = [name for name in chroms if name not in fasta.sizes]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown chromosome(s) {', '.join(unknown)}; expected one of {', '.join(fasta.sizes)}",
+            param_hint="--chrom",
+        )
+    span = _parse_region(region, fasta.sizes) if region else None
+    if span and chroms:
+        raise click.UsageError("--region and --chrom exclude each other")
+    torch_device = resolve_device(device)
+    model, _ = load_model(model_path, torch_device)
+    track = None
+    if model.config.uses_signal:
+        if signal is None:
+            raise ConfigError(
+                f"{model_path}: the model reads DNA + ATAC signal (inputs: dna+signal) but no --signal was given; "
+                "expected --signal with the ATAC bigWig"
+            )
+        track = SignalTrack(signal, fasta.sizes)
+    elif signal is not None:
+        log.warning("%s: the model reads DNA only (inputs: dna); --signal %s is ignored", model_path, signal)
+    settings = ScanSettings(
+        strands=["+", "-"] if strand == "both" else [strand], chunk_size=chunk_size, batch_size=batch_size,
+        layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
+        null_window=null_window, null_burn_in=min(2000, null_window // 2), seed=seed,
+    )
+    provenance = {"model": str(model_path), "genome": str(genome), "signal": None if track is None else str(signal)}
+    try:
+        scan_genome(model, fasta, out_dir, settings, chroms=list(chroms) or None, region=span, signal=track,
+                    device=torch_device, provenance=provenance, progress=progress)
+    finally:
+        if track is not None:
+            track.close()
+        fasta.close()
+    if make_tracks and not chroms and not span:
+        from gategenome.tracks import write_tracks
+
+        write_tracks(out_dir)

@@ -1,0 +1,30 @@
+"""``gategenome tracks``: bigWig gate and accessibility tracks from a scan directory."""
+
+from __future__ import annotations
+
+import click
+
+from gategenome.cli.main import CONTEXT_SETTINGS
+
+
+@click.command("tracks", context_settings=CONTEXT_SETTINGS)
+@click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Output of 'gategenome scan'.")
+@click.option("--out-dir", type=click.Path(file_okay=False), default=None, show_default="the scan directory",
+              help="Where to write the bigWigs.")
+def command(scan_dir, out_dir):
+    """Gather scan shards into bigWigs for IGV and the UCSC browser.
+
+    Writes forget.plus.bw and forget.minus.bw (mean forget gate per strand, at
+    reference coordinates) and accessibility.bw (predicted probability of
+    accessibility: the mean of the two strands, or the one scanned strand).
+    Chromosomes are in FASTA order; runs of N are gaps; chromosomes not (yet)
+    scanned are empty.
+
+    \b
+    Examples:
+      gategenome tracks --scan-dir scan
+      gategenome tracks --scan-dir scan --out-dir browser
+    """
+    from gategenome.tracks import write_tracks
+
+    write_tracks(scan_dir, out_dir)

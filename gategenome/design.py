@@ -1,0 +1,324 @@
+"""Design long-memory DNA: a writer, then a filler that holds the forget gate near 1.
+
+The path for ``--goal memory``:
+
+1. **Screen repeated units.**  Every k-mer up to ``unit_max_k`` (5460 units up to
+   6-mers) is repeated to 120 bases; the mean ``log f`` over the last 60 bases
+   (a whole number of periods for k <= 6) is each unit's per-base log retention
+   rate, per LSTM cell unit (all layers).
+2. **Choose the writer.**  Every k-mer up to ``writer_max_k`` is run from the zero
+   state against a control of the best holding base; the cell difference is its
+   write vector ``d0``.  The writer that leaves the most behind at distance ``L``
+   through the best allowed unit, ``max_u sum_j d0_j exp(L rate_uj)``, is kept.
+3. **Baselines** under the same constraints: (a) a random sequence, (b) the best
+   single repeated unit (top screened units verified with the retention test),
+   and the unconstrained best unit.
+4. **Search** (:mod:`gategenome.search`).  ``count`` seeded chains of simulated
+   annealing start from (b) (or a random valid sequence) and mutate blocks of the
+   filler, keeping every proposal inside the constraints.  The objective is the
+   write/read difference itself, streamed in float32 from chunk-end states with
+   renormalisation (recurrent feedback included); every result is then verified
+   by the exact float64 write/read test (:mod:`gategenome.retention`).  The
+   gates-only linearisation ``log sum_j w_j prod_t f_tj`` (``w = d0 / |d0|``),
+   which ignores feedback through ``h``, ranks units and writers in the screens.
+
+``--goal reset`` lives in :mod:`gategenome.reset`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from gategenome.constraints import SequenceConstraints, random_sequence
+from gategenome.errors import ConfigError
+from gategenome.gates import forget_gates
+from gategenome.model import GateLSTM, StreamState
+from gategenome.retention import Retention, encode_batch, measure_retention
+
+log = logging.getLogger(__name__)
+
+#: Repeat length and measured tail of the unit screen (60 = lcm(1..6) periods).
+SCREEN_REPEAT, SCREEN_TAIL = 120, 60
+
+
+@dataclass
+class SearchSettings:
+    """Settings of the design search (saved next to the outputs).
+
+    Attributes
+    ----------
+    length
+        Filler length ``L``: retention is reported at distance ``L`` after the writer.
+    count
+        Designs (independent seeded chains).
+    iterations
+        Annealing steps per chain.
+    proposals
+        Mutated candidates evaluated per chain and step (one batch).
+    seed
+        Seed of every random choice.
+    signal_value
+        Constant raw ATAC signal of a ``dna+signal`` model (0 = closed chromatin).
+    unit_max_k, writer_max_k
+        Longest repeated unit screened, longest writer k-mer tried.
+    batch_size
+        Sequences per forward pass.
+    """
+
+    length: int = 2000
+    count: int = 4
+    iterations: int = 60
+    proposals: int = 16
+    seed: int = 0
+    signal_value: float = 0.0
+    unit_max_k: int = 6
+    writer_max_k: int = 4
+    batch_size: int = 256
+
+
+def kmers(max_k: int, min_k: int = 1) -> list[str]:
+    """All k-mers over A, C, G, T with ``min_k <= k <= max_k`` (shortest first)."""
+    return ["".join(p) for k in range(min_k, max_k + 1) for p in itertools.product("ACGT", repeat=k)]
+
+
+def repeat_unit(unit: str, length: int) -> str:
+    """``unit`` repeated and cut to ``length`` bases."""
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+def _device(model: GateLSTM) -> torch.device:
+    return next(model.parameters()).device
+
+
+def log_forget(model: GateLSTM, x: torch.Tensor, state: StreamState | None = None) -> tuple[torch.Tensor, StreamState]:
+    """``log f`` of every cell unit of every layer, and the final state.
+
+    Parameters
+    ----------
+    x
+        ``(N, L, C)`` inputs.
+
+    Returns
+    -------
+    tuple
+        ``(N, L, H * layers)`` log forget gates, and the :class:`StreamState` after ``x``.
+    """
+    output = model(x, state)
+    logs = []
+    for index, layer in enumerate(model.lstm_layers):
+        h0 = output.initial.layers[index][0]
+        f = forget_gates(layer, output.layer_inputs[index], output.hidden[index], h0)
+        logs.append(torch.log(f.clamp_min(1e-30)))
+    return torch.cat(logs, dim=-1), output.final
+
+
+def screen_units(
+    model: GateLSTM, units: list[str], signal_value: float = 0.0, batch_size: int = 256,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Steady-state per-base log retention rate of repeated units.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(U, H * layers)`` mean ``log f`` over the last :data:`SCREEN_TAIL` bases of
+        each unit repeated to :data:`SCREEN_REPEAT` bases.
+    """
+    rates = []
+    with torch.no_grad():
+        for first in range(0, len(units), batch_size):
+            group = [repeat_unit(u, SCREEN_REPEAT) for u in units[first : first + batch_size]]
+            x = encode_batch(group, model.config, signal_value, _device(model))
+            logf, _ = log_forget(model, x)
+            rates.append(logf[:, -SCREEN_TAIL:].mean(dim=1).double().cpu().numpy())
+            if progress:
+                progress(len(group))
+    return np.concatenate(rates)
+
+
+def write_vectors(
+    model: GateLSTM, writers: list[str], control_base: str, signal_value: float = 0.0, batch_size: int = 256
+) -> np.ndarray:
+    """Cell difference ``|c(writer) - c(control)|`` after each writer, from the zero state.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(W, H * layers)``; the control is ``control_base`` repeated to the writer's length.
+    """
+    vectors = np.zeros((len(writers), sum(layer.hidden_size for layer in model.lstm_layers)))
+    by_length: dict[int, list[int]] = {}
+    for index, writer in enumerate(writers):
+        by_length.setdefault(len(writer), []).append(index)
+    with torch.no_grad():
+        for size, indices in by_length.items():
+            for first in range(0, len(indices), batch_size):
+                chunk = indices[first : first + batch_size]
+                sequences = [writers[i] for i in chunk] + [control_base * size]
+                final = model(encode_batch(sequences, model.config, signal_value, _device(model))).final
+                cells = torch.cat([c for _, c in final.layers], dim=-1).double().cpu().numpy()
+                vectors[chunk] = np.abs(cells[:-1] - cells[-1])
+    return vectors
+
+
+def predicted_log_retained(log_weights: np.ndarray, rates: np.ndarray, length: int) -> np.ndarray:
+    """``log sum_j exp(log_weights_j + length * rates_j)`` for every row pair.
+
+    Parameters
+    ----------
+    log_weights
+        ``(W, H)`` log write vectors (or normalised weights).
+    rates
+        ``(U, H)`` per-base log retention rates.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(W, U)``.
+    """
+    scores = log_weights[:, None, :] + length * rates[None, :, :]
+    top = scores.max(axis=-1, keepdims=True)
+    return (top + np.log(np.exp(scores - top).sum(axis=-1, keepdims=True)))[..., 0]
+
+
+@dataclass
+class Plan:
+    """Writer, control and baselines chosen before the search."""
+
+    writer: str
+    control: str
+    log_weights: np.ndarray
+    units: list[str]
+    rates: np.ndarray
+    allowed: np.ndarray
+    best_unit: str | None
+    free_unit: str
+    base_weights: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+
+def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bool:
+    """Whether ``unit`` repeated over ``length`` bases meets the constraints (checked on
+    one GC window plus two periods and the longest motif, which a periodic sequence repeats)."""
+    longest_motif = max((len(m) for m in constraints.avoid), default=0)
+    span = min(length, constraints.gc_window + 2 * len(unit) + 2 * longest_motif + 12)
+    return constraints.satisfied(repeat_unit(unit, span))
+
+
+def plan_memory(
+    model: GateLSTM, settings: SearchSettings, constraints: SequenceConstraints,
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
+    """Screen units and writers and choose the writer (steps 1-2 of the module docstring)."""
+    units = kmers(settings.unit_max_k)
+    rates = screen_units(model, units, settings.signal_value, settings.batch_size, progress)
+    length = settings.length
+    uniform = np.zeros((1, rates.shape[1]))
+    unit_score = predicted_log_retained(uniform, rates, length)[0]
+    single = unit_score[:4]
+    control_base = "ACGT"[int(np.argmax(single))]
+    allowed = np.array([unit_allowed(u, constraints, length) for u in units])
+    log.info("screened %d repeated units; %d meet the constraints; best holding base %s",
+             len(units), int(allowed.sum()), control_base)
+    writers = [w for w in kmers(settings.writer_max_k) if set(w) != {control_base}]
+    vectors = write_vectors(model, writers, control_base, settings.signal_value, settings.batch_size)
+    log_vectors = np.log(np.maximum(vectors, 1e-300))
+    candidates = np.flatnonzero(allowed) if allowed.any() else np.arange(len(units))
+    top_units = candidates[np.argsort(-unit_score[candidates])[:64]]
+    retained = predicted_log_retained(log_vectors, rates[top_units], length).max(axis=1)
+    # shorter writers win ties (a tiny penalty per base)
+    order = np.argsort(-(retained - 1e-6 * np.array([len(w) for w in writers])))
+    writer = None
+    for index in order[:50]:
+        if random_sequence(min(length, 4 * constraints.gc_window), constraints, np.random.default_rng(settings.seed),
+                           prefix=writers[index]) is not None:
+            writer = writers[index]
+            break
+    if writer is None:
+        raise ConfigError(
+            f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
+            f"({constraints.describe()}); relax --gc-min/--gc-max, --max-homopolymer or --avoid"
+        )
+    vector = vectors[writers.index(writer)]
+    log_weights = np.log(np.maximum(vector / vector.sum(), 1e-300))
+    free_unit = units[int(np.argmax(predicted_log_retained(log_weights[None], rates, length)[0]))]
+    base_weights = np.exp(single - single.max())
+    base_weights = 0.5 * base_weights / base_weights.sum() + 0.125
+    plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, None, free_unit, base_weights)
+    log.info("writer %s (control %s), unconstrained best unit %s", writer, plan.control, free_unit)
+    return plan
+
+
+def best_constrained_unit(
+    model: GateLSTM, plan: Plan, settings: SearchSettings, constraints: SequenceConstraints,
+    screen: int = 64, verify: int = 6,
+) -> tuple[str | None, Retention | None]:
+    """Baseline (b): the repeated unit with the best measured retention under the constraints.
+
+    The top ``screen`` allowed units by predicted retention (with the plan's
+    writer) whose whole design ``writer + unit...`` meets the constraints are
+    scored by the streamed write/read difference (:func:`gategenome.search.difference_score`),
+    and the best ``verify`` are measured with the exact write/read test.
+    """
+    from gategenome.search import difference_score
+
+    score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
+    picked = []
+    for index in np.argsort(-score):
+        if len(picked) >= screen:
+            break
+        if not plan.allowed[index]:
+            continue
+        filler = repeat_unit(plan.units[index], settings.length)
+        if constraints.satisfied(plan.writer + filler):
+            picked.append((plan.units[index], filler))
+    if not picked:
+        return None, None
+    quick = difference_score(model, plan, [f for _, f in picked], settings)
+    picked = [picked[i] for i in np.argsort(-quick)[:verify]]
+    measured = measure_retention(model, plan.writer, [f for _, f in picked], plan.control, settings.signal_value)
+    best = int(np.argmax([m.log10_at_end for m in measured]))
+    return picked[best][0], measured[best]
+
+
+def _objective(model: GateLSTM, state: StreamState, log_weights: torch.Tensor, fillers: list[str],
+               signal_value: float, batch_size: int) -> np.ndarray:
+    """Linearised log retention of ``fillers`` continuing from the writer ``state``."""
+    values = []
+    with torch.no_grad():
+        for first in range(0, len(fillers), batch_size):
+            group = fillers[first : first + batch_size]
+            x = encode_batch(group, model.config, signal_value, _device(model))
+            expanded = StreamState(
+                None if state.stem_tail is None else state.stem_tail.expand(len(group), -1, -1),
+                [(h.expand(len(group), -1).contiguous(), c.expand(len(group), -1).contiguous()) for h, c in state.layers],
+            )
+            logf, _ = log_forget(model, x, expanded)
+            total = logf.double().sum(dim=1) + log_weights
+            values.append(torch.logsumexp(total, dim=-1).cpu().numpy())
+    return np.concatenate(values)
+
+
+def linearised_log_retention(model: GateLSTM, plan: Plan, fillers: list[str], settings: SearchSettings) -> np.ndarray:
+    """Natural-log linearised retention ``log sum_j w_j prod_t f_tj`` of ``plan.writer + filler``.
+
+    A gates-only estimate (feedback through ``h`` ignored), finite however small
+    the retention; the screens rank units and writers with it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(fillers),)``.
+    """
+    device = _device(model)
+    with torch.no_grad():
+        state = model(encode_batch([plan.writer], model.config, settings.signal_value, device)).final
+    weights = torch.as_tensor(plan.log_weights, device=device)
+    return _objective(model, state, weights, fillers, settings.signal_value, settings.batch_size)

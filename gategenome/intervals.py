@@ -1,0 +1,142 @@
+"""Interval arithmetic on BED records: genome names, subtraction, overlap.
+
+Coordinates are 0-based, half-open.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Iterable, Mapping
+
+from gategenome.errors import ConfigError
+from gategenome.io.bed import Interval, merge_intervals
+from gategenome.io.chroms import normalise_name
+
+log = logging.getLogger(__name__)
+
+
+def resolve_interval_chroms(
+    intervals: Iterable[Interval],
+    sizes: Mapping[str, int],
+    label: str,
+    unknown: str = "warn",
+) -> list[Interval]:
+    """Rename intervals to the genome's chromosome names and clip them to the chromosomes.
+
+    Names are matched exactly, then through :func:`gategenome.io.chroms.normalise_name`
+    (so a BED with ``I`` works against a FASTA with ``chrI``).
+
+    Parameters
+    ----------
+    intervals
+        Records as read from a BED file.
+    sizes
+        Genome chromosome name -> length.
+    label
+        File path for messages.
+    unknown
+        ``"warn"``: drop records on chromosomes the genome lacks, with one warning;
+        ``"error"``: raise.
+
+    Returns
+    -------
+    list[Interval]
+        Three-column intervals on genome names, clipped to ``[0, length)``; empty
+        ones after clipping are dropped.
+    """
+    by_key = {normalise_name(name): name for name in reversed(list(sizes))}
+    result: list[Interval] = []
+    missing: dict[str, int] = {}
+    renamed: set[str] = set()
+    clipped = 0
+    for iv in intervals:
+        name = iv.chrom if iv.chrom in sizes else by_key.get(normalise_name(iv.chrom))
+        if name is None:
+            missing[iv.chrom] = missing.get(iv.chrom, 0) + 1
+            continue
+        if name != iv.chrom:
+            renamed.add(f"{iv.chrom}->{name}")
+        start, end = min(iv.start, sizes[name]), min(iv.end, sizes[name])
+        if (start, end) != (iv.start, iv.end):
+            clipped += 1
+        if end > start:
+            result.append(Interval(name, start, end))
+    if missing:
+        message = (
+            f"{label}: {sum(missing.values())} record(s) on chromosome(s) not in the genome "
+            f"({', '.join(list(missing)[:5])})"
+        )
+        if unknown == "error":
+            raise ConfigError(message + "; expected the genome's chromosome names")
+        log.warning("%s; ignoring them", message)
+    if renamed:
+        log.info("%s: matched chromosome names %s", label, ", ".join(sorted(renamed)))
+    if clipped:
+        log.warning("%s: %d record(s) extend past the chromosome end; clipped", label, clipped)
+    return result
+
+
+def subtract_intervals(regions: Iterable[Interval], mask: Iterable[Interval]) -> list[Interval]:
+    """Remove the bases covered by ``mask`` from ``regions``.
+
+    Parameters
+    ----------
+    regions
+        Intervals to cut (need not be sorted or disjoint).
+    mask
+        Intervals to remove.
+
+    Returns
+    -------
+    list[Interval]
+        Merged, sorted three-column intervals covering ``regions`` minus ``mask``.
+    """
+    masks: dict[str, list[Interval]] = {}
+    for iv in merge_intervals(mask):
+        masks.setdefault(iv.chrom, []).append(iv)
+    mask_ends = {chrom: [iv.end for iv in ivs] for chrom, ivs in masks.items()}
+    result: list[Interval] = []
+    for iv in merge_intervals(regions):
+        cuts = masks.get(iv.chrom, [])
+        start = iv.start
+        # masks are disjoint and sorted, so their ends are sorted too
+        for cut in cuts[bisect.bisect_right(mask_ends.get(iv.chrom, []), iv.start) :]:
+            if cut.start >= iv.end:
+                break
+            if cut.start > start:
+                result.append(Interval(iv.chrom, start, cut.start))
+            start = max(start, cut.end)
+        if start < iv.end:
+            result.append(Interval(iv.chrom, start, iv.end))
+    return result
+
+
+def overlap_summary(regions: Iterable[Interval], reference: Iterable[Interval]) -> dict[str, float | int]:
+    """Base-level agreement between two interval sets.
+
+    Parameters
+    ----------
+    regions, reference
+        Interval sets on the same chromosome names (overlaps within a set are merged).
+
+    Returns
+    -------
+    dict
+        ``regions_bases``, ``reference_bases``, ``shared_bases``,
+        ``reference_covered`` (fraction of reference bases inside regions),
+        ``regions_inside`` (fraction of region bases inside the reference) and
+        ``jaccard`` (shared / union).
+    """
+    a, b = merge_intervals(regions), merge_intervals(reference)
+    a_bases, b_bases = sum(map(len, a)), sum(map(len, b))
+    shared = a_bases - sum(map(len, subtract_intervals(a, b)))
+    union = a_bases + b_bases - shared
+    return {
+        "regions_bases": a_bases,
+        "reference_bases": b_bases,
+        "shared_bases": shared,
+        "reference_covered": shared / b_bases if b_bases else 0.0,
+        "regions_inside": shared / a_bases if a_bases else 0.0,
+        "jaccard": shared / union if union else 0.0,
+    }

@@ -1,0 +1,292 @@
+"""The ``prepare`` step: accessible regions, folds and chromosome sizes for training.
+
+:func:`prepare` validates every input first (genome, bigWig, peaks, blacklist,
+folds), then computes the regions and the split, and writes all outputs into the
+output directory together (:func:`gategenome.atomic.atomic_directory`): a failed
+run leaves no output file behind.
+
+Outputs
+-------
+``accessible.bed``
+    Accessible regions (3 columns, genome order, 0-based half-open).
+``folds.json``
+    ``{"train": [...], "valid": [...], "test": [...]}`` chromosome names.
+``chrom.sizes``
+    Every FASTA chromosome and its length (UCSC format, FASTA order).
+``prepare.json``
+    Resolved settings, chromosome-name mapping, counts per chromosome and folds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gategenome import __version__
+from gategenome.atomic import atomic_directory
+from gategenome.errors import ConfigError, InputError
+from gategenome.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
+from gategenome.intervals import resolve_interval_chroms, subtract_intervals
+from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
+from gategenome.io.bigwig import SignalTrack
+from gategenome.io.fasta import Genome, write_chrom_sizes
+from gategenome.targets import (
+    DEFAULT_EXCLUDE,
+    PeakRegionSettings,
+    SignalRegionSettings,
+    regions_from_peaks,
+    regions_from_signal,
+    select_chromosomes,
+    signal_threshold,
+)
+
+log = logging.getLogger(__name__)
+
+#: File names written into the output directory.
+OUTPUTS = ("accessible.bed", "folds.json", "chrom.sizes", "prepare.json")
+
+
+@dataclass
+class PrepareSettings:
+    """Everything :func:`prepare` needs; saved resolved in ``prepare.json``.
+
+    Attributes
+    ----------
+    genome, signal
+        FASTA and bigWig paths.
+    out_dir
+        Output directory.
+    peaks, blacklist
+        Optional BED/narrowPeak paths.
+    exclude_chroms
+        Regular expressions of chromosome names to drop.
+    folds_file
+        Optional user ``folds.json``.
+    valid_chroms, test_chroms
+        Optional user held-out chromosomes (instead of ``folds_file``).
+    seed
+        Seed of the automatic fold split.
+    peak_settings, signal_settings
+        Region-making settings for each mode.
+    """
+
+    genome: str
+    signal: str
+    out_dir: str
+    peaks: str | None = None
+    blacklist: str | None = None
+    exclude_chroms: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    folds_file: str | None = None
+    valid_chroms: list[str] = field(default_factory=list)
+    test_chroms: list[str] = field(default_factory=list)
+    seed: int = 0
+    peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
+    signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
+
+
+def _progress_bar(total: int, description: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit="b", unit_scale=True, disable=None, leave=False)
+
+
+def prepare(settings: PrepareSettings) -> dict:
+    """Run the prepare step and write its outputs.
+
+    Parameters
+    ----------
+    settings
+        Inputs, output directory and options.
+
+    Returns
+    -------
+    dict
+        The content of ``prepare.json``.
+
+    Raises
+    ------
+    GategenomeError
+        Any invalid input or option; nothing is written then.
+    """
+    started = time.perf_counter()
+    if settings.folds_file and (settings.valid_chroms or settings.test_chroms):
+        raise ConfigError("--folds cannot be combined with --valid-chroms/--test-chroms; give one or the other")
+    out_dir = Path(settings.out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory")
+    settings.peak_settings.validate()
+    settings.signal_settings.validate()
+
+    with Genome(settings.genome) as genome:
+        sizes = dict(genome.sizes)
+    selection = select_chromosomes(sizes, settings.exclude_chroms)
+    if not selection.kept:
+        raise ConfigError(
+            f"--exclude-chroms: every chromosome of {settings.genome} is excluded; expected at least one kept"
+        )
+    kept_sizes = {name: sizes[name] for name in selection.kept}
+    excluded = list(selection.excluded)
+
+    track = SignalTrack(settings.signal, sizes)
+    try:
+        if not any(name in track.mapping for name in selection.kept):
+            raise ConfigError(
+                f"{settings.signal}: has no signal on any kept chromosome ({', '.join(selection.kept[:5])}...); "
+                "expected the genome's nuclear chromosomes"
+            )
+        blacklist = _read_blacklist(settings.blacklist, sizes)
+        peaks = _read_peaks(settings.peaks, sizes) if settings.peaks else None
+        split = _fold_split(settings, kept_sizes, excluded)
+
+        if peaks is not None:
+            kept = set(selection.kept)
+            regions = regions_from_peaks([iv for iv in peaks if iv.chrom in kept], settings.peak_settings)
+            min_length = settings.peak_settings.min_length
+            method: dict = {"source": "peaks", "file": str(Path(settings.peaks).absolute()),
+                            **asdict(settings.peak_settings)}
+        else:
+            regions, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
+            min_length = settings.signal_settings.min_length
+            method = {"source": "signal", "file": str(Path(settings.signal).absolute()),
+                      **asdict(settings.signal_settings), "threshold": threshold.as_dict(),
+                      "transform": "centred moving average; threshold = factor x mean signal"}
+        before = sum(map(len, regions))
+        if blacklist:
+            regions = [iv for iv in subtract_intervals(regions, blacklist) if len(iv) >= min_length]
+        regions = sort_intervals(regions, list(sizes))
+        blacklisted_bases = before - sum(map(len, regions))
+        nan_count = track.nan_count
+        mapping = dict(track.mapping)
+        missing = list(track.missing)
+    finally:
+        track.close()
+
+    summary = _summary(settings, sizes, selection.kept, selection.excluded, regions, split, method,
+                       mapping, missing, blacklist, blacklisted_bases, nan_count)
+    try:
+        with atomic_directory(out_dir) as staging:
+            write_bed(staging / "accessible.bed", regions)
+            (staging / "folds.json").write_text(split.to_json())
+            with open(staging / "chrom.sizes", "w") as handle:
+                write_chrom_sizes(sizes, handle)
+            summary["seconds"] = round(time.perf_counter() - started, 3)
+            (staging / "prepare.json").write_text(json.dumps(summary, indent=2) + "\n")
+    except OSError as exc:
+        raise InputError(f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory") from None
+    log.info(
+        "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
+        out_dir, len(regions), summary["regions"]["bases"], 100 * summary["regions"]["fraction_of_kept_bases"],
+        summary["seconds"],
+    )
+    return summary
+
+
+def _read_blacklist(path: str | None, sizes: dict[str, int]) -> list[Interval]:
+    if not path:
+        return []
+    records = read_bed(path, kind="blacklist")
+    blacklist = resolve_interval_chroms(records, sizes, str(path), unknown="warn")
+    log.info("%s: %d blacklist region(s), %d bases", path, len(blacklist), sum(map(len, blacklist)))
+    return blacklist
+
+
+def _read_peaks(path: str, sizes: dict[str, int]) -> list[Interval]:
+    records = read_bed(path, kind="peaks")
+    peaks = resolve_interval_chroms(records, sizes, str(path), unknown="warn")
+    if records and not peaks:
+        raise ConfigError(
+            f"{path}: no peak lies on a genome chromosome (first is {records[0].chrom}); "
+            "expected peaks on the FASTA's assembly"
+        )
+    return peaks
+
+
+def _fold_split(settings: PrepareSettings, kept_sizes: dict[str, int], excluded: list[str]) -> FoldSplit:
+    if settings.folds_file:
+        return read_folds(settings.folds_file, kept_sizes, excluded)
+    if settings.valid_chroms or settings.test_chroms:
+        return folds_from_options(settings.valid_chroms, settings.test_chroms, kept_sizes, excluded)
+    return split_chromosomes(kept_sizes, seed=settings.seed)
+
+
+def _signal_regions(track, kept_sizes, blacklist, signal_settings):
+    chroms = list(kept_sizes)
+    total = sum(kept_sizes.values())
+    with _progress_bar(total, "signal threshold") as bar:
+        threshold = signal_threshold(track, kept_sizes, chroms, signal_settings, blacklist, bar.update)
+    log.info(
+        "signal threshold %.4f = %.2f x mean signal %.4f over %d bases (%d non-zero after smoothing)",
+        threshold.value, threshold.factor, threshold.mean, threshold.bases, threshold.nonzero_bases,
+    )
+    with _progress_bar(total, "accessible regions") as bar:
+        regions = regions_from_signal(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
+    return regions, threshold
+
+
+def _summary(settings, sizes, kept, excluded, regions, split, method, mapping, missing,
+             blacklist, blacklisted_bases, nan_count) -> dict:
+    per_chrom = {name: {"length": sizes[name], "regions": 0, "bases": 0} for name in kept}
+    for iv in regions:
+        per_chrom[iv.chrom]["regions"] += 1
+        per_chrom[iv.chrom]["bases"] += len(iv)
+    fold_of = {name: fold for fold, names in split.folds.items() for name in names}
+    for name, row in per_chrom.items():
+        row["signal_name"] = mapping.get(name)
+        row["fold"] = fold_of.get(name)
+    kept_bases = sum(sizes[name] for name in kept)
+    region_bases = sum(map(len, regions))
+
+    def absolute(path):
+        return str(Path(path).absolute()) if path else None
+
+    return {
+        "format": "gategenome-prepare",
+        "version": __version__,
+        "settings": {
+            "genome": absolute(settings.genome),
+            "signal": absolute(settings.signal),
+            "peaks": absolute(settings.peaks),
+            "blacklist": absolute(settings.blacklist),
+            "exclude_chroms": list(settings.exclude_chroms),
+            "folds_file": absolute(settings.folds_file),
+            "valid_chroms": list(settings.valid_chroms),
+            "test_chroms": list(settings.test_chroms),
+            "seed": settings.seed,
+            "out_dir": absolute(settings.out_dir),
+        },
+        "genome": {"chromosomes": len(sizes), "bases": sum(sizes.values())},
+        "kept_chromosomes": list(kept),
+        "excluded_chromosomes": dict(excluded),
+        "chromosome_names": {
+            "signal": {name: other for name, other in mapping.items()},
+            "renamed": {name: other for name, other in mapping.items() if name != other},
+            "missing_from_signal": list(missing),
+        },
+        "signal_nan_bases": int(nan_count),
+        "regions": {
+            **method,
+            "count": len(regions),
+            "bases": region_bases,
+            "kept_bases": kept_bases,
+            "fraction_of_kept_bases": region_bases / kept_bases if kept_bases else 0.0,
+        },
+        "blacklist": {
+            "file": absolute(settings.blacklist),
+            "records": len(blacklist),
+            "bases": sum(map(len, blacklist)),
+            "region_bases_removed": int(blacklisted_bases),
+        },
+        "folds": {
+            "method": split.method,
+            "note": split.note,
+            "seed": settings.seed,
+            **{fold: list(names) for fold, names in split.folds.items()},
+            "bases": split.bases(sizes),
+        },
+        "chromosomes": per_chrom,
+        "outputs": list(OUTPUTS),
+    }
+

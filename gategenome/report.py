@@ -1,0 +1,344 @@
+"""The evaluation report: one self-contained HTML page with embedded PNG plots.
+
+Plots are drawn with matplotlib's Agg backend and embedded as base64 ``data:``
+URLs, so ``report.html`` needs no other file and no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any
+
+import numpy as np
+
+STRAND_COLOURS = {"+": "#1f77b4", "-": "#d62728"}
+STRAND_WORDS = {"+": "plus strand", "-": "minus strand", "both": "both strands"}
+
+_CSS = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #222; line-height: 1.45; padding: 0 1em; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f3f3f3; } td.l, th.l { text-align: left; }
+.key { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 1em 0; }
+.key div { background: #f5f8fc; border: 1px solid #d5e0ee; border-radius: 6px; padding: 0.6em 1em; min-width: 12em; }
+.key b { display: block; font-size: 1.5em; }
+.muted { color: #666; font-size: 0.9em; } img { max-width: 100%; }
+code { background: #f3f3f3; padding: 0 0.2em; }
+"""
+
+
+def _figure_png(figure) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _subplots(*args, **kwargs):
+    """``pyplot.subplots`` on the Agg backend with constrained layout."""
+    return _pyplot().subplots(*args, layout="constrained", **kwargs)
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_meta_profile(profiles: dict[str, np.ndarray], summary: dict[str, Any]) -> str | None:
+    """Mean forget gate vs signed scan-direction distance to entry / exit edges, as a PNG data URL."""
+    if "offsets" not in profiles:
+        return None
+    offsets = profiles["offsets"]
+    figure, axes = _subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    for axis, kind in zip(axes, ("entry", "exit")):
+        for strand in ("+", "-"):
+            key = f"{kind}{strand}"
+            if key not in profiles:
+                continue
+            edges = summary.get(key, {}).get("edges", 0)
+            axis.plot(offsets, profiles[key], color=STRAND_COLOURS[strand], lw=1.2,
+                      label=f"{STRAND_WORDS[strand]} scan ({edges} edges)")
+            mean = summary.get("genome_mean", {}).get(strand)
+            if mean is not None:
+                axis.axhline(mean, color=STRAND_COLOURS[strand], lw=0.8, ls=":")
+        axis.axvline(0, color="k", lw=0.8, ls="--")
+        inside = "inside region" if kind == "entry" else "outside region"
+        outside = "outside region" if kind == "entry" else "inside region"
+        axis.set_title(f"{kind} edges")
+        axis.set_xlabel(f"bases from the edge in scan direction\n(← {outside} | {inside} →)")
+        axis.legend(fontsize=8, loc="lower left")
+        axis.grid(alpha=0.3)
+    axes[0].set_ylabel("mean forget gate")
+    figure.suptitle("Forget gate around region edges (dotted: chromosome-wide mean)", fontsize=11)
+    return _figure_png(figure)
+
+
+def plot_boundary_curves(results: dict[str, Any]) -> str:
+    """Any-edge precision / recall / F1 against distance for the model and the signal-only caller."""
+    figure, axes = _subplots(1, 3, figsize=(11, 3.2))
+    for name, style in (("model", "o-"), ("signal", "s--")):
+        scores = results["boundaries"].get(name)
+        if not scores:
+            continue
+        table = scores["any"]["both"]
+        distances = [int(d) for d in table]
+        for axis, metric in zip(axes, ("precision", "recall", "f1")):
+            axis.plot(distances, [table[str(d)][metric] for d in distances], style,
+                      label="forget-gate drops" if name == "model" else "signal-only caller")
+            axis.set_title(metric)
+            axis.set_xlabel("distance d (bases)")
+            axis.set_ylim(0, 1)
+            axis.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    return _figure_png(figure)
+
+
+def plot_enrichment(results: dict[str, Any]) -> str:
+    """Enrichment over random positions with bootstrap intervals, model vs signal-only caller."""
+    figure, axis = _subplots(figsize=(5.5, 3.2))
+    for shift, (key, label, colour) in enumerate((("enrichment", "forget-gate drops", "#1f77b4"),
+                                                  ("enrichment_signal", "signal-only caller", "#999999"))):
+        data = results.get(key)
+        if not data:
+            continue
+        distances = [k for k in data if k.isdigit()]
+        x = np.arange(len(distances)) + shift * 0.35
+        values = [data[d]["enrichment"] for d in distances]
+        low = [max(0.0, v - data[d]["ci_low"]) if np.isfinite(data[d]["ci_low"]) else 0 for v, d in zip(values, distances)]
+        high = [max(0.0, data[d]["ci_high"] - v) if np.isfinite(data[d]["ci_high"]) else 0 for v, d in zip(values, distances)]
+        axis.bar(x, values, width=0.35, color=colour, yerr=[low, high], capsize=4, label=label)
+        axis.set_xticks(np.arange(len(distances)) + 0.17, [f"±{d} bp" for d in distances])
+    axis.axhline(1, color="k", lw=0.8, ls="--")
+    axis.set_ylabel("fold enrichment near edges")
+    axis.legend(fontsize=8)
+    return _figure_png(figure)
+
+
+def plot_history(history: list[dict[str, Any]]) -> str | None:
+    """Training curves from ``metrics.json`` history records (numeric keys only)."""
+    if not history:
+        return None
+    epochs = [record.get("epoch", i + 1) for i, record in enumerate(history)]
+    figure, axes = _subplots(1, 2, figsize=(10, 3))
+    for axis, keys in zip(axes, (("loss", "bce"), ("valid_auroc", "valid_auprc"))):
+        for key in keys:
+            values = [record.get(key) for record in history]
+            if any(isinstance(v, int | float) for v in values):
+                axis.plot(epochs, [v if isinstance(v, int | float) else np.nan for v in values], "o-", label=key)
+        axis.set_xlabel("epoch")
+        axis.legend(fontsize=8)
+        axis.grid(alpha=0.3)
+    return _figure_png(figure)
+
+
+def plot_locus(locus: dict[str, Any]) -> str:
+    """Signal, forget gates of both strands, regions and drops over one locus."""
+    x = np.arange(locus["start"], locus["end"])
+    rows = 3 if "signal" in locus else 2
+    figure, axes = _subplots(rows, 1, figsize=(11, 1.3 + 1.25 * rows), sharex=True,
+                                gridspec_kw={"height_ratios": [1.2] * (rows - 1) + [0.6]})
+    row = 0
+    if "signal" in locus:
+        axes[0].fill_between(x, locus["signal"], color="#555555", lw=0)
+        axes[0].set_ylabel("ATAC\nlog1p, smoothed", fontsize=8)
+        row = 1
+    for strand in ("+", "-"):
+        if f"forget{strand}" in locus:
+            axes[row].plot(x, locus[f"forget{strand}"], color=STRAND_COLOURS[strand], lw=0.9,
+                           label=f"forget gate, {STRAND_WORDS[strand]}")
+    axes[row].set_ylabel("mean\nforget gate", fontsize=8)
+    axes[row].legend(fontsize=7, loc="lower right")
+    track = axes[-1]
+    for start, end in locus["regions"]:
+        track.axvspan(max(start, locus["start"]), min(end, locus["end"]), ymin=0.55, ymax=0.95, color="#2ca02c", alpha=0.6)
+        for axis in axes[:-1]:
+            axis.axvspan(max(start, locus["start"]), min(end, locus["end"]), color="#2ca02c", alpha=0.08)
+    for start, end, strand in locus["drops"]:
+        low, high = (0.3, 0.5) if strand == "+" else (0.05, 0.25)
+        track.axvspan(start, max(end, start + 1), ymin=low, ymax=high, color=STRAND_COLOURS.get(strand, "k"))
+    track.set_yticks([0.75, 0.4, 0.15], ["regions", "drops +", "drops −"], fontsize=8)
+    track.set_ylim(0, 1)
+    track.set_xlim(locus["start"], locus["end"])
+    track.set_xlabel(f"{locus['chrom']} (0-based coordinate)")
+    figure.suptitle(f"{locus['chrom']}:{locus['start']:,}-{locus['end']:,} — {locus['label']}", fontsize=10)
+    return _figure_png(figure)
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return "–"
+        return f"{value:.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return html.escape(str(value))
+
+
+def _boundary_table(results: dict[str, Any]) -> str:
+    model = results["boundaries"]["model"]
+    signal = results["boundaries"].get("signal")
+    head = "<tr><th class=l>edges</th><th class=l>scan</th><th>d</th><th>precision</th><th>recall</th><th>F1</th>"
+    head += "<th>calls</th><th>edges</th>"
+    if signal:
+        head += "<th>signal-only P</th><th>signal-only R</th><th>signal-only F1</th>"
+    rows = [head + "</tr>"]
+    for kind in ("entry", "exit", "any"):
+        for strand in ("+", "-", "both"):
+            if strand not in model.get(kind, {}):
+                continue
+            for d, m in model[kind][strand].items():
+                cells = [kind, STRAND_WORDS[strand]]
+                row = f"<tr><td class=l>{cells[0]}</td><td class=l>{cells[1]}</td><td>±{d}</td>"
+                row += "".join(f"<td>{_fmt(m[k])}</td>" for k in ("precision", "recall", "f1"))
+                row += f"<td>{_fmt(m['calls'])}</td><td>{_fmt(m['edges'])}</td>"
+                if signal:
+                    s = signal[kind][strand][d]
+                    row += "".join(f"<td>{_fmt(s[k])}</td>" for k in ("precision", "recall", "f1"))
+                rows.append(row + "</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _enrichment_table(results: dict[str, Any]) -> str:
+    rows = ["<tr><th class=l>calls</th><th>d</th><th>near an edge</th><th>random positions</th><th>enrichment</th>"
+            "<th>95% bootstrap CI</th><th>p (empirical)</th></tr>"]
+    for key, label in (("enrichment", "forget-gate drops"), ("enrichment_signal", "signal-only caller")):
+        data = results.get(key)
+        if not data:
+            continue
+        for d in (k for k in data if k.isdigit()):
+            e = data[d]
+            rows.append(f"<tr><td class=l>{label}</td><td>±{d}</td><td>{_fmt(e['observed'])}</td><td>{_fmt(e['random'])}</td>"
+                        f"<td>{_fmt(e['enrichment'], 2)}</td><td>{_fmt(e['ci_low'], 2)} – {_fmt(e['ci_high'], 2)}</td>"
+                        f"<td>{_fmt(e['p_value'], 4)}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _scalar_rows(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    rows = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _scalar_rows(value, name + ".")
+        elif isinstance(value, int | float | str | bool) or value is None:
+            rows.append((name, value))
+        elif isinstance(value, list) and len(value) <= 30 and all(isinstance(v, int | float | str) for v in value):
+            rows.append((name, ", ".join(str(v) for v in value)))
+    return rows
+
+
+def _kv_table(rows: list[tuple[str, Any]]) -> str:
+    body = "".join(f"<tr><td class=l><code>{html.escape(k)}</code></td><td class=l>{_fmt(v, 4)}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def _key_numbers(results: dict[str, Any]) -> str:
+    from gategenome.evaluate import headline
+
+    d = 100 if "100" in results["enrichment"] else int(next(k for k in results["enrichment"] if k.isdigit()))
+    h = headline(results, d)
+    boxes = [
+        (f"drop F1 at ±{d} bp (any edge)", _fmt(h["model_f1"]), f"precision {_fmt(h['model_precision'])}, recall {_fmt(h['model_recall'])}"),
+        (f"enrichment at ±{d} bp", _fmt(h["enrichment"], 2) + "×", f"95% CI {_fmt(h['ci_low'], 2)} – {_fmt(h['ci_high'], 2)}"),
+    ]
+    if h["signal_f1"] is not None:
+        boxes.append((f"signal-only F1 at ±{d} bp", _fmt(h["signal_f1"]),
+                      f"precision {_fmt(h['signal_precision'])}, recall {_fmt(h['signal_recall'])}"))
+    access = results.get("accessibility", {}).get("model", {})
+    boxes.append(("accessibility auROC (scan)", _fmt(access.get("auroc")), f"auPRC {_fmt(access.get('auprc'))}"))
+    counts = results["counts"]
+    boxes.append(("drops / region edges", f"{counts['drops']:,} / {counts['edges_left'] + counts['edges_right']:,}",
+                  f"{counts['regions']:,} regions on {len(results['fold']['chromosomes'])} chromosome(s)"))
+    return '<div class="key">' + "".join(f"<div>{t}<b>{v}</b><span class=muted>{s}</span></div>" for t, v, s in boxes) + "</div>"
+
+
+_DEFINITIONS = """
+<ul>
+<li><b>Edges.</b> Regions are merged; a region <code>[start, end)</code> has a left edge at <code>start</code> and a right
+edge at <code>end</code> (0-based). Edges at chromosome ends are left out.</li>
+<li><b>Entry / exit.</b> The plus-strand scan (left to right) enters a region at its left edge and exits at its right
+edge; the minus-strand scan (right to left) enters at the right edge and exits at the left edge.</li>
+<li><b>Drop position</b> = summit (<code>start + summit offset</code>, column 10 of drops.bed).</li>
+<li><b>Precision at d</b>: fraction of a strand's drops within d bases of an edge of that kind for that strand.
+<b>Recall at d</b>: fraction of those edges with a drop of that strand within d. F1 = harmonic mean.
+<i>Any edge</i> pools strands and kinds.</li>
+<li><b>Enrichment</b>: fraction of drops within d of any edge divided by the same fraction for random positions
+(same number per chromosome, uniform over scanned, non-gap bases). The interval is a percentile bootstrap over
+replicates that resample the drops and redraw the random positions.</li>
+<li><b>Signal-only caller</b>: regions where the smoothed log1p ATAC signal exceeds a threshold chosen on the training
+chromosomes; their edges, put on both strands, are scored exactly like the drops.</li>
+<li><b>Meta-profile</b>: mean forget gate at each offset from an edge, oriented in scan direction; offset 0 is the
+first base the scan reads after crossing the edge.</li>
+</ul>
+"""
+
+
+def render_html(evaluation) -> str:
+    """The whole report page as a string (see :class:`gategenome.evaluate.Evaluation`)."""
+    r = evaluation.results
+    fold = r["fold"]
+    parts = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>gategenome evaluation</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Do forget-gate drops mark accessibility boundaries?</h1>",
+        f"<p class=muted>Fold <b>{html.escape(fold['name'])}</b>: {html.escape(', '.join(fold['chromosomes']))} "
+        f"({fold['bases']:,} bases). Drops: <code>{html.escape(str(r['settings']['drops']))}</code>; scan: "
+        f"<code>{html.escape(str(r['settings']['scan_dir']))}</code>; regions: "
+        f"<code>{html.escape(str(r['settings']['regions']))}</code>.</p>",
+        _key_numbers(r),
+        "<h2>Boundary precision and recall</h2>",
+        f'<img alt="boundary metrics" src="{plot_boundary_curves(r)}">',
+        _boundary_table(r),
+        "<h2>Enrichment over random positions</h2>",
+        f'<img alt="enrichment" src="{plot_enrichment(r)}">',
+        _enrichment_table(r),
+    ]
+    if "signal_caller" in r:
+        s = r["signal_caller"]["settings"]
+        parts.append(f"<p class=muted>Signal-only caller: window {s['window']} bp, threshold {s['threshold']:.3f} "
+                     f"(log1p, {html.escape(s['threshold_choice'])}), {r['signal_caller']['calls']:,} boundary calls.</p>")
+    meta = plot_meta_profile(evaluation.profiles, r.get("meta_profile", {}))
+    if meta:
+        parts += ["<h2>Meta-profile</h2>", f'<img alt="meta-profile" src="{meta}">']
+    if evaluation.loci:
+        parts.append("<h2>Example loci</h2>")
+        parts += [f'<img alt="locus {i + 1}" src="{plot_locus(locus)}">' for i, locus in enumerate(evaluation.loci)]
+    parts.append("<h2>Accessibility</h2>")
+    access = r.get("accessibility", {})
+    rows = [("scan prediction auROC", access.get("model", {}).get("auroc")),
+            ("scan prediction auPRC", access.get("model", {}).get("auprc"))]
+    if "signal" in access:
+        rows += [("smoothed ATAC signal auROC", access["signal"]["auroc"]), ("smoothed ATAC signal auPRC", access["signal"]["auprc"])]
+    rows += [("bases scored", access.get("bases")), ("every n-th base", access.get("stride")),
+             ("accessible fraction", access.get("accessible_fraction"))]
+    parts.append(_kv_table(rows))
+    parts.append("<h2>Training summary</h2>")
+    if r.get("training"):
+        history = plot_history(evaluation.history)
+        if history:
+            parts.append(f'<img alt="training curves" src="{history}">')
+        rows = _scalar_rows(r["training"])
+        detail = ("config.", "data.", "folds.")
+        parts.append(_kv_table([row for row in rows if not row[0].startswith(detail)]))
+        rest = [row for row in rows if row[0].startswith(detail)]
+        if rest:
+            parts.append(f"<details><summary>training configuration and inputs ({len(rest)} values)</summary>"
+                         f"{_kv_table(rest)}</details>")
+    else:
+        parts.append("<p class=muted>No training metrics given (<code>--metrics</code>).</p>")
+    if r.get("scan"):
+        parts += ["<h3>Scan</h3>", _kv_table(_scalar_rows(r["scan"]))]
+    parts += ["<h2>Definitions</h2>", _DEFINITIONS,
+              "<p class=muted>Every number on this page is in <code>evaluation.json</code> beside it.</p></body></html>"]
+    return "\n".join(parts)

@@ -1,0 +1,261 @@
+"""Synthetic resets: short elements that drive the mean forget gate lowest.
+
+The opposite of long-memory DNA is a synthetic boundary.  Each candidate element
+is placed between fixed random flanks (seeded, 200 bp before, 20 bp after) and
+scored by the lowest per-base mean forget gate of the last LSTM layer (the
+quantity that ``scan`` reports and ``call`` thresholds) over the element and the
+10 bases after it.  All 6-mers are screened in batches, then seeded greedy
+chains (best of a batch of constrained block mutations per step) grow
+elements of the requested length (<= 50 bp) under the constraints.
+
+:func:`boundary_enrichment` asks whether the elements resemble what the model
+drops on in a real genome: occurrences (both strands) of the top reset k-mers
+around given boundaries (``drops.bed`` or peak edges), per kb, against random
+windows of the same chromosomes, with a one-sided binomial test.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from gategenome.constraints import SequenceConstraints, random_sequence
+from gategenome.design import _device, kmers
+from gategenome.encode import reverse_complement_bytes
+from gategenome.errors import ConfigError
+from gategenome.gates import forget_gates
+from gategenome.model import GateLSTM
+from gategenome.retention import encode_batch
+
+log = logging.getLogger(__name__)
+
+#: Longest reset element.
+MAX_RESET_LENGTH = 50
+_LEFT, _RIGHT, _AFTER = 200, 20, 10
+#: Bases before the element in :func:`forget_profile`.
+PROFILE_BEFORE = 30
+
+
+@dataclass
+class ResetScore:
+    """How hard an element resets the model.
+
+    Attributes
+    ----------
+    min_forget
+        Lowest per-base mean forget gate (last layer) over the element and 10 bases after.
+    pass_through
+        Mean over the last layer's cell units of ``prod f`` across the element: the
+        fraction of memory a unit keeps through it.
+    """
+
+    min_forget: float
+    pass_through: float
+
+
+def _flanks(seed: int) -> tuple[str, str]:
+    rng = np.random.default_rng([seed, 7])
+    bases = np.array(list("ACGT"))
+    return "".join(rng.choice(bases, _LEFT)), "".join(rng.choice(bases, _RIGHT))
+
+
+def score_elements(
+    model: GateLSTM, elements: list[str], seed: int = 0, signal_value: float = 0.0, batch_size: int = 256
+) -> list[ResetScore]:
+    """Reset scores of equal-length elements placed between the seeded flanks."""
+    left, right = _flanks(seed)
+    scores = []
+    with torch.no_grad():
+        for first in range(0, len(elements), batch_size):
+            group = elements[first : first + batch_size]
+            size = len(group[0])
+            x = encode_batch([left + e + right for e in group], model.config, signal_value, _device(model))
+            output = model(x)
+            layer = model.lstm_layers[-1]
+            f = forget_gates(layer, output.layer_inputs[-1], output.hidden[-1], output.initial.layers[-1][0])
+            window = f[:, _LEFT : _LEFT + size + _AFTER].mean(dim=-1).min(dim=1).values
+            through = torch.log(f[:, _LEFT : _LEFT + size].clamp_min(1e-30)).sum(dim=1).exp().mean(dim=-1)
+            scores.extend(ResetScore(float(a), float(b)) for a, b in zip(window.cpu(), through.cpu()))
+    return scores
+
+
+def forget_profile(model: GateLSTM, elements: list[str], seed: int = 0, signal_value: float = 0.0) -> list[np.ndarray]:
+    """Mean forget gate (last layer) from :data:`PROFILE_BEFORE` bases before each element
+    to the end of the right flank, one array per element (any lengths)."""
+    left, right = _flanks(seed)
+    profiles = []
+    with torch.no_grad():
+        for element in elements:
+            x = encode_batch([left + element + right], model.config, signal_value, _device(model))
+            output = model(x)
+            f = forget_gates(model.lstm_layers[-1], output.layer_inputs[-1], output.hidden[-1],
+                             output.initial.layers[-1][0])
+            profiles.append(f[0, _LEFT - PROFILE_BEFORE :].mean(dim=-1).double().cpu().numpy())
+    return profiles
+
+
+def screen_reset_kmers(model: GateLSTM, k: int = 6, seed: int = 0, signal_value: float = 0.0,
+                       batch_size: int = 256) -> tuple[list[str], np.ndarray]:
+    """All k-mers sorted by their reset score (lowest minimum forget gate first).
+
+    Returns
+    -------
+    tuple
+        ``(kmers, min_forget)`` in ascending order of ``min_forget``.
+    """
+    units = kmers(k, k)
+    values = np.array([s.min_forget for s in score_elements(model, units, seed, signal_value, batch_size)])
+    order = np.argsort(values)
+    return [units[i] for i in order], values[order]
+
+
+def design_resets(
+    model: GateLSTM, length: int, count: int, constraints: SequenceConstraints, seed: int = 0,
+    iterations: int = 60, proposals: int = 16, signal_value: float = 0.0,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[str], list[ResetScore], list[str]]:
+    """Reset elements of ``length`` bases under ``constraints``.
+
+    Returns
+    -------
+    tuple
+        ``(elements, scores, top_kmers)``: ``count`` elements, their scores and the 20
+        best-resetting 6-mers of the screen.
+    """
+    if not 1 <= length <= MAX_RESET_LENGTH:
+        raise ConfigError(f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range")
+    constraints.require_feasible(length, seed=seed)
+    k = min(6, length)
+    ranked, _ = screen_reset_kmers(model, k, seed, signal_value)
+    top = ranked[:20]
+    rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(count)]
+    current = []
+    for chain, rng in enumerate(rngs):
+        seed_kmer = top[chain % len(top)]
+        start = None
+        for _ in range(50):
+            candidate = random_sequence(length, constraints, rng)
+            position = int(rng.integers(0, length - k + 1))
+            candidate = candidate[:position] + seed_kmer + candidate[position + k :] if candidate else None
+            if candidate and constraints.satisfied(candidate):
+                start = candidate
+                break
+        current.append(start or constraints.require_feasible(length, seed=seed + chain))
+    values = [s.min_forget for s in score_elements(model, current, seed, signal_value)]
+    best = list(zip(current, values))
+    for step in range(iterations):
+        batch, owners = [], []
+        for chain, rng in enumerate(rngs):
+            for _ in range(proposals):
+                for _ in range(30):
+                    size = int(rng.integers(1, 7))
+                    at = int(rng.integers(0, max(1, length - size + 1)))
+                    block = top[int(rng.integers(len(top)))][:size] if rng.random() < 0.3 else \
+                        "".join(rng.choice(list("ACGT"), size=size))
+                    candidate = (current[chain][:at] + block + current[chain][at + size :])[:length]
+                    if candidate != current[chain] and constraints.satisfied(candidate):
+                        batch.append(candidate)
+                        owners.append(chain)
+                        break
+        if batch:
+            scores = [s.min_forget for s in score_elements(model, batch, seed, signal_value)]
+            for chain in range(count):
+                mine = [i for i, owner in enumerate(owners) if owner == chain]
+                if mine:
+                    pick = min(mine, key=lambda i: scores[i])
+                    if scores[pick] <= values[chain]:
+                        current[chain], values[chain] = batch[pick], scores[pick]
+                        if values[chain] < best[chain][1]:
+                            best[chain] = (current[chain], values[chain])
+        if progress:
+            progress(1)
+    elements = [e for e, _ in best]
+    return elements, score_elements(model, elements, seed, signal_value), top
+
+
+def _count(sequence: bytes, motifs: list[bytes]) -> int:
+    total = 0
+    for motif in motifs:
+        start = sequence.find(motif)
+        while start >= 0:
+            total += 1
+            start = sequence.find(motif, start + 1)
+    return total
+
+
+def _binomial_upper(successes: int, trials: int, p: float) -> float:
+    """P(X >= successes) for X ~ Binomial(trials, p)."""
+    if successes <= 0:
+        return 1.0
+    if p <= 0:
+        return 0.0
+    terms = [
+        math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1) + k * math.log(p)
+        + (trials - k) * math.log1p(-p)
+        for k in range(successes, trials + 1)
+    ]
+    top = max(terms)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
+
+
+def boundary_enrichment(
+    motifs: list[str], windows: list[tuple[str, int, int]], fetch: Callable[[str, int, int], bytes],
+    sizes: dict[str, int], seed: int = 0, background_factor: int = 5,
+) -> dict:
+    """Occurrences of ``motifs`` (both strands) in boundary windows versus random windows.
+
+    Parameters
+    ----------
+    motifs
+        Reset k-mers.
+    windows
+        Boundary windows ``(chrom, start, end)`` (0-based, half-open).
+    fetch
+        ``fetch(chrom, start, end) -> bytes`` of the genome.
+    sizes
+        Chromosome sizes (for the background windows).
+    background_factor
+        Random windows (same lengths, same chromosomes) per boundary window.
+
+    Returns
+    -------
+    dict
+        ``hits_boundary``, ``bp_boundary``, ``hits_background``, ``bp_background``,
+        ``enrichment`` (ratio of hits per base, pseudocount 0.5 hit each) and the
+        one-sided binomial ``p_value`` of that many boundary hits among all hits.
+    """
+    rng = np.random.default_rng([seed, 13])
+    patterns = sorted({m.encode() for m in motifs} | {reverse_complement_bytes(m.encode()) for m in motifs})
+    hits = [0, 0]
+    bases = [0, 0]
+    for chrom, start, end in windows:
+        if chrom not in sizes or end <= start:
+            continue
+        sequence = fetch(chrom, max(0, start), min(end, sizes[chrom])).upper()
+        hits[0] += _count(sequence, patterns)
+        bases[0] += len(sequence)
+        for _ in range(background_factor):
+            width = end - start
+            origin = int(rng.integers(0, max(1, sizes[chrom] - width)))
+            sequence = fetch(chrom, origin, origin + width).upper()
+            hits[1] += _count(sequence, patterns)
+            bases[1] += len(sequence)
+    rate = [h / max(b, 1) * 1000 for h, b in zip(hits, bases)]
+    p_boundary = bases[0] / max(1, bases[0] + bases[1])
+    return {
+        "motifs": motifs,
+        "windows": len(windows),
+        "hits_boundary": hits[0],
+        "bp_boundary": bases[0],
+        "hits_background": hits[1],
+        "bp_background": bases[1],
+        "per_kb_boundary": rate[0],
+        "per_kb_background": rate[1],
+        "enrichment": ((hits[0] + 0.5) / max(bases[0], 1)) / ((hits[1] + 0.5) / max(bases[1], 1)),
+        "p_value": _binomial_upper(hits[0], hits[0] + hits[1], p_boundary),
+    }

@@ -1,0 +1,236 @@
+"""Constrained search for long-memory fillers, scored by the streamed write/read difference.
+
+The objective of a filler is its log10 retention at ``L`` measured the way the
+write/read test measures it (:mod:`gategenome.retention`), but from chunk-end
+states only, so every matrix product stays in the fused LSTM: the
+``writer + filler`` and ``control + filler`` runs stream side by side (one batch)
+in chunks of :data:`SUB` bases; at each chunk end the cell difference is read from
+the two final states and, when it falls below :data:`FLOOR` (float32 rounding of
+the cells would swamp it), scaled back to :data:`LIFT` in ``h`` and ``c`` with the
+factor carried in log space.  Recurrent feedback is included, unlike the
+gates-only linearisation.
+
+Annealing (:func:`anneal`): each step picks one region of :data:`REGION` bases
+(seeded), evaluates ``proposals`` constrained block mutations starting there for
+every chain in one batch from the chains' cached states at that region (only the
+downstream filler is re-run), and moves each chain to its best proposal by the
+Metropolis rule.  The number of steps is bounded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from gategenome.constraints import SequenceConstraints
+from gategenome.design import Plan, SearchSettings, _device, predicted_log_retained, repeat_unit
+from gategenome.model import GateLSTM, StreamState
+from gategenome.retention import encode_batch
+
+#: Bases per streamed chunk, region (bases) one annealing step mutates.
+SUB, REGION = 16, 64
+#: Summed float32 cell difference below which it is scaled back up, and its new size.
+FLOOR, LIFT = 1e-3, 1e-2
+#: Initial annealing temperature (log10 retention units), falling linearly to 0.
+TEMPERATURE = 0.02
+
+
+@dataclass
+class _Pair:
+    """``with`` and ``without`` states of a batch, the log10 scale carried and log10 d0."""
+
+    with_state: StreamState
+    without_state: StreamState
+    log_scale: torch.Tensor
+    log_written: torch.Tensor
+
+    def select(self, counts: list[int]) -> _Pair:
+        """Row ``k`` repeated ``counts[k]`` times (rows in order)."""
+        index = torch.repeat_interleave(torch.arange(len(counts)), torch.as_tensor(counts)).to(self.log_scale.device)
+
+        def pick(state: StreamState) -> StreamState:
+            tail = None if state.stem_tail is None else state.stem_tail[index]
+            return StreamState(tail, [(h[index], c[index]) for h, c in state.layers])
+
+        return _Pair(pick(self.with_state), pick(self.without_state), self.log_scale[index], self.log_written[index])
+
+
+def _cells(state: StreamState) -> torch.Tensor:
+    return torch.cat([c for _, c in state.layers], dim=-1)
+
+
+def _split(state: StreamState, n: int) -> tuple[StreamState, StreamState]:
+    def part(rows: slice) -> StreamState:
+        tail = None if state.stem_tail is None else state.stem_tail[rows]
+        return StreamState(tail, [(h[rows], c[rows]) for h, c in state.layers])
+
+    return part(slice(0, n)), part(slice(n, None))
+
+
+def _join(first: StreamState, second: StreamState) -> StreamState:
+    tail = None if first.stem_tail is None else torch.cat([first.stem_tail, second.stem_tail])
+    return StreamState(tail, [(torch.cat([h1, h2]), torch.cat([c1, c2]))
+                              for (h1, c1), (h2, c2) in zip(first.layers, second.layers)])
+
+
+def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
+    """States right after the writer and after the control, for ``n`` rows."""
+    x = encode_batch([plan.writer, plan.control], model.config, signal_value, _device(model))
+    with torch.no_grad():
+        final = model(x).final
+    with_state, without_state = _split(final, 1)
+    written = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1).double()
+    pair = _Pair(with_state, without_state, torch.zeros(1, dtype=torch.float64, device=written.device),
+                 torch.log10(written.clamp_min(1e-300)))
+    return pair.select([n])
+
+
+def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) -> tuple[torch.Tensor, list[_Pair]]:
+    """Stream ``x`` (``(n, l, C)``) through both runs of ``pair``.
+
+    Returns
+    -------
+    tuple
+        ``(n,)`` log10 retention at the end, and (``keep_every`` > 0) the pair
+        state every ``keep_every`` bases.
+    """
+    n = x.shape[0]
+    state = _join(pair.with_state, pair.without_state)
+    log_scale = pair.log_scale.clone()
+    kept = []
+    with torch.no_grad():
+        for begin in range(0, x.shape[1], SUB):
+            if keep_every and begin % keep_every == 0:
+                with_state, without_state = _split(state, n)
+                kept.append(_Pair(with_state, without_state, log_scale.clone(), pair.log_written))
+            chunk = x[:, begin : begin + SUB]
+            state = model(torch.cat([chunk, chunk]), state).final
+            with_state, without_state = _split(state, n)
+            diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1)
+            small = (diff < FLOOR) & (diff > 0)
+            if bool(small.any()):
+                factor = torch.where(small, LIFT / torch.where(small, diff, torch.ones_like(diff)), torch.ones_like(diff))
+                log_scale = log_scale - torch.log10(factor.double())
+                layers = [(h0 + (h1 - h0) * factor[:, None], c0 + (c1 - c0) * factor[:, None])
+                          for (h1, c1), (h0, c0) in zip(with_state.layers, without_state.layers)]
+                state = _join(StreamState(with_state.stem_tail, layers), without_state)
+    with_state, without_state = _split(state, n)
+    diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1).double()
+    value = torch.log10(diff.clamp_min(1e-300)) + log_scale - pair.log_written
+    return value, kept
+
+
+def difference_score(model: GateLSTM, plan: Plan, fillers: list[str], settings: SearchSettings) -> np.ndarray:
+    """log10 retention of ``plan.writer + filler`` by the streamed float32 difference.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(fillers),)``.
+    """
+    values = []
+    for first in range(0, len(fillers), settings.batch_size):
+        group = fillers[first : first + settings.batch_size]
+        by_length: dict[int, list[int]] = {}
+        for index, filler in enumerate(group):
+            by_length.setdefault(len(filler), []).append(index)
+        out = np.zeros(len(group))
+        for indices in by_length.values():
+            x = encode_batch([group[i] for i in indices], model.config, settings.signal_value, _device(model))
+            value, _ = _stream(model, x, _start(model, plan, len(indices), settings.signal_value))
+            out[indices] = value.cpu().numpy()
+        values.append(out)
+    return np.concatenate(values) if values else np.zeros(0)
+
+
+def _mutate(filler: str, region: int, plan: Plan, rng: np.random.Generator, constraints: SequenceConstraints,
+            top_units: list[str], tries: int = 30) -> str | None:
+    """A block mutation starting in ``[region, region + REGION)`` that keeps
+    ``writer + filler`` inside the constraints (``None`` after ``tries`` misses)."""
+    for _ in range(tries):
+        size = int(rng.integers(1, 13))
+        start = min(len(filler) - 1, region + int(rng.integers(0, REGION)))
+        if rng.random() < 0.3 and top_units:
+            block = repeat_unit(top_units[int(rng.integers(len(top_units)))], size + int(rng.integers(0, 24)))
+        else:
+            block = "".join(rng.choice(list("ACGT"), size=size, p=plan.base_weights))
+        candidate = (filler[:start] + block + filler[start + len(block):])[: len(filler)]
+        if candidate != filler and constraints.satisfied(plan.writer + candidate):
+            return candidate
+    return None
+
+
+@dataclass
+class _Chain:
+    filler: str
+    value: float
+    kept: list[_Pair]
+
+
+def _cache(model: GateLSTM, plan: Plan, filler: str, settings: SearchSettings) -> _Chain:
+    x = encode_batch([filler], model.config, settings.signal_value, _device(model))
+    value, kept = _stream(model, x, _start(model, plan, 1, settings.signal_value), keep_every=REGION)
+    return _Chain(filler, float(value[0]), kept)
+
+
+def _stack(pairs: list[_Pair], counts: list[int]) -> _Pair:
+    """One batch: pair ``k`` (one row each) repeated ``counts[k]`` times."""
+    rows = [(p, n) for p, n in zip(pairs, counts) if n]
+    first = rows[0][0]
+    joined = first
+    for pair, _ in rows[1:]:
+        joined = _Pair(_join(joined.with_state, pair.with_state), _join(joined.without_state, pair.without_state),
+                       torch.cat([joined.log_scale, pair.log_scale]), torch.cat([joined.log_written, pair.log_written]))
+    return joined.select([n for _, n in rows])
+
+
+def anneal(
+    model: GateLSTM, plan: Plan, starts: list[str], settings: SearchSettings, constraints: SequenceConstraints,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[str, float]]:
+    """Simulated annealing of each start filler (see the module docstring).
+
+    Returns
+    -------
+    list
+        ``(best filler, its log10 retention objective)`` per chain.
+    """
+    rngs = [np.random.default_rng([settings.seed, chain]) for chain in range(len(starts))]
+    regions = np.random.default_rng([settings.seed, 99])
+    score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
+    top_units = [plan.units[i] for i in np.argsort(-score) if plan.allowed[i]][:16]
+    chains = [_cache(model, plan, s, settings) for s in starts]
+    best = [(c.filler, c.value) for c in chains]
+    for step in range(settings.iterations):
+        temperature = TEMPERATURE * (1.0 - step / max(1, settings.iterations))
+        index = int(regions.integers(0, -(-settings.length // REGION)))
+        region = index * REGION
+        batch, counts = [], []
+        for chain, rng in zip(chains, rngs):
+            mine = [m for m in (_mutate(chain.filler, region, plan, rng, constraints, top_units)
+                                for _ in range(settings.proposals)) if m is not None]
+            batch.append(mine)
+            counts.append(len(mine))
+        if sum(counts):
+            x = encode_batch([m[region:] for mine in batch for m in mine], model.config, settings.signal_value,
+                             _device(model))
+            scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts))
+            scores = scores.cpu().numpy()
+            offset = 0
+            for k, (chain, rng) in enumerate(zip(chains, rngs)):
+                if not counts[k]:
+                    continue
+                pick = offset + int(np.argmax(scores[offset : offset + counts[k]]))
+                delta = scores[pick] - chain.value
+                if delta >= 0 or (temperature > 0 and rng.random() < math.exp(delta / temperature)):
+                    chains[k] = _cache(model, plan, batch[k][pick - offset], settings)
+                    if chains[k].value > best[k][1]:
+                        best[k] = (chains[k].filler, chains[k].value)
+                offset += counts[k]
+        if progress:
+            progress(1)
+    return best

@@ -1,0 +1,369 @@
+"""Accessible regions: the per-base training target.
+
+Regions come from a peaks file (BED or narrowPeak) when one is given, otherwise
+from the ATAC-seq bigWig itself:
+
+1. a centred moving average of the signal over ``smooth`` bases (vectorised
+   with a cumulative sum; chromosomes are read in chunks with a halo, so memory
+   stays bounded whatever the chromosome length);
+2. a fold-enrichment threshold: accessible where the smoothed signal is at least
+   ``threshold_factor`` times the genome-wide mean signal of the kept,
+   non-blacklisted bases (one extra pass over the bigWig computes the mean).
+   Like MACS's fold enrichment over the background lambda, this does not depend
+   on sequencing depth.  (Thresholding ``log1p`` values at a multiple of their
+   mean would: ``k * log(c)`` is the power ``c**k``, so deeper data would need a
+   different factor.  Since ``log1p`` is monotone, the regions are the same
+   whether the threshold is read on the raw or the ``log1p`` scale.)
+3. runs above the threshold closer than ``merge_gap`` are joined and runs
+   shorter than ``min_length`` dropped.
+
+The defaults (``smooth=101``, ``threshold_factor=4``, ``merge_gap=50``,
+``min_length=100``) were chosen by agreement with MACS3 peaks on the yeast
+SRR1822137 data (``benchmarks/targets.py``).
+
+Chromosomes are excluded by regular expressions (:data:`DEFAULT_EXCLUDE`: the
+mitochondrion and unplaced/random/alt contigs) and regions are cut out where a
+blacklist BED says so (:mod:`gategenome.intervals`).  Coordinates are 0-based,
+half-open.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from gategenome.errors import ConfigError
+from gategenome.io.bed import Interval, merge_intervals
+
+log = logging.getLogger(__name__)
+
+#: Chromosomes dropped by default (matched case-insensitively against the whole name):
+#: the mitochondrion, and unplaced / random / alternative / patch contigs.
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    r"(chr)?(M|MT|Mito|mitochondrion|mitochondria)",
+    r".*_random",
+    r"(chr)?Un([_-].*)?",
+    r".*_alt",
+    r".*_fix",
+    r".*_hap\d*",
+)
+
+
+@dataclass
+class SignalRegionSettings:
+    """How regions are derived from a bigWig when no peaks file is given.
+
+    Attributes
+    ----------
+    smooth
+        Width in bases of the centred moving average over the signal.
+    threshold_factor
+        A base is accessible when its smoothed signal is at least this multiple
+        of the mean signal over all kept, non-blacklisted bases.
+    min_length
+        Shortest region kept, in bases (after merging).
+    merge_gap
+        Regions closer than this many bases are joined.
+    chunk_size
+        Bases read from the bigWig at a time (bounds memory).
+    """
+
+    smooth: int = 101
+    threshold_factor: float = 4.0
+    min_length: int = 100
+    merge_gap: int = 50
+    chunk_size: int = 5_000_000
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` on a value outside its range."""
+        if self.smooth < 1:
+            raise ConfigError(f"--smooth: moving-average window must be >= 1 base, got {self.smooth}")
+        if not self.threshold_factor > 0:
+            raise ConfigError(f"--threshold-factor: must be > 0, got {self.threshold_factor}")
+        if self.min_length < 1:
+            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
+        if self.merge_gap < 0:
+            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
+        if self.chunk_size < 10 * self.smooth:
+            raise ConfigError(f"chunk size must be >= 10 x the --smooth window, got {self.chunk_size}")
+
+
+@dataclass
+class PeakRegionSettings:
+    """How regions are made from a peaks file: merged across small gaps, short ones dropped."""
+
+    merge_gap: int = 0
+    min_length: int = 1
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` on a value outside its range."""
+        if self.merge_gap < 0:
+            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
+        if self.min_length < 1:
+            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
+
+
+@dataclass
+class ChromosomeSelection:
+    """Which genome chromosomes are kept.
+
+    Attributes
+    ----------
+    kept
+        Kept chromosome names, in genome order.
+    excluded
+        Excluded name -> the pattern that matched it.
+    """
+
+    kept: list[str]
+    excluded: dict[str, str] = field(default_factory=dict)
+
+
+def select_chromosomes(names: Iterable[str], patterns: Sequence[str] = DEFAULT_EXCLUDE) -> ChromosomeSelection:
+    """Drop chromosomes whose whole name matches one of ``patterns`` (case-insensitive).
+
+    Parameters
+    ----------
+    names
+        Chromosome names in genome order.
+    patterns
+        Regular expressions matched against the full name.
+
+    Returns
+    -------
+    ChromosomeSelection
+        Kept names and the excluded ones with the pattern that excluded them.
+
+    Raises
+    ------
+    ConfigError
+        A pattern that is not a valid regular expression.
+    """
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append((pattern, re.compile(pattern, re.IGNORECASE)))
+        except re.error as exc:
+            raise ConfigError(f"--exclude-chroms: invalid regular expression {pattern!r} ({exc})") from None
+    kept: list[str] = []
+    excluded: dict[str, str] = {}
+    for name in names:
+        hit = next((pattern for pattern, regex in compiled if regex.fullmatch(name)), None)
+        if hit is None:
+            kept.append(name)
+        else:
+            excluded[name] = hit
+    if excluded:
+        log.info("excluded %d chromosome(s): %s", len(excluded), ", ".join(excluded))
+    return ChromosomeSelection(kept, excluded)
+
+
+def regions_from_peaks(
+    peaks: Iterable[Interval],
+    settings: PeakRegionSettings | None = None,
+) -> list[Interval]:
+    """Accessible regions from peaks already on genome names and clipped.
+
+    Parameters
+    ----------
+    peaks
+        Peak intervals (e.g. from :func:`resolve_interval_chroms`).
+    settings
+        Merge gap and minimum length.
+
+    Returns
+    -------
+    list[Interval]
+        Merged three-column regions, at least ``min_length`` long.
+    """
+    settings = settings or PeakRegionSettings()
+    settings.validate()
+    return [iv for iv in merge_intervals(peaks, gap=settings.merge_gap) if len(iv) >= settings.min_length]
+
+
+def moving_average(values: np.ndarray, window: int) -> np.ndarray:
+    """Centred moving average, vectorised with a cumulative sum.
+
+    Parameters
+    ----------
+    values
+        ``(L,)`` array.
+    window
+        Window width in bases; position ``i`` averages ``values[i - window//2 :
+        i - window//2 + window]``, with zeros beyond both ends.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L,)`` float32.
+    """
+    if window <= 1:
+        return values.astype(np.float32, copy=True)
+    left = window // 2
+    cumsum = np.zeros(len(values) + window + 1, dtype=np.float64)
+    np.cumsum(values, out=cumsum[left + 1 : left + 1 + len(values)])
+    cumsum[left + 1 + len(values) :] = cumsum[left + len(values)]
+    return ((cumsum[window : window + len(values)] - cumsum[: len(values)]) / window).astype(np.float32)
+
+
+def _smoothed_chunks(
+    track, chrom: str, length: int, settings: SignalRegionSettings, count_nan: bool = True
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(start, smoothed)`` over ``chrom`` in chunks, exact across chunk edges.
+
+    Each chunk is read with a halo of ``smooth`` bases on both sides; NaN bases
+    are counted (when ``count_nan``) in the chunk itself only, never twice.
+    """
+    halo = settings.smooth
+    for start in range(0, length, settings.chunk_size):
+        end = min(start + settings.chunk_size, length)
+        lo, hi = max(0, start - halo), min(length, end + halo)
+        raw = np.concatenate([
+            track.values(chrom, lo, start, count_nan=False),
+            track.values(chrom, start, end, count_nan=count_nan),
+            track.values(chrom, end, hi, count_nan=False),
+        ])
+        smoothed = moving_average(raw, settings.smooth)
+        yield start, smoothed[start - lo : start - lo + (end - start)]
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (half-open) of the runs of True in a boolean array."""
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return edges[0::2], edges[1::2]
+
+
+@dataclass
+class SignalThreshold:
+    """The genome-wide threshold of :func:`regions_from_signal` and how it was computed.
+
+    Attributes
+    ----------
+    value
+        Threshold on the smoothed signal (``factor * mean``).
+    factor
+        The fold enrichment asked for.
+    mean
+        Mean signal over the counted bases.
+    bases
+        Bases counted (kept chromosomes minus blacklist).
+    nonzero_bases
+        Counted bases with non-zero smoothed signal.
+    """
+
+    value: float
+    factor: float
+    mean: float
+    bases: int
+    nonzero_bases: int
+
+    def as_dict(self) -> dict:
+        """Plain-dict form for ``prepare.json``."""
+        return asdict(self)
+
+
+def signal_threshold(
+    track,
+    sizes: Mapping[str, int],
+    chroms: Sequence[str],
+    settings: SignalRegionSettings,
+    blacklist: Sequence[Interval] = (),
+    progress=None,
+) -> SignalThreshold:
+    """First pass: the mean signal over the kept, non-blacklisted bases.
+
+    Blacklisted bases do not count (the collapsed rDNA would otherwise raise the
+    threshold for every other region).  The mean of the smoothed signal is the
+    mean of the signal up to edge effects, but computing it from the same
+    smoothed chunks keeps it exactly consistent with the second pass.
+
+    Parameters
+    ----------
+    track
+        A :class:`gategenome.io.bigwig.SignalTrack` (anything with ``values``).
+    sizes
+        Genome chromosome -> length.
+    chroms
+        Chromosomes to include.
+    settings
+        Smoothing and threshold factor.
+    blacklist
+        Intervals on genome names to leave out of the statistic.
+    progress
+        Optional callable ``progress(bases)`` called after each chunk.
+
+    Returns
+    -------
+    SignalThreshold
+    """
+    total, bases, nonzero = 0.0, 0, 0
+    by_chrom: dict[str, list[Interval]] = {}
+    for iv in blacklist:
+        by_chrom.setdefault(iv.chrom, []).append(iv)
+    for chrom in chroms:
+        for start, smoothed in _smoothed_chunks(track, chrom, sizes[chrom], settings):
+            keep = np.ones(len(smoothed), dtype=bool)
+            for iv in by_chrom.get(chrom, ()):
+                lo, hi = max(iv.start - start, 0), min(iv.end - start, len(smoothed))
+                if hi > lo:
+                    keep[lo:hi] = False
+            values = smoothed[keep]
+            total += float(values.sum(dtype=np.float64))
+            bases += int(values.size)
+            nonzero += int(np.count_nonzero(values))
+            if progress is not None:
+                progress(len(smoothed))
+    mean = total / bases if bases else 0.0
+    return SignalThreshold(settings.threshold_factor * mean, settings.threshold_factor, mean, bases, nonzero)
+
+
+def regions_from_signal(
+    track,
+    sizes: Mapping[str, int],
+    chroms: Sequence[str],
+    threshold: float,
+    settings: SignalRegionSettings,
+    progress=None,
+) -> list[Interval]:
+    """Second pass: runs of smoothed signal at or above ``threshold``.
+
+    Parameters
+    ----------
+    track
+        A :class:`gategenome.io.bigwig.SignalTrack`.
+    sizes
+        Genome chromosome -> length.
+    chroms
+        Chromosomes to call regions on, in output order.
+    threshold
+        From :func:`signal_threshold`; a threshold of 0 (no signal anywhere)
+        yields no regions.
+    settings
+        Merge gap and minimum length.
+    progress
+        Optional callable ``progress(bases)`` called after each chunk.
+
+    Returns
+    -------
+    list[Interval]
+        Three-column regions in ``chroms`` order, sorted by start.
+    """
+    regions: list[Interval] = []
+    if threshold <= 0:
+        log.warning("the signal is zero everywhere on the kept chromosomes; no accessible regions")
+        return regions
+    for chrom in chroms:
+        raw: list[Interval] = []
+        for start, smoothed in _smoothed_chunks(track, chrom, sizes[chrom], settings, count_nan=False):
+            starts, ends = _runs(smoothed >= threshold)
+            raw.extend(Interval(chrom, start + int(s), start + int(e)) for s, e in zip(starts, ends))
+            if progress is not None:
+                progress(len(smoothed))
+        merged = merge_intervals(raw, gap=settings.merge_gap)
+        regions.extend(iv for iv in merged if len(iv) >= settings.min_length)
+    return regions

@@ -1,0 +1,144 @@
+"""A small constructed scan directory with known truth, for evaluate/export tests.
+
+Three chromosomes: ``chrA`` and ``chrB`` form the test fold, ``chrC`` the training
+fold.  Forget gates sit at 0.95 and dip to 0.2 over 30 bases where each strand's
+scan enters a region; the drops are planted at known distances from the edges.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+SIZES = {"chrA": 20_000, "chrB": 15_000, "chrC": 12_000}
+FOLDS = {"train": ["chrC"], "valid": [], "test": ["chrA", "chrB"]}
+REGIONS = {
+    "chrA": [(0, 300), (2_000, 2_600), (5_000, 5_400), (8_000, 8_900), (12_000, 12_500), (16_000, 17_000)],
+    "chrB": [(1_000, 1_500), (4_000, 4_800), (9_000, 9_300), (13_000, 15_000)],
+    "chrC": [(1_000, 1_600), (4_000, 4_500), (7_000, 8_000)],
+}
+GAP = ("chrA", 10_000, 10_500)  # a run of N: NaN in the scan
+
+
+def _scan_arrays(chrom: str, length: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    forget = {s: np.full(length, 0.95, dtype=np.float32) for s in "+-"}
+    access = np.full(length, 0.15, dtype=np.float32)
+    for start, end in REGIONS[chrom]:
+        access[start:end] = 0.85
+        if start > 0:
+            forget["+"][start:start + 30] = 0.2
+        if end < length:
+            forget["-"][end - 30:end] = 0.2
+    access += rng.normal(0, 0.1, length).astype(np.float32)
+    arrays = {}
+    for strand, name in (("+", "plus"), ("-", "minus")):
+        values = forget[strand] + rng.normal(0, 0.01, length).astype(np.float32)
+        acc = np.clip(access, 0, 1).copy()
+        if chrom == GAP[0]:
+            values[GAP[1]:GAP[2]] = np.nan
+            acc[GAP[1]:GAP[2]] = np.nan
+        arrays[f"{name}.forget"] = values.astype(np.float16)
+        arrays[f"{name}.accessibility"] = acc.astype(np.float16)
+    return arrays
+
+
+def drops() -> list[tuple[str, int, int, str, int, str, float, float, float, int]]:
+    """Planted drops: (chrom, start, end, name, score, strand, signal, p, q, summit offset)."""
+    rows = [
+        ("chrA", 1_990, 2_030, "+", 10),    # summit 2000: entry (+) at 2000, distance 0
+        ("chrA", 5_030, 5_080, "+", 10),    # summit 5040: 40 from entry 5000
+        ("chrA", 8_880, 8_900, "-", 10),    # summit 8890: 10 from minus entry 8900
+        ("chrA", 12_440, 12_480, "-", 20),  # summit 12460: 40 from minus entry 12500
+        ("chrA", 16_150, 16_200, "+", 20),  # summit 16170: 170 from entry 16000
+        ("chrA", 3_500, 3_560, "+", 30),    # far from any edge
+        ("chrA", 14_000, 14_040, "-", -1),  # no summit: midpoint 14020, far
+        ("chrB", 3_940, 3_970, "+", 10),    # summit 3950: 50 from entry 4000
+        ("chrB", 4_810, 4_830, "+", 5),     # summit 4815: 15 from the right edge (exit on +)
+        ("chrB", 9_280, 9_320, "-", 10),    # summit 9290: 10 from minus entry 9300
+        ("chrB", 12_700, 12_740, "+", 10),  # summit 12710: 290 from entry 13000
+        ("chrC", 1_000, 1_030, "+", 5),     # training fold: never scored
+    ]
+    out = []
+    for i, (chrom, start, end, strand, summit) in enumerate(rows):
+        out.append((chrom, start, end, f"drop{i + 1}", 900 - 50 * i, strand, 0.7, 5.0, 3.0, summit))
+    return out
+
+
+def build(root: Path, with_signal: bool = True) -> dict[str, Path]:
+    """Write scan dir, drops.bed, accessible.bed, folds.json, metrics.json (and signal.bw) under ``root``."""
+    rng = np.random.default_rng(7)
+    scan = root / "scan"
+    (scan / "chroms").mkdir(parents=True)
+    (scan / "scan.json").write_text(json.dumps({"format": "gategenome-scan", "version": 1, "strands": ["+", "-"],
+                                                "chroms": SIZES, "model": "model.pt", "device": "cpu"}))
+    for chrom, length in SIZES.items():
+        for key, values in _scan_arrays(chrom, length, rng).items():
+            np.save(scan / "chroms" / f"{chrom}.{key}.npy", values)
+        (scan / "chroms" / f"{chrom}.json").write_text(json.dumps({"chrom": chrom, "length": length}))
+    paths = {"scan": scan, "drops": root / "drops.bed", "regions": root / "accessible.bed",
+             "folds": root / "folds.json", "metrics": root / "metrics.json"}
+    paths["drops"].write_text("".join("\t".join(str(v) for v in row) + "\n" for row in drops()))
+    paths["regions"].write_text("".join(f"{c}\t{s}\t{e}\n" for c in SIZES for s, e in REGIONS[c]))
+    paths["folds"].write_text(json.dumps(FOLDS))
+    paths["metrics"].write_text(json.dumps({
+        "test": {"auroc": 0.91, "auprc": 0.7, "forget": {"inside": 0.9, "outside": 0.93, "boundary": 0.5}},
+        "best_epoch": 2, "history": [{"epoch": 1, "loss": 0.6, "bce": 0.6, "valid_auroc": 0.8, "valid_auprc": 0.5},
+                                     {"epoch": 2, "loss": 0.4, "bce": 0.4, "valid_auroc": 0.9, "valid_auprc": 0.6}]}))
+    if with_signal:
+        import pyBigWig
+
+        paths["signal"] = root / "signal.bw"
+        bw = pyBigWig.open(str(paths["signal"]), "w")
+        bw.addHeader(list(SIZES.items()))
+        for chrom, length in SIZES.items():
+            values = rng.poisson(0.3, length).astype(np.float64)
+            for start, end in REGIONS[chrom]:
+                values[start:end] += rng.poisson(12, end - start)
+            bw.addEntries(chrom, 0, values=values.tolist(), span=1, step=1)
+        bw.close()
+    return paths
+
+
+def write_bigwig(path: Path, chrom_arrays: dict[str, np.ndarray], sizes: dict[str, int]) -> None:
+    """Write per-base values (NaN skipped) to a bigWig, for export tests."""
+    import pyBigWig
+
+    bw = pyBigWig.open(str(path), "w")
+    bw.addHeader(list(sizes.items()))
+    for chrom in sizes:
+        values = np.asarray(chrom_arrays[chrom], dtype=np.float64)
+        finite = np.flatnonzero(np.isfinite(values))
+        if len(finite):
+            bw.addEntries(chrom, finite.astype(np.int64).tolist(), values=values[finite].tolist(), span=1)
+    bw.close()
+
+
+def write_fasta(path: Path, sizes: dict[str, int], seed: int = 0) -> Path:
+    """A random FASTA with these chromosomes (60 bases per line)."""
+    rng = np.random.default_rng(seed)
+    with open(path, "w") as handle:
+        for chrom, length in sizes.items():
+            sequence = "".join(rng.choice(list("ACGT"), length))
+            handle.write(f">{chrom}\n" + "".join(sequence[i:i + 60] + "\n" for i in range(0, length, 60)))
+    import pysam
+
+    pysam.faidx(str(path))
+    return path
+
+
+def write_gate_tracks(scan: Path, out: Path | None = None) -> dict[str, Path]:
+    """forget.plus.bw / forget.minus.bw / accessibility.bw from a scan directory's arrays."""
+    from gategenome.scandir import ScanDir
+
+    reader = ScanDir(scan)
+    out = out or scan
+    paths = {}
+    for strand, name in (("+", "plus"), ("-", "minus")):
+        paths[name] = out / f"forget.{name}.bw"
+        write_bigwig(paths[name], {c: reader.forget(c, strand) for c in reader.sizes}, reader.sizes)
+    paths["accessibility"] = out / "accessibility.bw"
+    write_bigwig(paths["accessibility"], {c: (reader.accessibility(c, "+").astype(np.float32)
+                                              + reader.accessibility(c, "-")) / 2 for c in reader.sizes}, reader.sizes)
+    return paths

@@ -1,0 +1,103 @@
+"""Helpers of the scan/tracks/call tests: synthetic genomes, bigWigs and small models."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pysam
+import torch
+
+from gategenome.checkpoint import save_checkpoint
+from gategenome.model import GateLSTM, ModelConfig
+
+KMER = "AACG"  # not its own reverse complement (CGTT)
+
+
+def random_dna(length: int, rng: np.random.Generator) -> str:
+    return bytes(rng.choice(np.frombuffer(b"ACGT", dtype=np.uint8), length)).decode()
+
+
+def write_fasta(path: Path, chroms: dict[str, str]) -> Path:
+    with open(path, "w") as handle:
+        for name, seq in chroms.items():
+            handle.write(f">{name}\n")
+            handle.writelines(seq[start:start + 80] + "\n" for start in range(0, len(seq), 80))
+    pysam.faidx(str(path))
+    return path
+
+
+def write_bigwig(path: Path, tracks: dict[str, np.ndarray], header: dict[str, int] | None = None) -> Path:
+    import pyBigWig
+
+    header = header or {name: values.size for name, values in tracks.items()}
+    bw = pyBigWig.open(str(path), "w")
+    bw.addHeader(list(header.items()))
+    for name, values in tracks.items():
+        bw.addEntries(name, 0, values=values.astype(np.float64), span=1, step=1)
+    bw.close()
+    return path
+
+
+def small_model(path: Path, inputs: str = "dna", seed: int = 0, **kwargs) -> Path:
+    torch.manual_seed(seed)
+    config = ModelConfig(inputs=inputs, hidden_size=kwargs.pop("hidden_size", 8), **kwargs)
+    save_checkpoint(path, GateLSTM(config))
+    return path
+
+
+def kmer_model(path: Path, kmer: str = KMER) -> Path:
+    """A hand-set model whose forget gate drops (to ~0) at the last base of ``kmer``.
+
+    The causal stem has one filter of width ``len(kmer)`` that scores 1 per
+    matching base with bias ``0.5 - len(kmer)``: after the ReLU it is 0.5 exactly
+    where the k-mer ends (in scan direction) and 0 elsewhere.  Both LSTM units
+    have forget bias +6 and forget weight -40 on that filter.
+    """
+    k = len(kmer)
+    config = ModelConfig(inputs="dna", hidden_size=2, conv_channels=1, conv_width=k, forget_bias=6.0)
+    model = GateLSTM(config)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.zero_()
+        for offset, base in enumerate(kmer):
+            model.stem.weight[0, "ACGT".index(base), offset] = 1.0
+        model.stem.bias[0] = 0.5 - k
+        lstm = model.lstm_layers[0]
+        lstm.weight_ih_l0[2:4, 0] = -40.0
+        lstm.bias_hh_l0[2:4] = 6.0
+    save_checkpoint(path, model)
+    return path
+
+
+def without_kmers(seq: str, kmers: list[str], rng: np.random.Generator) -> str:
+    """Rewrite ``seq`` until none of ``kmers`` occurs."""
+    chars = list(seq)
+    while True:
+        text = "".join(chars)
+        hits = [m.start() for kmer in kmers for m in re.finditer(f"(?={kmer})", text)]
+        if not hits:
+            return text
+        for i in hits:
+            chars[i] = "T" if chars[i] == "A" else "A"
+
+
+def make_scan_dir(path: Path, sizes: dict[str, int], forget: dict, access: dict | None = None,
+                  null: dict | None = None, strands=("+", "-")) -> Path:
+    """A scan directory written by hand: ``forget[chrom][strand]`` arrays (chromosomes
+    absent from ``forget`` are left unscanned), ``null[chrom][strand]`` null arrays."""
+    from gategenome.scandir import FORMAT, VERSION, array_path, null_path, shard_path, write_json
+
+    write_json(path / "scan.json", {"format": FORMAT, "version": VERSION, "chroms": sizes, "strands": list(strands)})
+    for chrom, by_strand in forget.items():
+        for strand in strands:
+            array_path(path, chrom, strand, "forget").parent.mkdir(parents=True, exist_ok=True)
+            np.save(array_path(path, chrom, strand, "forget"), np.asarray(by_strand[strand], dtype=np.float16))
+            acc = (access or {}).get(chrom, {}).get(strand, np.full(sizes[chrom], 0.5))
+            np.save(array_path(path, chrom, strand, "accessibility"), np.asarray(acc, dtype=np.float16))
+            if null and chrom in null:
+                null_path(path, chrom, strand).parent.mkdir(parents=True, exist_ok=True)
+                np.save(null_path(path, chrom, strand), np.asarray(null[chrom][strand], dtype=np.float16))
+        write_json(shard_path(path, chrom), {"chrom": chrom})
+    return path

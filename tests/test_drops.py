@@ -1,0 +1,135 @@
+"""gategenome call: drop detection, null calibration, q-values, BED6+4 output."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from click.testing import CliRunner
+from scan_testlib import make_scan_dir
+
+from gategenome.cli.main import cli
+from gategenome.drops import bh_qvalues, call_drops, empirical_pvalues, find_drops, null_threshold
+from gategenome.io.bed import read_bed
+from gategenome.scandir import ScanDir
+
+
+def test_find_drops_matches_a_direct_scan_across_block_edges():
+    rng = np.random.default_rng(0)
+    values = rng.random(50_000).astype(np.float16)
+    values[rng.random(50_000) < 0.01] = np.nan
+    f = values.astype(np.float32)
+    expected, i = [], 0
+    while i < f.size:  # reference: a plain loop
+        if f[i] < 0.2:
+            j = i
+            while j < f.size and f[j] < 0.2:
+                j += 1
+            if j - i >= 2:
+                expected.append((i, j, float(f[i:j].min()), i + int(np.argmin(f[i:j]))))
+            i = j
+        else:
+            i += 1
+    for block in (777, 50, 1 << 24):
+        drops = find_drops(values, 0.2, min_length=2, block=block)
+        got = list(zip(drops.starts.tolist(), drops.ends.tolist(), drops.minima.tolist(), drops.summits.tolist()))
+        assert got == expected
+
+
+def test_find_drops_reads_a_run_longer_than_the_block():
+    values = np.full(1_000, 0.9, dtype=np.float16)
+    values[100:900] = 0.1
+    values[500] = 0.05
+    drops = find_drops(values, 0.5, block=64)
+    assert drops.starts.tolist() == [100] and drops.ends.tolist() == [900] and drops.summits.tolist() == [500]
+
+
+def test_pvalues_and_bh_qvalues():
+    null = np.array([0.1, 0.2, 0.3, 0.4])
+    p = empirical_pvalues(np.array([0.05, 0.25, 0.5]), null)
+    np.testing.assert_allclose(p, [5 / 5, 3 / 5, 1 / 5])
+    q = bh_qvalues(np.array([0.01, 0.04, 0.03, 0.5]))
+    # sorted p 0.01, 0.03, 0.04, 0.5 -> p * n / rank 0.04, 0.06, 0.0533, 0.5 -> running minimum from the top
+    np.testing.assert_allclose(q, [0.04, 0.16 / 3, 0.16 / 3, 0.5])
+
+
+def _constructed(tmp_path):
+    """Two chromosomes at f = 0.9 with planted drops; the null is f = 0.9 with shallow dips."""
+    rng = np.random.default_rng(1)
+    sizes = {"chrA": 30_000, "chrB": 20_000, "chrC": 5_000}
+    forget = {c: {s: 0.9 + rng.normal(0, 0.005, n) for s in "+-"} for c, n in sizes.items() if c != "chrC"}
+    planted = [("chrA", "+", 1_000, 1_020, 0.10), ("chrA", "-", 25_000, 25_050, 0.20),
+               ("chrB", "+", 7_000, 7_010, 0.05)]
+    for chrom, strand, start, end, low in planted:
+        forget[chrom][strand][start:end] = 0.6
+        forget[chrom][strand][start + 5] = low
+    forget["chrA"]["+"][5_000:5_010] = np.nan  # a gap breaks nothing
+    null = {}
+    for chrom in forget:
+        arrays = {}
+        for strand in "+-":
+            values = 0.9 + rng.normal(0, 0.005, 40_000)
+            for start in range(500, 40_000, 1_000):  # shallow dips, depth 0.3-0.35
+                values[start:start + 20] = 0.7 - rng.random() * 0.05
+            values[::10_000] = np.nan
+            arrays[strand] = values
+        null[chrom] = arrays
+    make_scan_dir(tmp_path / "scan", sizes, forget, null=null)
+    return tmp_path / "scan", planted
+
+
+def test_call_finds_the_planted_drops_with_valid_qvalues(tmp_path):
+    scan_dir, planted = _constructed(tmp_path)
+    intervals, summary = call_drops(scan_dir, fdr=0.1, threshold_quantile=0.01)
+    assert 0.65 <= summary["threshold"] <= 0.7  # inside the null's dips (2% of null bases)
+    assert 0 < summary["null_drops"] < 2 * 2 * 40 and summary["tested_drops"] == len(planted)
+    got = [(iv.chrom, iv.strand, iv.start, iv.end) for iv in intervals]
+    assert got == [(c, s, a, b) for c, s, a, b, _ in planted]  # genome order, nothing else
+    for iv, (_, _, start, _, low) in zip(intervals, planted):
+        signal, p, q, summit = iv.extra
+        assert abs(float(signal) - (1 - low)) < 1e-3
+        assert int(summit) == 5 and iv.score == round(1000 * float(signal))
+        assert -np.log10(0.1) <= float(q) <= float(p) + 1e-9
+        assert abs(10 ** -float(p) - 1 / (1 + summary["null_drops"])) < 1e-6  # deeper than every null drop
+    assert [iv.name for iv in intervals] == ["drop_1", "drop_2", "drop_3"]
+
+
+def test_call_cli_writes_bed6_plus_4_and_settings(tmp_path):
+    scan_dir, planted = _constructed(tmp_path)
+    out = tmp_path / "drops.bed"
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan_dir), "--out", str(out),
+                                      "--threshold-quantile", "0.01", "--fdr", "0.1", "--track-line"])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("track name=") and "type=narrowPeak" in lines[0]
+    records = read_bed(out)
+    assert len(records) == len(planted) and all(len(r.extra) == 4 for r in records)
+    assert json.loads((tmp_path / "drops.json").read_text())["called_drops"] == len(planted)
+
+
+def test_call_without_null_is_an_error_naming_the_dir(tmp_path):
+    sizes = {"chrA": 1_000}
+    make_scan_dir(tmp_path / "scan", sizes, {"chrA": {"+": np.full(1_000, 0.9), "-": np.full(1_000, 0.9)}})
+    out = tmp_path / "drops.bed"
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(tmp_path / "scan"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert str(tmp_path / "scan") in result.output and "--null-fraction" in result.output
+    assert not out.exists()
+
+
+def test_call_on_a_directory_that_is_not_a_scan(tmp_path):
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(tmp_path), "--out", str(tmp_path / "d.bed")])
+    assert result.exit_code == 1 and "not a scan directory" in result.output
+    assert not (tmp_path / "d.bed").exists()
+
+
+def test_null_threshold_is_the_exact_quantile(tmp_path):
+    rng = np.random.default_rng(2)
+    values = rng.random(10_001).astype(np.float16)
+    make_scan_dir(tmp_path / "scan", {"c": 10}, {"c": {"+": np.zeros(10), "-": np.zeros(10)}},
+                  null={"c": {"+": values, "-": values}})
+    threshold, total = null_threshold(ScanDir(tmp_path / "scan"), 0.25)
+    pooled = np.sort(np.concatenate([values, values]).astype(np.float32))
+    assert total == pooled.size
+    assert threshold == pooled[int(np.ceil(0.25 * pooled.size)) - 1]

@@ -1,0 +1,214 @@
+"""gategenome scan: exact chunk streaming, strand mapping, runs of N, segments, CLI errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmers, write_bigwig, write_fasta
+
+from gategenome.checkpoint import load_model
+from gategenome.cli.main import cli
+from gategenome.gates import mean_forget_gate
+from gategenome.horizon import forgetting_horizon
+from gategenome.io.bigwig import SignalTrack
+from gategenome.io.fasta import Genome
+from gategenome.model import GateLSTM, ModelConfig
+from gategenome.scan import ScanSettings, blocked_mean_forget_gate, scan_genome
+from gategenome.scandir import ScanDir
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """The CI machine has 2 shared cores: one intra-op thread avoids oversubscription."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _scan(tmp_path, model_path, genome_path, name, signal_path=None, **settings):
+    model, _ = load_model(model_path)
+    genome = Genome(genome_path)
+    track = SignalTrack(signal_path, genome.sizes) if signal_path else None
+    scan_genome(model, genome, tmp_path / name, ScanSettings(**settings), signal=track, progress=False)
+    return ScanDir(tmp_path / name)
+
+
+def _f32(array):
+    return np.asarray(array, dtype=np.float32)
+
+
+@pytest.mark.slow
+def test_chunk_size_does_not_change_the_tracks(tmp_path):
+    rng = np.random.default_rng(0)
+    seqs = {"chr1": random_dna(300_000, rng), "chr2": random_dna(40_000, rng)}
+    genome = write_fasta(tmp_path / "g.fa", seqs)
+    signal = write_bigwig(tmp_path / "s.bw", {"chr1": rng.poisson(2.0, 300_000).astype(float)},
+                          header={"chr1": 300_000, "chr2": 40_000})
+    model = small_model(tmp_path / "m.pt", inputs="dna+signal", conv_channels=3, conv_width=5, num_layers=2)
+    small = _scan(tmp_path, model, genome, "c10k", signal, chunk_size=10_000, batch_size=4, null_fraction=0.1)
+    large = _scan(tmp_path, model, genome, "c1m", signal, chunk_size=1_000_000, batch_size=4, null_fraction=0.1)
+    for chrom in seqs:
+        for strand in "+-":
+            for kind in ("forget", "accessibility"):
+                a, b = _f32(small.array(chrom, strand, kind)), _f32(large.array(chrom, strand, kind))
+                assert a.shape == (len(seqs[chrom]),)
+                assert not np.isnan(a).any()
+                assert np.max(np.abs(a - b)) <= 1e-5
+        np.testing.assert_array_equal(_f32(small.null_forget(chrom, "+")), _f32(large.null_forget(chrom, "+")))
+    # the strands differ (the model is not strand-symmetric), so both were really scanned
+    assert np.max(np.abs(_f32(small.forget("chr1", "+")) - _f32(small.forget("chr1", "-")))) > 1e-3
+
+
+def test_kmer_drop_maps_to_reference_coordinates_on_both_strands(tmp_path):
+    rng = np.random.default_rng(1)
+    reverse = "CGTT"
+    body = without_kmers(random_dna(30_000, rng), [KMER, reverse], rng)
+    plus_at, minus_at = 12_345, 20_000
+    seq = body[:plus_at] + KMER + body[plus_at + 4:minus_at] + reverse + body[minus_at + 4:]
+    assert seq.count(KMER) == 1 and seq.count(reverse) == 1
+    genome = write_fasta(tmp_path / "g.fa", {"chrK": seq})
+    scan = _scan(tmp_path, kmer_model(tmp_path / "k.pt"), genome, "scan", chunk_size=7_000, null_fraction=0)
+    plus, minus = _f32(scan.forget("chrK", "+")), _f32(scan.forget("chrK", "-"))
+    # plus strand: the k-mer ends at its last reference base
+    assert np.flatnonzero(plus < 0.5).tolist() == [plus_at + 3]
+    # minus strand: AACG is read on the reverse complement where the reference has CGTT;
+    # scanned right to left it ends at the leftmost reference base of CGTT
+    assert np.flatnonzero(minus < 0.5).tolist() == [minus_at]
+    assert plus.min() < 0.01 and np.median(plus) > 0.99
+
+
+def test_runs_of_n_are_nan_and_reset_the_state(tmp_path):
+    rng = np.random.default_rng(2)
+    left, right = random_dna(5_000, rng), random_dna(4_000, rng)
+    short_n = left[:1_000] + "N" * 10 + left[1_010:]
+    seqs = {"chrX": short_n + "N" * 1_500 + right, "chrL": short_n, "chrR": right}
+    genome = write_fasta(tmp_path / "g.fa", seqs)
+    scan = _scan(tmp_path, small_model(tmp_path / "m.pt", forget_bias=3.0), genome, "scan",
+                 chunk_size=3_000, null_fraction=0)
+    for strand in "+-":
+        x = _f32(scan.forget("chrX", strand))
+        assert np.isnan(x[5_000:6_500]).all() and np.isnan(x[1_000:1_010]).all()
+        assert np.isnan(x).sum() == 1_510
+        assert np.isnan(_f32(scan.accessibility("chrX", strand))).sum() == 1_510
+        # after (plus) or before (minus) the long run, the scan starts afresh: same values as alone
+        np.testing.assert_array_equal(x[6_500:], _f32(scan.forget("chrR", strand)))
+        np.testing.assert_array_equal(x[:5_000], _f32(scan.forget("chrL", strand)))
+    shard = scan.shard("chrX")
+    assert shard["stretches"] == [[0, 5_000], [6_500, 10_500]]
+
+
+def test_blocked_gate_recovery_equals_reference():
+    torch.manual_seed(3)
+    model = GateLSTM(ModelConfig(inputs="dna+signal", hidden_size=6, conv_channels=3, conv_width=4,
+                                 num_layers=2)).eval()
+    x = torch.randn(3, 1_000, 5)
+    state = model.initial_state(3)
+    state.layers = [(torch.randn_like(h), torch.randn_like(c)) for h, c in state.layers]
+    with torch.no_grad():
+        out = model(x, state)
+        for layer in (0, -1):
+            torch.testing.assert_close(blocked_mean_forget_gate(model, out, layer, block=97),
+                                       mean_forget_gate(model, out, layer), atol=1e-6, rtol=0)
+
+
+def test_segments_with_enough_burn_in_match_the_exact_scan(tmp_path, caplog):
+    rng = np.random.default_rng(4)
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(60_000, rng)})
+    model = small_model(tmp_path / "m.pt", forget_bias=0.0)
+    exact = _scan(tmp_path, model, genome, "exact", null_fraction=0)
+    parallel = _scan(tmp_path, model, genome, "seg", null_fraction=0, segments=4, burn_in=2_000)
+    horizon = parallel.shard("chr1")["forgetting_horizon"]
+    assert horizon is not None and 0 < horizon <= 2_000
+    for strand in "+-":
+        np.testing.assert_allclose(_f32(parallel.forget("chr1", strand)), _f32(exact.forget("chr1", strand)),
+                                   atol=2e-3)
+    # a burn-in shorter than the horizon is warned about
+    caplog.clear()
+    _scan(tmp_path, model, genome, "short", null_fraction=0, segments=4, burn_in=1)
+    assert "longer than --burn-in 1" in caplog.text
+
+
+def test_forgetting_horizon_of_a_long_memory_model_is_unresolved():
+    torch.manual_seed(5)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, forget_bias=30.0)).eval()
+    with torch.no_grad():  # input gate shut, forget gate open: the cell keeps its start value forever
+        model.lstm_layers[0].bias_hh_l0[:4] = -30.0
+    x = np.eye(4, dtype=np.float32)[np.random.default_rng(5).integers(0, 4, 3_000)]
+    assert forgetting_horizon(model, x, torch.device("cpu")) is None
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture()
+def cli_inputs(tmp_path):
+    rng = np.random.default_rng(6)
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(20_000, rng), "chr2": random_dna(8_000, rng)})
+    signal = write_bigwig(tmp_path / "s.bw", {"chr1": rng.poisson(1.0, 20_000).astype(float)},
+                          header={"chr1": 20_000})
+    return {"genome": genome, "signal": signal, "dna": small_model(tmp_path / "dna.pt"),
+            "signal_model": small_model(tmp_path / "sig.pt", inputs="dna+signal")}
+
+
+def _run(args):
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def test_cli_scan_then_call_end_to_end(tmp_path, cli_inputs):
+    out = tmp_path / "scan"
+    result = _run(["scan", "--model", str(cli_inputs["signal_model"]), "--genome", str(cli_inputs["genome"]),
+                   "--signal", str(cli_inputs["signal"]), "--out-dir", str(out), "--threads", "1",
+                   "--no-progress", "--null-fraction", "0.5", "--null-window", "5000"])
+    assert result.exit_code == 0, result.output
+    assert "no signal for 1 genome chromosome(s) (chr2)" in result.output  # bigWig lacks chr2: zero + warning
+    meta = json.loads((out / "scan.json").read_text())
+    assert meta["settings"]["chunk_size"] == 8192 and meta["strands"] == ["+", "-"]
+    assert {p.name for p in out.glob("*.bw")} == {"forget.plus.bw", "forget.minus.bw", "accessibility.bw"}
+    drops = tmp_path / "drops.bed"
+    result = _run(["call", "--scan-dir", str(out), "--out", str(drops), "--fdr", "1", "--track-line"])
+    assert result.exit_code == 0, result.output
+    lines = drops.read_text().splitlines()
+    assert lines[0].startswith("track ") and len(lines) > 1
+    assert all(len(line.split("\t")) == 10 for line in lines[1:])
+    assert json.loads((tmp_path / "drops.json").read_text())["null_drops"] > 0
+
+
+def test_cli_unknown_chrom_is_a_usage_error_listing_names(tmp_path, cli_inputs):
+    result = _run(["scan", "--model", str(cli_inputs["dna"]), "--genome", str(cli_inputs["genome"]),
+                   "--out-dir", str(tmp_path / "o"), "--chrom", "chrZ"])
+    assert result.exit_code == 2
+    assert "chrZ" in result.output and "chr1, chr2" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_signal_model_without_signal_is_a_clear_error(tmp_path, cli_inputs):
+    result = _run(["scan", "--model", str(cli_inputs["signal_model"]), "--genome", str(cli_inputs["genome"]),
+                   "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if "error" in line]
+    assert len(errors) == 1 and errors[0].startswith("gategenome: error: ")
+    message = errors[0]
+    assert str(cli_inputs["signal_model"]) in message and "--signal" in message
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+def test_cli_one_chrom_shard_and_a_dna_model_on_any_genome(tmp_path, cli_inputs):
+    out = tmp_path / "scan"
+    result = _run(["scan", "--model", str(cli_inputs["dna"]), "--genome", str(cli_inputs["genome"]),
+                   "--out-dir", str(out), "--chrom", "chr2", "--strand", "-", "--threads", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    scan = ScanDir(out)
+    assert list(scan.sizes) == ["chr2"] and scan.strands == ["-"]
+    assert not list(out.glob("*.bw"))  # a shard: bigWigs come from 'gategenome tracks'
+    assert not (out / "chroms" / "chr2.plus.forget.npy").exists()
+
+
+def test_cli_missing_model_file(tmp_path, cli_inputs):
+    result = _run(["scan", "--model", str(tmp_path / "nope.pt"), "--genome", str(cli_inputs["genome"]),
+                   "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "nope.pt" in result.output and not (tmp_path / "o").exists()

@@ -1,0 +1,68 @@
+"""gategenome tracks: bigWigs from scan shards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyBigWig
+import pytest
+from click.testing import CliRunner
+from scan_testlib import make_scan_dir
+
+from gategenome import tracks
+from gategenome.cli.main import cli
+from gategenome.tracks import value_runs
+
+
+def test_value_runs_skip_nan_and_merge_equal_values():
+    values = np.array([0.5, 0.5, np.nan, np.nan, 0.25, 0.5, 0.5, 0.5], dtype=np.float16)
+    starts, ends, run_values = value_runs(values)
+    assert starts.tolist() == [0, 4, 5] and ends.tolist() == [2, 5, 8]
+    assert run_values.tolist() == [0.5, 0.25, 0.5]
+
+
+@pytest.fixture()
+def scan_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(tracks, "BLOCK", 1_000)  # runs cross block edges
+    rng = np.random.default_rng(0)
+    sizes = {"chrB": 5_000, "chrA": 3_000, "chrUn": 700}  # FASTA order, not sorted; chrUn not scanned
+    forget, access = {}, {}
+    for chrom in ("chrB", "chrA"):
+        n = sizes[chrom]
+        forget[chrom] = {s: np.round(rng.random(n) * 4) / 4 for s in "+-"}  # long runs of equal values
+        access[chrom] = {s: rng.random(n) for s in "+-"}
+    forget["chrB"]["+"][1_990:2_300] = np.nan
+    access["chrB"]["-"][100:200] = np.nan
+    return make_scan_dir(tmp_path / "scan", sizes, forget, access=access), sizes, forget, access
+
+
+def test_tracks_hold_the_scan_values(scan_dir, tmp_path):
+    path, sizes, forget, access = scan_dir
+    result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(path), "--out-dir", str(tmp_path / "bw")])
+    assert result.exit_code == 0, result.output
+    for strand, name in (("+", "forget.plus.bw"), ("-", "forget.minus.bw")):
+        bw = pyBigWig.open(str(tmp_path / "bw" / name))
+        assert list(bw.chroms().items()) == list(sizes.items())
+        for chrom in ("chrB", "chrA"):
+            expected = forget[chrom][strand].astype(np.float16).astype(np.float32)
+            np.testing.assert_array_equal(bw.values(chrom, 0, sizes[chrom], numpy=True), expected)
+        assert bw.intervals("chrUn") is None
+        bw.close()
+    bw = pyBigWig.open(str(tmp_path / "bw" / "accessibility.bw"))
+    plus = access["chrB"]["+"].astype(np.float16).astype(np.float32)
+    minus = access["chrB"]["-"].astype(np.float16).astype(np.float32)
+    mean = np.where(np.isnan(minus), plus, (plus + minus) / 2).astype(np.float16).astype(np.float32)
+    np.testing.assert_array_equal(bw.values("chrB", 0, 5_000, numpy=True), mean)
+    bw.close()
+
+
+def test_tracks_default_to_the_scan_dir_and_leave_no_temporaries(scan_dir):
+    path = scan_dir[0]
+    result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in path.iterdir() if p.is_file()) == [
+        "accessibility.bw", "forget.minus.bw", "forget.plus.bw", "scan.json"]
+
+
+def test_tracks_of_a_missing_scan_dir(tmp_path):
+    result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "not a scan directory" in result.output and "Traceback" not in result.output

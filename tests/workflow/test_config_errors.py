@@ -1,0 +1,52 @@
+"""A bad configuration stops the workflow before any job, naming the key."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from workflow_helpers import TINY, run_snakemake, write_config
+
+
+def _fails_naming(workdir, *words):
+    result = run_snakemake(workdir, "--cores", "1", check=False)
+    assert result.returncode != 0
+    for word in words:
+        assert word in result.stderr, result.stderr[-2000:]
+    assert not (workdir / "results").exists()  # no job ran
+    return result
+
+
+def test_missing_bigwig_names_the_sample_and_column(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": tmp_path / "absent.bw"}], **TINY)
+    _fails_naming(tmp_path, "bigwig", "absent.bw", "'s1'")
+
+
+def test_unknown_key_is_named(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}], **TINY)
+    config = yaml.safe_load((tmp_path / "config.yaml").read_text())
+    config["train"]["epohcs"] = 3
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    _fails_naming(tmp_path, "epohcs")
+
+
+def test_unknown_top_level_key_is_named(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}], fdr=0.1, **TINY)
+    _fails_naming(tmp_path, "fdr")
+
+
+@pytest.mark.parametrize("name", ["bad name"])
+def test_bad_sample_name_is_named(tmp_path, mini, name):
+    write_config(tmp_path, mini["genome"], [{"sample": name, "bigwig": mini["signal"]}], **TINY)
+    _fails_naming(tmp_path, "sample", repr(name))
+
+
+def test_missing_genome_is_named(tmp_path, mini):
+    write_config(tmp_path, tmp_path / "nope.fa", [{"sample": "s1", "bigwig": mini["signal"]}], **TINY)
+    _fails_naming(tmp_path, "genome", "nope.fa")
+
+
+def test_unknown_scan_chromosome_is_named(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 scan={"chroms": ["chrZZ"]}, **TINY)
+    _fails_naming(tmp_path, "scan.chroms", "chrZZ")

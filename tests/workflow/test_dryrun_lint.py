@@ -1,0 +1,47 @@
+"""Dry runs: the SLURM profile lists one scan job per chromosome with resources; lint is clean."""
+
+from __future__ import annotations
+
+import re
+
+from workflow_helpers import TINY, ROOT, run_snakemake, write_config
+
+
+def _jobs(output: str) -> list[dict[str, str]]:
+    """Parse the dry-run job blocks: rule name, wildcards, threads and resources lines."""
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
+        header = re.match(r"(?:local)?rule (\w+):", block)
+        if not header:
+            continue
+        job = {"rule": header.group(1)}
+        for key in ("wildcards", "threads", "resources"):
+            found = re.search(rf"^\s+{key}: (.*)$", block, re.M)
+            if found:
+                job[key] = found.group(1)
+        jobs.append(job)
+    return jobs
+
+
+def test_slurm_profile_dry_run_lists_per_chromosome_scan_jobs(tmp_path, yeast):
+    write_config(tmp_path, yeast["genome"], [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}],
+                 blacklist=str(ROOT / "config" / "sacCer3.blacklist.bed"), scan={"exclude": ["chrM"]})
+    result = run_snakemake(tmp_path, "-n", "--profile", str(ROOT / "profiles" / "slurm"))
+    output = result.stdout + result.stderr
+    jobs = _jobs(output)
+    scans = [job for job in jobs if job["rule"] == "scan_chrom"]
+    chroms = sorted(re.search(r"chrom=(\S+)", job["wildcards"]).group(1) for job in scans)
+    expected = sorted(line.split("\t")[0] for line in yeast["sizes"].read_text().splitlines() if line.strip())
+    assert chroms == sorted(set(expected) - {"chrM"})
+    for job in scans:
+        assert job["threads"] == "2"
+        assert re.search(r"mem_mb=\d+", job["resources"]) and re.search(r"runtime=\d+", job["resources"])
+    train = next(job for job in jobs if job["rule"] == "train")
+    assert "gpu=0" in train["resources"] and "runtime=240" in train["resources"]  # profile's set-resources
+    assert [job["rule"] for job in jobs].count("train") == 1
+    assert {"prepare", "gather_scan", "tracks", "call"} <= {job["rule"] for job in jobs}
+
+
+def test_lint_is_clean(mini_workdir):
+    result = run_snakemake(mini_workdir, "--lint")
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr

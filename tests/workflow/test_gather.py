@@ -1,0 +1,51 @@
+"""workflow/scripts/gather_scan.py: per-chromosome shards -> one scan directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+from workflow_helpers import ROOT
+
+from gategenome.scandir import FORMAT, ScanDir, array_path, shard_path
+
+SCRIPT = ROOT / "workflow" / "scripts" / "gather_scan.py"
+SIZES = {"chrA": 50, "chrB": 30, "chrC": 10}
+
+
+def _shard(directory, chrom):
+    meta = {"format": FORMAT, "version": 1, "strands": ["+", "-"], "chroms": {chrom: SIZES[chrom]}}
+    directory.mkdir(parents=True)
+    (directory / "scan.json").write_text(json.dumps(meta))
+    for strand, offset in (("+", 0.0), ("-", 0.5)):
+        for kind in ("forget", "accessibility"):
+            path = array_path(directory, chrom, strand, kind)
+            path.parent.mkdir(exist_ok=True)
+            np.save(path, (np.linspace(0, 0.5, SIZES[chrom]) + offset).astype(np.float16))
+    (directory / "null").mkdir()
+    np.save(directory / "null" / f"{chrom}.plus.forget.npy", np.zeros(4, dtype=np.float16))
+    shard_path(directory, chrom).write_text("{}")
+
+
+def test_gathers_every_chromosome_in_genome_order(tmp_path):
+    shards = [tmp_path / "shards" / name for name in ("chrA", "chrB")]
+    for shard in shards:
+        _shard(shard, shard.name)
+    out = tmp_path / "scan"
+    subprocess.run([sys.executable, str(SCRIPT), str(out), *map(str, shards)], check=True, capture_output=True)
+    scan = ScanDir(out)
+    assert list(scan.sizes) == ["chrA", "chrB"]
+    assert np.array_equal(scan.forget("chrB", "-"), np.load(array_path(shards[1], "chrB", "-", "forget")))
+    assert (out / "null" / "chrA.plus.forget.npy").exists()
+    assert not list(tmp_path.glob(".scan.*"))  # no temporary directory left
+
+
+def test_failure_leaves_no_output(tmp_path):
+    shard = tmp_path / "shards" / "chrA"
+    _shard(shard, "chrA")
+    (shard / "scan.json").write_text("{not json")
+    out = tmp_path / "scan"
+    result = subprocess.run([sys.executable, str(SCRIPT), str(out), str(shard)], capture_output=True)
+    assert result.returncode != 0 and not out.exists() and not list(tmp_path.glob(".scan.*"))

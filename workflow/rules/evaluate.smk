@@ -1,0 +1,30 @@
+# evaluate: do the drops mark the edges of the accessible regions? (HTML report)
+
+
+rule evaluate:
+    input:
+        drops="results/{sample}/drops.bed",
+        scan="results/{sample}/scan",
+        regions="results/{sample}/prepare/accessible.bed",
+        folds="results/{sample}/prepare/folds.json",
+        metrics="results/{sample}/model/metrics.json",
+        signal=sample_signal,
+    output:
+        report="results/{sample}/evaluation/report.html",
+        numbers="results/{sample}/evaluation/evaluation.json",
+    params:
+        options=cli_options(config["evaluate"]),
+        seed=config["seed"],
+        out_dir=lambda wildcards, output: Path(output.report).parent,
+    log:
+        "results/{sample}/logs/evaluate.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome evaluate --drops {input.drops} --scan-dir {input.scan} --regions {input.regions}"
+        " --folds {input.folds} --metrics {input.metrics} --signal {input.signal} {params.options}"
+        " --seed {params.seed} --out-dir {params.out_dir} 2> {log}"

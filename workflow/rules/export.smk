@@ -1,0 +1,26 @@
+# export: drops as bigBed + tabix BED, a UCSC track hub and an IGV session.
+
+
+rule export:
+    input:
+        scan="results/{sample}/scan",
+        drops="results/{sample}/drops.bed",
+        genome=GENOME,
+        signal=sample_signal,
+        tracks=rules.tracks.output,
+    output:
+        directory("results/{sample}/hub"),
+    params:
+        options=cli_options(config["export"]),
+        tracks_dir=lambda wildcards, input: Path(input.tracks[0]).parent,
+    log:
+        "results/{sample}/logs/export.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome export --scan-dir {input.scan} --drops {input.drops} --genome {input.genome}"
+        " --tracks-dir {params.tracks_dir} --signal {input.signal} {params.options} --out-dir {output} 2> {log}"

@@ -1,0 +1,28 @@
+# prepare: accessible regions, chromosome folds and chromosome sizes for one sample.
+
+
+rule prepare:
+    input:
+        unpack(prepare_inputs),
+    output:
+        regions="results/{sample}/prepare/accessible.bed",
+        folds="results/{sample}/prepare/folds.json",
+        sizes="results/{sample}/prepare/chrom.sizes",
+        settings="results/{sample}/prepare/prepare.json",
+    params:
+        options=lambda wildcards, input: cli_options(
+            {"peaks": input.get("peaks"), "blacklist": input.get("blacklist"), **config["prepare"]}
+        ),
+        seed=config["seed"],
+        out_dir=lambda wildcards, output: Path(output.settings).parent,
+    log:
+        "results/{sample}/logs/prepare.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome prepare --genome {input.genome} --signal {input.signal} {params.options}"
+        " --seed {params.seed} --out-dir {params.out_dir} 2> {log}"

@@ -1,0 +1,22 @@
+# tracks: bigWig tracks of the forget gate (per strand) and predicted accessibility.
+
+
+rule tracks:
+    input:
+        "results/{sample}/scan",
+    output:
+        plus="results/{sample}/tracks/forget.plus.bw",
+        minus="results/{sample}/tracks/forget.minus.bw",
+        accessibility="results/{sample}/tracks/accessibility.bw",
+    params:
+        out_dir=lambda wildcards, output: Path(output.plus).parent,
+    log:
+        "results/{sample}/logs/tracks.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome tracks --scan-dir {input} --out-dir {params.out_dir} 2> {log}"
