@@ -19,12 +19,27 @@ SUBMITTED = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+)")
 
 # Executor settings of a cluster without an accounting database, polled fast:
 # sacct cannot answer there, squeue can because MinJobAge keeps finished jobs listed.
+LOCAL_CLUSTER_SETTINGS = {
+    "slurm-status-command": "squeue",
+    "slurm-init-seconds-before-status-checks": 1,
+    "seconds-between-status-checks": 1,
+    "slurm-keep-successful-logs": True,
+}
 LOCAL_CLUSTER_ARGS = [
-    "--slurm-status-command", "squeue",
-    "--slurm-init-seconds-before-status-checks", "1",
-    "--seconds-between-status-checks", "1",
-    "--slurm-keep-successful-logs",
+    arg
+    for key, value in LOCAL_CLUSTER_SETTINGS.items()
+    for arg in ([f"--{key}"] if value is True else [f"--{key}", str(value)])
 ]
+
+
+def workflow_helpers():
+    """tests/workflow/workflow_helpers.py (TINY training settings, write_config), imported from its folder."""
+    folder = str(REPO / "tests" / "workflow")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    import workflow_helpers
+
+    return workflow_helpers
 
 
 def require_cluster() -> None:
@@ -92,3 +107,35 @@ def minutes(value: str) -> int:
     days, _, hms = value.rpartition("-")
     h, m, s = (int(x) for x in hms.split(":"))
     return (int(days or 0) * 24 + h) * 60 + m + (1 if s else 0)
+
+
+def submissions(log: str) -> list[dict[str, str]]:
+    """Each SLURM submission in a snakemake log with the job block printed just before it.
+
+    Returns
+    -------
+    list of dict
+        In submission order: ``slurm_id``, ``rule``, ``wildcards`` (may be empty),
+        ``threads`` (``1`` when not printed) and the ``resources`` line as a dict.
+    """
+    blocks: dict[str, dict] = {}
+    current: dict | None = None
+    found = []
+    for line in log.splitlines():
+        header = re.match(r"(?:local)?rule (\w+):$", line)
+        if header:
+            current = {"rule": header.group(1), "wildcards": "", "threads": "1", "resources": {}}
+            continue
+        field = re.match(r"\s+(jobid|wildcards|threads|resources): (.*)$", line)
+        if current is not None and field:
+            key, value = field.groups()
+            if key == "resources":
+                value = dict(item.split("=", 1) for item in value.split(", ") if "=" in item)
+            current[key] = value
+            if key == "jobid":
+                blocks[value] = current
+            continue
+        submitted = SUBMITTED.search(line)
+        if submitted:
+            found.append({**blocks[submitted.group(1)], "slurm_id": submitted.group(2)})
+    return found

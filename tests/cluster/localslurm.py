@@ -75,12 +75,18 @@ def _free_ports(n: int) -> list[int]:
             s.close()
 
 
-def _node_memory_mb(fraction: float = 0.9) -> int:
-    """MiB of memory the node offers: a fraction of MemTotal, so slurmd never finds less than configured."""
+def _node_memory_mb(fraction: float = 0.9, floor: int = 16384) -> int:
+    """MiB of memory the node offers: 90% of MemTotal, but at least ``floor``.
+
+    The floor lets a small CI machine still accept the workflow's requests (a retried
+    scan job asks for 6000 MB); the config says ``SlurmdParameters=config_overrides`` so
+    slurmd takes the configured size instead of draining the node. Only what jobs really
+    use counts against their request (see ``JobAcctGatherParams=OverMemoryKill``).
+    """
     with open("/proc/meminfo") as fh:
         for line in fh:
             if line.startswith("MemTotal:"):
-                return int(int(line.split()[1]) / 1024 * fraction)
+                return max(floor, int(int(line.split()[1]) / 1024 * fraction))
     raise RuntimeError("MemTotal not found in /proc/meminfo")
 
 
@@ -116,7 +122,7 @@ class LocalSlurm:
     cpus : int, optional
         CPUs the node offers; all of this machine's when None.
     memory_mb : int, optional
-        Memory the node offers (MiB); 90% of MemTotal when None.
+        Memory the node offers (MiB); 90% of MemTotal (at least 16 GiB) when None.
     keep : bool
         Keep ``root`` after :meth:`stop` (for reading the daemons' logs).
     """
@@ -291,6 +297,7 @@ JobCompType=jobcomp/none
 MpiDefault=none
 MinJobAge=86400
 ReturnToService=2
+SlurmdParameters=config_overrides
 SchedulerType=sched/backfill
 SchedulerParameters=sched_interval=2
 NodeName={self.node} NodeAddr=127.0.0.1 CPUs={self.cpus} RealMemory={self.memory_mb} State=UNKNOWN
