@@ -32,7 +32,10 @@ SCAN_THREADS = 2
 def _write_config(workdir: Path, yeast: dict[str, Path]) -> None:
     helpers = workflow_helpers()
     settings = {**helpers.TINY, "threads": {"train": 1, "scan": SCAN_THREADS},
-                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both"}}
+                # one scan job per chromosome (both strands): the assertions below name jobs by chromosome
+                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both", "split_strands": False},
+                # the test fold's chromosomes are not among CHROMS: no evaluation report
+                "evaluate": {"enabled": False}}
     helpers.write_config(workdir, yeast["genome"],
                          [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}], **settings)
 
