@@ -58,7 +58,7 @@ def _checksums(results: Path) -> dict[str, str]:
 
 def _cancel_scan_when_running(cluster, log: Path, cancelled: list[int], stop: threading.Event) -> None:
     """scancel the first scan job of CANCELLED_CHROM once gategenome scan is running in it (its log exists)."""
-    wanted = f"rule_scan_chrom_wildcards_yeast_{CANCELLED_CHROM}"
+    wanted = f"rule_scan_chrom_wildcards_yeast_{CANCELLED_CHROM}_both"
     while not stop.is_set():
         if log.exists():
             for jid, job in cluster.jobs().items():
@@ -82,7 +82,7 @@ def runs(local_slurm, yeast, tmp_path_factory):
     profile = _local_profile(tmp_path_factory.mktemp("profile"))
     cancelled: list[int] = []
     stop = threading.Event()
-    scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED_CHROM}.log"
+    scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED_CHROM}.both.log"
     watcher = threading.Thread(target=_cancel_scan_when_running, args=(local_slurm, scan_log, cancelled, stop))
     watcher.start()
     try:
@@ -118,7 +118,7 @@ def test_one_scan_job_per_chromosome_with_the_declared_resources(runs, local_slu
         assert minutes(job["TimeLimit"]) == int(declared["runtime"]), (sub, job["TimeLimit"])
     scans = [s for s in submitted if s["rule"] == "scan_chrom"]
     first_attempts = {s["wildcards"]: s for s in reversed(scans)}
-    assert sorted(first_attempts) == sorted(f"sample=yeast, chrom={c}" for c in CHROMS)
+    assert sorted(first_attempts) == sorted(f"sample=yeast, chrom={c}, strand=both" for c in CHROMS)
     assert len({s["slurm_id"] for s in first_attempts.values()}) == len(CHROMS)  # separate jobs
     for sub in first_attempts.values():
         assert int(sub["threads"]) == SCAN_THREADS
@@ -130,7 +130,7 @@ def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(ru
     jid = runs["cancelled"][0]
     assert f"SLURM-job '{jid}' failed, SLURM status is: 'CANCELLED'" in runs["slurm"].log
     attempts = [s for s in submissions(runs["slurm"].log)
-                if s["rule"] == "scan_chrom" and s["wildcards"].endswith(f"chrom={CANCELLED_CHROM}")]
+                if s["rule"] == "scan_chrom" and s["wildcards"].endswith(f"chrom={CANCELLED_CHROM}, strand=both")]
     assert [int(s["slurm_id"]) for s in attempts][0] == jid and len(attempts) == 2
     states = [local_slurm.jobs()[int(s["slurm_id"])] for s in attempts]
     assert [j["JobState"] for j in states] == ["CANCELLED", "COMPLETED"]
