@@ -7,7 +7,7 @@ A configuration file has two top-level sections, both optional::
       hidden_size: 32
     train:            # keys of TrainConfig
       window: 4096
-      epochs: 8
+      epochs: 6
 
 Unknown sections or keys raise :class:`~gategenome.errors.ConfigError` naming the
 key and the valid ones, so a typo never silently falls back to a default.
@@ -85,8 +85,8 @@ class TrainConfig:
 
     window: int = 4096
     batch_size: int = 16
-    epochs: int = 8
-    steps_per_epoch: int = 40
+    epochs: int = 6
+    steps_per_epoch: int = 30
     lr: float = 3e-3
     schedule: str = "cosine"
     warmup_steps: int = 20

@@ -57,7 +57,7 @@ def chr_i(mini, tmp_path_factory):
 
 
 def run(inputs, out, seed=0, model=None, **overrides):
-    model = model or ModelConfig(inputs="dna+signal", hidden_size=16)
+    model = model or ModelConfig(inputs="dna+signal", hidden_size=16, coupled=False)
     train = TrainConfig(**{**TINY, "seed": seed, **overrides})
     return train_model(inputs, TrainOutputs(out), model, train, progress=False)
 
@@ -77,7 +77,7 @@ def test_tiny_run_learns_and_writes_outputs(chr_i, tmp_path):
     on_disk = json.loads((tmp_path / "metrics.json").read_text())
     assert on_disk["valid"]["auroc"] == pytest.approx(metrics["valid"]["auroc"])
     assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
-    assert "hidden_size: 8" in (tmp_path / "model.config.yaml").read_text()
+    assert "hidden_size: 16" in (tmp_path / "model.config.yaml").read_text()
     model, payload = load_model(tmp_path / "model.pt")
     assert payload["summary"]["seed"] == 0 and payload["summary"]["test"]["auroc"] == metrics["test"]["auroc"]
     assert not (tmp_path / "model.resume.pt").exists()
