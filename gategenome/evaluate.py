@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from gategenome.boundaries import (
-    KINDS, STRANDS, PositionSampler, call_positions, drop_summit, enrichment, nearest_distance, region_edges, score_calls,
+    KINDS, STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
+    region_edges, score_calls, score_drop_ends,
     valid_runs,
 )
 from gategenome.errors import ConfigError, InputError
@@ -215,13 +216,19 @@ def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.n
     return profiles, summary
 
 
-def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int) -> list[tuple[str, int, str]]:
-    """A few loci to show: the strongest drops within 100 bp of an edge, and the strongest beyond 250 bp."""
+def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
+               sizes: dict[str, int]) -> list[tuple[str, int, str]]:
+    """A few loci to show: the strongest drops within 100 bp of an edge, and the strongest beyond 250 bp.
+
+    Drops closer than ``spacing / 2`` to a chromosome end (telomeres) are passed over.
+    """
     near, far = [], []
     for drop in drops:
         if drop.chrom not in edges:
             continue
         summit = drop_summit(drop)
+        if not spacing // 2 <= summit < sizes[drop.chrom] - spacing // 2:
+            continue
         distance = int(nearest_distance(np.array([summit]), edges[drop.chrom].all())[0])
         if distance <= 100:
             near.append((-drop.score, drop.chrom, summit, "strong drop at a region edge"))
@@ -324,7 +331,8 @@ def evaluate(
                    "edges_left": sum(len(e.left) for e in edges.values()),
                    "edges_right": sum(len(e.right) for e in edges.values())},
         "scan": {key: value for key, value in scan.meta.items() if key != "chroms"},
-        "boundaries": {"model": score_calls(calls, edges, distances)},
+        "boundaries": {"model": score_calls(calls, edges, distances),
+                       "drop_ends": score_drop_ends(*drop_end_calls(fold_drops, sizes), edges, distances)},
         "enrichment": enrichment(calls, edges, sampler, distances, settings.replicates, settings.seed),
         "training": {key: value for key, value in metrics.items() if key != "history"},
     }
@@ -351,7 +359,7 @@ def evaluate(
     results["accessibility"] = _accessibility_metrics(scan, sizes, fold_regions, settings.max_auc_bases, smoothed)
     profiles, results["meta_profile"] = meta_profile(scan, edges, settings.flank)
     loci = [_locus_arrays(scan, chrom, centre, settings.example_width, fold_regions, fold_drops, smoothed, label)
-            for chrom, centre, label in _pick_loci(fold_drops, edges, settings.examples, settings.example_width)]
+            for chrom, centre, label in _pick_loci(fold_drops, edges, settings.examples, settings.example_width, sizes)]
     results["examples"] = [{k: locus[k] for k in ("chrom", "start", "end", "label")} for locus in loci]
     history = metrics.get("history") if isinstance(metrics.get("history"), list) else []
     return Evaluation(results, profiles, loci, [h for h in history if isinstance(h, dict)])
