@@ -231,12 +231,12 @@ def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
             continue
         distance = int(nearest_distance(np.array([summit]), edges[drop.chrom].all())[0])
         if distance <= 100:
-            near.append((-drop.score, drop.chrom, summit, "strong drop at a region edge"))
+            near.append((-drop.score, drop.chrom, summit, "strong drop, summit within 100 bp of a region edge"))
         elif distance > 250:
-            far.append((-drop.score, drop.chrom, summit, "strong drop away from region edges"))
+            far.append((-drop.score, drop.chrom, summit, "strong drop, summit over 250 bp from any region edge"))
     picked: list[tuple[str, int, str]] = []
     for _, chrom, summit, label in sorted(near)[: 10 * count] + sorted(far)[:1]:
-        if len(picked) >= max(1, count - 1) and not label.endswith("away from region edges"):
+        if len(picked) >= max(1, count - 1) and "over 250 bp" not in label:
             continue
         if all(c != chrom or abs(s - summit) > spacing for c, s, _ in picked):
             picked.append((chrom, summit, label))
