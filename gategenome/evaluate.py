@@ -35,13 +35,14 @@ from typing import Any
 import numpy as np
 
 from gategenome.boundaries import (
-    KINDS, STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
+    STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
     region_edges, score_calls, score_drop_ends,
     valid_runs,
 )
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.metrics import auprc, auroc
+from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -155,65 +156,6 @@ def _accessibility_metrics(scan: ScanDir, sizes: dict[str, int], regions: list[I
         signal = np.concatenate(signal_scores)
         result["signal"] = {"auroc": auroc(signal, label), "auprc": auprc(signal, label)}
     return result
-
-
-def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Mean forget gate around entry and exit edges, in scan direction.
-
-    Returns
-    -------
-    tuple
-        ``profiles`` with ``offsets`` ``(2F+1,)`` and ``"{kind}{strand}"`` ``(2F+1,)``
-        means (NaN where no edge has data), and a JSON summary: edges used per
-        profile, the mean at the edge, the strand-wide mean forget gate, and the
-        minimum of each profile with its offset.
-    """
-    offsets = np.arange(-flank, flank + 1)
-    profiles: dict[str, np.ndarray] = {"offsets": offsets}
-    summary: dict[str, Any] = {"flank": flank, "genome_mean": {}}
-    for strand in scan.strands:
-        total, count = np.zeros(len(offsets)), np.zeros(len(offsets))
-        means = []
-        for chrom in edges:
-            forget = scan.forget(chrom, strand)
-            for start in range(0, len(forget), 1 << 22):
-                block = np.asarray(forget[start:start + (1 << 22)], dtype=np.float64)
-                means.append((np.nansum(block), np.isfinite(block).sum()))
-        summary["genome_mean"][strand] = float(sum(m[0] for m in means) / max(1, sum(m[1] for m in means)))
-        for kind in KINDS:
-            total[:] = 0
-            count[:] = 0
-            used = 0
-            for chrom, chrom_edges in edges.items():
-                forget = scan.forget(chrom, strand)
-                length = len(forget)
-                for edge in chrom_edges.side(strand, kind):
-                    # Reference positions at signed scan-direction offsets from the edge.  For the
-                    # minus strand, offset k means k bases further along the leftward scan, i.e. the
-                    # base at edge - 1 - k (the first base it reads past a right edge is end - 1).
-                    positions = edge + offsets if strand == "+" else edge - 1 - offsets
-                    inside = (positions >= 0) & (positions < length)
-                    if not inside.any():
-                        continue
-                    values = np.full(len(offsets), np.nan)
-                    lo, hi = positions[inside].min(), positions[inside].max() + 1
-                    window = np.asarray(forget[lo:hi], dtype=np.float64)
-                    values[inside] = window[positions[inside] - lo]
-                    finite = np.isfinite(values)
-                    total[finite] += values[finite]
-                    count[finite] += 1
-                    used += 1
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-            profiles[f"{kind}{strand}"] = mean
-            at_edge = float(mean[flank]) if np.isfinite(mean[flank]) else None
-            minimum = int(np.nanargmin(mean)) if np.isfinite(mean).any() else None
-            summary[f"{kind}{strand}"] = {
-                "edges": used, "at_edge": at_edge,
-                "minimum": float(mean[minimum]) if minimum is not None else None,
-                "minimum_offset": int(offsets[minimum]) if minimum is not None else None,
-            }
-    return profiles, summary
 
 
 def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
