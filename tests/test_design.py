@@ -176,9 +176,9 @@ def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
         SequenceConstraints(0.35, 0.65, 50, 6, ["GAATTC", "GGATCC"]),
         SequenceConstraints(0.2, 0.5, 30, 3, ["GATC", "CCWGG"]),
     ]
-    for seed in range(6):
+    for seed in range(4):
         constraints = cases[seed % 2]
-        settings = SearchSettings(length=300, count=2, iterations=6, proposals=6, seed=seed, unit_max_k=4)
+        settings = SearchSettings(length=240, count=2, iterations=4, proposals=4, seed=seed, unit_max_k=4)
         rows = run_memory(model, settings, constraints, str(tmp_path / f"m{seed}"), _no_progress)
         designs = [r for r in rows if r.kind == "design"]
         assert len(designs) == 2
@@ -195,12 +195,12 @@ def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
 def test_optimised_design_beats_best_unit_on_the_reference_under_gc_limits(tmp_path):
     # best 5-mer under GC >= 0.35 has 2 G/C in 5; the search mixes T and C more finely
     constraints = SequenceConstraints(0.35, 0.65, 50, 6, ["GAATTC"])
-    settings = SearchSettings(length=1000, count=1, iterations=25, proposals=12, seed=0, unit_max_k=5)
+    settings = SearchSettings(length=600, count=1, iterations=15, proposals=8, seed=0, unit_max_k=5)
     rows = run_memory(reference_model(), settings, constraints, str(tmp_path / "ref"), _no_progress)
     design = next(r for r in rows if r.kind == "design")
     unit = next(r for r in rows if r.kind == "best_constrained_unit")
-    assert design.score >= unit.score
-    ceiling = 0.9995 ** (1000 * 0.64) * 0.999 ** (1000 * 0.36)  # >= 18 of every 50 bp must be G/C
+    assert design.score >= unit.score - 1e-9
+    ceiling = 0.9995 ** (600 * 0.64) * 0.999 ** (600 * 0.36)  # >= 18 of every 50 bp must be G/C
     assert 10**design.score <= ceiling * 1.02
     # retention reported equals the arithmetic of the design's own bases
     filler = design.sequence[1:]
