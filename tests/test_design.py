@@ -429,3 +429,19 @@ def test_no_usable_writer_fails_with_one_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "writes into the model's cells" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_boundary_windows_use_drop_summits(tmp_path, mini):
+    from gategenome.cli.design import _boundary_windows
+
+    bed = tmp_path / "drops.bed"
+    bed.write_text(
+        "chrI\t1000\t1600\tdrop_1\t500\t+\t0.5\t4.0\t3.0\t250\nchrI\t5000\t5300\tdrop_2\t400\t-\t0.4\t3.0\t2.0\t10\n"
+    )
+    windows = _boundary_windows(str(bed), str(mini["genome"]), 25)
+    assert windows["windows"] == [("chrI", 1225, 1275), ("chrI", 4985, 5035)]
+    plain = tmp_path / "plain.bed"
+    plain.write_text("chrI\t1000\t1600\n")
+    assert _boundary_windows(str(plain), str(mini["genome"]), 25)["windows"] == [("chrI", 975, 1625)]
+    edges = _boundary_windows(str(mini["peaks"]), str(mini["genome"]), 10)["windows"]
+    assert len(edges) % 2 == 0 and all(end - start == 20 for _, start, end in edges if start > 0)
