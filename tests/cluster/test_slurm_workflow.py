@@ -26,12 +26,15 @@ pytestmark = pytest.mark.slow
 
 CHROMS = ["chrI", "chrVI"]
 CANCELLED_CHROM = "chrI"
-SCAN_THREADS = 2
+SCAN_THREADS = 1  # both scans run at once on a 2-CPU node
+TRAIN_THREADS = 2
 
 
 def _write_config(workdir: Path, yeast: dict[str, Path]) -> None:
     helpers = workflow_helpers()
-    settings = {**helpers.TINY, "threads": {"train": 1, "scan": SCAN_THREADS},
+    settings = {**helpers.TINY, "threads": {"train": TRAIN_THREADS, "scan": SCAN_THREADS},
+                # the held-out folds are the scanned chromosomes, so evaluate has its test fold
+                "prepare": {"valid_chroms": CHROMS[1:], "test_chroms": CHROMS[:1]},
                 "scan": {"chroms": CHROMS, "exclude": [], "strand": "both"}}
     helpers.write_config(workdir, yeast["genome"],
                          [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}], **settings)
@@ -98,7 +101,7 @@ def test_every_rule_ran_as_slurm_jobs(runs, local_slurm):
     by_rule = jobs_by_rule(local_slurm, [int(s["slurm_id"]) for s in submitted])
     print("SLURM job IDs per rule:", {rule: [int(j["JobId"]) for j in jobs] for rule, jobs in by_rule.items()})
     assert set(by_rule) == local_rules
-    assert "localrule" not in runs["slurm"].log  # nothing ran on the submitting host
+    assert set(re.findall(r"^localrule (\w+):", runs["slurm"].log, re.M)) == {"all"}  # only `all` ran here
     for rule, jobs in by_rule.items():
         assert jobs[-1]["JobState"] == "COMPLETED", (rule, jobs[-1])
         assert all(job["Partition"] == PARTITION and job["Account"] == ACCOUNT for job in jobs)
@@ -120,6 +123,8 @@ def test_one_scan_job_per_chromosome_with_the_declared_resources(runs, local_slu
     for sub in first_attempts.values():
         assert int(sub["threads"]) == SCAN_THREADS
         assert known[int(sub["slurm_id"])]["NumCPUs"] == str(SCAN_THREADS)
+    train = next(s for s in submitted if s["rule"] == "train")
+    assert known[int(train["slurm_id"])]["NumCPUs"] == str(TRAIN_THREADS)
 
 
 def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(runs, local_slurm):
