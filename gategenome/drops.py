@@ -5,9 +5,10 @@ below a threshold ``t``.  ``t`` is the ``threshold_quantile`` quantile of the nu
 values: the same model's gates over dinucleotide-shuffled windows of the same
 chromosomes (see :mod:`gategenome.scan`), computed exactly from a histogram of the
 float16 values.  Each drop's depth ``1 - min f`` gets an empirical p-value against
-the depths of the drops found the same way in the null,
+the depths of all drops found the same way in the null,
 ``p = (1 + #{null depth >= depth}) / (1 + #null drops)``, and Benjamini-Hochberg
-q-values over all drops tested.  Drops with ``q <= fdr`` are reported.
+q-values over all drops tested (those at least ``min_length`` long).  Drops with
+``q <= fdr`` are reported.
 
 Output is BED6+4 in the narrowPeak layout (0-based, half-open)::
 
@@ -176,7 +177,8 @@ def call_drops(
     fdr
         Report drops with ``q <= fdr``.
     min_length
-        Minimum drop length (bases), in the null and the genome alike.
+        Minimum length (bases) of a drop tested and reported.  The null keeps
+        drops of every length, so short null drops still calibrate the depth.
     threshold_quantile
         Quantile of the null values used as the drop threshold.
 
@@ -193,7 +195,7 @@ def call_drops(
         for strand in scan.strands:
             null = scan.null_forget(chrom, strand)
             if null is not None:
-                null_depths.append(find_drops(null, threshold, min_length).depths)
+                null_depths.append(find_drops(null, threshold).depths)
     null_depths = np.concatenate(null_depths) if null_depths else np.zeros(0, dtype=np.float32)
     if null_depths.size == 0:
         log.warning("%s: no drop below %.4f in the null; nothing can be called", scan.path, threshold)

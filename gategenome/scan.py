@@ -298,6 +298,9 @@ def scan_genome(
         raise ConfigError(
             "the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with (--signal)"
         )
+    layers = len(model.lstm_layers)
+    if not -layers <= settings.layer < layers:
+        raise ConfigError(f"--layer: got {settings.layer}, expected -{layers} .. {layers - 1} (the model has {layers})")
     out_dir = Path(out_dir)
     if region is not None:
         chroms = [region[0]]
@@ -314,7 +317,7 @@ def scan_genome(
         "chroms": dict(genome.sizes),
         "strands": list(settings.strands),
         "layer": settings.layer,
-        "null": {k: getattr(settings, k) for k in ("null_fraction", "null_window", "null_burn_in", "seed")},
+        "null": {k: getattr(settings, k) for k in ("null_fraction", "null_window", "null_burn_in", "null_signal", "seed")},
         "settings": asdict(settings),
     }
     meta_path = out_dir / "scan.json"

@@ -58,6 +58,10 @@ class ScanSettings:
         Length of each shuffled null window.
     null_burn_in
         Leading bases of each null window left out (start-up transient).
+    null_signal
+        Signal of the null windows for ``dna+signal`` models: ``"permute"`` (the
+        window's values in random order) or ``"mean"`` (the window's mean
+        everywhere: no signal edges at all).
     seed
         Seed of the null windows, shuffles and signal permutations.
     horizon_tol
@@ -76,6 +80,7 @@ class ScanSettings:
     null_fraction: float = 0.05
     null_window: int = 50000
     null_burn_in: int = 2000
+    null_signal: str = "permute"
     seed: int = 0
     horizon_tol: float = 1e-3
     horizon_max: int = 100000
@@ -92,6 +97,8 @@ class ScanSettings:
                 raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected >= 0")
         if not 0.0 <= self.null_fraction <= 1.0:
             raise ConfigError(f"--null-fraction: got {self.null_fraction!r}, expected a number in [0, 1]")
+        if self.null_signal not in ("permute", "mean"):
+            raise ConfigError(f"--null-signal: got {self.null_signal!r}, expected permute or mean")
         if self.null_burn_in >= self.null_window:
             raise ConfigError(f"null_burn_in {self.null_burn_in} must be shorter than null_window {self.null_window}")
 
@@ -172,6 +179,7 @@ class NullJob(Job):
     seed: tuple[int, ...]
     burn_in: int
     out_offset: int
+    signal_mode: str = "permute"
     _cache: tuple | None = field(default=None, repr=False)
 
     def read(self, source, a, b):
@@ -180,7 +188,7 @@ class NullJob(Job):
             codes = dinucleotide_shuffle(encode_codes(source.genome.fetch(self.chrom, self.start, self.start + self.length)), rng)
             signal = source.signal_values(self.chrom, self.start, self.start + self.length)
             if signal is not None:
-                signal = rng.permutation(signal)
+                signal = rng.permutation(signal) if self.signal_mode == "permute" else np.full_like(signal, signal.mean())
             if self.strand == "-":
                 codes = COMPLEMENT_CODE[codes[::-1]]
                 signal = None if signal is None else signal[::-1]
@@ -207,29 +215,41 @@ class Sources:
 
 
 class Sinks:
-    """Per-chromosome array writers, committed when all the chromosome's jobs are done."""
+    """Per-chromosome array writers, committed when all the chromosome's jobs are done.
+
+    Arrays are declared up front (:meth:`open`) but their files are created on
+    first write (or at completion), so only the chromosomes in progress hold
+    open files, however many contigs the genome has.
+    """
 
     def __init__(self, out_dir: Path, on_complete):
         self.out_dir = out_dir
+        self.specs: dict[tuple[str, str, str], tuple[int, list[tuple[int, int]]]] = {}
         self.writers: dict[tuple[str, str, str], ArrayWriter] = {}
         self.pending: dict[str, int] = defaultdict(int)
         self.on_complete = on_complete
 
     def open(self, chrom: str, strand: str, kind: str, length: int, gaps: list[tuple[int, int]]) -> None:
-        path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
-        writer = ArrayWriter(path, length, fill=None)
-        for start, end in gaps:
-            writer.fill(start, end, np.nan)
-        self.writers[(chrom, strand, kind)] = writer
+        """Declare an array of ``length`` whose ``gaps`` (no job writes there) are NaN."""
+        self.specs[(chrom, strand, kind)] = (length, gaps)
 
     def writer(self, chrom: str, strand: str, kind: str) -> ArrayWriter:
-        return self.writers[(chrom, strand, kind)]
+        key = (chrom, strand, kind)
+        if key not in self.writers:
+            length, gaps = self.specs[key]
+            path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
+            writer = ArrayWriter(path, length, fill=None)
+            for start, end in gaps:
+                writer.fill(start, end, np.nan)
+            self.writers[key] = writer
+        return self.writers[key]
 
     def job_done(self, job: Job) -> None:
         self.pending[job.chrom] -= 1
         if self.pending[job.chrom] == 0:
-            for key in [k for k in self.writers if k[0] == job.chrom]:
-                self.writers.pop(key).commit()
+            for key in [k for k in self.specs if k[0] == job.chrom]:
+                self.writer(*key).commit()
+                del self.writers[key]
             self.on_complete(job.chrom)
 
     def discard(self) -> None:
@@ -341,7 +361,8 @@ def null_jobs(chrom: str, pieces: list[tuple[int, int]], settings: ScanSettings)
         kept = window - settings.null_burn_in
         for strand in settings.strands:
             seed = (settings.seed, chrom_seed, index)
-            jobs.append(NullJob(chrom, strand, start, window, seed, settings.null_burn_in, offset))
+            jobs.append(NullJob(chrom, strand, start, window, seed, settings.null_burn_in, offset,
+                                signal_mode=settings.null_signal))
         offset += kept
     return jobs, offset
 

@@ -133,3 +133,11 @@ def test_null_threshold_is_the_exact_quantile(tmp_path):
     pooled = np.sort(np.concatenate([values, values]).astype(np.float32))
     assert total == pooled.size
     assert threshold == pooled[int(np.ceil(0.25 * pooled.size)) - 1]
+
+
+def test_min_length_selects_calls_but_not_the_null(tmp_path):
+    scan_dir, planted = _constructed(tmp_path)
+    all_calls, all_summary = call_drops(scan_dir, fdr=0.1, threshold_quantile=0.01)
+    long_calls, long_summary = call_drops(scan_dir, fdr=0.1, min_length=15, threshold_quantile=0.01)
+    assert long_summary["null_drops"] == all_summary["null_drops"]
+    assert [(iv.chrom, iv.start) for iv in long_calls] == [(c, a) for c, _, a, b, _ in planted if b - a >= 15]

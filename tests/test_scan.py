@@ -102,10 +102,11 @@ def test_runs_of_n_are_nan_and_reset_the_state(tmp_path):
     assert shard["stretches"] == [[0, 5_000], [6_500, 10_500]]
 
 
-def test_blocked_gate_recovery_equals_reference():
+@pytest.mark.parametrize("coupled", [False, True], ids=["lstm", "coupled"])
+def test_blocked_gate_recovery_equals_reference(coupled):
     torch.manual_seed(3)
     model = GateLSTM(ModelConfig(inputs="dna+signal", hidden_size=6, conv_channels=3, conv_width=4,
-                                 num_layers=2)).eval()
+                                 num_layers=2, coupled=coupled)).eval()
     x = torch.randn(3, 1_000, 5)
     state = model.initial_state(3)
     state.layers = [(torch.randn_like(h), torch.randn_like(c)) for h, c in state.layers]
@@ -212,3 +213,13 @@ def test_cli_missing_model_file(tmp_path, cli_inputs):
     result = _run(["scan", "--model", str(tmp_path / "nope.pt"), "--genome", str(cli_inputs["genome"]),
                    "--out-dir", str(tmp_path / "o")])
     assert result.exit_code == 1 and "nope.pt" in result.output and not (tmp_path / "o").exists()
+
+
+def test_all_n_chromosome_is_a_complete_nan_shard_and_settings_must_agree(tmp_path):
+    rng = np.random.default_rng(7)
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(3_000, rng), "chrN": "N" * 2_500})
+    scan = _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0)
+    assert list(scan.sizes) == ["chr1", "chrN"]
+    assert np.isnan(_f32(scan.forget("chrN", "-"))).all() and scan.forget("chrN", "-").shape == (2_500,)
+    with pytest.raises(Exception, match="different strands"):
+        _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0, strands=["+"])

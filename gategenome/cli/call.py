@@ -14,7 +14,7 @@ from gategenome.cli.main import CONTEXT_SETTINGS
 @click.option("--fdr", type=click.FloatRange(0.0, 1.0), default=0.05, show_default=True,
               help="Report drops with Benjamini-Hochberg q-value at most this.")
 @click.option("--min-length", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Shortest drop, bases (genome and null alike).")
+              help="Shortest drop tested and reported, bases (the null keeps drops of every length).")
 @click.option("--threshold-quantile", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.05,
               show_default=True, help="Drop threshold: this quantile of the null's mean forget gate.")
 @click.option("--track-line/--no-track-line", default=False, show_default=True,

@@ -57,16 +57,19 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="Fraction of each chromosome scanned again dinucleotide-shuffled, as the null of 'call'.")
 @click.option("--null-window", type=click.IntRange(min=2), default=50000, show_default=True,
               help="Length of each shuffled null window.")
+@click.option("--null-signal", type=click.Choice(["permute", "mean"]), default="permute", show_default=True,
+              help="Null signal of dna+signal models: the window's values permuted, or its mean everywhere.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null windows and shuffles.")
-@click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True,
-              help="CPU threads per operation (0: PyTorch default); reading and gate recovery run in "
-                   "their own threads alongside.")
+@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+              help="PyTorch intra-op threads (0: PyTorch's default). The LSTM is sequential in the bases "
+                   "and gate recovery and reading already run in their own threads, so one process uses "
+                   "about two cores; use more processes (--chrom shards) to use more cores.")
 @click.option("--tracks/--no-tracks", "make_tracks", default=True, show_default=True,
               help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
 @device_option
 def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_size, batch_size, layer,
-            segments, burn_in, n_reset, null_fraction, null_window, seed, threads, make_tracks, progress,
+            segments, burn_in, n_reset, null_fraction, null_window, null_signal, seed, threads, make_tracks, progress,
             device):
     """Scan a genome with a trained model: mean forget gate and accessibility per base.
 
@@ -125,9 +128,12 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     settings = ScanSettings(
         strands=["+", "-"] if strand == "both" else [strand], chunk_size=chunk_size, batch_size=batch_size,
         layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
-        null_window=null_window, null_burn_in=min(2000, null_window // 2), seed=seed,
+        null_window=null_window, null_burn_in=min(2000, null_window // 2), null_signal=null_signal, seed=seed,
     )
-    provenance = {"model": str(model_path), "genome": str(genome), "signal": None if track is None else str(signal)}
+    from pathlib import Path
+
+    provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
+                  "signal": None if track is None else str(Path(signal).resolve())}
     try:
         scan_genome(model, fasta, out_dir, settings, chroms=list(chroms) or None, region=span, signal=track,
                     device=torch_device, provenance=provenance, progress=progress)

@@ -25,7 +25,7 @@ def _checksums(results: Path) -> dict[str, str]:
     return {str(path.relative_to(results)): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
-def _check_outputs(results: Path) -> None:
+def _check_outputs(results: Path, trained_here: bool = True) -> None:
     import pyBigWig
 
     drops = read_bed(results / "drops.bed", "drops")
@@ -46,9 +46,12 @@ def _check_outputs(results: Path) -> None:
     settings = (results / "model" / "train.yaml").read_text()
     assert "hidden_size: 8" in settings and "steps_per_epoch: 2" in settings
     assert json.loads((results / "prepare" / "prepare.json").read_text())
-    for name in ("train.tsv", "call.tsv", "scan/chrI.tsv"):
+    assert (results / "evaluation" / "report.html").read_text().lstrip().lower().startswith("<!doctype html")
+    assert json.loads((results / "evaluation" / "evaluation.json").read_text())
+    assert (results / "hub" / "hub.txt").exists() and (results / "hub" / "igv_session.xml").exists()
+    for name in ("train.tsv", "call.tsv", "scan/chrI.tsv", "design.tsv")[0 if trained_here else 1:]:
         assert (results / "benchmarks" / name).stat().st_size > 0
-    for name in ("prepare.log", "train.log", "scan/chrI.log", "tracks.log", "call.log"):
+    for name in ("scan/chrI.log", "tracks.log", "call.log", "evaluate.log", "export.log"):
         assert (results / "logs" / name).exists()
 
 
@@ -93,5 +96,5 @@ def test_workflow_runs_reruns_nothing_and_resumes_identically(mini_workdir, tmp_
     resumed = run_snakemake(other, "--cores", "2", "--rerun-incomplete")
     output = resumed.stdout + resumed.stderr
     assert "rule scan_chrom" in output and "rule train" not in output
-    _check_outputs(other / "results" / "chrI")
+    _check_outputs(other / "results" / "chrI", trained_here=False)
     assert _checksums(other / "results" / "chrI") == reference

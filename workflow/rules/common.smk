@@ -152,6 +152,7 @@ def scan_shards(wildcards):
 
 
 def all_outputs():
+    design = ["results/{sample}/design/designs.fa"] if config["design"]["enabled"] else []
     return expand(
         [
             "results/{sample}/drops.bed",
@@ -160,6 +161,7 @@ def all_outputs():
             "results/{sample}/tracks/accessibility.bw",
             "results/{sample}/evaluation/report.html",
             "results/{sample}/hub",
+            *design,
         ],
         sample=sorted(SAMPLES),
     )

@@ -1,5 +1,5 @@
-# scan: the trained model over every chromosome (one job each, both strands),
-# then the shards are gathered into one scan directory.
+# scan: the trained model over every chromosome (one job each, both strands, with
+# the shuffled-sequence null), then the shards are gathered into one scan directory.
 
 
 rule scan_chrom:
@@ -10,7 +10,8 @@ rule scan_chrom:
     output:
         shard=temp(directory("results/{sample}/scan_shards/{chrom}")),
     params:
-        strand=config["scan"]["strand"],
+        options=cli_options({key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude")}),
+        seed=config["seed"],
         device=config["device"],
     log:
         "results/{sample}/logs/scan/{chrom}.log",
@@ -24,8 +25,8 @@ rule scan_chrom:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome scan --model {input.model} --genome {input.genome} --signal {input.signal}"
-        " --chrom {wildcards.chrom} --strand {params.strand} --device {params.device}"
-        " --out-dir {output.shard} 2> {log}"
+        " --chrom {wildcards.chrom} {params.options} --seed {params.seed} --threads {threads}"
+        " --device {params.device} --no-progress --out-dir {output.shard} 2> {log}"
 
 
 rule gather_scan:

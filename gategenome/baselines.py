@@ -1,0 +1,211 @@
+"""Baselines for the per-base accessibility prediction, measured on the same split.
+
+* :func:`signal_scores`: the ATAC signal itself as the score.
+* :class:`KmerLogistic`: a sequence model without memory: logistic regression on
+  the k-mer counts of a fixed window ending at the base (``causal``, the same
+  bases a unidirectional LSTM has read) or centred on it; in ``dna+signal`` mode
+  the window means of ``log1p(signal)`` at a few widths are added as features.
+
+Everything is numpy/torch; features are computed chromosome by chromosome in
+chunks so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from gategenome.data import Chromosome
+from gategenome.metrics import auprc, auroc
+
+log = logging.getLogger(__name__)
+
+SIGNAL_WIDTHS = (1, 25, 100, 400)
+
+
+def signal_scores(chromosomes: Sequence[Chromosome]) -> dict:
+    """auROC/auPRC of the raw ATAC signal as a per-base score (blacklist masked)."""
+    scores = np.concatenate([c.signal[c.mask] for c in chromosomes])
+    labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
+    return {"auroc": auroc(scores, labels), "auprc": auprc(scores, labels), "bases": int(labels.size)}
+
+
+def _running_mean(values: np.ndarray, width: int, causal: bool) -> np.ndarray:
+    """``(L,)`` -> ``(L,)`` mean over a window of ``width`` ending at (causal) or centred on each base.
+
+    A running sum (float64 cumulative sum), so the cost does not grow with ``width``;
+    the window is zero-padded past the chromosome ends.
+    """
+    if width == 1:
+        return values.astype(np.float64)
+    left = width - 1 if causal else width // 2
+    totals = np.cumsum(np.concatenate([np.zeros(left + 1), values, np.zeros(width - 1 - left)]))
+    return (totals[width:] - totals[:-width]) / width
+
+
+def kmer_index(onehot: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index (``0 .. 4**k - 1``) of the k-mer ending at each base, and whether it is complete.
+
+    Parameters
+    ----------
+    onehot
+        ``(L, 4)`` one-hot DNA.
+
+    Returns
+    -------
+    tuple
+        ``(index, valid)``, each ``(L,)``: a k-mer is valid when all its bases are
+        A/C/G/T and it starts inside the sequence.
+    """
+    base_ok = onehot.sum(axis=1) == 1
+    codes = onehot.argmax(axis=1).astype(np.int64)
+    index = np.zeros(len(codes), dtype=np.int64)
+    valid = base_ok.copy()
+    for shift in range(k):
+        shifted = np.zeros_like(codes)
+        ok = np.zeros_like(base_ok)
+        shifted[shift:] = codes[:len(codes) - shift]
+        ok[shift:] = base_ok[:len(codes) - shift]
+        index += shifted * 4**shift
+        valid &= ok
+    return index, valid
+
+
+@dataclass
+class KmerFeatures:
+    """Per-base features of the no-memory baseline.
+
+    Attributes
+    ----------
+    k
+        k-mer length (``4**k`` frequency features).
+    window
+        Bases over which k-mer frequencies are taken.
+    causal
+        Window ends at the base (True) or is centred on it.
+    use_signal
+        Add window means of ``log1p(signal)`` at :data:`SIGNAL_WIDTHS`.
+    """
+
+    k: int = 4
+    window: int = 400
+    causal: bool = True
+    use_signal: bool = False
+
+    @property
+    def size(self) -> int:
+        return 4**self.k + (len(SIGNAL_WIDTHS) if self.use_signal else 0)
+
+    def _signal_columns(self, chrom: Chromosome) -> list[np.ndarray]:
+        signal = np.log1p(np.maximum(chrom.signal, 0).astype(np.float64))
+        return [_running_mean(signal, width, self.causal) for width in SIGNAL_WIDTHS]
+
+    def at(self, chrom: Chromosome, positions: np.ndarray) -> np.ndarray:
+        """Features at the given bases, ``(n, size)`` float32 (a k-mer histogram per base)."""
+        index, valid = kmer_index(chrom.onehot, self.k)
+        left = self.window - 1 if self.causal else self.window // 2
+        offsets = np.arange(-left, self.window - left)
+        window = positions[:, None] + offsets[None, :]
+        inside = (window >= 0) & (window < len(chrom))
+        window = np.clip(window, 0, len(chrom) - 1)
+        keep = inside & valid[window]
+        rows = np.broadcast_to(np.arange(len(positions))[:, None], window.shape)[keep]
+        bins = 4**self.k
+        counts = np.bincount(rows * bins + index[window][keep], minlength=len(positions) * bins)
+        features = [counts.reshape(len(positions), bins).astype(np.float32) / self.window]
+        if self.use_signal:
+            features.append(np.stack([column[positions] for column in self._signal_columns(chrom)], axis=1))
+        return np.concatenate(features, axis=1).astype(np.float32)
+
+    def linear_scores(self, chrom: Chromosome, weights: np.ndarray, bias: float) -> np.ndarray:
+        """``features @ weights + bias`` at every base without building the features.
+
+        A window mean of k-mer indicators dotted with weights is the window mean of
+        the per-base weight of the k-mer ending there: one running mean.
+        """
+        index, valid = kmer_index(chrom.onehot, self.k)
+        bins = 4**self.k
+        per_base = np.where(valid, weights[:bins][index], 0.0)
+        score = _running_mean(per_base, self.window, self.causal) + bias
+        if self.use_signal:
+            for weight, column in zip(weights[bins:], self._signal_columns(chrom)):
+                score += weight * column
+        return score.astype(np.float32)
+
+
+class KmerLogistic:
+    """Logistic regression on :class:`KmerFeatures`, fitted with L-BFGS.
+
+    Parameters
+    ----------
+    features
+        The feature definition.
+    samples
+        Training bases drawn from the train chromosomes (half inside regions).
+    l2
+        Ridge penalty on the standardised weights.
+    seed
+        Seed of the sampling.
+    """
+
+    def __init__(self, features: KmerFeatures, samples: int = 100_000, l2: float = 1e-4, seed: int = 0):
+        self.features = features
+        self.samples = samples
+        self.l2 = l2
+        self.seed = seed
+        self.weights: np.ndarray | None = None
+        self.bias = 0.0
+
+    def _sample(self, chromosomes: Sequence[Chromosome]) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(self.seed)
+        total = sum(int(c.mask.sum()) for c in chromosomes)
+        xs, ys = [], []
+        for chrom in chromosomes:
+            usable = np.nonzero(chrom.mask)[0]
+            inside = usable[chrom.labels[usable] == 1]
+            share = max(2, int(self.samples * len(usable) / total))
+            picks = [rng.choice(usable, share // 2, replace=False)]
+            if len(inside):
+                picks.append(rng.choice(inside, min(len(inside), share // 2), replace=False))
+            picks = np.sort(np.concatenate(picks))
+            xs.append(self.features.at(chrom, picks)), ys.append(chrom.labels[picks])
+        return np.concatenate(xs), np.concatenate(ys).astype(np.float32)
+
+    def fit(self, chromosomes: Sequence[Chromosome], iterations: int = 100) -> KmerLogistic:
+        """Fit on bases sampled from ``chromosomes`` (half of them inside regions)."""
+        x, y = self._sample(chromosomes)
+        x = torch.from_numpy(x).double()
+        mean, scale = x.mean(0), x.std(0).clamp_min(1e-6)
+        z = (x - mean) / scale
+        target = torch.from_numpy(y).double()
+        weight = torch.zeros(x.shape[1], dtype=torch.float64, requires_grad=True)
+        bias = torch.zeros((), dtype=torch.float64, requires_grad=True)
+        optimizer = torch.optim.LBFGS([weight, bias], max_iter=iterations, line_search_fn="strong_wolfe")
+
+        def closure():
+            optimizer.zero_grad()
+            loss = F.binary_cross_entropy_with_logits(z @ weight + bias, target) + self.l2 * weight.square().sum()
+            loss.backward()
+            return loss
+
+        optimizer.step(closure)
+        raw = (weight / scale).detach()  # back to unstandardised features
+        self.weights = raw.numpy()
+        self.bias = float(bias.detach() - (raw * mean).sum())
+        log.info("k-mer baseline fitted on %d bases (%d features)", len(y), x.shape[1])
+        return self
+
+    def scores(self, chrom: Chromosome) -> np.ndarray:
+        """Per-base logit along a chromosome, ``(L,)`` float32."""
+        return self.features.linear_scores(chrom, self.weights, self.bias)
+
+    def evaluate(self, chromosomes: Sequence[Chromosome]) -> dict:
+        """auROC/auPRC over a fold (blacklist masked)."""
+        scores = np.concatenate([self.scores(c)[c.mask] for c in chromosomes])
+        labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
+        return {"auroc": auroc(scores, labels), "auprc": auprc(scores, labels), "bases": int(labels.size)}

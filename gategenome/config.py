@@ -1,0 +1,196 @@
+"""Training configuration: :class:`TrainConfig` and the ``model:``/``train:`` YAML file.
+
+A configuration file has two top-level sections, both optional::
+
+    model:            # keys of gategenome.model.ModelConfig
+      inputs: dna+signal
+      hidden_size: 32
+    train:            # keys of TrainConfig
+      window: 4096
+      epochs: 8
+
+Unknown sections or keys raise :class:`~gategenome.errors.ConfigError` naming the
+key and the valid ones, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from gategenome.errors import ConfigError
+from gategenome.model import ModelConfig
+
+SCHEDULES = ("cosine", "constant")
+
+
+@dataclass
+class TrainConfig:
+    """How a :class:`~gategenome.model.GateLSTM` is trained.
+
+    Attributes
+    ----------
+    window
+        Bases per training window (the LSTM needs kilobases of context).
+    batch_size
+        Windows per optimisation step.
+    epochs
+        Most epochs; early stopping may end sooner.
+    steps_per_epoch
+        Optimisation steps per epoch (windows are sampled, not enumerated).
+    lr
+        Peak learning rate of AdamW.
+    schedule
+        ``"cosine"`` (linear warm-up then cosine decay to ``lr * min_lr_ratio``) or
+        ``"constant"`` (warm-up then flat).
+    warmup_steps
+        Linear warm-up steps.
+    min_lr_ratio
+        Final learning rate of the cosine schedule as a fraction of ``lr``.
+    weight_decay
+        AdamW weight decay.
+    grad_clip
+        Gradient-norm clip; 0 disables it.
+    patience
+        Epochs without a better validation auPRC before stopping; 0 disables it.
+    accessible_fraction
+        Fraction of windows placed to touch an accessible region (the rest are
+        drawn uniformly from the train chromosomes).
+    shift_jitter
+        Largest random shift (bases) of a region-anchored window around the
+        region's centre.
+    rc_augment
+        Reverse-complement half of the windows (DNA complemented and reversed,
+        signal and labels reversed).
+    class_balance
+        Weight the per-base loss so that accessible and background bases of each
+        batch contribute equally (accessible bases are a few percent of a genome).
+    gate_penalty
+        Weight of the gate-sparsity penalty ``mean(1 - f)`` over the forget gates of
+        every layer: the model pays for each base where it forgets, so it learns to
+        forget where it must (at boundaries) and nowhere else.
+    eval_segment
+        Bases per segment when predicting whole held-out chromosomes.
+    eval_burn_in
+        Bases of context read (and discarded) before each evaluation segment.
+    seed
+        Seed of the weights and of the window sampling.
+    threads
+        CPU threads for torch; 0 leaves torch's default.
+    device
+        ``auto``, ``cpu`` or ``cuda``.
+    """
+
+    window: int = 4096
+    batch_size: int = 16
+    epochs: int = 8
+    steps_per_epoch: int = 40
+    lr: float = 3e-3
+    schedule: str = "cosine"
+    warmup_steps: int = 20
+    min_lr_ratio: float = 0.05
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    patience: int = 3
+    accessible_fraction: float = 0.5
+    shift_jitter: int = 2048
+    rc_augment: bool = True
+    class_balance: bool = False
+    gate_penalty: float = 0.0
+    eval_segment: int = 16384
+    eval_burn_in: int = 1024
+    seed: int = 0
+    threads: int = 0
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        positive = ("window", "batch_size", "epochs", "steps_per_epoch", "eval_segment")
+        for name in positive:
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a positive integer")
+        for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed"):
+            if int(getattr(self, name)) < 0:
+                raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected an integer >= 0")
+        for name in ("lr", "weight_decay", "grad_clip", "gate_penalty", "min_lr_ratio"):
+            if float(getattr(self, name)) < 0:
+                raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a number >= 0")
+        if not 0.0 <= float(self.accessible_fraction) <= 1.0:
+            raise ConfigError(f"train.accessible_fraction: got {self.accessible_fraction!r}, expected 0..1")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(f"train.schedule: got {self.schedule!r}, expected one of {', '.join(SCHEDULES)}")
+        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
+            raise ConfigError(f"train.device: got {self.device!r}, expected auto, cpu or cuda")
+
+    def to_dict(self) -> dict:
+        """Plain-type dictionary (for checkpoints, metrics.json and YAML)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainConfig:
+        """Build from a dictionary, rejecting unknown keys with the valid ones listed."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"train: unknown key(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
+        return cls(**values)
+
+
+def load_config(path: str | os.PathLike | None = None, **train_overrides: Any) -> tuple[ModelConfig, TrainConfig]:
+    """Read a ``model:``/``train:`` YAML file (or the defaults) and apply overrides.
+
+    Parameters
+    ----------
+    path
+        The YAML file; ``None`` uses the defaults.
+    **train_overrides
+        :class:`TrainConfig` fields to override (``None`` values are ignored), e.g.
+        ``seed`` and ``device`` from the command line.
+
+    Returns
+    -------
+    tuple
+        ``(ModelConfig, TrainConfig)``.
+
+    Raises
+    ------
+    ConfigError
+        Unreadable YAML, a section that is not a mapping, or an unknown key.
+    """
+    import yaml
+
+    data: dict = {}
+    if path is not None:
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text()) or {}
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected a mapping with 'model:' and/or 'train:' sections")
+    unknown = sorted(set(data) - {"model", "train"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(map(str, unknown))}; expected model and/or train")
+    sections = {}
+    for name in ("model", "train"):
+        section = data.get(name) or {}
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: section {name!r} must be a mapping of keys to values")
+        sections[name] = dict(section)
+    sections["train"].update({key: value for key, value in train_overrides.items() if value is not None})
+    try:
+        return ModelConfig.from_dict(sections["model"]), TrainConfig.from_dict(sections["train"])
+    except TypeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}" if path else str(exc)) from None
+
+
+def dump_config(model: ModelConfig, train: TrainConfig) -> str:
+    """The resolved configuration as YAML text (loadable by :func:`load_config`)."""
+    import yaml
+
+    return yaml.safe_dump({"model": model.to_dict(), "train": train.to_dict()}, sort_keys=False)

@@ -1,0 +1,64 @@
+"""The no-memory k-mer baseline and the signal-as-score baseline."""
+
+import numpy as np
+
+from gategenome.baselines import KmerFeatures, KmerLogistic, _running_mean, signal_scores
+from gategenome.data import Chromosome
+from gategenome.encode import one_hot
+
+
+def test_running_window_mean():
+    x = np.random.default_rng(0).random(300)
+    for causal in (True, False):
+        for width in (1, 4, 37):
+            left = width - 1 if causal else width // 2
+            padded = np.concatenate([np.zeros(left), x, np.zeros(width - 1 - left)])
+            expected = np.array([padded[i:i + width].mean() for i in range(len(x))])
+            np.testing.assert_allclose(_running_mean(x, width, causal), expected, atol=1e-12)
+
+
+def chromosome(sequence: bytes, labels=None, signal=None):
+    n = len(sequence)
+    labels = np.zeros(n, np.uint8) if labels is None else labels
+    signal = np.zeros(n, np.float32) if signal is None else signal
+    return Chromosome("chrT", one_hot(sequence, np.uint8), signal, labels, np.ones(n, bool), np.zeros((0, 2), int))
+
+
+def test_kmer_counts_of_a_causal_window():
+    chrom = chromosome(b"ACGTACGTNACG")
+    features = KmerFeatures(k=2, window=4, causal=True)
+    feats = features.at(chrom, np.arange(len(chrom)))
+    assert feats.shape == (12, 16)
+    ac, cg, gt, ta = 0 * 4 + 1, 1 * 4 + 2, 2 * 4 + 3, 3 * 4 + 0  # index = first*4 + second
+    # at base 5 (the second C) the window holds the 2-mers ending at bases 2..5: CG, GT, TA, AC
+    np.testing.assert_allclose(feats[5, [ac, cg, gt, ta]], 0.25)
+    assert feats[5].sum() == 1.0
+    # 2-mers touching the N (bases 8 and 9) are not counted
+    assert feats[9].sum() == 0.5  # 2-mers ending at 6..9: CG, GT counted; TN, NA not
+    assert feats[0].sum() == 0.0  # no complete 2-mer ends at base 0
+    weights = np.random.default_rng(1).normal(size=16)
+    np.testing.assert_allclose(features.linear_scores(chrom, weights, 0.5), feats @ weights + 0.5, atol=1e-5)
+
+
+def test_logistic_baseline_learns_a_planted_motif_and_signal_scores():
+    rng = np.random.default_rng(0)
+    sequence = bytearray(rng.choice(list(b"ACGT"), 20000).astype(np.uint8).tobytes())
+    labels = np.zeros(20000, np.uint8)
+    for start in range(500, 19000, 1000):
+        sequence[start:start + 60] = b"A" * 60  # poly(dA) marks the region
+        labels[start:start + 60] = 1
+    chrom = chromosome(bytes(sequence), labels, signal=labels * 3.0 + rng.random(20000).astype(np.float32))
+    model = KmerLogistic(KmerFeatures(k=2, window=20, use_signal=False), samples=4000).fit([chrom], iterations=30)
+    assert model.evaluate([chrom])["auroc"] > 0.9
+    assert signal_scores([chrom])["auroc"] > 0.99
+
+
+def test_signal_features_enter_the_linear_scores():
+    rng = np.random.default_rng(3)
+    chrom = chromosome(rng.choice(list(b"ACGT"), 3000).astype(np.uint8).tobytes(),
+                       signal=rng.random(3000).astype(np.float32) * 5)
+    features = KmerFeatures(k=3, window=50, causal=False, use_signal=True)
+    positions = np.arange(3000)
+    weights = rng.normal(size=features.size)
+    np.testing.assert_allclose(features.linear_scores(chrom, weights, -1.0),
+                               features.at(chrom, positions) @ weights - 1.0, atol=1e-4)

@@ -1,0 +1,139 @@
+"""Window sampling, targets, augmentation and the ranking metrics."""
+
+import numpy as np
+import pytest
+
+from gategenome.config import TrainConfig, load_config
+from gategenome.data import Chromosome, WindowSampler, load_chromosomes, read_folds
+from gategenome.encode import one_hot
+from gategenome.errors import ConfigError, InputError
+from gategenome.io.bed import Interval
+from gategenome.io.bigwig import SignalTrack
+from gategenome.io.fasta import Genome
+from gategenome.metrics import auprc, auroc
+from gategenome.model import ModelConfig
+
+
+def brute_auroc(scores, labels):
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    diff = pos[:, None] - neg[None, :]
+    return ((diff > 0).sum() + 0.5 * (diff == 0).sum()) / (len(pos) * len(neg))
+
+
+def brute_auprc(scores, labels):
+    total = 0.0
+    previous_recall = 0.0
+    for threshold in np.unique(scores)[::-1]:
+        called = scores >= threshold
+        tp = (called & (labels == 1)).sum()
+        recall = tp / labels.sum()
+        total += (recall - previous_recall) * tp / called.sum()
+        previous_recall = recall
+    return total
+
+
+def test_metrics_match_their_definitions_with_ties():
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 8, 400).astype(float)  # many ties
+    labels = (rng.random(400) < 0.2 + scores / 20).astype(int)
+    assert auroc(scores, labels) == pytest.approx(brute_auroc(scores, labels), abs=1e-12)
+    assert auprc(scores, labels) == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
+    assert auroc(np.ones(10), labels[:10]) == pytest.approx(0.5)
+    assert auprc(np.ones(10), labels[:10]) == pytest.approx(labels[:10].mean())
+    assert np.isnan(auroc(scores, np.zeros(400)))
+
+
+def toy_chromosome(length=5000, regions=((1000, 1200), (3000, 3400))):
+    rng = np.random.default_rng(1)
+    seq = bytes(rng.choice(list(b"ACGT"), length))
+    labels = np.zeros(length, dtype=np.uint8)
+    for start, end in regions:
+        labels[start:end] = 1
+    signal = np.arange(length, dtype=np.float32)
+    return Chromosome("chrT", one_hot(seq, np.uint8), signal, labels, np.ones(length, bool), np.array(regions))
+
+
+def test_sampler_balances_windows_and_reverse_complements_consistently():
+    chrom = toy_chromosome()
+    model = ModelConfig(inputs="dna+signal", hidden_size=4, signal_clip=100.0)  # signal = log1p(position)
+    train = TrainConfig(window=500, batch_size=64, accessible_fraction=1.0, shift_jitter=100, rc_augment=True)
+    batch = WindowSampler([chrom], model, train).sample(np.random.default_rng(2))
+    assert batch.x.shape == (64, 500, 5) and batch.y.shape == (64, 500)
+    assert (batch.y.sum(axis=1) > 0).all(), "every region-anchored window touches a region"
+    flipped = 0
+    for x, y in zip(batch.x, batch.y):
+        positions = np.rint(np.expm1(x[:, 4].astype(np.float64))).astype(int)
+        if positions[-1] > positions[0]:
+            np.testing.assert_array_equal(positions, np.arange(positions[0], positions[0] + 500))
+            np.testing.assert_array_equal(x[:, :4], chrom.onehot[positions[0]:positions[0] + 500])
+            np.testing.assert_array_equal(y, chrom.labels[positions[0]:positions[0] + 500])
+        else:
+            flipped += 1
+            start = positions[-1]
+            np.testing.assert_array_equal(positions, np.arange(start, start + 500)[::-1])
+            np.testing.assert_array_equal(x[:, :4], chrom.onehot[start:start + 500][::-1, ::-1])
+            np.testing.assert_array_equal(y, chrom.labels[start:start + 500][::-1])
+    assert 10 < flipped < 54
+
+
+def test_background_only_sampling_has_the_background_rate():
+    chrom = toy_chromosome()
+    train = TrainConfig(window=100, batch_size=400, accessible_fraction=0.0, rc_augment=False)
+    batch = WindowSampler([chrom], ModelConfig(inputs="dna", hidden_size=4), train).sample(np.random.default_rng(0))
+    assert batch.x.shape[-1] == 4
+    assert abs(batch.y.mean() - chrom.labels.mean()) < 0.05
+
+
+def test_boundary_mask():
+    chrom = toy_chromosome()
+    near = chrom.boundary_mask(50)
+    assert near.sum() == 4 * 100
+    assert near[950] and near[1049] and not near[949] and not near[1050] and near[1150] and not near[1250]
+
+
+def test_load_chromosomes_targets_and_blacklist(mini):
+    genome = Genome(mini["genome"])
+    regions = [Interval("chrI", 100, 200), Interval("chrI", 1000, 1500), Interval("chrII", 5, 9)]
+    with SignalTrack(mini["signal"], genome.sizes) as track:
+        (chrom,) = load_chromosomes(genome, ["chrI"], regions, track, [Interval("chrI", 150, 1100)])
+    assert len(chrom) == genome.sizes["chrI"] and chrom.onehot.dtype == np.uint8
+    assert chrom.labels.sum() == 600 and chrom.labels[100] == 1 and chrom.labels[99] == 0
+    assert not chrom.mask[150:1100].any() and chrom.mask[:150].all()
+    assert chrom.signal.dtype == np.float32 and chrom.signal.max() > 0
+
+
+def test_read_folds_errors(tmp_path):
+    sizes = {"chrI": 10, "chrII": 20}
+    good = tmp_path / "folds.json"
+    good.write_text('{"train": ["chrI"], "valid": ["chrII"], "test": ["chrII"]}')
+    assert read_folds(good, sizes)["valid"] == ["chrII"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"train": ["chrI"], "valid": ["chrX"], "test": ["chrII"]}')
+    with pytest.raises(InputError, match="chrX"):
+        read_folds(bad, sizes)
+    bad.write_text('{"train": ["chrI"]}')
+    with pytest.raises(InputError, match="non-empty lists"):
+        read_folds(bad, sizes)
+
+
+def test_config_file_keys_and_errors(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("model:\n  inputs: dna\n  hidden_size: 12\ntrain:\n  window: 2048\n  seed: 4\n")
+    model, train = load_config(path, seed=9, device=None)
+    assert model.inputs == "dna" and model.hidden_size == 12 and train.window == 2048 and train.seed == 9
+    path.write_text("train:\n  windw: 10\n")
+    with pytest.raises(ConfigError, match="windw"):
+        load_config(path)
+    path.write_text("modle:\n  inputs: dna\n")
+    with pytest.raises(ConfigError, match="modle"):
+        load_config(path)
+    path.write_text("train:\n  schedule: linear\n")
+    with pytest.raises(ConfigError, match="schedule"):
+        load_config(path)
+
+
+def test_shipped_config_is_the_default(tmp_path):
+    from pathlib import Path
+
+    model, train = load_config(Path(__file__).resolve().parents[1] / "config" / "train.yaml")
+    assert model == ModelConfig() and train == TrainConfig()

@@ -1,0 +1,152 @@
+"""Training on the real chrI: it learns, is reproducible, resumes bit for bit; the CLI."""
+
+import json
+import os
+
+import pytest
+import torch
+from click.testing import CliRunner
+
+from gategenome.checkpoint import FORMAT, VERSION, load_model
+from gategenome.cli.main import cli
+from gategenome.config import TrainConfig
+from gategenome.model import GateLSTM, ModelConfig
+from gategenome.train import TrainInputs, TrainOutputs, learning_rate, train_model
+
+TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=6, warmup_steps=2, lr=0.01, threads=1,
+            device="cpu", eval_segment=8192, eval_burn_in=256, patience=0)
+
+
+@pytest.fixture(scope="module")
+def chr_i(mini, tmp_path_factory):
+    """chrI with its MACS3 peaks as regions; all folds are chrI (one chromosome)."""
+    root = tmp_path_factory.mktemp("chrI")
+    folds = root / "folds.json"
+    folds.write_text(json.dumps({"train": ["chrI"], "valid": ["chrI"], "test": ["chrI"]}))
+    regions = root / "regions.bed"
+    lines = [line.split("\t")[:3] for line in mini["peaks"].read_text().splitlines() if line.strip()]
+    regions.write_text("".join("\t".join(cols) + "\n" for cols in lines))
+    return TrainInputs(genome=str(mini["genome"]), regions=str(regions), folds=str(folds), signal=str(mini["signal"]))
+
+
+def run(inputs, out, seed=0, model=None, **overrides):
+    model = model or ModelConfig(inputs="dna+signal", hidden_size=8)
+    train = TrainConfig(**{**TINY, "seed": seed, **overrides})
+    return train_model(inputs, TrainOutputs(out), model, train, progress=False)
+
+
+def weights(path):
+    return load_model(path)[0].state_dict()
+
+
+def test_tiny_run_learns_and_writes_outputs(chr_i, tmp_path):
+    metrics = run(chr_i, tmp_path / "model.pt")
+    history = metrics["history"]
+    assert history[-1]["bce"] < history[0]["bce"] * 0.8, history
+    assert metrics["test"]["auroc"] > 0.8
+    assert metrics["test"]["auprc"] > 3 * metrics["test"]["positive_fraction"]
+    for key in ("inside", "outside", "boundary", "boundary_auroc"):
+        assert 0.0 <= metrics["test"]["forget"][key] <= 1.0
+    on_disk = json.loads((tmp_path / "metrics.json").read_text())
+    assert on_disk["valid"]["auroc"] == pytest.approx(metrics["valid"]["auroc"])
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert "hidden_size: 8" in (tmp_path / "model.config.yaml").read_text()
+    model, payload = load_model(tmp_path / "model.pt")
+    assert payload["summary"]["seed"] == 0 and payload["summary"]["test"]["auroc"] == metrics["test"]["auroc"]
+    assert not (tmp_path / "model.resume.pt").exists()
+
+
+def test_same_seed_same_weights_other_seed_other_weights(chr_i, tmp_path):
+    overrides = dict(epochs=1, steps_per_epoch=3)
+    run(chr_i, tmp_path / "a" / "model.pt", seed=5, **overrides)
+    run(chr_i, tmp_path / "b" / "model.pt", seed=5, **overrides)
+    run(chr_i, tmp_path / "c" / "model.pt", seed=6, **overrides)
+    a, b, c = (weights(tmp_path / name / "model.pt") for name in "abc")
+    assert all(torch.equal(a[key], b[key]) for key in a)
+    assert not all(torch.equal(a[key], c[key]) for key in a)
+
+
+def test_resume_after_a_kill_equals_an_uninterrupted_run(chr_i, tmp_path):
+    model = ModelConfig(inputs="dna", hidden_size=6, conv_channels=3, conv_width=5)
+    overrides = dict(epochs=3, steps_per_epoch=3, gate_penalty=0.1)
+    full = run(chr_i, tmp_path / "full" / "model.pt", model=model, **overrides)
+
+    def kill(epoch):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    out = TrainOutputs(tmp_path / "cut" / "model.pt")
+    config = TrainConfig(**{**TINY, **overrides})
+    with pytest.raises(KeyboardInterrupt):
+        train_model(chr_i, out, model, config, progress=False, on_epoch_end=kill)
+    assert out.resume.exists() and not out.model.exists()
+    resumed = train_model(chr_i, out, model, config, resume=True, progress=False)
+    a, b = weights(tmp_path / "full" / "model.pt"), weights(out.model)
+    assert all(torch.equal(a[key], b[key]) for key in a)
+    strip = lambda history: [{k: v for k, v in r.items() if k not in ("seconds", "bases_per_second")} for r in history]
+    assert strip(resumed["history"]) == strip(full["history"])
+
+
+def test_learning_rate_schedule():
+    config = TrainConfig(lr=1.0, warmup_steps=4, min_lr_ratio=0.1)
+    rates = [learning_rate(step, 20, config) for step in range(20)]
+    assert rates[:4] == [0.25, 0.5, 0.75, 1.0]
+    assert all(x >= y for x, y in zip(rates[4:], rates[5:])) and rates[-1] == pytest.approx(0.1, abs=0.02)
+    flat = TrainConfig(lr=1.0, warmup_steps=0, schedule="constant")
+    assert {learning_rate(step, 20, flat) for step in range(20)} == {1.0}
+
+
+class Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def cli_args(inputs, out, *extra):
+    args = ["train", "--genome", inputs.genome, "--regions", inputs.regions, "--folds", inputs.folds,
+            "--out", str(out), "--no-progress", "--device", "cpu", "--threads", "1"]
+    return args + list(extra)
+
+
+def assert_one_line_error(result, *needles):
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("gategenome: error:")]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_cli_refuses_a_resume_checkpoint_with_code(chr_i, tmp_path):
+    out = tmp_path / "model.pt"
+    marker = tmp_path / "ran"
+    model = GateLSTM(ModelConfig(hidden_size=4))
+    torch.save({"format": FORMAT, "version": VERSION, "config": model.config.to_dict(),
+                "state_dict": model.state_dict(), "training": Payload(marker)}, tmp_path / "model.resume.pt")
+    result = CliRunner().invoke(cli, cli_args(chr_i, out, "--signal", chr_i.signal, "--resume"))
+    assert_one_line_error(result, "model.resume.pt", "contains code")
+    assert not marker.exists() and not out.exists()
+
+
+def test_cli_bad_config_and_missing_signal(chr_i, tmp_path):
+    out = tmp_path / "model.pt"
+    config = tmp_path / "bad.yaml"
+    config.write_text("train:\n  epochz: 3\n")
+    result = CliRunner().invoke(cli, cli_args(chr_i, out, "--config", str(config)))
+    assert_one_line_error(result, "bad.yaml", "epochz")
+    result = CliRunner().invoke(cli, cli_args(chr_i, out))
+    assert_one_line_error(result, "--signal", "inputs: dna")
+    assert not out.exists() and not list(tmp_path.glob("*.json"))
+
+
+def test_cli_trains_a_dna_model_without_signal(chr_i, tmp_path):
+    config = tmp_path / "dna.yaml"
+    config.write_text("model:\n  inputs: dna\n  hidden_size: 4\ntrain:\n  window: 512\n  batch_size: 2\n"
+                      "  epochs: 1\n  steps_per_epoch: 2\n  eval_segment: 16384\n")
+    out = tmp_path / "run" / "model.pt"
+    result = CliRunner().invoke(cli, cli_args(chr_i, out, "--config", str(config), "--seed", "3"))
+    assert result.exit_code == 0, result.output
+    model, payload = load_model(out)
+    assert model.config.inputs == "dna" and payload["summary"]["config"]["train"]["seed"] == 3
+    assert (out.parent / "metrics.json").exists() and (out.parent / "curves.png").exists()
