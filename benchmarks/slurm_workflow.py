@@ -14,6 +14,7 @@ cluster (tests/cluster/localslurm.py).
 
 from __future__ import annotations
 
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -39,6 +40,7 @@ def main() -> int:
     if not yeast["genome"].exists():
         print(f"slurm_workflow: yeast data not found at {YEAST}", file=sys.stderr)
         return 1
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the cluster, remove the directories
     common = ["--snakefile", str(ROOT / "Snakefile"), "--configfile", "config.yaml"]
     with tempfile.TemporaryDirectory(prefix="gg-slurm-bench-") as tmp, LocalSlurm() as cluster:
         tmp = Path(tmp)
