@@ -8,49 +8,22 @@ ends with outputs identical to the local ``--cores 2`` run.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from clusterhelp import (
-    LOCAL_CLUSTER_SETTINGS, REPO, jobs_by_rule, memory_mb, minutes, run_snakemake, submissions, workflow_helpers,
+    CHROMS, REPO, SCAN_THREADS, TRAIN_THREADS, checksums, jobs_by_rule, local_profile, memory_mb, minutes,
+    run_snakemake, submissions, write_workflow_config,
 )
 from localslurm import ACCOUNT, PARTITION
 
 pytestmark = pytest.mark.slow
 
-CHROMS = ["chrI", "chrVI"]
 CANCELLED_CHROM = "chrI"
-SCAN_THREADS = 2
-
-
-def _write_config(workdir: Path, yeast: dict[str, Path]) -> None:
-    helpers = workflow_helpers()
-    settings = {**helpers.TINY, "threads": {"train": 1, "scan": SCAN_THREADS},
-                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both"}}
-    helpers.write_config(workdir, yeast["genome"],
-                         [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}], **settings)
-
-
-def _local_profile(directory: Path) -> Path:
-    """profiles/slurm plus what this cluster needs: its account and partition, squeue for status, fast polling."""
-    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
-    profile["default-resources"] = {**(profile.get("default-resources") or {}),
-                                    "slurm_account": ACCOUNT, "slurm_partition": PARTITION}
-    profile.update(LOCAL_CLUSTER_SETTINGS)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "config.yaml").write_text(yaml.safe_dump(profile))
-    return directory
-
-
-def _checksums(results: Path) -> dict[str, str]:
-    files = [results / "drops.bed", *sorted((results / "scan" / "chroms").glob("*.npy"))]
-    return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def _cancel_scan_when_running(cluster, log: Path, cancelled: list[int], stop: threading.Event) -> None:
@@ -71,12 +44,12 @@ def runs(local_slurm, yeast, tmp_path_factory):
     """The same config run locally (--cores 2) and through the SLURM profile, with one scan job cancelled."""
     local_dir, slurm_dir = tmp_path_factory.mktemp("local"), tmp_path_factory.mktemp("slurm")
     for workdir in (local_dir, slurm_dir):
-        _write_config(workdir, yeast)
+        write_workflow_config(workdir, yeast)
     common = ["--snakefile", str(REPO / "Snakefile"), "--configfile", "config.yaml"]
     local = run_snakemake([*common, "--cores", "2"], local_dir, local_slurm.env)
     assert local.returncode == 0, local.log[-5000:]
 
-    profile = _local_profile(tmp_path_factory.mktemp("profile"))
+    profile = local_profile(tmp_path_factory.mktemp("profile"))
     cancelled: list[int] = []
     stop = threading.Event()
     scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED_CHROM}.log"
@@ -98,7 +71,7 @@ def test_every_rule_ran_as_slurm_jobs(runs, local_slurm):
     by_rule = jobs_by_rule(local_slurm, [int(s["slurm_id"]) for s in submitted])
     print("SLURM job IDs per rule:", {rule: [int(j["JobId"]) for j in jobs] for rule, jobs in by_rule.items()})
     assert set(by_rule) == local_rules
-    assert "localrule" not in runs["slurm"].log  # nothing ran on the submitting host
+    assert set(re.findall(r"^localrule (\w+):", runs["slurm"].log, re.M)) == {"all"}  # only `all` ran here
     for rule, jobs in by_rule.items():
         assert jobs[-1]["JobState"] == "COMPLETED", (rule, jobs[-1])
         assert all(job["Partition"] == PARTITION and job["Account"] == ACCOUNT for job in jobs)
@@ -120,6 +93,8 @@ def test_one_scan_job_per_chromosome_with_the_declared_resources(runs, local_slu
     for sub in first_attempts.values():
         assert int(sub["threads"]) == SCAN_THREADS
         assert known[int(sub["slurm_id"])]["NumCPUs"] == str(SCAN_THREADS)
+    train = next(s for s in submitted if s["rule"] == "train")
+    assert known[int(train["slurm_id"])]["NumCPUs"] == str(TRAIN_THREADS)
 
 
 def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(runs, local_slurm):
@@ -138,7 +113,7 @@ def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(ru
 
 
 def test_outputs_identical_to_the_local_run(runs):
-    local = _checksums(runs["local_dir"] / "results" / "yeast")
-    slurm = _checksums(runs["slurm_dir"] / "results" / "yeast")
+    local = checksums(runs["local_dir"] / "results" / "yeast")
+    slurm = checksums(runs["slurm_dir"] / "results" / "yeast")
     assert len(local) > 1  # drops.bed and the scan arrays
     assert slurm == local
