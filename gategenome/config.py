@@ -98,7 +98,7 @@ class TrainConfig:
     shift_jitter: int = 2048
     rc_augment: bool = True
     class_balance: bool = False
-    gate_penalty: float = 0.05
+    gate_penalty: float = 0.3
     eval_segment: int = 16384
     eval_burn_in: int = 1024
     seed: int = 0

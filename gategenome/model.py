@@ -60,7 +60,7 @@ class ModelConfig:
 
     inputs: str = "dna+signal"
     hidden_size: int = 32
-    num_layers: int = 1
+    num_layers: int = 2
     conv_channels: int = 0
     conv_width: int = 9
     coupled: bool = True

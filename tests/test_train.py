@@ -15,7 +15,7 @@ from gategenome.model import GateLSTM, ModelConfig
 from gategenome.train import TrainInputs, TrainOutputs, learning_rate, train_model
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
-            device="cpu", eval_segment=8192, eval_burn_in=256, patience=0)
+            device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0)
 
 
 CUTS = (0, 150_000, 190_000, 230_218)
@@ -57,7 +57,7 @@ def chr_i(mini, tmp_path_factory):
 
 
 def run(inputs, out, seed=0, model=None, **overrides):
-    model = model or ModelConfig(inputs="dna+signal", hidden_size=16, coupled=False)
+    model = model or ModelConfig(inputs="dna+signal", hidden_size=16, num_layers=1, coupled=False)
     train = TrainConfig(**{**TINY, "seed": seed, **overrides})
     return train_model(inputs, TrainOutputs(out), model, train, progress=False)
 
