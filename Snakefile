@@ -22,6 +22,7 @@ include: "workflow/rules/tracks.smk"
 include: "workflow/rules/call.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/export.smk"
+include: "workflow/rules/design.smk"
 
 
 rule all:

@@ -22,9 +22,22 @@ from gategenome.errors import ConfigError
 
 #: IUPAC nucleotide codes and the bases they stand for.
 IUPAC = {
-    "A": "A", "C": "C", "G": "G", "T": "T", "U": "T",
-    "R": "AG", "Y": "CT", "S": "CG", "W": "AT", "K": "GT", "M": "AC",
-    "B": "CGT", "D": "AGT", "H": "ACT", "V": "ACG", "N": "ACGT",
+    "A": "A",
+    "C": "C",
+    "G": "G",
+    "T": "T",
+    "U": "T",
+    "R": "AG",
+    "Y": "CT",
+    "S": "CG",
+    "W": "AT",
+    "K": "GT",
+    "M": "AC",
+    "B": "CGT",
+    "D": "AGT",
+    "H": "ACT",
+    "V": "ACG",
+    "N": "ACGT",
 }
 _GC = np.array([0, 1, 1, 0, 0], dtype=np.int32)
 
@@ -42,7 +55,9 @@ def motif_regex(motif: str) -> re.Pattern:
         raise ConfigError("--avoid: got an empty motif, expected IUPAC letters such as GAATTC")
     bad = sorted(set(motif) - set(IUPAC))
     if bad:
-        raise ConfigError(f"--avoid {motif}: {''.join(bad)!r} is not an IUPAC nucleotide code; expected letters of {''.join(IUPAC)}")
+        raise ConfigError(
+            f"--avoid {motif}: {''.join(bad)!r} is not an IUPAC nucleotide code; expected letters of {''.join(IUPAC)}"
+        )
     # a lookahead finds overlapping occurrences too
     return re.compile("(?=(" + "".join(f"[{IUPAC[letter]}]" for letter in motif) + "))")
 
@@ -131,7 +146,9 @@ class SequenceConstraints:
             fractions = window_gc(sequence, self.gc_window)
             low, high = float(fractions.min()), float(fractions.max())
             if low < self.gc_min - 1e-9 or high > self.gc_max + 1e-9:
-                problems.append(f"GC {low:.2f}-{high:.2f} outside {self.gc_min}-{self.gc_max} in {self.gc_window} bp windows")
+                problems.append(
+                    f"GC {low:.2f}-{high:.2f} outside {self.gc_min}-{self.gc_max} in {self.gc_window} bp windows"
+                )
         if self.max_homopolymer is not None:
             run = longest_homopolymer(sequence)
             if run > self.max_homopolymer:
@@ -150,7 +167,9 @@ class SequenceConstraints:
     def describe(self) -> str:
         """One-line summary of the constraints."""
         parts = [f"GC {self.gc_min}-{self.gc_max} in {self.gc_window} bp windows"]
-        parts.append(f"homopolymer <= {self.max_homopolymer}" if self.max_homopolymer is not None else "any homopolymer")
+        parts.append(
+            f"homopolymer <= {self.max_homopolymer}" if self.max_homopolymer is not None else "any homopolymer"
+        )
         parts.append(f"avoid {','.join(self.avoid)}" if self.avoid else "no forbidden motifs")
         return "; ".join(parts)
 
@@ -179,7 +198,9 @@ class SequenceConstraints:
                 f"{width} bp window; widen the GC range or change --gc-window"
             )
         if self.max_homopolymer is not None and self.max_homopolymer < 1:
-            raise ConfigError(f"--max-homopolymer {self.max_homopolymer}: every base is a homopolymer of 1; expected >= 1")
+            raise ConfigError(
+                f"--max-homopolymer {self.max_homopolymer}: every base is a homopolymer of 1; expected >= 1"
+            )
         for motif in self.avoid:
             if len(motif) == 1 and IUPAC[motif] == "ACGT":
                 raise ConfigError(f"--avoid {motif}: matches every base, so no sequence can avoid it")
@@ -190,7 +211,9 @@ class SequenceConstraints:
         if self.gc_max < 1 and {"A", "T"} <= single:
             raise ConfigError(f"--gc-max {self.gc_max} needs A or T but --avoid forbids both; relax one of them")
         if prefix and self.violations(prefix) and length == 0:
-            raise ConfigError(f"the fixed part {prefix!r} breaks the constraints ({'; '.join(self.violations(prefix))})")
+            raise ConfigError(
+                f"the fixed part {prefix!r} breaks the constraints ({'; '.join(self.violations(prefix))})"
+            )
         sequence = random_sequence(length, self, np.random.default_rng(seed), prefix=prefix)
         if sequence is None:
             raise ConfigError(

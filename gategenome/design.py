@@ -120,7 +120,10 @@ def log_forget(model: GateLSTM, x: torch.Tensor, state: StreamState | None = Non
 
 
 def screen_units(
-    model: GateLSTM, units: list[str], signal_value: float = 0.0, batch_size: int = 256,
+    model: GateLSTM,
+    units: list[str],
+    signal_value: float = 0.0,
+    batch_size: int = 256,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
     """Steady-state per-base log retention rate of repeated units.
@@ -198,10 +201,9 @@ class Plan:
     units: list[str]
     rates: np.ndarray
     allowed: np.ndarray
-    best_unit: str | None
     free_unit: str
     base_weights: np.ndarray
-    notes: list[str] = field(default_factory=list)
+    screen: dict = field(default_factory=dict)
 
 
 def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bool:
@@ -213,7 +215,9 @@ def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bo
 
 
 def plan_memory(
-    model: GateLSTM, settings: SearchSettings, constraints: SequenceConstraints,
+    model: GateLSTM,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Screen units and writers and choose the writer (steps 1-2 of the module docstring)."""
@@ -225,8 +229,12 @@ def plan_memory(
     single = unit_score[:4]
     control_base = "ACGT"[int(np.argmax(single))]
     allowed = np.array([unit_allowed(u, constraints, length) for u in units])
-    log.info("screened %d repeated units; %d meet the constraints; best holding base %s",
-             len(units), int(allowed.sum()), control_base)
+    log.info(
+        "screened %d repeated units; %d meet the constraints; best holding base %s",
+        len(units),
+        int(allowed.sum()),
+        control_base,
+    )
     writers = [w for w in kmers(settings.writer_max_k) if set(w) != {control_base}]
     vectors = write_vectors(model, writers, control_base, settings.signal_value, settings.batch_size)
     log_vectors = np.log(np.maximum(vectors, 1e-300))
@@ -236,11 +244,25 @@ def plan_memory(
     # shorter writers win ties (a tiny penalty per base)
     order = np.argsort(-(retained - 1e-6 * np.array([len(w) for w in writers])))
     writer = None
-    for index in order[:50]:
-        if random_sequence(min(length, 4 * constraints.gc_window), constraints, np.random.default_rng(settings.seed),
-                           prefix=writers[index]) is not None:
+    local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
+    usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
+    for index in usable[:50]:
+        if (
+            random_sequence(
+                min(length, 4 * constraints.gc_window),
+                constraints,
+                np.random.default_rng(settings.seed),
+                prefix=writers[index],
+            )
+            is not None
+        ):
             writer = writers[index]
             break
+    if not usable:
+        raise ConfigError(
+            f"no writer k-mer (up to {settings.writer_max_k} bp) that meets the constraints writes into the model's "
+            f"cells ({constraints.describe()}); relax --avoid or --max-homopolymer"
+        )
     if writer is None:
         raise ConfigError(
             f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
@@ -251,14 +273,35 @@ def plan_memory(
     free_unit = units[int(np.argmax(predicted_log_retained(log_weights[None], rates, length)[0]))]
     base_weights = np.exp(single - single.max())
     base_weights = 0.5 * base_weights / base_weights.sum() + 0.125
-    plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, None, free_unit, base_weights)
+    steady = np.exp(rates).mean(axis=1)  # steady-state forget gate, mean over cell units
+    top = np.argsort(-steady)[:10]
+    best_writers = list(order[:10])
+    screen = {
+        "steady_forget_single_bases": {b: float(steady[k]) for k, b in enumerate("ACGT")},
+        "steady_forget_top_units": {units[i]: float(steady[i]) for i in top},
+        "steady_forget_top_allowed_units": {
+            units[i]: float(steady[i]) for i in np.argsort(-np.where(allowed, steady, -1))[:10] if allowed[i]
+        },
+        "writers": {
+            writers[i]: {
+                "write_strength": float(vectors[i].sum()),
+                "log10_retained_at_L": float(retained[i] / math.log(10)),
+            }
+            for i in best_writers
+        },
+    }
+    plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, free_unit, base_weights, screen)
     log.info("writer %s (control %s), unconstrained best unit %s", writer, plan.control, free_unit)
     return plan
 
 
 def best_constrained_unit(
-    model: GateLSTM, plan: Plan, settings: SearchSettings, constraints: SequenceConstraints,
-    screen: int = 64, verify: int = 6,
+    model: GateLSTM,
+    plan: Plan,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    screen: int = 64,
+    verify: int = 6,
 ) -> tuple[str | None, Retention | None]:
     """Baseline (b): the repeated unit with the best measured retention under the constraints.
 
@@ -288,8 +331,14 @@ def best_constrained_unit(
     return picked[best][0], measured[best]
 
 
-def _objective(model: GateLSTM, state: StreamState, log_weights: torch.Tensor, fillers: list[str],
-               signal_value: float, batch_size: int) -> np.ndarray:
+def _objective(
+    model: GateLSTM,
+    state: StreamState,
+    log_weights: torch.Tensor,
+    fillers: list[str],
+    signal_value: float,
+    batch_size: int,
+) -> np.ndarray:
     """Linearised log retention of ``fillers`` continuing from the writer ``state``."""
     values = []
     with torch.no_grad():
@@ -298,7 +347,10 @@ def _objective(model: GateLSTM, state: StreamState, log_weights: torch.Tensor, f
             x = encode_batch(group, model.config, signal_value, _device(model))
             expanded = StreamState(
                 None if state.stem_tail is None else state.stem_tail.expand(len(group), -1, -1),
-                [(h.expand(len(group), -1).contiguous(), c.expand(len(group), -1).contiguous()) for h, c in state.layers],
+                [
+                    (h.expand(len(group), -1).contiguous(), c.expand(len(group), -1).contiguous())
+                    for h, c in state.layers
+                ],
             )
             logf, _ = log_forget(model, x, expanded)
             total = logf.double().sum(dim=1) + log_weights

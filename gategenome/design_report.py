@@ -20,7 +20,6 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -35,8 +34,8 @@ from gategenome.design import (
     repeat_unit,
 )
 from gategenome.model import GateLSTM
-from gategenome.search import anneal
 from gategenome.retention import Retention, measure_retention
+from gategenome.search import anneal
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def format_power(log10_value: float) -> str:
     mantissa = 10 ** (log10_value - exponent)
     if mantissa >= 9.999995:
         mantissa, exponent = 1.0, exponent + 1
-    return f"{mantissa:.5f}e{exponent:+d}" if exponent < -4 else f"{10 ** log10_value:.6g}"
+    return f"{mantissa:.5f}e{exponent:+d}" if exponent < -4 else f"{10**log10_value:.6g}"
 
 
 @dataclass
@@ -76,10 +75,17 @@ class Row:
         else:
             half = str(self.half_life) if self.half_life is not None else f">{self.extra:.0f}"
             values = [format_power(self.score), half, f"{self.score:.4f}", f"{self.linearised / math.log(10):.4f}"]
-        return "\t".join([
-            self.name, self.kind, str(len(self.sequence)), f"{gc_fraction(self.sequence):.3f}",
-            str(longest_homopolymer(self.sequence)), *values, check,
-        ])
+        return "\t".join(
+            [
+                self.name,
+                self.kind,
+                str(len(self.sequence)),
+                f"{gc_fraction(self.sequence):.3f}",
+                str(longest_homopolymer(self.sequence)),
+                *values,
+                check,
+            ]
+        )
 
     def label(self, goal: str) -> str:
         """FASTA header text."""
@@ -96,15 +102,15 @@ def _header(goal: str) -> str:
     return f"design\tkind\tlength\tgc\tlongest_homopolymer\t{score}\tconstraints"
 
 
-def _write_outputs(prefix: str, goal: str, rows: list[Row], curves: dict[str, np.ndarray], settings: dict,
-                   ylabel: str, xlabel: str) -> None:
+def _write_outputs(
+    prefix: str, goal: str, rows: list[Row], curves: dict[str, np.ndarray], settings: dict, ylabel: str, xlabel: str
+) -> None:
     from Bio.Seq import Seq
     from Bio.SeqIO import write as write_fasta
     from Bio.SeqRecord import SeqRecord
 
     records = [
-        SeqRecord(Seq(row.sequence), id=row.name, description=row.label(goal))
-        for row in rows if row.kind == "design"
+        SeqRecord(Seq(row.sequence), id=row.name, description=row.label(goal)) for row in rows if row.kind == "design"
     ]
     with atomic_open(f"{prefix}.fa") as handle:
         write_fasta(records, handle, "fasta")
@@ -138,8 +144,12 @@ def _plot(path: str, curves: dict[str, np.ndarray], ylabel: str, xlabel: str) ->
 
 
 def run_memory(
-    model: GateLSTM, settings: SearchSettings, constraints: SequenceConstraints, prefix: str,
-    progress: Callable[[str, int], Callable[[int], None]], context: dict | None = None,
+    model: GateLSTM,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    prefix: str,
+    progress: Callable[[str, int], Callable[[int], None]],
+    context: dict | None = None,
 ) -> list[Row]:
     """Plan, search, verify and write a long-memory design run; returns the TSV rows."""
     constraints.require_feasible(settings.length, seed=settings.seed)
@@ -150,12 +160,16 @@ def run_memory(
     for _ in range(3):
         sequence = random_sequence(settings.length, constraints, rng, prefix=plan.writer)
         if sequence is not None:
-            randoms.append(sequence[len(plan.writer):])
+            randoms.append(sequence[len(plan.writer) :])
     if unit is not None:
         starts = [repeat_unit(unit, settings.length)] * settings.count
     else:
-        starts = [random_sequence(settings.length, constraints, np.random.default_rng([settings.seed, 5, c]),
-                                  prefix=plan.writer)[len(plan.writer):] for c in range(settings.count)]
+        starts = [
+            random_sequence(
+                settings.length, constraints, np.random.default_rng([settings.seed, 5, c]), prefix=plan.writer
+            )[len(plan.writer) :]
+            for c in range(settings.count)
+        ]
     results = anneal(model, plan, starts, settings, constraints, progress("annealing", settings.iterations))
     fillers = [filler for filler, _ in results]
     free = repeat_unit(plan.free_unit, settings.length)
@@ -167,8 +181,18 @@ def run_memory(
     def add(name: str, kind: str, filler: str, retention: Retention) -> None:
         sequence = plan.writer + filler
         [linear] = linearised_log_retention(model, plan, [filler], settings)
-        rows.append(Row(name, kind, sequence, retention.log10_at_end, retention.half_life, settings.length,
-                        constraints.violations(sequence), float(linear)))
+        rows.append(
+            Row(
+                name,
+                kind,
+                sequence,
+                retention.log10_at_end,
+                retention.half_life,
+                settings.length,
+                constraints.violations(sequence),
+                float(linear),
+            )
+        )
         curves[f"{name} ({kind})" if kind != "design" else name] = retention.log10_curve
 
     for rank, index in enumerate(order, 1):
@@ -188,6 +212,7 @@ def run_memory(
         "control": plan.control,
         "best_constrained_unit": unit,
         "unconstrained_unit": plan.free_unit,
+        "screen": plan.screen,
         "log10_retention_at_L": {row.name: row.score for row in rows},
         "log10_linearised_retention": {row.name: row.linearised / math.log(10) for row in rows},
         "half_life": {row.name: row.half_life for row in rows},
@@ -195,48 +220,108 @@ def run_memory(
         "log10_design_over_random": best - max(random_scores) if random_scores else None,
         **(context or {}),
     }
-    log.info("writer %s; best design retains %s at L=%d; best constrained unit %s %s; random %s",
-             plan.writer, format_power(best), settings.length, unit,
-             format_power(unit_retention.log10_at_end) if unit_retention else "none",
-             ", ".join(format_power(r) for r in random_scores))
-    _write_outputs(prefix, "memory", rows, curves, summary, "log10 retention (of the written cell difference)",
-                   "distance after the writer (bp)")
+    log.info(
+        "writer %s; best design retains %s at L=%d; best constrained unit %s %s; random %s",
+        plan.writer,
+        format_power(best),
+        settings.length,
+        unit,
+        format_power(unit_retention.log10_at_end) if unit_retention else "none",
+        ", ".join(format_power(r) for r in random_scores),
+    )
+    _write_outputs(
+        prefix,
+        "memory",
+        rows,
+        curves,
+        summary,
+        "log10 retention (of the written cell difference)",
+        "distance after the writer (bp)",
+    )
     return rows
 
 
 def run_reset(
-    model: GateLSTM, settings: SearchSettings, constraints: SequenceConstraints, prefix: str,
-    progress: Callable[[str, int], Callable[[int], None]], boundaries: dict | None = None,
+    model: GateLSTM,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    prefix: str,
+    progress: Callable[[str, int], Callable[[int], None]],
+    boundaries: dict | None = None,
     context: dict | None = None,
 ) -> list[Row]:
     """Design reset elements, compare them with real boundaries, write the outputs."""
-    from gategenome.reset import PROFILE_BEFORE, boundary_enrichment, design_resets, forget_profile, score_elements
+    from gategenome.reset import (
+        PROFILE_BEFORE,
+        boundary_enrichment,
+        design_resets,
+        forget_profile,
+        gc_matched_controls,
+        score_elements,
+    )
 
-    elements, scores, top = design_resets(
-        model, settings.length, settings.count, constraints, settings.seed, settings.iterations,
-        settings.proposals, settings.signal_value, progress("searching resets", settings.iterations),
+    elements, scores, ranked = design_resets(
+        model,
+        settings.length,
+        settings.count,
+        constraints,
+        settings.seed,
+        settings.iterations,
+        settings.proposals,
+        settings.signal_value,
+        progress("searching resets", settings.iterations),
     )
     rng = np.random.default_rng([settings.seed, 17])
     randoms = [random_sequence(settings.length, constraints, rng) for _ in range(3)]
     randoms = [r for r in randoms if r is not None]
     random_scores = score_elements(model, randoms, settings.seed, settings.signal_value) if randoms else []
     order = np.argsort([s.min_forget for s in scores])
-    rows = [Row(f"reset_{rank}", "design", elements[i], scores[i].min_forget, None, scores[i].pass_through,
-                constraints.violations(elements[i]), math.log(max(scores[i].pass_through, 1e-300)))
-            for rank, i in enumerate(order, 1)]
-    rows += [Row(f"random_{k}", "random_constrained", r, s.min_forget, None, s.pass_through, constraints.violations(r),
-                 math.log(max(s.pass_through, 1e-300)))
-             for k, (r, s) in enumerate(zip(randoms, random_scores), 1)]
+    rows = [
+        Row(
+            f"reset_{rank}",
+            "design",
+            elements[i],
+            scores[i].min_forget,
+            None,
+            scores[i].pass_through,
+            constraints.violations(elements[i]),
+            math.log(max(scores[i].pass_through, 1e-300)),
+        )
+        for rank, i in enumerate(order, 1)
+    ]
+    rows += [
+        Row(
+            f"random_{k}",
+            "random_constrained",
+            r,
+            s.min_forget,
+            None,
+            s.pass_through,
+            constraints.violations(r),
+            math.log(max(s.pass_through, 1e-300)),
+        )
+        for k, (r, s) in enumerate(zip(randoms, random_scores), 1)
+    ]
     profiles = forget_profile(model, [row.sequence for row in rows], settings.seed, settings.signal_value)
     curves = {(row.name if row.kind == "design" else f"{row.name} ({row.kind})"): p for row, p in zip(rows, profiles)}
+    top = ranked[:20]
     enrichment = None
     if boundaries is not None:
-        enrichment = boundary_enrichment(top[:10], boundaries["windows"], boundaries["fetch"], boundaries["sizes"],
-                                         settings.seed)
+        args = (boundaries["windows"], boundaries["fetch"], boundaries["sizes"], settings.seed)
+        enrichment = boundary_enrichment(top[:10], *args)
+        control = boundary_enrichment(gc_matched_controls(ranked, top[:10], settings.seed), *args)
         enrichment["source"] = boundaries["source"]
-        log.info("top reset 6-mers at boundaries: %.3g per kb vs %.3g background (enrichment %.2f, p = %.3g)",
-                 enrichment["per_kb_boundary"], enrichment["per_kb_background"], enrichment["enrichment"],
-                 enrichment["p_value"])
+        enrichment["gc_matched_control"] = control
+        enrichment["enrichment_over_gc_matched"] = enrichment["enrichment"] / control["enrichment"]
+        log.info(
+            "top reset 6-mers at boundaries: %.3g per kb vs %.3g background (enrichment %.2f, p = %.3g); "
+            "GC-matched control k-mers: enrichment %.2f",
+            enrichment["per_kb_boundary"],
+            enrichment["per_kb_background"],
+            enrichment["enrichment"],
+            enrichment["p_value"],
+            control["enrichment"],
+        )
     summary = {
         "goal": "reset",
         "settings": asdict(settings),
@@ -247,6 +332,13 @@ def run_reset(
         "boundary_enrichment": enrichment,
         **(context or {}),
     }
-    _write_outputs(prefix, "reset", rows, curves, summary, "mean forget gate (last layer)",
-                   f"position (element starts at {PROFILE_BEFORE})")
+    _write_outputs(
+        prefix,
+        "reset",
+        rows,
+        curves,
+        summary,
+        "mean forget gate (last layer)",
+        f"position (element starts at {PROFILE_BEFORE})",
+    )
     return rows

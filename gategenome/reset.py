@@ -93,14 +93,16 @@ def forget_profile(model: GateLSTM, elements: list[str], seed: int = 0, signal_v
         for element in elements:
             x = encode_batch([left + element + right], model.config, signal_value, _device(model))
             output = model(x)
-            f = forget_gates(model.lstm_layers[-1], output.layer_inputs[-1], output.hidden[-1],
-                             output.initial.layers[-1][0])
+            f = forget_gates(
+                model.lstm_layers[-1], output.layer_inputs[-1], output.hidden[-1], output.initial.layers[-1][0]
+            )
             profiles.append(f[0, _LEFT - PROFILE_BEFORE :].mean(dim=-1).double().cpu().numpy())
     return profiles
 
 
-def screen_reset_kmers(model: GateLSTM, k: int = 6, seed: int = 0, signal_value: float = 0.0,
-                       batch_size: int = 256) -> tuple[list[str], np.ndarray]:
+def screen_reset_kmers(
+    model: GateLSTM, k: int = 6, seed: int = 0, signal_value: float = 0.0, batch_size: int = 256
+) -> tuple[list[str], np.ndarray]:
     """All k-mers sorted by their reset score (lowest minimum forget gate first).
 
     Returns
@@ -115,8 +117,14 @@ def screen_reset_kmers(model: GateLSTM, k: int = 6, seed: int = 0, signal_value:
 
 
 def design_resets(
-    model: GateLSTM, length: int, count: int, constraints: SequenceConstraints, seed: int = 0,
-    iterations: int = 60, proposals: int = 16, signal_value: float = 0.0,
+    model: GateLSTM,
+    length: int,
+    count: int,
+    constraints: SequenceConstraints,
+    seed: int = 0,
+    iterations: int = 60,
+    proposals: int = 16,
+    signal_value: float = 0.0,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[str], list[ResetScore], list[str]]:
     """Reset elements of ``length`` bases under ``constraints``.
@@ -124,11 +132,13 @@ def design_resets(
     Returns
     -------
     tuple
-        ``(elements, scores, top_kmers)``: ``count`` elements, their scores and the 20
-        best-resetting 6-mers of the screen.
+        ``(elements, scores, ranked)``: ``count`` elements, their scores and every
+        screened k-mer, best-resetting first.
     """
     if not 1 <= length <= MAX_RESET_LENGTH:
-        raise ConfigError(f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range")
+        raise ConfigError(
+            f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range"
+        )
     constraints.require_feasible(length, seed=seed)
     k = min(6, length)
     ranked, _ = screen_reset_kmers(model, k, seed, signal_value)
@@ -155,8 +165,11 @@ def design_resets(
                 for _ in range(30):
                     size = int(rng.integers(1, 7))
                     at = int(rng.integers(0, max(1, length - size + 1)))
-                    block = top[int(rng.integers(len(top)))][:size] if rng.random() < 0.3 else \
-                        "".join(rng.choice(list("ACGT"), size=size))
+                    block = (
+                        top[int(rng.integers(len(top)))][:size]
+                        if rng.random() < 0.3
+                        else "".join(rng.choice(list("ACGT"), size=size))
+                    )
                     candidate = (current[chain][:at] + block + current[chain][at + size :])[:length]
                     if candidate != current[chain] and constraints.satisfied(candidate):
                         batch.append(candidate)
@@ -175,7 +188,20 @@ def design_resets(
         if progress:
             progress(1)
     elements = [e for e, _ in best]
-    return elements, score_elements(model, elements, seed, signal_value), top
+    return elements, score_elements(model, elements, seed, signal_value), ranked
+
+
+def gc_matched_controls(ranked: list[str], motifs: list[str], seed: int = 0) -> list[str]:
+    """For each motif, a k-mer with the same G/C count from the middle half of ``ranked``
+    (neither resetting nor holding), seeded: a composition-matched control set."""
+    rng = np.random.default_rng([seed, 19])
+    middle = ranked[len(ranked) // 4 : 3 * len(ranked) // 4]
+    controls = []
+    for motif in motifs:
+        gc = sum(b in "GC" for b in motif)
+        pool = [k for k in middle if sum(b in "GC" for b in k) == gc and k not in controls] or middle
+        controls.append(pool[int(rng.integers(len(pool)))])
+    return controls
 
 
 def _count(sequence: bytes, motifs: list[bytes]) -> int:
@@ -195,7 +221,10 @@ def _binomial_upper(successes: int, trials: int, p: float) -> float:
     if p <= 0:
         return 0.0
     terms = [
-        math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1) + k * math.log(p)
+        math.lgamma(trials + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(trials - k + 1)
+        + k * math.log(p)
         + (trials - k) * math.log1p(-p)
         for k in range(successes, trials + 1)
     ]
@@ -204,8 +233,12 @@ def _binomial_upper(successes: int, trials: int, p: float) -> float:
 
 
 def boundary_enrichment(
-    motifs: list[str], windows: list[tuple[str, int, int]], fetch: Callable[[str, int, int], bytes],
-    sizes: dict[str, int], seed: int = 0, background_factor: int = 5,
+    motifs: list[str],
+    windows: list[tuple[str, int, int]],
+    fetch: Callable[[str, int, int], bytes],
+    sizes: dict[str, int],
+    seed: int = 0,
+    background_factor: int = 5,
 ) -> dict:
     """Occurrences of ``motifs`` (both strands) in boundary windows versus random windows.
 

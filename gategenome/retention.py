@@ -95,7 +95,10 @@ def reference_model() -> GateLSTM:
 
 
 def encode_batch(
-    sequences: list[str], config: ModelConfig, signal_value: float = 0.0, device: torch.device | str = "cpu",
+    sequences: list[str],
+    config: ModelConfig,
+    signal_value: float = 0.0,
+    device: torch.device | str = "cpu",
     dtype: torch.dtype = torch.float32,
 ) -> torch.Tensor:
     """Model inputs for equal-length sequences, with a constant ATAC signal channel.
@@ -146,7 +149,9 @@ def cell_states(model: GateLSTM, x: torch.Tensor, state: StreamState | None = No
         inputs, hidden = output.layer_inputs[index], output.hidden[index]
         h0, c = output.initial.layers[index]
         f = forget_gates(layer, inputs, hidden, h0)
-        update = input_gates(layer, inputs, hidden, h0) * torch.tanh(gate_preactivation(layer, inputs, hidden, h0, "cell"))
+        update = input_gates(layer, inputs, hidden, h0) * torch.tanh(
+            gate_preactivation(layer, inputs, hidden, h0, "cell")
+        )
         out = torch.empty_like(f)
         for t in range(f.shape[1]):
             c = f[:, t] * c + update[:, t]
@@ -240,7 +245,6 @@ def measure_retention(
     if len(control) != len(writer):
         raise ValueError(f"control {control!r} must have the writer's length {len(writer)}")
     exact = copy.deepcopy(model).double().eval()
-    device = next(exact.parameters()).device
     results: list[Retention] = []
     with torch.no_grad():
         for first in range(0, len(fillers), batch_size):
@@ -257,8 +261,9 @@ def measure_retention(
     return results
 
 
-def _stream_difference(model: GateLSTM, writer: str, control: str, fillers: list[str],
-                       signal_value: float) -> tuple[np.ndarray, np.ndarray]:
+def _stream_difference(
+    model: GateLSTM, writer: str, control: str, fillers: list[str], signal_value: float
+) -> tuple[np.ndarray, np.ndarray]:
     """log10 retention curves ``(n, L + 1)`` and write strengths ``(n,)`` of equal-length fillers."""
     n, device = len(fillers), next(model.parameters()).device
     heads = encode_batch([writer] * n + [control] * n, model.config, signal_value, device, torch.float64)
@@ -275,7 +280,9 @@ def _stream_difference(model: GateLSTM, writer: str, control: str, fillers: list
         last = diff[:, -1]
         small = (last < RENORMALISE_BELOW) & (last > 0)
         if bool(small.any()):
-            factor = torch.where(small, RENORMALISE_TO / torch.where(small, last, torch.ones_like(last)), torch.ones_like(last))
+            factor = torch.where(
+                small, RENORMALISE_TO / torch.where(small, last, torch.ones_like(last)), torch.ones_like(last)
+            )
             log_scale -= torch.log10(factor)
             layers = []
             for h, c in state.layers:

@@ -73,8 +73,9 @@ def _split(state: StreamState, n: int) -> tuple[StreamState, StreamState]:
 
 def _join(first: StreamState, second: StreamState) -> StreamState:
     tail = None if first.stem_tail is None else torch.cat([first.stem_tail, second.stem_tail])
-    return StreamState(tail, [(torch.cat([h1, h2]), torch.cat([c1, c2]))
-                              for (h1, c1), (h2, c2) in zip(first.layers, second.layers)])
+    return StreamState(
+        tail, [(torch.cat([h1, h2]), torch.cat([c1, c2])) for (h1, c1), (h2, c2) in zip(first.layers, second.layers)]
+    )
 
 
 def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
@@ -84,8 +85,12 @@ def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
         final = model(x).final
     with_state, without_state = _split(final, 1)
     written = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1).double()
-    pair = _Pair(with_state, without_state, torch.zeros(1, dtype=torch.float64, device=written.device),
-                 torch.log10(written.clamp_min(1e-300)))
+    pair = _Pair(
+        with_state,
+        without_state,
+        torch.zeros(1, dtype=torch.float64, device=written.device),
+        torch.log10(written.clamp_min(1e-300)),
+    )
     return pair.select([n])
 
 
@@ -113,10 +118,14 @@ def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) 
             diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1)
             small = (diff < FLOOR) & (diff > 0)
             if bool(small.any()):
-                factor = torch.where(small, LIFT / torch.where(small, diff, torch.ones_like(diff)), torch.ones_like(diff))
+                factor = torch.where(
+                    small, LIFT / torch.where(small, diff, torch.ones_like(diff)), torch.ones_like(diff)
+                )
                 log_scale = log_scale - torch.log10(factor.double())
-                layers = [(h0 + (h1 - h0) * factor[:, None], c0 + (c1 - c0) * factor[:, None])
-                          for (h1, c1), (h0, c0) in zip(with_state.layers, without_state.layers)]
+                layers = [
+                    (h0 + (h1 - h0) * factor[:, None], c0 + (c1 - c0) * factor[:, None])
+                    for (h1, c1), (h0, c0) in zip(with_state.layers, without_state.layers)
+                ]
                 state = _join(StreamState(with_state.stem_tail, layers), without_state)
     with_state, without_state = _split(state, n)
     diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1).double()
@@ -147,8 +156,15 @@ def difference_score(model: GateLSTM, plan: Plan, fillers: list[str], settings: 
     return np.concatenate(values) if values else np.zeros(0)
 
 
-def _mutate(filler: str, region: int, plan: Plan, rng: np.random.Generator, constraints: SequenceConstraints,
-            top_units: list[str], tries: int = 30) -> str | None:
+def _mutate(
+    filler: str,
+    region: int,
+    plan: Plan,
+    rng: np.random.Generator,
+    constraints: SequenceConstraints,
+    top_units: list[str],
+    tries: int = 30,
+) -> str | None:
     """A block mutation starting in ``[region, region + REGION)`` that keeps
     ``writer + filler`` inside the constraints (``None`` after ``tries`` misses)."""
     for _ in range(tries):
@@ -158,7 +174,7 @@ def _mutate(filler: str, region: int, plan: Plan, rng: np.random.Generator, cons
             block = repeat_unit(top_units[int(rng.integers(len(top_units)))], size + int(rng.integers(0, 24)))
         else:
             block = "".join(rng.choice(list("ACGT"), size=size, p=plan.base_weights))
-        candidate = (filler[:start] + block + filler[start + len(block):])[: len(filler)]
+        candidate = (filler[:start] + block + filler[start + len(block) :])[: len(filler)]
         if candidate != filler and constraints.satisfied(plan.writer + candidate):
             return candidate
     return None
@@ -183,13 +199,21 @@ def _stack(pairs: list[_Pair], counts: list[int]) -> _Pair:
     first = rows[0][0]
     joined = first
     for pair, _ in rows[1:]:
-        joined = _Pair(_join(joined.with_state, pair.with_state), _join(joined.without_state, pair.without_state),
-                       torch.cat([joined.log_scale, pair.log_scale]), torch.cat([joined.log_written, pair.log_written]))
+        joined = _Pair(
+            _join(joined.with_state, pair.with_state),
+            _join(joined.without_state, pair.without_state),
+            torch.cat([joined.log_scale, pair.log_scale]),
+            torch.cat([joined.log_written, pair.log_written]),
+        )
     return joined.select([n for _, n in rows])
 
 
 def anneal(
-    model: GateLSTM, plan: Plan, starts: list[str], settings: SearchSettings, constraints: SequenceConstraints,
+    model: GateLSTM,
+    plan: Plan,
+    starts: list[str],
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
     progress: Callable[[int], None] | None = None,
 ) -> list[tuple[str, float]]:
     """Simulated annealing of each start filler (see the module docstring).
@@ -211,13 +235,19 @@ def anneal(
         region = index * REGION
         batch, counts = [], []
         for chain, rng in zip(chains, rngs):
-            mine = [m for m in (_mutate(chain.filler, region, plan, rng, constraints, top_units)
-                                for _ in range(settings.proposals)) if m is not None]
+            mine = [
+                m
+                for m in (
+                    _mutate(chain.filler, region, plan, rng, constraints, top_units) for _ in range(settings.proposals)
+                )
+                if m is not None
+            ]
             batch.append(mine)
             counts.append(len(mine))
         if sum(counts):
-            x = encode_batch([m[region:] for mine in batch for m in mine], model.config, settings.signal_value,
-                             _device(model))
+            x = encode_batch(
+                [m[region:] for mine in batch for m in mine], model.config, settings.signal_value, _device(model)
+            )
             scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts))
             scores = scores.cpu().numpy()
             offset = 0

@@ -9,30 +9,98 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
 
 @click.command("design", context_settings={"max_content_width": 100})
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Trained model.pt to design for.")
-@click.option("--reference", is_flag=True, help="Use the hand-wired reference LSTM (A writes, T holds with f = 0.9995).")
-@click.option("--length", type=click.IntRange(min=1), required=True,
-              help="Memory: filler length L (retention is reported L bases after the writer). Reset: element length (<= 50).")
-@click.option("--count", type=click.IntRange(min=1), default=4, help="Designs to emit (independent seeded chains).", **OPTION_SETTINGS)
-@click.option("--goal", type=click.Choice(["memory", "reset"]), default="memory", help="Long memory or a synthetic boundary.", **OPTION_SETTINGS)
+@click.option(
+    "--reference", is_flag=True, help="Use the hand-wired reference LSTM (A writes, T holds with f = 0.9995)."
+)
+@click.option(
+    "--length",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Memory: filler length L (retention is reported L bases after the writer). Reset: element length (<= 50).",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=4,
+    help="Designs to emit (independent seeded chains).",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--goal",
+    type=click.Choice(["memory", "reset"]),
+    default="memory",
+    help="Long memory or a synthetic boundary.",
+    **OPTION_SETTINGS,
+)
 @click.option("--gc-min", type=float, default=0.0, help="Lowest GC fraction of every window.", **OPTION_SETTINGS)
 @click.option("--gc-max", type=float, default=1.0, help="Highest GC fraction of every window.", **OPTION_SETTINGS)
 @click.option("--gc-window", type=int, default=50, help="Sliding window (bp) of the GC constraint.", **OPTION_SETTINGS)
 @click.option("--max-homopolymer", type=int, default=None, help="Longest run of one base allowed (default: no limit).")
 @click.option("--avoid", multiple=True, help="Forbidden motif, IUPAC, both strands (repeatable), e.g. GAATTC.")
-@click.option("--iterations", type=click.IntRange(min=0), default=60, help="Search steps per design.", **OPTION_SETTINGS)
-@click.option("--proposals", type=click.IntRange(min=1), default=16, help="Mutations evaluated per design and step.", **OPTION_SETTINGS)
-@click.option("--unit-max-k", type=click.IntRange(1, 6), default=6, help="Longest repeated unit (k-mer) screened.", **OPTION_SETTINGS)
-@click.option("--signal-value", type=float, default=0.0,
-              help="Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).", **OPTION_SETTINGS)
-@click.option("--boundaries", type=click.Path(dir_okay=False),
-              help="Reset goal: BED/narrowPeak of real boundaries (drops.bed, or peaks whose edges are used).")
-@click.option("--genome", type=click.Path(dir_okay=False), help="Reset goal: genome FASTA (.fai beside it) for --boundaries.")
-@click.option("--flank", type=click.IntRange(min=1), default=25, help="Bases around each boundary compared with the resets.", **OPTION_SETTINGS)
+@click.option(
+    "--iterations", type=click.IntRange(min=0), default=60, help="Search steps per design.", **OPTION_SETTINGS
+)
+@click.option(
+    "--proposals",
+    type=click.IntRange(min=1),
+    default=16,
+    help="Mutations evaluated per design and step.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--unit-max-k",
+    type=click.IntRange(1, 6),
+    default=6,
+    help="Longest repeated unit (k-mer) screened.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--signal-value",
+    type=float,
+    default=0.0,
+    help="Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--boundaries",
+    type=click.Path(dir_okay=False),
+    help="Reset goal: BED/narrowPeak of real boundaries (drops.bed, or peaks whose edges are used).",
+)
+@click.option(
+    "--genome", type=click.Path(dir_okay=False), help="Reset goal: genome FASTA (.fai beside it) for --boundaries."
+)
+@click.option(
+    "--flank",
+    type=click.IntRange(min=1),
+    default=25,
+    help="Bases around each boundary compared with the resets.",
+    **OPTION_SETTINGS,
+)
 @click.option("--seed", type=int, default=0, help="Seed of every random choice.", **OPTION_SETTINGS)
 @device_option
 @click.option("--out-prefix", required=True, help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png and PREFIX.json.")
-def command(model_path, reference, length, count, goal, gc_min, gc_max, gc_window, max_homopolymer, avoid,
-            iterations, proposals, unit_max_k, signal_value, boundaries, genome, flank, seed, device, out_prefix) -> None:
+def command(
+    model_path,
+    reference,
+    length,
+    count,
+    goal,
+    gc_min,
+    gc_max,
+    gc_window,
+    max_homopolymer,
+    avoid,
+    iterations,
+    proposals,
+    unit_max_k,
+    signal_value,
+    boundaries,
+    genome,
+    flank,
+    seed,
+    device,
+    out_prefix,
+) -> None:
     """Design long-memory DNA (or synthetic resets) for a model's gates.
 
     Memory goal: a short writer k-mer followed by an L bp filler chosen so that
@@ -87,8 +155,15 @@ def command(model_path, reference, length, count, goal, gc_min, gc_max, gc_windo
         source = str(model_path)
     if model.config.uses_signal:
         log.info("the model reads DNA + ATAC signal: feeding a constant signal of %g", signal_value)
-    settings = SearchSettings(length=length, count=count, iterations=iterations, proposals=proposals, seed=seed,
-                              unit_max_k=unit_max_k, signal_value=signal_value)
+    settings = SearchSettings(
+        length=length,
+        count=count,
+        iterations=iterations,
+        proposals=proposals,
+        seed=seed,
+        unit_max_k=unit_max_k,
+        signal_value=signal_value,
+    )
     bars = []
 
     def progress(label: str, total: int):
@@ -111,9 +186,17 @@ def command(model_path, reference, length, count, goal, gc_min, gc_max, gc_windo
     log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
 
 
+def _summit(interval) -> int | None:
+    """Summit offset of a BED6+4 (narrowPeak layout) record, or None."""
+    if len(interval.extra) >= 4 and interval.extra[3].lstrip("-").isdigit() and int(interval.extra[3]) >= 0:
+        return int(interval.extra[3])
+    return None
+
+
 def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
-    """Windows around real boundaries: each interval of a BED (± flank), or both edges
-    of each narrowPeak peak (± flank)."""
+    """Windows around real boundaries: the summit of each drop (BED6+4 such as
+    drops.bed) or each interval (plain BED), ± flank; or both edges of each
+    narrowPeak peak (a ``.narrowPeak`` file), ± flank."""
     from gategenome.io.bed import read_bed
     from gategenome.io.fasta import Genome
 
@@ -123,6 +206,9 @@ def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
     if kind == "narrowPeak":
         windows = [(i.chrom, edge - flank, edge + flank) for i in intervals for edge in (i.start, i.end)]
         source = f"{boundaries} (peak edges ± {flank} bp)"
+    elif intervals and all(_summit(i) is not None for i in intervals):
+        windows = [(i.chrom, i.start + _summit(i) - flank, i.start + _summit(i) + flank) for i in intervals]
+        source = f"{boundaries} (drop summits ± {flank} bp)"
     else:
         windows = [(i.chrom, i.start - flank, i.end + flank) for i in intervals]
         source = f"{boundaries} (intervals ± {flank} bp)"

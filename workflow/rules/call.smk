@@ -5,9 +5,10 @@ rule call:
     input:
         "results/{sample}/scan",
     output:
-        "results/{sample}/drops.bed",
+        drops="results/{sample}/drops.bed",
+        settings="results/{sample}/drops.json",
     params:
-        fdr=config["call"]["fdr"],
+        options=cli_options(config["call"]),
     log:
         "results/{sample}/logs/call.log",
     benchmark:
@@ -19,4 +20,4 @@ rule call:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome call --scan-dir {input} --out {output} --fdr {params.fdr} 2> {log}"
+        "gategenome call --scan-dir {input} --out {output.drops} {params.options} 2> {log}"

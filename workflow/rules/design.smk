@@ -1,0 +1,29 @@
+# design: long-memory DNA for the sample's trained model (the memory goal).
+
+
+rule design:
+    input:
+        model="results/{sample}/model/model.pt",
+    output:
+        fasta="results/{sample}/design/designs.fa",
+        table="results/{sample}/design/designs.tsv",
+        plot="results/{sample}/design/designs.png",
+        settings="results/{sample}/design/designs.json",
+    params:
+        options=cli_options({key: value for key, value in config["design"].items() if key != "enabled"}),
+        seed=config["seed"],
+        device=config["device"],
+        prefix=lambda wildcards, output: Path(output.fasta).with_suffix(""),
+    log:
+        "results/{sample}/logs/design.log",
+    benchmark:
+        "results/{sample}/benchmarks/design.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome design --model {input.model} {params.options} --seed {params.seed}"
+        " --device {params.device} --out-prefix {params.prefix} 2> {log}"
