@@ -201,6 +201,40 @@ def _locus_arrays(scan: ScanDir, chrom: str, centre: int, width: int, regions: l
     return locus
 
 
+def _scored_chromosomes(scan: ScanDir, folds_path, fold: str, fold_chroms: list[str]) -> tuple[dict[str, int], str | None]:
+    """The chromosomes to score: the fold's scanned ones, or a stated fallback.
+
+    A scan may cover only some chromosomes (``scan --chroms``).  When none of the
+    fold's chromosomes was scanned, the other held-out fold's scanned chromosomes are
+    used, then any scanned chromosome outside the train fold, then every scanned
+    chromosome (the reason is logged and kept in ``evaluation.json``).  Fold
+    chromosomes the genome does not have at all mean another genome: an error.
+    """
+    sizes = {c: scan.sizes[c] for c in fold_chroms if c in scan.sizes}
+    if sizes:
+        return sizes, None
+    genome = scan.meta.get("chroms") or scan.sizes
+    if fold_chroms and not any(c in genome for c in fold_chroms):
+        raise InputError(
+            f"{folds_path}: none of the {fold!r} chromosomes ({', '.join(fold_chroms)}) is in the genome of the scan "
+            f"directory {scan.path} (has {', '.join(list(genome)[:8])}); expected the folds of the same genome"
+        )
+    folds = json.loads(Path(folds_path).read_text())
+    train = set(folds.get("train", []))
+    other = "valid" if fold == "test" else "test"
+    choices = [
+        ([c for c in folds.get(other, []) if c in scan.sizes], f"the {other!r} fold"),
+        ([c for c in scan.sizes if c not in train], "scanned chromosomes outside the train fold"),
+        (list(scan.sizes), "every scanned chromosome, training chromosomes included"),
+    ]
+    for chroms, what in choices:
+        if chroms:
+            reason = f"no {fold!r} chromosome was scanned; scored {what} instead ({', '.join(chroms)})"
+            log.warning("%s", reason)
+            return {c: scan.sizes[c] for c in chroms}, reason
+    raise InputError(f"{scan.path}: no scanned chromosome to evaluate")  # unreachable: ScanDir needs one
+
+
 def evaluate(
     drops_path: str | os.PathLike,
     scan_dir: str | os.PathLike,
@@ -240,14 +274,9 @@ def evaluate(
     regions = read_bed(regions_path, "regions")
     fold_chroms = read_folds(folds_path, settings.fold)
     metrics = read_metrics(metrics_path)
-    sizes = {c: scan.sizes[c] for c in fold_chroms if c in scan.sizes}
-    if not sizes:
-        raise InputError(
-            f"{folds_path}: none of the {settings.fold!r} chromosomes ({', '.join(fold_chroms) or 'none'}) is in the scan "
-            f"directory {scan_dir} (has {', '.join(scan.sizes)}); expected the folds of the same genome"
-        )
+    sizes, fallback = _scored_chromosomes(scan, folds_path, settings.fold, fold_chroms)
     skipped = [c for c in fold_chroms if c not in scan.sizes]
-    if skipped:
+    if skipped and not fallback:
         log.warning("%s fold chromosome(s) not in the scan, left out: %s", settings.fold, ", ".join(skipped))
     fold_drops = [d for d in drops if d.chrom in sizes]
     fold_regions = [r for r in regions if r.chrom in sizes]
@@ -266,7 +295,8 @@ def evaluate(
         "settings": {**asdict(settings), "drops": str(drops_path), "scan_dir": str(scan_dir), "regions": str(regions_path),
                      "folds": str(folds_path), "metrics": str(metrics_path) if metrics_path else None,
                      "signal": str(signal_path) if signal_path else None},
-        "fold": {"name": settings.fold, "chromosomes": list(sizes), "skipped": skipped, "bases": sum(sizes.values())},
+        "fold": {"name": settings.fold, "chromosomes": list(sizes), "skipped": skipped, "bases": sum(sizes.values()),
+                 "fallback": fallback},
         "counts": {"drops": len(fold_drops), "drops_all_chromosomes": len(drops),
                    "drops_per_strand": {s: sum(len(calls[(c, s)]) for c in sizes) for s in STRANDS},
                    "regions": len(fold_regions),

@@ -321,6 +321,7 @@ def render_html(evaluation) -> str:
         f"({fold['bases']:,} bases). Drops: <code>{html.escape(str(r['settings']['drops']))}</code>; scan: "
         f"<code>{html.escape(str(r['settings']['scan_dir']))}</code>; regions: "
         f"<code>{html.escape(str(r['settings']['regions']))}</code>.</p>",
+        (f"<p><b>Note:</b> {html.escape(fold['fallback'])}.</p>" if fold.get("fallback") else ""),
         _key_numbers(r),
         "<h2>Boundary precision and recall</h2>",
         f'<img alt="boundary metrics" src="{plot_boundary_curves(r)}">',

@@ -291,6 +291,21 @@ def test_cli_bad_input(case, tmp_path, problem):
     assert not out.exists()
 
 
+def test_unscanned_fold_falls_back_to_the_other_held_out_fold(case, tmp_path):
+    folds = tmp_path / "folds.json"
+    # chrC is in the genome but was never scanned: score the valid fold (chrB) and say so.
+    folds.write_text(json.dumps({"train": ["chrA"], "valid": ["chrB"], "test": ["chrC"]}))
+    scan = tmp_path / "scan"
+    import shutil
+
+    shutil.copytree(case["scan"], scan)
+    (scan / "chroms" / "chrC.json").unlink()
+    result = evaluate(case["drops"], scan, case["regions"], folds, EvaluateSettings(replicates=20))
+    assert result.results["fold"]["chromosomes"] == ["chrB"]
+    assert "no 'test' chromosome was scanned" in result.results["fold"]["fallback"]
+    assert result.results["counts"]["drops"] == 4
+
+
 def test_cli_bad_distances(case, tmp_path):
     result, out = _bad_run(tmp_path, case, **{"--distances": "50,abc"})
     assert result.exit_code == 1 and "--distances" in result.output and not out.exists()
