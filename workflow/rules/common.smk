@@ -170,15 +170,16 @@ def strand_option(wildcards):
 
 def all_outputs():
     design = ["results/{sample}/design/designs.fa"] if config["design"]["enabled"] else []
+    evaluation = ["results/{sample}/evaluation/report.html"] if config["evaluate"]["enabled"] else []
     return expand(
         [
             "results/{sample}/drops.bed",
             "results/{sample}/tracks/forget.plus.bw",
             "results/{sample}/tracks/forget.minus.bw",
             "results/{sample}/tracks/accessibility.bw",
-            "results/{sample}/evaluation/report.html",
             "results/{sample}/hub",
             *design,
+            *evaluation,
         ],
         sample=sorted(SAMPLES),
     )

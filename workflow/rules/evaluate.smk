@@ -13,7 +13,7 @@ rule evaluate:
         report="results/{sample}/evaluation/report.html",
         numbers="results/{sample}/evaluation/evaluation.json",
     params:
-        options=cli_options(config["evaluate"]),
+        options=cli_options({key: value for key, value in config["evaluate"].items() if key != "enabled"}),
         seed=config["seed"],
         out_dir=lambda wildcards, output: Path(output.report).parent,
     log:
