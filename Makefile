@@ -34,6 +34,9 @@ demo: $(DEMO)/simulate.json
 	@echo "  tracks/forget.plus.bw     mean forget gate, + strand scan"
 	@echo "  tracks/forget.minus.bw    mean forget gate, - strand scan"
 	@echo "  tracks/accessibility.bw   predicted accessibility"
+	@echo "  evaluation/report.html    drops vs. accessible-region edges (open in a browser)"
+	@echo "  hub/                      UCSC track hub + IGV session (igv_session.xml)"
+	@echo "  design/designs.fa         long-memory DNA designed for the model"
 	@echo "  model/model.pt, model/metrics.json, model/curves.png"
 	@echo "Truth: $(DEMO)/truth.boundaries.bed, $(DEMO)/truth.accessible.bed; genome: $(DEMO)/genome.fa"
 

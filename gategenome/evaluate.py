@@ -35,12 +35,14 @@ from typing import Any
 import numpy as np
 
 from gategenome.boundaries import (
-    KINDS, STRANDS, PositionSampler, call_positions, drop_summit, enrichment, nearest_distance, region_edges, score_calls,
+    STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
+    region_edges, score_calls, score_drop_ends,
     valid_runs,
 )
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.metrics import auprc, auroc
+from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -156,80 +158,27 @@ def _accessibility_metrics(scan: ScanDir, sizes: dict[str, int], regions: list[I
     return result
 
 
-def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Mean forget gate around entry and exit edges, in scan direction.
+def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
+               sizes: dict[str, int]) -> list[tuple[str, int, str]]:
+    """A few loci to show: the strongest drops within 100 bp of an edge, and the strongest beyond 250 bp.
 
-    Returns
-    -------
-    tuple
-        ``profiles`` with ``offsets`` ``(2F+1,)`` and ``"{kind}{strand}"`` ``(2F+1,)``
-        means (NaN where no edge has data), and a JSON summary: edges used per
-        profile, the mean at the edge, the strand-wide mean forget gate, and the
-        minimum of each profile with its offset.
+    Drops closer than ``spacing / 2`` to a chromosome end (telomeres) are passed over.
     """
-    offsets = np.arange(-flank, flank + 1)
-    profiles: dict[str, np.ndarray] = {"offsets": offsets}
-    summary: dict[str, Any] = {"flank": flank, "genome_mean": {}}
-    for strand in scan.strands:
-        total, count = np.zeros(len(offsets)), np.zeros(len(offsets))
-        means = []
-        for chrom in edges:
-            forget = scan.forget(chrom, strand)
-            for start in range(0, len(forget), 1 << 22):
-                block = np.asarray(forget[start:start + (1 << 22)], dtype=np.float64)
-                means.append((np.nansum(block), np.isfinite(block).sum()))
-        summary["genome_mean"][strand] = float(sum(m[0] for m in means) / max(1, sum(m[1] for m in means)))
-        for kind in KINDS:
-            total[:] = 0
-            count[:] = 0
-            used = 0
-            for chrom, chrom_edges in edges.items():
-                forget = scan.forget(chrom, strand)
-                length = len(forget)
-                for edge in chrom_edges.side(strand, kind):
-                    # Reference positions at signed scan-direction offsets from the edge.  For the
-                    # minus strand, offset k means k bases further along the leftward scan, i.e. the
-                    # base at edge - 1 - k (the first base it reads past a right edge is end - 1).
-                    positions = edge + offsets if strand == "+" else edge - 1 - offsets
-                    inside = (positions >= 0) & (positions < length)
-                    if not inside.any():
-                        continue
-                    values = np.full(len(offsets), np.nan)
-                    lo, hi = positions[inside].min(), positions[inside].max() + 1
-                    window = np.asarray(forget[lo:hi], dtype=np.float64)
-                    values[inside] = window[positions[inside] - lo]
-                    finite = np.isfinite(values)
-                    total[finite] += values[finite]
-                    count[finite] += 1
-                    used += 1
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-            profiles[f"{kind}{strand}"] = mean
-            at_edge = float(mean[flank]) if np.isfinite(mean[flank]) else None
-            minimum = int(np.nanargmin(mean)) if np.isfinite(mean).any() else None
-            summary[f"{kind}{strand}"] = {
-                "edges": used, "at_edge": at_edge,
-                "minimum": float(mean[minimum]) if minimum is not None else None,
-                "minimum_offset": int(offsets[minimum]) if minimum is not None else None,
-            }
-    return profiles, summary
-
-
-def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int) -> list[tuple[str, int, str]]:
-    """A few loci to show: the strongest drops within 100 bp of an edge, and the strongest beyond 250 bp."""
     near, far = [], []
     for drop in drops:
         if drop.chrom not in edges:
             continue
         summit = drop_summit(drop)
+        if not spacing // 2 <= summit < sizes[drop.chrom] - spacing // 2:
+            continue
         distance = int(nearest_distance(np.array([summit]), edges[drop.chrom].all())[0])
         if distance <= 100:
-            near.append((-drop.score, drop.chrom, summit, "strong drop at a region edge"))
+            near.append((-drop.score, drop.chrom, summit, "strong drop, summit within 100 bp of a region edge"))
         elif distance > 250:
-            far.append((-drop.score, drop.chrom, summit, "strong drop away from region edges"))
+            far.append((-drop.score, drop.chrom, summit, "strong drop, summit over 250 bp from any region edge"))
     picked: list[tuple[str, int, str]] = []
     for _, chrom, summit, label in sorted(near)[: 10 * count] + sorted(far)[:1]:
-        if len(picked) >= max(1, count - 1) and not label.endswith("away from region edges"):
+        if len(picked) >= max(1, count - 1) and "over 250 bp" not in label:
             continue
         if all(c != chrom or abs(s - summit) > spacing for c, s, _ in picked):
             picked.append((chrom, summit, label))
@@ -324,7 +273,8 @@ def evaluate(
                    "edges_left": sum(len(e.left) for e in edges.values()),
                    "edges_right": sum(len(e.right) for e in edges.values())},
         "scan": {key: value for key, value in scan.meta.items() if key != "chroms"},
-        "boundaries": {"model": score_calls(calls, edges, distances)},
+        "boundaries": {"model": score_calls(calls, edges, distances),
+                       "drop_ends": score_drop_ends(*drop_end_calls(fold_drops, sizes), edges, distances)},
         "enrichment": enrichment(calls, edges, sampler, distances, settings.replicates, settings.seed),
         "training": {key: value for key, value in metrics.items() if key != "history"},
     }
@@ -351,7 +301,7 @@ def evaluate(
     results["accessibility"] = _accessibility_metrics(scan, sizes, fold_regions, settings.max_auc_bases, smoothed)
     profiles, results["meta_profile"] = meta_profile(scan, edges, settings.flank)
     loci = [_locus_arrays(scan, chrom, centre, settings.example_width, fold_regions, fold_drops, smoothed, label)
-            for chrom, centre, label in _pick_loci(fold_drops, edges, settings.examples, settings.example_width)]
+            for chrom, centre, label in _pick_loci(fold_drops, edges, settings.examples, settings.example_width, sizes)]
     results["examples"] = [{k: locus[k] for k in ("chrom", "start", "end", "label")} for locus in loci]
     history = metrics.get("history") if isinstance(metrics.get("history"), list) else []
     return Evaluation(results, profiles, loci, [h for h in history if isinstance(h, dict)])

@@ -1,4 +1,4 @@
-"""Dry runs: the SLURM profile lists one scan job per chromosome with resources; lint is clean."""
+"""Dry runs: the SLURM profile lists one scan job per chromosome and strand with resources; lint is clean."""
 
 from __future__ import annotations
 
@@ -23,16 +23,16 @@ def _jobs(output: str) -> list[dict[str, str]]:
     return jobs
 
 
-def test_slurm_profile_dry_run_lists_per_chromosome_scan_jobs(tmp_path, yeast):
+def test_slurm_profile_dry_run_lists_per_chromosome_and_strand_scan_jobs(tmp_path, yeast):
     write_config(tmp_path, yeast["genome"], [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}],
                  blacklist=str(ROOT / "config" / "sacCer3.blacklist.bed"), scan={"exclude": ["chrM"]})
     result = run_snakemake(tmp_path, "-n", "--profile", str(ROOT / "profiles" / "slurm"))
     output = result.stdout + result.stderr
     jobs = _jobs(output)
     scans = [job for job in jobs if job["rule"] == "scan_chrom"]
-    chroms = sorted(re.search(r"chrom=(\S+)", job["wildcards"]).group(1) for job in scans)
-    expected = sorted(line.split("\t")[0] for line in yeast["sizes"].read_text().splitlines() if line.strip())
-    assert chroms == sorted(set(expected) - {"chrM"})
+    shards = sorted(re.search(r"chrom=([^,\s]+), strand=(\w+)", job["wildcards"]).groups() for job in scans)
+    names = [line.split("\t")[0] for line in yeast["sizes"].read_text().splitlines() if line.strip()]
+    assert shards == sorted((name, strand) for name in names if name != "chrM" for strand in ("plus", "minus"))
     for job in scans:
         assert job["threads"] == "2"
         assert re.search(r"mem_mb=\d+", job["resources"]) and re.search(r"runtime=\d+", job["resources"])

@@ -23,6 +23,7 @@ TINY = {
     # these tests check the plumbing, not the calls.
     "call": {"fdr": 1.0},
     "design": {"length": 200, "count": 1, "iterations": 1, "proposals": 2, "unit_max_k": 2},
+    "evaluate": {"replicates": 50, "distances": "100"},
 }
 
 

@@ -105,6 +105,16 @@ CHROMS = scan_chromosomes()
 wildcard_constraints:
     sample="|".join(sorted(SAMPLES)),
     chrom="[^/]+",
+    strand="plus|minus|both",
+
+
+#: Strand shards of each chromosome: one job per strand, or both strands in one job.
+_STRAND_WORDS = {"both": ["plus", "minus"], "+": ["plus"], "-": ["minus"]}
+STRAND_SHARDS = (
+    _STRAND_WORDS[config["scan"]["strand"]]
+    if config["scan"]["split_strands"]
+    else ["both" if config["scan"]["strand"] == "both" else _STRAND_WORDS[config["scan"]["strand"]][0]]
+)
 
 
 def sample_signal(wildcards):
@@ -148,7 +158,14 @@ def train_settings():
 
 
 def scan_shards(wildcards):
-    return expand("results/{sample}/scan_shards/{chrom}", sample=wildcards.sample, chrom=CHROMS)
+    return expand(
+        "results/{sample}/scan_shards/{chrom}.{strand}", sample=wildcards.sample, chrom=CHROMS, strand=STRAND_SHARDS
+    )
+
+
+def strand_option(wildcards):
+    """The --strand of one scan shard."""
+    return {"plus": "+", "minus": "-", "both": "both"}[wildcards.strand]
 
 
 def all_outputs():

@@ -1,5 +1,5 @@
-# scan: the trained model over every chromosome (one job each, both strands, with
-# the shuffled-sequence null), then the shards are gathered into one scan directory.
+# scan: the trained model over every chromosome and strand (one job each, with the
+# shuffled-sequence null), then the shards are gathered into one scan directory.
 
 
 rule scan_chrom:
@@ -8,15 +8,18 @@ rule scan_chrom:
         genome=GENOME,
         signal=sample_signal,
     output:
-        shard=temp(directory("results/{sample}/scan_shards/{chrom}")),
+        shard=temp(directory("results/{sample}/scan_shards/{chrom}.{strand}")),
     params:
-        options=cli_options({key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude")}),
+        options=cli_options(
+            {key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude", "strand", "split_strands")}
+        ),
+        strand=strand_option,
         seed=config["seed"],
         device=config["device"],
     log:
-        "results/{sample}/logs/scan/{chrom}.log",
+        "results/{sample}/logs/scan/{chrom}.{strand}.log",
     benchmark:
-        "results/{sample}/benchmarks/scan/{chrom}.tsv"
+        "results/{sample}/benchmarks/scan/{chrom}.{strand}.tsv"
     threads: config["threads"]["scan"]
     resources:
         mem_mb=lambda wildcards, attempt: 3000 * attempt,
@@ -25,7 +28,7 @@ rule scan_chrom:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome scan --model {input.model} --genome {input.genome} --signal {input.signal}"
-        " --chrom {wildcards.chrom} {params.options} --seed {params.seed} --threads {threads}"
+        " --chrom {wildcards.chrom} --strand {params.strand} {params.options} --seed {params.seed} --threads {threads}"
         " --device {params.device} --no-progress --out-dir {output.shard} 2> {log}"
 
 

@@ -3,8 +3,10 @@
 Each shard is a complete scan directory for one chromosome (``scan.json`` +
 ``chroms/{chrom}.*``, ``null/{chrom}.*``...).  Every file below ``scan.json`` is
 hard-linked into the same place of the gathered directory where the filesystem
-allows (no copy), else copied.  ``scan.json`` is the first shard's, with ``chroms``
-the union of every shard's in genome order.  The gathered directory is built
+allows (no copy), else copied.  Shards of one chromosome's two strands hold
+distinct arrays but the same marker ``chroms/{chrom}.json``: the markers are
+merged (strands united, seconds and null bases added).  ``scan.json`` is the
+first shard's, with ``chroms`` and ``strands`` the union of every shard's.  The gathered directory is built
 under a temporary name and renamed when complete.
 """
 
@@ -14,6 +16,21 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+
+STRAND_ORDER = {"+": 0, "-": 1}
+
+
+def _merge_marker(target, source):
+    """Fold one strand shard's chromosome marker into the one already gathered."""
+    merged = json.loads(target.read_text())
+    extra = json.loads(source.read_text())
+    merged["strands"] = sorted(set(merged.get("strands", [])) | set(extra.get("strands", [])), key=STRAND_ORDER.get)
+    for key in ("seconds", "null_bases"):
+        if isinstance(merged.get(key), (int, float)) and isinstance(extra.get(key), (int, float)):
+            merged[key] = merged[key] + extra[key]
+    target.unlink()
+    target.write_text(json.dumps(merged, indent=2))
 
 
 def gather(shards, out):
@@ -29,11 +46,18 @@ def gather(shards, out):
             else:
                 for name, length in shard_meta.get("chroms", {}).items():
                     meta.setdefault("chroms", {}).setdefault(name, length)
+                strands = set(meta.get("strands", [])) | set(shard_meta.get("strands", []))
+                meta["strands"] = sorted(strands, key=STRAND_ORDER.get)
             for source in sorted(shard.rglob("*")):
-                if source.is_dir() or source == shard / "scan.json":
-                    continue
+                if source.is_dir() or source == shard / "scan.json" or source.name.startswith("."):
+                    continue  # directories, the metadata (merged below), Snakemake's .snakemake_timestamp
                 target = tmp / source.relative_to(shard)
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists() and target.suffix == ".json":
+                    _merge_marker(target, source)
+                    continue
+                if target.exists():
+                    raise FileExistsError(f"{source}: {target.relative_to(tmp)} is also in another shard")
                 try:
                     os.link(source, target)
                 except OSError:
@@ -51,6 +75,12 @@ def gather(shards, out):
 if __name__ == "__main__" and "snakemake" not in globals():
     gather(sys.argv[2:], sys.argv[1])
 else:
+    import traceback
+
     with open(snakemake.log[0], "w") as log:  # noqa: F821 (set by Snakemake)
         sys.stderr = log
-        gather(list(snakemake.input), snakemake.output[0])  # noqa: F821
+        try:
+            gather(list(snakemake.input), snakemake.output[0])  # noqa: F821
+        except Exception:
+            traceback.print_exc(file=log)
+            raise
