@@ -17,8 +17,10 @@ import yaml
 from localslurm import ACCOUNT, PARTITION, LocalSlurm, unavailable_reason
 
 REPO = Path(__file__).resolve().parents[2]
-#: The small real-data workflow config: whole yeast genome, tiny training, two chromosomes scanned.
+#: The small real-data workflow config: whole yeast genome, tiny training, two chromosomes
+#: scanned, one job per chromosome and strand.
 CHROMS = ["chrI", "chrVI"]
+STRANDS = ["plus", "minus"]
 SCAN_THREADS = 1  # both scans run at once on a 2-CPU node
 TRAIN_THREADS = 2
 SUBMITTED = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+)")
@@ -54,7 +56,7 @@ def write_workflow_config(workdir: Path, yeast: dict[str, Path]) -> None:
     settings = {**helpers.TINY, "threads": {"train": TRAIN_THREADS, "scan": SCAN_THREADS},
                 # the held-out folds are the scanned chromosomes, so evaluate has its test fold
                 "prepare": {"valid_chroms": CHROMS[1:], "test_chroms": CHROMS[:1]},
-                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both"}}
+                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both", "split_strands": True}}
     helpers.write_config(workdir, yeast["genome"],
                          [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}], **settings)
 

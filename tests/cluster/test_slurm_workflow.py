@@ -1,7 +1,7 @@
 """The gategenome workflow through profiles/slurm on the local cluster, against a local run of the same config.
 
 Real data: the whole yeast genome for prepare and (tiny) training, two chromosomes
-scanned. One scan job is cancelled while it runs; the profile's ``retries: 1``
+scanned (one job per chromosome and strand). One scan job is cancelled while it runs; the profile's ``retries: 1``
 resubmits it with the rule's attempt-scaled memory and runtime, and the run still
 ends with outputs identical to the local ``--cores 2`` run.
 """
@@ -16,19 +16,19 @@ from pathlib import Path
 import pytest
 
 from clusterhelp import (
-    CHROMS, REPO, SCAN_THREADS, TRAIN_THREADS, checksums, jobs_by_rule, local_profile, memory_mb, minutes,
+    CHROMS, REPO, SCAN_THREADS, STRANDS, TRAIN_THREADS, checksums, jobs_by_rule, local_profile, memory_mb, minutes,
     run_snakemake, submissions, write_workflow_config,
 )
 from localslurm import ACCOUNT, PARTITION
 
 pytestmark = pytest.mark.slow
 
-CANCELLED_CHROM = "chrI"
+CANCELLED = {"chrom": "chrI", "strand": "plus"}  # the scan shard cancelled while it runs
 
 
 def _cancel_scan_when_running(cluster, log: Path, cancelled: list[int], stop: threading.Event) -> None:
-    """scancel the first scan job of CANCELLED_CHROM once gategenome scan is running in it (its log exists)."""
-    wanted = f"rule_scan_chrom_wildcards_yeast_{CANCELLED_CHROM}"
+    """scancel the first job of the CANCELLED scan shard once gategenome scan is running in it (its log exists)."""
+    wanted = f"rule_scan_chrom_wildcards_yeast_{CANCELLED['chrom']}_{CANCELLED['strand']}"
     while not stop.is_set():
         if log.exists():
             for jid, job in cluster.jobs().items():
@@ -52,7 +52,7 @@ def runs(local_slurm, yeast, tmp_path_factory):
     profile = local_profile(tmp_path_factory.mktemp("profile"))
     cancelled: list[int] = []
     stop = threading.Event()
-    scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED_CHROM}.log"
+    scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED['chrom']}.{CANCELLED['strand']}.log"
     watcher = threading.Thread(target=_cancel_scan_when_running, args=(local_slurm, scan_log, cancelled, stop))
     watcher.start()
     try:
@@ -87,9 +87,9 @@ def test_one_scan_job_per_chromosome_with_the_declared_resources(runs, local_slu
         assert memory_mb(job["MinMemoryNode"]) == int(declared["mem_mb"]), (sub, job["MinMemoryNode"])
         assert minutes(job["TimeLimit"]) == int(declared["runtime"]), (sub, job["TimeLimit"])
     scans = [s for s in submitted if s["rule"] == "scan_chrom"]
-    first_attempts = {s["wildcards"]: s for s in reversed(scans)}
-    assert sorted(first_attempts) == sorted(f"sample=yeast, chrom={c}" for c in CHROMS)
-    assert len({s["slurm_id"] for s in first_attempts.values()}) == len(CHROMS)  # separate jobs
+    first_attempts = {(_wildcards(s)["chrom"], _wildcards(s)["strand"]): s for s in reversed(scans)}
+    assert sorted(first_attempts) == sorted((c, s) for c in CHROMS for s in STRANDS)
+    assert len({s["slurm_id"] for s in first_attempts.values()}) == len(CHROMS) * len(STRANDS)  # separate jobs
     for sub in first_attempts.values():
         assert int(sub["threads"]) == SCAN_THREADS
         assert known[int(sub["slurm_id"])]["NumCPUs"] == str(SCAN_THREADS)
@@ -102,7 +102,7 @@ def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(ru
     jid = runs["cancelled"][0]
     assert f"SLURM-job '{jid}' failed, SLURM status is: 'CANCELLED'" in runs["slurm"].log
     attempts = [s for s in submissions(runs["slurm"].log)
-                if s["rule"] == "scan_chrom" and s["wildcards"].endswith(f"chrom={CANCELLED_CHROM}")]
+                if s["rule"] == "scan_chrom" and CANCELLED.items() <= _wildcards(s).items()]
     assert [int(s["slurm_id"]) for s in attempts][0] == jid and len(attempts) == 2
     states = [local_slurm.jobs()[int(s["slurm_id"])] for s in attempts]
     assert [j["JobState"] for j in states] == ["CANCELLED", "COMPLETED"]
@@ -117,3 +117,8 @@ def test_outputs_identical_to_the_local_run(runs):
     slurm = checksums(runs["slurm_dir"] / "results" / "yeast")
     assert len(local) > 1  # drops.bed and the scan arrays
     assert slurm == local
+
+
+def _wildcards(submission: dict) -> dict[str, str]:
+    """The ``wildcards:`` line of a job block as a dict."""
+    return dict(item.split("=", 1) for item in submission["wildcards"].split(", ") if "=" in item)
