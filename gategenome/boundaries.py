@@ -213,6 +213,27 @@ def _prf(call_hits: int, n_calls: int, edge_hits: int, n_edges: int) -> dict[str
     }
 
 
+def _add_hits(counts: dict[int, list[int]], positions: np.ndarray, targets: np.ndarray) -> None:
+    """Add, per distance ``d``, [calls within d of a target, calls, targets within d of a call, targets].
+
+    Parameters
+    ----------
+    counts
+        Distance -> the four running counts, updated in place.
+    positions
+        ``(C,)`` sorted call positions.
+    targets
+        ``(T,)`` sorted edge positions.
+    """
+    to_edge = nearest_distance(positions, targets)
+    to_call = nearest_distance(targets, positions)
+    for d, c in counts.items():
+        c[0] += int((to_edge <= d).sum())
+        c[1] += len(positions)
+        c[2] += int((to_call <= d).sum())
+        c[3] += len(targets)
+
+
 def score_calls(
     calls: Mapping[tuple[str, str], np.ndarray],
     edges: Mapping[str, Edges],
@@ -246,14 +267,7 @@ def score_calls(
             for chrom, chrom_edges in edges.items():
                 positions = calls.get((chrom, strand), empty)
                 targets = chrom_edges.side(strand, kind)
-                to_edge = nearest_distance(positions, targets)
-                to_call = nearest_distance(targets, positions)
-                for d in distances:
-                    c = counts[d]
-                    c[0] += int((to_edge <= d).sum())
-                    c[1] += len(positions)
-                    c[2] += int((to_call <= d).sum())
-                    c[3] += len(targets)
+                _add_hits(counts, positions, targets)
             result[kind][strand] = {str(d): _prf(*counts[d]) for d in distances}
             for d in distances:
                 totals[d] = [a + b for a, b in zip(totals[d], counts[d])]
@@ -262,14 +276,7 @@ def score_calls(
     for chrom, chrom_edges in edges.items():
         positions = np.sort(np.concatenate([calls.get((chrom, s), empty) for s in STRANDS]))
         targets = chrom_edges.all()
-        to_edge = nearest_distance(positions, targets)
-        to_call = nearest_distance(targets, positions)
-        for d in distances:
-            c = counts[d]
-            c[0] += int((to_edge <= d).sum())
-            c[1] += len(positions)
-            c[2] += int((to_call <= d).sum())
-            c[3] += len(targets)
+        _add_hits(counts, positions, targets)
     result["any"] = {"both": {str(d): _prf(*counts[d]) for d in distances}}
     return result
 

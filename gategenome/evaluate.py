@@ -39,8 +39,10 @@ from gategenome.boundaries import (
     region_edges, score_calls, score_drop_ends,
     valid_runs,
 )
+from gategenome.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
+from gategenome.io.jsonfile import read_json_object
 from gategenome.metrics import auprc, auroc
 from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
@@ -98,15 +100,9 @@ def read_folds(path: str | os.PathLike, fold: str) -> list[str]:
     InputError
         Missing or malformed file, or an unknown fold.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: folds file not found")
-    try:
-        folds = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: invalid JSON ({exc}); expected {{\"train\": [...], \"valid\": [...], \"test\": [...]}}") from None
-    if not isinstance(folds, dict) or not isinstance(folds.get(fold), list):
-        keys = ", ".join(folds) if isinstance(folds, dict) else type(folds).__name__
+    folds = read_json_object(path, FOLDS_FILE)
+    if not isinstance(folds.get(fold), list):
+        keys = ", ".join(folds)
         raise InputError(f"{path}: no fold {fold!r} (has {keys}); expected a JSON object mapping fold names to chromosome lists")
     return [str(c) for c in folds[fold]]
 
@@ -115,16 +111,7 @@ def read_metrics(path: str | os.PathLike | None) -> dict[str, Any]:
     """Training metrics (``metrics.json``), or ``{}``; a broken file is a warning, not an error."""
     if path is None:
         return {}
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: metrics file not found")
-    try:
-        metrics = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: invalid JSON ({exc}); expected the metrics.json written by 'gategenome train'") from None
-    if not isinstance(metrics, dict):
-        raise InputError(f"{path}: expected a JSON object, got {type(metrics).__name__}")
-    return metrics
+    return read_json_object(path, "the metrics.json written by 'gategenome train'")
 
 
 def _accessibility_metrics(scan: ScanDir, sizes: dict[str, int], regions: list[Interval], max_bases: int,
@@ -219,7 +206,7 @@ def _scored_chromosomes(scan: ScanDir, folds_path, fold: str, fold_chroms: list[
             f"{folds_path}: none of the {fold!r} chromosomes ({', '.join(fold_chroms)}) is in the genome of the scan "
             f"directory {scan.path} (has {', '.join(list(genome)[:8])}); expected the folds of the same genome"
         )
-    folds = json.loads(Path(folds_path).read_text())
+    folds = read_json_object(folds_path, FOLDS_FILE)
     train = set(folds.get("train", []))
     other = "valid" if fold == "test" else "test"
     choices = [
@@ -314,7 +301,7 @@ def evaluate(
         from gategenome.signal_caller import signal_baseline
 
         genome_sizes = {c: int(n) for c, n in scan.meta.get("chroms", scan.sizes).items()}
-        folds_all = json.loads(Path(folds_path).read_text())
+        folds_all = read_json_object(folds_path, FOLDS_FILE)
         train_sizes: dict[str, int] = {}
         for chrom in folds_all.get("train", []):  # tune on up to ~50 Mb of the training chromosomes
             if chrom in genome_sizes and chrom not in sizes and sum(train_sizes.values()) < settings.max_tuning_bases:

@@ -18,16 +18,19 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from gategenome.errors import ConfigError, InputError
+from gategenome.errors import ConfigError
 from gategenome.io.chroms import normalise_name
+from gategenome.io.jsonfile import read_json_object
 
 log = logging.getLogger(__name__)
 
 FOLDS = ("train", "valid", "test")
+
+#: What a folds file is, for messages.
+FOLDS_FILE = 'a folds file {"train": [...], "valid": [...], "test": [...]}'
 
 #: Default share of bases per fold.
 DEFAULT_FRACTIONS = (0.70, 0.15, 0.15)
@@ -246,13 +249,7 @@ def _fold_owners(resolved: Mapping[str, Sequence[str]], label: str) -> dict[str,
 
 def read_folds(path: str | os.PathLike, sizes: Mapping[str, int], excluded: Sequence[str] = ()) -> FoldSplit:
     """Read and validate a ``folds.json`` file (see :func:`folds_from_mapping`)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: folds file not found")
-    try:
-        data = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}); expected {{\"train\": [...], \"valid\": [...], \"test\": [...]}}") from None
+    data = read_json_object(path, FOLDS_FILE)
     return folds_from_mapping(data, sizes, str(path), excluded, method="file")
 
 
