@@ -24,7 +24,8 @@ import torch
 
 from gategenome.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.checkpoint import load_model
-from gategenome.data import load_chromosomes, read_folds
+from gategenome.data import load_chromosomes
+from gategenome.folds import read_folds
 from gategenome.holdout import evaluate_fold
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
@@ -49,7 +50,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
 
     genome = Genome(args.genome)
-    folds = read_folds(args.folds, genome.sizes)
+    folds = read_folds(args.folds, genome.sizes).folds
     regions = read_bed(args.regions)
     blacklist = read_bed(args.blacklist) if args.blacklist else []
     track = SignalTrack(args.signal, genome.sizes)

@@ -10,7 +10,9 @@ Measured in one run, on the same random genome and the same model shape:
 (c) the whole scan: read FASTA and bigWig, encode, forward, gates, write the
     float16 arrays (both strands, plus the 5% shuffled null).
 
-Prints b/a (target >= 0.8) and c/a (target >= 0.7) in bases per second, the peak
+Prints b/a (target >= 0.8) and c/a (target >= 0.7) in bases per second of wall
+clock (and per CPU-second of all threads, which other load on a shared machine
+disturbs less), the peak
 resident memory of scans of a 10 Mb and a 50 Mb chromosome (default settings, a
 small DNA model to keep the run short; the buffers do not depend on the length),
 each in its own subprocess (ratio target <= 1.2), and the time a 3.1 Gb genome
@@ -69,13 +71,11 @@ def write_signal(path: Path, sizes: dict[str, int], seed: int = 0) -> None:
     bw.close()
 
 
-def best(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(function) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all threads of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> dict[str, float]:
@@ -123,10 +123,12 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
 
     times = {"a": [], "b_serial": [], "b_overlapped": []}
     for _ in range(repeats):  # interleaved, so load changes hit all alike
-        times["a"].append(best(run_plain, 1))
-        times["b_serial"].append(best(run_serial, 1))
-        times["b_overlapped"].append(best(run_overlapped, 1))
-    return {name: bases / min(values) for name, values in times.items()}
+        times["a"].append(timed(run_plain))
+        times["b_serial"].append(timed(run_serial))
+        times["b_overlapped"].append(timed(run_overlapped))
+    rates = {name: bases / min(t[0] for t in values) for name, values in times.items()}
+    rates.update({f"{name}_cpu": bases / min(t[1] for t in values) for name, values in times.items()})
+    return rates
 
 
 def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int) -> dict:
@@ -139,11 +141,11 @@ def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, ba
     fasta = Genome(genome)
     track = SignalTrack(signal, fasta.sizes) if signal else None
     settings = ScanSettings(chunk_size=chunk, batch_size=batch)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = scan_genome(model, fasta, out, settings, signal=track, progress=False)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {"bases": summary["bases"], "seconds": elapsed, "rate": summary["bases"] / elapsed,
-            "genome_bases": sum(fasta.sizes.values())}
+            "cpu_rate": summary["bases"] / cpu, "genome_bases": sum(fasta.sizes.values())}
 
 
 def memory_child(args) -> None:
@@ -213,6 +215,9 @@ def main() -> None:
           f"{rates['b_overlapped'] / a:.2f}  (target >= 0.8)")
     print(f"(c)  whole scan ({whole['bases'] / 1e6:.1f} M strand-bases incl. null) "
           f"{whole['rate'] / 1e6:8.3f} Mb/s   c/a = {whole['rate'] / a:.2f}  (target >= 0.7)")
+    a_cpu = rates["a_cpu"]
+    print(f"CPU time (all threads; robust to other load): a {a_cpu / 1e6:.3f} Mb/cpu-s, "
+          f"b/a = {rates['b_serial_cpu'] / a_cpu:.2f}, c/a = {whole['cpu_rate'] / a_cpu:.2f}")
     per_genome_base = whole["bases"] / whole["genome_bases"]
     hours = 3.1e9 * per_genome_base / whole["rate"] / 3600
     print(f"extrapolated 3.1 Gb genome, both strands + null, this machine, one process: {hours:.1f} h")

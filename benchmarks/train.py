@@ -1,7 +1,7 @@
 """Training throughput at the default model size against a plain nn.LSTM of the same shape.
 
-Reference: ``torch.nn.LSTM`` forward + backward (sum of outputs) on a batch of the
-default window length and batch size, measured in the same run with the same
+Reference: ``torch.nn.LSTM`` (same input size, units and layers) forward + backward
+(sum of outputs) on a batch of the default window length and batch size, measured in the same run with the same
 threads.  Measured: one full training step of ``gategenome train`` (window
 sampling with reverse-complement augmentation, model forward, masked BCE, the
 gate-sparsity penalty when configured, backward, clipping, AdamW) on an in-memory
@@ -64,7 +64,9 @@ def main(argv=None) -> int:
     bases = train_config.batch_size * train_config.window
     rng = np.random.default_rng(0)
 
-    lstm = torch.nn.LSTM(model_config.input_channels, model_config.hidden_size, batch_first=True)
+    lstm = torch.nn.LSTM(
+        model_config.input_channels, model_config.hidden_size, num_layers=model_config.num_layers, batch_first=True
+    )
     x = torch.randn(train_config.batch_size, train_config.window, model_config.input_channels)
 
     def reference_step():

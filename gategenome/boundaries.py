@@ -19,6 +19,9 @@ Definitions (0-based coordinates; a region is the half-open interval ``[start, e
   calls within ``d``.  **F1** is their harmonic mean (0 when both are 0).  The
   ``both`` strand rows pool the two strands: calls of either strand over their own
   strand's edges of the kind, and (edge, strand) pairs for recall.
+- **Drop beginnings / ends.** A second reading of the same drops: where each drop
+  begins in its scan direction (``start`` on plus, ``end`` on minus) is scored
+  against entry edges, where it ends against exit edges (:func:`score_drop_ends`).
 - **Any edge** ignores strand and kind: precision is the fraction of all calls
   within ``d`` of any edge, recall the fraction of edges with any call within ``d``.
 
@@ -120,6 +123,50 @@ def call_positions(drops: Iterable[Interval], chroms: Iterable[str]) -> dict[tup
     return {key: np.sort(np.array(values, dtype=np.int64)) for key, values in grouped.items()}
 
 
+def drop_end_calls(drops: Iterable[Interval], chroms: Iterable[str]) -> tuple[dict, dict]:
+    """Where each drop begins and ends in its scan direction, as entry and exit calls.
+
+    The plus-strand scan reaches a drop ``[start, end)`` at ``start`` and leaves it at
+    ``end``; the minus-strand scan reaches it at ``end`` and leaves it at ``start``.
+
+    Returns
+    -------
+    tuple[dict, dict]
+        ``(entry_calls, exit_calls)``, each ``(chrom, strand)`` -> sorted ``(N,)`` int64.
+    """
+    keep = list(chroms)
+    entry: dict[tuple[str, str], list[int]] = {(c, s): [] for c in keep for s in STRANDS}
+    exit_: dict[tuple[str, str], list[int]] = {(c, s): [] for c in keep for s in STRANDS}
+    for drop in drops:
+        if drop.chrom not in keep or drop.strand not in STRANDS:
+            continue
+        first, last = (drop.start, drop.end) if drop.strand == "+" else (drop.end, drop.start)
+        entry[(drop.chrom, drop.strand)].append(first)
+        exit_[(drop.chrom, drop.strand)].append(last)
+
+    def as_arrays(grouped):
+        return {key: np.sort(np.array(values, dtype=np.int64)) for key, values in grouped.items()}
+
+    return as_arrays(entry), as_arrays(exit_)
+
+
+def score_drop_ends(entry_calls: Mapping, exit_calls: Mapping, edges: Mapping[str, Edges], distances: Sequence[int]) -> dict:
+    """Score drop beginnings against entry edges and drop ends against exit edges.
+
+    Returns
+    -------
+    dict
+        As :func:`score_calls`: ``entry`` from the beginnings, ``exit`` from the ends,
+        ``any`` from both together (against every edge).
+    """
+    both = {key: np.sort(np.concatenate([entry_calls[key], exit_calls[key]])) for key in entry_calls}
+    return {
+        "entry": score_calls(entry_calls, edges, distances)["entry"],
+        "exit": score_calls(exit_calls, edges, distances)["exit"],
+        "any": score_calls(both, edges, distances)["any"],
+    }
+
+
 def drop_summit(drop: Interval) -> int:
     """``start + summit offset``; the midpoint when the offset is absent or negative."""
     if len(drop.extra) >= 4:
@@ -166,6 +213,27 @@ def _prf(call_hits: int, n_calls: int, edge_hits: int, n_edges: int) -> dict[str
     }
 
 
+def _add_hits(counts: dict[int, list[int]], positions: np.ndarray, targets: np.ndarray) -> None:
+    """Add, per distance ``d``, [calls within d of a target, calls, targets within d of a call, targets].
+
+    Parameters
+    ----------
+    counts
+        Distance -> the four running counts, updated in place.
+    positions
+        ``(C,)`` sorted call positions.
+    targets
+        ``(T,)`` sorted edge positions.
+    """
+    to_edge = nearest_distance(positions, targets)
+    to_call = nearest_distance(targets, positions)
+    for d, c in counts.items():
+        c[0] += int((to_edge <= d).sum())
+        c[1] += len(positions)
+        c[2] += int((to_call <= d).sum())
+        c[3] += len(targets)
+
+
 def score_calls(
     calls: Mapping[tuple[str, str], np.ndarray],
     edges: Mapping[str, Edges],
@@ -199,14 +267,7 @@ def score_calls(
             for chrom, chrom_edges in edges.items():
                 positions = calls.get((chrom, strand), empty)
                 targets = chrom_edges.side(strand, kind)
-                to_edge = nearest_distance(positions, targets)
-                to_call = nearest_distance(targets, positions)
-                for d in distances:
-                    c = counts[d]
-                    c[0] += int((to_edge <= d).sum())
-                    c[1] += len(positions)
-                    c[2] += int((to_call <= d).sum())
-                    c[3] += len(targets)
+                _add_hits(counts, positions, targets)
             result[kind][strand] = {str(d): _prf(*counts[d]) for d in distances}
             for d in distances:
                 totals[d] = [a + b for a, b in zip(totals[d], counts[d])]
@@ -215,14 +276,7 @@ def score_calls(
     for chrom, chrom_edges in edges.items():
         positions = np.sort(np.concatenate([calls.get((chrom, s), empty) for s in STRANDS]))
         targets = chrom_edges.all()
-        to_edge = nearest_distance(positions, targets)
-        to_call = nearest_distance(targets, positions)
-        for d in distances:
-            c = counts[d]
-            c[0] += int((to_edge <= d).sum())
-            c[1] += len(positions)
-            c[2] += int((to_call <= d).sum())
-            c[3] += len(targets)
+        _add_hits(counts, positions, targets)
     result["any"] = {"both": {str(d): _prf(*counts[d]) for d in distances}}
     return result
 

@@ -7,7 +7,7 @@ A configuration file has two top-level sections, both optional::
       hidden_size: 32
     train:            # keys of TrainConfig
       window: 4096
-      epochs: 8
+      epochs: 6
 
 Unknown sections or keys raise :class:`~gategenome.errors.ConfigError` naming the
 key and the valid ones, so a typo never silently falls back to a default.
@@ -69,8 +69,8 @@ class TrainConfig:
         batch contribute equally (accessible bases are a few percent of a genome).
     gate_penalty
         Weight of the gate-sparsity penalty ``mean(1 - f)`` over the forget gates of
-        every layer: the model pays for each base where it forgets, so it learns to
-        forget where it must (at boundaries) and nowhere else.
+        the last layer (the one scanned): the model pays for each base where it
+        forgets, so it learns to forget where it must and nowhere else.
     eval_segment
         Bases per segment when predicting whole held-out chromosomes.
     eval_burn_in
@@ -85,8 +85,8 @@ class TrainConfig:
 
     window: int = 4096
     batch_size: int = 16
-    epochs: int = 8
-    steps_per_epoch: int = 40
+    epochs: int = 6
+    steps_per_epoch: int = 30
     lr: float = 3e-3
     schedule: str = "cosine"
     warmup_steps: int = 20
@@ -98,7 +98,7 @@ class TrainConfig:
     shift_jitter: int = 2048
     rc_augment: bool = True
     class_balance: bool = False
-    gate_penalty: float = 0.0
+    gate_penalty: float = 0.3
     eval_segment: int = 16384
     eval_burn_in: int = 1024
     seed: int = 0

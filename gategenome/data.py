@@ -11,12 +11,9 @@ Coordinates are 0-based half-open throughout.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -27,9 +24,6 @@ from gategenome.io.bed import Interval
 from gategenome.model import ModelConfig, model_inputs
 
 log = logging.getLogger(__name__)
-
-FOLD_NAMES = ("train", "valid", "test")
-
 
 @dataclass
 class Chromosome:
@@ -73,31 +67,6 @@ class Chromosome:
             near[max(0, edge - flank)] += 1
             near[min(len(self), edge + flank)] -= 1
         return np.cumsum(near[:-1]) > 0
-
-
-def read_folds(path: str | os.PathLike, sizes: dict[str, int]) -> dict[str, list[str]]:
-    """Read ``folds.json``: ``{"train": [...], "valid": [...], "test": [...]}``.
-
-    Raises
-    ------
-    InputError
-        Unreadable JSON, a missing fold, or a chromosome not in the genome.
-    """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the folds file ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc.msg}); expected a folds.json from gategenome prepare") from None
-    if not isinstance(data, dict) or any(not isinstance(data.get(fold), list) or not data[fold] for fold in FOLD_NAMES):
-        raise InputError(f"{path}: expected non-empty lists 'train', 'valid' and 'test' of chromosome names")
-    folds = {fold: [str(name) for name in data[fold]] for fold in FOLD_NAMES}
-    for fold, names in folds.items():
-        missing = [name for name in names if name not in sizes]
-        if missing:
-            raise InputError(f"{path}: {fold} fold names {', '.join(missing[:5])}, which the genome does not have")
-    return folds
 
 
 def _intervals_by_chrom(intervals: Sequence[Interval]) -> dict[str, np.ndarray]:

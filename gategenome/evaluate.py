@@ -35,12 +35,16 @@ from typing import Any
 import numpy as np
 
 from gategenome.boundaries import (
-    KINDS, STRANDS, PositionSampler, call_positions, drop_summit, enrichment, nearest_distance, region_edges, score_calls,
+    STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
+    region_edges, score_calls, score_drop_ends,
     valid_runs,
 )
+from gategenome.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
+from gategenome.io.jsonfile import read_json_object
 from gategenome.metrics import auprc, auroc
+from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -96,15 +100,9 @@ def read_folds(path: str | os.PathLike, fold: str) -> list[str]:
     InputError
         Missing or malformed file, or an unknown fold.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: folds file not found")
-    try:
-        folds = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: invalid JSON ({exc}); expected {{\"train\": [...], \"valid\": [...], \"test\": [...]}}") from None
-    if not isinstance(folds, dict) or not isinstance(folds.get(fold), list):
-        keys = ", ".join(folds) if isinstance(folds, dict) else type(folds).__name__
+    folds = read_json_object(path, FOLDS_FILE)
+    if not isinstance(folds.get(fold), list):
+        keys = ", ".join(folds)
         raise InputError(f"{path}: no fold {fold!r} (has {keys}); expected a JSON object mapping fold names to chromosome lists")
     return [str(c) for c in folds[fold]]
 
@@ -113,16 +111,7 @@ def read_metrics(path: str | os.PathLike | None) -> dict[str, Any]:
     """Training metrics (``metrics.json``), or ``{}``; a broken file is a warning, not an error."""
     if path is None:
         return {}
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: metrics file not found")
-    try:
-        metrics = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: invalid JSON ({exc}); expected the metrics.json written by 'gategenome train'") from None
-    if not isinstance(metrics, dict):
-        raise InputError(f"{path}: expected a JSON object, got {type(metrics).__name__}")
-    return metrics
+    return read_json_object(path, "the metrics.json written by 'gategenome train'")
 
 
 def _accessibility_metrics(scan: ScanDir, sizes: dict[str, int], regions: list[Interval], max_bases: int,
@@ -156,80 +145,27 @@ def _accessibility_metrics(scan: ScanDir, sizes: dict[str, int], regions: list[I
     return result
 
 
-def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Mean forget gate around entry and exit edges, in scan direction.
+def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
+               sizes: dict[str, int]) -> list[tuple[str, int, str]]:
+    """A few loci to show: the strongest drops within 100 bp of an edge, and the strongest beyond 250 bp.
 
-    Returns
-    -------
-    tuple
-        ``profiles`` with ``offsets`` ``(2F+1,)`` and ``"{kind}{strand}"`` ``(2F+1,)``
-        means (NaN where no edge has data), and a JSON summary: edges used per
-        profile, the mean at the edge, the strand-wide mean forget gate, and the
-        minimum of each profile with its offset.
+    Drops closer than ``spacing / 2`` to a chromosome end (telomeres) are passed over.
     """
-    offsets = np.arange(-flank, flank + 1)
-    profiles: dict[str, np.ndarray] = {"offsets": offsets}
-    summary: dict[str, Any] = {"flank": flank, "genome_mean": {}}
-    for strand in scan.strands:
-        total, count = np.zeros(len(offsets)), np.zeros(len(offsets))
-        means = []
-        for chrom in edges:
-            forget = scan.forget(chrom, strand)
-            for start in range(0, len(forget), 1 << 22):
-                block = np.asarray(forget[start:start + (1 << 22)], dtype=np.float64)
-                means.append((np.nansum(block), np.isfinite(block).sum()))
-        summary["genome_mean"][strand] = float(sum(m[0] for m in means) / max(1, sum(m[1] for m in means)))
-        for kind in KINDS:
-            total[:] = 0
-            count[:] = 0
-            used = 0
-            for chrom, chrom_edges in edges.items():
-                forget = scan.forget(chrom, strand)
-                length = len(forget)
-                for edge in chrom_edges.side(strand, kind):
-                    # Reference positions at signed scan-direction offsets from the edge.  For the
-                    # minus strand, offset k means k bases further along the leftward scan, i.e. the
-                    # base at edge - 1 - k (the first base it reads past a right edge is end - 1).
-                    positions = edge + offsets if strand == "+" else edge - 1 - offsets
-                    inside = (positions >= 0) & (positions < length)
-                    if not inside.any():
-                        continue
-                    values = np.full(len(offsets), np.nan)
-                    lo, hi = positions[inside].min(), positions[inside].max() + 1
-                    window = np.asarray(forget[lo:hi], dtype=np.float64)
-                    values[inside] = window[positions[inside] - lo]
-                    finite = np.isfinite(values)
-                    total[finite] += values[finite]
-                    count[finite] += 1
-                    used += 1
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-            profiles[f"{kind}{strand}"] = mean
-            at_edge = float(mean[flank]) if np.isfinite(mean[flank]) else None
-            minimum = int(np.nanargmin(mean)) if np.isfinite(mean).any() else None
-            summary[f"{kind}{strand}"] = {
-                "edges": used, "at_edge": at_edge,
-                "minimum": float(mean[minimum]) if minimum is not None else None,
-                "minimum_offset": int(offsets[minimum]) if minimum is not None else None,
-            }
-    return profiles, summary
-
-
-def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int) -> list[tuple[str, int, str]]:
-    """A few loci to show: the strongest drops within 100 bp of an edge, and the strongest beyond 250 bp."""
     near, far = [], []
     for drop in drops:
         if drop.chrom not in edges:
             continue
         summit = drop_summit(drop)
+        if not spacing // 2 <= summit < sizes[drop.chrom] - spacing // 2:
+            continue
         distance = int(nearest_distance(np.array([summit]), edges[drop.chrom].all())[0])
         if distance <= 100:
-            near.append((-drop.score, drop.chrom, summit, "strong drop at a region edge"))
+            near.append((-drop.score, drop.chrom, summit, "strong drop, summit within 100 bp of a region edge"))
         elif distance > 250:
-            far.append((-drop.score, drop.chrom, summit, "strong drop away from region edges"))
+            far.append((-drop.score, drop.chrom, summit, "strong drop, summit over 250 bp from any region edge"))
     picked: list[tuple[str, int, str]] = []
     for _, chrom, summit, label in sorted(near)[: 10 * count] + sorted(far)[:1]:
-        if len(picked) >= max(1, count - 1) and not label.endswith("away from region edges"):
+        if len(picked) >= max(1, count - 1) and "over 250 bp" not in label:
             continue
         if all(c != chrom or abs(s - summit) > spacing for c, s, _ in picked):
             picked.append((chrom, summit, label))
@@ -250,6 +186,40 @@ def _locus_arrays(scan: ScanDir, chrom: str, centre: int, width: int, regions: l
     if smoothed is not None and chrom in smoothed:
         locus["signal"] = smoothed[chrom][start:end]
     return locus
+
+
+def _scored_chromosomes(scan: ScanDir, folds_path, fold: str, fold_chroms: list[str]) -> tuple[dict[str, int], str | None]:
+    """The chromosomes to score: the fold's scanned ones, or a stated fallback.
+
+    A scan may cover only some chromosomes (``scan --chroms``).  When none of the
+    fold's chromosomes was scanned, the other held-out fold's scanned chromosomes are
+    used, then any scanned chromosome outside the train fold, then every scanned
+    chromosome (the reason is logged and kept in ``evaluation.json``).  Fold
+    chromosomes the genome does not have at all mean another genome: an error.
+    """
+    sizes = {c: scan.sizes[c] for c in fold_chroms if c in scan.sizes}
+    if sizes:
+        return sizes, None
+    genome = scan.meta.get("chroms") or scan.sizes
+    if fold_chroms and not any(c in genome for c in fold_chroms):
+        raise InputError(
+            f"{folds_path}: none of the {fold!r} chromosomes ({', '.join(fold_chroms)}) is in the genome of the scan "
+            f"directory {scan.path} (has {', '.join(list(genome)[:8])}); expected the folds of the same genome"
+        )
+    folds = read_json_object(folds_path, FOLDS_FILE)
+    train = set(folds.get("train", []))
+    other = "valid" if fold == "test" else "test"
+    choices = [
+        ([c for c in folds.get(other, []) if c in scan.sizes], f"the {other!r} fold"),
+        ([c for c in scan.sizes if c not in train], "scanned chromosomes outside the train fold"),
+        (list(scan.sizes), "every scanned chromosome, training chromosomes included"),
+    ]
+    for chroms, what in choices:
+        if chroms:
+            reason = f"no {fold!r} chromosome was scanned; scored {what} instead ({', '.join(chroms)})"
+            log.warning("%s", reason)
+            return {c: scan.sizes[c] for c in chroms}, reason
+    raise InputError(f"{scan.path}: no scanned chromosome to evaluate")  # unreachable: ScanDir needs one
 
 
 def evaluate(
@@ -291,14 +261,9 @@ def evaluate(
     regions = read_bed(regions_path, "regions")
     fold_chroms = read_folds(folds_path, settings.fold)
     metrics = read_metrics(metrics_path)
-    sizes = {c: scan.sizes[c] for c in fold_chroms if c in scan.sizes}
-    if not sizes:
-        raise InputError(
-            f"{folds_path}: none of the {settings.fold!r} chromosomes ({', '.join(fold_chroms) or 'none'}) is in the scan "
-            f"directory {scan_dir} (has {', '.join(scan.sizes)}); expected the folds of the same genome"
-        )
+    sizes, fallback = _scored_chromosomes(scan, folds_path, settings.fold, fold_chroms)
     skipped = [c for c in fold_chroms if c not in scan.sizes]
-    if skipped:
+    if skipped and not fallback:
         log.warning("%s fold chromosome(s) not in the scan, left out: %s", settings.fold, ", ".join(skipped))
     fold_drops = [d for d in drops if d.chrom in sizes]
     fold_regions = [r for r in regions if r.chrom in sizes]
@@ -317,14 +282,16 @@ def evaluate(
         "settings": {**asdict(settings), "drops": str(drops_path), "scan_dir": str(scan_dir), "regions": str(regions_path),
                      "folds": str(folds_path), "metrics": str(metrics_path) if metrics_path else None,
                      "signal": str(signal_path) if signal_path else None},
-        "fold": {"name": settings.fold, "chromosomes": list(sizes), "skipped": skipped, "bases": sum(sizes.values())},
+        "fold": {"name": settings.fold, "chromosomes": list(sizes), "skipped": skipped, "bases": sum(sizes.values()),
+                 "fallback": fallback},
         "counts": {"drops": len(fold_drops), "drops_all_chromosomes": len(drops),
                    "drops_per_strand": {s: sum(len(calls[(c, s)]) for c in sizes) for s in STRANDS},
                    "regions": len(fold_regions),
                    "edges_left": sum(len(e.left) for e in edges.values()),
                    "edges_right": sum(len(e.right) for e in edges.values())},
         "scan": {key: value for key, value in scan.meta.items() if key != "chroms"},
-        "boundaries": {"model": score_calls(calls, edges, distances)},
+        "boundaries": {"model": score_calls(calls, edges, distances),
+                       "drop_ends": score_drop_ends(*drop_end_calls(fold_drops, sizes), edges, distances)},
         "enrichment": enrichment(calls, edges, sampler, distances, settings.replicates, settings.seed),
         "training": {key: value for key, value in metrics.items() if key != "history"},
     }
@@ -334,7 +301,7 @@ def evaluate(
         from gategenome.signal_caller import signal_baseline
 
         genome_sizes = {c: int(n) for c, n in scan.meta.get("chroms", scan.sizes).items()}
-        folds_all = json.loads(Path(folds_path).read_text())
+        folds_all = read_json_object(folds_path, FOLDS_FILE)
         train_sizes: dict[str, int] = {}
         for chrom in folds_all.get("train", []):  # tune on up to ~50 Mb of the training chromosomes
             if chrom in genome_sizes and chrom not in sizes and sum(train_sizes.values()) < settings.max_tuning_bases:
@@ -351,7 +318,7 @@ def evaluate(
     results["accessibility"] = _accessibility_metrics(scan, sizes, fold_regions, settings.max_auc_bases, smoothed)
     profiles, results["meta_profile"] = meta_profile(scan, edges, settings.flank)
     loci = [_locus_arrays(scan, chrom, centre, settings.example_width, fold_regions, fold_drops, smoothed, label)
-            for chrom, centre, label in _pick_loci(fold_drops, edges, settings.examples, settings.example_width)]
+            for chrom, centre, label in _pick_loci(fold_drops, edges, settings.examples, settings.example_width, sizes)]
     results["examples"] = [{k: locus[k] for k in ("chrom", "start", "end", "label")} for locus in loci]
     history = metrics.get("history") if isinstance(metrics.get("history"), list) else []
     return Evaluation(results, profiles, loci, [h for h in history if isinstance(h, dict)])

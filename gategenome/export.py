@@ -188,7 +188,7 @@ def igv_session(assembly: str, genome_name: str, bigwigs: list[str], signal_name
                   "        </Track>"]
     lines += ["    </Panel>", '    <Panel name="FeaturePanel">',
               f"        <Track attributeKey={quoteattr(path('drops.bb'))} clazz=\"org.broad.igv.track.FeatureTrack\" "
-              f"color=\"{STRAND_RGB['+']}\" altColor=\"{STRAND_RGB['-']}\" displayMode=\"EXPANDED\" height=\"40\" "
+              f"color=\"{STRAND_RGB['+']}\" altColor=\"{STRAND_RGB['-']}\" displayMode=\"EXPANDED\" height=\"70\" "
               f"id={quoteattr(path('drops.bb'))} name=\"forget-gate drops\" visible=\"true\"/>",
               "    </Panel>", "</Session>"]
     return "\n".join(lines) + "\n"

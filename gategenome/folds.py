@@ -18,16 +18,19 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from gategenome.errors import ConfigError, InputError
+from gategenome.errors import ConfigError
 from gategenome.io.chroms import normalise_name
+from gategenome.io.jsonfile import read_json_object
 
 log = logging.getLogger(__name__)
 
 FOLDS = ("train", "valid", "test")
+
+#: What a folds file is, for messages.
+FOLDS_FILE = 'a folds file {"train": [...], "valid": [...], "test": [...]}'
 
 #: Default share of bases per fold.
 DEFAULT_FRACTIONS = (0.70, 0.15, 0.15)
@@ -204,16 +207,12 @@ def folds_from_mapping(
         raise ConfigError(f"{label}: expected exactly the keys train, valid, test; got {keys}")
     order = {name: index for index, name in enumerate(sizes)}
     resolved: dict[str, list[str]] = {}
-    owner: dict[str, str] = {}
     for fold in FOLDS:
         names = folds[fold]
         if isinstance(names, str) or not all(isinstance(name, str) for name in names):
             raise ConfigError(f"{label}: fold {fold!r} must be a list of chromosome names, got {names!r}")
         resolved[fold] = sorted(set(_resolve_names(list(names), sizes, excluded, label)), key=order.__getitem__)
-        for name in resolved[fold]:
-            if name in owner:
-                raise ConfigError(f"{label}: chromosome {name} is in both {owner[name]} and {fold}; expected one fold each")
-            owner[name] = fold
+    owner = _fold_owners(resolved, label)
     if not resolved["train"]:
         raise ConfigError(f"{label}: the train fold is empty; expected at least one chromosome")
     for fold in ("valid", "test"):
@@ -225,15 +224,32 @@ def folds_from_mapping(
     return FoldSplit(resolved, method)
 
 
+def _fold_owners(resolved: Mapping[str, Sequence[str]], label: str) -> dict[str, str]:
+    """Chromosome -> first fold naming it; a chromosome in two folds is an error,
+    except in the degenerate split of fewer than three chromosomes (see the module
+    docstring), which is accepted with a warning because held-out metrics then are
+    not held out."""
+    owner: dict[str, str] = {}
+    shared: list[str] = []
+    distinct = {name for names in resolved.values() for name in names}
+    for fold in FOLDS:
+        for name in resolved[fold]:
+            if name in owner:
+                if len(distinct) >= 3:
+                    raise ConfigError(
+                        f"{label}: chromosome {name} is in both {owner[name]} and {fold}; expected one fold each"
+                    )
+                shared.append(f"{name} ({owner[name]}+{fold})")
+                continue
+            owner[name] = fold
+    if shared:
+        log.warning("%s: fewer than 3 chromosomes, so folds share %s; metrics are not held out", label, ", ".join(shared))
+    return owner
+
+
 def read_folds(path: str | os.PathLike, sizes: Mapping[str, int], excluded: Sequence[str] = ()) -> FoldSplit:
     """Read and validate a ``folds.json`` file (see :func:`folds_from_mapping`)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: folds file not found")
-    try:
-        data = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}); expected {{\"train\": [...], \"valid\": [...], \"test\": [...]}}") from None
+    data = read_json_object(path, FOLDS_FILE)
     return folds_from_mapping(data, sizes, str(path), excluded, method="file")
 
 

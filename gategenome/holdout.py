@@ -21,6 +21,38 @@ from gategenome.metrics import auprc, auroc
 from gategenome.model import GateLSTM
 
 BOUNDARY_FLANK = 50
+PROFILE_FLANK = 300
+
+
+def boundary_profile(chromosomes: Sequence[Chromosome], forgets: Sequence[np.ndarray], flank: int = PROFILE_FLANK) -> dict:
+    """Mean forget gate against the distance to a region edge, in the scan direction.
+
+    Offsets run from ``-flank`` (outside) to ``flank - 1`` (inside); offset 0 is the
+    first base inside.  ``entering`` averages region starts (the scan enters the
+    region), ``leaving`` region ends read backwards from the last inside base
+    (offset ``-1`` is the first base after the region).  Edges closer than
+    ``flank`` to a chromosome end are skipped.
+
+    Returns
+    -------
+    dict
+        ``offsets`` and the ``entering`` / ``leaving`` mean profiles (lists), and
+        the number of ``edges`` of each kind.
+    """
+    offsets = np.arange(-flank, flank)
+    sums = {"entering": np.zeros(2 * flank), "leaving": np.zeros(2 * flank)}
+    counts = {"entering": 0, "leaving": 0}
+    for chrom, forget in zip(chromosomes, forgets):
+        for start, end in chrom.regions:
+            for kind, positions in (("entering", start + offsets), ("leaving", end - 1 - offsets)):
+                if positions.min() >= 0 and positions.max() < len(chrom) and chrom.mask[positions].all():
+                    sums[kind] += forget[positions]
+                    counts[kind] += 1
+    profile = {"offsets": offsets.tolist()}
+    for kind in sums:
+        profile[kind] = (sums[kind] / max(1, counts[kind])).round(5).tolist()
+    profile["edges"] = counts
+    return profile
 
 
 @torch.no_grad()
@@ -103,6 +135,7 @@ def gate_summary(chromosomes: Sequence[Chromosome], forgets: Sequence[np.ndarray
     summary["boundary_dip"] = summary["outside"] - summary["boundary"]
     summary["boundary_auroc"] = auroc(np.concatenate(scores), np.concatenate(labels)) if scores else float("nan")
     summary.update({f"{name}_bases": count for name, (_, count) in sums.items()})
+    summary["profile"] = boundary_profile(chromosomes, forgets)
     return summary
 
 
@@ -118,7 +151,8 @@ def evaluate_fold(
     Returns
     -------
     dict
-        ``auroc``, ``auprc``, ``positive_fraction``, ``bases`` and, with gates,
+        ``auroc``, ``auprc``, ``bce`` (mean per-base loss), ``positive_fraction``,
+        ``bases`` and, with gates,
         ``forget`` (see :func:`gate_summary`).
     """
     scores, labels, forgets = [], [], []
@@ -128,9 +162,12 @@ def evaluate_fold(
         labels.append(chrom.labels[chrom.mask])
         forgets.append(forget)
     score, label = np.concatenate(scores), np.concatenate(labels)
+    # mean per-base binary cross-entropy of the logits, computed stably
+    bce = np.logaddexp(0.0, score.astype(np.float64)) - label * score.astype(np.float64)
     result = {
         "auroc": auroc(score, label),
         "auprc": auprc(score, label),
+        "bce": float(bce.mean()) if bce.size else float("nan"),
         "positive_fraction": float(label.mean()) if label.size else float("nan"),
         "bases": int(label.size),
     }

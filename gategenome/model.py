@@ -59,11 +59,11 @@ class ModelConfig:
     """
 
     inputs: str = "dna+signal"
-    hidden_size: int = 64
-    num_layers: int = 1
+    hidden_size: int = 32
+    num_layers: int = 2
     conv_channels: int = 0
     conv_width: int = 9
-    coupled: bool = False
+    coupled: bool = True
     forget_bias: float | str = 1.0
     chrono_max: float = 2000.0
     signal_clip: float = 6.0

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 STRAND_COLOURS = {"+": "#1f77b4", "-": "#d62728"}
+CALLERS = {"model": "drop summits", "drop_ends": "drop beginnings / ends", "signal": "signal-only caller"}
 STRAND_WORDS = {"+": "plus strand", "-": "minus strand", "both": "both strands"}
 
 _CSS = """
@@ -86,15 +87,14 @@ def plot_meta_profile(profiles: dict[str, np.ndarray], summary: dict[str, Any]) 
 def plot_boundary_curves(results: dict[str, Any]) -> str:
     """Any-edge precision / recall / F1 against distance for the model and the signal-only caller."""
     figure, axes = _subplots(1, 3, figsize=(11, 3.2))
-    for name, style in (("model", "o-"), ("signal", "s--")):
+    for name, style in (("model", "o-"), ("drop_ends", "^-"), ("signal", "s--")):
         scores = results["boundaries"].get(name)
         if not scores:
             continue
         table = scores["any"]["both"]
         distances = [int(d) for d in table]
         for axis, metric in zip(axes, ("precision", "recall", "f1")):
-            axis.plot(distances, [table[str(d)][metric] for d in distances], style,
-                      label="forget-gate drops" if name == "model" else "signal-only caller")
+            axis.plot(distances, [table[str(d)][metric] for d in distances], style, label=CALLERS[name])
             axis.set_title(metric)
             axis.set_xlabel("distance d (bases)")
             axis.set_ylim(0, 1)
@@ -177,6 +177,8 @@ def plot_locus(locus: dict[str, Any]) -> str:
 def _fmt(value: Any, digits: int = 3) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         if not np.isfinite(value):
             return "–"
@@ -207,6 +209,22 @@ def _boundary_table(results: dict[str, Any]) -> str:
                     s = signal[kind][strand][d]
                     row += "".join(f"<td>{_fmt(s[k])}</td>" for k in ("precision", "recall", "f1"))
                 rows.append(row + "</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _comparison_table(results: dict[str, Any]) -> str:
+    """Any-edge, entry and exit F1 of every caller side by side."""
+    boundaries = results["boundaries"]
+    distances = list(boundaries["model"]["any"]["both"])
+    head = "<tr><th class=l>calls</th>" + "".join(
+        f"<th>{kind} F1 ±{d}</th>" for kind in ("any", "entry", "exit") for d in distances) + "</tr>"
+    rows = [head]
+    for name in ("model", "drop_ends", "signal"):
+        if name not in boundaries:
+            continue
+        cells = "".join(f"<td>{_fmt(boundaries[name][kind]['both'][d]['f1'])}</td>"
+                        for kind in ("any", "entry", "exit") for d in distances)
+        rows.append(f"<tr><td class=l>{CALLERS[name]}</td>{cells}</tr>")
     return "<table>" + "".join(rows) + "</table>"
 
 
@@ -249,9 +267,13 @@ def _key_numbers(results: dict[str, Any]) -> str:
     d = 100 if "100" in results["enrichment"] else int(next(k for k in results["enrichment"] if k.isdigit()))
     h = headline(results, d)
     boxes = [
-        (f"drop F1 at ±{d} bp (any edge)", _fmt(h["model_f1"]), f"precision {_fmt(h['model_precision'])}, recall {_fmt(h['model_recall'])}"),
+        (f"drop-summit F1 at ±{d} bp (any edge)", _fmt(h["model_f1"]), f"precision {_fmt(h['model_precision'])}, recall {_fmt(h['model_recall'])}"),
         (f"enrichment at ±{d} bp", _fmt(h["enrichment"], 2) + "×", f"95% CI {_fmt(h['ci_low'], 2)} – {_fmt(h['ci_high'], 2)}"),
     ]
+    ends = results["boundaries"].get("drop_ends", {}).get("any", {}).get("both", {}).get(str(d))
+    if ends:
+        boxes.append((f"drop beginnings/ends F1 at ±{d} bp", _fmt(ends["f1"]),
+                      f"precision {_fmt(ends['precision'])}, recall {_fmt(ends['recall'])}"))
     if h["signal_f1"] is not None:
         boxes.append((f"signal-only F1 at ±{d} bp", _fmt(h["signal_f1"]),
                       f"precision {_fmt(h['signal_precision'])}, recall {_fmt(h['signal_recall'])}"))
@@ -269,7 +291,10 @@ _DEFINITIONS = """
 edge at <code>end</code> (0-based). Edges at chromosome ends are left out.</li>
 <li><b>Entry / exit.</b> The plus-strand scan (left to right) enters a region at its left edge and exits at its right
 edge; the minus-strand scan (right to left) enters at the right edge and exits at the left edge.</li>
-<li><b>Drop position</b> = summit (<code>start + summit offset</code>, column 10 of drops.bed).</li>
+<li><b>Drop position</b> = summit (<code>start + summit offset</code>, column 10 of drops.bed). <b>Drop
+beginnings / ends</b>: a plus-strand drop <code>[start, end)</code> begins at <code>start</code> and ends at
+<code>end</code>; a minus-strand drop begins at <code>end</code> and ends at <code>start</code>. Beginnings are scored
+against entry edges, ends against exit edges, both against any edge.</li>
 <li><b>Precision at d</b>: fraction of a strand's drops within d bases of an edge of that kind for that strand.
 <b>Recall at d</b>: fraction of those edges with a drop of that strand within d. F1 = harmonic mean.
 <i>Any edge</i> pools strands and kinds.</li>
@@ -296,9 +321,15 @@ def render_html(evaluation) -> str:
         f"({fold['bases']:,} bases). Drops: <code>{html.escape(str(r['settings']['drops']))}</code>; scan: "
         f"<code>{html.escape(str(r['settings']['scan_dir']))}</code>; regions: "
         f"<code>{html.escape(str(r['settings']['regions']))}</code>.</p>",
+        (f"<p><b>Note:</b> {html.escape(fold['fallback'])}.</p>" if fold.get("fallback") else ""),
         _key_numbers(r),
         "<h2>Boundary precision and recall</h2>",
         f'<img alt="boundary metrics" src="{plot_boundary_curves(r)}">',
+        "<p>F1 of each kind of call (both strands pooled). <i>Drop summits</i> place each drop at its deepest base; "
+        "<i>drop beginnings / ends</i> score where each drop starts in its scan direction against entry edges and "
+        "where it ends against exit edges.</p>",
+        _comparison_table(r),
+        "<h3>Drop summits in detail</h3>",
         _boundary_table(r),
         "<h2>Enrichment over random positions</h2>",
         f'<img alt="enrichment" src="{plot_enrichment(r)}">',

@@ -133,7 +133,25 @@ def _accessibility_reader(scan: ScanDir, chrom: str):
     return read
 
 
-def write_tracks(scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> dict[str, Path]:
+def _write_track(scan_dir: str, track: str, path: str) -> int:
+    """Write one of the three tracks (``"forget+"``, ``"forget-"``, ``"accessibility"``)."""
+    import warnings
+
+    scan = ScanDir(scan_dir)
+    genome_sizes = {name: int(length) for name, length in scan.meta["chroms"].items()}
+    if track == "accessibility":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs of N) stay NaN
+            readers = {chrom: _accessibility_reader(scan, chrom) for chrom in scan.sizes}
+            return write_bigwig(path, genome_sizes, readers)
+    strand = track[-1]
+    readers = {chrom: _array_reader(scan.forget(chrom, strand)) for chrom in scan.sizes}
+    return write_bigwig(path, genome_sizes, readers)
+
+
+def write_tracks(
+    scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1
+) -> dict[str, Path]:
     """Gather a scan directory's shards into the bigWig tracks.
 
     Parameters
@@ -142,33 +160,32 @@ def write_tracks(scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None 
         A scan directory (see :mod:`gategenome.scandir`).
     out_dir
         Where to write the bigWigs (default: the scan directory).
+    workers
+        Tracks written in parallel processes (up to 3; 1 writes them in turn).
 
     Returns
     -------
     dict
         Track name (``"forget+"``, ``"forget-"``, ``"accessibility"``) -> path written.
     """
-    import warnings
-
     scan = ScanDir(scan_dir)
     out_dir = Path(out_dir) if out_dir is not None else scan.path
-    genome_sizes = {name: int(length) for name, length in scan.meta["chroms"].items()}
-    missing = [name for name in genome_sizes if name not in scan.sizes]
+    missing = [name for name in scan.meta["chroms"] if name not in scan.sizes]
     if missing:
         log.info("%s: %d chromosome(s) not scanned, empty in the tracks (%s)", scan.path, len(missing),
                  ", ".join(missing[:10]))
-    written = {}
-    for strand in scan.strands:
-        readers = {chrom: _array_reader(scan.forget(chrom, strand)) for chrom in scan.sizes}
-        path = out_dir / TRACK_FILES[f"forget{strand}"]
-        count = write_bigwig(path, genome_sizes, readers)
-        log.info("%s: %d entries", path, count)
-        written[f"forget{strand}"] = path
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs of N) stay NaN
-        readers = {c: _accessibility_reader(scan, c) for c in scan.sizes}
-        path = out_dir / TRACK_FILES["accessibility"]
-        count = write_bigwig(path, genome_sizes, readers)
-    log.info("%s: %d entries", path, count)
-    written["accessibility"] = path
-    return written
+    tracks = [f"forget{strand}" for strand in scan.strands] + ["accessibility"]
+    paths = {track: out_dir / TRACK_FILES[track] for track in tracks}
+    arguments = [(str(scan.path), track, str(paths[track])) for track in tracks]
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # no fork of a process that may hold torch threads
+        with ProcessPoolExecutor(min(workers, len(tracks)), mp_context=context) as pool:
+            counts = list(pool.map(_write_track, *zip(*arguments)))
+    else:
+        counts = [_write_track(*args) for args in arguments]
+    for track, count in zip(tracks, counts):
+        log.info("%s: %d entries", paths[track], count)
+    return paths

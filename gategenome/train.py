@@ -29,9 +29,10 @@ import torch.nn.functional as F
 from gategenome.atomic import atomic_open, atomic_path
 from gategenome.checkpoint import read_checkpoint, resolve_device, save_checkpoint
 from gategenome.config import TrainConfig, dump_config
-from gategenome.data import WindowSampler, load_chromosomes, read_folds
+from gategenome.data import WindowSampler, load_chromosomes
+from gategenome.folds import read_folds
 from gategenome.errors import ConfigError, InputError, ModelError
-from gategenome.gates import model_gates
+from gategenome.gates import mean_forget_gate
 from gategenome.holdout import evaluate_fold
 from gategenome.model import GateLSTM, ModelConfig
 
@@ -121,7 +122,8 @@ def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.
     y, weight
         ``(N, L)`` targets and per-base weights (0 = masked).
     gate_penalty
-        Weight of ``mean(1 - f)`` over every layer's forget gates (0 skips it).
+        Weight of ``mean(1 - f)`` over the last layer's forget gates, the layer
+        whose gates are scanned (0 skips it).
 
     Returns
     -------
@@ -132,8 +134,7 @@ def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.
     bce = F.binary_cross_entropy_with_logits(out.logits, y, weight=weight, reduction="sum") / weight.sum().clamp_min(1.0)
     penalty = torch.zeros((), device=x.device)
     if gate_penalty > 0:
-        gates = model_gates(model, out, with_input=False)
-        penalty = torch.stack([(1.0 - layer.forget).mean() for layer in gates]).mean()
+        penalty = (1.0 - mean_forget_gate(model, out)).mean()
     return bce + gate_penalty * penalty, bce, penalty
 
 
@@ -151,7 +152,10 @@ def _open_data(inputs: TrainInputs, model_config: ModelConfig):
     if model_config.uses_signal and not inputs.signal:
         raise ConfigError("model.inputs is dna+signal but no signal bigWig was given; pass --signal or set inputs: dna")
     genome = Genome(inputs.genome)
-    folds = read_folds(inputs.folds, genome.sizes)
+    folds = read_folds(inputs.folds, genome.sizes).folds
+    for fold in ("valid", "test"):
+        if not folds[fold]:
+            raise InputError(f"{inputs.folds}: the {fold} fold is empty; training needs held-out valid and test chromosomes")
     regions = read_bed(inputs.regions)
     unknown = sorted({r.chrom for r in regions} - set(genome.sizes))
     if unknown:
@@ -251,7 +255,8 @@ def train_model(
         valid = evaluate_fold(model, data["valid"], train_config.eval_segment, train_config.eval_burn_in, with_gates=False)
         record = {
             "epoch": epoch + 1, "loss": float(np.mean(losses)), "bce": float(np.mean(bces)),
-            "gate_penalty": float(np.mean(penalties)), "valid_auroc": valid["auroc"], "valid_auprc": valid["auprc"],
+            "gate_penalty": float(np.mean(penalties)), "valid_bce": valid["bce"],
+            "valid_auroc": valid["auroc"], "valid_auprc": valid["auprc"],
             "lr": optimizer.param_groups[0]["lr"], "seconds": seconds,
             "bases_per_second": len(losses) * bases_per_step / max(1e-9, seconds),
         }
@@ -340,6 +345,7 @@ def plot_curves(history: list[dict], path: str | os.PathLike) -> None:
     figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     left.plot(epochs, [r["loss"] for r in history], "o-", label="train loss")
     left.plot(epochs, [r["bce"] for r in history], "s--", label="train BCE")
+    left.plot(epochs, [r["valid_bce"] for r in history], "^-", label="valid BCE")
     left.set_xlabel("epoch"), left.set_ylabel("loss"), left.legend()
     right.plot(epochs, [r["valid_auroc"] for r in history], "o-", label="valid auROC")
     right.plot(epochs, [r["valid_auprc"] for r in history], "s-", label="valid auPRC")

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import scan_testlib
 
 SIZES = {"chrA": 20_000, "chrB": 15_000, "chrC": 12_000}
 FOLDS = {"train": ["chrC"], "valid": [], "test": ["chrA", "chrB"]}
@@ -87,58 +88,24 @@ def build(root: Path, with_signal: bool = True) -> dict[str, Path]:
         "best_epoch": 2, "history": [{"epoch": 1, "loss": 0.6, "bce": 0.6, "valid_auroc": 0.8, "valid_auprc": 0.5},
                                      {"epoch": 2, "loss": 0.4, "bce": 0.4, "valid_auroc": 0.9, "valid_auprc": 0.6}]}))
     if with_signal:
-        import pyBigWig
-
-        paths["signal"] = root / "signal.bw"
-        bw = pyBigWig.open(str(paths["signal"]), "w")
-        bw.addHeader(list(SIZES.items()))
+        signal = {}
         for chrom, length in SIZES.items():
             values = rng.poisson(0.3, length).astype(np.float64)
             for start, end in REGIONS[chrom]:
                 values[start:end] += rng.poisson(12, end - start)
-            bw.addEntries(chrom, 0, values=values.tolist(), span=1, step=1)
-        bw.close()
+            signal[chrom] = values
+        paths["signal"] = scan_testlib.write_bigwig(root / "signal.bw", signal)
     return paths
-
-
-def write_bigwig(path: Path, chrom_arrays: dict[str, np.ndarray], sizes: dict[str, int]) -> None:
-    """Write per-base values (NaN skipped) to a bigWig, for export tests."""
-    import pyBigWig
-
-    bw = pyBigWig.open(str(path), "w")
-    bw.addHeader(list(sizes.items()))
-    for chrom in sizes:
-        values = np.asarray(chrom_arrays[chrom], dtype=np.float64)
-        finite = np.flatnonzero(np.isfinite(values))
-        if len(finite):
-            bw.addEntries(chrom, finite.astype(np.int64).tolist(), values=values[finite].tolist(), span=1)
-    bw.close()
 
 
 def write_fasta(path: Path, sizes: dict[str, int], seed: int = 0) -> Path:
-    """A random FASTA with these chromosomes (60 bases per line)."""
+    """A random FASTA (and .fai) with these chromosomes."""
     rng = np.random.default_rng(seed)
-    with open(path, "w") as handle:
-        for chrom, length in sizes.items():
-            sequence = "".join(rng.choice(list("ACGT"), length))
-            handle.write(f">{chrom}\n" + "".join(sequence[i:i + 60] + "\n" for i in range(0, length, 60)))
-    import pysam
-
-    pysam.faidx(str(path))
-    return path
+    return scan_testlib.write_fasta(path, {chrom: scan_testlib.random_dna(n, rng) for chrom, n in sizes.items()})
 
 
-def write_gate_tracks(scan: Path, out: Path | None = None) -> dict[str, Path]:
-    """forget.plus.bw / forget.minus.bw / accessibility.bw from a scan directory's arrays."""
-    from gategenome.scandir import ScanDir
+def write_gate_tracks(scan: Path) -> dict[str, Path]:
+    """forget.plus.bw / forget.minus.bw / accessibility.bw of a scan directory (``gategenome tracks``)."""
+    from gategenome.tracks import write_tracks
 
-    reader = ScanDir(scan)
-    out = out or scan
-    paths = {}
-    for strand, name in (("+", "plus"), ("-", "minus")):
-        paths[name] = out / f"forget.{name}.bw"
-        write_bigwig(paths[name], {c: reader.forget(c, strand) for c in reader.sizes}, reader.sizes)
-    paths["accessibility"] = out / "accessibility.bw"
-    write_bigwig(paths["accessibility"], {c: (reader.accessibility(c, "+").astype(np.float32)
-                                              + reader.accessibility(c, "-")) / 2 for c in reader.sizes}, reader.sizes)
-    return paths
+    return write_tracks(scan)

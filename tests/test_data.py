@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from gategenome.config import TrainConfig, load_config
-from gategenome.data import Chromosome, WindowSampler, load_chromosomes, read_folds
+from gategenome.data import Chromosome, WindowSampler, load_chromosomes
 from gategenome.encode import one_hot
-from gategenome.errors import ConfigError, InputError
+from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
@@ -100,20 +100,6 @@ def test_load_chromosomes_targets_and_blacklist(mini):
     assert chrom.labels.sum() == 600 and chrom.labels[100] == 1 and chrom.labels[99] == 0
     assert not chrom.mask[150:1100].any() and chrom.mask[:150].all()
     assert chrom.signal.dtype == np.float32 and chrom.signal.max() > 0
-
-
-def test_read_folds_errors(tmp_path):
-    sizes = {"chrI": 10, "chrII": 20}
-    good = tmp_path / "folds.json"
-    good.write_text('{"train": ["chrI"], "valid": ["chrII"], "test": ["chrII"]}')
-    assert read_folds(good, sizes)["valid"] == ["chrII"]
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"train": ["chrI"], "valid": ["chrX"], "test": ["chrII"]}')
-    with pytest.raises(InputError, match="chrX"):
-        read_folds(bad, sizes)
-    bad.write_text('{"train": ["chrI"]}')
-    with pytest.raises(InputError, match="non-empty lists"):
-        read_folds(bad, sizes)
 
 
 def test_config_file_keys_and_errors(tmp_path):

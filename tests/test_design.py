@@ -176,9 +176,9 @@ def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
         SequenceConstraints(0.35, 0.65, 50, 6, ["GAATTC", "GGATCC"]),
         SequenceConstraints(0.2, 0.5, 30, 3, ["GATC", "CCWGG"]),
     ]
-    for seed in range(6):
+    for seed in range(4):
         constraints = cases[seed % 2]
-        settings = SearchSettings(length=300, count=2, iterations=6, proposals=6, seed=seed, unit_max_k=4)
+        settings = SearchSettings(length=240, count=2, iterations=4, proposals=4, seed=seed, unit_max_k=4)
         rows = run_memory(model, settings, constraints, str(tmp_path / f"m{seed}"), _no_progress)
         designs = [r for r in rows if r.kind == "design"]
         assert len(designs) == 2
@@ -195,12 +195,12 @@ def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
 def test_optimised_design_beats_best_unit_on_the_reference_under_gc_limits(tmp_path):
     # best 5-mer under GC >= 0.35 has 2 G/C in 5; the search mixes T and C more finely
     constraints = SequenceConstraints(0.35, 0.65, 50, 6, ["GAATTC"])
-    settings = SearchSettings(length=1000, count=1, iterations=25, proposals=12, seed=0, unit_max_k=5)
+    settings = SearchSettings(length=600, count=1, iterations=15, proposals=8, seed=0, unit_max_k=5)
     rows = run_memory(reference_model(), settings, constraints, str(tmp_path / "ref"), _no_progress)
     design = next(r for r in rows if r.kind == "design")
     unit = next(r for r in rows if r.kind == "best_constrained_unit")
-    assert design.score >= unit.score
-    ceiling = 0.9995 ** (1000 * 0.64) * 0.999 ** (1000 * 0.36)  # >= 18 of every 50 bp must be G/C
+    assert design.score >= unit.score - 1e-9
+    ceiling = 0.9995 ** (600 * 0.64) * 0.999 ** (600 * 0.36)  # >= 18 of every 50 bp must be G/C
     assert 10**design.score <= ceiling * 1.02
     # retention reported equals the arithmetic of the design's own bases
     filler = design.sequence[1:]
@@ -429,3 +429,19 @@ def test_no_usable_writer_fails_with_one_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "writes into the model's cells" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_boundary_windows_use_drop_summits(tmp_path, mini):
+    from gategenome.cli.design import _boundary_windows
+
+    bed = tmp_path / "drops.bed"
+    bed.write_text(
+        "chrI\t1000\t1600\tdrop_1\t500\t+\t0.5\t4.0\t3.0\t250\nchrI\t5000\t5300\tdrop_2\t400\t-\t0.4\t3.0\t2.0\t10\n"
+    )
+    windows = _boundary_windows(str(bed), str(mini["genome"]), 25)
+    assert windows["windows"] == [("chrI", 1225, 1275), ("chrI", 4985, 5035)]
+    plain = tmp_path / "plain.bed"
+    plain.write_text("chrI\t1000\t1600\n")
+    assert _boundary_windows(str(plain), str(mini["genome"]), 25)["windows"] == [("chrI", 975, 1625)]
+    edges = _boundary_windows(str(mini["peaks"]), str(mini["genome"]), 10)["windows"]
+    assert len(edges) % 2 == 0 and all(end - start == 20 for _, start, end in edges if start > 0)

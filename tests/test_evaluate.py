@@ -99,6 +99,21 @@ def test_any_edge_scores_match_brute_force(evaluation, d):
     assert (got["precision"], got["recall"]) == (pytest.approx(precision), pytest.approx(recall))
 
 
+@pytest.mark.parametrize("d", DISTANCES)
+@pytest.mark.parametrize("kind", ["entry", "exit"])
+def test_drop_ends_match_brute_force(evaluation, d, kind):
+    test = scan_fixture.FOLDS["test"]
+    rows = [r for r in scan_fixture.drops() if r[0] in test]
+    # Beginning in scan direction: start on +, end on -; the end is the other coordinate.
+    calls = [(r[0], r[5], (r[1] if r[5] == "+" else r[2]) if kind == "entry" else (r[2] if r[5] == "+" else r[1]))
+             for r in rows]
+    near = sum(any(abs(p - e) <= d for e in _brute_kind_edges(c, s, kind)) for c, s, p in calls)
+    pairs = [(c, s, e) for s in "+-" for c in test for e in _brute_kind_edges(c, s, kind)]
+    found = sum(any(c == c2 and s == s2 and abs(p - e) <= d for c2, s2, p in calls) for c, s, e in pairs)
+    got = evaluation.results["boundaries"]["drop_ends"][kind]["both"][str(d)]
+    assert (got["calls_near_edge"], got["calls"], got["edges_found"], got["edges"]) == (near, len(calls), found, len(pairs))
+
+
 def test_hand_worked_numbers(evaluation):
     # Plus-strand drops on the test fold have summits 2000, 5040, 16170, 3530, 3950, 4815, 12710.
     # Plus-strand entry edges (region starts > 0): chrA 2000 5000 8000 12000 16000, chrB 1000 4000 9000 13000.
@@ -274,6 +289,21 @@ def test_cli_bad_input(case, tmp_path, problem):
     assert len(lines) == 1 and lines[0].startswith("gategenome: error: ") and name in lines[0]
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_unscanned_fold_falls_back_to_the_other_held_out_fold(case, tmp_path):
+    folds = tmp_path / "folds.json"
+    # chrC is in the genome but was never scanned: score the valid fold (chrB) and say so.
+    folds.write_text(json.dumps({"train": ["chrA"], "valid": ["chrB"], "test": ["chrC"]}))
+    scan = tmp_path / "scan"
+    import shutil
+
+    shutil.copytree(case["scan"], scan)
+    (scan / "chroms" / "chrC.json").unlink()
+    result = evaluate(case["drops"], scan, case["regions"], folds, EvaluateSettings(replicates=20))
+    assert result.results["fold"]["chromosomes"] == ["chrB"]
+    assert "no 'test' chromosome was scanned" in result.results["fold"]["fallback"]
+    assert result.results["counts"]["drops"] == 4
 
 
 def test_cli_bad_distances(case, tmp_path):

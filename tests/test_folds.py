@@ -83,3 +83,14 @@ def test_folds_from_options():
         folds_from_options(["chrI"], ["chrI"], YEAST)
     with pytest.raises(ConfigError, match="--test-chroms: unknown chromosome"):
         folds_from_options([], ["chr9"], YEAST)
+
+
+@pytest.mark.parametrize("names", [["chrI"], ["chrI", "chrVI"]], ids=["one", "two"])
+def test_degenerate_split_reads_back_with_a_warning(tmp_path, caplog, names):
+    sizes = {name: YEAST[name] for name in names}
+    written = split_chromosomes(sizes, seed=0)
+    path = tmp_path / "folds.json"
+    path.write_text(written.to_json())
+    caplog.set_level("WARNING", logger="gategenome.folds")
+    assert read_folds(path, sizes).folds == written.folds
+    assert "metrics are not held out" in caplog.text

@@ -7,11 +7,12 @@ from gategenome.gates import model_gates
 from gategenome.model import CoupledLSTM, GateLSTM, ModelConfig
 
 VARIANTS = [
-    ModelConfig(inputs="dna", hidden_size=8),
-    ModelConfig(inputs="dna+signal", hidden_size=8, num_layers=3),
-    ModelConfig(inputs="dna", hidden_size=6, conv_channels=5, conv_width=4, num_layers=2),
+    ModelConfig(inputs="dna", hidden_size=8, coupled=False),
+    ModelConfig(inputs="dna+signal", hidden_size=8, num_layers=3, coupled=False),
+    ModelConfig(inputs="dna", hidden_size=6, conv_channels=5, conv_width=4, num_layers=2, coupled=False),
     ModelConfig(inputs="dna+signal", hidden_size=7, coupled=True, num_layers=2),
-    ModelConfig(inputs="dna", hidden_size=5, forget_bias="chrono"),
+    ModelConfig(inputs="dna", hidden_size=5, forget_bias="chrono", coupled=False),
+    ModelConfig(inputs="dna+signal", hidden_size=5, forget_bias="chrono", conv_channels=3, conv_width=3),
 ]
 
 

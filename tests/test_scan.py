@@ -223,3 +223,25 @@ def test_all_n_chromosome_is_a_complete_nan_shard_and_settings_must_agree(tmp_pa
     assert np.isnan(_f32(scan.forget("chrN", "-"))).all() and scan.forget("chrN", "-").shape == (2_500,)
     with pytest.raises(Exception, match="different strands"):
         _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0, strands=["+"])
+
+
+def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypatch):
+    rng = np.random.default_rng(8)
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(30_000, rng), "chr2": random_dna(5_000, rng)})
+    model, _ = load_model(small_model(tmp_path / "m.pt"))
+    calls = []
+
+    def failing(x, state=None):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("simulated failure")
+        return GateLSTM.forward(model, x, state)
+
+    monkeypatch.setattr(model, "forward", failing)
+    with pytest.raises(RuntimeError, match="simulated"):
+        scan_genome(model, Genome(genome), tmp_path / "scan", ScanSettings(chunk_size=4_000), progress=False)
+    files = {p.name for p in (tmp_path / "scan").rglob("*") if p.is_file()}
+    assert not [name for name in files if name.endswith(".tmp")]
+    assert not [name for name in files if name.startswith("chr1.")]  # the unfinished chromosome left nothing
+    # chr2 (5 kb) finished before the failure: its complete shard is kept
+    assert "chr2.json" in files and list(ScanDir(tmp_path / "scan").sizes) == ["chr2"]

@@ -37,7 +37,8 @@ def scan_dir(tmp_path, monkeypatch):
 
 def test_tracks_hold_the_scan_values(scan_dir, tmp_path):
     path, sizes, forget, access = scan_dir
-    result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(path), "--out-dir", str(tmp_path / "bw")])
+    result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(path), "--out-dir", str(tmp_path / "bw"),
+                                      "--workers", "1"])
     assert result.exit_code == 0, result.output
     for strand, name in (("+", "forget.plus.bw"), ("-", "forget.minus.bw")):
         bw = pyBigWig.open(str(tmp_path / "bw" / name))

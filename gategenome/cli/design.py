@@ -186,9 +186,17 @@ def command(
     log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
 
 
+def _summit(interval) -> int | None:
+    """Summit offset of a BED6+4 (narrowPeak layout) record, or None."""
+    if len(interval.extra) >= 4 and interval.extra[3].lstrip("-").isdigit() and int(interval.extra[3]) >= 0:
+        return int(interval.extra[3])
+    return None
+
+
 def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
-    """Windows around real boundaries: each interval of a BED (± flank), or both edges
-    of each narrowPeak peak (± flank)."""
+    """Windows around real boundaries: the summit of each drop (BED6+4 such as
+    drops.bed) or each interval (plain BED), ± flank; or both edges of each
+    narrowPeak peak (a ``.narrowPeak`` file), ± flank."""
     from gategenome.io.bed import read_bed
     from gategenome.io.fasta import Genome
 
@@ -198,6 +206,9 @@ def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
     if kind == "narrowPeak":
         windows = [(i.chrom, edge - flank, edge + flank) for i in intervals for edge in (i.start, i.end)]
         source = f"{boundaries} (peak edges ± {flank} bp)"
+    elif intervals and all(_summit(i) is not None for i in intervals):
+        windows = [(i.chrom, i.start + _summit(i) - flank, i.start + _summit(i) + flank) for i in intervals]
+        source = f"{boundaries} (drop summits ± {flank} bp)"
     else:
         windows = [(i.chrom, i.start - flank, i.end + flank) for i in intervals]
         source = f"{boundaries} (intervals ± {flank} bp)"

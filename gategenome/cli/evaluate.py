@@ -34,7 +34,8 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     On the chromosomes of one fold (--fold, default test), drops are compared with
     the edges of the accessible regions: precision, recall and F1 at each distance
     in --distances, for entry and exit edges separately (the plus-strand scan
-    enters a region at its left edge, the minus-strand scan at its right edge);
+    enters a region at its left edge, the minus-strand scan at its right edge),
+    by drop summit and by where each drop begins and ends in its scan direction;
     their enrichment near edges over matched random positions, with a seeded
     bootstrap confidence interval; the mean forget gate of each strand around
     entry and exit edges (meta-profile); and the per-base accessibility

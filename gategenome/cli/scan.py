@@ -144,4 +144,4 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     if make_tracks and not chroms and not span:
         from gategenome.tracks import write_tracks
 
-        write_tracks(out_dir)
+        write_tracks(out_dir, workers=3)

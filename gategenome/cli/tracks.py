@@ -11,7 +11,9 @@ from gategenome.cli.main import CONTEXT_SETTINGS
 @click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Output of 'gategenome scan'.")
 @click.option("--out-dir", type=click.Path(file_okay=False), default=None, show_default="the scan directory",
               help="Where to write the bigWigs.")
-def command(scan_dir, out_dir):
+@click.option("--workers", type=click.IntRange(1, 3), default=3, show_default=True,
+              help="Tracks written in parallel processes.")
+def command(scan_dir, out_dir, workers):
     """Gather scan shards into bigWigs for IGV and the UCSC browser.
 
     Writes forget.plus.bw and forget.minus.bw (mean forget gate per strand, at
@@ -27,4 +29,4 @@ def command(scan_dir, out_dir):
     """
     from gategenome.tracks import write_tracks
 
-    write_tracks(scan_dir, out_dir)
+    write_tracks(scan_dir, out_dir, workers=workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -11,10 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from localslurm import ACCOUNT, PARTITION, LocalSlurm, unavailable_reason
 
 REPO = Path(__file__).resolve().parents[2]
+#: The small real-data workflow config: whole yeast genome, tiny training, two chromosomes
+#: scanned, one job per chromosome and strand.
+CHROMS = ["chrI", "chrVI"]
+STRANDS = ["plus", "minus"]
+SCAN_THREADS = 1  # both scans run at once on a 2-CPU node
+TRAIN_THREADS = 2
 SUBMITTED = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+)")
 
 # Executor settings of a cluster without an accounting database, polled fast:
@@ -42,6 +50,34 @@ def workflow_helpers():
     return workflow_helpers
 
 
+def write_workflow_config(workdir: Path, yeast: dict[str, Path]) -> None:
+    """Write ``config.yaml`` + ``samples.tsv`` in ``workdir``: yeast, TINY training, CHROMS scanned."""
+    helpers = workflow_helpers()
+    settings = {**helpers.TINY, "threads": {"train": TRAIN_THREADS, "scan": SCAN_THREADS},
+                # the held-out folds are the scanned chromosomes, so evaluate has its test fold
+                "prepare": {"valid_chroms": CHROMS[1:], "test_chroms": CHROMS[:1]},
+                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both", "split_strands": True}}
+    helpers.write_config(workdir, yeast["genome"],
+                         [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}], **settings)
+
+
+def local_profile(directory: Path) -> Path:
+    """profiles/slurm plus what the local cluster needs: its account and partition, squeue for status, fast polling."""
+    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
+    profile["default-resources"] = {**(profile.get("default-resources") or {}),
+                                    "slurm_account": ACCOUNT, "slurm_partition": PARTITION}
+    profile.update(LOCAL_CLUSTER_SETTINGS)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "config.yaml").write_text(yaml.safe_dump(profile))
+    return directory
+
+
+def checksums(results: Path) -> dict[str, str]:
+    """SHA-256 of a sample's drops.bed and scan arrays, by path relative to ``results``."""
+    files = [results / "drops.bed", *sorted((results / "scan" / "chroms").glob("*.npy"))]
+    return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
 def require_cluster() -> None:
     """Skip (or, under CI, fail) when a local cluster cannot be started here."""
     reason = unavailable_reason()
@@ -65,7 +101,7 @@ class SnakemakeRun:
         return [int(m.group(2)) for m in SUBMITTED.finditer(self.log)]
 
 
-def run_snakemake(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> SnakemakeRun:
+def run_snakemake(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -> SnakemakeRun:
     """Run ``python -m snakemake ARGS`` in ``cwd``; the venv's scripts (``gategenome``) come first on PATH."""
     env = {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"}
     start = time.perf_counter()

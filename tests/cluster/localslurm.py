@@ -270,7 +270,7 @@ class LocalSlurm:
         self.conf.write_text(
             f"""# throwaway single-node cluster (tests/cluster/localslurm.py)
 ClusterName=gglocal
-SlurmctldHost={self.node}
+SlurmctldHost={self.node}(127.0.0.1)
 SlurmctldPort={ctld_port}
 SlurmdPort={d_port}
 SlurmUser=root

@@ -23,11 +23,12 @@ SNAKEFILE = """
 rule all:
     input: "out/hog.txt", "out/held.txt", "out/quick.txt"
 
-# Holds ~700 MiB: over the first attempt's 500 MB, under the retry's 1000 MB.
+# Holds 700 MiB (+ ~170 MiB of the job's own snakemake in the same step): over the
+# first attempt's 600 MB, well under the retry's 1200 MB.
 rule hog:
     output: "out/hog.txt"
     resources:
-        mem_mb=lambda wildcards, attempt: 500 * attempt,
+        mem_mb=lambda wildcards, attempt: 600 * attempt,
         runtime=lambda wildcards, attempt: 2 * attempt,
     shell:
         "{PYTHON} -c 'import time; b = bytes([1]) * (700 << 20); time.sleep(3)'"
@@ -100,8 +101,8 @@ def test_job_over_its_memory_is_killed_and_retried_with_the_attempt_scaled_reque
     assert run.returncode == 0, run.log
     attempts = jobs_by_rule(local_slurm, run.slurm_jobs())["hog"]
     assert [a["JobState"] for a in attempts] == ["FAILED", "COMPLETED"], run.log
-    assert [memory_mb(a["MinMemoryNode"]) for a in attempts] == [500, 1000]
+    assert [memory_mb(a["MinMemoryNode"]) for a in attempts] == [600, 1200]
     assert [minutes(a["TimeLimit"]) for a in attempts] == [2, 4]
     slurm_log = next((workdir / ".snakemake" / "slurm_logs").rglob(f"{attempts[0]['JobId']}.log")).read_text()
     assert "exceeded memory limit" in slurm_log
-    assert (workdir / "out/hog.txt").read_text().strip() == "1000"
+    assert (workdir / "out/hog.txt").read_text().strip() == "1200"

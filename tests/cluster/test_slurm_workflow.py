@@ -1,64 +1,34 @@
 """The gategenome workflow through profiles/slurm on the local cluster, against a local run of the same config.
 
 Real data: the whole yeast genome for prepare and (tiny) training, two chromosomes
-scanned. One scan job is cancelled while it runs; the profile's ``retries: 1``
+scanned (one job per chromosome and strand). One scan job is cancelled while it runs; the profile's ``retries: 1``
 resubmits it with the rule's attempt-scaled memory and runtime, and the run still
 ends with outputs identical to the local ``--cores 2`` run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from clusterhelp import (
-    LOCAL_CLUSTER_SETTINGS, REPO, jobs_by_rule, memory_mb, minutes, run_snakemake, submissions, workflow_helpers,
+    CHROMS, REPO, SCAN_THREADS, STRANDS, TRAIN_THREADS, checksums, jobs_by_rule, local_profile, memory_mb, minutes,
+    run_snakemake, submissions, write_workflow_config,
 )
 from localslurm import ACCOUNT, PARTITION
 
 pytestmark = pytest.mark.slow
 
-CHROMS = ["chrI", "chrVI"]
-CANCELLED_CHROM = "chrI"
-SCAN_THREADS = 2
-
-
-def _write_config(workdir: Path, yeast: dict[str, Path]) -> None:
-    helpers = workflow_helpers()
-    settings = {**helpers.TINY, "threads": {"train": 1, "scan": SCAN_THREADS},
-                # one scan job per chromosome (both strands): the assertions below name jobs by chromosome
-                "scan": {"chroms": CHROMS, "exclude": [], "strand": "both", "split_strands": False},
-                # the test fold's chromosomes are not among CHROMS: no evaluation report
-                "evaluate": {"enabled": False}}
-    helpers.write_config(workdir, yeast["genome"],
-                         [{"sample": "yeast", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}], **settings)
-
-
-def _local_profile(directory: Path) -> Path:
-    """profiles/slurm plus what this cluster needs: its account and partition, squeue for status, fast polling."""
-    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
-    profile["default-resources"] = {**(profile.get("default-resources") or {}),
-                                    "slurm_account": ACCOUNT, "slurm_partition": PARTITION}
-    profile.update(LOCAL_CLUSTER_SETTINGS)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "config.yaml").write_text(yaml.safe_dump(profile))
-    return directory
-
-
-def _checksums(results: Path) -> dict[str, str]:
-    files = [results / "drops.bed", *sorted((results / "scan" / "chroms").glob("*.npy"))]
-    return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+CANCELLED = {"chrom": "chrI", "strand": "plus"}  # the scan shard cancelled while it runs
 
 
 def _cancel_scan_when_running(cluster, log: Path, cancelled: list[int], stop: threading.Event) -> None:
-    """scancel the first scan job of CANCELLED_CHROM once gategenome scan is running in it (its log exists)."""
-    wanted = f"rule_scan_chrom_wildcards_yeast_{CANCELLED_CHROM}_both"
+    """scancel the first job of the CANCELLED scan shard once gategenome scan is running in it (its log exists)."""
+    wanted = f"rule_scan_chrom_wildcards_yeast_{CANCELLED['chrom']}_{CANCELLED['strand']}"
     while not stop.is_set():
         if log.exists():
             for jid, job in cluster.jobs().items():
@@ -74,15 +44,15 @@ def runs(local_slurm, yeast, tmp_path_factory):
     """The same config run locally (--cores 2) and through the SLURM profile, with one scan job cancelled."""
     local_dir, slurm_dir = tmp_path_factory.mktemp("local"), tmp_path_factory.mktemp("slurm")
     for workdir in (local_dir, slurm_dir):
-        _write_config(workdir, yeast)
+        write_workflow_config(workdir, yeast)
     common = ["--snakefile", str(REPO / "Snakefile"), "--configfile", "config.yaml"]
     local = run_snakemake([*common, "--cores", "2"], local_dir, local_slurm.env)
     assert local.returncode == 0, local.log[-5000:]
 
-    profile = _local_profile(tmp_path_factory.mktemp("profile"))
+    profile = local_profile(tmp_path_factory.mktemp("profile"))
     cancelled: list[int] = []
     stop = threading.Event()
-    scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED_CHROM}.both.log"
+    scan_log = slurm_dir / "results" / "yeast" / "logs" / "scan" / f"{CANCELLED['chrom']}.{CANCELLED['strand']}.log"
     watcher = threading.Thread(target=_cancel_scan_when_running, args=(local_slurm, scan_log, cancelled, stop))
     watcher.start()
     try:
@@ -101,8 +71,7 @@ def test_every_rule_ran_as_slurm_jobs(runs, local_slurm):
     by_rule = jobs_by_rule(local_slurm, [int(s["slurm_id"]) for s in submitted])
     print("SLURM job IDs per rule:", {rule: [int(j["JobId"]) for j in jobs] for rule, jobs in by_rule.items()})
     assert set(by_rule) == local_rules
-    # nothing ran on the submitting host (the target rule `all` has no action: Snakemake lists it as local)
-    assert not re.search(r"^localrule (?!all:)", runs["slurm"].log, re.M)
+    assert set(re.findall(r"^localrule (\w+):", runs["slurm"].log, re.M)) == {"all"}  # only `all` ran here
     for rule, jobs in by_rule.items():
         assert jobs[-1]["JobState"] == "COMPLETED", (rule, jobs[-1])
         assert all(job["Partition"] == PARTITION and job["Account"] == ACCOUNT for job in jobs)
@@ -118,12 +87,14 @@ def test_one_scan_job_per_chromosome_with_the_declared_resources(runs, local_slu
         assert memory_mb(job["MinMemoryNode"]) == int(declared["mem_mb"]), (sub, job["MinMemoryNode"])
         assert minutes(job["TimeLimit"]) == int(declared["runtime"]), (sub, job["TimeLimit"])
     scans = [s for s in submitted if s["rule"] == "scan_chrom"]
-    first_attempts = {s["wildcards"]: s for s in reversed(scans)}
-    assert sorted(first_attempts) == sorted(f"sample=yeast, chrom={c}, strand=both" for c in CHROMS)
-    assert len({s["slurm_id"] for s in first_attempts.values()}) == len(CHROMS)  # separate jobs
+    first_attempts = {(_wildcards(s)["chrom"], _wildcards(s)["strand"]): s for s in reversed(scans)}
+    assert sorted(first_attempts) == sorted((c, s) for c in CHROMS for s in STRANDS)
+    assert len({s["slurm_id"] for s in first_attempts.values()}) == len(CHROMS) * len(STRANDS)  # separate jobs
     for sub in first_attempts.values():
         assert int(sub["threads"]) == SCAN_THREADS
         assert known[int(sub["slurm_id"])]["NumCPUs"] == str(SCAN_THREADS)
+    train = next(s for s in submitted if s["rule"] == "train")
+    assert known[int(train["slurm_id"])]["NumCPUs"] == str(TRAIN_THREADS)
 
 
 def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(runs, local_slurm):
@@ -131,7 +102,7 @@ def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(ru
     jid = runs["cancelled"][0]
     assert f"SLURM-job '{jid}' failed, SLURM status is: 'CANCELLED'" in runs["slurm"].log
     attempts = [s for s in submissions(runs["slurm"].log)
-                if s["rule"] == "scan_chrom" and s["wildcards"].endswith(f"chrom={CANCELLED_CHROM}, strand=both")]
+                if s["rule"] == "scan_chrom" and CANCELLED.items() <= _wildcards(s).items()]
     assert [int(s["slurm_id"]) for s in attempts][0] == jid and len(attempts) == 2
     states = [local_slurm.jobs()[int(s["slurm_id"])] for s in attempts]
     assert [j["JobState"] for j in states] == ["CANCELLED", "COMPLETED"]
@@ -142,7 +113,12 @@ def test_cancelled_scan_is_reported_and_retried_with_attempt_scaled_resources(ru
 
 
 def test_outputs_identical_to_the_local_run(runs):
-    local = _checksums(runs["local_dir"] / "results" / "yeast")
-    slurm = _checksums(runs["slurm_dir"] / "results" / "yeast")
+    local = checksums(runs["local_dir"] / "results" / "yeast")
+    slurm = checksums(runs["slurm_dir"] / "results" / "yeast")
     assert len(local) > 1  # drops.bed and the scan arrays
     assert slurm == local
+
+
+def _wildcards(submission: dict) -> dict[str, str]:
+    """The ``wildcards:`` line of a job block as a dict."""
+    return dict(item.split("=", 1) for item in submission["wildcards"].split(", ") if "=" in item)
