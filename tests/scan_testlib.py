@@ -56,7 +56,8 @@ def kmer_model(path: Path, kmer: str = KMER) -> Path:
     have forget bias +6 and forget weight -40 on that filter.
     """
     k = len(kmer)
-    config = ModelConfig(inputs="dna", hidden_size=2, conv_channels=1, conv_width=k, forget_bias=6.0)
+    config = ModelConfig(inputs="dna", hidden_size=2, num_layers=1, coupled=False, conv_channels=1, conv_width=k,
+                         forget_bias=6.0)
     model = GateLSTM(config)
     with torch.no_grad():
         for parameter in model.parameters():
