@@ -139,14 +139,15 @@ def _stanza(fields: list[tuple[str, str]]) -> str:
     return "\n".join(f"{key} {value}" for key, value in fields) + "\n"
 
 
-def track_db(bigwigs: list[str], signal_name: str | None, priority_start: int = 1) -> str:
-    """trackDb.txt text for the drops bigBed and the given bigWig file names (relative to trackDb.txt)."""
+def track_db(bigwigs: list[str], signal_name: str | None, priority_start: int = 1, with_drops: bool = True) -> str:
+    """trackDb.txt text for the drops bigBed (unless ``with_drops`` is false) and the
+    given bigWig file names (relative to trackDb.txt)."""
     stanzas = [_stanza([
         ("track", "gategenomeDrops"), ("type", "bigBed 6 +"), ("bigDataUrl", "drops.bb"),
         ("shortLabel", "forget drops"), ("longLabel", "Forget-gate drops: accessibility boundaries (blue + scan, red - scan)"),
         ("visibility", "pack"), ("colorByStrand", f"{STRAND_RGB['+']} {STRAND_RGB['-']}"),
         ("priority", str(priority_start)),
-    ])]
+    ])] if with_drops else []
     for offset, name in enumerate(bigwigs, 1):
         track, short, long, colour, (low, high) = BIGWIG_TRACKS[name]
         stanzas.append(_stanza([
@@ -164,12 +165,14 @@ def track_db(bigwigs: list[str], signal_name: str | None, priority_start: int = 
     return "\n".join(stanzas)
 
 
-def igv_session(assembly: str, genome_name: str, bigwigs: list[str], signal_name: str | None, locus: str) -> str:
+def igv_session(
+    assembly: str, genome_name: str, bigwigs: list[str], signal_name: str | None, locus: str, with_drops: bool = True
+) -> str:
     """IGV session XML (version 8) with the same files, paths relative to the session file."""
     def path(name: str) -> str:
         return f"{assembly}/{name}"
 
-    resources = [path("drops.bb")] + [path(n) for n in bigwigs] + ([path(signal_name)] if signal_name else [])
+    resources = [path("drops.bb")] * with_drops + [path(n) for n in bigwigs] + ([path(signal_name)] if signal_name else [])
     lines = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
              f"<Session genome={quoteattr(path(genome_name))} locus={quoteattr(locus)} version=\"8\">", "    <Resources>"]
     lines += [f"        <Resource path={quoteattr(r)}/>" for r in resources]
@@ -186,11 +189,14 @@ def igv_session(assembly: str, genome_name: str, bigwigs: list[str], signal_name
                   f"id={quoteattr(path(name))} name={quoteattr(short)} renderer=\"{renderer}\" visible=\"true\">",
                   f"            <DataRange baseline=\"{low:g}\" maximum=\"{high:g}\" minimum=\"{low:g}\" type=\"LINEAR\"/>",
                   "        </Track>"]
-    lines += ["    </Panel>", '    <Panel name="FeaturePanel">',
-              f"        <Track attributeKey={quoteattr(path('drops.bb'))} clazz=\"org.broad.igv.track.FeatureTrack\" "
-              f"color=\"{STRAND_RGB['+']}\" altColor=\"{STRAND_RGB['-']}\" displayMode=\"EXPANDED\" height=\"70\" "
-              f"id={quoteattr(path('drops.bb'))} name=\"forget-gate drops\" visible=\"true\"/>",
-              "    </Panel>", "</Session>"]
+    lines += ["    </Panel>"]
+    if with_drops:
+        lines += ['    <Panel name="FeaturePanel">',
+                  f"        <Track attributeKey={quoteattr(path('drops.bb'))} clazz=\"org.broad.igv.track.FeatureTrack\" "
+                  f"color=\"{STRAND_RGB['+']}\" altColor=\"{STRAND_RGB['-']}\" displayMode=\"EXPANDED\" height=\"70\" "
+                  f"id={quoteattr(path('drops.bb'))} name=\"forget-gate drops\" visible=\"true\"/>",
+                  "    </Panel>"]
+    lines += ["</Session>"]
     return "\n".join(lines) + "\n"
 
 
@@ -277,7 +283,10 @@ def export_hub(
     with atomic_path(out) as tmp:
         data = tmp / assembly
         data.mkdir(parents=True)
-        write_bigbed(drops, sizes, data / "drops.bb")
+        if drops:
+            write_bigbed(drops, sizes, data / "drops.bb")
+        else:
+            log.warning("%s: no drops; the hub and session show the gate tracks without a drops track", drops_path)
         write_tabix_bed(drops, data / "drops.bed.gz")
         for name in bigwigs:
             _link_or_copy(tracks / name, data / name, settings.copy)
@@ -291,7 +300,7 @@ def export_hub(
             companion = Path(str(genome_path) + suffix)
             if companion.exists():
                 _link_or_copy(companion, data / (genome_name + suffix), settings.copy)
-        (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name))
+        (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=bool(drops)))
         (tmp / "hub.txt").write_text(_stanza([
             ("hub", settings.hub_name), ("shortLabel", "gategenome"),
             ("longLabel", "LSTM forget-gate drops and gate tracks (accessibility boundaries)"),
@@ -302,7 +311,7 @@ def export_hub(
             "bigWigs of both scan directions. Blue: plus-strand scan (left to right); red: minus-strand scan.</p>"
             "</body></html>\n")
         (tmp / "genomes.txt").write_text(_stanza([("genome", assembly), ("trackDb", f"{assembly}/trackDb.txt")]))
-        (tmp / "igv_session.xml").write_text(igv_session(assembly, genome_name, bigwigs, signal_name, locus))
+        (tmp / "igv_session.xml").write_text(igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=bool(drops)))
         problems = validate_hub(tmp)
         if problems:
             raise InputError(f"{out}: the hub written does not validate: {'; '.join(problems)}")

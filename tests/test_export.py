@@ -154,3 +154,19 @@ def test_export_replaces_an_existing_hub(case, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hub"]
     # --copy: the hub's bigWig is a file of its own, not a hard link to the scan's.
     assert (out / "genome" / "forget.plus.bw").stat().st_nlink == 1
+
+
+def test_export_without_drops_writes_a_valid_hub_of_gate_tracks(case, tmp_path):
+    """A run with no significant drop is a result, not an error: the hub shows the gates alone."""
+    empty = tmp_path / "drops.bed"
+    empty.write_text("")
+    out = tmp_path / "hub"
+    result = CliRunner().invoke(cli, ["export", "--scan-dir", str(case["scan"]), "--drops", str(empty),
+                                      "--genome", str(case["genome"]), "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert validate_hub(out) == []
+    assert not (out / "genome" / "drops.bb").exists()
+    stanzas = parse_stanzas((out / "genome" / "trackDb.txt").read_text())
+    assert stanzas and all(s["type"].startswith("bigWig") for s in stanzas)
+    resources = {Path(r.get("path")).name for r in ET.parse(out / "igv_session.xml").getroot().iter("Resource")}
+    assert resources == {"forget.plus.bw", "forget.minus.bw", "accessibility.bw"}
