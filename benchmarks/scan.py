@@ -91,8 +91,12 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
         if config.uses_signal:
             x[..., 4] = np.log1p(rng.poisson(3.0, (batch, chunk)))
         inputs.append(torch.from_numpy(x))
-    plain = torch.nn.LSTM(config.input_channels, config.hidden_size, batch_first=True)
-    plain.load_state_dict(model.lstm_layers[0].state_dict())
+    # The reference is the same stack as one fused multi-layer nn.LSTM, with the same weights.
+    plain = torch.nn.LSTM(config.input_channels, config.hidden_size, num_layers=config.num_layers, batch_first=True)
+    with torch.no_grad():
+        for index, layer in enumerate(model.lstm_layers):
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(plain, f"{name}_l{index}").copy_(getattr(layer, f"{name}_l0"))
     bases = batch * chunk * steps
 
     def run_plain():
@@ -194,7 +198,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="gg-bench-scan-"))
     model_path = tmp / "model.pt"
     save_checkpoint(model_path, model)
-    print(f"model: {args.inputs}, hidden {args.hidden}; batch {args.batch} x chunk {args.chunk}; "
+    print(f"model: {args.inputs}, hidden {args.hidden}, {model.config.num_layers} layer(s), "
+          f"coupled {model.config.coupled}; batch {args.batch} x chunk {args.chunk}; "
           f"torch threads {args.threads}; {tmp}")
 
     bases = int(args.mb * 1e6)
