@@ -367,3 +367,30 @@ def regions_from_signal(
         merged = merge_intervals(raw, gap=settings.merge_gap)
         regions.extend(iv for iv in merged if len(iv) >= settings.min_length)
     return regions
+
+
+def region_mask(regions: Iterable[Interval], chrom: str, start: int, end: int) -> np.ndarray:
+    """Per-base target of ``chrom[start:end]``: 1 inside a region, 0 outside.
+
+    Parameters
+    ----------
+    regions
+        Accessible regions (e.g. ``read_bed("accessible.bed")``); other
+        chromosomes are ignored, overlaps are fine.
+    chrom
+        Chromosome name.
+    start, end
+        0-based half-open window.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(end - start,)`` uint8.
+    """
+    edges = np.zeros(end - start + 1, dtype=np.int32)
+    for iv in regions:
+        if iv.chrom != chrom or iv.end <= start or iv.start >= end:
+            continue
+        edges[max(iv.start, start) - start] += 1
+        edges[min(iv.end, end) - start] -= 1
+    return (np.cumsum(edges[:-1]) > 0).astype(np.uint8)

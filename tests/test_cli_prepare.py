@@ -263,3 +263,24 @@ def test_held_out_chromosomes_from_options_and_exclusion(tmp_path):
     result = run("--genome", fasta, "--signal", bw, "--folds", tmp_path / "f.json", "--test-chroms", "chr1",
                  "--out-dir", out3)
     assert_clean_error(result, out3, "--folds")
+
+
+def test_load_prepared_reads_back_outputs(mini, genome, tmp_path):
+    from gategenome.errors import InputError
+    from gategenome.prepare import load_prepared
+    from gategenome.targets import region_mask
+
+    out = tmp_path / "prep"
+    assert run("--genome", genome, "--signal", mini["signal"], "--peaks", mini["peaks"], "--out-dir", out).exit_code == 0
+    prepared = load_prepared(out)
+    assert prepared.sizes == {"chrI": CHRI_LENGTH}
+    assert prepared.folds["test"] == ["chrI"] and len(prepared.regions) == 25
+    mask = region_mask(prepared.regions, "chrI", 0, CHRI_LENGTH)
+    assert int(mask.sum()) == prepared.summary["regions"]["bases"]
+    assert mask[27] == 0 and mask[28] == 1 and mask[694] == 1 and mask[695] == 0  # peak chrI:28-695
+    (out / "folds.json").write_text(json.dumps({"train": ["chrII"], "valid": [], "test": []}))
+    with pytest.raises(InputError, match="chrII"):
+        load_prepared(out)
+    (out / "chrom.sizes").unlink()
+    with pytest.raises(InputError, match="chrom.sizes: not found"):
+        load_prepared(out)

@@ -135,3 +135,13 @@ def test_settings_are_validated():
         SignalRegionSettings(smooth=0).validate()
     with pytest.raises(ConfigError, match="--merge-gap"):
         PeakRegionSettings(merge_gap=-1).validate()
+
+
+def test_region_mask_window_and_overlaps():
+    from gategenome.targets import region_mask
+
+    regions = [Interval("a", 5, 10), Interval("a", 8, 12), Interval("b", 0, 100), Interval("a", 18, 30)]
+    mask = region_mask(regions, "a", 4, 20)
+    assert mask.dtype == np.uint8 and mask.shape == (16,)
+    assert mask.tolist() == [0] + [1] * 7 + [0] * 6 + [1, 1]
+    assert not region_mask(regions, "c", 0, 10).any()
