@@ -23,10 +23,10 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from gategenome.encode import _ONE_HOT, one_hot  # noqa: E402
-from gategenome.io.fasta import Genome  # noqa: E402
+from gategenome.encode import _ONE_HOT, one_hot
+from gategenome.io.fasta import Genome
 
 DEFAULT_GENOME = Path(__file__).resolve().parents[2] / "shared/data/yeast_sacCer3_atac_SRR1822137/sacCer3.fa"
 
@@ -72,7 +72,9 @@ def main() -> None:
     )
     copy = rates["copy (numpy.frombuffer().copy())"]
     table = rates["lookup table[bytes] uint8"]
-    print(f"genome {args.genome}: {len(sequences)} sequences, {bases / 1e6:.2f} Mb, per-chromosome best of {args.repeats}")
+    print(
+        f"genome {args.genome}: {len(sequences)} sequences, {bases / 1e6:.2f} Mb, per-chromosome best of {args.repeats}"
+    )
     for name, rate in rates.items():
         print(f"{name:36s} {rate:9.1f} Mb/s   copy/this {copy / rate:6.1f}x   this/table {rate / table:5.1f}x")
     verdict = "meets" if rates["one_hot uint8"] >= 300 else "misses"

@@ -115,7 +115,9 @@ def split_chromosomes(
     log.info(
         "fold split (seed %d): %s",
         seed,
-        ", ".join(f"{fold} {len(folds[fold])} chromosomes {b / total:.1%} of bases" for fold, b in split.bases(sizes).items()),
+        ", ".join(
+            f"{fold} {len(folds[fold])} chromosomes {b / total:.1%} of bases" for fold, b in split.bases(sizes).items()
+        ),
     )
     return split
 
@@ -166,9 +168,7 @@ def _resolve_names(names: Sequence[str], sizes: Mapping[str, int], excluded: Seq
             if dropped is not None:
                 log.warning("%s: chromosome %s is excluded; leaving it out of the folds", label, dropped)
                 continue
-            raise ConfigError(
-                f"{label}: unknown chromosome {raw!r}; expected one of {', '.join(list(sizes)[:20])}"
-            )
+            raise ConfigError(f"{label}: unknown chromosome {raw!r}; expected one of {', '.join(list(sizes)[:20])}")
         resolved.append(name)
     return resolved
 
@@ -219,7 +219,9 @@ def folds_from_mapping(
         resolved[fold] = sorted(set(_resolve_names(list(names), sizes, excluded, label)), key=order.__getitem__)
         for name in resolved[fold]:
             if name in owner:
-                raise ConfigError(f"{label}: chromosome {name} is in both {owner[name]} and {fold}; expected one fold each")
+                raise ConfigError(
+                    f"{label}: chromosome {name} is in both {owner[name]} and {fold}; expected one fold each"
+                )
             owner[name] = fold
     if not resolved["train"]:
         raise ConfigError(f"{label}: the train fold is empty; expected at least one chromosome")
@@ -240,7 +242,9 @@ def read_folds(path: str | os.PathLike, sizes: Mapping[str, int], excluded: Sequ
     try:
         data = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}); expected {{\"train\": [...], \"valid\": [...], \"test\": [...]}}") from None
+        raise InputError(
+            f'{path}: not valid JSON ({exc}); expected {{"train": [...], "valid": [...], "test": [...]}}'
+        ) from None
     return folds_from_mapping(data, sizes, str(path), excluded, method="file")
 
 
@@ -263,5 +267,8 @@ def folds_from_options(
     train = [name for name in sizes if name not in held_out]
     return folds_from_mapping(
         {"train": train, "valid": valid_names, "test": test_names},
-        sizes, "--valid-chroms/--test-chroms", excluded, method="options",
+        sizes,
+        "--valid-chroms/--test-chroms",
+        excluded,
+        method="options",
     )

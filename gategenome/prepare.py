@@ -145,14 +145,21 @@ def prepare(settings: PrepareSettings) -> dict:
             kept = set(selection.kept)
             regions = regions_from_peaks([iv for iv in peaks if iv.chrom in kept], settings.peak_settings)
             min_length = settings.peak_settings.min_length
-            method: dict = {"source": "peaks", "file": str(Path(settings.peaks).absolute()),
-                            **asdict(settings.peak_settings)}
+            method: dict = {
+                "source": "peaks",
+                "file": str(Path(settings.peaks).absolute()),
+                **asdict(settings.peak_settings),
+            }
         else:
             regions, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
             min_length = settings.signal_settings.min_length
-            method = {"source": "signal", "file": str(Path(settings.signal).absolute()),
-                      **asdict(settings.signal_settings), "threshold": threshold.as_dict(),
-                      "transform": "centred moving average; threshold = factor x mean signal"}
+            method = {
+                "source": "signal",
+                "file": str(Path(settings.signal).absolute()),
+                **asdict(settings.signal_settings),
+                "threshold": threshold.as_dict(),
+                "transform": "centred moving average; threshold = factor x mean signal",
+            }
         before = sum(map(len, regions))
         if blacklist:
             regions = [iv for iv in subtract_intervals(regions, blacklist) if len(iv) >= min_length]
@@ -164,8 +171,20 @@ def prepare(settings: PrepareSettings) -> dict:
     finally:
         track.close()
 
-    summary = _summary(settings, sizes, selection.kept, selection.excluded, regions, split, method,
-                       mapping, missing, blacklist, blacklisted_bases, nan_count)
+    summary = _summary(
+        settings,
+        sizes,
+        selection.kept,
+        selection.excluded,
+        regions,
+        split,
+        method,
+        mapping,
+        missing,
+        blacklist,
+        blacklisted_bases,
+        nan_count,
+    )
     try:
         with atomic_directory(out_dir) as staging:
             write_bed(staging / "accessible.bed", regions)
@@ -175,10 +194,15 @@ def prepare(settings: PrepareSettings) -> dict:
             summary["seconds"] = round(time.perf_counter() - started, 3)
             (staging / "prepare.json").write_text(json.dumps(summary, indent=2) + "\n")
     except OSError as exc:
-        raise InputError(f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory") from None
+        raise InputError(
+            f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory"
+        ) from None
     log.info(
         "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
-        out_dir, len(regions), summary["regions"]["bases"], 100 * summary["regions"]["fraction_of_kept_bases"],
+        out_dir,
+        len(regions),
+        summary["regions"]["bases"],
+        100 * summary["regions"]["fraction_of_kept_bases"],
         summary["seconds"],
     )
     return summary
@@ -219,15 +243,20 @@ def _signal_regions(track, kept_sizes, blacklist, signal_settings):
         threshold = signal_threshold(track, kept_sizes, chroms, signal_settings, blacklist, bar.update)
     log.info(
         "signal threshold %.4f = %.2f x mean signal %.4f over %d bases (%d non-zero after smoothing)",
-        threshold.value, threshold.factor, threshold.mean, threshold.bases, threshold.nonzero_bases,
+        threshold.value,
+        threshold.factor,
+        threshold.mean,
+        threshold.bases,
+        threshold.nonzero_bases,
     )
     with _progress_bar(total, "accessible regions") as bar:
         regions = regions_from_signal(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
     return regions, threshold
 
 
-def _summary(settings, sizes, kept, excluded, regions, split, method, mapping, missing,
-             blacklist, blacklisted_bases, nan_count) -> dict:
+def _summary(
+    settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases, nan_count
+) -> dict:
     per_chrom = {name: {"length": sizes[name], "regions": 0, "bases": 0} for name in kept}
     for iv in regions:
         per_chrom[iv.chrom]["regions"] += 1
@@ -338,10 +367,11 @@ def load_prepared(out_dir: str | Path) -> PreparedInputs:
     # not read_folds: with one or two chromosomes prepare names one in several folds
     if not isinstance(folds, dict) or sorted(folds) != sorted(FOLDS):
         raise InputError(f"{out_dir / 'folds.json'}: expected exactly the keys train, valid, test")
-    for label, names in [*((f"folds.json {fold}", folds[fold]) for fold in FOLDS),
-                         ("accessible.bed", sorted({iv.chrom for iv in regions}))]:
+    for label, names in [
+        *((f"folds.json {fold}", folds[fold]) for fold in FOLDS),
+        ("accessible.bed", sorted({iv.chrom for iv in regions})),
+    ]:
         unknown = [name for name in names if name not in sizes]
         if unknown:
             raise InputError(f"{out_dir}: {label} names {', '.join(unknown)}, not in chrom.sizes")
     return PreparedInputs(sizes, regions, {fold: list(folds[fold]) for fold in FOLDS}, summary)
-

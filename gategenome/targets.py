@@ -222,11 +222,13 @@ def _smoothed_chunks(
     for start in range(0, length, settings.chunk_size):
         end = min(start + settings.chunk_size, length)
         lo, hi = max(0, start - halo), min(length, end + halo)
-        raw = np.concatenate([
-            track.values(chrom, lo, start, count_nan=False),
-            track.values(chrom, start, end, count_nan=count_nan),
-            track.values(chrom, end, hi, count_nan=False),
-        ])
+        raw = np.concatenate(
+            [
+                track.values(chrom, lo, start, count_nan=False),
+                track.values(chrom, start, end, count_nan=count_nan),
+                track.values(chrom, end, hi, count_nan=False),
+            ]
+        )
         smoothed = moving_average(raw, settings.smooth)
         yield start, smoothed[start - lo : start - lo + (end - start)]
 

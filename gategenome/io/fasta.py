@@ -81,7 +81,8 @@ class Genome:
                     args += ["--gzi-idx", str(gzi)]
                 pysam.faidx(*args)
             self._fasta = pysam.FastaFile(
-                str(self.path), filepath_index=str(index),
+                str(self.path),
+                filepath_index=str(index),
                 filepath_index_compressed=str(gzi) if gzi is not None else None,
             )
         except pysam.SamtoolsError:
