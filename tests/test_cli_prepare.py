@@ -156,16 +156,20 @@ def test_bigwig_sharing_no_chromosome(genome, tmp_path):
     [
         ("--peaks", "peaks.narrowPeak", "chrI\t100\t200\tp1\t10\t.\n# comment\nchrI\tabc\t300\tp2\t10\t.\n", ":3:"),
         ("--folds", "folds.json", json.dumps({"train": ["chrI"], "valid": ["chrII"], "test": []}), "chrII"),
+        ("--peaks", "missing.bed", None, "not found"),
+        ("--blacklist", "missing.bed", None, "not found"),
+        ("--genome", "ragged.fa", ">chrI\nACGTACGT\nACG\nACGTACGT\n", "cannot build a FASTA index"),
     ],
-    ids=["peaks-malformed-line", "folds-unknown-chromosome"],
+    ids=["peaks-malformed-line", "folds-unknown-chromosome", "peaks-missing", "blacklist-missing", "fasta-ragged"],
 )
 def test_bad_side_file(mini, genome, tmp_path, option, name, content, expected):
     path = tmp_path / name
-    path.write_text(content)
+    if content is not None:
+        path.write_text(content)
     out = tmp_path / "out"
-    message = assert_clean_error(
-        run("--genome", genome, "--signal", mini["signal"], option, path, "--out-dir", out), out, name
-    )
+    args = {"--genome": genome, "--signal": mini["signal"], option: path, "--out-dir": out}
+    result = run(*[item for pair in args.items() for item in pair])
+    message = assert_clean_error(result, out, name)
     assert expected in message
 
 
