@@ -55,8 +55,8 @@ def read_chrom_sizes(path: Path) -> dict[str, int]:
 
 
 def agreement(regions_path: Path, peaks_path: Path, sizes: dict[str, int], kept: list[str]) -> dict:
-    from gategenome.io.bed import read_bed
     from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
+    from gategenome.io.bed import read_bed
 
     blacklist = resolve_interval_chroms(read_bed(BLACKLIST), sizes, str(BLACKLIST))
     peaks = [iv for iv in resolve_interval_chroms(read_bed(peaks_path), sizes, str(peaks_path)) if iv.chrom in kept]
@@ -71,16 +71,29 @@ def main() -> None:
     data = Path(args.data)
     genome, signal = data / "sacCer3.fa", data / "SRR1822137.coverage.bw"
     peaks = data / "SRR1822137.macs3_peaks.narrowPeak"
-    base = [*GATEGENOME, "-q", "prepare", "--genome", str(genome), "--signal", str(signal),
-            "--blacklist", str(BLACKLIST)]
+    base = [
+        *GATEGENOME,
+        "-q",
+        "prepare",
+        "--genome",
+        str(genome),
+        "--signal",
+        str(signal),
+        "--blacklist",
+        str(BLACKLIST),
+    ]
     reference = reference_seconds(signal)
     print(f"reference (start-up + one pyBigWig read of the genome): {reference:.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
         out_peaks, out_signal = Path(tmp) / "peaks", Path(tmp) / "signal"
         seconds = timed([*base, "--peaks", str(peaks), "--out-dir", str(out_peaks)])
-        print(f"prepare with MACS3 peaks : {seconds:6.2f} s wall  ({seconds / reference:.1f}x reference)  target < 30 s")
+        print(
+            f"prepare with MACS3 peaks : {seconds:6.2f} s wall  ({seconds / reference:.1f}x reference)  target < 30 s"
+        )
         seconds = timed([*base, "--out-dir", str(out_signal)])
-        print(f"prepare from the bigWig  : {seconds:6.2f} s wall  ({seconds / reference:.1f}x reference)  target < 30 s")
+        print(
+            f"prepare from the bigWig  : {seconds:6.2f} s wall  ({seconds / reference:.1f}x reference)  target < 30 s"
+        )
         summary = json.loads((out_signal / "prepare.json").read_text())
         sizes = read_chrom_sizes(out_signal / "chrom.sizes")
         kept = summary["kept_chromosomes"]
@@ -89,17 +102,24 @@ def main() -> None:
             for smooth in (51, 101, 201):
                 for factor in (3.0, 3.5, 4.0, 4.5, 5.0):
                     out = Path(tmp) / f"s{smooth}-f{factor}"
-                    subprocess.run([*base, "--smooth", str(smooth), "--threshold-factor", str(factor),
-                                    "--out-dir", str(out)], check=True, stderr=subprocess.DEVNULL)
+                    subprocess.run(
+                        [*base, "--smooth", str(smooth), "--threshold-factor", str(factor), "--out-dir", str(out)],
+                        check=True,
+                        stderr=subprocess.DEVNULL,
+                    )
                     rows.append((f"--smooth {smooth} --threshold-factor {factor}", out / "accessible.bed"))
         print(f"threshold (defaults): {summary['regions']['threshold']}")
-        print(f"{'bigWig-derived regions':44s} {'regions':>8s} {'bases':>9s} {'peak bases covered':>19s} "
-              f"{'region bases in peaks':>22s} {'Jaccard':>8s}")
+        print(
+            f"{'bigWig-derived regions':44s} {'regions':>8s} {'bases':>9s} {'peak bases covered':>19s} "
+            f"{'region bases in peaks':>22s} {'Jaccard':>8s}"
+        )
         for label, path in rows:
             overlap = agreement(path, peaks, sizes, kept)
-            count = sum(1 for _ in open(path))
-            print(f"{label:44s} {count:8d} {overlap['regions_bases']:9d} {overlap['reference_covered']:19.3f} "
-                  f"{overlap['regions_inside']:22.3f} {overlap['jaccard']:8.3f}")
+            count = len(path.read_text().splitlines())
+            print(
+                f"{label:44s} {count:8d} {overlap['regions_bases']:9d} {overlap['reference_covered']:19.3f} "
+                f"{overlap['regions_inside']:22.3f} {overlap['jaccard']:8.3f}"
+            )
 
 
 if __name__ == "__main__":

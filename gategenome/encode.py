@@ -26,9 +26,7 @@ for _index, _base in enumerate(ALPHABET):
 
 # Byte -> 4-bit one-hot nibble, A=0b1000 ... T=0b0001 (most significant bit first, as
 # numpy.unpackbits reads it); anything else is 0.
-_NIBBLE_TABLE = bytes(
-    sum(1 << (3 - index) for index in range(4) if int(_ONE_HOT[byte, index])) for byte in range(256)
-)
+_NIBBLE_TABLE = bytes(sum(1 << (3 - index) for index in range(4) if int(_ONE_HOT[byte, index])) for byte in range(256))
 
 #: Code of a base that is not A, C, G or T in :func:`encode_codes`.
 UNKNOWN_CODE = 4

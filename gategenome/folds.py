@@ -98,40 +98,49 @@ def split_chromosomes(
         raise ConfigError(f"fold fractions must be three positive numbers, got {list(fractions)}")
     if len(names) < 3:
         return _degenerate_split(sizes)
-    lengths = np.array([sizes[name] for name in names], dtype=np.float64)
-    target = np.asarray(fractions, dtype=np.float64) / sum(fractions) * lengths.sum()
+    lengths = [float(sizes[name]) for name in names]
+    total = sum(lengths)
+    target = [fraction / sum(fractions) * total for fraction in fractions]
     rng = np.random.default_rng(seed)
-    best: tuple[float, np.ndarray] | None = None
+    best: tuple[float, list[int]] | None = None
     # fewer candidates for genomes of many contigs keeps this well under a second
     for _ in range(max(50, min(_CANDIDATES, 200_000 // len(names)))):
-        assignment = _greedy_assignment(lengths, target, rng.permutation(len(names)))
-        if len(set(assignment.tolist())) < 3:
-            continue
-        totals = np.bincount(assignment, weights=lengths, minlength=3)
-        cost = float(np.abs(totals - target).max())
+        assignment = _greedy_assignment(lengths, target, rng.permutation(len(names)).tolist())
+        totals = [0.0, 0.0, 0.0]
+        for fold, length in zip(assignment, lengths):
+            totals[fold] += length
+        cost = max(abs(t - g) for t, g in zip(totals, target))
         if best is None or cost < best[0]:
             best = (cost, assignment)
-    assert best is not None  # the first three chromosomes of any order land in three folds
+    assert best is not None
     folds = {fold: [name for name, a in zip(names, best[1]) if a == index] for index, fold in enumerate(FOLDS)}
     split = FoldSplit(folds, "auto")
-    total = lengths.sum()
     log.info(
         "fold split (seed %d): %s",
         seed,
-        ", ".join(f"{fold} {len(folds[fold])} chromosomes {b / total:.1%} of bases" for fold, b in split.bases(sizes).items()),
+        ", ".join(
+            f"{fold} {len(folds[fold])} chromosomes {b / total:.1%} of bases" for fold, b in split.bases(sizes).items()
+        ),
     )
     return split
 
 
-def _greedy_assignment(lengths: np.ndarray, target: np.ndarray, order: np.ndarray) -> np.ndarray:
+def _greedy_assignment(lengths: list[float], target: list[float], order: list[int]) -> list[int]:
     """Visit chromosomes in ``order``; each goes to the fold furthest below its target.
 
-    The first three visited seed the three folds, so every fold is non-empty.
+    The first three visited seed the three folds (largest target first), so every
+    fold is non-empty.  Plain Python: for a few dozen chromosomes it is several
+    times faster than numpy calls per step.
     """
-    totals = np.zeros(3)
-    assignment = np.empty(len(lengths), dtype=np.int64)
+    totals = [0.0, 0.0, 0.0]
+    seeds = sorted(range(3), key=lambda fold: -target[fold])
+    assignment = [0] * len(lengths)
     for rank, index in enumerate(order):
-        fold = int(np.argmax(target - totals)) if rank >= 3 else int(np.argsort(-target, kind="stable")[rank])
+        if rank < 3:
+            fold = seeds[rank]
+        else:
+            deficits = [target[f] - totals[f] for f in range(3)]
+            fold = deficits.index(max(deficits))
         assignment[index] = fold
         totals[fold] += lengths[index]
     return assignment
@@ -162,9 +171,7 @@ def _resolve_names(names: Sequence[str], sizes: Mapping[str, int], excluded: Seq
             if dropped is not None:
                 log.warning("%s: chromosome %s is excluded; leaving it out of the folds", label, dropped)
                 continue
-            raise ConfigError(
-                f"{label}: unknown chromosome {raw!r}; expected one of {', '.join(list(sizes)[:20])}"
-            )
+            raise ConfigError(f"{label}: unknown chromosome {raw!r}; expected one of {', '.join(list(sizes)[:20])}")
         resolved.append(name)
     return resolved
 
@@ -272,5 +279,8 @@ def folds_from_options(
     train = [name for name in sizes if name not in held_out]
     return folds_from_mapping(
         {"train": train, "valid": valid_names, "test": test_names},
-        sizes, "--valid-chroms/--test-chroms", excluded, method="options",
+        sizes,
+        "--valid-chroms/--test-chroms",
+        excluded,
+        method="options",
     )

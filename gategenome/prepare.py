@@ -28,7 +28,7 @@ from pathlib import Path
 from gategenome import __version__
 from gategenome.atomic import atomic_directory
 from gategenome.errors import ConfigError, InputError
-from gategenome.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
+from gategenome.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.intervals import resolve_interval_chroms, subtract_intervals
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
@@ -145,14 +145,21 @@ def prepare(settings: PrepareSettings) -> dict:
             kept = set(selection.kept)
             regions = regions_from_peaks([iv for iv in peaks if iv.chrom in kept], settings.peak_settings)
             min_length = settings.peak_settings.min_length
-            method: dict = {"source": "peaks", "file": str(Path(settings.peaks).absolute()),
-                            **asdict(settings.peak_settings)}
+            method: dict = {
+                "source": "peaks",
+                "file": str(Path(settings.peaks).absolute()),
+                **asdict(settings.peak_settings),
+            }
         else:
             regions, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
             min_length = settings.signal_settings.min_length
-            method = {"source": "signal", "file": str(Path(settings.signal).absolute()),
-                      **asdict(settings.signal_settings), "threshold": threshold.as_dict(),
-                      "transform": "centred moving average; threshold = factor x mean signal"}
+            method = {
+                "source": "signal",
+                "file": str(Path(settings.signal).absolute()),
+                **asdict(settings.signal_settings),
+                "threshold": threshold.as_dict(),
+                "transform": "centred moving average; threshold = factor x mean signal",
+            }
         before = sum(map(len, regions))
         if blacklist:
             regions = [iv for iv in subtract_intervals(regions, blacklist) if len(iv) >= min_length]
@@ -164,8 +171,20 @@ def prepare(settings: PrepareSettings) -> dict:
     finally:
         track.close()
 
-    summary = _summary(settings, sizes, selection.kept, selection.excluded, regions, split, method,
-                       mapping, missing, blacklist, blacklisted_bases, nan_count)
+    summary = _summary(
+        settings,
+        sizes,
+        selection.kept,
+        selection.excluded,
+        regions,
+        split,
+        method,
+        mapping,
+        missing,
+        blacklist,
+        blacklisted_bases,
+        nan_count,
+    )
     try:
         with atomic_directory(out_dir) as staging:
             write_bed(staging / "accessible.bed", regions)
@@ -175,10 +194,15 @@ def prepare(settings: PrepareSettings) -> dict:
             summary["seconds"] = round(time.perf_counter() - started, 3)
             (staging / "prepare.json").write_text(json.dumps(summary, indent=2) + "\n")
     except OSError as exc:
-        raise InputError(f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory") from None
+        raise InputError(
+            f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory"
+        ) from None
     log.info(
         "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
-        out_dir, len(regions), summary["regions"]["bases"], 100 * summary["regions"]["fraction_of_kept_bases"],
+        out_dir,
+        len(regions),
+        summary["regions"]["bases"],
+        100 * summary["regions"]["fraction_of_kept_bases"],
         summary["seconds"],
     )
     return summary
@@ -219,15 +243,20 @@ def _signal_regions(track, kept_sizes, blacklist, signal_settings):
         threshold = signal_threshold(track, kept_sizes, chroms, signal_settings, blacklist, bar.update)
     log.info(
         "signal threshold %.4f = %.2f x mean signal %.4f over %d bases (%d non-zero after smoothing)",
-        threshold.value, threshold.factor, threshold.mean, threshold.bases, threshold.nonzero_bases,
+        threshold.value,
+        threshold.factor,
+        threshold.mean,
+        threshold.bases,
+        threshold.nonzero_bases,
     )
     with _progress_bar(total, "accessible regions") as bar:
         regions = regions_from_signal(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
     return regions, threshold
 
 
-def _summary(settings, sizes, kept, excluded, regions, split, method, mapping, missing,
-             blacklist, blacklisted_bases, nan_count) -> dict:
+def _summary(
+    settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases, nan_count
+) -> dict:
     per_chrom = {name: {"length": sizes[name], "regions": 0, "bases": 0} for name in kept}
     for iv in regions:
         per_chrom[iv.chrom]["regions"] += 1
@@ -290,3 +319,59 @@ def _summary(settings, sizes, kept, excluded, regions, split, method, mapping, m
         "outputs": list(OUTPUTS),
     }
 
+
+@dataclass
+class PreparedInputs:
+    """The outputs of :func:`prepare`, read back (see :func:`load_prepared`).
+
+    Attributes
+    ----------
+    sizes
+        Every FASTA chromosome -> length (``chrom.sizes``).
+    regions
+        Accessible regions (``accessible.bed``).
+    folds
+        ``{"train": [...], "valid": [...], "test": [...]}`` (``folds.json``).
+    summary
+        ``prepare.json``.
+    """
+
+    sizes: dict[str, int]
+    regions: list[Interval]
+    folds: dict[str, list[str]]
+    summary: dict
+
+
+def load_prepared(out_dir: str | Path) -> PreparedInputs:
+    """Read a prepare output directory, checking the files against each other.
+
+    Raises
+    ------
+    InputError
+        A missing or malformed file, or folds/regions naming a chromosome that
+        ``chrom.sizes`` lacks.
+    """
+    from gategenome.io.fasta import read_chrom_sizes
+
+    out_dir = Path(out_dir)
+    for name in OUTPUTS:
+        if not (out_dir / name).is_file():
+            raise InputError(f"{out_dir / name}: not found; expected the output of gategenome prepare")
+    sizes = read_chrom_sizes(out_dir / "chrom.sizes")
+    regions = read_bed(out_dir / "accessible.bed", kind="accessible-regions")
+    try:
+        folds = json.loads((out_dir / "folds.json").read_text())
+        summary = json.loads((out_dir / "prepare.json").read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{out_dir}: invalid JSON in the prepare outputs ({exc})") from None
+    # not read_folds: with one or two chromosomes prepare names one in several folds
+    if not isinstance(folds, dict) or sorted(folds) != sorted(FOLDS):
+        raise InputError(f"{out_dir / 'folds.json'}: expected exactly the keys train, valid, test")
+    for label, names in [
+        *((f"folds.json {fold}", folds[fold]) for fold in FOLDS),
+        ("accessible.bed", sorted({iv.chrom for iv in regions})),
+    ]:
+        unknown = [name for name in names if name not in sizes]
+        if unknown:
+            raise InputError(f"{out_dir}: {label} names {', '.join(unknown)}, not in chrom.sizes")
+    return PreparedInputs(sizes, regions, {fold: list(folds[fold]) for fold in FOLDS}, summary)

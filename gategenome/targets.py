@@ -222,11 +222,13 @@ def _smoothed_chunks(
     for start in range(0, length, settings.chunk_size):
         end = min(start + settings.chunk_size, length)
         lo, hi = max(0, start - halo), min(length, end + halo)
-        raw = np.concatenate([
-            track.values(chrom, lo, start, count_nan=False),
-            track.values(chrom, start, end, count_nan=count_nan),
-            track.values(chrom, end, hi, count_nan=False),
-        ])
+        raw = np.concatenate(
+            [
+                track.values(chrom, lo, start, count_nan=False),
+                track.values(chrom, start, end, count_nan=count_nan),
+                track.values(chrom, end, hi, count_nan=False),
+            ]
+        )
         smoothed = moving_average(raw, settings.smooth)
         yield start, smoothed[start - lo : start - lo + (end - start)]
 
@@ -367,3 +369,30 @@ def regions_from_signal(
         merged = merge_intervals(raw, gap=settings.merge_gap)
         regions.extend(iv for iv in merged if len(iv) >= settings.min_length)
     return regions
+
+
+def region_mask(regions: Iterable[Interval], chrom: str, start: int, end: int) -> np.ndarray:
+    """Per-base target of ``chrom[start:end]``: 1 inside a region, 0 outside.
+
+    Parameters
+    ----------
+    regions
+        Accessible regions (e.g. ``read_bed("accessible.bed")``); other
+        chromosomes are ignored, overlaps are fine.
+    chrom
+        Chromosome name.
+    start, end
+        0-based half-open window.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(end - start,)`` uint8.
+    """
+    edges = np.zeros(end - start + 1, dtype=np.int32)
+    for iv in regions:
+        if iv.chrom != chrom or iv.end <= start or iv.start >= end:
+            continue
+        edges[max(iv.start, start) - start] += 1
+        edges[min(iv.end, end) - start] -= 1
+    return (np.cumsum(edges[:-1]) > 0).astype(np.uint8)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pysam
 import pytest
 from click.testing import CliRunner
-
 from generated import write_bigwig
 
 from gategenome.cli.main import cli
@@ -90,7 +89,9 @@ def test_bgzip_fasta_works_and_plain_gzip_is_refused(mini, tmp_path):
     plain = tmp_path / "plain.fa.gz"
     plain.write_bytes(gzip.compress(mini["genome"].read_bytes()))
     out = tmp_path / "bad"
-    message = assert_clean_error(run("--genome", plain, "--signal", mini["signal"], "--out-dir", out), out, "plain.fa.gz")
+    message = assert_clean_error(
+        run("--genome", plain, "--signal", mini["signal"], "--out-dir", out), out, "plain.fa.gz"
+    )
     assert "bgzip" in message
 
 
@@ -112,7 +113,9 @@ def test_bigwig_not_a_bigwig(mini, genome, tmp_path):
     bad = tmp_path / "signal.bw"
     bad.write_text("chrI\t0\t10\t1\n")
     out = tmp_path / "out"
-    assert "not a bigWig" in assert_clean_error(run("--genome", genome, "--signal", bad, "--out-dir", out), out, "signal.bw")
+    assert "not a bigWig" in assert_clean_error(
+        run("--genome", genome, "--signal", bad, "--out-dir", out), out, "signal.bw"
+    )
 
 
 def test_bigwig_missing(genome, tmp_path):
@@ -137,13 +140,15 @@ def test_bigwig_alias_names_are_matched_and_logged(genome, tmp_path):
     assert summary["chromosome_names"]["renamed"] == {"chrI": "I"}
     regions = read_bed(out / "accessible.bed")
     assert len(regions) == 1 and regions[0].chrom == "chrI"
-    assert regions[0].start < 1000 < 1400 < regions[0].end
+    assert regions[0].start < 1000 and regions[0].end > 1400  # the signal run is inside the region
 
 
 def test_bigwig_sharing_no_chromosome(genome, tmp_path):
     bw = write_bigwig(tmp_path / "mouse.bw", [("chr1", 5000)], [("chr1", 0, 100, 1.0)])
     out = tmp_path / "out"
-    assert "no chromosome" in assert_clean_error(run("--genome", genome, "--signal", bw, "--out-dir", out), out, "mouse.bw")
+    assert "no chromosome" in assert_clean_error(
+        run("--genome", genome, "--signal", bw, "--out-dir", out), out, "mouse.bw"
+    )
 
 
 @pytest.mark.parametrize(
@@ -151,16 +156,20 @@ def test_bigwig_sharing_no_chromosome(genome, tmp_path):
     [
         ("--peaks", "peaks.narrowPeak", "chrI\t100\t200\tp1\t10\t.\n# comment\nchrI\tabc\t300\tp2\t10\t.\n", ":3:"),
         ("--folds", "folds.json", json.dumps({"train": ["chrI"], "valid": ["chrII"], "test": []}), "chrII"),
+        ("--peaks", "missing.bed", None, "not found"),
+        ("--blacklist", "missing.bed", None, "not found"),
+        ("--genome", "ragged.fa", ">chrI\nACGTACGT\nACG\nACGTACGT\n", "cannot build a FASTA index"),
     ],
-    ids=["peaks-malformed-line", "folds-unknown-chromosome"],
+    ids=["peaks-malformed-line", "folds-unknown-chromosome", "peaks-missing", "blacklist-missing", "fasta-ragged"],
 )
 def test_bad_side_file(mini, genome, tmp_path, option, name, content, expected):
     path = tmp_path / name
-    path.write_text(content)
+    if content is not None:
+        path.write_text(content)
     out = tmp_path / "out"
-    message = assert_clean_error(
-        run("--genome", genome, "--signal", mini["signal"], option, path, "--out-dir", out), out, name
-    )
+    args = {"--genome": genome, "--signal": mini["signal"], option: path, "--out-dir": out}
+    result = run(*[item for pair in args.items() for item in pair])
+    message = assert_clean_error(result, out, name)
     assert expected in message
 
 
@@ -168,8 +177,18 @@ def test_blacklist_with_unknown_chromosome_warns_and_cuts(mini, genome, tmp_path
     blacklist = tmp_path / "black.bed"
     blacklist.write_text("chrZZ\t0\t100\nchrI\t0\t400\n")
     out = tmp_path / "out"
-    result = run("--genome", genome, "--signal", mini["signal"], "--peaks", mini["peaks"],
-                 "--blacklist", blacklist, "--out-dir", out)
+    result = run(
+        "--genome",
+        genome,
+        "--signal",
+        mini["signal"],
+        "--peaks",
+        mini["peaks"],
+        "--blacklist",
+        blacklist,
+        "--out-dir",
+        out,
+    )
     assert result.exit_code == 0, result.output
     assert "WARNING" in result.stderr and "chrZZ" in result.stderr
     regions = read_bed(out / "accessible.bed")
@@ -223,12 +242,25 @@ def test_unwritable_output_directory(mini, genome, tmp_path):
 def test_whole_yeast_genome_with_peaks_and_rdna_blacklist(yeast, tmp_path):
     blacklist = Path(__file__).resolve().parents[1] / "config" / "sacCer3.blacklist.bed"
     out = tmp_path / "prep"
-    result = run("--genome", yeast["genome"], "--signal", yeast["signal"], "--peaks", yeast["peaks"],
-                 "--blacklist", blacklist, "--out-dir", out)
+    result = run(
+        "--genome",
+        yeast["genome"],
+        "--signal",
+        yeast["signal"],
+        "--peaks",
+        yeast["peaks"],
+        "--blacklist",
+        blacklist,
+        "--out-dir",
+        out,
+    )
     assert result.exit_code == 0, result.output
     folds = json.loads((out / "folds.json").read_text())
     named = [name for fold in folds.values() for name in fold]
-    assert sorted(named) == sorted(f"chr{n}" for n in "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
+    assert sorted(named) == sorted(
+        f"chr{n}"
+        for n in ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
+    )
     assert all(folds.values())
     regions = read_bed(out / "accessible.bed")
     assert not any(iv.chrom == "chrM" for iv in regions)
@@ -243,13 +275,30 @@ def test_whole_yeast_genome_with_peaks_and_rdna_blacklist(yeast, tmp_path):
 def test_held_out_chromosomes_from_options_and_exclusion(tmp_path):
     fasta = tmp_path / "g.fa"
     fasta.write_text("".join(f">{name}\n{'ACGT' * 50}\n" for name in ["chr1", "chr2", "chr3", "chr4", "chrM"]))
-    bw = write_bigwig(tmp_path / "g.bw", [(name, 200) for name in ["1", "2", "3", "4", "MT"]],
-                      [("1", 50, 120, 20.0)])
+    bw = write_bigwig(tmp_path / "g.bw", [(name, 200) for name in ["1", "2", "3", "4", "MT"]], [("1", 50, 120, 20.0)])
     out = tmp_path / "out"
-    result = run("--genome", fasta, "--signal", bw, "--test-chroms", "chr4,2", "--valid-chroms", "3",
-                 "--min-length", "10", "--smooth", "5", "--out-dir", out)
+    result = run(
+        "--genome",
+        fasta,
+        "--signal",
+        bw,
+        "--test-chroms",
+        "chr4,2",
+        "--valid-chroms",
+        "3",
+        "--min-length",
+        "10",
+        "--smooth",
+        "5",
+        "--out-dir",
+        out,
+    )
     assert result.exit_code == 0, result.output
-    assert json.loads((out / "folds.json").read_text()) == {"train": ["chr1"], "valid": ["chr3"], "test": ["chr2", "chr4"]}
+    assert json.loads((out / "folds.json").read_text()) == {
+        "train": ["chr1"],
+        "valid": ["chr3"],
+        "test": ["chr2", "chr4"],
+    }
     # mean signal 70 * 20 / 800 = 1.75, threshold 7: a 5-base window needs >= 2 signal bases
     assert [(iv.chrom, iv.start, iv.end) for iv in read_bed(out / "accessible.bed")] == [("chr1", 49, 121)]
     out2 = tmp_path / "out2"
@@ -260,6 +309,30 @@ def test_held_out_chromosomes_from_options_and_exclusion(tmp_path):
     out3 = tmp_path / "out3"
     result = run("--genome", fasta, "--signal", bw, "--exclude-chroms", "chr.*", "--out-dir", out3)
     assert_clean_error(result, out3, "--exclude-chroms")
-    result = run("--genome", fasta, "--signal", bw, "--folds", tmp_path / "f.json", "--test-chroms", "chr1",
-                 "--out-dir", out3)
+    result = run(
+        "--genome", fasta, "--signal", bw, "--folds", tmp_path / "f.json", "--test-chroms", "chr1", "--out-dir", out3
+    )
     assert_clean_error(result, out3, "--folds")
+
+
+def test_load_prepared_reads_back_outputs(mini, genome, tmp_path):
+    from gategenome.errors import InputError
+    from gategenome.prepare import load_prepared
+    from gategenome.targets import region_mask
+
+    out = tmp_path / "prep"
+    assert (
+        run("--genome", genome, "--signal", mini["signal"], "--peaks", mini["peaks"], "--out-dir", out).exit_code == 0
+    )
+    prepared = load_prepared(out)
+    assert prepared.sizes == {"chrI": CHRI_LENGTH}
+    assert prepared.folds["test"] == ["chrI"] and len(prepared.regions) == 25
+    mask = region_mask(prepared.regions, "chrI", 0, CHRI_LENGTH)
+    assert int(mask.sum()) == prepared.summary["regions"]["bases"]
+    assert mask[27] == 0 and mask[28] == 1 and mask[694] == 1 and mask[695] == 0  # peak chrI:28-695
+    (out / "folds.json").write_text(json.dumps({"train": ["chrII"], "valid": [], "test": []}))
+    with pytest.raises(InputError, match="chrII"):
+        load_prepared(out)
+    (out / "chrom.sizes").unlink()
+    with pytest.raises(InputError, match="chrom.sizes: not found"):
+        load_prepared(out)

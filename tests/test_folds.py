@@ -10,9 +10,22 @@ from gategenome.errors import ConfigError, InputError
 from gategenome.folds import FOLDS, folds_from_options, read_folds, split_chromosomes
 
 YEAST = {
-    "chrI": 230218, "chrII": 813184, "chrIII": 316620, "chrIV": 1531933, "chrV": 576874, "chrVI": 270161,
-    "chrVII": 1090940, "chrVIII": 562643, "chrIX": 439888, "chrX": 745751, "chrXI": 666816, "chrXII": 1078177,
-    "chrXIII": 924431, "chrXIV": 784333, "chrXV": 1091291, "chrXVI": 948066,
+    "chrI": 230218,
+    "chrII": 813184,
+    "chrIII": 316620,
+    "chrIV": 1531933,
+    "chrV": 576874,
+    "chrVI": 270161,
+    "chrVII": 1090940,
+    "chrVIII": 562643,
+    "chrIX": 439888,
+    "chrX": 745751,
+    "chrXI": 666816,
+    "chrXII": 1078177,
+    "chrXIII": 924431,
+    "chrXIV": 784333,
+    "chrXV": 1091291,
+    "chrXVI": 948066,
 }
 
 
@@ -76,7 +89,7 @@ def test_folds_file_is_validated(tmp_path):
 
 
 def test_folds_from_options():
-    split = folds_from_options(["chrIV"], ["chrI,chrII".split(",")[0], "II"], YEAST)
+    split = folds_from_options(["chrIV"], [["chrI", "chrII"][0], "II"], YEAST)
     assert split.folds["valid"] == ["chrIV"] and split.folds["test"] == ["chrI", "chrII"]
     assert set(split.folds["train"]) == set(YEAST) - {"chrI", "chrII", "chrIV"}
     with pytest.raises(ConfigError, match="both valid and test"):

@@ -7,7 +7,6 @@ import shutil
 
 import numpy as np
 import pytest
-
 from generated import write_bigwig
 
 from gategenome.atomic import atomic_directory
@@ -101,7 +100,9 @@ def test_signal_missing_chromosome_reads_zero_with_warning(tmp_path, caplog):
     ],
 )
 def test_alias_matching(names, aliases):
-    mapping = match_chromosomes({n: 100 + i for i, n in enumerate(names)}, {a: 100 + i for i, a in enumerate(aliases)}, "x.bw")
+    mapping = match_chromosomes(
+        {n: 100 + i for i, n in enumerate(names)}, {a: 100 + i for i, a in enumerate(aliases)}, "x.bw"
+    )
     assert mapping == dict(zip(names, aliases))
 
 
@@ -134,8 +135,11 @@ def test_bed_gzip_comments_and_errors(tmp_path):
     records = read_bed(path)
     assert records == [Interval("chr1", 5, 9), Interval("chr1", 1, 3, "n", 7.0, "+")]
     bad = tmp_path / "bad.bed"
-    for line, message in [("chr1\t9\t3\n", "start <= end"), ("chr1\t1\n", "chrom start end"),
-                          ("chr1\t1\t5\tn\t0\t*\n", "strand")]:
+    for line, message in [
+        ("chr1\t9\t3\n", "start <= end"),
+        ("chr1\t1\n", "chrom start end"),
+        ("chr1\t1\t5\tn\t0\t*\n", "strand"),
+    ]:
         bad.write_text("chr1\t0\t1\n" + line)
         with pytest.raises(InputError, match=rf"bad\.bed:2: .*{message}"):
             read_bed(bad)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from gategenome.errors import ConfigError
+from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.bigwig import SignalTrack
-from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.targets import (
     PeakRegionSettings,
     SignalRegionSettings,
@@ -33,12 +33,31 @@ class ArrayTrack:
 
 
 def test_default_exclusion():
-    names = ["chrI", "chrM", "MT", "chrMT", "Mito", "chr1", "chr1_KI270706v1_random", "chrUn_GL000220v1",
-             "chr6_GL000250v2_alt", "chrX", "2L", "chrUnfinished"]
+    names = [
+        "chrI",
+        "chrM",
+        "MT",
+        "chrMT",
+        "Mito",
+        "chr1",
+        "chr1_KI270706v1_random",
+        "chrUn_GL000220v1",
+        "chr6_GL000250v2_alt",
+        "chrX",
+        "2L",
+        "chrUnfinished",
+    ]
     selection = select_chromosomes(names)
     assert selection.kept == ["chrI", "chr1", "chrX", "2L", "chrUnfinished"]
-    assert set(selection.excluded) == {"chrM", "MT", "chrMT", "Mito", "chr1_KI270706v1_random",
-                                       "chrUn_GL000220v1", "chr6_GL000250v2_alt"}
+    assert set(selection.excluded) == {
+        "chrM",
+        "MT",
+        "chrMT",
+        "Mito",
+        "chr1_KI270706v1_random",
+        "chrUn_GL000220v1",
+        "chr6_GL000250v2_alt",
+    }
     assert select_chromosomes(names, []).kept == names
     assert select_chromosomes(["chrI", "chrII"], ["chrI+"]).kept == []
     with pytest.raises(ConfigError, match="invalid regular expression"):
@@ -106,12 +125,22 @@ def test_real_chri_signal_regions_agree_with_macs3(mini):
 
 def test_peaks_are_clipped_renamed_and_merged(caplog):
     sizes = {"chrI": 1000, "chrII": 500}
-    raw = [Interval("I", 10, 50), Interval("chrI", 40, 80), Interval("chrI", 95, 100), Interval("II", 480, 600),
-           Interval("chrZ", 0, 10), Interval("chrI", 1000, 1200)]
+    raw = [
+        Interval("I", 10, 50),
+        Interval("chrI", 40, 80),
+        Interval("chrI", 95, 100),
+        Interval("II", 480, 600),
+        Interval("chrZ", 0, 10),
+        Interval("chrI", 1000, 1200),
+    ]
     peaks = resolve_interval_chroms(raw, sizes, "p.bed")
     assert Interval("chrII", 480, 500) in peaks and all(iv.chrom in sizes for iv in peaks)
     assert "chrZ" in caplog.text and "clipped" in caplog.text
-    assert regions_from_peaks(peaks) == [Interval("chrI", 10, 80), Interval("chrI", 95, 100), Interval("chrII", 480, 500)]
+    assert regions_from_peaks(peaks) == [
+        Interval("chrI", 10, 80),
+        Interval("chrI", 95, 100),
+        Interval("chrII", 480, 500),
+    ]
     assert regions_from_peaks(peaks, PeakRegionSettings(merge_gap=15, min_length=30)) == [Interval("chrI", 10, 100)]
     with pytest.raises(ConfigError, match="p.bed: 1 record"):
         resolve_interval_chroms(raw, sizes, "p.bed", unknown="error")
@@ -121,7 +150,11 @@ def test_subtract_and_overlap():
     regions = [Interval("a", 0, 100), Interval("a", 200, 300), Interval("b", 0, 50)]
     mask = [Interval("a", 10, 20), Interval("a", 90, 210), Interval("a", 250, 260), Interval("c", 0, 5)]
     assert subtract_intervals(regions, mask) == [
-        Interval("a", 0, 10), Interval("a", 20, 90), Interval("a", 210, 250), Interval("a", 260, 300), Interval("b", 0, 50),
+        Interval("a", 0, 10),
+        Interval("a", 20, 90),
+        Interval("a", 210, 250),
+        Interval("a", 260, 300),
+        Interval("b", 0, 50),
     ]
     summary = overlap_summary([Interval("a", 0, 100)], [Interval("a", 50, 250)])
     assert summary["shared_bases"] == 50
@@ -135,3 +168,13 @@ def test_settings_are_validated():
         SignalRegionSettings(smooth=0).validate()
     with pytest.raises(ConfigError, match="--merge-gap"):
         PeakRegionSettings(merge_gap=-1).validate()
+
+
+def test_region_mask_window_and_overlaps():
+    from gategenome.targets import region_mask
+
+    regions = [Interval("a", 5, 10), Interval("a", 8, 12), Interval("b", 0, 100), Interval("a", 18, 30)]
+    mask = region_mask(regions, "a", 4, 20)
+    assert mask.dtype == np.uint8 and mask.shape == (16,)
+    assert mask.tolist() == [0] + [1] * 7 + [0] * 6 + [1, 1]
+    assert not region_mask(regions, "c", 0, 10).any()

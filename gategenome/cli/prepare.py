@@ -12,39 +12,118 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
 
 
 @click.command("prepare", context_settings=CONTEXT_SETTINGS)
-@click.option("--genome", required=True, type=click.Path(dir_okay=False),
-              help="Genome FASTA (plain or bgzip; a missing .fai is built).")
-@click.option("--signal", required=True, type=click.Path(dir_okay=False),
-              help="ATAC-seq bigWig on the same assembly (names like chrI/I are matched).")
-@click.option("--peaks", type=click.Path(dir_okay=False), default=None,
-              help="Peaks BED/narrowPeak; regions come from it instead of the bigWig.")
-@click.option("--blacklist", type=click.Path(dir_okay=False), default=None,
-              help="BED of regions to cut out of the accessible regions (e.g. collapsed repeats).")
-@click.option("--exclude-chroms", multiple=True, metavar="REGEX",
-              show_default="chrM/MT/Mito, *_random, chrUn*, *_alt, *_fix, *_hap*",
-              help="Drop chromosomes whose full name matches (case-insensitive; repeatable). "
-                   "Given patterns replace the default (mitochondrion, unplaced/random/alt "
-                   "contigs); 'none' keeps every chromosome.")
-@click.option("--folds", "folds_file", type=click.Path(dir_okay=False), default=None,
-              help='Use this folds.json ({"train": [...], "valid": [...], "test": [...]}).')
-@click.option("--valid-chroms", multiple=True, metavar="NAMES",
-              help="Comma-separated validation chromosomes (repeatable); the rest train.")
-@click.option("--test-chroms", multiple=True, metavar="NAMES",
-              help="Comma-separated test chromosomes (repeatable); the rest train.")
+@click.option(
+    "--genome",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Genome FASTA (plain or bgzip; a missing .fai is built).",
+    show_default=True,
+)
+@click.option(
+    "--signal",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="ATAC-seq bigWig on the same assembly (names like chrI/I are matched).",
+    show_default=True,
+)
+@click.option(
+    "--peaks",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Peaks BED/narrowPeak; regions come from it instead of the bigWig.",
+    show_default=True,
+)
+@click.option(
+    "--blacklist",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="BED of regions to cut out of the accessible regions (e.g. collapsed repeats).",
+    show_default=True,
+)
+@click.option(
+    "--exclude-chroms",
+    multiple=True,
+    metavar="REGEX",
+    show_default="chrM/MT/Mito, *_random, chrUn*, *_alt, *_fix, *_hap*",
+    help="Drop chromosomes whose full name matches (case-insensitive; repeatable). "
+    "Given patterns replace the default (mitochondrion, unplaced/random/alt "
+    "contigs); 'none' keeps every chromosome.",
+)
+@click.option(
+    "--folds",
+    "folds_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help='Use this folds.json ({"train": [...], "valid": [...], "test": [...]}).',
+    show_default=True,
+)
+@click.option(
+    "--valid-chroms",
+    multiple=True,
+    metavar="NAMES",
+    help="Comma-separated validation chromosomes (repeatable); the rest train.",
+    show_default=True,
+)
+@click.option(
+    "--test-chroms",
+    multiple=True,
+    metavar="NAMES",
+    help="Comma-separated test chromosomes (repeatable); the rest train.",
+    show_default=True,
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the automatic fold split.")
-@click.option("--smooth", type=int, default=101, show_default=True,
-              help="bigWig mode: centred moving-average width over the signal, bases.")
-@click.option("--threshold-factor", type=float, default=4.0, show_default=True,
-              help="bigWig mode: accessible where the smoothed signal >= this x the genome-wide mean "
-                   "(fold enrichment; independent of sequencing depth).")
-@click.option("--min-length", type=int, default=None, show_default="100 (bigWig mode), 1 (peaks)",
-              help="Shortest region kept, bases.")
-@click.option("--merge-gap", type=int, default=None, show_default="50 (bigWig mode), 0 (peaks)",
-              help="Join regions closer than this many bases.")
-@click.option("--out-dir", required=True, type=click.Path(file_okay=False),
-              help="Output directory (created; existing files of the same names are replaced).")
-def command(genome, signal, peaks, blacklist, exclude_chroms, folds_file, valid_chroms, test_chroms,
-            seed, smooth, threshold_factor, min_length, merge_gap, out_dir):
+@click.option(
+    "--smooth",
+    type=int,
+    default=101,
+    show_default=True,
+    help="bigWig mode: centred moving-average width over the signal, bases.",
+)
+@click.option(
+    "--threshold-factor",
+    type=float,
+    default=4.0,
+    show_default=True,
+    help="bigWig mode: accessible where the smoothed signal >= this x the genome-wide mean "
+    "(fold enrichment; independent of sequencing depth).",
+)
+@click.option(
+    "--min-length",
+    type=int,
+    default=None,
+    show_default="100 (bigWig mode), 1 (peaks)",
+    help="Shortest region kept, bases.",
+)
+@click.option(
+    "--merge-gap",
+    type=int,
+    default=None,
+    show_default="50 (bigWig mode), 0 (peaks)",
+    help="Join regions closer than this many bases.",
+)
+@click.option(
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output directory (created; existing files of the same names are replaced).",
+    show_default=True,
+)
+def command(
+    genome,
+    signal,
+    peaks,
+    blacklist,
+    exclude_chroms,
+    folds_file,
+    valid_chroms,
+    test_chroms,
+    seed,
+    smooth,
+    threshold_factor,
+    min_length,
+    merge_gap,
+    out_dir,
+):
     """Make accessible regions, chromosome folds and sizes for training.
 
     Regions come from --peaks when given (merged, clipped to the chromosomes),

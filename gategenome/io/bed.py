@@ -107,7 +107,9 @@ def _parse_line(line: str, path: Path, number: int, kind: str) -> Interval:
     try:
         score = float(fields[4]) if len(fields) > 4 and fields[4] != "." else 0.0
     except ValueError:
-        raise InputError(f"{path}:{number}: malformed {kind} line, expected a numeric score, got {fields[4]!r}") from None
+        raise InputError(
+            f"{path}:{number}: malformed {kind} line, expected a numeric score, got {fields[4]!r}"
+        ) from None
     strand = fields[5] if len(fields) > 5 else "."
     if strand not in {"+", "-", "."}:
         raise InputError(f"{path}:{number}: malformed {kind} line, expected strand '+', '-' or '.', got {strand!r}")

@@ -67,7 +67,9 @@ class SignalTrack:
         if self.missing:
             log.warning(
                 "%s: no signal for %d genome chromosome(s) (%s); reading them as zero",
-                self.path, len(self.missing), ", ".join(self.missing[:10]),
+                self.path,
+                len(self.missing),
+                ", ".join(self.missing[:10]),
             )
         self.nan_count = 0
 

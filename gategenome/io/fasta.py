@@ -79,9 +79,14 @@ class Genome:
                 args = [str(self.path), "--fai-idx", str(index)]
                 if gzi is not None:
                     args += ["--gzi-idx", str(gzi)]
-                pysam.faidx(*args)
+                verbosity = pysam.set_verbosity(0)  # our one-line error replaces htslib's
+                try:
+                    pysam.faidx(*args)
+                finally:
+                    pysam.set_verbosity(verbosity)
             self._fasta = pysam.FastaFile(
-                str(self.path), filepath_index=str(index),
+                str(self.path),
+                filepath_index=str(index),
                 filepath_index_compressed=str(gzi) if gzi is not None else None,
             )
         except pysam.SamtoolsError:
