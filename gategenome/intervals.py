@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import bisect
 import logging
+import os
 from collections.abc import Iterable, Mapping
 
 from gategenome.errors import ConfigError
-from gategenome.io.bed import Interval, merge_intervals
+from gategenome.io.bed import Interval, merge_intervals, read_bed
 from gategenome.io.chroms import normalise_name
 
 log = logging.getLogger(__name__)
@@ -140,3 +141,25 @@ def overlap_summary(regions: Iterable[Interval], reference: Iterable[Interval]) 
         "regions_inside": shared / a_bases if a_bases else 0.0,
         "jaccard": shared / union if union else 0.0,
     }
+
+
+def read_blacklist(path: str | os.PathLike | None, sizes: Mapping[str, int]) -> list[Interval]:
+    """Blacklist regions on the genome's chromosome names (see :func:`resolve_interval_chroms`).
+
+    Parameters
+    ----------
+    path
+        BED file, or ``None`` for no blacklist.
+    sizes
+        Genome chromosome name -> length.
+
+    Returns
+    -------
+    list[Interval]
+        Clipped regions; records on chromosomes the genome lacks are dropped with a warning.
+    """
+    if not path:
+        return []
+    blacklist = resolve_interval_chroms(read_bed(path, kind="blacklist"), sizes, str(path), unknown="warn")
+    log.info("%s: %d blacklist region(s), %d bases", path, len(blacklist), sum(map(len, blacklist)))
+    return blacklist

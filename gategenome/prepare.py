@@ -29,7 +29,7 @@ from gategenome import __version__
 from gategenome.atomic import atomic_directory
 from gategenome.errors import ConfigError, InputError
 from gategenome.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
-from gategenome.intervals import resolve_interval_chroms, subtract_intervals
+from gategenome.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome, write_chrom_sizes
@@ -137,7 +137,7 @@ def prepare(settings: PrepareSettings) -> dict:
                 f"{settings.signal}: has no signal on any kept chromosome ({', '.join(selection.kept[:5])}...); "
                 "expected the genome's nuclear chromosomes"
             )
-        blacklist = _read_blacklist(settings.blacklist, sizes)
+        blacklist = read_blacklist(settings.blacklist, sizes)
         peaks = _read_peaks(settings.peaks, sizes) if settings.peaks else None
         split = _fold_split(settings, kept_sizes, excluded)
 
@@ -206,15 +206,6 @@ def prepare(settings: PrepareSettings) -> dict:
         summary["seconds"],
     )
     return summary
-
-
-def _read_blacklist(path: str | None, sizes: dict[str, int]) -> list[Interval]:
-    if not path:
-        return []
-    records = read_bed(path, kind="blacklist")
-    blacklist = resolve_interval_chroms(records, sizes, str(path), unknown="warn")
-    log.info("%s: %d blacklist region(s), %d bases", path, len(blacklist), sum(map(len, blacklist)))
-    return blacklist
 
 
 def _read_peaks(path: str, sizes: dict[str, int]) -> list[Interval]:

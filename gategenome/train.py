@@ -145,30 +145,30 @@ def _progress(total: int, description: str):
 
 
 def _open_data(inputs: TrainInputs, model_config: ModelConfig):
+    from gategenome.intervals import read_blacklist, resolve_interval_chroms
     from gategenome.io.bed import read_bed
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
 
     if model_config.uses_signal and not inputs.signal:
         raise ConfigError("model.inputs is dna+signal but no signal bigWig was given; pass --signal or set inputs: dna")
-    genome = Genome(inputs.genome)
-    folds = read_folds(inputs.folds, genome.sizes).folds
-    for fold in ("valid", "test"):
-        if not folds[fold]:
-            raise InputError(f"{inputs.folds}: the {fold} fold is empty; training needs held-out valid and test chromosomes")
-    regions = read_bed(inputs.regions)
-    unknown = sorted({r.chrom for r in regions} - set(genome.sizes))
-    if unknown:
-        raise InputError(f"{inputs.regions}: regions on {', '.join(unknown[:5])}, which the genome {inputs.genome} does not have")
-    blacklist = read_bed(inputs.blacklist) if inputs.blacklist else []
-    signal = SignalTrack(inputs.signal, genome.sizes) if model_config.uses_signal else None
-    data = {}
-    for fold in ("train", "valid", "test"):
-        data[fold] = load_chromosomes(genome, folds[fold], regions, signal, blacklist)
-        log.info("%s fold: %d chromosome(s), %d bases", fold, len(data[fold]), sum(len(c) for c in data[fold]))
-    genome.close()
-    if signal is not None:
-        signal.close()
+    with Genome(inputs.genome) as genome:
+        folds = read_folds(inputs.folds, genome.sizes).folds
+        for fold in ("valid", "test"):
+            if not folds[fold]:
+                raise InputError(f"{inputs.folds}: the {fold} fold is empty; training needs held-out valid and test chromosomes")
+        # Same chromosome-name matching as prepare, so a blacklist written as XII masks chrXII here too.
+        regions = resolve_interval_chroms(read_bed(inputs.regions, kind="regions"), genome.sizes, str(inputs.regions), unknown="error")
+        blacklist = read_blacklist(inputs.blacklist, genome.sizes)
+        signal = SignalTrack(inputs.signal, genome.sizes) if model_config.uses_signal else None
+        try:
+            data = {}
+            for fold in ("train", "valid", "test"):
+                data[fold] = load_chromosomes(genome, folds[fold], regions, signal, blacklist)
+                log.info("%s fold: %d chromosome(s), %d bases", fold, len(data[fold]), sum(len(c) for c in data[fold]))
+        finally:
+            if signal is not None:
+                signal.close()
     return folds, data
 
 

@@ -177,3 +177,19 @@ def test_cli_trains_a_dna_model_without_signal(chr_i, tmp_path):
     model, payload = load_model(out)
     assert model.config.inputs == "dna" and payload["summary"]["config"]["train"]["seed"] == 3
     assert (out.parent / "metrics.json").exists() and (out.parent / "curves.png").exists()
+
+
+def test_blacklist_names_are_matched_like_prepare_matches_them(chr_i, tmp_path):
+    """A blacklist spelled 'A' (Ensembl style) masks chrA's bases, as prepare would."""
+    from dataclasses import replace
+
+    from gategenome.train import _open_data
+
+    masks = {}
+    for spelling in ("chrA", "A"):
+        blacklist = tmp_path / f"{spelling}.bed"
+        blacklist.write_text(f"{spelling}\t1000\t3000\n")
+        _, data = _open_data(replace(chr_i, blacklist=str(blacklist)), ModelConfig())
+        masks[spelling] = data["train"][0].mask
+    assert not masks["A"][1000:3000].any() and masks["A"][:1000].all() and masks["A"][3000:].all()
+    np.testing.assert_array_equal(masks["A"], masks["chrA"])
