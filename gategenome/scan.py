@@ -49,7 +49,6 @@ from gategenome.model import GateLSTM, ModelOutput, StreamState, model_inputs
 from gategenome.runs import complement_intervals
 from gategenome.scandir import FORMAT, KINDS, VERSION, shard_path, write_json
 from gategenome.scanplan import (
-    GenomeJob,
     Job,
     ScanSettings,
     Sinks,
@@ -343,10 +342,10 @@ def scan_genome(
         span = None if region is None else (region[1], region[2])
         pieces = scan_segments(genome, chrom, settings.n_reset, span)
         scan = genome_jobs(chrom, pieces, settings)
-        null, null_length = null_jobs(chrom, pieces, settings)
+        null, null_length, null_gaps = null_jobs(chrom, pieces, settings)
         jobs += scan + null
         plans[chrom] = {"pieces": pieces, "jobs": len(scan), "null_jobs": len(null), "null_length": null_length,
-                        "bases": sum(e - s for s, e in pieces)}
+                        "null_gaps": null_gaps, "bases": sum(e - s for s, e in pieces)}
 
     horizon = None
     if settings.segments > 1:
@@ -365,7 +364,7 @@ def scan_genome(
             "stretches": [list(p) for p in plan["pieces"]],
             "strands": list(settings.strands),
             "region": None if region is None else list(region[1:]),
-            "null_bases": plan["null_length"],
+            "null_bases": plan["null_length"] - len(plan["null_gaps"]),
             "segments": settings.segments,
             "burn_in": settings.burn_in if settings.segments > 1 else 0,
             "forgetting_horizon": horizon,
@@ -383,11 +382,10 @@ def scan_genome(
             for kind in KINDS:
                 sinks.open(chrom, strand, kind, length, gaps)
             if plan["null_jobs"]:
-                sinks.open(chrom, strand, "null", plan["null_length"], [])
+                sinks.open(chrom, strand, "null", plan["null_length"], plan["null_gaps"])
         sinks.pending[chrom] = plan["jobs"] + plan["null_jobs"]
         if sinks.pending[chrom] == 0:
-            sinks.pending[chrom] = 1
-            sinks.job_done(GenomeJob(chrom, "+", 0, 0, 0, 0))
+            sinks.complete(chrom)
 
     total = sum(job.length for job in jobs)
     log.info(

@@ -139,8 +139,9 @@ class ArrayWriter:
     The file is created under a temporary name in the destination directory with
     :func:`numpy.lib.format.open_memmap` (which writes the header and sizes the
     file), then filled with ``os.pwrite`` at byte offsets, so writing never maps
-    the array into the process's memory.  :meth:`commit` renames it into place;
-    :meth:`discard` removes it.
+    the array into the process's memory.  No file descriptor is held between
+    writes, so a genome of thousands of contigs in progress at once cannot run
+    out of them.  :meth:`commit` renames it into place; :meth:`discard` removes it.
 
     Parameters
     ----------
@@ -148,13 +149,11 @@ class ArrayWriter:
         Final path of the array.
     length
         Number of elements.
-    fill
-        Initial value of every element (NaN: no value).
     """
 
     BLOCK = 1 << 22
 
-    def __init__(self, path: str | os.PathLike, length: int, fill: float = np.nan):
+    def __init__(self, path: str | os.PathLike, length: int):
         self.path = Path(path)
         self.length = int(length)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,9 +163,6 @@ class ArrayWriter:
         array = np.lib.format.open_memmap(self.tmp, mode="w+", dtype=np.float16, shape=(self.length,))
         self.offset = int(array.offset)
         del array
-        self._fd = os.open(self.tmp, os.O_RDWR)
-        if fill is not None and fill != 0.0:
-            self.fill(0, self.length, fill)
 
     def fill(self, start: int, end: int, value: float) -> None:
         """Set elements ``[start, end)`` to ``value``."""
@@ -180,20 +176,23 @@ class ArrayWriter:
         values = np.ascontiguousarray(values, dtype=np.float16)
         if start < 0 or start + values.size > self.length:
             raise ValueError(f"write of {values.size} values at {start} outside array of length {self.length}")
-        os.pwrite(self._fd, values.tobytes(), self.offset + 2 * int(start))
+        fd = os.open(self.tmp, os.O_WRONLY)
+        try:
+            os.pwrite(fd, values.tobytes(), self.offset + 2 * int(start))
+        finally:
+            os.close(fd)
 
     def commit(self) -> None:
-        """Flush, close and rename the array to its final path."""
-        os.fsync(self._fd)
-        os.close(self._fd)
+        """Flush and rename the array to its final path."""
+        fd = os.open(self.tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
-        """Close and delete the temporary file."""
-        try:
-            os.close(self._fd)
-        except OSError:
-            pass
+        """Delete the temporary file."""
         self.tmp.unlink(missing_ok=True)
 
 

@@ -218,27 +218,26 @@ class Sinks:
     """Per-chromosome array writers, committed when all the chromosome's jobs are done.
 
     Arrays are declared up front (:meth:`open`) but their files are created on
-    first write (or at completion), so only the chromosomes in progress hold
-    open files, however many contigs the genome has.
+    first write (or at completion); writers hold no open file between writes.
     """
 
     def __init__(self, out_dir: Path, on_complete):
         self.out_dir = out_dir
-        self.specs: dict[tuple[str, str, str], tuple[int, list[tuple[int, int]]]] = {}
+        self.specs: dict[str, dict[tuple[str, str], tuple[int, list[tuple[int, int]]]]] = defaultdict(dict)
         self.writers: dict[tuple[str, str, str], ArrayWriter] = {}
         self.pending: dict[str, int] = defaultdict(int)
         self.on_complete = on_complete
 
     def open(self, chrom: str, strand: str, kind: str, length: int, gaps: list[tuple[int, int]]) -> None:
         """Declare an array of ``length`` whose ``gaps`` (no job writes there) are NaN."""
-        self.specs[(chrom, strand, kind)] = (length, gaps)
+        self.specs[chrom][(strand, kind)] = (length, gaps)
 
     def writer(self, chrom: str, strand: str, kind: str) -> ArrayWriter:
         key = (chrom, strand, kind)
         if key not in self.writers:
-            length, gaps = self.specs[key]
+            length, gaps = self.specs[chrom][(strand, kind)]
             path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
-            writer = ArrayWriter(path, length, fill=None)
+            writer = ArrayWriter(path, length)
             for start, end in gaps:
                 writer.fill(start, end, np.nan)
             self.writers[key] = writer
@@ -247,10 +246,15 @@ class Sinks:
     def job_done(self, job: Job) -> None:
         self.pending[job.chrom] -= 1
         if self.pending[job.chrom] == 0:
-            for key in [k for k in self.specs if k[0] == job.chrom]:
-                self.writer(*key).commit()
-                del self.writers[key]
-            self.on_complete(job.chrom)
+            self.complete(job.chrom)
+
+    def complete(self, chrom: str) -> None:
+        """Commit every array of ``chrom`` (creating those no job wrote) and report it done."""
+        for strand, kind in list(self.specs.get(chrom, {})):
+            self.writer(chrom, strand, kind).commit()
+            del self.writers[(chrom, strand, kind)]
+        self.specs.pop(chrom, None)
+        self.on_complete(chrom)
 
     def discard(self) -> None:
         for writer in self.writers.values():
@@ -343,18 +347,24 @@ def genome_jobs(chrom: str, pieces: list[tuple[int, int]], settings: ScanSetting
     return jobs
 
 
-def null_jobs(chrom: str, pieces: list[tuple[int, int]], settings: ScanSettings) -> tuple[list[NullJob], int]:
-    """Seeded shuffled-window jobs of one chromosome and the null array length per strand."""
+def null_jobs(
+    chrom: str, pieces: list[tuple[int, int]], settings: ScanSettings
+) -> tuple[list[NullJob], int, list[tuple[int, int]]]:
+    """Seeded shuffled-window jobs of one chromosome, the null array length per strand,
+    and the one-base NaN separators between windows (so no drop spans two windows)."""
     total = sum(e - s for s, e in pieces)
     usable = [(s, e) for s, e in pieces if e - s > settings.null_burn_in]
     if settings.null_fraction <= 0 or not usable:
-        return [], 0
+        return [], 0, []
     chrom_seed = zlib.crc32(chrom.encode())
     rng = np.random.default_rng([settings.seed, chrom_seed])
     lengths = np.array([e - s for s, e in usable], dtype=np.float64)
     count = max(1, math.ceil(settings.null_fraction * total / settings.null_window))
-    jobs, offset = [], 0
+    jobs, offset, separators = [], 0, []
     for index in range(count):
+        if index:
+            separators.append((offset, offset + 1))
+            offset += 1
         s, e = usable[int(rng.choice(len(usable), p=lengths / lengths.sum()))]
         window = min(settings.null_window, e - s)
         start = int(rng.integers(s, e - window + 1))
@@ -364,7 +374,7 @@ def null_jobs(chrom: str, pieces: list[tuple[int, int]], settings: ScanSettings)
             jobs.append(NullJob(chrom, strand, start, window, seed, settings.null_burn_in, offset,
                                 signal_mode=settings.null_signal))
         offset += kept
-    return jobs, offset
+    return jobs, offset, separators
 
 
 @dataclass

@@ -245,3 +245,34 @@ def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypa
     assert not [name for name in files if name.startswith("chr1.")]  # the unfinished chromosome left nothing
     # chr2 (5 kb) finished before the failure: its complete shard is kept
     assert "chr2.json" in files and list(ScanDir(tmp_path / "scan").sizes) == ["chr2"]
+
+
+def test_null_windows_are_separated_by_one_nan(tmp_path):
+    """Shuffled windows are unrelated sequences: a null drop must never join two of them."""
+    rng = np.random.default_rng(11)
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(40_000, rng)})
+    scan = _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", chunk_size=4_000,
+                 null_fraction=0.5, null_window=5_000, null_burn_in=1_000)
+    null = _f32(scan.null_forget("chr1", "+"))
+    windows = 4  # ceil(0.5 * 40 kb / 5 kb)
+    assert null.size == windows * 4_000 + windows - 1
+    np.testing.assert_array_equal(np.flatnonzero(np.isnan(null)), [4_000 + 4_001 * i for i in range(windows - 1)])
+    assert scan.shard("chr1")["null_bases"] == windows * 4_000
+
+
+def test_many_contigs_scan_without_holding_a_file_per_array(tmp_path):
+    """300 contigs stay in progress together (their null windows run last); no descriptor each."""
+    import resource
+
+    rng = np.random.default_rng(12)
+    contigs = {f"ctg{i}": random_dna(1_500, rng) for i in range(300)}
+    genome = write_fasta(tmp_path / "g.fa", contigs)
+    model = small_model(tmp_path / "m.pt", hidden_size=2, num_layers=1)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        scan = _scan(tmp_path, model, genome, "scan", chunk_size=2_000, batch_size=64,
+                     null_fraction=0.5, null_window=1_000, null_burn_in=200)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert list(scan.sizes) == list(contigs)

@@ -30,7 +30,8 @@ def _shard(directory, chrom, strands=("+", "-")):
     for strand in strands:
         np.save(directory / "null" / f"{chrom}.{'plus' if strand == '+' else 'minus'}.forget.npy",
                 np.zeros(4, dtype=np.float16))
-    shard_path(directory, chrom).write_text(json.dumps({"chrom": chrom, "strands": list(strands), "seconds": 1.5}))
+    shard_path(directory, chrom).write_text(json.dumps({"chrom": chrom, "strands": list(strands), "seconds": 1.5,
+                                                         "null_bases": 4}))
     (directory / ".snakemake_timestamp").touch()  # Snakemake marks directory outputs so
 
 
@@ -66,5 +67,6 @@ def test_strand_shards_of_one_chromosome_merge(tmp_path):
     scan = ScanDir(out)
     assert scan.strands == ["+", "-"] and list(scan.sizes) == ["chrA", "chrB"]
     assert scan.shard("chrA")["strands"] == ["+", "-"] and scan.shard("chrA")["seconds"] == 3.0
+    assert scan.shard("chrA")["null_bases"] == 4  # per strand, as a both-strand scan records it
     assert np.array_equal(scan.forget("chrA", "-"), np.load(array_path(shards[1], "chrA", "-", "forget")))
     assert (out / "null" / "chrA.minus.forget.npy").exists() and (out / "null" / "chrA.plus.forget.npy").exists()
