@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -59,14 +59,17 @@ class Edges:
 
     left: np.ndarray
     right: np.ndarray
+    _all: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def side(self, strand: str, kind: str) -> np.ndarray:
         """Edges of ``kind`` (``entry``/``exit``) for a scan on ``strand``."""
         return self.left if EDGE_SIDE[(strand, kind)] == "left" else self.right
 
     def all(self) -> np.ndarray:
-        """Every edge, sorted, ``(2E',)``."""
-        return np.unique(np.concatenate([self.left, self.right]))
+        """Every edge, sorted, ``(2E',)`` (computed once)."""
+        if self._all is None:
+            self._all = np.unique(np.concatenate([self.left, self.right]))
+        return self._all
 
 
 def region_edges(regions: Iterable[Interval], sizes: Mapping[str, int]) -> dict[str, Edges]:

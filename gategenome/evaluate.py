@@ -151,14 +151,18 @@ def _pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
 
     Drops closer than ``spacing / 2`` to a chromosome end (telomeres) are passed over.
     """
+    candidates = [(drop, drop_summit(drop)) for drop in drops if drop.chrom in edges]
+    candidates = [(d, s) for d, s in candidates if spacing // 2 <= s < sizes[d.chrom] - spacing // 2]
+    by_chrom: dict[str, list[int]] = {}
+    for i, (drop, _) in enumerate(candidates):
+        by_chrom.setdefault(drop.chrom, []).append(i)
+    distances: dict[int, int] = {}
+    for chrom, index in by_chrom.items():  # one vectorised lookup per chromosome
+        summits = np.array([candidates[i][1] for i in index])
+        distances.update(zip(index, nearest_distance(summits, edges[chrom].all()).tolist()))
     near, far = [], []
-    for drop in drops:
-        if drop.chrom not in edges:
-            continue
-        summit = drop_summit(drop)
-        if not spacing // 2 <= summit < sizes[drop.chrom] - spacing // 2:
-            continue
-        distance = int(nearest_distance(np.array([summit]), edges[drop.chrom].all())[0])
+    for i, (drop, summit) in enumerate(candidates):
+        distance = distances[i]
         if distance <= 100:
             near.append((-drop.score, drop.chrom, summit, "strong drop, summit within 100 bp of a region edge"))
         elif distance > 250:
