@@ -164,12 +164,14 @@ def run_memory(
     if unit is not None:
         starts = [repeat_unit(unit, settings.length)] * settings.count
     else:
-        starts = [
-            random_sequence(
-                settings.length, constraints, np.random.default_rng([settings.seed, 5, c]), prefix=plan.writer
-            )[len(plan.writer) :]
-            for c in range(settings.count)
-        ]
+        starts = []
+        for c in range(settings.count):
+            rng = np.random.default_rng([settings.seed, 5, c])
+            # The bounded random builder may give up; require_feasible then builds one or says why none exists.
+            sequence = random_sequence(settings.length, constraints, rng, prefix=plan.writer) or (
+                constraints.require_feasible(settings.length, prefix=plan.writer, seed=settings.seed + c)
+            )
+            starts.append(sequence[len(plan.writer) :])
     results = anneal(model, plan, starts, settings, constraints, progress("annealing", settings.iterations))
     fillers = [filler for filler, _ in results]
     free = repeat_unit(plan.free_unit, settings.length)

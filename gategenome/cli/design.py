@@ -135,13 +135,16 @@ def command(
     from gategenome.design import SearchSettings
     from gategenome.design_report import run_memory, run_reset
     from gategenome.errors import ConfigError
+    from gategenome.reset import MAX_RESET_LENGTH
     from gategenome.retention import reference_model
 
     log = logging.getLogger("gategenome.design")
     if bool(model_path) == bool(reference):
         raise click.UsageError("give exactly one of --model model.pt or --reference")
-    if goal == "reset" and length > 50:
-        raise ConfigError(f"--length {length}: reset elements are 1-50 bp; expected a length in that range")
+    if goal == "reset" and not 1 <= length <= MAX_RESET_LENGTH:
+        raise ConfigError(
+            f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range"
+        )
     if bool(boundaries) != bool(genome):
         raise ConfigError("--boundaries and --genome go together (the boundary sequences are read from the genome)")
     constraints = SequenceConstraints(gc_min, gc_max, gc_window, max_homopolymer, list(avoid))
