@@ -38,7 +38,7 @@ import torch
 
 from gategenome.constraints import SequenceConstraints, random_sequence
 from gategenome.errors import ConfigError
-from gategenome.gates import forget_gates
+from gategenome.gates import model_gates
 from gategenome.model import GateLSTM, StreamState
 from gategenome.retention import Retention, encode_batch, measure_retention
 
@@ -111,12 +111,8 @@ def log_forget(model: GateLSTM, x: torch.Tensor, state: StreamState | None = Non
         ``(N, L, H * layers)`` log forget gates, and the :class:`StreamState` after ``x``.
     """
     output = model(x, state)
-    logs = []
-    for index, layer in enumerate(model.lstm_layers):
-        h0 = output.initial.layers[index][0]
-        f = forget_gates(layer, output.layer_inputs[index], output.hidden[index], h0)
-        logs.append(torch.log(f.clamp_min(1e-30)))
-    return torch.cat(logs, dim=-1), output.final
+    forget = torch.cat([gates.forget for gates in model_gates(model, output, with_input=False)], dim=-1)
+    return torch.log(forget.clamp_min(1e-30)), output.final
 
 
 def screen_units(

@@ -85,6 +85,17 @@ class LayerGates:
     input: torch.Tensor
 
 
+def layer_tensors(output: ModelOutput, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """What gate recovery needs of one layer of a forward ``output``.
+
+    Returns
+    -------
+    tuple
+        ``(layer_input (N, L, D), hidden (N, L, H), h0 (N, H))``.
+    """
+    return output.layer_inputs[index], output.hidden[index], output.initial.layers[index][0]
+
+
 def model_gates(model: GateLSTM, output: ModelOutput, with_input: bool = True) -> list[LayerGates]:
     """Recover the gates of every layer of ``model`` from one forward ``output``.
 
@@ -104,12 +115,19 @@ def model_gates(model: GateLSTM, output: ModelOutput, with_input: bool = True) -
     """
     gates = []
     for index, layer in enumerate(model.lstm_layers):
-        x, h = output.layer_inputs[index], output.hidden[index]
-        h0 = output.initial.layers[index][0]
-        forget = forget_gates(layer, x, h, h0)
-        inp = input_gates(layer, x, h, h0) if with_input else None
+        tensors = layer_tensors(output, index)
+        forget = forget_gates(layer, *tensors)
+        inp = None
+        if with_input:  # a coupled layer's input gate is 1 - f: no second matrix product
+            inp = 1.0 - forget if isinstance(layer, CoupledLSTM) else input_gates(layer, *tensors)
         gates.append(LayerGates(forget, inp))
     return gates
+
+
+def layer_forget_gates(model: GateLSTM, output: ModelOutput, layer: int = -1) -> torch.Tensor:
+    """Forget gates of one layer (default: last) of a forward ``output``, ``(N, L, H)``."""
+    index = layer % len(model.lstm_layers)
+    return forget_gates(model.lstm_layers[index], *layer_tensors(output, index))
 
 
 def mean_forget_gate(model: GateLSTM, output: ModelOutput, layer: int = -1) -> torch.Tensor:
@@ -120,7 +138,4 @@ def mean_forget_gate(model: GateLSTM, output: ModelOutput, layer: int = -1) -> t
     torch.Tensor
         ``(N, L)``.
     """
-    index = layer % len(model.lstm_layers)
-    h0 = output.initial.layers[index][0]
-    f = forget_gates(model.lstm_layers[index], output.layer_inputs[index], output.hidden[index], h0)
-    return f.mean(dim=-1)
+    return layer_forget_gates(model, output, layer).mean(dim=-1)

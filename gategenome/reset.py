@@ -28,7 +28,7 @@ from gategenome.constraints import SequenceConstraints, random_sequence
 from gategenome.design import _device, kmers
 from gategenome.encode import reverse_complement_bytes
 from gategenome.errors import ConfigError
-from gategenome.gates import forget_gates
+from gategenome.gates import layer_forget_gates, mean_forget_gate
 from gategenome.model import GateLSTM
 from gategenome.retention import encode_batch
 
@@ -76,8 +76,7 @@ def score_elements(
             size = len(group[0])
             x = encode_batch([left + e + right for e in group], model.config, signal_value, _device(model))
             output = model(x)
-            layer = model.lstm_layers[-1]
-            f = forget_gates(layer, output.layer_inputs[-1], output.hidden[-1], output.initial.layers[-1][0])
+            f = layer_forget_gates(model, output)
             window = f[:, _LEFT : _LEFT + size + _AFTER].mean(dim=-1).min(dim=1).values
             through = torch.log(f[:, _LEFT : _LEFT + size].clamp_min(1e-30)).sum(dim=1).exp().mean(dim=-1)
             scores.extend(ResetScore(float(a), float(b)) for a, b in zip(window.cpu(), through.cpu()))
@@ -93,10 +92,7 @@ def forget_profile(model: GateLSTM, elements: list[str], seed: int = 0, signal_v
         for element in elements:
             x = encode_batch([left + element + right], model.config, signal_value, _device(model))
             output = model(x)
-            f = forget_gates(
-                model.lstm_layers[-1], output.layer_inputs[-1], output.hidden[-1], output.initial.layers[-1][0]
-            )
-            profiles.append(f[0, _LEFT - PROFILE_BEFORE :].mean(dim=-1).double().cpu().numpy())
+            profiles.append(mean_forget_gate(model, output)[0, _LEFT - PROFILE_BEFORE :].double().cpu().numpy())
     return profiles
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from gategenome.encode import one_hot
-from gategenome.gates import forget_gates, gate_preactivation, input_gates
+from gategenome.gates import gate_preactivation, layer_tensors, model_gates
 from gategenome.model import GateLSTM, ModelConfig, StreamState, model_inputs
 
 log = logging.getLogger(__name__)
@@ -145,13 +145,9 @@ def cell_states(model: GateLSTM, x: torch.Tensor, state: StreamState | None = No
     """
     output = model(x, state)
     cells = []
-    for index, layer in enumerate(model.lstm_layers):
-        inputs, hidden = output.layer_inputs[index], output.hidden[index]
-        h0, c = output.initial.layers[index]
-        f = forget_gates(layer, inputs, hidden, h0)
-        update = input_gates(layer, inputs, hidden, h0) * torch.tanh(
-            gate_preactivation(layer, inputs, hidden, h0, "cell")
-        )
+    for index, (layer, gates) in enumerate(zip(model.lstm_layers, model_gates(model, output))):
+        f, c = gates.forget, output.initial.layers[index][1]
+        update = gates.input * torch.tanh(gate_preactivation(layer, *layer_tensors(output, index), "cell"))
         out = torch.empty_like(f)
         for t in range(f.shape[1]):
             c = f[:, t] * c + update[:, t]
