@@ -125,11 +125,6 @@ class SequenceConstraints:
         self.avoid = [motif.strip().upper() for motif in self.avoid]
         self._patterns = [motif_regex(motif) for motif in self.avoid]
 
-    @property
-    def active(self) -> bool:
-        """Whether any constraint is set."""
-        return self.gc_min > 0 or self.gc_max < 1 or self.max_homopolymer is not None or bool(self.avoid)
-
     def to_dict(self) -> dict:
         """Plain-type dictionary for the saved settings."""
         return asdict(self)

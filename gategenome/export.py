@@ -59,10 +59,6 @@ BIGWIG_TRACKS = {
                         "214,39,40", (0.0, 1.0)),
     "accessibility.bw": ("accessibility", "P(accessible)", "Predicted probability of accessibility (model)",
                          "44,160,44", (0.0, 1.0)),
-    "accessibility.plus.bw": ("accessibilityPlus", "P(access) +", "Predicted probability of accessibility, plus-strand scan",
-                              "44,160,44", (0.0, 1.0)),
-    "accessibility.minus.bw": ("accessibilityMinus", "P(access) -", "Predicted probability of accessibility, minus-strand scan",
-                               "23,110,23", (0.0, 1.0)),
 }
 STRAND_RGB = {"+": "31,119,180", "-": "214,39,40"}
 REQUIRED_TRACK_FIELDS = ("track", "type", "bigDataUrl", "shortLabel", "longLabel")
@@ -269,9 +265,8 @@ def export_hub(
     tracks = Path(tracks_dir) if tracks_dir else scan.path
     bigwigs = [name for name in BIGWIG_TRACKS if (tracks / name).exists()]
     for name in bigwigs:
-        with open(tracks / name, "rb") as handle:
-            if handle.read(4) != _MAGIC["bigWig"]:
-                raise InputError(f"{tracks / name}: not a bigWig file (bad magic number); expected a gate track from 'gategenome tracks'")
+        if not _check_magic(tracks / name, "bigWig"):
+            raise InputError(f"{tracks / name}: not a bigWig file (bad magic number); expected a gate track from 'gategenome tracks'")
     if not any(name.startswith("forget") for name in bigwigs):
         log.warning("%s: no forget.plus.bw / forget.minus.bw; run 'gategenome tracks' first to see the gates", tracks)
     if signal_path is not None and not Path(signal_path).exists():

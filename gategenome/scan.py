@@ -64,7 +64,6 @@ log = logging.getLogger(__name__)
 
 #: One-hot rows of integer codes; the unknown code is all zeros.
 ONE_HOT_CODE = np.vstack([np.eye(4, dtype=np.float32), np.zeros((1, 4), dtype=np.float32)])
-_READ_BLOCK = 1 << 22
 
 
 # ----------------------------------------------------------------------- compute
@@ -96,10 +95,7 @@ def _prepare(step: Step, source: Sources, config) -> tuple[np.ndarray, np.ndarra
     for row, (job, start, end) in enumerate(step.pieces):
         codes, signal = job.read(source, start, end)
         n = end - start
-        if config.uses_signal:
-            x[row, :n] = model_inputs(ONE_HOT_CODE[codes], signal, config)
-        else:
-            x[row, :n] = ONE_HOT_CODE[codes]
+        x[row, :n] = model_inputs(ONE_HOT_CODE[codes], signal, config)  # signal is None for a dna model
         unknown[row, :n] = codes == UNKNOWN_CODE
     return x, unknown
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from gategenome.atomic import atomic_open, atomic_path
+from gategenome.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
 
 log = logging.getLogger(__name__)
@@ -376,19 +377,6 @@ def _write_bigwig(path: Path, tracks: dict[str, np.ndarray]) -> None:
         writer.close()
 
 
-def _benjamini_hochberg(log10_p: np.ndarray) -> np.ndarray:
-    """-log10 q-values from -log10 p-values."""
-    if log10_p.size == 0:
-        return log10_p
-    p = 10.0 ** -log10_p
-    order = np.argsort(p)
-    ranked = p[order] * p.size / np.arange(1, p.size + 1)
-    q = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty_like(q)
-    out[order] = np.minimum(q, 1.0)
-    return -np.log10(np.maximum(out, 1e-300))
-
-
 def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
     """Write a synthetic genome, ATAC coverage, peaks and truth to ``out_dir``.
 
@@ -427,7 +415,8 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
         for name, sequence in sequences.items():
             handle.write(f"{name}\t{sequence.shape[0]}\n")
     _write_bigwig(paths["signal"], tracks)
-    qvalues = _benjamini_hochberg(np.array([float(peak.extra[1]) for peak in peaks]))
+    log10_p = np.array([float(peak.extra[1]) for peak in peaks])
+    qvalues = -np.log10(np.maximum(bh_qvalues(10.0 ** -log10_p), 1e-300))
     peaks = [
         Interval(peak.chrom, peak.start, peak.end, f"peak_{index + 1}",
                  min(1000, int(10 * float(peak.extra[1]))), ".",

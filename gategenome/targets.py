@@ -38,6 +38,7 @@ import numpy as np
 
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, merge_intervals
+from gategenome.runs import true_runs
 
 log = logging.getLogger(__name__)
 
@@ -233,13 +234,6 @@ def _smoothed_chunks(
         yield start, smoothed[start - lo : start - lo + (end - start)]
 
 
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends (half-open) of the runs of True in a boolean array."""
-    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return edges[0::2], edges[1::2]
-
-
 @dataclass
 class SignalThreshold:
     """The genome-wide threshold of :func:`regions_from_signal` and how it was computed.
@@ -362,7 +356,7 @@ def regions_from_signal(
     for chrom in chroms:
         raw: list[Interval] = []
         for start, smoothed in _smoothed_chunks(track, chrom, sizes[chrom], settings, count_nan=False):
-            starts, ends = _runs(smoothed >= threshold)
+            starts, ends = true_runs(smoothed >= threshold)
             raw.extend(Interval(chrom, start + int(s), start + int(e)) for s, e in zip(starts, ends))
             if progress is not None:
                 progress(len(smoothed))

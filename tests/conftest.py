@@ -41,3 +41,14 @@ def yeast() -> dict[str, Path]:
         "peaks": root / "SRR1822137.macs3_peaks.narrowPeak",
         "sizes": root / "sacCer3.chrom.sizes",
     }
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Tiny LSTMs run fastest on one intra-op thread, and the CI machine has 2 shared cores."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -42,13 +42,7 @@ TSV_COLUMNS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny LSTMs run fastest on one thread (and leave the other core to the rest)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _no_progress(label, total):

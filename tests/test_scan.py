@@ -21,13 +21,7 @@ from gategenome.scan import ScanSettings, blocked_mean_forget_gate, scan_genome
 from gategenome.scandir import ScanDir
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """The CI machine has 2 shared cores: one intra-op thread avoids oversubscription."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _scan(tmp_path, model_path, genome_path, name, signal_path=None, **settings):
