@@ -15,7 +15,6 @@ Outputs of ``--out-prefix P`` (each written atomically):
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from gategenome.design import (
     plan_memory,
     repeat_unit,
 )
+from gategenome.io.jsonfile import write_json
 from gategenome.model import GateLSTM
 from gategenome.retention import Retention, measure_retention
 from gategenome.search import anneal
@@ -118,9 +118,7 @@ def _write_outputs(
         handle.write(_header(goal) + "\n")
         for row in rows:
             handle.write(row.tsv(goal) + "\n")
-    with atomic_open(f"{prefix}.json") as handle:
-        json.dump(settings, handle, indent=2, default=str)
-        handle.write("\n")
+    write_json(f"{prefix}.json", settings)
     _plot(f"{prefix}.png", curves, ylabel, xlabel)
 
 

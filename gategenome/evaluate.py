@@ -23,7 +23,6 @@ computes:
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import warnings
@@ -42,7 +41,7 @@ from gategenome.boundaries import (
 from gategenome.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
-from gategenome.io.jsonfile import read_json_object
+from gategenome.io.jsonfile import read_json_object, write_json
 from gategenome.metrics import auprc, auroc
 from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
@@ -92,8 +91,8 @@ class Evaluation:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_folds(path: str | os.PathLike, fold: str) -> list[str]:
-    """Chromosomes of one fold from a ``folds.json``.
+def _read_folds(path: str | os.PathLike, fold: str) -> dict[str, list[str]]:
+    """The ``folds.json`` mapping (fold name -> chromosomes), which must name ``fold``.
 
     Raises
     ------
@@ -104,11 +103,17 @@ def read_folds(path: str | os.PathLike, fold: str) -> list[str]:
     if not isinstance(folds.get(fold), list):
         keys = ", ".join(folds)
         raise InputError(f"{path}: no fold {fold!r} (has {keys}); expected a JSON object mapping fold names to chromosome lists")
-    return [str(c) for c in folds[fold]]
+    return {name: [str(c) for c in chroms] for name, chroms in folds.items() if isinstance(chroms, list)}
 
 
 def read_metrics(path: str | os.PathLike | None) -> dict[str, Any]:
-    """Training metrics (``metrics.json``), or ``{}``; a broken file is a warning, not an error."""
+    """Training metrics (``metrics.json``), or ``{}`` when no path is given.
+
+    Raises
+    ------
+    InputError
+        A missing or malformed file.
+    """
     if path is None:
         return {}
     return read_json_object(path, "the metrics.json written by 'gategenome train'")
@@ -192,7 +197,9 @@ def _locus_arrays(scan: ScanDir, chrom: str, centre: int, width: int, regions: l
     return locus
 
 
-def _scored_chromosomes(scan: ScanDir, folds_path, fold: str, fold_chroms: list[str]) -> tuple[dict[str, int], str | None]:
+def _scored_chromosomes(
+    scan: ScanDir, folds_path, folds: dict[str, list[str]], fold: str
+) -> tuple[dict[str, int], str | None]:
     """The chromosomes to score: the fold's scanned ones, or a stated fallback.
 
     A scan may cover only some chromosomes (``scan --chroms``).  When none of the
@@ -201,6 +208,7 @@ def _scored_chromosomes(scan: ScanDir, folds_path, fold: str, fold_chroms: list[
     chromosome (the reason is logged and kept in ``evaluation.json``).  Fold
     chromosomes the genome does not have at all mean another genome: an error.
     """
+    fold_chroms = folds[fold]
     sizes = {c: scan.sizes[c] for c in fold_chroms if c in scan.sizes}
     if sizes:
         return sizes, None
@@ -210,7 +218,6 @@ def _scored_chromosomes(scan: ScanDir, folds_path, fold: str, fold_chroms: list[
             f"{folds_path}: none of the {fold!r} chromosomes ({', '.join(fold_chroms)}) is in the genome of the scan "
             f"directory {scan.path} (has {', '.join(list(genome)[:8])}); expected the folds of the same genome"
         )
-    folds = read_json_object(folds_path, FOLDS_FILE)
     train = set(folds.get("train", []))
     other = "valid" if fold == "test" else "test"
     choices = [
@@ -263,9 +270,10 @@ def evaluate(
     scan = ScanDir(scan_dir)
     drops = read_bed(drops_path, "drops")
     regions = read_bed(regions_path, "regions")
-    fold_chroms = read_folds(folds_path, settings.fold)
+    folds = _read_folds(folds_path, settings.fold)
+    fold_chroms = folds[settings.fold]
     metrics = read_metrics(metrics_path)
-    sizes, fallback = _scored_chromosomes(scan, folds_path, settings.fold, fold_chroms)
+    sizes, fallback = _scored_chromosomes(scan, folds_path, folds, settings.fold)
     skipped = [c for c in fold_chroms if c not in scan.sizes]
     if skipped and not fallback:
         log.warning("%s fold chromosome(s) not in the scan, left out: %s", settings.fold, ", ".join(skipped))
@@ -305,9 +313,8 @@ def evaluate(
         from gategenome.signal_caller import signal_baseline
 
         genome_sizes = {c: int(n) for c, n in scan.meta.get("chroms", scan.sizes).items()}
-        folds_all = read_json_object(folds_path, FOLDS_FILE)
         train_sizes: dict[str, int] = {}
-        for chrom in folds_all.get("train", []):  # tune on up to ~50 Mb of the training chromosomes
+        for chrom in folds.get("train", []):  # tune on up to ~50 Mb of the training chromosomes
             if chrom in genome_sizes and chrom not in sizes and sum(train_sizes.values()) < settings.max_tuning_bases:
                 train_sizes[chrom] = genome_sizes[chrom]
         with SignalTrack(signal_path, genome_sizes) as track:
@@ -354,9 +361,7 @@ def write_report(evaluation: Evaluation, out_dir: str | os.PathLike) -> dict[str
     out = Path(out_dir)
     html = render_html(evaluation)
     paths = {"json": out / "evaluation.json", "html": out / "report.html"}
-    with atomic_open(paths["json"]) as handle:
-        json.dump(_jsonable(evaluation.results), handle, indent=2)
-        handle.write("\n")
+    write_json(paths["json"], _jsonable(evaluation.results))
     with atomic_open(paths["html"]) as handle:
         handle.write(html)
     return paths

@@ -47,7 +47,8 @@ from gategenome.gates import mean_forget_gate
 from gategenome.io.fasta import Genome
 from gategenome.model import GateLSTM, ModelOutput, StreamState, model_inputs
 from gategenome.runs import complement_intervals
-from gategenome.scandir import FORMAT, KINDS, VERSION, shard_path, write_json
+from gategenome.io.jsonfile import write_json
+from gategenome.scandir import FORMAT, KINDS, VERSION, shard_path
 from gategenome.scanplan import (
     Job,
     ScanSettings,

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.atomic import atomic_open
 from gategenome.errors import InputError
+from gategenome.io.jsonfile import read_json_object
 
 FORMAT = "gategenome-scan"
 VERSION = 1
@@ -79,10 +79,7 @@ class ScanDir:
         meta_path = self.path / "scan.json"
         if not meta_path.exists():
             raise InputError(f"{self.path}: not a scan directory (no scan.json); expected the output of 'gategenome scan'")
-        try:
-            self.meta: dict[str, Any] = json.loads(meta_path.read_text())
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{meta_path}: invalid JSON ({exc}); expected scan metadata") from None
+        self.meta: dict[str, Any] = read_json_object(meta_path, "the scan metadata written by 'gategenome scan'")
         if self.meta.get("format") != FORMAT:
             raise InputError(f"{meta_path}: format {self.meta.get('format')!r}; expected {FORMAT!r}")
         self.strands: list[str] = list(self.meta.get("strands", ["+", "-"]))
@@ -194,10 +191,3 @@ class ArrayWriter:
     def discard(self) -> None:
         """Delete the temporary file."""
         self.tmp.unlink(missing_ok=True)
-
-
-def write_json(path: str | os.PathLike, payload: dict[str, Any]) -> None:
-    """Write a JSON document atomically (scan.json, shard markers)."""
-    with atomic_open(path) as handle:
-        json.dump(payload, handle, indent=2, sort_keys=False)
-        handle.write("\n")

@@ -21,7 +21,6 @@ seed gives byte-identical files.  Coordinates are 0-based, half-open.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -33,6 +32,7 @@ import numpy as np
 from gategenome.atomic import atomic_open, atomic_path
 from gategenome.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
+from gategenome.io.jsonfile import write_json
 
 log = logging.getLogger(__name__)
 
@@ -438,7 +438,6 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
         "files": {key: path.name for key, path in paths.items()},
         "motifs": MOTIFS,
     }
-    with atomic_open(paths["settings"]) as handle:
-        json.dump(summary, handle, indent=2)
+    write_json(paths["settings"], summary)
     log.info("wrote %d regions, %d peaks to %s", len(regions), len(peaks), out)
     return paths

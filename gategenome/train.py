@@ -34,6 +34,7 @@ from gategenome.folds import read_folds
 from gategenome.errors import ConfigError, InputError, ModelError
 from gategenome.gates import mean_forget_gate
 from gategenome.holdout import evaluate_fold
+from gategenome.io.jsonfile import write_json
 from gategenome.model import GateLSTM, ModelConfig
 
 log = logging.getLogger(__name__)
@@ -326,9 +327,7 @@ def _write_outputs(outputs: TrainOutputs, model, metrics: dict, model_config: Mo
         path.parent.mkdir(parents=True, exist_ok=True)
     summary = {key: value for key, value in metrics.items() if key != "history"}
     save_checkpoint(outputs.model, model.cpu(), summary=json.loads(json.dumps(summary, default=str)))
-    with atomic_open(outputs.metrics) as handle:
-        json.dump(metrics, handle, indent=2, default=str)
-        handle.write("\n")
+    write_json(outputs.metrics, metrics)
     with atomic_open(outputs.config) as handle:
         handle.write(dump_config(model_config, train_config))
     plot_curves(metrics["history"], outputs.curves)

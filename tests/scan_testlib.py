@@ -88,7 +88,8 @@ def make_scan_dir(path: Path, sizes: dict[str, int], forget: dict, access: dict 
                   null: dict | None = None, strands=("+", "-")) -> Path:
     """A scan directory written by hand: ``forget[chrom][strand]`` arrays (chromosomes
     absent from ``forget`` are left unscanned), ``null[chrom][strand]`` null arrays."""
-    from gategenome.scandir import FORMAT, VERSION, array_path, null_path, shard_path, write_json
+    from gategenome.io.jsonfile import write_json
+    from gategenome.scandir import FORMAT, VERSION, array_path, null_path, shard_path
 
     write_json(path / "scan.json", {"format": FORMAT, "version": VERSION, "chroms": sizes, "strands": list(strands)})
     for chrom, by_strand in forget.items():

@@ -34,12 +34,11 @@ def command(scan_dir, out, fdr, min_length, threshold_quantile, track_line):
       gategenome call --scan-dir scan --out drops.bed
       gategenome call --scan-dir scan --out drops.bed --fdr 0.01 --min-length 5 --track-line
     """
-    import json
     from pathlib import Path
 
-    from gategenome.atomic import atomic_open
     from gategenome.drops import call_drops
     from gategenome.io.bed import write_bed
+    from gategenome.io.jsonfile import write_json
 
     intervals, summary = call_drops(scan_dir, fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile)
     line = None
@@ -49,6 +48,4 @@ def command(scan_dir, out, fdr, min_length, threshold_quantile, track_line):
     summary.update({"scan_dir": str(scan_dir), "out": str(out)})
     out_path = Path(out)
     write_bed(out_path, intervals, track_line=line)
-    with atomic_open(out_path.with_suffix(".json")) as handle:
-        json.dump(summary, handle, indent=2)
-        handle.write("\n")
+    write_json(out_path.with_suffix(".json"), summary)

@@ -1,4 +1,4 @@
-"""Reading the small JSON files the stages hand to each other (folds, metrics, settings)."""
+"""The small JSON files the stages hand to each other (folds, metrics, settings, markers)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from gategenome.atomic import atomic_open
 from gategenome.errors import InputError
 
 
@@ -42,3 +43,13 @@ def read_json_object(path: str | os.PathLike, expected: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(f"{path}: top level is a {type(data).__name__}; expected {expected} (a JSON object)")
     return data
+
+
+def write_json(path: str | os.PathLike, payload: dict[str, Any]) -> None:
+    """Write a JSON document atomically, indented, newline-terminated.
+
+    Values JSON cannot represent (paths, numpy scalars) are written as strings.
+    """
+    with atomic_open(path) as handle:
+        json.dump(payload, handle, indent=2, default=str)
+        handle.write("\n")
