@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from gategenome.data import Chromosome
-from gategenome.metrics import auprc, auroc
+from gategenome.metrics import ranking_metrics
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def signal_scores(chromosomes: Sequence[Chromosome]) -> dict:
     """auROC/auPRC of the raw ATAC signal as a per-base score (blacklist masked)."""
     scores = np.concatenate([c.signal[c.mask] for c in chromosomes])
     labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
-    return {"auroc": auroc(scores, labels), "auprc": auprc(scores, labels), "bases": int(labels.size)}
+    return {**ranking_metrics(scores, labels), "bases": int(labels.size)}
 
 
 def _running_mean(values: np.ndarray, width: int, causal: bool) -> np.ndarray:
@@ -208,4 +208,4 @@ class KmerLogistic:
         """auROC/auPRC over a fold (blacklist masked)."""
         scores = np.concatenate([self.scores(c)[c.mask] for c in chromosomes])
         labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
-        return {"auroc": auroc(scores, labels), "auprc": auprc(scores, labels), "bases": int(labels.size)}
+        return {**ranking_metrics(scores, labels), "bases": int(labels.size)}

@@ -42,7 +42,7 @@ from gategenome.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.jsonfile import read_json_object, write_json
-from gategenome.metrics import auprc, auroc
+from gategenome.metrics import ranking_metrics
 from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
 
@@ -143,10 +143,10 @@ def _accessibility_metrics(scan: ScanDir, sizes: dict[str, int], regions: list[I
     score = np.concatenate(scores)
     label = np.concatenate(labels)
     result = {"bases": int(len(score)), "stride": stride, "accessible_fraction": float(label.mean()) if len(label) else 0.0,
-              "model": {"auroc": auroc(score, label), "auprc": auprc(score, label)}}
+              "model": ranking_metrics(score, label)}
     if smoothed is not None:
         signal = np.concatenate(signal_scores)
-        result["signal"] = {"auroc": auroc(signal, label), "auprc": auprc(signal, label)}
+        result["signal"] = ranking_metrics(signal, label)
     return result
 
 

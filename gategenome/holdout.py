@@ -17,7 +17,7 @@ import torch
 
 from gategenome.data import Chromosome
 from gategenome.gates import mean_forget_gate
-from gategenome.metrics import auprc, auroc
+from gategenome.metrics import auroc, ranking_metrics
 from gategenome.model import GateLSTM
 
 BOUNDARY_FLANK = 50
@@ -165,8 +165,7 @@ def evaluate_fold(
     # mean per-base binary cross-entropy of the logits, computed stably
     bce = np.logaddexp(0.0, score.astype(np.float64)) - label * score.astype(np.float64)
     result = {
-        "auroc": auroc(score, label),
-        "auprc": auprc(score, label),
+        **ranking_metrics(score, label),
         "bce": float(bce.mean()) if bce.size else float("nan"),
         "positive_fraction": float(label.mean()) if label.size else float("nan"),
         "bases": int(label.size),

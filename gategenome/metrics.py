@@ -22,6 +22,24 @@ def _curve_counts(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, n
     return tp[last_of_tie], fp[last_of_tie]
 
 
+def _auroc_from_counts(tp: np.ndarray, fp: np.ndarray) -> float:
+    positives, negatives = tp[-1], fp[-1]
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    tpr = np.r_[0.0, tp / positives]
+    fpr = np.r_[0.0, fp / negatives]
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
+
+
+def _auprc_from_counts(tp: np.ndarray, fp: np.ndarray) -> float:
+    positives = tp[-1]
+    if positives == 0:
+        return float("nan")
+    precision = tp / (tp + fp)
+    recall = tp / positives
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+
+
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
     """Area under the ROC curve.
 
@@ -39,13 +57,7 @@ def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
     """
     if np.size(scores) == 0:
         return float("nan")
-    tp, fp = _curve_counts(scores, labels)
-    positives, negatives = tp[-1], fp[-1]
-    if positives == 0 or negatives == 0:
-        return float("nan")
-    tpr = np.r_[0.0, tp / positives]
-    fpr = np.r_[0.0, fp / negatives]
-    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
+    return _auroc_from_counts(*_curve_counts(scores, labels))
 
 
 def auprc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -60,10 +72,12 @@ def auprc(scores: np.ndarray, labels: np.ndarray) -> float:
     """
     if np.size(scores) == 0:
         return float("nan")
+    return _auprc_from_counts(*_curve_counts(scores, labels))
+
+
+def ranking_metrics(scores: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """``{"auroc": ..., "auprc": ...}`` from one sort of ``scores`` (see :func:`auroc`, :func:`auprc`)."""
+    if np.size(scores) == 0:
+        return {"auroc": float("nan"), "auprc": float("nan")}
     tp, fp = _curve_counts(scores, labels)
-    positives = tp[-1]
-    if positives == 0:
-        return float("nan")
-    precision = tp / (tp + fp)
-    recall = tp / positives
-    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+    return {"auroc": _auroc_from_counts(tp, fp), "auprc": _auprc_from_counts(tp, fp)}

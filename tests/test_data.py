@@ -10,7 +10,7 @@ from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.metrics import auprc, auroc
+from gategenome.metrics import auprc, auroc, ranking_metrics
 from gategenome.model import ModelConfig
 
 
@@ -41,6 +41,9 @@ def test_metrics_match_their_definitions_with_ties():
     assert auroc(np.ones(10), labels[:10]) == pytest.approx(0.5)
     assert auprc(np.ones(10), labels[:10]) == pytest.approx(labels[:10].mean())
     assert np.isnan(auroc(scores, np.zeros(400)))
+    both = ranking_metrics(scores, labels)  # one sort, the same two numbers
+    assert both["auroc"] == pytest.approx(brute_auroc(scores, labels), abs=1e-12)
+    assert both["auprc"] == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
 
 
 def toy_chromosome(length=5000, regions=((1000, 1200), (3000, 3400))):
