@@ -101,70 +101,10 @@ def _prepare(step: Step, source: Sources, config) -> tuple[np.ndarray, np.ndarra
     return x, unknown
 
 
-def _time_major(tensor: torch.Tensor) -> torch.Tensor:
-    """``(L * N, D)`` rows in time-major order (t, n) of an ``(N, L, D)`` tensor.
-
-    The fused LSTM kernel returns its ``(N, L, H)`` output as a transposed view of a
-    time-major buffer, so for hidden states this is a free view; other inputs are
-    copied.
-    """
-    major = tensor.transpose(0, 1)
-    if not major.is_contiguous():
-        major = major.contiguous()
-    return major.reshape(-1, tensor.shape[-1])
-
-
-def blocked_mean_forget_gate(model: GateLSTM, output: ModelOutput, layer: int = -1, block: int = 8192) -> torch.Tensor:
-    """:func:`gategenome.gates.mean_forget_gate`, computed block by block (CPU).
-
-    Same values, but the ``(N, L, H)`` pre-activations are never materialised: the
-    rows are taken in the fused kernel's own time-major order (no copy of the
-    hidden states), ``block`` rows at a time into a buffer that stays in cache;
-    the previous hidden state of row ``(t, n)`` is row ``(t - 1, n)``, a shifted
-    view; the sigmoid and the mean are applied in place.
-
-    Returns
-    -------
-    torch.Tensor
-        ``(N, L)`` mean forget gate over the layer's hidden units (a transposed view).
-    """
-    index = layer % len(model.lstm_layers)
-    lstm = model.lstm_layers[index]
-    size = lstm.hidden_size
-    rows = slice(size, 2 * size)
-    batch, length, _ = output.hidden[index].shape
-    x = _time_major(output.layer_inputs[index])
-    hidden = _time_major(output.hidden[index])
-    h0 = output.initial.layers[index][0]
-    w_input = lstm.weight_ih_l0[rows].t().contiguous()
-    w_hidden = lstm.weight_hh_l0[rows].t().contiguous()
-    bias = lstm.bias_ih_l0[rows] + lstm.bias_hh_l0[rows]
-    total = batch * length
-    step = max(1, block // batch) * batch  # whole time steps per block
-    result = torch.empty(total, dtype=hidden.dtype, device=hidden.device)
-    buffer = torch.empty(min(step, total), size, dtype=hidden.dtype, device=hidden.device)
-    for start in range(0, total, step):
-        end = min(start + step, total)
-        pre = torch.addmm(bias, x[start:end], w_input, out=buffer[: end - start])
-        if start == 0:
-            pre[:batch].addmm_(h0, w_hidden)
-            if end > batch:
-                pre[batch:].addmm_(hidden[: end - batch], w_hidden)
-        else:
-            pre.addmm_(hidden[start - batch : end - batch], w_hidden)
-        torch.sigmoid_(pre)
-        torch.mean(pre, dim=1, out=result[start:end])
-    return result.view(length, batch).t()
-
-
 def _gates(model: GateLSTM, out: ModelOutput, layer: int) -> tuple[np.ndarray, np.ndarray]:
     """Mean forget gate and accessibility ``(B, L)`` float16 numpy of one forward output."""
     with torch.no_grad():
-        if out.logits.device.type == "cpu":
-            forget = blocked_mean_forget_gate(model, out, layer)
-        else:
-            forget = mean_forget_gate(model, out, layer)
-        forget = forget.to(torch.float16).cpu().numpy()
+        forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
         access = torch.sigmoid(out.logits).to(torch.float16).cpu().numpy()
     return forget, access
 

@@ -12,12 +12,12 @@ from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmer
 
 from gategenome.checkpoint import load_model
 from gategenome.cli.main import cli
-from gategenome.gates import mean_forget_gate
+from gategenome.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate
 from gategenome.horizon import forgetting_horizon
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.model import GateLSTM, ModelConfig
-from gategenome.scan import ScanSettings, blocked_mean_forget_gate, scan_genome
+from gategenome.scan import ScanSettings, scan_genome
 from gategenome.scandir import ScanDir
 
 
@@ -107,8 +107,10 @@ def test_blocked_gate_recovery_equals_reference(coupled):
     with torch.no_grad():
         out = model(x, state)
         for layer in (0, -1):
-            torch.testing.assert_close(blocked_mean_forget_gate(model, out, layer, block=97),
-                                       mean_forget_gate(model, out, layer), atol=1e-6, rtol=0)
+            reference = layer_forget_gates(model, out, layer).mean(dim=-1)  # the direct computation
+            torch.testing.assert_close(blocked_mean_forget_gate(model, out, layer, block=97), reference,
+                                       atol=1e-6, rtol=0)
+            torch.testing.assert_close(mean_forget_gate(model, out, layer), reference, atol=1e-6, rtol=0)
 
 
 def test_segments_with_enough_burn_in_match_the_exact_scan(tmp_path, caplog):
