@@ -81,9 +81,9 @@ def main(argv=None) -> int:
     def train_step():
         batch = sampler.sample(rng)
         xs, ys, ws = (torch.from_numpy(a) for a in (batch.x, batch.y, batch.weight))
-        loss, _, _ = loss_terms(model, xs, ys, ws, train_config.gate_penalty)
+        terms = loss_terms(model, xs, ys, ws, train_config)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        terms.total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
         optimizer.step()
 
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
     our_rate = bases / min(ours)
     print(f"model: {model_config.to_dict()}")
     print(f"batch {train_config.batch_size} x window {train_config.window} = {bases:,} bases/step, "
-          f"gate_penalty {train_config.gate_penalty}, {args.threads} thread(s)")
+          f"gate_penalty {train_config.gate_penalty}, edge_weight {train_config.edge_weight}, {args.threads} thread(s)")
     print(f"plain nn.LSTM forward+backward : {reference_rate:12,.0f} bases/s ({min(reference) * 1e3:.0f} ms/step)")
     print(f"gategenome training step       : {our_rate:12,.0f} bases/s ({min(ours) * 1e3:.0f} ms/step)")
     print(f"ratio (training / plain LSTM)  : {our_rate / reference_rate:.2f}  (target >= 0.80)")

@@ -53,6 +53,10 @@ class Drops:
         """``1 - min f`` per drop."""
         return 1.0 - self.minima
 
+    def subset(self, keep: np.ndarray) -> "Drops":
+        """The drops where the ``(R,)`` bool ``keep`` is True."""
+        return Drops(self.starts[keep], self.ends[keep], self.minima[keep], self.summits[keep])
+
 
 def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block: int = BLOCK) -> Drops:
     """Runs of values below ``threshold`` (NaN breaks a run), read ``block`` at a time.
@@ -102,8 +106,7 @@ def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block:
         empty = np.zeros(0, dtype=np.int64)
         return Drops(empty, empty.copy(), np.zeros(0, dtype=np.float32), empty.copy())
     starts, ends, minima, summits = (np.concatenate(parts) for parts in zip(*found))
-    keep = ends - starts >= min_length
-    return Drops(starts[keep], ends[keep], minima[keep], summits[keep])
+    return Drops(starts, ends, minima, summits).subset(ends - starts >= min_length)
 
 
 def null_threshold(scan: ScanDir, quantile: float) -> tuple[float, int]:
@@ -167,6 +170,7 @@ def call_drops(
     fdr: float = 0.05,
     min_length: int = 1,
     threshold_quantile: float = 0.05,
+    min_depth: float = 0.0,
 ) -> tuple[list[Interval], dict]:
     """Call drops over every completed chromosome and strand of a scan directory.
 
@@ -181,6 +185,11 @@ def call_drops(
         drops of every length, so short null drops still calibrate the depth.
     threshold_quantile
         Quantile of the null values used as the drop threshold.
+    min_depth
+        Shallowest drop (``1 - min f``) tested and reported; like ``min_length``
+        it leaves the null untouched.  A model trained with an edge term closes
+        its gate almost fully at region edges, while gate noise in the background
+        gives shallow drops.
 
     Returns
     -------
@@ -204,7 +213,7 @@ def call_drops(
     for chrom in scan.sizes:
         for strand in scan.strands:
             drops = find_drops(scan.forget(chrom, strand), threshold, min_length)
-            records.append((chrom, strand, drops))
+            records.append((chrom, strand, drops.subset(drops.depths >= min_depth)))
     depths = np.concatenate([d.depths for _, _, d in records]) if records else np.zeros(0)
     pvalues = empirical_pvalues(depths, null_depths) if null_depths.size else np.ones_like(depths)
     qvalues = bh_qvalues(pvalues)
@@ -237,6 +246,7 @@ def call_drops(
         "called_drops": len(intervals),
         "fdr": fdr,
         "min_length": min_length,
+        "min_depth": min_depth,
         "min_pvalue": float(1.0 / (1.0 + null_depths.size)),
     }
     log.info(

@@ -116,7 +116,8 @@ def gate_summary(chromosomes: Sequence[Chromosome], forgets: Sequence[np.ndarray
     -------
     dict
         ``inside``, ``outside``, ``boundary`` (means; inside/outside exclude the
-        boundary flanks), ``boundary_dip`` (``outside - boundary``), and
+        boundary flanks), ``boundary_dip`` (``min(inside, outside) - boundary``: positive only when
+        the gate is lower at the edges than on both sides of them), and
         ``boundary_auroc`` (auROC of ``1 - f`` for "near a boundary"), plus the
         base counts.
     """
@@ -132,7 +133,7 @@ def gate_summary(chromosomes: Sequence[Chromosome], forgets: Sequence[np.ndarray
         scores.append(1.0 - forget[chrom.mask])
         labels.append(near[chrom.mask])
     summary = {name: (total / count if count else float("nan")) for name, (total, count) in sums.items()}
-    summary["boundary_dip"] = summary["outside"] - summary["boundary"]
+    summary["boundary_dip"] = min(summary["inside"], summary["outside"]) - summary["boundary"]
     summary["boundary_auroc"] = auroc(np.concatenate(scores), np.concatenate(labels)) if scores else float("nan")
     summary.update({f"{name}_bases": count for name, (_, count) in sums.items()})
     summary["profile"] = boundary_profile(chromosomes, forgets)

@@ -59,9 +59,11 @@ class ScanSettings:
     null_burn_in
         Leading bases of each null window left out (start-up transient).
     null_signal
-        Signal of the null windows for ``dna+signal`` models: ``"permute"`` (the
-        window's values in random order) or ``"mean"`` (the window's mean
-        everywhere: no signal edges at all).
+        Signal of the null windows for ``dna+signal`` models: ``"mean"`` (the
+        window's mean everywhere: no signal edges at all, so null drops come from
+        the shuffled DNA alone) or ``"permute"`` (the window's values in random
+        order: an edge at nearly every base, which a model trained to close its
+        gate at region edges answers with drops everywhere, so nothing is called).
     seed
         Seed of the null windows, shuffles and signal permutations.
     horizon_tol
@@ -80,7 +82,7 @@ class ScanSettings:
     null_fraction: float = 0.05
     null_window: int = 50000
     null_burn_in: int = 2000
-    null_signal: str = "permute"
+    null_signal: str = "mean"
     seed: int = 0
     horizon_tol: float = 1e-3
     horizon_max: int = 100000

@@ -113,8 +113,49 @@ def balance_weights(y: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     return weight * torch.where(y > 0.5, total / (2.0 * positives), total / (2.0 * negatives))
 
 
-def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, gate_penalty: float):
-    """Masked per-base BCE and the gate-sparsity penalty of one batch.
+def edge_zone(y: torch.Tensor, flank: int) -> torch.Tensor:
+    """``(N, L)`` targets -> ``(N, L)`` bool: bases within ``flank`` of a label change.
+
+    A change between bases ``t - 1`` and ``t`` is an edge at ``t``; the zone is
+    ``[t - flank, t + flank)``, the bases :meth:`Chromosome.boundary_mask` marks.
+    """
+    change = torch.zeros_like(y)
+    change[:, 1:] = (y[:, 1:] != y[:, :-1]).to(y.dtype)
+    if flank < 1:
+        return change > 0
+    padded = F.pad(change.unsqueeze(1), (flank - 1, flank))
+    return F.max_pool1d(padded, kernel_size=2 * flank, stride=1).squeeze(1) > 0
+
+
+@dataclass
+class LossTerms:
+    """Scalars of one batch: ``total`` (what is minimised) and its parts."""
+
+    total: torch.Tensor
+    bce: torch.Tensor
+    penalty: torch.Tensor
+    edge: torch.Tensor
+
+
+def _masked_mean(values: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
+    return (values * where).sum() / where.sum().clamp_min(1.0)
+
+
+def gate_penalty_term(forget: torch.Tensor, y: torch.Tensor, scored: torch.Tensor) -> torch.Tensor:
+    """``mean(1 - f)`` inside regions and outside, averaged over the sides present.
+
+    Balancing the two sides makes forgetting deep inside a short accessible region
+    cost as much as forgetting in the long background, so the model cannot mark
+    "inside" by a low gate for free.  ``forget``, ``y``, ``scored``: ``(N, L)``.
+    """
+    sides = [where for where in (scored * y, scored * (1.0 - y)) if where.sum() > 0]
+    if not sides:
+        return torch.zeros((), device=forget.device)
+    return torch.stack([_masked_mean(1.0 - forget, where) for where in sides]).mean()
+
+
+def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig) -> LossTerms:
+    """Masked per-base BCE, the gate-sparsity penalty and the edge term of one batch.
 
     Parameters
     ----------
@@ -122,21 +163,28 @@ def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.
         ``(N, L, C)`` inputs.
     y, weight
         ``(N, L)`` targets and per-base weights (0 = masked).
-    gate_penalty
-        Weight of ``mean(1 - f)`` over the last layer's forget gates, the layer
-        whose gates are scanned (0 skips it).
-
-    Returns
-    -------
-    tuple
-        ``(total, bce, penalty)`` scalars.
+    config
+        ``gate_penalty`` weighs :func:`gate_penalty_term` of the last layer's mean
+        forget gate (the track that is scanned), ``edge_weight`` weighs
+        ``mean(-log(1 - f))`` over the bases within ``edge_flank`` of a region edge
+        (a log, so its pull does not vanish where the gate saturates near 1); with
+        the edge term on, the penalty covers the other bases only.  A weight of 0
+        skips its term.
     """
     out = model(x)
     bce = F.binary_cross_entropy_with_logits(out.logits, y, weight=weight, reduction="sum") / weight.sum().clamp_min(1.0)
-    penalty = torch.zeros((), device=x.device)
-    if gate_penalty > 0:
-        penalty = (1.0 - mean_forget_gate(model, out)).mean()
-    return bce + gate_penalty * penalty, bce, penalty
+    zero = torch.zeros((), device=x.device)
+    penalty, edge = zero, zero
+    if config.gate_penalty > 0 or config.edge_weight > 0:
+        forget = mean_forget_gate(model, out)
+        scored = (weight > 0).to(forget.dtype)
+        if config.edge_weight > 0:
+            near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
+            edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
+            scored = scored * (1.0 - near)
+        penalty = gate_penalty_term(forget, y, scored)
+    total = bce + config.gate_penalty * penalty + config.edge_weight * edge
+    return LossTerms(total, bce, penalty, edge)
 
 
 def _progress(total: int, description: str):
@@ -228,7 +276,7 @@ def train_model(
             break
         rng = np.random.default_rng([train_config.seed, epoch])
         model.train()
-        losses, bces, penalties = [], [], []
+        losses, bces, penalties, edges = [], [], [], []
         bar = _progress(train_config.steps_per_epoch, f"epoch {epoch + 1}/{train_config.epochs}") if progress else None
         tick = time.perf_counter()
         for _ in range(train_config.steps_per_epoch):
@@ -238,14 +286,15 @@ def train_model(
             x, y, w = (torch.from_numpy(a).to(device) for a in (batch.x, batch.y, batch.weight))
             if train_config.class_balance:
                 w = balance_weights(y, w)
-            loss, bce, penalty = loss_terms(model, x, y, w, train_config.gate_penalty)
+            terms = loss_terms(model, x, y, w, train_config)
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            terms.total.backward()
             if train_config.grad_clip:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
             optimizer.step()
             state["step"] += 1
-            losses.append(loss.item()), bces.append(bce.item()), penalties.append(penalty.item())
+            losses.append(terms.total.item()), bces.append(terms.bce.item())
+            penalties.append(terms.penalty.item()), edges.append(terms.edge.item())
             if bar is not None:
                 rate = len(losses) * bases_per_step / max(1e-9, time.perf_counter() - tick)
                 bar.set_postfix(loss=f"{losses[-1]:.4f}", bases_s=f"{rate:,.0f}")
@@ -256,7 +305,7 @@ def train_model(
         valid = evaluate_fold(model, data["valid"], train_config.eval_segment, train_config.eval_burn_in, with_gates=False)
         record = {
             "epoch": epoch + 1, "loss": float(np.mean(losses)), "bce": float(np.mean(bces)),
-            "gate_penalty": float(np.mean(penalties)), "valid_bce": valid["bce"],
+            "gate_penalty": float(np.mean(penalties)), "edge_term": float(np.mean(edges)), "valid_bce": valid["bce"],
             "valid_auroc": valid["auroc"], "valid_auprc": valid["auprc"],
             "lr": optimizer.param_groups[0]["lr"], "seconds": seconds,
             "bases_per_second": len(losses) * bases_per_step / max(1e-9, seconds),
@@ -266,8 +315,9 @@ def train_model(
             "epoch %d: loss %.4f (bce %.4f) valid auROC %.4f auPRC %.4f, %.0f bases/s",
             epoch + 1, record["loss"], record["bce"], valid["auroc"], valid["auprc"], record["bases_per_second"],
         )
-        if valid["auprc"] > state["best_auprc"]:
-            state.update(best_auprc=valid["auprc"], best_epoch=epoch + 1, bad_epochs=0)
+        if valid["auprc"] >= state["best_auprc"] - train_config.select_tolerance:
+            best = max(state["best_auprc"], valid["auprc"])
+            state.update(best_auprc=best, best_epoch=epoch + 1, bad_epochs=0)
             state["best_state"] = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         else:
             state["bad_epochs"] += 1
@@ -330,25 +380,39 @@ def _write_outputs(outputs: TrainOutputs, model, metrics: dict, model_config: Mo
     write_json(outputs.metrics, metrics)
     with atomic_open(outputs.config) as handle:
         handle.write(dump_config(model_config, train_config))
-    plot_curves(metrics["history"], outputs.curves)
+    plot_curves(metrics["history"], outputs.curves, metrics["test"]["forget"].get("profile"))
 
 
-def plot_curves(history: list[dict], path: str | os.PathLike) -> None:
-    """Loss and validation auROC/auPRC per epoch as a PNG (matplotlib Agg)."""
+def plot_curves(history: list[dict], path: str | os.PathLike, profile: dict | None = None) -> None:
+    """Loss and validation auROC/auPRC per epoch as a PNG (matplotlib Agg).
+
+    With ``profile`` (:func:`gategenome.holdout.boundary_profile` of the test fold)
+    a third panel shows the mean forget gate across region starts and ends.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     epochs = [record["epoch"] for record in history]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    panels = 3 if profile else 2
+    figure, axes = plt.subplots(1, panels, figsize=(4.5 * panels, 3.5))
+    left, right = axes[0], axes[1]
     left.plot(epochs, [r["loss"] for r in history], "o-", label="train loss")
     left.plot(epochs, [r["bce"] for r in history], "s--", label="train BCE")
     left.plot(epochs, [r["valid_bce"] for r in history], "^-", label="valid BCE")
     left.set_xlabel("epoch"), left.set_ylabel("loss"), left.legend()
     right.plot(epochs, [r["valid_auroc"] for r in history], "o-", label="valid auROC")
     right.plot(epochs, [r["valid_auprc"] for r in history], "s-", label="valid auPRC")
-    right.set_xlabel("epoch"), right.set_ylim(0, 1), right.legend()
+    lowest = min([r["valid_auprc"] for r in history] + [r["valid_auroc"] for r in history], default=0.0)
+    right.set_xlabel("epoch"), right.set_ylim(max(0.0, lowest - 0.05), 1), right.legend()
+    if profile:
+        edges = axes[2]
+        for kind in ("entering", "leaving"):
+            edges.plot(profile["offsets"], profile[kind], label=f"{kind} ({profile['edges'][kind]} edges)")
+        edges.axvline(0, color="grey", lw=0.8, ls=":")
+        edges.set_xlabel("bases from the edge (< 0 outside, >= 0 inside)")
+        edges.set_ylabel("mean forget gate, test fold"), edges.legend()
     figure.tight_layout()
     with atomic_path(path) as tmp:
         figure.savefig(tmp, format="png", dpi=100)

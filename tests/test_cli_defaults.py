@@ -33,3 +33,33 @@ def test_cli_defaults_equal_the_settings_defaults(command, settings, fields):
 def test_evaluate_distances_default_matches():
     text = _option_defaults("evaluate")["distances"]
     assert tuple(int(d) for d in text.split(",")) == EvaluateSettings().distances
+
+
+def test_workflow_schema_accepts_every_model_and_train_setting():
+    """config.yaml's model:/train: sections are passed to `gategenome train --config`;
+    the schema (additionalProperties: false) must list every key the library takes."""
+    from pathlib import Path
+
+    import yaml
+
+    from gategenome.config import TrainConfig
+    from gategenome.model import ModelConfig
+
+    schema = yaml.safe_load((Path(__file__).parents[1] / "workflow/schemas/config.schema.yaml").read_text())
+    sections = schema["properties"]
+    from_top_level = {"seed", "device", "threads"}
+    assert {f.name for f in dataclasses.fields(ModelConfig)} <= set(sections["model"]["properties"])
+    assert {f.name for f in dataclasses.fields(TrainConfig)} - from_top_level <= set(sections["train"]["properties"])
+
+
+def test_workflow_default_model_is_the_library_default():
+    """A `snakemake` run and a bare `gategenome train` train the same model by default."""
+    from pathlib import Path
+
+    import yaml
+
+    from gategenome.model import ModelConfig
+
+    config = yaml.safe_load((Path(__file__).parents[1] / "config/config.yaml").read_text())
+    assert ModelConfig(**config["model"]) == ModelConfig()
+    assert config["train"] == {}

@@ -98,7 +98,8 @@ def test_call_cli_writes_bed6_plus_4_and_settings(tmp_path):
     scan_dir, planted = _constructed(tmp_path)
     out = tmp_path / "drops.bed"
     result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan_dir), "--out", str(out),
-                                      "--threshold-quantile", "0.01", "--fdr", "0.1", "--track-line"])
+                                      "--threshold-quantile", "0.01", "--fdr", "0.1", "--track-line",
+                                      "--min-depth", "0"])
     assert result.exit_code == 0, result.output
     lines = out.read_text().splitlines()
     assert lines[0].startswith("track name=") and "type=narrowPeak" in lines[0]
@@ -141,3 +142,22 @@ def test_min_length_selects_calls_but_not_the_null(tmp_path):
     long_calls, long_summary = call_drops(scan_dir, fdr=0.1, min_length=15, threshold_quantile=0.01)
     assert long_summary["null_drops"] == all_summary["null_drops"]
     assert [(iv.chrom, iv.start) for iv in long_calls] == [(c, a) for c, _, a, b, _ in planted if b - a >= 15]
+
+
+def test_min_depth_selects_calls_but_not_the_null(tmp_path):
+    scan_dir, planted = _constructed(tmp_path)
+    _, all_summary = call_drops(scan_dir, fdr=0.1, threshold_quantile=0.01)
+    deep_calls, deep_summary = call_drops(scan_dir, fdr=0.1, min_depth=0.85, threshold_quantile=0.01)
+    assert deep_summary["null_drops"] == all_summary["null_drops"] and deep_summary["min_depth"] == 0.85
+    assert [(iv.chrom, iv.start) for iv in deep_calls] == [(c, a) for c, _, a, _, low in planted if 1 - low >= 0.85]
+    assert len(deep_calls) == 2 and deep_summary["tested_drops"] == 2
+
+
+def test_call_cli_default_min_depth_leaves_out_shallow_drops(tmp_path):
+    scan_dir, planted = _constructed(tmp_path)
+    out = tmp_path / "drops.bed"
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan_dir), "--out", str(out),
+                                      "--threshold-quantile", "0.01", "--fdr", "0.1"])
+    assert result.exit_code == 0, result.output
+    depths = sorted(float(r.extra[0]) for r in read_bed(out))
+    assert depths and min(depths) >= 0.9 and len(depths) < len(planted)

@@ -12,7 +12,8 @@ from gategenome.checkpoint import FORMAT, VERSION, load_model
 from gategenome.cli.main import cli
 from gategenome.config import TrainConfig
 from gategenome.model import GateLSTM, ModelConfig
-from gategenome.train import TrainInputs, TrainOutputs, learning_rate, train_model
+from gategenome.data import Chromosome
+from gategenome.train import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
             device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0)
@@ -112,6 +113,42 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(chr_i, tmp_path):
     assert all(torch.equal(a[key], b[key]) for key in a)
     strip = lambda history: [{k: v for k, v in r.items() if k not in ("seconds", "bases_per_second")} for r in history]
     assert strip(resumed["history"]) == strip(full["history"])
+
+
+def test_edge_zone_marks_the_bases_the_boundary_metric_marks():
+    regions = np.array([[100, 180], [185, 400], [700, 800]])
+    labels = np.zeros(1000, dtype=np.uint8)
+    for start, end in regions:
+        labels[start:end] = 1
+    chrom = Chromosome("c", np.zeros((1000, 4), np.uint8), None, labels, np.ones(1000, bool), regions)
+    zone = edge_zone(torch.from_numpy(labels[None].astype(np.float32)), 50)[0].numpy()
+    assert np.array_equal(zone, chrom.boundary_mask(50))  # the 5 bp gap's two edges included
+    assert zone[50] and not zone[49] and zone[449] and not zone[450] and not zone[300]
+
+
+def test_gate_penalty_weighs_inside_and_outside_equally():
+    y = torch.zeros(2, 100)
+    y[0, 40:45] = 1  # 5 inside bases of 200
+    forget = 1.0 - y  # forgets everywhere inside, nowhere outside
+    scored = torch.ones_like(y)
+    assert gate_penalty_term(forget, y, scored).item() == pytest.approx(0.5)
+    assert gate_penalty_term(torch.full_like(y, 0.9), torch.zeros_like(y), scored).item() == pytest.approx(0.1)
+    scored[0, 40:45] = 0  # the inside bases masked: only the outside side is left
+    assert gate_penalty_term(forget, y, scored).item() == pytest.approx(0.0)
+
+
+def test_edge_term_pulls_the_forget_gate_down_at_region_edges(chr_i, tmp_path):
+    # A tiny run is too short for the full dip (the gate still steps down inside
+    # regions; the dip on yeast needs the default budget), but the edge term must
+    # already move forgetting onto the edges of the held-out regions.
+    overrides = dict(epochs=10, steps_per_epoch=20, gate_penalty=0.3, window=2048, batch_size=8)
+    model = ModelConfig(inputs="dna+signal", hidden_size=16, num_layers=2, coupled=True)
+    plain = run(chr_i, tmp_path / "plain" / "model.pt", model=model, **overrides)["test"]["forget"]
+    edged = run(chr_i, tmp_path / "edge" / "model.pt", model=model, edge_weight=0.15, **overrides)
+    forget = edged["test"]["forget"]
+    assert forget["boundary_auroc"] > plain["boundary_auroc"] + 0.1, (plain, forget)
+    assert forget["boundary"] < 0.5 * forget["outside"] and plain["boundary"] > 0.9 * plain["outside"], (plain, forget)
+    assert edged["history"][-1]["edge_term"] < edged["history"][0]["edge_term"]
 
 
 def test_learning_rate_schedule():

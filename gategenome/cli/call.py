@@ -15,17 +15,21 @@ from gategenome.cli.main import CONTEXT_SETTINGS
               help="Report drops with Benjamini-Hochberg q-value at most this.")
 @click.option("--min-length", type=click.IntRange(min=1), default=1, show_default=True,
               help="Shortest drop tested and reported, bases (the null keeps drops of every length).")
+@click.option("--min-depth", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+              help="Shallowest drop (1 - min forget gate) tested and reported; 0 tests every drop.")
 @click.option("--threshold-quantile", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.05,
               show_default=True, help="Drop threshold: this quantile of the null's mean forget gate.")
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the file with a UCSC 'track' line.")
-def command(scan_dir, out, fdr, min_length, threshold_quantile, track_line):
+def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track_line):
     """Call forget-gate drops: runs of bases whose mean forget gate falls below a threshold.
 
     The threshold is a low quantile of the null (the model's gates over
     dinucleotide-shuffled sequence, stored by 'gategenome scan'); each drop's
     depth (1 - min f) gets an empirical p-value against the null's drops and a
-    Benjamini-Hochberg q-value.  Columns: chrom, start, end, name, score
+    Benjamini-Hochberg q-value.  Drops shallower than --min-depth are not
+    tested: the default model closes its gate almost fully at region edges.
+    Columns: chrom, start, end, name, score
     (1000 x depth), strand (scan direction), signalValue (depth), pValue and
     qValue (-log10), peak (summit offset).  Sorted in genome order.
 
@@ -33,6 +37,7 @@ def command(scan_dir, out, fdr, min_length, threshold_quantile, track_line):
     Examples:
       gategenome call --scan-dir scan --out drops.bed
       gategenome call --scan-dir scan --out drops.bed --fdr 0.01 --min-length 5 --track-line
+      gategenome call --scan-dir scan --out drops.bed --min-depth 0    # every drop the null allows
     """
     from pathlib import Path
 
@@ -40,7 +45,9 @@ def command(scan_dir, out, fdr, min_length, threshold_quantile, track_line):
     from gategenome.io.bed import write_bed
     from gategenome.io.jsonfile import write_json
 
-    intervals, summary = call_drops(scan_dir, fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile)
+    intervals, summary = call_drops(
+        scan_dir, fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth,
+    )
     line = None
     if track_line:
         line = (f'track name="gategenome drops" description="forget-gate drops (q <= {fdr})" '

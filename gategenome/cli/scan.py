@@ -57,8 +57,9 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="Fraction of each chromosome scanned again dinucleotide-shuffled, as the null of 'call'.")
 @click.option("--null-window", type=click.IntRange(min=2), default=50000, show_default=True,
               help="Length of each shuffled null window.")
-@click.option("--null-signal", type=click.Choice(["permute", "mean"]), default="permute", show_default=True,
-              help="Null signal of dna+signal models: the window's values permuted, or its mean everywhere.")
+@click.option("--null-signal", type=click.Choice(["mean", "permute"]), default="mean", show_default=True,
+              help="Null signal of dna+signal models: the window's mean everywhere (no signal edges), "
+                   "or its values permuted.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null windows and shuffles.")
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="PyTorch intra-op threads (0: PyTorch's default). The LSTM is sequential in the bases "
