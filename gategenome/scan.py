@@ -173,7 +173,9 @@ def run_steps(
             written.popleft().result()
     finally:
         reader.shutdown(wait=True, cancel_futures=True)
-        writer.shutdown(wait=True, cancel_futures=True)
+        # computed results are still written when a later step fails, so a
+        # chromosome that finished before the failure keeps its complete shard
+        writer.shutdown(wait=True, cancel_futures=False)
 
 
 # -------------------------------------------------------------------- the command

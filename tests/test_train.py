@@ -16,7 +16,7 @@ from gategenome.data import Chromosome
 from gategenome.train import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
-            device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0)
+            device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0, edge_weight=0.0)
 
 
 CUTS = (0, 150_000, 190_000, 230_218)
