@@ -170,7 +170,7 @@ def call_drops(
     fdr: float = 0.05,
     min_length: int = 1,
     threshold_quantile: float = 0.05,
-    min_depth: float = 0.0,
+    min_depth: float = 0.9,
 ) -> tuple[list[Interval], dict]:
     """Call drops over every completed chromosome and strand of a scan directory.
 

@@ -63,3 +63,14 @@ def test_workflow_default_model_is_the_library_default():
     config = yaml.safe_load((Path(__file__).parents[1] / "config/config.yaml").read_text())
     assert ModelConfig(**config["model"]) == ModelConfig()
     assert config["train"] == {}
+
+
+def test_call_cli_defaults_equal_the_library_defaults():
+    import inspect
+
+    from gategenome.drops import call_drops
+
+    defaults = _option_defaults("call")
+    signature = inspect.signature(call_drops).parameters
+    for name in ("fdr", "min_length", "threshold_quantile", "min_depth"):
+        assert defaults[name] == signature[name].default, name
