@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from gategenome.data import Chromosome
 from gategenome.metrics import ranking_metrics
+from gategenome.targets import moving_average
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +34,6 @@ def signal_scores(chromosomes: Sequence[Chromosome]) -> dict:
     scores = np.concatenate([c.signal[c.mask] for c in chromosomes])
     labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
     return {**ranking_metrics(scores, labels), "bases": int(labels.size)}
-
-
-def _running_mean(values: np.ndarray, width: int, causal: bool) -> np.ndarray:
-    """``(L,)`` -> ``(L,)`` mean over a window of ``width`` ending at (causal) or centred on each base.
-
-    A running sum (float64 cumulative sum), so the cost does not grow with ``width``;
-    the window is zero-padded past the chromosome ends.
-    """
-    if width == 1:
-        return values.astype(np.float64)
-    left = width - 1 if causal else width // 2
-    totals = np.cumsum(np.concatenate([np.zeros(left + 1), values, np.zeros(width - 1 - left)]))
-    return (totals[width:] - totals[:-width]) / width
 
 
 def kmer_index(onehot: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +91,7 @@ class KmerFeatures:
 
     def _signal_columns(self, chrom: Chromosome) -> list[np.ndarray]:
         signal = np.log1p(np.maximum(chrom.signal, 0).astype(np.float64))
-        return [_running_mean(signal, width, self.causal) for width in SIGNAL_WIDTHS]
+        return [moving_average(signal, width, self.causal, np.float64) for width in SIGNAL_WIDTHS]
 
     def at(self, chrom: Chromosome, positions: np.ndarray) -> np.ndarray:
         """Features at the given bases, ``(n, size)`` float32 (a k-mer histogram per base)."""
@@ -131,7 +119,7 @@ class KmerFeatures:
         index, valid = kmer_index(chrom.onehot, self.k)
         bins = 4**self.k
         per_base = np.where(valid, weights[:bins][index], 0.0)
-        score = _running_mean(per_base, self.window, self.causal) + bias
+        score = moving_average(per_base, self.window, self.causal, np.float64) + bias
         if self.use_signal:
             for weight, column in zip(weights[bins:], self._signal_columns(chrom)):
                 score += weight * column

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from gategenome.baselines import KmerFeatures, KmerLogistic, _running_mean, signal_scores
+from gategenome.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.data import Chromosome
 from gategenome.encode import one_hot
+from gategenome.targets import moving_average
 
 
 def test_running_window_mean():
@@ -14,7 +15,7 @@ def test_running_window_mean():
             left = width - 1 if causal else width // 2
             padded = np.concatenate([np.zeros(left), x, np.zeros(width - 1 - left)])
             expected = np.array([padded[i:i + width].mean() for i in range(len(x))])
-            np.testing.assert_allclose(_running_mean(x, width, causal), expected, atol=1e-12)
+            np.testing.assert_allclose(moving_average(x, width, causal, np.float64), expected, atol=1e-12)
 
 
 def chromosome(sequence: bytes, labels=None, signal=None):
