@@ -29,10 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.atomic import atomic_open, atomic_path
+from gategenome.atomic import atomic_open
 from gategenome.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
 from gategenome.io.jsonfile import write_json
+from gategenome.tracks import write_bigwig
 
 log = logging.getLogger(__name__)
 
@@ -357,24 +358,15 @@ def _write_fasta(path: Path, sequences: dict[str, np.ndarray], width: int = 60) 
     pysam.faidx(str(path))
 
 
-def _write_bigwig(path: Path, tracks: dict[str, np.ndarray]) -> None:
-    import pyBigWig
+def _uncovered_as_gaps(values: np.ndarray):
+    """A :func:`gategenome.tracks.write_bigwig` reader that leaves zero-coverage bases out."""
 
-    with atomic_path(path) as tmp:
-        writer = pyBigWig.open(str(tmp), "w")
-        writer.addHeader([(name, int(values.shape[0])) for name, values in tracks.items()], maxZooms=10)
-        for name, values in tracks.items():
-            change = np.flatnonzero(np.diff(values)) + 1
-            starts = np.concatenate([[0], change])
-            ends = np.concatenate([change, [values.shape[0]]])
-            levels = values[starts]
-            covered = levels != 0
-            if covered.any():
-                writer.addEntries(
-                    [name] * int(covered.sum()), starts[covered].tolist(),
-                    ends=ends[covered].tolist(), values=levels[covered].astype(float).tolist(),
-                )
-        writer.close()
+    def read(start: int, end: int) -> np.ndarray:
+        piece = values[start:end].astype(np.float32)
+        piece[piece == 0] = np.nan
+        return piece
+
+    return read
 
 
 def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
@@ -414,7 +406,10 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     with atomic_open(paths["sizes"]) as handle:
         for name, sequence in sequences.items():
             handle.write(f"{name}\t{sequence.shape[0]}\n")
-    _write_bigwig(paths["signal"], tracks)
+    write_bigwig(
+        paths["signal"], {name: v.shape[0] for name, v in tracks.items()},
+        {name: _uncovered_as_gaps(v) for name, v in tracks.items()},
+    )
     log10_p = np.array([float(peak.extra[1]) for peak in peaks])
     qvalues = -np.log10(np.maximum(bh_qvalues(10.0 ** -log10_p), 1e-300))
     peaks = [
