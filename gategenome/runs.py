@@ -29,6 +29,28 @@ def true_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts.astype(np.int64), ends.astype(np.int64)
 
 
+def merge_close_runs(starts: np.ndarray, ends: np.ndarray, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Merge sorted, disjoint runs separated by at most ``max_gap`` bases.
+
+    Parameters
+    ----------
+    starts, ends
+        ``(R,)`` run bounds (half-open), in increasing order, as from :func:`true_runs`.
+    max_gap
+        Largest gap ``starts[r + 1] - ends[r]`` that is bridged; negative keeps every run.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(starts, ends)`` of the merged runs, int64.
+    """
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    if starts.size < 2:
+        return starts.copy(), ends.copy()
+    split = (starts[1:] - ends[:-1]) > max_gap
+    return starts[np.concatenate([[True], split])], ends[np.concatenate([split, [True]])]
+
+
 def complement_intervals(intervals: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
     """The parts of ``[0, length)`` not covered by sorted, disjoint ``intervals``."""
     gaps, position = [], 0

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from gategenome.boundaries import STRANDS, Edges, score_calls
+from gategenome.runs import merge_close_runs, true_runs
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,8 @@ def threshold_regions(smoothed: np.ndarray, threshold: float, min_gap: int = 50,
     Runs separated by fewer than ``min_gap`` bases are merged; runs shorter than
     ``min_length`` are then dropped.
     """
-    above = np.concatenate([[False], smoothed > threshold, [False]])
-    change = np.flatnonzero(above[1:] != above[:-1])
-    runs = change.reshape(-1, 2).astype(np.int64)
-    if len(runs) > 1 and min_gap > 0:
-        keep_break = (runs[1:, 0] - runs[:-1, 1]) >= min_gap
-        starts = runs[np.concatenate([[True], keep_break]), 0]
-        ends = runs[np.concatenate([keep_break, [True]]), 1]
-        runs = np.stack([starts, ends], axis=1)
+    starts, ends = merge_close_runs(*true_runs(smoothed > threshold), min_gap - 1)
+    runs = np.stack([starts, ends], axis=1)
     return runs[(runs[:, 1] - runs[:, 0]) >= min_length]
 
 

@@ -33,6 +33,7 @@ from gategenome.atomic import atomic_open
 from gategenome.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
 from gategenome.io.jsonfile import write_json
+from gategenome.runs import merge_close_runs, true_runs
 from gategenome.tracks import write_bigwig
 
 log = logging.getLogger(__name__)
@@ -303,17 +304,9 @@ def call_peaks(chrom: str, values: np.ndarray, window: int = 50, min_length: int
     smooth = np.convolve(values, np.ones(window) / window, mode="same")
     background = max(float(np.median(values)), 0.1)
     threshold = max(4.0, 5.0 * background)
-    above = np.concatenate([[False], smooth > threshold, [False]])
-    edges = np.flatnonzero(np.diff(above.astype(np.int8)))
-    runs = edges.reshape(-1, 2)
-    merged: list[list[int]] = []
-    for start, end in runs.tolist():
-        if merged and start - merged[-1][1] <= window:
-            merged[-1][1] = end
-        else:
-            merged.append([start, end])
+    merged = merge_close_runs(*true_runs(smooth > threshold), window)
     peaks: list[Interval] = []
-    for start, end in merged:
+    for start, end in zip(*(bounds.tolist() for bounds in merged)):
         if end - start < min_length:
             continue
         summit = int(np.argmax(values[start:end]))

@@ -161,3 +161,16 @@ def test_call_cli_default_min_depth_leaves_out_shallow_drops(tmp_path):
     assert result.exit_code == 0, result.output
     depths = sorted(float(r.extra[0]) for r in read_bed(out))
     assert depths and min(depths) >= 0.9 and len(depths) < len(planted)
+
+
+def test_merge_close_runs_bridges_gaps_up_to_max_gap():
+    from gategenome.runs import merge_close_runs, true_runs
+
+    mask = np.zeros(30, bool)
+    for start, end in [(2, 5), (7, 9), (12, 13), (20, 25)]:
+        mask[start:end] = True
+    starts, ends = true_runs(mask)  # gaps 2, 3, 7
+    assert [list(r) for r in merge_close_runs(starts, ends, 3)] == [[2, 20], [13, 25]]
+    assert [list(r) for r in merge_close_runs(starts, ends, 2)] == [[2, 12, 20], [9, 13, 25]]
+    assert [list(r) for r in merge_close_runs(starts, ends, -1)] == [[2, 7, 12, 20], [5, 9, 13, 25]]
+    assert [list(r) for r in merge_close_runs(starts[:1], ends[:1], 100)] == [[2], [5]]
