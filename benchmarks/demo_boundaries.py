@@ -24,16 +24,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gategenome.boundaries import drop_summit  # noqa: E402
 from gategenome.io.bed import Interval, read_bed  # noqa: E402
 
 
 def summits(calls: list[Interval]) -> list[Interval]:
-    """Each call as its 1-base summit (narrowPeak column 10; the interval middle without it)."""
+    """Each call as its 1-base summit (:func:`gategenome.boundaries.drop_summit`)."""
     points = []
     for call in calls:
-        offset = int(call.extra[3]) if len(call.extra) >= 4 and call.extra[3] not in (".", "-1") else len(call) // 2
-        points.append(Interval(call.chrom, call.start + offset, call.start + offset + 1, call.name, call.score,
-                               call.strand))
+        summit = drop_summit(call)
+        points.append(Interval(call.chrom, summit, summit + 1, call.name, call.score, call.strand))
     return points
 
 
