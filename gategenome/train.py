@@ -148,10 +148,11 @@ def gate_penalty_term(forget: torch.Tensor, y: torch.Tensor, scored: torch.Tenso
     cost as much as forgetting in the long background, so the model cannot mark
     "inside" by a low gate for free.  ``forget``, ``y``, ``scored``: ``(N, L)``.
     """
-    sides = [where for where in (scored * y, scored * (1.0 - y)) if where.sum() > 0]
-    if not sides:
-        return torch.zeros((), device=forget.device)
-    return torch.stack([_masked_mean(1.0 - forget, where) for where in sides]).mean()
+    sides = torch.stack([scored * y, scored * (1.0 - y)])  # (2, N, L)
+    counts = sides.sum(dim=(1, 2))
+    means = ((1.0 - forget) * sides).sum(dim=(1, 2)) / counts.clamp_min(1.0)
+    present = (counts > 0).to(means.dtype)
+    return (means * present).sum() / present.sum().clamp_min(1.0)
 
 
 def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig) -> LossTerms:
