@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gategenome.errors import ConfigError
-from gategenome.io.chroms import normalise_name
+from gategenome.io.chroms import name_lookup
 from gategenome.io.jsonfile import read_json_object
 
 log = logging.getLogger(__name__)
@@ -161,13 +161,12 @@ def _degenerate_split(sizes: Mapping[str, int]) -> FoldSplit:
 
 def _resolve_names(names: Sequence[str], sizes: Mapping[str, int], excluded: Sequence[str], label: str) -> list[str]:
     """Map user-given names to genome names (exact, then alias); unknown names are errors."""
-    by_key = {normalise_name(name): name for name in reversed(list(sizes))}
-    by_key_excluded = {normalise_name(name): name for name in excluded}
+    genome_name, excluded_name = name_lookup(sizes), name_lookup(excluded)
     resolved: list[str] = []
     for raw in names:
-        name = raw if raw in sizes else by_key.get(normalise_name(raw))
+        name = genome_name(raw)
         if name is None:
-            dropped = raw if raw in excluded else by_key_excluded.get(normalise_name(raw))
+            dropped = excluded_name(raw)
             if dropped is not None:
                 log.warning("%s: chromosome %s is excluded; leaving it out of the folds", label, dropped)
                 continue

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, merge_intervals, read_bed
-from gategenome.io.chroms import normalise_name
+from gategenome.io.chroms import name_lookup
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,13 @@ def resolve_interval_chroms(
         Three-column intervals on genome names, clipped to ``[0, length)``; empty
         ones after clipping are dropped.
     """
-    by_key = {normalise_name(name): name for name in reversed(list(sizes))}
+    genome_name = name_lookup(sizes)
     result: list[Interval] = []
     missing: dict[str, int] = {}
     renamed: set[str] = set()
     clipped = 0
     for iv in intervals:
-        name = iv.chrom if iv.chrom in sizes else by_key.get(normalise_name(iv.chrom))
+        name = genome_name(iv.chrom)
         if name is None:
             missing[iv.chrom] = missing.get(iv.chrom, 0) + 1
             continue

@@ -173,3 +173,11 @@ def test_unindexable_fasta_is_a_clean_error(tmp_path, content):
     fasta.write_text(content)
     with pytest.raises(InputError, match=r"bad\.fa: cannot build a FASTA index"):
         Genome(fasta)
+
+
+def test_name_lookup_prefers_exact_names_then_the_first_alias():
+    from gategenome.io.chroms import name_lookup
+
+    lookup = name_lookup(["chrI", "I", "chrM", "2"])
+    assert lookup("I") == "I" and lookup("chrI") == "chrI" and lookup("CHRI") == "chrI"
+    assert lookup("MT") == "chrM" and lookup("chr2") == "2" and lookup("chrX") is None

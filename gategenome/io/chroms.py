@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from gategenome.errors import InputError
 
@@ -42,6 +42,20 @@ def normalise_name(name: str) -> str:
     return key
 
 
+def name_lookup(names: Iterable[str]) -> Callable[[str], str | None]:
+    """A function mapping any spelling of a chromosome to its name in ``names``.
+
+    Exact names win; otherwise the first of ``names`` with the same
+    :func:`normalise_name` key is returned, and None when there is none.
+    """
+    known = list(names)
+    exact = set(known)
+    by_key: dict[str, str] = {}
+    for name in known:
+        by_key.setdefault(normalise_name(name), name)
+    return lambda name: name if name in exact else by_key.get(normalise_name(name))
+
+
 def match_chromosomes(
     reference: Mapping[str, int],
     other: Mapping[str, int],
@@ -69,13 +83,11 @@ def match_chromosomes(
     InputError
         When a matched chromosome has a different length (another assembly).
     """
-    by_key: dict[str, str] = {}
-    for name in other:
-        by_key.setdefault(normalise_name(name), name)
+    lookup = name_lookup(other)
     mapping: dict[str, str] = {}
     renamed: list[str] = []
     for name, length in reference.items():
-        match = name if name in other else by_key.get(normalise_name(name))
+        match = lookup(name)
         if match is None:
             continue
         if int(other[match]) != int(length):
