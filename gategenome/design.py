@@ -341,14 +341,7 @@ def _objective(
         for first in range(0, len(fillers), batch_size):
             group = fillers[first : first + batch_size]
             x = encode_batch(group, model.config, signal_value, _device(model))
-            expanded = StreamState(
-                None if state.stem_tail is None else state.stem_tail.expand(len(group), -1, -1),
-                [
-                    (h.expand(len(group), -1).contiguous(), c.expand(len(group), -1).contiguous())
-                    for h, c in state.layers
-                ],
-            )
-            logf, _ = log_forget(model, x, expanded)
+            logf, _ = log_forget(model, x, state.expand(len(group)))
             total = logf.double().sum(dim=1) + log_weights
             values.append(torch.logsumexp(total, dim=-1).cpu().numpy())
     return np.concatenate(values)

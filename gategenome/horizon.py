@@ -69,10 +69,7 @@ def forgetting_horizon(
         generator = torch.Generator().manual_seed(0)
         state.layers = [(h, c + torch.randn(c.shape, generator=generator).to(c)) for h, c in state.layers]
         zero = model.initial_state(1, device)
-        both = StreamState(
-            None if zero.stem_tail is None else torch.cat([zero.stem_tail, state.stem_tail]),
-            [(torch.cat([h0, h1]), torch.cat([c0, c1])) for (h0, c0), (h1, c1) in zip(zero.layers, state.layers)],
-        )
+        both = StreamState.cat([zero, state])
         last_bad = -1
         for start in range(0, length, chunk_size):
             piece = np.repeat(x[None, start:start + chunk_size], 2, axis=0)

@@ -210,10 +210,32 @@ class StreamState:
     stem_tail: torch.Tensor | None
     layers: list[tuple[torch.Tensor, torch.Tensor]] = field(default_factory=list)
 
+    def _map(self, op) -> StreamState:
+        tail = None if self.stem_tail is None else op(self.stem_tail)
+        return StreamState(tail, [(op(h), op(c)) for h, c in self.layers])
+
     def detach(self) -> StreamState:
         """A copy cut from the autograd graph."""
-        tail = None if self.stem_tail is None else self.stem_tail.detach()
-        return StreamState(tail, [(h.detach(), c.detach()) for h, c in self.layers])
+        return self._map(torch.Tensor.detach)
+
+    def rows(self, index) -> StreamState:
+        """The rows ``index`` (an index tensor or a slice) of every tensor."""
+        return self._map(lambda tensor: tensor[index])
+
+    def expand(self, n: int) -> StreamState:
+        """A one-row state repeated to ``n`` rows (contiguous copies)."""
+        return self._map(lambda tensor: tensor.expand(n, *tensor.shape[1:]).contiguous())
+
+    @staticmethod
+    def cat(states: list[StreamState]) -> StreamState:
+        """The rows of ``states`` stacked in order."""
+        first = states[0]
+        tail = None if first.stem_tail is None else torch.cat([s.stem_tail for s in states])
+        layers = [
+            (torch.cat([s.layers[i][0] for s in states]), torch.cat([s.layers[i][1] for s in states]))
+            for i in range(len(first.layers))
+        ]
+        return StreamState(tail, layers)
 
 
 @dataclass

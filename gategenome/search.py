@@ -52,11 +52,9 @@ class _Pair:
         """Row ``k`` repeated ``counts[k]`` times (rows in order)."""
         index = torch.repeat_interleave(torch.arange(len(counts)), torch.as_tensor(counts)).to(self.log_scale.device)
 
-        def pick(state: StreamState) -> StreamState:
-            tail = None if state.stem_tail is None else state.stem_tail[index]
-            return StreamState(tail, [(h[index], c[index]) for h, c in state.layers])
-
-        return _Pair(pick(self.with_state), pick(self.without_state), self.log_scale[index], self.log_written[index])
+        return _Pair(
+            self.with_state.rows(index), self.without_state.rows(index), self.log_scale[index], self.log_written[index],
+        )
 
 
 def _cells(state: StreamState) -> torch.Tensor:
@@ -64,18 +62,7 @@ def _cells(state: StreamState) -> torch.Tensor:
 
 
 def _split(state: StreamState, n: int) -> tuple[StreamState, StreamState]:
-    def part(rows: slice) -> StreamState:
-        tail = None if state.stem_tail is None else state.stem_tail[rows]
-        return StreamState(tail, [(h[rows], c[rows]) for h, c in state.layers])
-
-    return part(slice(0, n)), part(slice(n, None))
-
-
-def _join(first: StreamState, second: StreamState) -> StreamState:
-    tail = None if first.stem_tail is None else torch.cat([first.stem_tail, second.stem_tail])
-    return StreamState(
-        tail, [(torch.cat([h1, h2]), torch.cat([c1, c2])) for (h1, c1), (h2, c2) in zip(first.layers, second.layers)]
-    )
+    return state.rows(slice(0, n)), state.rows(slice(n, None))
 
 
 def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
@@ -104,7 +91,7 @@ def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) 
         state every ``keep_every`` bases.
     """
     n = x.shape[0]
-    state = _join(pair.with_state, pair.without_state)
+    state = StreamState.cat([pair.with_state, pair.without_state])
     log_scale = pair.log_scale.clone()
     kept = []
     with torch.no_grad():
@@ -126,7 +113,7 @@ def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) 
                     (h0 + (h1 - h0) * factor[:, None], c0 + (c1 - c0) * factor[:, None])
                     for (h1, c1), (h0, c0) in zip(with_state.layers, without_state.layers)
                 ]
-                state = _join(StreamState(with_state.stem_tail, layers), without_state)
+                state = StreamState.cat([StreamState(with_state.stem_tail, layers), without_state])
     with_state, without_state = _split(state, n)
     diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1).double()
     value = torch.log10(diff.clamp_min(1e-300)) + log_scale - pair.log_written
@@ -200,8 +187,8 @@ def _stack(pairs: list[_Pair], counts: list[int]) -> _Pair:
     joined = first
     for pair, _ in rows[1:]:
         joined = _Pair(
-            _join(joined.with_state, pair.with_state),
-            _join(joined.without_state, pair.without_state),
+            StreamState.cat([joined.with_state, pair.with_state]),
+            StreamState.cat([joined.without_state, pair.without_state]),
             torch.cat([joined.log_scale, pair.log_scale]),
             torch.cat([joined.log_written, pair.log_written]),
         )
