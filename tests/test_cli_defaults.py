@@ -4,12 +4,20 @@ import); they must stay equal to the library's settings defaults."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
+from pathlib import Path
 
 import pytest
+import yaml
 
 from gategenome.cli.main import cli
+from gategenome.config import TrainConfig
+from gategenome.drops import call_drops
 from gategenome.evaluate import EvaluateSettings
+from gategenome.model import ModelConfig
 from gategenome.targets import SignalRegionSettings
+
+ROOT = Path(__file__).parents[1]
 
 
 def _option_defaults(command: str) -> dict[str, object]:
@@ -38,14 +46,7 @@ def test_evaluate_distances_default_matches():
 def test_workflow_schema_accepts_every_model_and_train_setting():
     """config.yaml's model:/train: sections are passed to `gategenome train --config`;
     the schema (additionalProperties: false) must list every key the library takes."""
-    from pathlib import Path
-
-    import yaml
-
-    from gategenome.config import TrainConfig
-    from gategenome.model import ModelConfig
-
-    schema = yaml.safe_load((Path(__file__).parents[1] / "workflow/schemas/config.schema.yaml").read_text())
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
     sections = schema["properties"]
     from_top_level = {"seed", "device", "threads"}
     assert {f.name for f in dataclasses.fields(ModelConfig)} <= set(sections["model"]["properties"])
@@ -54,22 +55,12 @@ def test_workflow_schema_accepts_every_model_and_train_setting():
 
 def test_workflow_default_model_is_the_library_default():
     """A `snakemake` run and a bare `gategenome train` train the same model by default."""
-    from pathlib import Path
-
-    import yaml
-
-    from gategenome.model import ModelConfig
-
-    config = yaml.safe_load((Path(__file__).parents[1] / "config/config.yaml").read_text())
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     assert ModelConfig(**config["model"]) == ModelConfig()
     assert config["train"] == {}
 
 
 def test_call_cli_defaults_equal_the_library_defaults():
-    import inspect
-
-    from gategenome.drops import call_drops
-
     defaults = _option_defaults("call")
     signature = inspect.signature(call_drops).parameters
     for name in ("fdr", "min_length", "threshold_quantile", "min_depth"):
