@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip install -q -c constraints.txt
 DEMO   := demo
 
-.PHONY: setup test demo clean
+.PHONY: setup test demo clean browser-packages
 
 setup: $(STAMP)
 
@@ -17,8 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) browser-packages
 	$(BIN)/python -m pytest tests
+
+# igv.js and playwright-core for tests/test_browser.py, pinned by package-lock.json;
+# installed when npm is present (Chromium itself comes from .ci/setup-browser.sh).
+browser-packages:
+	@if command -v npm >/dev/null 2>&1 && { [ ! -f tests/browser/node_modules/igv/dist/igv.min.js ] || \
+		[ ! -d tests/browser/node_modules/playwright-core ]; }; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent --loglevel=error >/dev/null; fi
 
 # The simulated genome (5 x 500 kb, planted boundaries), then the whole workflow
 # over it (config/demo.yaml) on 2 cores.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System packages and npm packages for tests/test_browser.py (igv.js in headless Chromium).
+# System packages for tests/test_browser.py (igv.js in headless Chromium): Chromium and npm.
 # Idempotent and quiet: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,4 @@ if ! command -v npm >/dev/null 2>&1; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
-if [ ! -f tests/browser/node_modules/igv/dist/igv.min.js ] || [ ! -d tests/browser/node_modules/playwright-core ]; then
-    npm ci --prefix tests/browser --no-audit --no-fund --silent --loglevel=error >/dev/null
-fi
+# the npm packages themselves are installed by `make test` (target browser-packages)
