@@ -1,7 +1,7 @@
 """One-hot encoding throughput on the whole yeast genome, single-threaded.
 
 Reads every chromosome of sacCer3 through :class:`gategenome.io.fasta.Genome`
-and times :func:`gategenome.encode.one_hot` (uint8 and float32) against two
+and times :func:`gategenome.core.encode.one_hot` (uint8 and float32) against two
 references measured in the same run on the same bytes:
 
 - ``numpy.frombuffer(...).copy()``: a plain copy of the sequence bytes, the floor
@@ -25,7 +25,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 
-from gategenome.encode import _ONE_HOT, one_hot
+from gategenome.core.encode import _ONE_HOT, one_hot
 from gategenome.io.fasta import Genome
 
 DEFAULT_GENOME = Path(__file__).resolve().parents[2] / "shared/data/yeast_sacCer3_atac_SRR1822137/sacCer3.fa"

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from gategenome.data import Chromosome
-from gategenome.metrics import ranking_metrics
+from gategenome.core.stats import ranking_metrics
 from gategenome.targets import moving_average
 
 log = logging.getLogger(__name__)

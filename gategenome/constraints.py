@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from gategenome.encode import encode_codes, reverse_complement_bytes
+from gategenome.core.encode import encode_codes, reverse_complement_bytes
 from gategenome.errors import ConfigError
 
 #: IUPAC nucleotide codes and the bases they stand for.

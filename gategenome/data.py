@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gategenome.config import TrainConfig
-from gategenome.encode import one_hot
+from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
 from gategenome.model import ModelConfig, model_inputs

@@ -42,7 +42,7 @@ from gategenome.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.jsonfile import read_json_object, write_json
-from gategenome.metrics import ranking_metrics
+from gategenome.core.stats import ranking_metrics
 from gategenome.metaprofile import meta_profile
 from gategenome.scandir import ScanDir
 

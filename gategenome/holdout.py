@@ -17,7 +17,7 @@ import torch
 
 from gategenome.data import Chromosome
 from gategenome.gates import mean_forget_gate
-from gategenome.metrics import auroc, ranking_metrics
+from gategenome.core.stats import auroc, ranking_metrics
 from gategenome.model import GateLSTM
 
 BOUNDARY_FLANK = 50

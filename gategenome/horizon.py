@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from gategenome.encode import encode_codes
+from gategenome.core.encode import encode_codes
 from gategenome.io.fasta import Genome
 from gategenome.model import GateLSTM, StreamState, model_inputs
 from gategenome.scan import ONE_HOT_CODE, forward_gates

@@ -26,7 +26,7 @@ import torch
 
 from gategenome.constraints import SequenceConstraints, random_sequence
 from gategenome.design import _device, kmers
-from gategenome.encode import reverse_complement_bytes
+from gategenome.core.encode import reverse_complement_bytes
 from gategenome.errors import ConfigError
 from gategenome.gates import layer_forget_gates, mean_forget_gate
 from gategenome.model import GateLSTM

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.encode import one_hot
+from gategenome.core.encode import one_hot
 from gategenome.gates import gate_preactivation, layer_tensors, model_gates
 from gategenome.model import GateLSTM, ModelConfig, StreamState, model_inputs
 

@@ -20,7 +20,7 @@ forgetting horizon (bases until two different start states give the same gates) 
 measured and logged, with a warning when the burn-in is shorter.
 
 The null for calling drops is the same model scanned over dinucleotide-shuffled
-windows sampled from each chromosome (see :mod:`gategenome.shuffle`), with the
+windows sampled from each chromosome (see :mod:`gategenome.core.shuffle`), with the
 window's signal randomly permuted for ``dna+signal`` models (same values, no
 spatial structure, hence no boundaries), stored in the scan directory.
 """
@@ -41,12 +41,12 @@ import numpy as np
 import torch
 
 from gategenome import __version__
-from gategenome.encode import UNKNOWN_CODE
+from gategenome.core.encode import UNKNOWN_CODE
 from gategenome.errors import ConfigError
 from gategenome.gates import mean_forget_gate
 from gategenome.io.fasta import Genome
 from gategenome.model import GateLSTM, ModelOutput, StreamState, model_inputs
-from gategenome.runs import complement_intervals
+from gategenome.core.runs import complement_intervals
 from gategenome.io.jsonfile import write_json
 from gategenome.scandir import FORMAT, KINDS, VERSION, shard_path
 from gategenome.scanplan import (

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.encode import UNKNOWN_CODE, encode_codes
+from gategenome.core.encode import UNKNOWN_CODE, encode_codes
 from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
-from gategenome.runs import complement_intervals, true_runs
+from gategenome.core.runs import complement_intervals, true_runs
 from gategenome.scandir import ArrayWriter, array_path, null_path
-from gategenome.shuffle import dinucleotide_shuffle
+from gategenome.core.shuffle import dinucleotide_shuffle
 
 #: Complement of integer base codes (A<->T, C<->G, unknown stays unknown).
 COMPLEMENT_CODE = np.array([3, 2, 1, 0, UNKNOWN_CODE], dtype=np.uint8)

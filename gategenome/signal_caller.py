@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from gategenome.boundaries import STRANDS, Edges, score_calls
-from gategenome.runs import merge_close_runs, true_runs
+from gategenome.core.runs import merge_close_runs, true_runs
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from gategenome.atomic import atomic_open
 from gategenome.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
 from gategenome.io.jsonfile import write_json
-from gategenome.runs import merge_close_runs, true_runs
+from gategenome.core.runs import merge_close_runs, true_runs
 from gategenome.tracks import write_bigwig
 
 log = logging.getLogger(__name__)

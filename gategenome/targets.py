@@ -38,7 +38,7 @@ import numpy as np
 
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, merge_intervals
-from gategenome.runs import true_runs
+from gategenome.core.runs import true_runs
 
 log = logging.getLogger(__name__)
 

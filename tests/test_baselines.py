@@ -4,7 +4,7 @@ import numpy as np
 
 from gategenome.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.data import Chromosome
-from gategenome.encode import one_hot
+from gategenome.core.encode import one_hot
 from gategenome.targets import moving_average
 
 

@@ -5,12 +5,12 @@ import pytest
 
 from gategenome.config import TrainConfig, load_config
 from gategenome.data import Chromosome, WindowSampler, load_chromosomes
-from gategenome.encode import one_hot
+from gategenome.core.encode import one_hot
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.metrics import auprc, auroc, ranking_metrics
+from gategenome.core.stats import auprc, auroc, ranking_metrics
 from gategenome.model import ModelConfig
 
 

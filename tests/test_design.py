@@ -23,7 +23,7 @@ from gategenome.constraints import (
 )
 from gategenome.design import SearchSettings
 from gategenome.design_report import run_memory, run_reset
-from gategenome.encode import reverse_complement_bytes
+from gategenome.core.encode import reverse_complement_bytes
 from gategenome.model import GateLSTM, ModelConfig
 from gategenome.reset import boundary_enrichment
 from gategenome.retention import cell_states, encode_batch, measure_retention, reference_model

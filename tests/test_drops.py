@@ -164,7 +164,7 @@ def test_call_cli_default_min_depth_leaves_out_shallow_drops(tmp_path):
 
 
 def test_merge_close_runs_bridges_gaps_up_to_max_gap():
-    from gategenome.runs import merge_close_runs, true_runs
+    from gategenome.core.runs import merge_close_runs, true_runs
 
     mask = np.zeros(30, bool)
     for start, end in [(2, 5), (7, 9), (12, 13), (20, 25)]:

@@ -10,7 +10,7 @@ import pytest
 from generated import write_bigwig
 
 from gategenome.atomic import atomic_directory
-from gategenome.encode import one_hot
+from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval, merge_intervals, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack

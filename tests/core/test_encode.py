@@ -1,6 +1,6 @@
 import numpy as np
 
-from gategenome.encode import encode_codes, one_hot, reverse_complement, reverse_complement_bytes
+from gategenome.core.encode import encode_codes, one_hot, reverse_complement, reverse_complement_bytes
 
 
 def test_one_hot_order_case_and_ambiguity():
@@ -26,7 +26,7 @@ def test_reverse_complement_matches_bytes():
 
 
 def test_one_hot_every_byte_matches_table_at_any_length():
-    from gategenome.encode import _ONE_HOT
+    from gategenome.core.encode import _ONE_HOT
 
     every = bytes(range(256))
     for length in (0, 1, 2, 255, 256):

@@ -9,7 +9,7 @@ vertex's last exit edge as a random arborescence rooted at the last letter
 (Wilson's loop-erased random walk, edges weighted by multiplicity), shuffling the
 other exits of every vertex, and walking.
 
-Letters are small integer codes (e.g. :func:`gategenome.encode.encode_codes`, where
+Letters are small integer codes (e.g. :func:`gategenome.core.encode.encode_codes`, where
 ``N`` is its own letter 4), so the shuffle also keeps runs of N in dinucleotide
 context.
 """

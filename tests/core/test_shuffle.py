@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from gategenome.shuffle import dinucleotide_counts, dinucleotide_shuffle
+from gategenome.core.shuffle import dinucleotide_counts, dinucleotide_shuffle
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -1,0 +1,2 @@
+"""Stage-independent building blocks: base encoding, shuffles, runs and statistics.
+"""
