@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from gategenome.atomic import atomic_path
+from gategenome.io.atomic import atomic_path
 from gategenome.errors import ConfigError, ModelError
 from gategenome.model import GateLSTM, ModelConfig
 

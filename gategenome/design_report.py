@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from gategenome.atomic import atomic_open, atomic_path
+from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
 from gategenome.design import (
     SearchSettings,

@@ -32,7 +32,7 @@ import numpy as np
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval, sort_intervals
 from gategenome.core.runs import true_runs
-from gategenome.scandir import ScanDir
+from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 

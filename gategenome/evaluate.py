@@ -44,7 +44,7 @@ from gategenome.io.bed import Interval, read_bed
 from gategenome.io.jsonfile import read_json_object, write_json
 from gategenome.core.stats import ranking_metrics
 from gategenome.metaprofile import meta_profile
-from gategenome.scandir import ScanDir
+from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ def write_report(evaluation: Evaluation, out_dir: str | os.PathLike) -> dict[str
     dict[str, Path]
         ``{"json": ..., "html": ...}``.
     """
-    from gategenome.atomic import atomic_open
+    from gategenome.io.atomic import atomic_open
     from gategenome.report import render_html
 
     out = Path(out_dir)

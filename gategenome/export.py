@@ -242,9 +242,9 @@ def export_hub(
     dict[str, Path]
         Key -> final path of each file written.
     """
-    from gategenome.atomic import atomic_path
+    from gategenome.io.atomic import atomic_path
     from gategenome.io.fasta import Genome
-    from gategenome.scandir import ScanDir
+    from gategenome.io.scandir import ScanDir
 
     settings = settings or ExportSettings()
     scan = ScanDir(scan_dir)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gategenome.boundaries import KINDS
-from gategenome.scandir import ScanDir
+from gategenome.io.scandir import ScanDir
 
 
 def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

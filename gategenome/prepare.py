@@ -2,7 +2,7 @@
 
 :func:`prepare` validates every input first (genome, bigWig, peaks, blacklist,
 folds), then computes the regions and the split, and writes all outputs into the
-output directory together (:func:`gategenome.atomic.atomic_directory`): a failed
+output directory together (:func:`gategenome.io.atomic.atomic_directory`): a failed
 run leaves no output file behind.
 
 Outputs
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gategenome import __version__
-from gategenome.atomic import atomic_directory
+from gategenome.io.atomic import atomic_directory
 from gategenome.errors import ConfigError, InputError
 from gategenome.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals

@@ -48,7 +48,7 @@ from gategenome.io.fasta import Genome
 from gategenome.model import GateLSTM, ModelOutput, StreamState, model_inputs
 from gategenome.core.runs import complement_intervals
 from gategenome.io.jsonfile import write_json
-from gategenome.scandir import FORMAT, KINDS, VERSION, shard_path
+from gategenome.io.scandir import FORMAT, KINDS, VERSION, shard_path
 from gategenome.scanplan import (
     Job,
     ScanSettings,
@@ -198,7 +198,7 @@ def scan_genome(
     provenance: dict[str, Any] | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Scan chromosomes into a scan directory (see :mod:`gategenome.scandir`).
+    """Scan chromosomes into a scan directory (see :mod:`gategenome.io.scandir`).
 
     Parameters
     ----------

@@ -24,7 +24,7 @@ from gategenome.core.encode import UNKNOWN_CODE, encode_codes
 from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
 from gategenome.core.runs import complement_intervals, true_runs
-from gategenome.scandir import ArrayWriter, array_path, null_path
+from gategenome.io.scandir import ArrayWriter, array_path, null_path
 from gategenome.core.shuffle import dinucleotide_shuffle
 
 #: Complement of integer base codes (A<->T, C<->G, unknown stays unknown).

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.atomic import atomic_open
+from gategenome.io.atomic import atomic_open
 from gategenome.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
 from gategenome.io.jsonfile import write_json

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.atomic import atomic_path
-from gategenome.scandir import ScanDir
+from gategenome.io.atomic import atomic_path
+from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def write_tracks(
     Parameters
     ----------
     scan_dir
-        A scan directory (see :mod:`gategenome.scandir`).
+        A scan directory (see :mod:`gategenome.io.scandir`).
     out_dir
         Where to write the bigWigs (default: the scan directory).
     workers

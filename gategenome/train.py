@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gategenome.atomic import atomic_open, atomic_path
+from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.checkpoint import read_checkpoint, resolve_device, save_checkpoint
 from gategenome.config import TrainConfig, dump_config
 from gategenome.data import WindowSampler, load_chromosomes

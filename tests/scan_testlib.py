@@ -89,7 +89,7 @@ def make_scan_dir(path: Path, sizes: dict[str, int], forget: dict, access: dict 
     """A scan directory written by hand: ``forget[chrom][strand]`` arrays (chromosomes
     absent from ``forget`` are left unscanned), ``null[chrom][strand]`` null arrays."""
     from gategenome.io.jsonfile import write_json
-    from gategenome.scandir import FORMAT, VERSION, array_path, null_path, shard_path
+    from gategenome.io.scandir import FORMAT, VERSION, array_path, null_path, shard_path
 
     write_json(path / "scan.json", {"format": FORMAT, "version": VERSION, "chroms": sizes, "strands": list(strands)})
     for chrom, by_strand in forget.items():

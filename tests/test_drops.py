@@ -11,7 +11,7 @@ from scan_testlib import make_scan_dir
 from gategenome.cli.main import cli
 from gategenome.drops import bh_qvalues, call_drops, empirical_pvalues, find_drops, null_threshold
 from gategenome.io.bed import read_bed
-from gategenome.scandir import ScanDir
+from gategenome.io.scandir import ScanDir
 
 
 def test_find_drops_matches_a_direct_scan_across_block_edges():

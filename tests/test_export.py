@@ -65,7 +65,7 @@ def test_tabix_bed_is_sorted_and_indexed(hub):
 
 
 def test_bigwigs_open_with_pybigwig(hub, case):
-    from gategenome.scandir import ScanDir
+    from gategenome.io.scandir import ScanDir
 
     scan = ScanDir(case["scan"])
     for name, strand in (("forget.plus.bw", "+"), ("forget.minus.bw", "-")):

@@ -18,7 +18,7 @@ from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.model import GateLSTM, ModelConfig
 from gategenome.scan import ScanSettings, scan_genome
-from gategenome.scandir import ScanDir
+from gategenome.io.scandir import ScanDir
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")

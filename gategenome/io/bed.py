@@ -1,7 +1,7 @@
 """BED and narrowPeak reading and writing.
 
 Coordinates are 0-based, half-open.  ``track``, ``browser`` and ``#`` lines are
-skipped on reading.  Writers go through :func:`gategenome.atomic.atomic_open`.
+skipped on reading.  Writers go through :func:`gategenome.io.atomic.atomic_open`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gategenome.atomic import atomic_open
+from gategenome.io.atomic import atomic_open
 from gategenome.errors import InputError
 
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gategenome.atomic import atomic_open
+from gategenome.io.atomic import atomic_open
 from gategenome.errors import InputError
 
 

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 from workflow_helpers import ROOT
 
-from gategenome.scandir import FORMAT, ScanDir, array_path, shard_path
+from gategenome.io.scandir import FORMAT, ScanDir, array_path, shard_path
 
 SCRIPT = ROOT / "workflow" / "scripts" / "gather_scan.py"
 SIZES = {"chrA": 50, "chrB": 30, "chrC": 10}

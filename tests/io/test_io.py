@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from generated import write_bigwig
 
-from gategenome.atomic import atomic_directory
+from gategenome.io.atomic import atomic_directory
 from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval, merge_intervals, read_bed, sort_intervals, write_bed
