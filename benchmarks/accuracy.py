@@ -23,7 +23,7 @@ import time
 import torch
 
 from gategenome.baselines import KmerFeatures, KmerLogistic, signal_scores
-from gategenome.checkpoint import load_model
+from gategenome.model.checkpoint import load_model
 from gategenome.data import load_chromosomes
 from gategenome.folds import read_folds
 from gategenome.holdout import evaluate_fold

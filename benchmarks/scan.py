@@ -136,7 +136,7 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
 
 
 def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int) -> dict:
-    from gategenome.checkpoint import load_model
+    from gategenome.model.checkpoint import load_model
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.scan import ScanSettings, scan_genome
@@ -157,7 +157,7 @@ def memory_child(args) -> None:
     import resource
 
     torch.set_num_threads(args.threads)
-    from gategenome.checkpoint import load_model
+    from gategenome.model.checkpoint import load_model
     from gategenome.io.fasta import Genome
     from gategenome.scan import ScanSettings, scan_genome
 
@@ -190,8 +190,8 @@ def main() -> None:
         return
 
     torch.set_num_threads(args.threads)
-    from gategenome.checkpoint import save_checkpoint
-    from gategenome.model import GateLSTM, ModelConfig
+    from gategenome.model.checkpoint import save_checkpoint
+    from gategenome.model.network import GateLSTM, ModelConfig
 
     torch.manual_seed(0)
     model = GateLSTM(ModelConfig(inputs=args.inputs, hidden_size=args.hidden)).eval()

@@ -24,7 +24,7 @@ import torch
 
 from gategenome.config import TrainConfig, load_config
 from gategenome.data import Chromosome, WindowSampler
-from gategenome.model import GateLSTM
+from gategenome.model.network import GateLSTM
 from gategenome.train import loss_terms
 
 

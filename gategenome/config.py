@@ -2,7 +2,7 @@
 
 A configuration file has two top-level sections, both optional::
 
-    model:            # keys of gategenome.model.ModelConfig
+    model:            # keys of gategenome.model.network.ModelConfig
       inputs: dna+signal
       hidden_size: 32
     train:            # keys of TrainConfig
@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from gategenome.errors import ConfigError
-from gategenome.model import ModelConfig
+from gategenome.model.network import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
 
 
 @dataclass
 class TrainConfig:
-    """How a :class:`~gategenome.model.GateLSTM` is trained.
+    """How a :class:`~gategenome.model.network.GateLSTM` is trained.
 
     Attributes
     ----------

@@ -21,7 +21,7 @@ from gategenome.config import TrainConfig
 from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
-from gategenome.model import ModelConfig, model_inputs
+from gategenome.model.network import ModelConfig, model_inputs
 
 log = logging.getLogger(__name__)
 

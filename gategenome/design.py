@@ -38,8 +38,8 @@ import torch
 
 from gategenome.constraints import SequenceConstraints, random_sequence
 from gategenome.errors import ConfigError
-from gategenome.gates import model_gates
-from gategenome.model import GateLSTM, StreamState
+from gategenome.model.gates import model_gates
+from gategenome.model.network import GateLSTM, StreamState
 from gategenome.retention import Retention, encode_batch, measure_retention
 
 log = logging.getLogger(__name__)

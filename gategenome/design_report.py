@@ -33,7 +33,7 @@ from gategenome.design import (
     repeat_unit,
 )
 from gategenome.io.jsonfile import write_json
-from gategenome.model import GateLSTM
+from gategenome.model.network import GateLSTM
 from gategenome.retention import Retention, measure_retention
 from gategenome.search import anneal
 

@@ -16,9 +16,9 @@ import numpy as np
 import torch
 
 from gategenome.data import Chromosome
-from gategenome.gates import mean_forget_gate
+from gategenome.model.gates import mean_forget_gate
 from gategenome.core.stats import auroc, ranking_metrics
-from gategenome.model import GateLSTM
+from gategenome.model.network import GateLSTM
 
 BOUNDARY_FLANK = 50
 PROFILE_FLANK = 300

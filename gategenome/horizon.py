@@ -16,7 +16,7 @@ import torch
 
 from gategenome.core.encode import encode_codes
 from gategenome.io.fasta import Genome
-from gategenome.model import GateLSTM, StreamState, model_inputs
+from gategenome.model.network import GateLSTM, StreamState, model_inputs
 from gategenome.scan import ONE_HOT_CODE, forward_gates
 from gategenome.scanplan import ScanSettings
 

@@ -28,8 +28,8 @@ from gategenome.constraints import SequenceConstraints, random_sequence
 from gategenome.design import _device, kmers
 from gategenome.core.encode import reverse_complement_bytes
 from gategenome.errors import ConfigError
-from gategenome.gates import layer_forget_gates, mean_forget_gate
-from gategenome.model import GateLSTM
+from gategenome.model.gates import layer_forget_gates, mean_forget_gate
+from gategenome.model.network import GateLSTM
 from gategenome.retention import encode_batch
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ filler.  Retention at the filler's end is "retention at L"; the **half-life** is
 the first distance where retention drops below 0.5.
 
 Cell states are exact: the model runs fused in float64, the gates ``i, f, g`` are
-recovered from the hidden states (:mod:`gategenome.gates`) and
+recovered from the hidden states (:mod:`gategenome.model.gates`) and
 ``c_t = f_t c_{t-1} + i_t g_t`` is accumulated in one vectorised pass over
 positions (cheap elementwise work; the matrix products stay fused).
 
@@ -32,8 +32,8 @@ import numpy as np
 import torch
 
 from gategenome.core.encode import one_hot
-from gategenome.gates import gate_preactivation, layer_tensors, model_gates
-from gategenome.model import GateLSTM, ModelConfig, StreamState, model_inputs
+from gategenome.model.gates import gate_preactivation, layer_tensors, model_gates
+from gategenome.model.network import GateLSTM, ModelConfig, StreamState, model_inputs
 
 log = logging.getLogger(__name__)
 

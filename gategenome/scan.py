@@ -1,7 +1,7 @@
 """Scan chromosomes with a trained model: per-base mean forget gate and accessibility.
 
 Every chromosome (and strand) is streamed through the model in chunks, carrying the
-:class:`~gategenome.model.StreamState` from chunk to chunk, so the result does not
+:class:`~gategenome.model.network.StreamState` from chunk to chunk, so the result does not
 depend on the chunk size.  The minus strand is the reverse complement scanned from
 the chromosome end and mapped back to reference coordinates.  Work items ("jobs":
 one strand of one stretch of a chromosome) share a batch of ``batch_size`` rows:
@@ -43,9 +43,9 @@ import torch
 from gategenome import __version__
 from gategenome.core.encode import UNKNOWN_CODE
 from gategenome.errors import ConfigError
-from gategenome.gates import mean_forget_gate
+from gategenome.model.gates import mean_forget_gate
 from gategenome.io.fasta import Genome
-from gategenome.model import GateLSTM, ModelOutput, StreamState, model_inputs
+from gategenome.model.network import GateLSTM, ModelOutput, StreamState, model_inputs
 from gategenome.core.runs import complement_intervals
 from gategenome.io.jsonfile import write_json
 from gategenome.io.scandir import FORMAT, KINDS, VERSION, shard_path

@@ -28,7 +28,7 @@ import torch
 
 from gategenome.constraints import SequenceConstraints
 from gategenome.design import Plan, SearchSettings, _device, predicted_log_retained, repeat_unit
-from gategenome.model import GateLSTM, StreamState
+from gategenome.model.network import GateLSTM, StreamState
 from gategenome.retention import encode_batch
 
 #: Bases per streamed chunk, region (bases) one annealing step mutates.

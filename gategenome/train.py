@@ -27,15 +27,15 @@ import torch
 import torch.nn.functional as F
 
 from gategenome.io.atomic import atomic_open, atomic_path
-from gategenome.checkpoint import read_checkpoint, resolve_device, save_checkpoint
+from gategenome.model.checkpoint import read_checkpoint, resolve_device, save_checkpoint
 from gategenome.config import TrainConfig, dump_config
 from gategenome.data import WindowSampler, load_chromosomes
 from gategenome.folds import read_folds
 from gategenome.errors import ConfigError, InputError, ModelError
-from gategenome.gates import mean_forget_gate
+from gategenome.model.gates import mean_forget_gate
 from gategenome.holdout import evaluate_fold
 from gategenome.io.jsonfile import write_json
-from gategenome.model import GateLSTM, ModelConfig
+from gategenome.model.network import GateLSTM, ModelConfig
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import numpy as np
 import pysam
 import torch
 
-from gategenome.checkpoint import save_checkpoint
-from gategenome.model import GateLSTM, ModelConfig
+from gategenome.model.checkpoint import save_checkpoint
+from gategenome.model.network import GateLSTM, ModelConfig
 
 KMER = "AACG"  # not its own reverse complement (CGTT)
 

@@ -14,7 +14,7 @@ from gategenome.cli.main import cli
 from gategenome.config import TrainConfig
 from gategenome.drops import call_drops
 from gategenome.evaluate import EvaluateSettings
-from gategenome.model import ModelConfig
+from gategenome.model.network import ModelConfig
 from gategenome.targets import SignalRegionSettings
 
 ROOT = Path(__file__).parents[1]

@@ -12,7 +12,7 @@ import torch
 from Bio import SeqIO
 from click.testing import CliRunner
 
-from gategenome.checkpoint import save_checkpoint
+from gategenome.model.checkpoint import save_checkpoint
 from gategenome.cli.main import cli
 from gategenome.constraints import (
     SequenceConstraints,
@@ -24,7 +24,7 @@ from gategenome.constraints import (
 from gategenome.design import SearchSettings
 from gategenome.design_report import run_memory, run_reset
 from gategenome.core.encode import reverse_complement_bytes
-from gategenome.model import GateLSTM, ModelConfig
+from gategenome.model.network import GateLSTM, ModelConfig
 from gategenome.reset import boundary_enrichment
 from gategenome.retention import cell_states, encode_batch, measure_retention, reference_model
 

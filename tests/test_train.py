@@ -8,10 +8,10 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from gategenome.checkpoint import FORMAT, VERSION, load_model
+from gategenome.model.checkpoint import FORMAT, VERSION, load_model
 from gategenome.cli.main import cli
 from gategenome.config import TrainConfig
-from gategenome.model import GateLSTM, ModelConfig
+from gategenome.model.network import GateLSTM, ModelConfig
 from gategenome.data import Chromosome
 from gategenome.train import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
 

@@ -130,7 +130,7 @@ def command(
     import torch
     from tqdm import tqdm
 
-    from gategenome.checkpoint import load_model, resolve_device
+    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.constraints import SequenceConstraints
     from gategenome.design import SearchSettings
     from gategenome.design_report import run_memory, run_reset

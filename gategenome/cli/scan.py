@@ -95,7 +95,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
 
     import torch
 
-    from gategenome.checkpoint import load_model, resolve_device
+    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.errors import ConfigError
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome

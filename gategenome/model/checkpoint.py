@@ -21,7 +21,7 @@ import torch
 
 from gategenome.io.atomic import atomic_path
 from gategenome.errors import ConfigError, ModelError
-from gategenome.model import GateLSTM, ModelConfig
+from gategenome.model.network import GateLSTM, ModelConfig
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def save_checkpoint(
     path
         Output file (conventionally ``model.pt``).
     model
-        The model; its :class:`~gategenome.model.ModelConfig` is stored with it.
+        The model; its :class:`~gategenome.model.network.ModelConfig` is stored with it.
     summary
         Plain-type training summary (metrics, epochs, data files, seed).
     extra

@@ -7,7 +7,7 @@ per-base linear head that predicts "inside an accessible region" (a logit).
 
 Each LSTM layer is its own single-layer fused :class:`torch.nn.LSTM`, so the
 hidden states of every layer are available and the gates of every layer can be
-recovered exactly afterwards (:mod:`gategenome.gates`).  The coupled-gate variant
+recovered exactly afterwards (:mod:`gategenome.model.gates`).  The coupled-gate variant
 (:class:`CoupledLSTM`, input gate = 1 - forget gate) runs the same fused kernel
 with tied input/forget-gate weights.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from gategenome.model import CoupledLSTM, GateLSTM, ModelOutput
+from gategenome.model.network import CoupledLSTM, GateLSTM, ModelOutput
 
 _GATE_ROWS = {"input": 0, "forget": 1, "cell": 2, "output": 3}
 
@@ -33,7 +33,7 @@ def gate_preactivation(
     Parameters
     ----------
     layer
-        A single-layer :class:`torch.nn.LSTM` or :class:`~gategenome.model.CoupledLSTM`.
+        A single-layer :class:`torch.nn.LSTM` or :class:`~gategenome.model.network.CoupledLSTM`.
     layer_input
         ``(N, L, D)`` what the layer read.
     hidden

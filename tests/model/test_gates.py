@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from gategenome.gates import model_gates
-from gategenome.model import CoupledLSTM, GateLSTM, ModelConfig
+from gategenome.model.gates import model_gates
+from gategenome.model.network import CoupledLSTM, GateLSTM, ModelConfig
 
 VARIANTS = [
     ModelConfig(inputs="dna", hidden_size=8, coupled=False),

@@ -6,9 +6,9 @@ import pickle
 import pytest
 import torch
 
-from gategenome.checkpoint import FORMAT, VERSION, load_model, read_checkpoint, save_checkpoint
+from gategenome.model.checkpoint import FORMAT, VERSION, load_model, read_checkpoint, save_checkpoint
 from gategenome.errors import ModelError
-from gategenome.model import GateLSTM, ModelConfig
+from gategenome.model.network import GateLSTM, ModelConfig
 
 
 class Payload:

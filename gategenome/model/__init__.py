@@ -1,0 +1,2 @@
+"""The gated LSTM, its inputs, exact forget-gate recovery and checkpoints.
+"""
