@@ -22,11 +22,11 @@ import time
 
 import torch
 
-from gategenome.baselines import KmerFeatures, KmerLogistic, signal_scores
+from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.model.checkpoint import load_model
-from gategenome.data import load_chromosomes
+from gategenome.train.windows import load_chromosomes
 from gategenome.folds import read_folds
-from gategenome.holdout import evaluate_fold
+from gategenome.train.holdout import evaluate_fold
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from gategenome.cli.main import cli
-from gategenome.config import TrainConfig
+from gategenome.train.config import TrainConfig
 from gategenome.drops import call_drops
 from gategenome.evaluate import EvaluateSettings
 from gategenome.model.network import ModelConfig

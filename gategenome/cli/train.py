@@ -48,8 +48,8 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
       gategenome train ... --config config/train.yaml --seed 1 --device cuda
       gategenome train ... --resume        # after an interrupted run
     """
-    from gategenome.config import load_config
-    from gategenome.train import TrainInputs, TrainOutputs, train_model
+    from gategenome.train.config import load_config
+    from gategenome.train.loop import TrainInputs, TrainOutputs, train_model
 
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
     train_model(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gategenome.config import TrainConfig
+from gategenome.train.config import TrainConfig
 from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval

@@ -1,6 +1,6 @@
 """Training loop: AdamW, warm-up + cosine schedule, validation, early stopping, resume.
 
-One epoch is ``steps_per_epoch`` batches of sampled windows (:mod:`gategenome.data`),
+One epoch is ``steps_per_epoch`` batches of sampled windows (:mod:`gategenome.train.windows`),
 then a validation pass over the valid chromosomes (per-base auPRC decides the best
 epoch and early stopping).  After every epoch a resume checkpoint (model,
 optimiser, best weights, history) is written atomically beside the output; a run
@@ -28,12 +28,12 @@ import torch.nn.functional as F
 
 from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.model.checkpoint import read_checkpoint, resolve_device, save_checkpoint
-from gategenome.config import TrainConfig, dump_config
-from gategenome.data import WindowSampler, load_chromosomes
+from gategenome.train.config import TrainConfig, dump_config
+from gategenome.train.windows import WindowSampler, load_chromosomes
 from gategenome.folds import read_folds
 from gategenome.errors import ConfigError, InputError, ModelError
 from gategenome.model.gates import mean_forget_gate
-from gategenome.holdout import evaluate_fold
+from gategenome.train.holdout import evaluate_fold
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM, ModelConfig
 
@@ -387,7 +387,7 @@ def _write_outputs(outputs: TrainOutputs, model, metrics: dict, model_config: Mo
 def plot_curves(history: list[dict], path: str | os.PathLike, profile: dict | None = None) -> None:
     """Loss and validation auROC/auPRC per epoch as a PNG (matplotlib Agg).
 
-    With ``profile`` (:func:`gategenome.holdout.boundary_profile` of the test fold)
+    With ``profile`` (:func:`gategenome.train.holdout.boundary_profile` of the test fold)
     a third panel shows the mean forget gate across region starts and ends.
     """
     import matplotlib

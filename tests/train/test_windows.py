@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from gategenome.config import TrainConfig, load_config
-from gategenome.data import Chromosome, WindowSampler, load_chromosomes
+from gategenome.train.config import TrainConfig, load_config
+from gategenome.train.windows import Chromosome, WindowSampler, load_chromosomes
 from gategenome.core.encode import one_hot
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval
@@ -124,5 +124,5 @@ def test_config_file_keys_and_errors(tmp_path):
 def test_shipped_config_is_the_default(tmp_path):
     from pathlib import Path
 
-    model, train = load_config(Path(__file__).resolve().parents[1] / "config" / "train.yaml")
+    model, train = load_config(Path(__file__).resolve().parents[2] / "config" / "train.yaml")
     assert model == ModelConfig() and train == TrainConfig()

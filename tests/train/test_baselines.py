@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from gategenome.baselines import KmerFeatures, KmerLogistic, signal_scores
-from gategenome.data import Chromosome
+from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
+from gategenome.train.windows import Chromosome
 from gategenome.core.encode import one_hot
 from gategenome.targets import moving_average
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from gategenome.data import Chromosome
+from gategenome.train.windows import Chromosome
 from gategenome.model.gates import mean_forget_gate
 from gategenome.core.stats import auroc, ranking_metrics
 from gategenome.model.network import GateLSTM

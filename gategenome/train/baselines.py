@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gategenome.data import Chromosome
+from gategenome.train.windows import Chromosome
 from gategenome.core.stats import ranking_metrics
 from gategenome.targets import moving_average
 

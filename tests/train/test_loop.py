@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from gategenome.model.checkpoint import FORMAT, VERSION, load_model
 from gategenome.cli.main import cli
-from gategenome.config import TrainConfig
+from gategenome.train.config import TrainConfig
 from gategenome.model.network import GateLSTM, ModelConfig
-from gategenome.data import Chromosome
-from gategenome.train import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
+from gategenome.train.windows import Chromosome
+from gategenome.train.loop import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
             device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0, edge_weight=0.0)
@@ -220,7 +220,7 @@ def test_blacklist_names_are_matched_like_prepare_matches_them(chr_i, tmp_path):
     """A blacklist spelled 'A' (Ensembl style) masks chrA's bases, as prepare would."""
     from dataclasses import replace
 
-    from gategenome.train import _open_data
+    from gategenome.train.loop import _open_data
 
     masks = {}
     for spelling in ("chrA", "A"):
