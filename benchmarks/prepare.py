@@ -55,7 +55,7 @@ def read_chrom_sizes(path: Path) -> dict[str, int]:
 
 
 def agreement(regions_path: Path, peaks_path: Path, sizes: dict[str, int], kept: list[str]) -> dict:
-    from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
+    from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
     from gategenome.io.bed import read_bed
 
     blacklist = resolve_interval_chroms(read_bed(BLACKLIST), sizes, str(BLACKLIST))

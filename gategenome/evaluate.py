@@ -38,7 +38,7 @@ from gategenome.boundaries import (
     region_edges, score_calls, score_drop_ends,
     valid_runs,
 )
-from gategenome.folds import FOLDS_FILE
+from gategenome.data.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.jsonfile import read_json_object, write_json

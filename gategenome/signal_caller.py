@@ -29,7 +29,7 @@ TUNING_QUANTILES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95,
 
 
 def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
-    """Centred moving average of ``log1p(values)`` (:func:`gategenome.targets.moving_average`).
+    """Centred moving average of ``log1p(values)`` (:func:`gategenome.data.regions.moving_average`).
 
     Parameters
     ----------
@@ -43,7 +43,7 @@ def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
     numpy.ndarray
         ``(L,)`` float32.
     """
-    from gategenome.targets import moving_average
+    from gategenome.data.regions import moving_average
 
     x = np.log1p(np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0, None))
     return moving_average(x, window)

@@ -15,7 +15,7 @@ from gategenome.train.config import TrainConfig
 from gategenome.drops import call_drops
 from gategenome.evaluate import EvaluateSettings
 from gategenome.model.network import ModelConfig
-from gategenome.targets import SignalRegionSettings
+from gategenome.data.regions import SignalRegionSettings
 
 ROOT = Path(__file__).parents[1]
 

@@ -144,8 +144,8 @@ def command(
       gategenome prepare --genome hg38.fa --signal atac.bw --test-chroms chr8,chr9 \\
           --valid-chroms chr10 --out-dir prep
     """
-    from gategenome.prepare import PrepareSettings, prepare
-    from gategenome.targets import DEFAULT_EXCLUDE, PeakRegionSettings, SignalRegionSettings
+    from gategenome.data.prepare import PrepareSettings, prepare
+    from gategenome.data.regions import DEFAULT_EXCLUDE, PeakRegionSettings, SignalRegionSettings
 
     if not exclude_chroms:
         patterns = list(DEFAULT_EXCLUDE)

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from gategenome.train.windows import Chromosome
 from gategenome.core.stats import ranking_metrics
-from gategenome.targets import moving_average
+from gategenome.data.regions import moving_average
 
 log = logging.getLogger(__name__)
 

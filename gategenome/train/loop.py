@@ -30,7 +30,7 @@ from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.model.checkpoint import read_checkpoint, resolve_device, save_checkpoint
 from gategenome.train.config import TrainConfig, dump_config
 from gategenome.train.windows import WindowSampler, load_chromosomes
-from gategenome.folds import read_folds
+from gategenome.data.folds import read_folds
 from gategenome.errors import ConfigError, InputError, ModelError
 from gategenome.model.gates import mean_forget_gate
 from gategenome.train.holdout import evaluate_fold
@@ -195,7 +195,7 @@ def _progress(total: int, description: str):
 
 
 def _open_data(inputs: TrainInputs, model_config: ModelConfig):
-    from gategenome.intervals import read_blacklist, resolve_interval_chroms
+    from gategenome.data.intervals import read_blacklist, resolve_interval_chroms
     from gategenome.io.bed import read_bed
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome

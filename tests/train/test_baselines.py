@@ -5,7 +5,7 @@ import numpy as np
 from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.train.windows import Chromosome
 from gategenome.core.encode import one_hot
-from gategenome.targets import moving_average
+from gategenome.data.regions import moving_average
 
 
 def test_running_window_mean():

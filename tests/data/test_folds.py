@@ -7,7 +7,7 @@ import json
 import pytest
 
 from gategenome.errors import ConfigError, InputError
-from gategenome.folds import FOLDS, folds_from_options, read_folds, split_chromosomes
+from gategenome.data.folds import FOLDS, folds_from_options, read_folds, split_chromosomes
 
 YEAST = {
     "chrI": 230218,
@@ -104,6 +104,6 @@ def test_degenerate_split_reads_back_with_a_warning(tmp_path, caplog, names):
     written = split_chromosomes(sizes, seed=0)
     path = tmp_path / "folds.json"
     path.write_text(written.to_json())
-    caplog.set_level("WARNING", logger="gategenome.folds")
+    caplog.set_level("WARNING", logger="gategenome.data.folds")
     assert read_folds(path, sizes).folds == written.folds
     assert "metrics are not held out" in caplog.text

@@ -23,7 +23,7 @@ SRR1822137 data (``benchmarks/targets.py``).
 
 Chromosomes are excluded by regular expressions (:data:`DEFAULT_EXCLUDE`: the
 mitochondrion and unplaced/random/alt contigs) and regions are cut out where a
-blacklist BED says so (:mod:`gategenome.intervals`).  Coordinates are 0-based,
+blacklist BED says so (:mod:`gategenome.data.intervals`).  Coordinates are 0-based,
 half-open.
 """
 

@@ -28,12 +28,12 @@ from pathlib import Path
 from gategenome import __version__
 from gategenome.io.atomic import atomic_directory
 from gategenome.errors import ConfigError, InputError
-from gategenome.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
-from gategenome.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
+from gategenome.data.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
+from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome, write_chrom_sizes
-from gategenome.targets import (
+from gategenome.data.regions import (
     DEFAULT_EXCLUDE,
     PeakRegionSettings,
     SignalRegionSettings,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from gategenome.errors import ConfigError
-from gategenome.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
+from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.bigwig import SignalTrack
-from gategenome.targets import (
+from gategenome.data.regions import (
     PeakRegionSettings,
     SignalRegionSettings,
     moving_average,
@@ -171,7 +171,7 @@ def test_settings_are_validated():
 
 
 def test_region_mask_window_and_overlaps():
-    from gategenome.targets import region_mask
+    from gategenome.data.regions import region_mask
 
     regions = [Interval("a", 5, 10), Interval("a", 8, 12), Interval("b", 0, 100), Interval("a", 18, 30)]
     mask = region_mask(regions, "a", 4, 20)

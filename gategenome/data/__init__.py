@@ -1,0 +1,2 @@
+"""Prepare a genome and its ATAC-seq signal: accessible regions, chromosome folds, intervals.
+"""
