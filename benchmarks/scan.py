@@ -80,7 +80,7 @@ def timed(function) -> tuple[float, float]:
 
 def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> dict[str, float]:
     """Bases per second of (a) plain LSTM, (b) serial forward + gates, (b') overlapped."""
-    from gategenome.scan import _gates
+    from gategenome.scan.stream import _gates
 
     config = model.config
     rng = np.random.default_rng(1)
@@ -139,7 +139,7 @@ def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, ba
     from gategenome.model.checkpoint import load_model
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
-    from gategenome.scan import ScanSettings, scan_genome
+    from gategenome.scan.stream import ScanSettings, scan_genome
 
     model, _ = load_model(model_path)
     fasta = Genome(genome)
@@ -159,7 +159,7 @@ def memory_child(args) -> None:
     torch.set_num_threads(args.threads)
     from gategenome.model.checkpoint import load_model
     from gategenome.io.fasta import Genome
-    from gategenome.scan import ScanSettings, scan_genome
+    from gategenome.scan.stream import ScanSettings, scan_genome
 
     model, _ = load_model(args.model)
     settings = ScanSettings(chunk_size=args.chunk, batch_size=args.batch)

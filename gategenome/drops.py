@@ -3,7 +3,7 @@
 A **drop** is a maximal run of bases (on one strand) whose mean forget gate is
 below a threshold ``t``.  ``t`` is the ``threshold_quantile`` quantile of the null
 values: the same model's gates over dinucleotide-shuffled windows of the same
-chromosomes (see :mod:`gategenome.scan`), computed exactly from a histogram of the
+chromosomes (see :mod:`gategenome.scan.stream`), computed exactly from a histogram of the
 float16 values.  Each drop's depth ``1 - min f`` gets an empirical p-value against
 the depths of all drops found the same way in the null,
 ``p = (1 + #{null depth >= depth}) / (1 + #null drops)``, and Benjamini-Hochberg

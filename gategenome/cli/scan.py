@@ -99,9 +99,9 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     from gategenome.errors import ConfigError
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
-    from gategenome.scan import ScanSettings, scan_genome
+    from gategenome.scan.stream import ScanSettings, scan_genome
 
-    log = logging.getLogger("gategenome.scan")
+    log = logging.getLogger("gategenome.scan.stream")
     if threads:
         torch.set_num_threads(threads)
     fasta = Genome(genome)

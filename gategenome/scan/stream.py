@@ -49,7 +49,7 @@ from gategenome.model.network import GateLSTM, ModelOutput, StreamState, model_i
 from gategenome.core.runs import complement_intervals
 from gategenome.io.jsonfile import write_json
 from gategenome.io.scandir import FORMAT, KINDS, VERSION, shard_path
-from gategenome.scanplan import (
+from gategenome.scan.plan import (
     Job,
     ScanSettings,
     Sinks,
@@ -288,7 +288,7 @@ def scan_genome(
 
     horizon = None
     if settings.segments > 1:
-        from gategenome.horizon import measure_horizon  # imports this module
+        from gategenome.scan.horizon import measure_horizon  # imports this module
 
         horizon = measure_horizon(model, genome, signal, [(c, p["pieces"]) for c, p in plans.items()], settings, device)
 

@@ -5,7 +5,7 @@ dinucleotide-shuffled null window (:class:`NullJob`); it reads its sequence in s
 order (the minus strand as the reverse complement) and writes its outputs back at
 reference coordinates.  :func:`plan_steps` packs jobs onto ``batch_size`` rows,
 ``chunk_size`` bases at a time, handing a row to the next job (with a fresh state)
-when its job ends.  See :mod:`gategenome.scan` for the computation.
+when its job ends.  See :mod:`gategenome.scan.stream` for the computation.
 """
 
 from __future__ import annotations

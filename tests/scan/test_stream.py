@@ -13,11 +13,11 @@ from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmer
 from gategenome.model.checkpoint import load_model
 from gategenome.cli.main import cli
 from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate
-from gategenome.horizon import forgetting_horizon
+from gategenome.scan.horizon import forgetting_horizon
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.model.network import GateLSTM, ModelConfig
-from gategenome.scan import ScanSettings, scan_genome
+from gategenome.scan.stream import ScanSettings, scan_genome
 from gategenome.io.scandir import ScanDir
 
 

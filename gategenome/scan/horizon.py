@@ -17,8 +17,8 @@ import torch
 from gategenome.core.encode import encode_codes
 from gategenome.io.fasta import Genome
 from gategenome.model.network import GateLSTM, StreamState, model_inputs
-from gategenome.scan import ONE_HOT_CODE, forward_gates
-from gategenome.scanplan import ScanSettings
+from gategenome.scan.stream import ONE_HOT_CODE, forward_gates
+from gategenome.scan.plan import ScanSettings
 
 log = logging.getLogger(__name__)
 

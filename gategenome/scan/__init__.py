@@ -1,0 +1,2 @@
+"""Scan chromosomes with a trained model: per-base forget gate and accessibility.
+"""
