@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from gategenome.io.atomic import atomic_open
-from gategenome.drops import bh_qvalues
+from gategenome.call.drops import bh_qvalues
 from gategenome.io.bed import Interval, write_bed
 from gategenome.io.jsonfile import write_json
 from gategenome.core.runs import merge_close_runs, true_runs

@@ -12,7 +12,7 @@ import yaml
 
 from gategenome.cli.main import cli
 from gategenome.train.config import TrainConfig
-from gategenome.drops import call_drops
+from gategenome.call.drops import call_drops
 from gategenome.evaluate import EvaluateSettings
 from gategenome.model.network import ModelConfig
 from gategenome.data.regions import SignalRegionSettings

@@ -41,7 +41,7 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
     """
     from pathlib import Path
 
-    from gategenome.drops import call_drops
+    from gategenome.call.drops import call_drops
     from gategenome.io.bed import write_bed
     from gategenome.io.jsonfile import write_json
 

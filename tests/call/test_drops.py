@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
 from gategenome.cli.main import cli
-from gategenome.drops import bh_qvalues, call_drops, empirical_pvalues, find_drops, null_threshold
+from gategenome.call.drops import bh_qvalues, call_drops, empirical_pvalues, find_drops, null_threshold
 from gategenome.io.bed import read_bed
 from gategenome.io.scandir import ScanDir
 

@@ -1,0 +1,2 @@
+"""Call forget-gate drops against the shuffled-sequence null.
+"""
