@@ -24,12 +24,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gategenome.boundaries import drop_summit  # noqa: E402
+from gategenome.evaluate.boundaries import drop_summit  # noqa: E402
 from gategenome.io.bed import Interval, read_bed  # noqa: E402
 
 
 def summits(calls: list[Interval]) -> list[Interval]:
-    """Each call as its 1-base summit (:func:`gategenome.boundaries.drop_summit`)."""
+    """Each call as its 1-base summit (:func:`gategenome.evaluate.boundaries.drop_summit`)."""
     points = []
     for call in calls:
         summit = drop_summit(call)

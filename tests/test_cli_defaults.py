@@ -13,7 +13,7 @@ import yaml
 from gategenome.cli.main import cli
 from gategenome.train.config import TrainConfig
 from gategenome.call.drops import call_drops
-from gategenome.evaluate import EvaluateSettings
+from gategenome.evaluate.run import EvaluateSettings
 from gategenome.model.network import ModelConfig
 from gategenome.data.regions import SignalRegionSettings
 

@@ -54,14 +54,14 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     """
     import logging
 
-    from gategenome.evaluate import EvaluateSettings, evaluate, headline, parse_distances, write_report
+    from gategenome.evaluate.run import EvaluateSettings, evaluate, headline, parse_distances, write_report
 
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
     evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal)
     paths = write_report(evaluation, out_dir)
     h = headline(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
-    log = logging.getLogger("gategenome.evaluate")
+    log = logging.getLogger("gategenome.evaluate.run")
     log.info("drops at ±%d bp: precision %.3f recall %.3f F1 %.3f; enrichment %.2fx (%.2f-%.2f)",
              h["distance"], h["model_precision"], h["model_recall"], h["model_f1"], h["enrichment"], h["ci_low"], h["ci_high"])
     if h["signal_f1"] is not None:

@@ -6,7 +6,7 @@ computes:
 
 - boundary precision / recall / F1 of the drops against region edges, entry and
   exit edges separately, at several distances (definitions in
-  :mod:`gategenome.boundaries`);
+  :mod:`gategenome.evaluate.boundaries`);
 - the enrichment of drops near edges over matched random positions, with a
   bootstrap confidence interval;
 - the meta-profile: mean forget gate on each strand against the signed distance
@@ -14,11 +14,11 @@ computes:
   reaches the edge);
 - per-base accessibility auROC / auPRC of the scan's predictions (and of the
   smoothed ATAC signal itself, when a bigWig is given);
-- the same boundary scores for a signal-only caller (:mod:`gategenome.signal_caller`),
+- the same boundary scores for a signal-only caller (:mod:`gategenome.evaluate.signal_caller`),
   so the report shows what the model adds over thresholding the signal.
 
 :func:`write_report` writes ``evaluation.json`` (every number and the settings) and
-``report.html`` (:mod:`gategenome.report`).
+``report.html`` (:mod:`gategenome.evaluate.report`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.boundaries import (
+from gategenome.evaluate.boundaries import (
     STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
     region_edges, score_calls, score_drop_ends,
     valid_runs,
@@ -43,7 +43,7 @@ from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.jsonfile import read_json_object, write_json
 from gategenome.core.stats import ranking_metrics
-from gategenome.metaprofile import meta_profile
+from gategenome.evaluate.metaprofile import meta_profile
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -310,7 +310,7 @@ def evaluate(
     smoothed = None
     if signal_path is not None:
         from gategenome.io.bigwig import SignalTrack
-        from gategenome.signal_caller import signal_baseline
+        from gategenome.evaluate.signal_caller import signal_baseline
 
         genome_sizes = {c: int(n) for c, n in scan.meta.get("chroms", scan.sizes).items()}
         train_sizes: dict[str, int] = {}
@@ -356,7 +356,7 @@ def write_report(evaluation: Evaluation, out_dir: str | os.PathLike) -> dict[str
         ``{"json": ..., "html": ...}``.
     """
     from gategenome.io.atomic import atomic_open
-    from gategenome.report import render_html
+    from gategenome.evaluate.report import render_html
 
     out = Path(out_dir)
     html = render_html(evaluation)

@@ -26,7 +26,7 @@ Definitions (0-based coordinates; a region is the half-open interval ``[start, e
   within ``d`` of any edge, recall the fraction of edges with any call within ``d``.
 
 The same scorer is applied to any set of stranded positions, so a signal-only caller
-(:mod:`gategenome.signal_caller`) is scored exactly like the model's drops.
+(:mod:`gategenome.evaluate.signal_caller`) is scored exactly like the model's drops.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Meta-profile: the mean forget gate around region edges, in scan direction.
 
 For each scanned strand and each edge kind (entry / exit, see
-:mod:`gategenome.boundaries`), the forget gate is averaged over all edges at each
+:mod:`gategenome.evaluate.boundaries`), the forget gate is averaged over all edges at each
 signed offset from the edge.  Offsets run along the scan: negative before the scan
 reaches the edge, 0 the first base it reads after crossing it.  For the plus strand
 offset ``k`` from an edge at coordinate ``e`` is base ``e + k``; for the minus
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.boundaries import KINDS
+from gategenome.evaluate.boundaries import KINDS
 from gategenome.io.scandir import ScanDir
 
 

@@ -5,7 +5,7 @@ as ``log1p(signal)``, smoothed with a centred moving average of ``window`` bases
 every run of bases above a threshold is a called region (runs closer than ``min_gap``
 merged, runs shorter than ``min_length`` dropped).  The called regions' edges are the
 caller's boundary calls; each is put on both strands, so the scorer in
-:mod:`gategenome.boundaries` treats them exactly like forget-gate drops.
+:mod:`gategenome.evaluate.boundaries` treats them exactly like forget-gate drops.
 
 The threshold is chosen on the training chromosomes (never the evaluated ones): the
 candidate thresholds are quantiles of the smoothed signal there, and the one with the
@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from gategenome.boundaries import STRANDS, Edges, score_calls
+from gategenome.evaluate.boundaries import STRANDS, Edges, score_calls
 from gategenome.core.runs import merge_close_runs, true_runs
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def signal_baseline(
     -------
     dict
         ``settings`` (window, threshold, how it was chosen, tuning table),
-        ``scores`` (as :func:`gategenome.boundaries.score_calls`), ``calls``
+        ``scores`` (as :func:`gategenome.evaluate.boundaries.score_calls`), ``calls``
         (number of boundary calls per strand) and, under ``smoothed``, the evaluated
         chromosomes' smoothed signal (for plots; not serialised).
     """

@@ -262,7 +262,7 @@ def _kv_table(rows: list[tuple[str, Any]]) -> str:
 
 
 def _key_numbers(results: dict[str, Any]) -> str:
-    from gategenome.evaluate import headline
+    from gategenome.evaluate.run import headline
 
     d = 100 if "100" in results["enrichment"] else int(next(k for k in results["enrichment"] if k.isdigit()))
     h = headline(results, d)
@@ -310,7 +310,7 @@ first base the scan reads after crossing the edge.</li>
 
 
 def render_html(evaluation) -> str:
-    """The whole report page as a string (see :class:`gategenome.evaluate.Evaluation`)."""
+    """The whole report page as a string (see :class:`gategenome.evaluate.run.Evaluation`)."""
     r = evaluation.results
     fold = r["fold"]
     parts = [

@@ -16,10 +16,10 @@ import pytest
 import scan_fixture
 from click.testing import CliRunner
 
-from gategenome.boundaries import PositionSampler, valid_runs
+from gategenome.evaluate.boundaries import PositionSampler, valid_runs
 from gategenome.cli.main import cli
-from gategenome.evaluate import EvaluateSettings, evaluate, write_report
-from gategenome.signal_caller import smooth_log_signal, threshold_regions
+from gategenome.evaluate.run import EvaluateSettings, evaluate, write_report
+from gategenome.evaluate.signal_caller import smooth_log_signal, threshold_regions
 
 DISTANCES = (50, 100, 250)
 
@@ -155,7 +155,7 @@ def test_enrichment_matches_independent_estimate(evaluation, case):
 
 
 def test_enrichment_interval_on_many_calls():
-    from gategenome.boundaries import Edges, enrichment
+    from gategenome.evaluate.boundaries import Edges, enrichment
 
     rng = np.random.default_rng(1)
     edges = {"c": Edges(np.arange(1000, 100_000, 2000), np.arange(2000, 100_000, 2000))}  # an edge every 1000 bp
@@ -312,7 +312,7 @@ def test_cli_bad_distances(case, tmp_path):
 
 
 def test_report_written_atomically(evaluation, tmp_path, monkeypatch):
-    import gategenome.report as report
+    import gategenome.evaluate.report as report
 
     def broken(_):
         raise RuntimeError("plot failed")

@@ -1,0 +1,2 @@
+"""Evaluate drops against accessible-region edges: scores, meta-profiles and the HTML report.
+"""
