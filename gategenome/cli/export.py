@@ -39,7 +39,7 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locu
       gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
           --signal atac.bw --locus chrI:140000-150000 --out-dir hub
     """
-    from gategenome.export import ExportSettings, export_hub
+    from gategenome.export.hub import ExportSettings, export_hub
 
     settings = ExportSettings(assembly=assembly, email=email, locus=locus, copy=copy)
     export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings)

@@ -143,6 +143,6 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
             track.close()
         fasta.close()
     if make_tracks and not chroms and not span:
-        from gategenome.tracks import write_tracks
+        from gategenome.export.tracks import write_tracks
 
         write_tracks(out_dir, workers=3)

@@ -27,6 +27,6 @@ def command(scan_dir, out_dir, workers):
       gategenome tracks --scan-dir scan
       gategenome tracks --scan-dir scan --out-dir browser
     """
-    from gategenome.tracks import write_tracks
+    from gategenome.export.tracks import write_tracks
 
     write_tracks(scan_dir, out_dir, workers=workers)

@@ -14,7 +14,7 @@ import scan_fixture
 from click.testing import CliRunner
 
 from gategenome.cli.main import cli
-from gategenome.export import parse_stanzas, validate_hub
+from gategenome.export.hub import parse_stanzas, validate_hub
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from click.testing import CliRunner
 
 from gategenome.cli.main import cli
 
-BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+BROWSER_DIR = Path(__file__).resolve().parents[1] / "browser"
 IGV_JS = BROWSER_DIR / "node_modules" / "igv" / "dist" / "igv.min.js"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 NODE = shutil.which("node")

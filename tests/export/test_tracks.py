@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
-from gategenome import tracks
+from gategenome.export import tracks as tracks
 from gategenome.cli.main import cli
-from gategenome.tracks import value_runs
+from gategenome.export.tracks import value_runs
 
 
 def test_value_runs_skip_nan_and_merge_equal_values():

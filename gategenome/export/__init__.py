@@ -1,0 +1,2 @@
+"""Genome-browser output: bigWig tracks, bigBed, the UCSC track hub and the IGV session.
+"""
