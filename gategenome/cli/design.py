@@ -131,14 +131,14 @@ def command(
     from tqdm import tqdm
 
     from gategenome.model.checkpoint import load_model, resolve_device
-    from gategenome.constraints import SequenceConstraints
-    from gategenome.design import SearchSettings
-    from gategenome.design_report import run_memory, run_reset
+    from gategenome.design.constraints import SequenceConstraints
+    from gategenome.design.memory import SearchSettings
+    from gategenome.design.run import run_memory, run_reset
     from gategenome.errors import ConfigError
-    from gategenome.reset import MAX_RESET_LENGTH
-    from gategenome.retention import reference_model
+    from gategenome.design.reset import MAX_RESET_LENGTH
+    from gategenome.design.retention import reference_model
 
-    log = logging.getLogger("gategenome.design")
+    log = logging.getLogger("gategenome.design.memory")
     if bool(model_path) == bool(reference):
         raise click.UsageError("give exactly one of --model model.pt or --reference")
     if goal == "reset" and not 1 <= length <= MAX_RESET_LENGTH:

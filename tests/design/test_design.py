@@ -14,19 +14,19 @@ from click.testing import CliRunner
 
 from gategenome.model.checkpoint import save_checkpoint
 from gategenome.cli.main import cli
-from gategenome.constraints import (
+from gategenome.design.constraints import (
     SequenceConstraints,
     gc_fraction,
     longest_homopolymer,
     random_sequence,
     window_gc,
 )
-from gategenome.design import SearchSettings
-from gategenome.design_report import run_memory, run_reset
+from gategenome.design.memory import SearchSettings
+from gategenome.design.run import run_memory, run_reset
 from gategenome.core.encode import reverse_complement_bytes
 from gategenome.model.network import GateLSTM, ModelConfig
-from gategenome.reset import boundary_enrichment
-from gategenome.retention import cell_states, encode_batch, measure_retention, reference_model
+from gategenome.design.reset import boundary_enrichment
+from gategenome.design.retention import cell_states, encode_batch, measure_retention, reference_model
 
 TSV_COLUMNS = [
     "design",
@@ -60,7 +60,7 @@ def _independent_check(sequence: str, constraints: SequenceConstraints) -> None:
     """Re-check a sequence without the library's checker (plain Python, both strands)."""
     import re
 
-    from gategenome.constraints import IUPAC
+    from gategenome.design.constraints import IUPAC
 
     width = min(constraints.gc_window, len(sequence))
     for start in range(len(sequence) - width + 1):
@@ -383,8 +383,8 @@ def test_reset_cli_compares_with_real_peak_edges(tmp_path, mini):
 
 
 def test_search_objective_agrees_with_the_exact_test():
-    from gategenome.design import plan_memory
-    from gategenome.search import anneal, difference_score
+    from gategenome.design.memory import plan_memory
+    from gategenome.design.search import anneal, difference_score
 
     model = _small_model(7, num_layers=2, hidden_size=6, inputs="dna+signal")
     settings = SearchSettings(length=600, count=2, iterations=4, proposals=4, seed=3, unit_max_k=3, signal_value=1.0)

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.constraints import SequenceConstraints, random_sequence
-from gategenome.design import _device, kmers
+from gategenome.design.constraints import SequenceConstraints, random_sequence
+from gategenome.design.memory import _device, kmers
 from gategenome.core.encode import reverse_complement_bytes
 from gategenome.errors import ConfigError
 from gategenome.model.gates import layer_forget_gates, mean_forget_gate
 from gategenome.model.network import GateLSTM
-from gategenome.retention import encode_batch
+from gategenome.design.retention import encode_batch
 
 log = logging.getLogger(__name__)
 

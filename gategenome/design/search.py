@@ -1,7 +1,7 @@
 """Constrained search for long-memory fillers, scored by the streamed write/read difference.
 
 The objective of a filler is its log10 retention at ``L`` measured the way the
-write/read test measures it (:mod:`gategenome.retention`), but from chunk-end
+write/read test measures it (:mod:`gategenome.design.retention`), but from chunk-end
 states only, so every matrix product stays in the fused LSTM: the
 ``writer + filler`` and ``control + filler`` runs stream side by side (one batch)
 in chunks of :data:`SUB` bases; at each chunk end the cell difference is read from
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.constraints import SequenceConstraints
-from gategenome.design import Plan, SearchSettings, _device, predicted_log_retained, repeat_unit
+from gategenome.design.constraints import SequenceConstraints
+from gategenome.design.memory import Plan, SearchSettings, _device, predicted_log_retained, repeat_unit
 from gategenome.model.network import GateLSTM, StreamState
-from gategenome.retention import encode_batch
+from gategenome.design.retention import encode_batch
 
 #: Bases per streamed chunk, region (bases) one annealing step mutates.
 SUB, REGION = 16, 64

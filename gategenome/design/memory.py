@@ -13,16 +13,16 @@ The path for ``--goal memory``:
 3. **Baselines** under the same constraints: (a) a random sequence, (b) the best
    single repeated unit (top screened units verified with the retention test),
    and the unconstrained best unit.
-4. **Search** (:mod:`gategenome.search`).  ``count`` seeded chains of simulated
+4. **Search** (:mod:`gategenome.design.search`).  ``count`` seeded chains of simulated
    annealing start from (b) (or a random valid sequence) and mutate blocks of the
    filler, keeping every proposal inside the constraints.  The objective is the
    write/read difference itself, streamed in float32 from chunk-end states with
    renormalisation (recurrent feedback included); every result is then verified
-   by the exact float64 write/read test (:mod:`gategenome.retention`).  The
+   by the exact float64 write/read test (:mod:`gategenome.design.retention`).  The
    gates-only linearisation ``log sum_j w_j prod_t f_tj`` (``w = d0 / |d0|``),
    which ignores feedback through ``h``, ranks units and writers in the screens.
 
-``--goal reset`` lives in :mod:`gategenome.reset`.
+``--goal reset`` lives in :mod:`gategenome.design.reset`.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gategenome.constraints import SequenceConstraints, random_sequence
+from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.errors import ConfigError
 from gategenome.model.gates import model_gates
 from gategenome.model.network import GateLSTM, StreamState
-from gategenome.retention import Retention, encode_batch, measure_retention
+from gategenome.design.retention import Retention, encode_batch, measure_retention
 
 log = logging.getLogger(__name__)
 
@@ -303,10 +303,10 @@ def best_constrained_unit(
 
     The top ``screen`` allowed units by predicted retention (with the plan's
     writer) whose whole design ``writer + unit...`` meets the constraints are
-    scored by the streamed write/read difference (:func:`gategenome.search.difference_score`),
+    scored by the streamed write/read difference (:func:`gategenome.design.search.difference_score`),
     and the best ``verify`` are measured with the exact write/read test.
     """
-    from gategenome.search import difference_score
+    from gategenome.design.search import difference_score
 
     score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
     picked = []

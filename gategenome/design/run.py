@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from gategenome.io.atomic import atomic_open, atomic_path
-from gategenome.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
-from gategenome.design import (
+from gategenome.design.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
+from gategenome.design.memory import (
     SearchSettings,
     best_constrained_unit,
     kmers,
@@ -34,8 +34,8 @@ from gategenome.design import (
 )
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
-from gategenome.retention import Retention, measure_retention
-from gategenome.search import anneal
+from gategenome.design.retention import Retention, measure_retention
+from gategenome.design.search import anneal
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ def run_reset(
     context: dict | None = None,
 ) -> list[Row]:
     """Design reset elements, compare them with real boundaries, write the outputs."""
-    from gategenome.reset import (
+    from gategenome.design.reset import (
         PROFILE_BEFORE,
         boundary_enrichment,
         design_resets,

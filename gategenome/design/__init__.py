@@ -1,0 +1,2 @@
+"""Design synthetic long-memory DNA and reset elements for a trained model.
+"""
