@@ -32,7 +32,7 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
       gategenome simulate --out-dir demo
       gategenome simulate --out-dir sim --seed 7 --chroms 2 --length 200000
     """
-    from gategenome.simulate import SimulationSettings, simulate
+    from gategenome.simulate.run import SimulationSettings, simulate
 
     settings = SimulationSettings(seed=seed, chroms=chroms, length=length, spacing=spacing, depth=depth)
     paths = simulate(out_dir, settings)

@@ -13,7 +13,7 @@ from gategenome.cli.main import cli
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.simulate import FILES, MOTIFS, SimulationSettings, markov_background, simulate
+from gategenome.simulate.run import FILES, MOTIFS, SimulationSettings, markov_background, simulate
 
 SMALL = SimulationSettings(seed=3, chroms=2, length=60_000, spacing=2_000)
 

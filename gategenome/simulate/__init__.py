@@ -1,0 +1,2 @@
+"""A synthetic genome and ATAC-seq track with known accessibility boundaries.
+"""
