@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
-from gategenome.export import tracks as tracks
+from gategenome.export import tracks
 from gategenome.cli.main import cli
 from gategenome.export.tracks import value_runs
 

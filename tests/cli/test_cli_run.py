@@ -9,9 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from gategenome.cli.main import cli
-from gategenome.workflow import ENV_VAR, find_snakefile
+from gategenome.cli.run import ENV_VAR, find_snakefile
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GATEGENOME = [sys.executable, "-m", "gategenome"]
 
 

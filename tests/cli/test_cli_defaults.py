@@ -17,7 +17,7 @@ from gategenome.evaluate.run import EvaluateSettings
 from gategenome.model.network import ModelConfig
 from gategenome.data.regions import SignalRegionSettings
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def _option_defaults(command: str) -> dict[str, object]:

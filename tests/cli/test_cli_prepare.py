@@ -240,7 +240,7 @@ def test_unwritable_output_directory(mini, genome, tmp_path):
 
 
 def test_whole_yeast_genome_with_peaks_and_rdna_blacklist(yeast, tmp_path):
-    blacklist = Path(__file__).resolve().parents[1] / "config" / "sacCer3.blacklist.bed"
+    blacklist = Path(__file__).resolve().parents[2] / "config" / "sacCer3.blacklist.bed"
     out = tmp_path / "prep"
     result = run(
         "--genome",
