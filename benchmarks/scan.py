@@ -191,7 +191,8 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     from gategenome.model.checkpoint import save_checkpoint
-    from gategenome.model.network import GateLSTM, ModelConfig
+    from gategenome.model.config import ModelConfig
+    from gategenome.model.network import GateLSTM
 
     torch.manual_seed(0)
     model = GateLSTM(ModelConfig(inputs=args.inputs, hidden_size=args.hidden)).eval()

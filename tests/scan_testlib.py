@@ -10,7 +10,8 @@ import pysam
 import torch
 
 from gategenome.model.checkpoint import save_checkpoint
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 
 KMER = "AACG"  # not its own reverse complement (CGTT)
 

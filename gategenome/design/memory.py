@@ -40,7 +40,8 @@ from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.errors import ConfigError
 from gategenome.model.gates import model_gates
 from gategenome.model.network import GateLSTM, StreamState
-from gategenome.design.retention import Retention, encode_batch, measure_retention
+from gategenome.design.retention import Retention, measure_retention
+from gategenome.model.inputs import encode_batch
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +94,6 @@ def repeat_unit(unit: str, length: int) -> str:
     return (unit * (length // len(unit) + 1))[:length]
 
 
-def _device(model: GateLSTM) -> torch.device:
-    return next(model.parameters()).device
-
-
 def log_forget(model: GateLSTM, x: torch.Tensor, state: StreamState | None = None) -> tuple[torch.Tensor, StreamState]:
     """``log f`` of every cell unit of every layer, and the final state.
 
@@ -134,7 +131,7 @@ def screen_units(
     with torch.no_grad():
         for first in range(0, len(units), batch_size):
             group = [repeat_unit(u, SCREEN_REPEAT) for u in units[first : first + batch_size]]
-            x = encode_batch(group, model.config, signal_value, _device(model))
+            x = encode_batch(group, model.config, signal_value, model.device)
             logf, _ = log_forget(model, x)
             rates.append(logf[:, -SCREEN_TAIL:].mean(dim=1).double().cpu().numpy())
             if progress:
@@ -161,7 +158,7 @@ def write_vectors(
             for first in range(0, len(indices), batch_size):
                 chunk = indices[first : first + batch_size]
                 sequences = [writers[i] for i in chunk] + [control_base * size]
-                final = model(encode_batch(sequences, model.config, signal_value, _device(model))).final
+                final = model(encode_batch(sequences, model.config, signal_value, model.device)).final
                 cells = torch.cat([c for _, c in final.layers], dim=-1).double().cpu().numpy()
                 vectors[chunk] = np.abs(cells[:-1] - cells[-1])
     return vectors
@@ -340,7 +337,7 @@ def _objective(
     with torch.no_grad():
         for first in range(0, len(fillers), batch_size):
             group = fillers[first : first + batch_size]
-            x = encode_batch(group, model.config, signal_value, _device(model))
+            x = encode_batch(group, model.config, signal_value, model.device)
             logf, _ = log_forget(model, x, state.expand(len(group)))
             total = logf.double().sum(dim=1) + log_weights
             values.append(torch.logsumexp(total, dim=-1).cpu().numpy())
@@ -358,7 +355,7 @@ def linearised_log_retention(model: GateLSTM, plan: Plan, fillers: list[str], se
     numpy.ndarray
         ``(len(fillers),)``.
     """
-    device = _device(model)
+    device = model.device
     with torch.no_grad():
         state = model(encode_batch([plan.writer], model.config, settings.signal_value, device)).final
     weights = torch.as_tensor(plan.log_weights, device=device)

@@ -25,12 +25,12 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
-from gategenome.design.memory import _device, kmers
+from gategenome.design.memory import kmers
 from gategenome.core.encode import reverse_complement_bytes
 from gategenome.errors import ConfigError
 from gategenome.model.gates import layer_forget_gates, mean_forget_gate
 from gategenome.model.network import GateLSTM
-from gategenome.design.retention import encode_batch
+from gategenome.model.inputs import encode_batch
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def score_elements(
         for first in range(0, len(elements), batch_size):
             group = elements[first : first + batch_size]
             size = len(group[0])
-            x = encode_batch([left + e + right for e in group], model.config, signal_value, _device(model))
+            x = encode_batch([left + e + right for e in group], model.config, signal_value, model.device)
             output = model(x)
             f = layer_forget_gates(model, output)
             window = f[:, _LEFT : _LEFT + size + _AFTER].mean(dim=-1).min(dim=1).values
@@ -90,7 +90,7 @@ def forget_profile(model: GateLSTM, elements: list[str], seed: int = 0, signal_v
     profiles = []
     with torch.no_grad():
         for element in elements:
-            x = encode_batch([left + element + right], model.config, signal_value, _device(model))
+            x = encode_batch([left + element + right], model.config, signal_value, model.device)
             output = model(x)
             profiles.append(mean_forget_gate(model, output)[0, _LEFT - PROFILE_BEFORE :].double().cpu().numpy())
     return profiles

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.core.encode import one_hot
 from gategenome.model.gates import gate_preactivation, layer_tensors, model_gates
-from gategenome.model.network import GateLSTM, ModelConfig, StreamState, model_inputs
+from gategenome.model.config import ModelConfig
+from gategenome.model.inputs import encode_batch
+from gategenome.model.network import GateLSTM, StreamState
 
 log = logging.getLogger(__name__)
 
@@ -92,37 +93,6 @@ def reference_model() -> GateLSTM:
         model.head.weight.fill_(1.0)
         model.head.bias.zero_()
     return model.eval()
-
-
-def encode_batch(
-    sequences: list[str],
-    config: ModelConfig,
-    signal_value: float = 0.0,
-    device: torch.device | str = "cpu",
-    dtype: torch.dtype = torch.float32,
-) -> torch.Tensor:
-    """Model inputs for equal-length sequences, with a constant ATAC signal channel.
-
-    Parameters
-    ----------
-    sequences
-        ``N`` sequences of one length ``L``.
-    config
-        The model's configuration (decides whether a signal channel is added).
-    signal_value
-        Raw ATAC count fed to every base of a ``dna+signal`` model
-        (0 = closed chromatin).
-
-    Returns
-    -------
-    torch.Tensor
-        ``(N, L, C)``.
-    """
-    arrays = []
-    for sequence in sequences:
-        signal = np.full(len(sequence), signal_value, dtype=np.float32) if config.uses_signal else None
-        arrays.append(model_inputs(one_hot(sequence), signal, config))
-    return torch.from_numpy(np.stack(arrays)).to(device=device, dtype=dtype)
 
 
 def cell_states(model: GateLSTM, x: torch.Tensor, state: StreamState | None = None) -> tuple[torch.Tensor, StreamState]:

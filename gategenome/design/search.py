@@ -27,9 +27,9 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints
-from gategenome.design.memory import Plan, SearchSettings, _device, predicted_log_retained, repeat_unit
+from gategenome.design.memory import Plan, SearchSettings, predicted_log_retained, repeat_unit
 from gategenome.model.network import GateLSTM, StreamState
-from gategenome.design.retention import encode_batch
+from gategenome.model.inputs import encode_batch
 
 #: Bases per streamed chunk, region (bases) one annealing step mutates.
 SUB, REGION = 16, 64
@@ -67,7 +67,7 @@ def _split(state: StreamState, n: int) -> tuple[StreamState, StreamState]:
 
 def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
     """States right after the writer and after the control, for ``n`` rows."""
-    x = encode_batch([plan.writer, plan.control], model.config, signal_value, _device(model))
+    x = encode_batch([plan.writer, plan.control], model.config, signal_value, model.device)
     with torch.no_grad():
         final = model(x).final
     with_state, without_state = _split(final, 1)
@@ -136,7 +136,7 @@ def difference_score(model: GateLSTM, plan: Plan, fillers: list[str], settings: 
             by_length.setdefault(len(filler), []).append(index)
         out = np.zeros(len(group))
         for indices in by_length.values():
-            x = encode_batch([group[i] for i in indices], model.config, settings.signal_value, _device(model))
+            x = encode_batch([group[i] for i in indices], model.config, settings.signal_value, model.device)
             value, _ = _stream(model, x, _start(model, plan, len(indices), settings.signal_value))
             out[indices] = value.cpu().numpy()
         values.append(out)
@@ -175,7 +175,7 @@ class _Chain:
 
 
 def _cache(model: GateLSTM, plan: Plan, filler: str, settings: SearchSettings) -> _Chain:
-    x = encode_batch([filler], model.config, settings.signal_value, _device(model))
+    x = encode_batch([filler], model.config, settings.signal_value, model.device)
     value, kept = _stream(model, x, _start(model, plan, 1, settings.signal_value), keep_every=REGION)
     return _Chain(filler, float(value[0]), kept)
 
@@ -233,7 +233,7 @@ def anneal(
             counts.append(len(mine))
         if sum(counts):
             x = encode_batch(
-                [m[region:] for mine in batch for m in mine], model.config, settings.signal_value, _device(model)
+                [m[region:] for mine in batch for m in mine], model.config, settings.signal_value, model.device
             )
             scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts))
             scores = scores.cpu().numpy()

@@ -21,7 +21,8 @@ import torch
 
 from gategenome.io.atomic import atomic_path
 from gategenome.errors import ConfigError, ModelError
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 
 log = logging.getLogger(__name__)
 

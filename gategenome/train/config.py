@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gategenome.errors import ConfigError
-from gategenome.model.network import ModelConfig
+from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
 

@@ -35,7 +35,8 @@ from gategenome.errors import ConfigError, InputError, ModelError
 from gategenome.model.gates import mean_forget_gate
 from gategenome.train.holdout import evaluate_fold
 from gategenome.io.jsonfile import write_json
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 
 log = logging.getLogger(__name__)
 

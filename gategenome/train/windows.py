@@ -21,7 +21,8 @@ from gategenome.train.config import TrainConfig
 from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
-from gategenome.model.network import ModelConfig, model_inputs
+from gategenome.model.config import ModelConfig
+from gategenome.model.inputs import model_inputs
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from gategenome.cli.main import cli
 from gategenome.train.config import TrainConfig
 from gategenome.call.drops import call_drops
 from gategenome.evaluate.run import EvaluateSettings
-from gategenome.model.network import ModelConfig
+from gategenome.model.config import ModelConfig
 from gategenome.data.regions import SignalRegionSettings
 
 ROOT = Path(__file__).parents[2]

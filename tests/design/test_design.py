@@ -24,9 +24,11 @@ from gategenome.design.constraints import (
 from gategenome.design.memory import SearchSettings
 from gategenome.design.run import run_memory, run_reset
 from gategenome.core.encode import reverse_complement_bytes
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 from gategenome.design.reset import boundary_enrichment
-from gategenome.design.retention import cell_states, encode_batch, measure_retention, reference_model
+from gategenome.design.retention import cell_states, measure_retention, reference_model
+from gategenome.model.inputs import encode_batch
 
 TSV_COLUMNS = [
     "design",

@@ -8,7 +8,8 @@ import torch
 
 from gategenome.model.checkpoint import FORMAT, VERSION, load_model, read_checkpoint, save_checkpoint
 from gategenome.errors import ModelError
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 
 
 class Payload:

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from gategenome.model.gates import model_gates
-from gategenome.model.network import CoupledLSTM, GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import CoupledLSTM, GateLSTM
 
 VARIANTS = [
     ModelConfig(inputs="dna", hidden_size=8, coupled=False),

@@ -16,7 +16,8 @@ from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates,
 from gategenome.scan.horizon import forgetting_horizon
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 from gategenome.scan.stream import ScanSettings, scan_genome
 from gategenome.io.scandir import ScanDir
 

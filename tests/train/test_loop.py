@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from gategenome.model.checkpoint import FORMAT, VERSION, load_model
 from gategenome.cli.main import cli
 from gategenome.train.config import TrainConfig
-from gategenome.model.network import GateLSTM, ModelConfig
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
 from gategenome.train.windows import Chromosome
 from gategenome.train.loop import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
 

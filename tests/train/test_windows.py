@@ -11,7 +11,7 @@ from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.core.stats import auprc, auroc, ranking_metrics
-from gategenome.model.network import ModelConfig
+from gategenome.model.config import ModelConfig
 
 
 def brute_auroc(scores, labels):
