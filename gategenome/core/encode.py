@@ -31,6 +31,13 @@ _NIBBLE_TABLE = bytes(sum(1 << (3 - index) for index in range(4) if int(_ONE_HOT
 #: Code of a base that is not A, C, G or T in :func:`encode_codes`.
 UNKNOWN_CODE = 4
 
+#: One-hot rows of the codes of :func:`encode_codes`: ``ONE_HOT_CODE[codes]`` is
+#: ``(L, 4)`` float32, and the unknown code is an all-zero row.
+ONE_HOT_CODE = np.vstack([np.eye(4, dtype=np.float32), np.zeros((1, 4), dtype=np.float32)])
+
+#: Complement of the codes of :func:`encode_codes` (A<->T, C<->G, unknown stays unknown).
+COMPLEMENT_CODE = np.array([3, 2, 1, 0, UNKNOWN_CODE], dtype=np.uint8)
+
 
 def _as_bytes(sequence: bytes | bytearray | memoryview | str | np.ndarray) -> bytes | bytearray:
     if isinstance(sequence, str):
@@ -56,6 +63,22 @@ def encode_codes(sequence: bytes | str | np.ndarray) -> np.ndarray:
         ``(L,)`` uint8: 0, 1, 2, 3 for A, C, G, T (either case), 4 for anything else.
     """
     return np.frombuffer(bytearray(_as_bytes(sequence).translate(_CODE_TABLE)), dtype=np.uint8)
+
+
+def reverse_complement_codes(codes: np.ndarray) -> np.ndarray:
+    """Reverse complement of integer base codes.
+
+    Parameters
+    ----------
+    codes
+        ``(L,)`` uint8 codes of :func:`encode_codes`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L,)`` uint8: position ``j`` holds the complement of ``codes[L-1-j]``.
+    """
+    return COMPLEMENT_CODE[codes[::-1]]
 
 
 def one_hot(sequence: bytes | str | np.ndarray, dtype: np.dtype | type = np.float32) -> np.ndarray:

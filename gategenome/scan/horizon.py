@@ -16,8 +16,10 @@ import torch
 
 from gategenome.core.encode import encode_codes
 from gategenome.io.fasta import Genome
-from gategenome.model.network import GateLSTM, StreamState, model_inputs
-from gategenome.scan.stream import ONE_HOT_CODE, forward_gates
+from gategenome.model.inputs import model_inputs
+from gategenome.model.network import GateLSTM, StreamState
+from gategenome.core.encode import ONE_HOT_CODE
+from gategenome.scan.stream import forward_gates
 from gategenome.scan.plan import ScanSettings
 
 log = logging.getLogger(__name__)

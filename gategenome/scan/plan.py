@@ -20,15 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.core.encode import UNKNOWN_CODE, encode_codes
+from gategenome.core.encode import UNKNOWN_CODE, encode_codes, reverse_complement_codes
 from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
 from gategenome.core.runs import complement_intervals, true_runs
 from gategenome.io.scandir import ArrayWriter, array_path, null_path
 from gategenome.core.shuffle import dinucleotide_shuffle
 
-#: Complement of integer base codes (A<->T, C<->G, unknown stays unknown).
-COMPLEMENT_CODE = np.array([3, 2, 1, 0, UNKNOWN_CODE], dtype=np.uint8)
 _READ_BLOCK = 1 << 22
 
 
@@ -149,7 +147,7 @@ class GenomeJob(Job):
         codes = encode_codes(source.genome.fetch(self.chrom, lo, hi))
         signal = source.signal_values(self.chrom, lo, hi)
         if self.strand == "-":
-            codes = COMPLEMENT_CODE[codes[::-1]]
+            codes = reverse_complement_codes(codes)
             signal = None if signal is None else signal[::-1]
         return codes, signal
 
@@ -192,7 +190,7 @@ class NullJob(Job):
             if signal is not None:
                 signal = rng.permutation(signal) if self.signal_mode == "permute" else np.full_like(signal, signal.mean())
             if self.strand == "-":
-                codes = COMPLEMENT_CODE[codes[::-1]]
+                codes = reverse_complement_codes(codes)
                 signal = None if signal is None else signal[::-1]
             self._cache = (codes, signal)
         codes, signal = self._cache

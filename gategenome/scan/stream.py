@@ -41,11 +41,12 @@ import numpy as np
 import torch
 
 from gategenome import __version__
-from gategenome.core.encode import UNKNOWN_CODE
+from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE
 from gategenome.errors import ConfigError
 from gategenome.model.gates import mean_forget_gate
 from gategenome.io.fasta import Genome
-from gategenome.model.network import GateLSTM, ModelOutput, StreamState, model_inputs
+from gategenome.model.inputs import model_inputs
+from gategenome.model.network import GateLSTM, ModelOutput, StreamState
 from gategenome.core.runs import complement_intervals
 from gategenome.io.jsonfile import write_json
 from gategenome.io.scandir import FORMAT, KINDS, VERSION, shard_path
@@ -62,10 +63,6 @@ from gategenome.scan.plan import (
 )
 
 log = logging.getLogger(__name__)
-
-#: One-hot rows of integer codes; the unknown code is all zeros.
-ONE_HOT_CODE = np.vstack([np.eye(4, dtype=np.float32), np.zeros((1, 4), dtype=np.float32)])
-
 
 # ----------------------------------------------------------------------- compute
 
