@@ -22,14 +22,14 @@ import time
 
 import torch
 
-from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
-from gategenome.model.checkpoint import load_model
-from gategenome.train.windows import load_chromosomes
 from gategenome.data.folds import read_folds
-from gategenome.train.holdout import evaluate_fold
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
+from gategenome.model.checkpoint import load_model
+from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
+from gategenome.train.holdout import evaluate_fold
+from gategenome.train.windows import load_chromosomes
 
 
 def main(argv=None) -> int:

@@ -136,9 +136,9 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
 
 
 def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int) -> dict:
-    from gategenome.model.checkpoint import load_model
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
+    from gategenome.model.checkpoint import load_model
     from gategenome.scan.stream import ScanSettings, scan_genome
 
     model, _ = load_model(model_path)
@@ -157,8 +157,8 @@ def memory_child(args) -> None:
     import resource
 
     torch.set_num_threads(args.threads)
-    from gategenome.model.checkpoint import load_model
     from gategenome.io.fasta import Genome
+    from gategenome.model.checkpoint import load_model
     from gategenome.scan.stream import ScanSettings, scan_genome
 
     model, _ = load_model(args.model)

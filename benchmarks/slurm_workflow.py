@@ -23,7 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "cluster"))
 
 from clusterhelp import (  # noqa: E402
-    checksums, jobs_by_rule, local_profile, run_snakemake, submissions, write_workflow_config,
+    checksums,
+    jobs_by_rule,
+    local_profile,
+    run_snakemake,
+    submissions,
+    write_workflow_config,
 )
 from localslurm import LocalSlurm, unavailable_reason  # noqa: E402
 

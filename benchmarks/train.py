@@ -22,10 +22,10 @@ import time
 import numpy as np
 import torch
 
-from gategenome.train.config import TrainConfig, load_config
-from gategenome.train.windows import Chromosome, WindowSampler
 from gategenome.model.network import GateLSTM
+from gategenome.train.config import TrainConfig, load_config
 from gategenome.train.loop import loss_terms
+from gategenome.train.windows import Chromosome, WindowSampler
 
 
 def random_chromosome(length: int, rng: np.random.Generator) -> Chromosome:

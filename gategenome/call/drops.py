@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gategenome.core.runs import true_runs
+from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval, sort_intervals
-from gategenome.core.runs import true_runs
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -143,26 +144,6 @@ def null_threshold(scan: ScanDir, quantile: float) -> tuple[float, int]:
     cumulative = np.cumsum(counts[order])
     index = int(np.searchsorted(cumulative, quantile * total, side="left"))
     return float(patterns[order[min(index, order.size - 1)]]), total
-
-
-def empirical_pvalues(depths: np.ndarray, null_depths: np.ndarray) -> np.ndarray:
-    """``(1 + #{null >= d}) / (1 + #null)`` for every depth ``d``, ``(R,)``."""
-    ordered = np.sort(null_depths)
-    exceed = ordered.size - np.searchsorted(ordered, depths, side="left")
-    return (1.0 + exceed) / (1.0 + ordered.size)
-
-
-def bh_qvalues(pvalues: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values, ``(R,)``, in the order of ``pvalues``."""
-    n = pvalues.size
-    if n == 0:
-        return pvalues.copy()
-    order = np.argsort(pvalues)
-    scaled = pvalues[order] * n / np.arange(1, n + 1)
-    q = np.minimum.accumulate(scaled[::-1])[::-1]
-    out = np.empty(n, dtype=np.float64)
-    out[order] = np.minimum(q, 1.0)
-    return out
 
 
 def call_drops(

@@ -130,13 +130,13 @@ def command(
     import torch
     from tqdm import tqdm
 
-    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.design.constraints import SequenceConstraints
     from gategenome.design.memory import SearchSettings
-    from gategenome.design.run import run_memory, run_reset
-    from gategenome.errors import ConfigError
     from gategenome.design.reset import MAX_RESET_LENGTH
     from gategenome.design.retention import reference_model
+    from gategenome.design.run import run_memory, run_reset
+    from gategenome.errors import ConfigError
+    from gategenome.model.checkpoint import load_model, resolve_device
 
     log = logging.getLogger("gategenome.design.memory")
     if bool(model_path) == bool(reference):

@@ -16,8 +16,6 @@ import click
 
 from gategenome.errors import InputError
 
-
-
 #: Environment variable naming a checkout to take the Snakefile from instead.
 ENV_VAR = "GATEGENOME_WORKFLOW"
 

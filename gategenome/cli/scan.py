@@ -95,10 +95,10 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
 
     import torch
 
-    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.errors import ConfigError
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
+    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.scan.stream import ScanSettings, scan_genome
 
     log = logging.getLogger("gategenome.scan.stream")

@@ -1,4 +1,5 @@
-"""Runs of ``True`` in boolean masks, found without per-base Python loops."""
+"""Runs along a sequence, found without per-base Python loops: runs of ``True`` in
+masks, runs of equal values, complements of intervals, and moving averages."""
 
 from __future__ import annotations
 
@@ -61,3 +62,63 @@ def complement_intervals(intervals: list[tuple[int, int]], length: int) -> list[
     if position < length:
         gaps.append((position, length))
     return gaps
+
+
+def moving_average(values: np.ndarray, window: int, causal: bool = False, dtype=np.float32) -> np.ndarray:
+    """Moving average over a window centred on (or, ``causal``, ending at) each base.
+
+    A float64 cumulative sum, so the cost does not grow with ``window``.
+
+    Parameters
+    ----------
+    values
+        ``(L,)`` array.
+    window
+        Window width in bases; position ``i`` averages ``values[i - left :
+        i - left + window]`` with ``left = window // 2`` (centred) or
+        ``window - 1`` (causal), with zeros beyond both ends.
+    causal
+        Average the window that ends at each base (the bases a left-to-right
+        reader has seen) instead of the centred one.
+    dtype
+        Type of the result.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L,)`` of ``dtype``.
+    """
+    if window <= 1:
+        return values.astype(dtype, copy=True)
+    left = window - 1 if causal else window // 2
+    cumsum = np.zeros(len(values) + window + 1, dtype=np.float64)
+    np.cumsum(values, out=cumsum[left + 1 : left + 1 + len(values)])
+    cumsum[left + 1 + len(values) :] = cumsum[left + len(values)]
+    return ((cumsum[window : window + len(values)] - cumsum[: len(values)]) / window).astype(dtype)
+
+
+def value_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of equal, non-NaN values.
+
+    Parameters
+    ----------
+    values
+        ``(L,)`` float array (float16 in practice).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(starts, ends, run_values)``: run ``r`` covers ``[starts[r], ends[r])``
+        where every value equals ``run_values[r]`` (float32); NaN bases are left out.
+    """
+    values = np.asarray(values)
+    if values.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros(0, dtype=np.float32)
+    nan = np.isnan(values)
+    change = np.ones(values.size, dtype=bool)
+    change[1:] = (values[1:] != values[:-1]) | (nan[1:] != nan[:-1])
+    starts = np.flatnonzero(change)
+    ends = np.append(starts[1:], values.size)
+    keep = ~nan[starts]
+    return starts[keep].astype(np.int64), ends[keep].astype(np.int64), values[starts[keep]].astype(np.float32)

@@ -1,4 +1,4 @@
-"""Per-base ranking metrics (auROC, auPRC) with numpy sorting.
+"""Statistics: per-base ranking metrics (auROC, auPRC), empirical p-values and BH q-values.
 
 Ties are handled as in the usual definitions: all bases with the same score enter
 the curve together (one ROC segment, one precision-recall point), so a constant
@@ -81,3 +81,23 @@ def ranking_metrics(scores: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         return {"auroc": float("nan"), "auprc": float("nan")}
     tp, fp = _curve_counts(scores, labels)
     return {"auroc": _auroc_from_counts(tp, fp), "auprc": _auprc_from_counts(tp, fp)}
+
+
+def empirical_pvalues(depths: np.ndarray, null_depths: np.ndarray) -> np.ndarray:
+    """``(1 + #{null >= d}) / (1 + #null)`` for every depth ``d``, ``(R,)``."""
+    ordered = np.sort(null_depths)
+    exceed = ordered.size - np.searchsorted(ordered, depths, side="left")
+    return (1.0 + exceed) / (1.0 + ordered.size)
+
+
+def bh_qvalues(pvalues: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values, ``(R,)``, in the order of ``pvalues``."""
+    n = pvalues.size
+    if n == 0:
+        return pvalues.copy()
+    order = np.argsort(pvalues)
+    scaled = pvalues[order] * n / np.arange(1, n + 1)
+    q = np.minimum.accumulate(scaled[::-1])[::-1]
+    out = np.empty(n, dtype=np.float64)
+    out[order] = np.minimum(q, 1.0)
+    return out

@@ -26,13 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gategenome import __version__
-from gategenome.io.atomic import atomic_directory
-from gategenome.errors import ConfigError, InputError
 from gategenome.data.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
-from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
-from gategenome.io.bigwig import SignalTrack
-from gategenome.io.fasta import Genome, write_chrom_sizes
 from gategenome.data.regions import (
     DEFAULT_EXCLUDE,
     PeakRegionSettings,
@@ -42,6 +37,11 @@ from gategenome.data.regions import (
     select_chromosomes,
     signal_threshold,
 )
+from gategenome.errors import ConfigError, InputError
+from gategenome.io.atomic import atomic_directory
+from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
+from gategenome.io.bigwig import SignalTrack
+from gategenome.io.fasta import Genome, write_chrom_sizes
 
 log = logging.getLogger(__name__)
 

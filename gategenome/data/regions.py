@@ -36,9 +36,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from gategenome.core.runs import moving_average, true_runs
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, merge_intervals
-from gategenome.core.runs import true_runs
 
 log = logging.getLogger(__name__)
 
@@ -184,39 +184,6 @@ def regions_from_peaks(
     settings = settings or PeakRegionSettings()
     settings.validate()
     return [iv for iv in merge_intervals(peaks, gap=settings.merge_gap) if len(iv) >= settings.min_length]
-
-
-def moving_average(values: np.ndarray, window: int, causal: bool = False, dtype=np.float32) -> np.ndarray:
-    """Moving average over a window centred on (or, ``causal``, ending at) each base.
-
-    A float64 cumulative sum, so the cost does not grow with ``window``.
-
-    Parameters
-    ----------
-    values
-        ``(L,)`` array.
-    window
-        Window width in bases; position ``i`` averages ``values[i - left :
-        i - left + window]`` with ``left = window // 2`` (centred) or
-        ``window - 1`` (causal), with zeros beyond both ends.
-    causal
-        Average the window that ends at each base (the bases a left-to-right
-        reader has seen) instead of the centred one.
-    dtype
-        Type of the result.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(L,)`` of ``dtype``.
-    """
-    if window <= 1:
-        return values.astype(dtype, copy=True)
-    left = window - 1 if causal else window // 2
-    cumsum = np.zeros(len(values) + window + 1, dtype=np.float64)
-    np.cumsum(values, out=cumsum[left + 1 : left + 1 + len(values)])
-    cumsum[left + 1 + len(values) :] = cumsum[left + len(values)]
-    return ((cumsum[window : window + len(values)] - cumsum[: len(values)]) / window).astype(dtype)
 
 
 def _smoothed_chunks(

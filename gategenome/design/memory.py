@@ -37,11 +37,11 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
+from gategenome.design.retention import Retention, measure_retention
 from gategenome.errors import ConfigError
 from gategenome.model.gates import model_gates
-from gategenome.model.network import GateLSTM, StreamState
-from gategenome.design.retention import Retention, measure_retention
 from gategenome.model.inputs import encode_batch
+from gategenome.model.network import GateLSTM, StreamState
 
 log = logging.getLogger(__name__)
 

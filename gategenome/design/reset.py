@@ -24,13 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from gategenome.core.encode import reverse_complement_bytes
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import kmers
-from gategenome.core.encode import reverse_complement_bytes
 from gategenome.errors import ConfigError
 from gategenome.model.gates import layer_forget_gates, mean_forget_gate
-from gategenome.model.network import GateLSTM
 from gategenome.model.inputs import encode_batch
+from gategenome.model.network import GateLSTM
 
 log = logging.getLogger(__name__)
 

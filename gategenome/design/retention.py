@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.model.gates import gate_preactivation, layer_tensors, model_gates
 from gategenome.model.config import ModelConfig
+from gategenome.model.gates import gate_preactivation, layer_tensors, model_gates
 from gategenome.model.inputs import encode_batch
 from gategenome.model.network import GateLSTM, StreamState
 

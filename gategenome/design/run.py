@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.design.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
 from gategenome.design.memory import (
     SearchSettings,
@@ -32,10 +31,11 @@ from gategenome.design.memory import (
     plan_memory,
     repeat_unit,
 )
-from gategenome.io.jsonfile import write_json
-from gategenome.model.network import GateLSTM
 from gategenome.design.retention import Retention, measure_retention
 from gategenome.design.search import anneal
+from gategenome.io.atomic import atomic_open, atomic_path
+from gategenome.io.jsonfile import write_json
+from gategenome.model.network import GateLSTM
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ import torch
 
 from gategenome.design.constraints import SequenceConstraints
 from gategenome.design.memory import Plan, SearchSettings, predicted_log_retained, repeat_unit
-from gategenome.model.network import GateLSTM, StreamState
 from gategenome.model.inputs import encode_batch
+from gategenome.model.network import GateLSTM, StreamState
 
 #: Bases per streamed chunk, region (bases) one annealing step mutates.
 SUB, REGION = 16, 64

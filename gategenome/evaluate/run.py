@@ -33,17 +33,25 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.evaluate.boundaries import (
-    STRANDS, PositionSampler, call_positions, drop_end_calls, drop_summit, enrichment, nearest_distance,
-    region_edges, score_calls, score_drop_ends,
-    valid_runs,
-)
+from gategenome.core.stats import ranking_metrics
 from gategenome.data.folds import FOLDS_FILE
 from gategenome.errors import ConfigError, InputError
+from gategenome.evaluate.boundaries import (
+    STRANDS,
+    PositionSampler,
+    call_positions,
+    drop_end_calls,
+    drop_summit,
+    enrichment,
+    nearest_distance,
+    region_edges,
+    score_calls,
+    score_drop_ends,
+    valid_runs,
+)
+from gategenome.evaluate.metaprofile import meta_profile
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.jsonfile import read_json_object, write_json
-from gategenome.core.stats import ranking_metrics
-from gategenome.evaluate.metaprofile import meta_profile
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -309,8 +317,8 @@ def evaluate(
     }
     smoothed = None
     if signal_path is not None:
-        from gategenome.io.bigwig import SignalTrack
         from gategenome.evaluate.signal_caller import signal_baseline
+        from gategenome.io.bigwig import SignalTrack
 
         genome_sizes = {c: int(n) for c, n in scan.meta.get("chroms", scan.sizes).items()}
         train_sizes: dict[str, int] = {}
@@ -355,8 +363,8 @@ def write_report(evaluation: Evaluation, out_dir: str | os.PathLike) -> dict[str
     dict[str, Path]
         ``{"json": ..., "html": ...}``.
     """
-    from gategenome.io.atomic import atomic_open
     from gategenome.evaluate.report import render_html
+    from gategenome.io.atomic import atomic_open
 
     out = Path(out_dir)
     html = render_html(evaluation)

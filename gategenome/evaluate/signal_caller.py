@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from gategenome.evaluate.boundaries import STRANDS, Edges, score_calls
 from gategenome.core.runs import merge_close_runs, true_runs
+from gategenome.evaluate.boundaries import STRANDS, Edges, score_calls
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ TUNING_QUANTILES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95,
 
 
 def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
-    """Centred moving average of ``log1p(values)`` (:func:`gategenome.data.regions.moving_average`).
+    """Centred moving average of ``log1p(values)`` (:func:`gategenome.core.runs.moving_average`).
 
     Parameters
     ----------
@@ -43,7 +43,7 @@ def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
     numpy.ndarray
         ``(L,)`` float32.
     """
-    from gategenome.data.regions import moving_average
+    from gategenome.core.runs import moving_average
 
     x = np.log1p(np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0, None))
     return moving_average(x, window)

@@ -19,101 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.io.atomic import atomic_path
+from gategenome.io.bigwig import write_bigwig
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
-#: Bases read from the scan arrays at a time.
-BLOCK = 1 << 22
 TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
-
-
-def value_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Runs of equal, non-NaN values.
-
-    Parameters
-    ----------
-    values
-        ``(L,)`` float array (float16 in practice).
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        ``(starts, ends, run_values)``: run ``r`` covers ``[starts[r], ends[r])``
-        where every value equals ``run_values[r]`` (float32); NaN bases are left out.
-    """
-    values = np.asarray(values)
-    if values.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), np.zeros(0, dtype=np.float32)
-    nan = np.isnan(values)
-    change = np.ones(values.size, dtype=bool)
-    change[1:] = (values[1:] != values[:-1]) | (nan[1:] != nan[:-1])
-    starts = np.flatnonzero(change)
-    ends = np.append(starts[1:], values.size)
-    keep = ~nan[starts]
-    return starts[keep].astype(np.int64), ends[keep].astype(np.int64), values[starts[keep]].astype(np.float32)
-
-
-def _write_chrom(bw, chrom: str, length: int, read) -> int:
-    """Add the entries of one chromosome, ``BLOCK`` bases at a time; returns the entry count."""
-    entries = 0
-    carry = None  # (start, value) of a run touching the end of the previous block
-    for block in range(0, length, BLOCK):
-        values = read(block, min(block + BLOCK, length))
-        starts, ends, run_values = value_runs(values)
-        starts, ends = starts + block, ends + block
-        if carry is not None:
-            if starts.size and starts[0] == block and run_values[0] == carry[1]:
-                starts[0] = carry[0]
-            else:
-                bw.addEntries([chrom], [carry[0]], ends=[block], values=[float(carry[1])])
-                entries += 1
-            carry = None
-        if starts.size and ends[-1] == block + values.size and ends[-1] < length:
-            carry = (int(starts[-1]), run_values[-1])
-            starts, ends, run_values = starts[:-1], ends[:-1], run_values[:-1]
-        if starts.size:
-            bw.addEntries([chrom] * starts.size, starts, ends=ends, values=run_values.astype(np.float64))
-            entries += starts.size
-    if carry is not None:
-        bw.addEntries([chrom], [carry[0]], ends=[length], values=[float(carry[1])])
-        entries += 1
-    return entries
-
-
-def write_bigwig(path: str | os.PathLike, genome_sizes: dict[str, int], readers: dict) -> int:
-    """Write one bigWig atomically.
-
-    Parameters
-    ----------
-    path
-        Output file.
-    genome_sizes
-        Every chromosome -> length, in FASTA order (the header).
-    readers
-        Chromosome -> ``read(start, end)`` returning ``(end - start,)`` values
-        (NaN: no value), for the chromosomes that have data, any order.
-
-    Returns
-    -------
-    int
-        Number of entries written.
-    """
-    import pyBigWig
-
-    entries = 0
-    with atomic_path(path) as tmp:
-        bw = pyBigWig.open(str(tmp), "w")
-        try:
-            bw.addHeader([(name, int(length)) for name, length in genome_sizes.items()], maxZooms=10)
-            for chrom, length in genome_sizes.items():
-                if chrom in readers:
-                    entries += _write_chrom(bw, chrom, int(length), readers[chrom])
-        finally:
-            bw.close()
-    return entries
 
 
 def _array_reader(array: np.ndarray):

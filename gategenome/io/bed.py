@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gategenome.io.atomic import atomic_open
 from gategenome.errors import InputError
+from gategenome.io.atomic import atomic_open
 
 
 @dataclass(frozen=True, order=True)

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gategenome.io.atomic import atomic_open
 from gategenome.errors import InputError
+from gategenome.io.atomic import atomic_open
 
 
 def read_json_object(path: str | os.PathLike, expected: str) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from typing import Any
 
 import torch
 
-from gategenome.io.atomic import atomic_path
 from gategenome.errors import ConfigError, ModelError
+from gategenome.io.atomic import atomic_path
 from gategenome.model.config import ModelConfig
 from gategenome.model.network import GateLSTM
 

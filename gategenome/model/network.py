@@ -26,6 +26,7 @@ from torch import _VF, nn
 
 from gategenome.model.config import ModelConfig
 
+
 class CoupledLSTM(nn.Module):
     """Single-layer LSTM whose input gate is tied to one minus the forget gate.
 

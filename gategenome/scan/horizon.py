@@ -14,13 +14,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from gategenome.core.encode import encode_codes
+from gategenome.core.encode import ONE_HOT_CODE, encode_codes
 from gategenome.io.fasta import Genome
 from gategenome.model.inputs import model_inputs
 from gategenome.model.network import GateLSTM, StreamState
-from gategenome.core.encode import ONE_HOT_CODE
-from gategenome.scan.stream import forward_gates
 from gategenome.scan.plan import ScanSettings
+from gategenome.scan.stream import forward_gates
 
 log = logging.getLogger(__name__)
 

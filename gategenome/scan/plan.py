@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 
 from gategenome.core.encode import UNKNOWN_CODE, encode_codes, reverse_complement_codes
+from gategenome.core.runs import complement_intervals, true_runs
+from gategenome.core.shuffle import dinucleotide_shuffle
 from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
-from gategenome.core.runs import complement_intervals, true_runs
 from gategenome.io.scandir import ArrayWriter, array_path, null_path
-from gategenome.core.shuffle import dinucleotide_shuffle
 
 _READ_BLOCK = 1 << 22
 

@@ -42,14 +42,14 @@ import torch
 
 from gategenome import __version__
 from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE
-from gategenome.errors import ConfigError
-from gategenome.model.gates import mean_forget_gate
-from gategenome.io.fasta import Genome
-from gategenome.model.inputs import model_inputs
-from gategenome.model.network import GateLSTM, ModelOutput, StreamState
 from gategenome.core.runs import complement_intervals
+from gategenome.errors import ConfigError
+from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.io.scandir import FORMAT, KINDS, VERSION, shard_path
+from gategenome.model.gates import mean_forget_gate
+from gategenome.model.inputs import model_inputs
+from gategenome.model.network import GateLSTM, ModelOutput, StreamState
 from gategenome.scan.plan import (
     Job,
     ScanSettings,

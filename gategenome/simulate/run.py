@@ -29,12 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.io.atomic import atomic_open
-from gategenome.call.drops import bh_qvalues
-from gategenome.io.bed import Interval, write_bed
-from gategenome.io.jsonfile import write_json
 from gategenome.core.runs import merge_close_runs, true_runs
-from gategenome.export.tracks import write_bigwig
+from gategenome.core.stats import bh_qvalues
+from gategenome.io.atomic import atomic_open
+from gategenome.io.bed import Interval, write_bed
+from gategenome.io.bigwig import write_bigwig
+from gategenome.io.jsonfile import write_json
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ def _write_fasta(path: Path, sequences: dict[str, np.ndarray], width: int = 60) 
 
 
 def _uncovered_as_gaps(values: np.ndarray):
-    """A :func:`gategenome.export.tracks.write_bigwig` reader that leaves zero-coverage bases out."""
+    """A :func:`gategenome.io.bigwig.write_bigwig` reader that leaves zero-coverage bases out."""
 
     def read(start: int, end: int) -> np.ndarray:
         piece = values[start:end].astype(np.float32)

@@ -20,9 +20,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gategenome.train.windows import Chromosome
+from gategenome.core.runs import moving_average
 from gategenome.core.stats import ranking_metrics
-from gategenome.data.regions import moving_average
+from gategenome.train.windows import Chromosome
 
 log = logging.getLogger(__name__)
 

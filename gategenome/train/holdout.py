@@ -15,10 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from gategenome.train.windows import Chromosome
-from gategenome.model.gates import mean_forget_gate
 from gategenome.core.stats import auroc, ranking_metrics
+from gategenome.model.gates import mean_forget_gate
 from gategenome.model.network import GateLSTM
+from gategenome.train.windows import Chromosome
 
 BOUNDARY_FLANK = 50
 PROFILE_FLANK = 300

@@ -26,17 +26,17 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gategenome.io.atomic import atomic_open, atomic_path
-from gategenome.model.checkpoint import read_checkpoint, resolve_device, save_checkpoint
-from gategenome.train.config import TrainConfig, dump_config
-from gategenome.train.windows import WindowSampler, load_chromosomes
 from gategenome.data.folds import read_folds
 from gategenome.errors import ConfigError, InputError, ModelError
-from gategenome.model.gates import mean_forget_gate
-from gategenome.train.holdout import evaluate_fold
+from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.io.jsonfile import write_json
+from gategenome.model.checkpoint import read_checkpoint, resolve_device, save_checkpoint
 from gategenome.model.config import ModelConfig
+from gategenome.model.gates import mean_forget_gate
 from gategenome.model.network import GateLSTM
+from gategenome.train.config import TrainConfig, dump_config
+from gategenome.train.holdout import evaluate_fold
+from gategenome.train.windows import WindowSampler, load_chromosomes
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gategenome.train.config import TrainConfig
 from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
 from gategenome.model.config import ModelConfig
 from gategenome.model.inputs import model_inputs
+from gategenome.train.config import TrainConfig
 
 log = logging.getLogger(__name__)
 

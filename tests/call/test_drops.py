@@ -8,8 +8,9 @@ import numpy as np
 from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
+from gategenome.call.drops import call_drops, find_drops, null_threshold
 from gategenome.cli.main import cli
-from gategenome.call.drops import bh_qvalues, call_drops, empirical_pvalues, find_drops, null_threshold
+from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.io.bed import read_bed
 from gategenome.io.scandir import ScanDir
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gategenome.cli.main import cli
-from gategenome.train.config import TrainConfig
 from gategenome.call.drops import call_drops
+from gategenome.cli.main import cli
+from gategenome.data.regions import SignalRegionSettings
 from gategenome.evaluate.run import EvaluateSettings
 from gategenome.model.config import ModelConfig
-from gategenome.data.regions import SignalRegionSettings
+from gategenome.train.config import TrainConfig
 
 ROOT = Path(__file__).parents[2]
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from generated import write_bigwig
 
 from gategenome.cli.main import cli
-from gategenome.io.bed import read_bed
 from gategenome.data.prepare import OUTPUTS
+from gategenome.io.bed import read_bed
 
 CHRI_LENGTH = 230218
 
@@ -316,9 +316,9 @@ def test_held_out_chromosomes_from_options_and_exclusion(tmp_path):
 
 
 def test_load_prepared_reads_back_outputs(mini, genome, tmp_path):
-    from gategenome.errors import InputError
     from gategenome.data.prepare import load_prepared
     from gategenome.data.regions import region_mask
+    from gategenome.errors import InputError
 
     out = tmp_path / "prep"
     assert (

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from localslurm import ACCOUNT, PARTITION, LocalSlurm, unavailable_reason
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,7 +13,6 @@ import signal
 import sys
 
 import pytest
-
 from clusterhelp import require_cluster
 from localslurm import LocalSlurm
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
-import pytest
-
 import localslurm
+import pytest
 from clusterhelp import memory_mb, minutes, require_cluster
 from localslurm import LocalSlurm, _pid_alive
 

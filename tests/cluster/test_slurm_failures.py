@@ -14,7 +14,6 @@ import threading
 import time
 
 import pytest
-
 from clusterhelp import jobs_by_rule, memory_mb, minutes, run_snakemake, slurm_args
 
 pytestmark = pytest.mark.slow

@@ -14,10 +14,20 @@ import time
 from pathlib import Path
 
 import pytest
-
 from clusterhelp import (
-    CHROMS, REPO, SCAN_THREADS, STRANDS, TRAIN_THREADS, checksums, jobs_by_rule, local_profile, memory_mb, minutes,
-    run_snakemake, submissions, write_workflow_config,
+    CHROMS,
+    REPO,
+    SCAN_THREADS,
+    STRANDS,
+    TRAIN_THREADS,
+    checksums,
+    jobs_by_rule,
+    local_profile,
+    memory_mb,
+    minutes,
+    run_snakemake,
+    submissions,
+    write_workflow_config,
 )
 from localslurm import ACCOUNT, PARTITION
 

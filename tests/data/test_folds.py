@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from gategenome.errors import ConfigError, InputError
 from gategenome.data.folds import FOLDS, folds_from_options, read_folds, split_chromosomes
+from gategenome.errors import ConfigError, InputError
 
 YEAST = {
     "chrI": 230218,

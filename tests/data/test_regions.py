@@ -5,19 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gategenome.errors import ConfigError
+from gategenome.core.runs import moving_average
 from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
-from gategenome.io.bed import Interval, read_bed
-from gategenome.io.bigwig import SignalTrack
 from gategenome.data.regions import (
     PeakRegionSettings,
     SignalRegionSettings,
-    moving_average,
     regions_from_peaks,
     regions_from_signal,
     select_chromosomes,
     signal_threshold,
 )
+from gategenome.errors import ConfigError
+from gategenome.io.bed import Interval, read_bed
+from gategenome.io.bigwig import SignalTrack
 
 
 class ArrayTrack:

@@ -12,8 +12,8 @@ import torch
 from Bio import SeqIO
 from click.testing import CliRunner
 
-from gategenome.model.checkpoint import save_checkpoint
 from gategenome.cli.main import cli
+from gategenome.core.encode import reverse_complement_bytes
 from gategenome.design.constraints import (
     SequenceConstraints,
     gc_fraction,
@@ -22,13 +22,13 @@ from gategenome.design.constraints import (
     window_gc,
 )
 from gategenome.design.memory import SearchSettings
-from gategenome.design.run import run_memory, run_reset
-from gategenome.core.encode import reverse_complement_bytes
-from gategenome.model.config import ModelConfig
-from gategenome.model.network import GateLSTM
 from gategenome.design.reset import boundary_enrichment
 from gategenome.design.retention import cell_states, measure_retention, reference_model
+from gategenome.design.run import run_memory, run_reset
+from gategenome.model.checkpoint import save_checkpoint
+from gategenome.model.config import ModelConfig
 from gategenome.model.inputs import encode_batch
+from gategenome.model.network import GateLSTM
 
 TSV_COLUMNS = [
     "design",

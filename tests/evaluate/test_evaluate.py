@@ -16,8 +16,8 @@ import pytest
 import scan_fixture
 from click.testing import CliRunner
 
-from gategenome.evaluate.boundaries import PositionSampler, valid_runs
 from gategenome.cli.main import cli
+from gategenome.evaluate.boundaries import PositionSampler, valid_runs
 from gategenome.evaluate.run import EvaluateSettings, evaluate, write_report
 from gategenome.evaluate.signal_caller import smooth_log_signal, threshold_regions
 

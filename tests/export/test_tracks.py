@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
-from gategenome.export import tracks
 from gategenome.cli.main import cli
-from gategenome.export.tracks import value_runs
+from gategenome.core.runs import value_runs
+from gategenome.io import bigwig
 
 
 def test_value_runs_skip_nan_and_merge_equal_values():
@@ -22,7 +22,7 @@ def test_value_runs_skip_nan_and_merge_equal_values():
 
 @pytest.fixture()
 def scan_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(tracks, "BLOCK", 1_000)  # runs cross block edges
+    monkeypatch.setattr(bigwig, "BLOCK", 1_000)  # runs cross block edges
     rng = np.random.default_rng(0)
     sizes = {"chrB": 5_000, "chrA": 3_000, "chrUn": 700}  # FASTA order, not sorted; chrUn not scanned
     forget, access = {}, {}

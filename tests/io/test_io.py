@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from generated import write_bigwig
 
-from gategenome.io.atomic import atomic_directory
 from gategenome.core.encode import one_hot
 from gategenome.errors import InputError
+from gategenome.io.atomic import atomic_directory
 from gategenome.io.bed import Interval, merge_intervals, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.chroms import match_chromosomes, normalise_name

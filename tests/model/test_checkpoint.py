@@ -6,8 +6,8 @@ import pickle
 import pytest
 import torch
 
-from gategenome.model.checkpoint import FORMAT, VERSION, load_model, read_checkpoint, save_checkpoint
 from gategenome.errors import ModelError
+from gategenome.model.checkpoint import FORMAT, VERSION, load_model, read_checkpoint, save_checkpoint
 from gategenome.model.config import ModelConfig
 from gategenome.model.network import GateLSTM
 

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from gategenome.model.gates import model_gates
 from gategenome.model.config import ModelConfig
+from gategenome.model.gates import model_gates
 from gategenome.model.network import CoupledLSTM, GateLSTM
 
 VARIANTS = [

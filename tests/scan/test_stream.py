@@ -10,17 +10,16 @@ import torch
 from click.testing import CliRunner
 from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmers, write_bigwig, write_fasta
 
-from gategenome.model.checkpoint import load_model
 from gategenome.cli.main import cli
-from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate
-from gategenome.scan.horizon import forgetting_horizon
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.model.config import ModelConfig
-from gategenome.model.network import GateLSTM
-from gategenome.scan.stream import ScanSettings, scan_genome
 from gategenome.io.scandir import ScanDir
-
+from gategenome.model.checkpoint import load_model
+from gategenome.model.config import ModelConfig
+from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate
+from gategenome.model.network import GateLSTM
+from gategenome.scan.horizon import forgetting_horizon
+from gategenome.scan.stream import ScanSettings, scan_genome
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 
+from gategenome.core.encode import one_hot
+from gategenome.core.runs import moving_average
 from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.train.windows import Chromosome
-from gategenome.core.encode import one_hot
-from gategenome.data.regions import moving_average
 
 
 def test_running_window_mean():

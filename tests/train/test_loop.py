@@ -8,13 +8,13 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from gategenome.model.checkpoint import FORMAT, VERSION, load_model
 from gategenome.cli.main import cli
-from gategenome.train.config import TrainConfig
+from gategenome.model.checkpoint import FORMAT, VERSION, load_model
 from gategenome.model.config import ModelConfig
 from gategenome.model.network import GateLSTM
-from gategenome.train.windows import Chromosome
+from gategenome.train.config import TrainConfig
 from gategenome.train.loop import TrainInputs, TrainOutputs, edge_zone, gate_penalty_term, learning_rate, train_model
+from gategenome.train.windows import Chromosome
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
             device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0, edge_weight=0.0)

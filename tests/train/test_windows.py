@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from gategenome.train.config import TrainConfig, load_config
-from gategenome.train.windows import Chromosome, WindowSampler, load_chromosomes
 from gategenome.core.encode import one_hot
+from gategenome.core.stats import auprc, auroc, ranking_metrics
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.core.stats import auprc, auroc, ranking_metrics
 from gategenome.model.config import ModelConfig
+from gategenome.train.config import TrainConfig, load_config
+from gategenome.train.windows import Chromosome, WindowSampler, load_chromosomes
 
 
 def brute_auroc(scores, labels):

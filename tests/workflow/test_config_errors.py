@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from workflow_helpers import TINY, run_snakemake, write_config
 
 

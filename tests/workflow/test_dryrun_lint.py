@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from workflow_helpers import TINY, ROOT, run_snakemake, write_config
+from workflow_helpers import ROOT, TINY, run_snakemake, write_config
 
 
 def _jobs(output: str) -> list[dict[str, str]]:
