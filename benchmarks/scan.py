@@ -80,7 +80,7 @@ def timed(function) -> tuple[float, float]:
 
 def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> dict[str, float]:
     """Bases per second of (a) plain LSTM, (b) serial forward + gates, (b') overlapped."""
-    from gategenome.scan.stream import _gates
+    from gategenome.scan.compute import gate_outputs
 
     config = model.config
     rng = np.random.default_rng(1)
@@ -110,7 +110,7 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
         for x in inputs:
             with torch.no_grad():
                 out = model(x, state)
-            _gates(model, out, -1)
+            gate_outputs(model, out, -1)
             state = out.final
 
     def run_overlapped():
@@ -120,7 +120,7 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
                 out = model(x, state)
             if worker is not None:
                 worker.join()
-            worker = threading.Thread(target=_gates, args=(model, out, -1))
+            worker = threading.Thread(target=gate_outputs, args=(model, out, -1))
             worker.start()
             state = out.final
         worker.join()
@@ -139,7 +139,8 @@ def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, ba
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
-    from gategenome.scan.stream import ScanSettings, scan_genome
+    from gategenome.scan.settings import ScanSettings
+    from gategenome.scan.stream import scan_genome
 
     model, _ = load_model(model_path)
     fasta = Genome(genome)
@@ -159,7 +160,8 @@ def memory_child(args) -> None:
     torch.set_num_threads(args.threads)
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
-    from gategenome.scan.stream import ScanSettings, scan_genome
+    from gategenome.scan.settings import ScanSettings
+    from gategenome.scan.stream import scan_genome
 
     model, _ = load_model(args.model)
     settings = ScanSettings(chunk_size=args.chunk, batch_size=args.batch)

@@ -99,7 +99,8 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model, resolve_device
-    from gategenome.scan.stream import ScanSettings, scan_genome
+    from gategenome.scan.settings import ScanSettings
+    from gategenome.scan.stream import scan_genome
 
     log = logging.getLogger("gategenome.scan.stream")
     if threads:

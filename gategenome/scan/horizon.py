@@ -18,8 +18,8 @@ from gategenome.core.encode import ONE_HOT_CODE, encode_codes
 from gategenome.io.fasta import Genome
 from gategenome.model.inputs import model_inputs
 from gategenome.model.network import GateLSTM, StreamState
-from gategenome.scan.plan import ScanSettings
-from gategenome.scan.stream import forward_gates
+from gategenome.scan.compute import forward_gates
+from gategenome.scan.settings import ScanSettings
 
 log = logging.getLogger(__name__)
 

@@ -21,166 +21,126 @@ measured and logged, with a warning when the burn-in is shorter.
 
 The null for calling drops is the same model scanned over dinucleotide-shuffled
 windows sampled from each chromosome (see :mod:`gategenome.core.shuffle`), with the
-window's signal randomly permuted for ``dna+signal`` models (same values, no
-spatial structure, hence no boundaries), stored in the scan directory.
+window's signal set to its mean for ``dna+signal`` models (or randomly permuted,
+``null_signal="permute"``), stored in the scan directory.
+
+The work is planned in :mod:`gategenome.scan.plan` (jobs in :mod:`gategenome.scan.jobs`),
+computed in :mod:`gategenome.scan.compute`, and written through the scan-directory
+writer (:mod:`gategenome.io.scandir`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
 from gategenome import __version__
-from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE
 from gategenome.core.runs import complement_intervals
 from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
-from gategenome.io.jsonfile import write_json
-from gategenome.io.scandir import FORMAT, KINDS, VERSION, shard_path
-from gategenome.model.gates import mean_forget_gate
-from gategenome.model.inputs import model_inputs
-from gategenome.model.network import GateLSTM, ModelOutput, StreamState
-from gategenome.scan.plan import (
-    Job,
-    ScanSettings,
-    Sinks,
-    Sources,
-    Step,
-    genome_jobs,
-    null_jobs,
-    plan_steps,
-    scan_segments,
+from gategenome.io.scandir import (
+    FORMAT,
+    KINDS,
+    VERSION,
+    ShardWriter,
+    clear_shard_marker,
+    open_scan_dir,
+    write_shard_marker,
 )
+from gategenome.model.network import GateLSTM
+from gategenome.scan.compute import run_steps
+from gategenome.scan.horizon import measure_horizon
+from gategenome.scan.jobs import Sources
+from gategenome.scan.plan import ChromosomePlan, plan_chromosome, plan_steps
+from gategenome.scan.settings import ScanSettings
 
 log = logging.getLogger(__name__)
 
-# ----------------------------------------------------------------------- compute
+#: ``settings`` fields that define the null, saved as ``scan.json["null"]``.
+NULL_KEYS = ("null_fraction", "null_window", "null_burn_in", "null_signal", "seed")
 
 
-def _carry(model: GateLSTM, previous: StreamState | None, keep: list[int], device: torch.device) -> StreamState:
-    """State for a step: rows continuing a job take their previous state, new rows zeros."""
-    state = model.initial_state(len(keep), device)
-    if previous is None:
-        return state
-    index = torch.tensor(keep, device=device)
-    rows = torch.nonzero(index >= 0).squeeze(1)
-    if rows.numel() == 0:
-        return state
-    source = index[rows]
-    for (h, c), (h_old, c_old) in zip(state.layers, previous.layers):
-        h[rows] = h_old[source]
-        c[rows] = c_old[source]
-    if state.stem_tail is not None:
-        state.stem_tail[rows] = previous.stem_tail[source]
-    return state
+def check_scan_inputs(model: GateLSTM, settings: ScanSettings, signal: Any | None) -> None:
+    """Refuse a ``dna+signal`` model without a signal, or a layer the model lacks."""
+    if model.config.uses_signal and signal is None:
+        raise ConfigError(
+            "the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with (--signal)"
+        )
+    layers = len(model.lstm_layers)
+    if not -layers <= settings.layer < layers:
+        raise ConfigError(f"--layer: got {settings.layer}, expected -{layers} .. {layers - 1} (the model has {layers})")
 
 
-def _prepare(step: Step, source: Sources, config) -> tuple[np.ndarray, np.ndarray]:
-    """Model input ``(B, L, C)`` float32 and unknown-base mask ``(B, L)`` of a step."""
-    length = step.length
-    x = np.zeros((len(step.pieces), length, config.input_channels), dtype=np.float32)
-    unknown = np.ones((len(step.pieces), length), dtype=bool)
-    for row, (job, start, end) in enumerate(step.pieces):
-        codes, signal = job.read(source, start, end)
-        n = end - start
-        x[row, :n] = model_inputs(ONE_HOT_CODE[codes], signal, config)  # signal is None for a dna model
-        unknown[row, :n] = codes == UNKNOWN_CODE
-    return x, unknown
+def scan_metadata(
+    model: GateLSTM, genome: Genome, settings: ScanSettings, provenance: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The ``scan.json`` of a run: format, inputs, chromosomes, strands, layer, null and settings."""
+    provenance = dict(provenance or {})
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "gategenome": __version__,
+        "model": provenance.get("model"),
+        "model_config": model.config.to_dict(),
+        "genome": provenance.get("genome", str(genome.path)),
+        "signal": provenance.get("signal"),
+        "chroms": dict(genome.sizes),
+        "strands": list(settings.strands),
+        "layer": settings.layer,
+        "null": {key: getattr(settings, key) for key in NULL_KEYS},
+        "settings": asdict(settings),
+    }
 
 
-def _gates(model: GateLSTM, out: ModelOutput, layer: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean forget gate and accessibility ``(B, L)`` float16 numpy of one forward output."""
-    with torch.no_grad():
-        forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
-        access = torch.sigmoid(out.logits).to(torch.float16).cpu().numpy()
-    return forget, access
+def _plan_chromosomes(out_dir: Path, genome: Genome, chroms: list[str], settings: ScanSettings,
+                      region: tuple[str, int, int] | None) -> dict[str, ChromosomePlan]:
+    """Plan each chromosome, marking its shard incomplete until it is written again."""
+    span = None if region is None else (region[1], region[2])
+    plans = {}
+    for chrom in chroms:
+        clear_shard_marker(out_dir, chrom)
+        plans[chrom] = plan_chromosome(genome, chrom, settings, span)
+    return plans
 
 
-def forward_gates(model: GateLSTM, x: np.ndarray, state: StreamState | None, layer: int, device: torch.device):
-    """Mean forget gate and accessibility ``(B, L)`` float16 numpy, and the final state."""
-    with torch.no_grad():
-        out = model(torch.from_numpy(x).to(device), state)
-    forget, access = _gates(model, out, layer)
-    return forget, access, out.final
+def _shard_writer(out_dir: Path, genome: Genome, plans: dict[str, ChromosomePlan], settings: ScanSettings,
+                  on_complete) -> ShardWriter:
+    """A writer with every array of every planned chromosome declared (gaps NaN)."""
+    writer = ShardWriter(out_dir, on_complete)
+    for chrom, plan in plans.items():
+        length = genome.sizes[chrom]
+        gaps = complement_intervals(plan.pieces, length)
+        for strand in settings.strands:
+            for kind in KINDS:
+                writer.open(chrom, strand, kind, length, gaps)
+            if plan.null:
+                writer.open(chrom, strand, "null", plan.null_length, plan.null_gaps)
+        writer.expect(chrom, len(plan.jobs) + len(plan.null))
+    return writer
 
 
-def run_steps(
-    model: GateLSTM,
-    steps: Iterator[Step],
-    source: Sources,
-    sinks: Sinks,
-    device: torch.device,
-    layer: int = -1,
-    progress=None,
-) -> None:
-    """Run scheduled steps as a pipeline of three threads.
+def _run_with_progress(model: GateLSTM, jobs: list, settings: ScanSettings, source: Sources, writer: ShardWriter,
+                       device: torch.device, progress: bool) -> None:
+    """Run every job, with a tqdm bar (bases) on stderr; on failure discard what was not committed."""
+    bar = None
+    if progress:
+        from tqdm import tqdm
 
-    The reader thread reads and encodes the next chunk batch; the calling thread
-    runs the LSTM forward (sequential in the bases); the writer thread recovers
-    the gates of the previous batch (one large matrix product, which overlaps
-    with the next forward on another core), masks unknown bases and writes.  At
-    most two batches wait for the writer, so memory stays bounded.
-    """
-    config = model.config
-
-    def finish(step: Step, out: ModelOutput, unknown: np.ndarray) -> None:
-        forget, access = _gates(model, out, layer)
-        forget[unknown] = np.nan
-        access[unknown] = np.nan
-        for row, (job, start, end) in enumerate(step.pieces):
-            job.emit(sinks, start, forget[row, : end - start], access[row, : end - start])
-            if end >= job.length:
-                sinks.job_done(job)
-
-    reader = ThreadPoolExecutor(1, thread_name_prefix="scan-read")
-    writer = ThreadPoolExecutor(1, thread_name_prefix="scan-write")
-    written: deque[Future] = deque()
+        bar = tqdm(total=sum(job.length for job in jobs), unit="b", unit_scale=True, desc="scan", leave=False)
     try:
-        steps = iter(steps)
-        step = next(steps, None)
-        ahead = reader.submit(_prepare, step, source, config) if step is not None else None
-        state = None
-        while step is not None:
-            x, unknown = ahead.result()
-            following = next(steps, None)
-            if following is not None:
-                ahead = reader.submit(_prepare, following, source, config)
-            state = _carry(model, state, step.keep, device)
-            with torch.no_grad():
-                out = model(torch.from_numpy(x).to(device, non_blocking=True), state)
-            state = out.final
-            written.append(writer.submit(finish, step, out, unknown))
-            del out
-            while len(written) > 1 or (written and written[0].done()):
-                written.popleft().result()
-            if progress is not None:
-                progress.update(sum(end - start for _, start, end in step.pieces))
-            step = following
-        while written:
-            written.popleft().result()
+        run_steps(model, plan_steps(jobs, settings.batch_size, settings.chunk_size), source, writer, device,
+                  settings.layer, bar)
+    except BaseException:
+        writer.discard()
+        raise
     finally:
-        reader.shutdown(wait=True, cancel_futures=True)
-        # computed results are still written when a later step fails, so a
-        # chromosome that finished before the failure keeps its complete shard
-        writer.shutdown(wait=True, cancel_futures=False)
-
-
-# -------------------------------------------------------------------- the command
-
-
-def _identity(meta: dict[str, Any]) -> dict[str, Any]:
-    keys = ("model", "genome", "signal", "strands", "layer", "null")
-    return {key: meta.get(key) for key in keys}
+        if bar is not None:
+            bar.close()
 
 
 def scan_genome(
@@ -217,8 +177,7 @@ def scan_genome(
     device
         Where to compute.
     provenance
-        Plain-type description of the inputs (model path, genome path...) saved in
-        ``scan.json``.
+        Plain-type description of the inputs (model, genome... paths) for ``scan.json``.
     progress
         Show a tqdm bar (bases) on stderr.
 
@@ -229,119 +188,38 @@ def scan_genome(
         jobs, null bases; the forgetting horizon; time.
     """
     device = torch.device(device)
-    if model.config.uses_signal and signal is None:
-        raise ConfigError(
-            "the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with (--signal)"
-        )
-    layers = len(model.lstm_layers)
-    if not -layers <= settings.layer < layers:
-        raise ConfigError(f"--layer: got {settings.layer}, expected -{layers} .. {layers - 1} (the model has {layers})")
-    out_dir = Path(out_dir)
-    if region is not None:
-        chroms = [region[0]]
-    chroms = list(genome.sizes) if chroms is None else chroms
-    provenance = dict(provenance or {})
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "gategenome": __version__,
-        "model": provenance.get("model"),
-        "model_config": model.config.to_dict(),
-        "genome": provenance.get("genome", str(genome.path)),
-        "signal": provenance.get("signal"),
-        "chroms": dict(genome.sizes),
-        "strands": list(settings.strands),
-        "layer": settings.layer,
-        "null": {k: getattr(settings, k) for k in ("null_fraction", "null_window", "null_burn_in", "null_signal", "seed")},
-        "settings": asdict(settings),
-    }
-    meta_path = out_dir / "scan.json"
-    if meta_path.exists():
-        try:
-            old = json.loads(meta_path.read_text())
-        except json.JSONDecodeError:
-            old = {}
-        if old and _identity(old) != _identity(meta):
-            changed = [k for k in _identity(meta) if _identity(old)[k] != _identity(meta)[k]]
-            raise ConfigError(
-                f"{out_dir}: scan directory was made with a different {', '.join(changed)}; "
-                "expected the same settings (use a new --out-dir)"
-            )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(meta_path, meta)
-
+    check_scan_inputs(model, settings, signal)
+    chroms = [region[0]] if region is not None else (list(genome.sizes) if chroms is None else chroms)
+    out_dir = open_scan_dir(out_dir, scan_metadata(model, genome, settings, provenance))
     started = time.perf_counter()
-    jobs: list[Job] = []
-    plans: dict[str, dict[str, Any]] = {}
-    for chrom in chroms:
-        shard_path(out_dir, chrom).unlink(missing_ok=True)
-        span = None if region is None else (region[1], region[2])
-        pieces = scan_segments(genome, chrom, settings.n_reset, span)
-        scan = genome_jobs(chrom, pieces, settings)
-        null, null_length, null_gaps = null_jobs(chrom, pieces, settings)
-        jobs += scan + null
-        plans[chrom] = {"pieces": pieces, "jobs": len(scan), "null_jobs": len(null), "null_length": null_length,
-                        "null_gaps": null_gaps, "bases": sum(e - s for s, e in pieces)}
-
+    plans = _plan_chromosomes(out_dir, genome, chroms, settings, region)
     horizon = None
     if settings.segments > 1:
-        from gategenome.scan.horizon import measure_horizon  # imports this module
-
-        horizon = measure_horizon(model, genome, signal, [(c, p["pieces"]) for c, p in plans.items()], settings, device)
+        pieces = [(chrom, plan.pieces) for chrom, plan in plans.items()]
+        horizon = measure_horizon(model, genome, signal, pieces, settings, device)
 
     summary: dict[str, Any] = {}
 
     def complete(chrom: str) -> None:
         plan = plans[chrom]
-        record = {
-            "chrom": chrom,
-            "length": genome.sizes[chrom],
-            "scanned_bases": plan["bases"],
-            "stretches": [list(p) for p in plan["pieces"]],
-            "strands": list(settings.strands),
-            "region": None if region is None else list(region[1:]),
-            "null_bases": plan["null_length"] - len(plan["null_gaps"]),
-            "segments": settings.segments,
-            "burn_in": settings.burn_in if settings.segments > 1 else 0,
-            "forgetting_horizon": horizon,
-            "device": str(device),
+        summary[chrom] = {
+            "chrom": chrom, "length": genome.sizes[chrom], "scanned_bases": plan.bases,
+            "stretches": [list(piece) for piece in plan.pieces], "strands": list(settings.strands),
+            "region": None if region is None else list(region[1:]), "null_bases": plan.null_bases,
+            "segments": settings.segments, "burn_in": settings.burn_in if settings.segments > 1 else 0,
+            "forgetting_horizon": horizon, "device": str(device),
             "seconds": round(time.perf_counter() - started, 3),
         }
-        write_json(shard_path(out_dir, chrom), record)
-        summary[chrom] = record
+        write_shard_marker(out_dir, chrom, summary[chrom])
 
-    sinks = Sinks(out_dir, complete)
-    for chrom, plan in plans.items():
-        length = genome.sizes[chrom]
-        gaps = complement_intervals(plan["pieces"], length)
-        for strand in settings.strands:
-            for kind in KINDS:
-                sinks.open(chrom, strand, kind, length, gaps)
-            if plan["null_jobs"]:
-                sinks.open(chrom, strand, "null", plan["null_length"], plan["null_gaps"])
-        sinks.pending[chrom] = plan["jobs"] + plan["null_jobs"]
-        if sinks.pending[chrom] == 0:
-            sinks.complete(chrom)
-
+    writer = _shard_writer(out_dir, genome, plans, settings, complete)
+    jobs = [job for plan in plans.values() for job in plan.jobs + plan.null]
     total = sum(job.length for job in jobs)
     log.info(
         "scanning %d chromosome(s), strand(s) %s: %d bases in %d jobs (null: %d) on %s",
-        len(chroms), "".join(settings.strands), total, len(jobs), sum(p["null_jobs"] for p in plans.values()), device,
+        len(chroms), "".join(settings.strands), total, len(jobs), sum(len(p.null) for p in plans.values()), device,
     )
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="b", unit_scale=True, desc="scan", leave=False)
-    try:
-        run_steps(model, plan_steps(jobs, settings.batch_size, settings.chunk_size), Sources(genome, signal),
-                  sinks, device, settings.layer, bar)
-    except BaseException:
-        sinks.discard()
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
+    _run_with_progress(model, jobs, settings, Sources(genome, signal), writer, device, progress)
     elapsed = time.perf_counter() - started
     log.info("scanned %d bases in %.1f s (%.3f Mb/s)", total, elapsed, total / max(elapsed, 1e-9) / 1e6)
     return {"chroms": summary, "forgetting_horizon": horizon, "bases": total, "seconds": elapsed}

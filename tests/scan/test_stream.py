@@ -19,7 +19,8 @@ from gategenome.model.config import ModelConfig
 from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate
 from gategenome.model.network import GateLSTM
 from gategenome.scan.horizon import forgetting_horizon
-from gategenome.scan.stream import ScanSettings, scan_genome
+from gategenome.scan.settings import ScanSettings
+from gategenome.scan.stream import scan_genome
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

@@ -1,0 +1,112 @@
+"""Merge scan directories of single chromosomes (or strands) into one (``gategenome gather``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from gategenome.errors import InputError
+from gategenome.io.jsonfile import read_json_object
+from gategenome.io.scandir.layout import STRAND_ORDER
+
+log = logging.getLogger(__name__)
+
+def _merge_marker(target: Path, source: Path) -> None:
+    """Fold one strand shard's chromosome marker into the one already gathered."""
+    merged = json.loads(target.read_text())
+    extra = json.loads(source.read_text())
+    merged["strands"] = sorted(set(merged.get("strands", [])) | set(extra.get("strands", [])), key=STRAND_ORDER.get)
+    # Wall time adds up over the strand jobs; null_bases is per strand (both shards scan the same windows).
+    if isinstance(merged.get("seconds"), (int, float)) and isinstance(extra.get("seconds"), (int, float)):
+        merged["seconds"] = merged["seconds"] + extra["seconds"]
+    target.unlink()
+    target.write_text(json.dumps(merged, indent=2))
+
+
+
+def _merge_meta(meta: dict[str, Any] | None, shard_meta: dict[str, Any]) -> dict[str, Any]:
+    """``scan.json`` of the gathered directory: the first shard's, with the chromosomes
+    and strands of every shard."""
+    if meta is None:
+        return shard_meta
+    for name, length in shard_meta.get("chroms", {}).items():
+        meta.setdefault("chroms", {}).setdefault(name, length)
+    strands = set(meta.get("strands", [])) | set(shard_meta.get("strands", []))
+    meta["strands"] = sorted(strands, key=STRAND_ORDER.get)
+    return meta
+
+
+
+def _link_shard(shard: Path, into: Path) -> None:
+    """Hard-link (or copy) every file of a shard below ``scan.json`` into ``into``."""
+    for source in sorted(shard.rglob("*")):
+        if source.is_dir() or source == shard / "scan.json" or source.name.startswith("."):
+            continue  # directories, the metadata (merged), hidden files such as Snakemake's timestamps
+        target = into / source.relative_to(shard)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and target.suffix == ".json":
+            _merge_marker(target, source)
+            continue
+        if target.exists():
+            raise InputError(f"{source}: {target.relative_to(into)} is also in another shard; expected disjoint shards")
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+
+def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -> Path:
+    """Merge scan directories of single chromosomes (or strands) into one.
+
+    Every file below ``scan.json`` is hard-linked into the same place of the
+    gathered directory where the filesystem allows (no copy), else copied.  Shards
+    of one chromosome's two strands hold distinct arrays but the same marker
+    ``chroms/{chrom}.json``: the markers are merged (strands united, seconds added).
+    ``scan.json`` is the first shard's, with ``chroms`` and ``strands`` the union of
+    every shard's.  The directory is built under a temporary name and renamed into
+    place when complete.
+
+    Parameters
+    ----------
+    shards
+        Scan directories written by ``gategenome scan --chrom`` (or ``--strand``).
+    out
+        The gathered scan directory (replaced if it exists and is a scan directory).
+
+    Returns
+    -------
+    Path
+        ``out``.
+    """
+    out = Path(out)
+    shards = [Path(shard) for shard in shards]
+    if not shards:
+        raise InputError("gather: no shard given; expected one or more scan directories")
+    for shard in shards:
+        if not (shard / "scan.json").is_file():
+            raise InputError(f"{shard}: not a scan directory (no scan.json); expected the output of 'gategenome scan'")
+    if out.exists() and not (out / "scan.json").is_file():
+        raise InputError(f"{out}: exists and is not a scan directory; expected a new path or an earlier gathered scan")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        meta = None
+        for shard in shards:
+            meta = _merge_meta(meta, read_json_object(shard / "scan.json", "the scan metadata written by 'gategenome scan'"))
+            _link_shard(shard, tmp)
+            log.info("gathered %s", shard)
+        (tmp / "scan.json").write_text(json.dumps(meta, indent=2))
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

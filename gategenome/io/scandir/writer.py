@@ -1,0 +1,205 @@
+"""Writing a scan directory: ``scan.json``, arrays published atomically, shard markers last."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gategenome.errors import ConfigError
+from gategenome.io.jsonfile import write_json
+from gategenome.io.scandir.layout import IDENTITY_KEYS, array_path, null_path, shard_path
+
+
+class ArrayWriter:
+    """A float16 ``.npy`` array written by positioned writes and published atomically.
+
+    The file is created under a temporary name in the destination directory with
+    :func:`numpy.lib.format.open_memmap` (which writes the header and sizes the
+    file), then filled with ``os.pwrite`` at byte offsets, so writing never maps
+    the array into the process's memory.  No file descriptor is held between
+    writes, so a genome of thousands of contigs in progress at once cannot run
+    out of them.  :meth:`commit` renames it into place; :meth:`discard` removes it.
+
+    Parameters
+    ----------
+    path
+        Final path of the array.
+    length
+        Number of elements.
+    """
+
+    BLOCK = 1 << 22
+
+    def __init__(self, path: str | os.PathLike, length: int):
+        self.path = Path(path)
+        self.length = int(length)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        array = np.lib.format.open_memmap(self.tmp, mode="w+", dtype=np.float16, shape=(self.length,))
+        self.offset = int(array.offset)
+        del array
+
+    def fill(self, start: int, end: int, value: float) -> None:
+        """Set elements ``[start, end)`` to ``value``."""
+        block = np.full(min(self.BLOCK, max(end - start, 0)), value, dtype=np.float16)
+        for position in range(start, end, self.BLOCK):
+            count = min(self.BLOCK, end - position)
+            self.write(position, block[:count])
+
+    def write(self, start: int, values: np.ndarray) -> None:
+        """Write ``values`` (cast to float16) at elements ``[start, start + len(values))``."""
+        values = np.ascontiguousarray(values, dtype=np.float16)
+        if start < 0 or start + values.size > self.length:
+            raise ValueError(f"write of {values.size} values at {start} outside array of length {self.length}")
+        fd = os.open(self.tmp, os.O_WRONLY)
+        try:
+            os.pwrite(fd, values.tobytes(), self.offset + 2 * int(start))
+        finally:
+            os.close(fd)
+
+    def commit(self) -> None:
+        """Flush and rename the array to its final path."""
+        fd = os.open(self.tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        """Delete the temporary file."""
+        self.tmp.unlink(missing_ok=True)
+
+
+
+class ShardWriter:
+    """Per-chromosome array writers, committed when all the chromosome's jobs are done.
+
+    Arrays are declared up front (:meth:`open`) but their files are created on
+    first write (or at completion); writers hold no open file between writes.
+
+    Parameters
+    ----------
+    out_dir
+        The scan directory.
+    on_complete
+        Called with the chromosome's name once its arrays are in place (the
+        scan writes the shard marker there).
+    """
+
+    def __init__(self, out_dir: Path, on_complete: Callable[[str], None]):
+        self.out_dir = out_dir
+        self.specs: dict[str, dict[tuple[str, str], tuple[int, list[tuple[int, int]]]]] = defaultdict(dict)
+        self.writers: dict[tuple[str, str, str], ArrayWriter] = {}
+        self.pending: dict[str, int] = defaultdict(int)
+        self.on_complete = on_complete
+
+    def open(self, chrom: str, strand: str, kind: str, length: int, gaps: list[tuple[int, int]]) -> None:
+        """Declare an array of ``length`` whose ``gaps`` (no job writes there) are NaN."""
+        self.specs[chrom][(strand, kind)] = (length, gaps)
+
+    def writer(self, chrom: str, strand: str, kind: str) -> ArrayWriter:
+        """The writer of one declared array (``kind`` ``"null"``: the null array)."""
+        key = (chrom, strand, kind)
+        if key not in self.writers:
+            length, gaps = self.specs[chrom][(strand, kind)]
+            path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
+            writer = ArrayWriter(path, length)
+            for start, end in gaps:
+                writer.fill(start, end, np.nan)
+            self.writers[key] = writer
+        return self.writers[key]
+
+    def expect(self, chrom: str, jobs: int) -> None:
+        """``chrom`` is complete after ``jobs`` calls of :meth:`job_done` (now, if 0)."""
+        self.pending[chrom] = jobs
+        if jobs == 0:
+            self.complete(chrom)
+
+    def job_done(self, chrom: str) -> None:
+        """One job of ``chrom`` wrote its last output; the last one completes the chromosome."""
+        self.pending[chrom] -= 1
+        if self.pending[chrom] == 0:
+            self.complete(chrom)
+
+    def complete(self, chrom: str) -> None:
+        """Commit every array of ``chrom`` (creating those no job wrote) and report it done."""
+        for strand, kind in list(self.specs.get(chrom, {})):
+            self.writer(chrom, strand, kind).commit()
+            del self.writers[(chrom, strand, kind)]
+        self.specs.pop(chrom, None)
+        self.on_complete(chrom)
+
+    def discard(self) -> None:
+        """Delete every array not yet committed."""
+        for writer in self.writers.values():
+            writer.discard()
+        self.writers.clear()
+
+
+
+def _identity(meta: dict[str, Any]) -> dict[str, Any]:
+    return {key: meta.get(key) for key in IDENTITY_KEYS}
+
+
+
+def open_scan_dir(directory: str | os.PathLike, meta: dict[str, Any]) -> Path:
+    """Create (or reuse) a scan directory and write its ``scan.json``.
+
+    Shards of other chromosomes already there are kept, so a genome can be scanned
+    one chromosome at a time into one directory; they must come from the same model,
+    genome, signal, strands, layer and null settings (:data:`IDENTITY_KEYS`).
+
+    Parameters
+    ----------
+    directory
+        The scan directory.
+    meta
+        The run metadata (``format``, ``version``, the identity keys, settings...).
+
+    Returns
+    -------
+    Path
+        The directory.
+
+    Raises
+    ------
+    ConfigError
+        ``scan.json`` there was written with other identity values.
+    """
+    directory = Path(directory)
+    meta_path = directory / "scan.json"
+    if meta_path.exists():
+        try:
+            old = json.loads(meta_path.read_text())
+        except json.JSONDecodeError:
+            old = {}
+        if old and _identity(old) != _identity(meta):
+            changed = [key for key in IDENTITY_KEYS if old.get(key) != meta.get(key)]
+            raise ConfigError(
+                f"{directory}: scan directory was made with a different {', '.join(changed)}; "
+                "expected the same settings (use a new --out-dir)"
+            )
+    directory.mkdir(parents=True, exist_ok=True)
+    write_json(meta_path, meta)
+    return directory
+
+
+
+def clear_shard_marker(directory: str | os.PathLike, chrom: str) -> None:
+    """Mark ``chrom`` incomplete before it is scanned again (readers then skip it)."""
+    shard_path(directory, chrom).unlink(missing_ok=True)
+
+
+def write_shard_marker(directory: str | os.PathLike, chrom: str, record: dict[str, Any]) -> None:
+    """Mark ``chrom`` complete: its arrays are in place (written last, atomically)."""
+    write_json(shard_path(directory, chrom), record)

@@ -1,0 +1,86 @@
+"""How to scan: the settings saved in ``scan.json`` (no heavy import, so the CLI reads its defaults here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gategenome.errors import ConfigError
+
+#: Leading bases of a null window left out, unless the window is shorter than twice this.
+DEFAULT_NULL_BURN_IN = 2000
+
+
+@dataclass
+class ScanSettings:
+    """How to scan (saved in ``scan.json``).
+
+    Attributes
+    ----------
+    strands
+        ``["+", "-"]``, ``["+"]`` or ``["-"]``.
+    chunk_size
+        Bases per chunk and row; the result does not depend on it.
+    batch_size
+        Rows (jobs) computed together.
+    layer
+        LSTM layer whose mean forget gate is written (-1: the last).
+    segments
+        Pieces per chromosome scanned in parallel (1: exact streaming).
+    burn_in
+        Bases each piece starts early when ``segments > 1``.
+    n_reset
+        A run of at least this many unknown bases is skipped and the state reset.
+    null_fraction
+        Fraction of each chromosome's scanned bases sampled for the null.
+    null_window
+        Length of each shuffled null window.
+    null_burn_in
+        Leading bases of each null window left out (start-up transient);
+        ``None``: 2000, or half the window when that is shorter.
+    null_signal
+        Signal of the null windows for ``dna+signal`` models: ``"mean"`` (the
+        window's mean everywhere: no signal edges at all, so null drops come from
+        the shuffled DNA alone) or ``"permute"`` (the window's values in random
+        order: an edge at nearly every base, which a model trained to close its
+        gate at region edges answers with drops everywhere, so nothing is called).
+    seed
+        Seed of the null windows, shuffles and signal permutations.
+    horizon_tol
+        Agreement tolerance of the forgetting-horizon measurement.
+    horizon_max
+        Longest stretch the forgetting horizon is measured over.
+    """
+
+    strands: list[str] = field(default_factory=lambda: ["+", "-"])
+    chunk_size: int = 8192
+    batch_size: int = 32
+    layer: int = -1
+    segments: int = 1
+    burn_in: int = 10000
+    n_reset: int = 1000
+    null_fraction: float = 0.05
+    null_window: int = 50000
+    null_burn_in: int | None = None
+    null_signal: str = "mean"
+    seed: int = 0
+    horizon_tol: float = 1e-3
+    horizon_max: int = 100000
+
+    def __post_init__(self) -> None:
+        if self.null_burn_in is None:
+            self.null_burn_in = min(DEFAULT_NULL_BURN_IN, int(self.null_window) // 2)
+        bad = [s for s in self.strands if s not in ("+", "-")]
+        if bad or not self.strands:
+            raise ConfigError(f"strands: got {self.strands!r}, expected '+', '-' or both")
+        for name in ("chunk_size", "batch_size", "segments", "n_reset", "null_window", "horizon_max"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected a positive integer")
+        for name in ("burn_in", "null_burn_in"):
+            if int(getattr(self, name)) < 0:
+                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected >= 0")
+        if not 0.0 <= self.null_fraction <= 1.0:
+            raise ConfigError(f"--null-fraction: got {self.null_fraction!r}, expected a number in [0, 1]")
+        if self.null_signal not in ("permute", "mean"):
+            raise ConfigError(f"--null-signal: got {self.null_signal!r}, expected permute or mean")
+        if self.null_burn_in >= self.null_window:
+            raise ConfigError(f"null_burn_in {self.null_burn_in} must be shorter than null_window {self.null_window}")
