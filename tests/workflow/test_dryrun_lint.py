@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from workflow_helpers import ROOT, TINY, run_snakemake, write_config
+from workflow_helpers import ROOT, run_snakemake, write_config
 
 
 def _jobs(output: str) -> list[dict[str, str]]:
@@ -39,7 +39,7 @@ def test_slurm_profile_dry_run_lists_per_chromosome_and_strand_scan_jobs(tmp_pat
     train = next(job for job in jobs if job["rule"] == "train")
     assert "gpu=0" in train["resources"] and "runtime=240" in train["resources"]  # profile's set-resources
     assert [job["rule"] for job in jobs].count("train") == 1
-    assert {"prepare", "gather_scan", "tracks", "call"} <= {job["rule"] for job in jobs}
+    assert {"prepare", "gather", "tracks", "call"} <= {job["rule"] for job in jobs}
 
 
 def test_lint_is_clean(mini_workdir):

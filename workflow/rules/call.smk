@@ -3,7 +3,7 @@
 
 rule call:
     input:
-        "results/{sample}/scan",
+        rules.gather.output,
     output:
         drops="results/{sample}/drops.bed",
         settings="results/{sample}/drops.json",

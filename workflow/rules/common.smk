@@ -158,9 +158,8 @@ def train_settings():
 
 
 def scan_shards(wildcards):
-    return expand(
-        "results/{sample}/scan_shards/{chrom}.{strand}", sample=wildcards.sample, chrom=CHROMS, strand=STRAND_SHARDS
-    )
+    """The scan_chrom shards of a sample, gathered by rule gather."""
+    return expand(rules.scan_chrom.output.shard, sample=wildcards.sample, chrom=CHROMS, strand=STRAND_SHARDS)
 
 
 def strand_option(wildcards):
@@ -169,17 +168,10 @@ def strand_option(wildcards):
 
 
 def all_outputs():
-    design = ["results/{sample}/design/designs.fa"] if config["design"]["enabled"] else []
-    evaluation = ["results/{sample}/evaluation/report.html"] if config["evaluate"]["enabled"] else []
+    """Every final output of every sample (called by rule all, after the rules are defined)."""
+    design = [rules.design.output.fasta] if config["design"]["enabled"] else []
+    evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
     return expand(
-        [
-            "results/{sample}/drops.bed",
-            "results/{sample}/tracks/forget.plus.bw",
-            "results/{sample}/tracks/forget.minus.bw",
-            "results/{sample}/tracks/accessibility.bw",
-            "results/{sample}/hub",
-            *design,
-            *evaluation,
-        ],
+        [rules.call.output.drops, *rules.tracks.output, *rules.export.output, *design, *evaluation],
         sample=sorted(SAMPLES),
     )

@@ -3,7 +3,7 @@
 
 rule design:
     input:
-        model="results/{sample}/model/model.pt",
+        model=rules.train.output.model,
     output:
         fasta="results/{sample}/design/designs.fa",
         table="results/{sample}/design/designs.tsv",

@@ -3,11 +3,11 @@
 
 rule evaluate:
     input:
-        drops="results/{sample}/drops.bed",
-        scan="results/{sample}/scan",
-        regions="results/{sample}/prepare/accessible.bed",
-        folds="results/{sample}/prepare/folds.json",
-        metrics="results/{sample}/model/metrics.json",
+        drops=rules.call.output.drops,
+        scan=rules.gather.output[0],
+        regions=rules.prepare.output.regions,
+        folds=rules.prepare.output.folds,
+        metrics=rules.train.output.metrics,
         signal=sample_signal,
     output:
         report="results/{sample}/evaluation/report.html",

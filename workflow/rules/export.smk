@@ -3,8 +3,8 @@
 
 rule export:
     input:
-        scan="results/{sample}/scan",
-        drops="results/{sample}/drops.bed",
+        scan=rules.gather.output[0],
+        drops=rules.call.output.drops,
         genome=GENOME,
         signal=sample_signal,
         tracks=rules.tracks.output,

@@ -1,10 +1,10 @@
 # scan: the trained model over every chromosome and strand (one job each, with the
-# shuffled-sequence null), then the shards are gathered into one scan directory.
+# shuffled-sequence null), then `gategenome gather` merges the shards into one scan directory.
 
 
 rule scan_chrom:
     input:
-        model="results/{sample}/model/model.pt",
+        model=rules.train.output.model,
         genome=GENOME,
         signal=sample_signal,
     output:
@@ -32,18 +32,18 @@ rule scan_chrom:
         " --device {params.device} --no-progress --out-dir {output.shard} 2> {log}"
 
 
-rule gather_scan:
+rule gather:
     input:
         scan_shards,
     output:
         directory("results/{sample}/scan"),
     log:
-        "results/{sample}/logs/gather_scan.log",
+        "results/{sample}/logs/gather.log",
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 1000 * attempt,
         runtime=lambda wildcards, attempt: 10 * attempt,
     conda:
         "../../envs/gategenome.yaml"
-    script:
-        "../scripts/gather_scan.py"
+    shell:
+        "gategenome gather --out-dir {output} {input} 2> {log}"

@@ -3,7 +3,7 @@
 
 rule tracks:
     input:
-        "results/{sample}/scan",
+        rules.gather.output,
     output:
         plus="results/{sample}/tracks/forget.plus.bw",
         minus="results/{sample}/tracks/forget.minus.bw",

@@ -5,8 +5,8 @@ rule train:
     input:
         genome=GENOME,
         signal=sample_signal,
-        regions="results/{sample}/prepare/accessible.bed",
-        folds="results/{sample}/prepare/folds.json",
+        regions=rules.prepare.output.regions,
+        folds=rules.prepare.output.folds,
     output:
         model="results/{sample}/model/model.pt",
         metrics="results/{sample}/model/metrics.json",

@@ -1,4 +1,4 @@
-"""workflow/scripts/gather_scan.py: per-chromosome shards -> one scan directory."""
+"""gategenome gather (io.scandir.gather_shards): per-chromosome shards -> one scan directory."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import numpy as np
-from workflow_helpers import ROOT
 
 from gategenome.io.scandir import FORMAT, ScanDir, array_path, shard_path
 
-SCRIPT = ROOT / "workflow" / "scripts" / "gather_scan.py"
+GATHER = [sys.executable, "-m", "gategenome", "gather"]
 SIZES = {"chrA": 50, "chrB": 30, "chrC": 10}
 
 
@@ -40,7 +39,7 @@ def test_gathers_every_chromosome_in_genome_order(tmp_path):
     for shard in shards:
         _shard(shard, shard.name)
     out = tmp_path / "scan"
-    subprocess.run([sys.executable, str(SCRIPT), str(out), *map(str, shards)], check=True, capture_output=True)
+    subprocess.run([*GATHER, "--out-dir", str(out), *map(str, shards)], check=True, capture_output=True)
     scan = ScanDir(out)
     assert list(scan.sizes) == ["chrA", "chrB"]
     assert np.array_equal(scan.forget("chrB", "-"), np.load(array_path(shards[1], "chrB", "-", "forget")))
@@ -53,8 +52,9 @@ def test_failure_leaves_no_output(tmp_path):
     _shard(shard, "chrA")
     (shard / "scan.json").write_text("{not json")
     out = tmp_path / "scan"
-    result = subprocess.run([sys.executable, str(SCRIPT), str(out), str(shard)], capture_output=True)
+    result = subprocess.run([*GATHER, "--out-dir", str(out), str(shard)], capture_output=True, text=True)
     assert result.returncode != 0 and not out.exists() and not list(tmp_path.glob(".scan.*"))
+    assert "Traceback" not in result.stderr
 
 
 def test_strand_shards_of_one_chromosome_merge(tmp_path):
@@ -63,10 +63,39 @@ def test_strand_shards_of_one_chromosome_merge(tmp_path):
     _shard(shards[1], "chrA", ("-",))
     _shard(shards[2], "chrB", ("+",))
     out = tmp_path / "scan"
-    subprocess.run([sys.executable, str(SCRIPT), str(out), *map(str, shards)], check=True, capture_output=True)
+    subprocess.run([*GATHER, "--out-dir", str(out), *map(str, shards)], check=True, capture_output=True)
     scan = ScanDir(out)
     assert scan.strands == ["+", "-"] and list(scan.sizes) == ["chrA", "chrB"]
     assert scan.shard("chrA")["strands"] == ["+", "-"] and scan.shard("chrA")["seconds"] == 3.0
     assert scan.shard("chrA")["null_bases"] == 4  # per strand, as a both-strand scan records it
     assert np.array_equal(scan.forget("chrA", "-"), np.load(array_path(shards[1], "chrA", "-", "forget")))
     assert (out / "null" / "chrA.minus.forget.npy").exists() and (out / "null" / "chrA.plus.forget.npy").exists()
+
+
+def test_refuses_an_output_that_is_not_a_scan_directory(tmp_path):
+    shard = tmp_path / "shards" / "chrA"
+    _shard(shard, "chrA")
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = subprocess.run([*GATHER, "--out-dir", str(out), str(shard)], capture_output=True, text=True)
+    assert result.returncode == 1 and "not a scan directory" in result.stderr and "Traceback" not in result.stderr
+    assert (out / "notes.txt").read_text() == "keep me" and sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_a_shard_that_is_not_a_scan_directory_is_one_line_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = subprocess.run([*GATHER, "--out-dir", str(tmp_path / "scan"), str(tmp_path / "empty")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "no scan.json" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "scan").exists()
+
+
+def test_regathering_replaces_an_earlier_gathered_scan(tmp_path):
+    shards = [tmp_path / "shards" / name for name in ("chrA", "chrB")]
+    for shard in shards:
+        _shard(shard, shard.name)
+    out = tmp_path / "scan"
+    subprocess.run([*GATHER, "--out-dir", str(out), str(shards[0])], check=True, capture_output=True)
+    subprocess.run([*GATHER, "--out-dir", str(out), *map(str, shards)], check=True, capture_output=True)
+    assert list(ScanDir(out).sizes) == ["chrA", "chrB"]
