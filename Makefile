@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 test: $(STAMP) browser-packages
 	$(BIN)/python -m pytest tests
 
-# igv.js and playwright-core for tests/test_browser.py, pinned by package-lock.json;
+# igv.js and playwright-core for tests/export/test_browser.py, pinned by package-lock.json;
 # installed when npm is present (Chromium itself comes from .ci/setup-browser.sh).
 browser-packages:
 	@if command -v npm >/dev/null 2>&1 && { [ ! -f tests/browser/node_modules/igv/dist/igv.min.js ] || \

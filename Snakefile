@@ -4,7 +4,7 @@
 #   snakemake --cores 4 --configfile config/yeast.yaml   # another configuration
 #   snakemake --profile profiles/slurm                   # on a SLURM cluster
 #
-# Outputs land under results/{sample}/ (see README, "Running the workflow").
+# Outputs land under results/{sample}/ (see docs/workflow.md).
 
 from snakemake.utils import min_version
 
