@@ -6,8 +6,9 @@ import re
 
 import click
 
-from gategenome.cli.common import device_option
+from gategenome.cli.common import device_option, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.scan.settings import ScanSettings
 
 _REGION = re.compile(r"^(?P<chrom>[^:]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)$")
 
@@ -41,26 +42,36 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="Scan only this stretch (0-based, half-open); arrays stay chromosome-long, NaN outside.")
 @click.option("--strand", type=click.Choice(["both", "+", "-"]), default="both", show_default=True,
               help="Strands to scan; the minus strand is the reverse complement mapped back.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=8192, show_default=True,
+@click.option("--chunk-size", type=click.IntRange(min=1),
+              default=setting_default(ScanSettings, "chunk_size"), show_default=True,
               help="Bases per chunk and row; results do not depend on it (state is carried).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1),
+              default=setting_default(ScanSettings, "batch_size"), show_default=True,
               help="Rows (strands/stretches/null windows) computed together.")
-@click.option("--layer", type=int, default=-1, show_default=True,
+@click.option("--layer", type=int, default=setting_default(ScanSettings, "layer"), show_default=True,
               help="LSTM layer whose mean forget gate is written (-1: the last).")
-@click.option("--segments", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--segments", type=click.IntRange(min=1),
+              default=setting_default(ScanSettings, "segments"), show_default=True,
               help="Pieces per chromosome scanned in parallel with burn-in (approximate; 1 is exact).")
-@click.option("--burn-in", type=click.IntRange(min=0), default=10000, show_default=True,
+@click.option("--burn-in", type=click.IntRange(min=0),
+              default=setting_default(ScanSettings, "burn_in"), show_default=True,
               help="Bases each piece starts early when --segments > 1.")
-@click.option("--n-reset", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--n-reset", type=click.IntRange(min=1),
+              default=setting_default(ScanSettings, "n_reset"), show_default=True,
               help="A run of at least this many N is skipped and the state reset after it.")
-@click.option("--null-fraction", type=click.FloatRange(0.0, 1.0), default=0.05, show_default=True,
+@click.option("--null-fraction", type=click.FloatRange(0.0, 1.0),
+              default=setting_default(ScanSettings, "null_fraction"), show_default=True,
               help="Fraction of each chromosome scanned again dinucleotide-shuffled, as the null of 'call'.")
-@click.option("--null-window", type=click.IntRange(min=2), default=50000, show_default=True,
+@click.option("--null-window", type=click.IntRange(min=2),
+              default=setting_default(ScanSettings, "null_window"), show_default=True,
               help="Length of each shuffled null window.")
-@click.option("--null-signal", type=click.Choice(["mean", "permute"]), default="mean", show_default=True,
+@click.option("--null-signal", type=click.Choice(["mean", "permute"]),
+              default=setting_default(ScanSettings, "null_signal"), show_default=True,
               help="Null signal of dna+signal models: the window's mean everywhere (no signal edges), "
                    "or its values permuted.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null windows and shuffles.")
+@click.option("--seed", type=int,
+              default=setting_default(ScanSettings, "seed"), show_default=True,
+              help="Seed of the null windows and shuffles.")
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="PyTorch intra-op threads (0: PyTorch's default). The LSTM is sequential in the bases "
                    "and gate recovery and reading already run in their own threads, so one process uses "
@@ -99,7 +110,6 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model, resolve_device
-    from gategenome.scan.settings import ScanSettings
     from gategenome.scan.stream import scan_genome
 
     log = logging.getLogger("gategenome.scan.stream")
@@ -130,7 +140,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     settings = ScanSettings(
         strands=["+", "-"] if strand == "both" else [strand], chunk_size=chunk_size, batch_size=batch_size,
         layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
-        null_window=null_window, null_burn_in=min(2000, null_window // 2), null_signal=null_signal, seed=seed,
+        null_window=null_window, null_signal=null_signal, seed=seed,
     )
     from pathlib import Path
 
