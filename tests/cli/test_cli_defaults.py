@@ -4,13 +4,12 @@ import); they must stay equal to the library's settings defaults."""
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from pathlib import Path
 
 import pytest
 import yaml
 
-from gategenome.call.drops import call_drops
+from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.regions import SignalRegionSettings
 from gategenome.evaluate.run import EvaluateSettings
@@ -62,6 +61,5 @@ def test_workflow_default_model_is_the_library_default():
 
 def test_call_cli_defaults_equal_the_library_defaults():
     defaults = _option_defaults("call")
-    signature = inspect.signature(call_drops).parameters
     for name in ("fdr", "min_length", "threshold_quantile", "min_depth"):
-        assert defaults[name] == signature[name].default, name
+        assert defaults[name] == getattr(CallSettings(), name), name
