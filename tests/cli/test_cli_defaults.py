@@ -12,7 +12,7 @@ import yaml
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.regions import SignalRegionSettings
-from gategenome.evaluate.run import EvaluateSettings
+from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.model.config import ModelConfig
 from gategenome.train.config import TrainConfig
 
