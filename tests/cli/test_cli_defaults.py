@@ -13,7 +13,9 @@ from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.regions import SignalRegionSettings
 from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
+from gategenome.simulate.settings import SimulationSettings
 from gategenome.train.config import TrainConfig
 
 ROOT = Path(__file__).parents[2]
@@ -63,3 +65,17 @@ def test_call_cli_defaults_equal_the_library_defaults():
     defaults = _option_defaults("call")
     for name in ("fdr", "min_length", "threshold_quantile", "min_depth"):
         assert defaults[name] == getattr(CallSettings(), name), name
+
+
+@pytest.mark.parametrize(
+    "command, settings, fields",
+    [
+        ("export", ExportSettings(), ["assembly", "email", "locus", "copy"]),
+        ("tracks", TrackSettings(), ["workers"]),
+        ("simulate", SimulationSettings(), ["seed", "chroms", "length", "spacing", "depth"]),
+    ],
+)
+def test_export_tracks_simulate_cli_defaults_equal_the_settings_defaults(command, settings, fields):
+    defaults = _option_defaults(command)
+    for field in fields:
+        assert defaults[field] == getattr(settings, field), f"{command} --{field.replace('_', '-')}"
