@@ -6,7 +6,7 @@ import click
 
 from gategenome.cli.common import setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
-from gategenome.evaluate.settings import EvaluateSettings, format_distances
+from gategenome.evaluate.settings import EvaluateSettings, format_distances, parse_distances
 
 _FILE = click.Path(dir_okay=False)
 
@@ -65,7 +65,6 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     from gategenome.evaluate.report import write_report
     from gategenome.evaluate.results import headline
     from gategenome.evaluate.run import evaluate
-    from gategenome.evaluate.settings import parse_distances
 
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
