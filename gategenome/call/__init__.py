@@ -10,4 +10,5 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "drops": ["Drops", "call_drops", "find_drops", "null_threshold"],
+    "settings": ["CallSettings"],
 })

@@ -7,8 +7,9 @@ chromosomes (see :mod:`gategenome.scan.stream`), computed exactly from a histogr
 float16 values.  Each drop's depth ``1 - min f`` gets an empirical p-value against
 the depths of all drops found the same way in the null,
 ``p = (1 + #{null depth >= depth}) / (1 + #null drops)``, and Benjamini-Hochberg
-q-values over all drops tested (those at least ``min_length`` long).  Drops with
-``q <= fdr`` are reported.
+q-values over all drops tested (those at least ``min_length`` long and
+``min_depth`` deep).  Drops with ``q <= fdr`` are reported (settings in
+:class:`gategenome.call.settings.CallSettings`).
 
 Output is BED6+4 in the narrowPeak layout (0-based, half-open)::
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gategenome.call.settings import CallSettings
 from gategenome.core.runs import true_runs
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.errors import InputError
@@ -146,62 +148,40 @@ def null_threshold(scan: ScanDir, quantile: float) -> tuple[float, int]:
     return float(patterns[order[min(index, order.size - 1)]]), total
 
 
-def call_drops(
-    scan_dir: str | os.PathLike,
-    fdr: float = 0.05,
-    min_length: int = 1,
-    threshold_quantile: float = 0.05,
-    min_depth: float = 0.9,
-) -> tuple[list[Interval], dict]:
-    """Call drops over every completed chromosome and strand of a scan directory.
-
-    Parameters
-    ----------
-    scan_dir
-        The scan directory.
-    fdr
-        Report drops with ``q <= fdr``.
-    min_length
-        Minimum length (bases) of a drop tested and reported.  The null keeps
-        drops of every length, so short null drops still calibrate the depth.
-    threshold_quantile
-        Quantile of the null values used as the drop threshold.
-    min_depth
-        Shallowest drop (``1 - min f``) tested and reported; like ``min_length``
-        it leaves the null untouched.  A model trained with an edge term closes
-        its gate almost fully at region edges, while gate noise in the background
-        gives shallow drops.
-
-    Returns
-    -------
-    tuple
-        ``(intervals, summary)``: BED6+4 records sorted in genome order, and the
-        calibration (threshold, counts) as plain types.
-    """
-    scan = ScanDir(scan_dir)
-    threshold, null_values = null_threshold(scan, threshold_quantile)
-    null_depths = []
+def _null_depths(scan: ScanDir, threshold: float) -> np.ndarray:
+    """``(N,)`` depths of every drop below ``threshold`` in the null, of any length."""
+    depths = []
     for chrom in scan.sizes:
         for strand in scan.strands:
             null = scan.null_forget(chrom, strand)
             if null is not None:
-                null_depths.append(find_drops(null, threshold).depths)
-    null_depths = np.concatenate(null_depths) if null_depths else np.zeros(0, dtype=np.float32)
-    if null_depths.size == 0:
+                depths.append(find_drops(null, threshold).depths)
+    depths = np.concatenate(depths) if depths else np.zeros(0, dtype=np.float32)
+    if depths.size == 0:
         log.warning("%s: no drop below %.4f in the null; nothing can be called", scan.path, threshold)
+    return depths
 
-    records = []
+
+def _tested_drops(scan: ScanDir, threshold: float, settings: CallSettings) -> list[tuple[str, str, Drops]]:
+    """``(chrom, strand, drops)`` of the scan, at least ``min_length`` long and ``min_depth`` deep."""
+    tested = []
     for chrom in scan.sizes:
         for strand in scan.strands:
-            drops = find_drops(scan.forget(chrom, strand), threshold, min_length)
-            records.append((chrom, strand, drops.subset(drops.depths >= min_depth)))
-    depths = np.concatenate([d.depths for _, _, d in records]) if records else np.zeros(0)
-    pvalues = empirical_pvalues(depths, null_depths) if null_depths.size else np.ones_like(depths)
-    qvalues = bh_qvalues(pvalues)
+            drops = find_drops(scan.forget(chrom, strand), threshold, settings.min_length)
+            tested.append((chrom, strand, drops.subset(drops.depths >= settings.min_depth)))
+    return tested
 
+
+def _called_intervals(
+    tested: list[tuple[str, str, Drops]], pvalues: np.ndarray, qvalues: np.ndarray, fdr: float, chroms: list[str]
+) -> list[Interval]:
+    """BED6+4 records of the tested drops with ``q <= fdr``, in genome order, named ``drop_<n>``.
+
+    ``pvalues`` and ``qvalues`` are ``(D,)``, one per drop of ``tested`` in order.
+    """
     intervals: list[Interval] = []
     offset = 0
-    for chrom, strand, drops in records:
+    for chrom, strand, drops in tested:
         count = drops.starts.size
         p, q = pvalues[offset:offset + count], qvalues[offset:offset + count]
         offset += count
@@ -213,25 +193,52 @@ def call_drops(
                 (f"{depth:.4f}", f"{-np.log10(p[index]):.4f}", f"{-np.log10(q[index]):.4f}",
                  str(int(drops.summits[index]) - start)),
             ))
-    intervals = sort_intervals(intervals, list(scan.meta["chroms"]))
-    intervals = [
+    intervals = sort_intervals(intervals, chroms)
+    return [
         Interval(iv.chrom, iv.start, iv.end, f"drop_{n}", iv.score, iv.strand, iv.extra)
         for n, iv in enumerate(intervals, 1)
     ]
+
+
+def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None) -> tuple[list[Interval], dict]:
+    """Call drops over every completed chromosome and strand of a scan directory.
+
+    Parameters
+    ----------
+    scan_dir
+        The scan directory.
+    settings
+        :class:`CallSettings` (defaults when omitted).
+
+    Returns
+    -------
+    tuple
+        ``(intervals, summary)``: BED6+4 records sorted in genome order, and the
+        calibration (threshold, counts) as plain types.
+    """
+    settings = settings or CallSettings()
+    scan = ScanDir(scan_dir)
+    threshold, null_values = null_threshold(scan, settings.threshold_quantile)
+    null_depths = _null_depths(scan, threshold)
+    tested = _tested_drops(scan, threshold, settings)
+    depths = np.concatenate([d.depths for _, _, d in tested]) if tested else np.zeros(0)
+    pvalues = empirical_pvalues(depths, null_depths) if null_depths.size else np.ones_like(depths)
+    qvalues = bh_qvalues(pvalues)
+    intervals = _called_intervals(tested, pvalues, qvalues, settings.fdr, list(scan.meta["chroms"]))
     summary = {
         "threshold": threshold,
-        "threshold_quantile": threshold_quantile,
+        "threshold_quantile": settings.threshold_quantile,
         "null_values": null_values,
         "null_drops": int(null_depths.size),
         "tested_drops": int(depths.size),
         "called_drops": len(intervals),
-        "fdr": fdr,
-        "min_length": min_length,
-        "min_depth": min_depth,
+        "fdr": settings.fdr,
+        "min_length": settings.min_length,
+        "min_depth": settings.min_depth,
         "min_pvalue": float(1.0 / (1.0 + null_depths.size)),
     }
     log.info(
         "threshold %.4f (null quantile %g); %d null drops; %d of %d drops at q <= %g",
-        threshold, threshold_quantile, null_depths.size, len(intervals), depths.size, fdr,
+        threshold, settings.threshold_quantile, null_depths.size, len(intervals), depths.size, settings.fdr,
     )
     return intervals, summary

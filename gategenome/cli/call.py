@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from gategenome.call.settings import CallSettings
+from gategenome.cli.common import setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 
@@ -11,14 +13,17 @@ from gategenome.cli.main import CONTEXT_SETTINGS
 @click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Output of 'gategenome scan'.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="Drops BED6+4 (narrowPeak layout); settings and counts go to the same name with .json.")
-@click.option("--fdr", type=click.FloatRange(0.0, 1.0), default=0.05, show_default=True,
-              help="Report drops with Benjamini-Hochberg q-value at most this.")
-@click.option("--min-length", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--fdr", type=click.FloatRange(0.0, 1.0), default=setting_default(CallSettings, "fdr"),
+              show_default=True, help="Report drops with Benjamini-Hochberg q-value at most this.")
+@click.option("--min-length", type=click.IntRange(min=1), default=setting_default(CallSettings, "min_length"),
+              show_default=True,
               help="Shortest drop tested and reported, bases (the null keeps drops of every length).")
-@click.option("--min-depth", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+@click.option("--min-depth", type=click.FloatRange(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
+              show_default=True,
               help="Shallowest drop (1 - min forget gate) tested and reported; 0 tests every drop.")
-@click.option("--threshold-quantile", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.05,
-              show_default=True, help="Drop threshold: this quantile of the null's mean forget gate.")
+@click.option("--threshold-quantile", type=click.FloatRange(0.0, 1.0, min_open=True),
+              default=setting_default(CallSettings, "threshold_quantile"), show_default=True,
+              help="Drop threshold: this quantile of the null's mean forget gate.")
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the file with a UCSC 'track' line.")
 def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track_line):
@@ -45,9 +50,8 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
     from gategenome.io.bed import write_bed
     from gategenome.io.jsonfile import write_json
 
-    intervals, summary = call_drops(
-        scan_dir, fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth,
-    )
+    settings = CallSettings(fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
+    intervals, summary = call_drops(scan_dir, settings)
     line = None
     if track_line:
         line = (f'track name="gategenome drops" description="forget-gate drops (q <= {fdr})" '

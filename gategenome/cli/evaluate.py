@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.evaluate.settings import EvaluateSettings, format_distances, parse_distances
 
 _FILE = click.Path(dir_okay=False)
 
@@ -18,14 +20,20 @@ _FILE = click.Path(dir_okay=False)
 @click.option("--metrics", type=_FILE, default=None, help="Training metrics.json, summarised in the report.")
 @click.option("--signal", type=_FILE, default=None,
               help="ATAC bigWig: adds the signal-only boundary caller and the signal's own auROC.")
-@click.option("--fold", default="test", show_default=True, help="Fold of folds.json whose chromosomes are scored.")
-@click.option("--distances", default="50,100,250", show_default=True, help="Comma-separated tolerances d, bases.")
-@click.option("--flank", type=int, default=2000, show_default=True, help="Meta-profile half-width, bases.")
-@click.option("--replicates", type=int, default=1000, show_default=True, help="Bootstrap replicates of the enrichment.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random positions and the bootstrap.")
-@click.option("--signal-window", type=int, default=151, show_default=True,
+@click.option("--fold", default=setting_default(EvaluateSettings, "fold"), show_default=True,
+              help="Fold of folds.json whose chromosomes are scored.")
+@click.option("--distances", default=format_distances(setting_default(EvaluateSettings, "distances")),
+              show_default=True, help="Comma-separated tolerances d, bases.")
+@click.option("--flank", type=int, default=setting_default(EvaluateSettings, "flank"), show_default=True,
+              help="Meta-profile half-width, bases.")
+@click.option("--replicates", type=int, default=setting_default(EvaluateSettings, "replicates"), show_default=True,
+              help="Bootstrap replicates of the enrichment.")
+@click.option("--seed", type=int, default=setting_default(EvaluateSettings, "seed"), show_default=True,
+              help="Seed of the random positions and the bootstrap.")
+@click.option("--signal-window", type=int, default=setting_default(EvaluateSettings, "signal_window"), show_default=True,
               help="Signal-only caller: moving-average width over log1p(signal), bases.")
-@click.option("--signal-threshold", type=float, default=None, show_default="tuned on the train fold",
+@click.option("--signal-threshold", type=float, default=setting_default(EvaluateSettings, "signal_threshold"),
+              show_default="tuned on the train fold",
               help="Signal-only caller: threshold on the smoothed log1p signal.")
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, distances, flank, replicates, seed,
             signal_window, signal_threshold):
@@ -54,7 +62,9 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     """
     import logging
 
-    from gategenome.evaluate.run import EvaluateSettings, evaluate, headline, parse_distances, write_report
+    from gategenome.evaluate.report import write_report
+    from gategenome.evaluate.results import headline
+    from gategenome.evaluate.run import evaluate
 
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)

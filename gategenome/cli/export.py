@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.export.settings import ExportSettings
 
 
 @click.command("export", context_settings=CONTEXT_SETTINGS)
@@ -15,11 +17,14 @@ from gategenome.cli.main import CONTEXT_SETTINGS
 @click.option("--tracks-dir", type=click.Path(file_okay=False), default=None, show_default="the scan directory",
               help="Where forget.plus.bw, forget.minus.bw and accessibility.bw are.")
 @click.option("--signal", type=click.Path(dir_okay=False), default=None, help="ATAC bigWig to show beside the gates.")
-@click.option("--assembly", default=None, show_default="FASTA file name without .fa",
+@click.option("--assembly", default=setting_default(ExportSettings, "assembly"), show_default="FASTA file name without .fa",
               help="Assembly name in genomes.txt (a UCSC database such as sacCer3 for the UCSC browser).")
-@click.option("--locus", default=None, show_default="around the strongest drop", help="IGV session start locus, chr:start-end.")
-@click.option("--email", default="nobody@example.org", show_default=True, help="Contact e-mail in hub.txt.")
-@click.option("--copy", is_flag=True, help="Copy the bigWigs and the FASTA instead of hard-linking them.")
+@click.option("--locus", default=setting_default(ExportSettings, "locus"), show_default="around the strongest drop",
+              help="IGV session start locus, chr:start-end.")
+@click.option("--email", default=setting_default(ExportSettings, "email"), show_default=True,
+              help="Contact e-mail in hub.txt.")
+@click.option("--copy", is_flag=True, default=setting_default(ExportSettings, "copy"),
+              help="Copy the bigWigs and the FASTA instead of hard-linking them.")
 def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locus, email, copy):
     """Export drops and gate tracks for IGV and the UCSC genome browser.
 
@@ -39,7 +44,7 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locu
       gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
           --signal atac.bw --locus chrI:140000-150000 --out-dir hub
     """
-    from gategenome.export.hub import ExportSettings, export_hub
+    from gategenome.export.hub import export_hub
 
     settings = ExportSettings(assembly=assembly, email=email, locus=locus, copy=copy)
     export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings)

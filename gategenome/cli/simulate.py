@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import setting_default
+from gategenome.simulate.settings import SimulationSettings
+
 
 @click.command("simulate")
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same files).")
-@click.option("--chroms", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of chromosomes.")
-@click.option("--length", default=500_000, show_default=True, type=click.IntRange(10_000),
-              help="Length of each chromosome (bp).")
-@click.option("--spacing", default=3_000, show_default=True, type=click.IntRange(1_000),
-              help="Mean distance between planted accessible regions (bp).")
-@click.option("--depth", default=60.0, show_default=True, type=click.FloatRange(0, min_open=True),
-              help="Mean ATAC fragments in an average (250 bp) accessible region.")
+@click.option("--seed", default=setting_default(SimulationSettings, "seed"), show_default=True, type=int,
+              help="Random seed (same seed, same files).")
+@click.option("--chroms", default=setting_default(SimulationSettings, "chroms"), show_default=True,
+              type=click.IntRange(1, 100), help="Number of chromosomes.")
+@click.option("--length", default=setting_default(SimulationSettings, "length"), show_default=True,
+              type=click.IntRange(10_000), help="Length of each chromosome (bp).")
+@click.option("--spacing", default=setting_default(SimulationSettings, "spacing"), show_default=True,
+              type=click.IntRange(1_000), help="Mean distance between planted accessible regions (bp).")
+@click.option("--depth", default=setting_default(SimulationSettings, "depth"), show_default=True,
+              type=click.FloatRange(0, min_open=True), help="Mean ATAC fragments in an average (250 bp) accessible region.")
 def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, depth: float) -> None:
     """Write a synthetic genome and ATAC-seq track with known boundaries.
 
@@ -32,7 +37,7 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
       gategenome simulate --out-dir demo
       gategenome simulate --out-dir sim --seed 7 --chroms 2 --length 200000
     """
-    from gategenome.simulate.run import SimulationSettings, simulate
+    from gategenome.simulate.run import simulate
 
     settings = SimulationSettings(seed=seed, chroms=chroms, length=length, spacing=spacing, depth=depth)
     paths = simulate(out_dir, settings)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.export.settings import TrackSettings
 
 
 @click.command("tracks", context_settings=CONTEXT_SETTINGS)
 @click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Output of 'gategenome scan'.")
 @click.option("--out-dir", type=click.Path(file_okay=False), default=None, show_default="the scan directory",
               help="Where to write the bigWigs.")
-@click.option("--workers", type=click.IntRange(1, 3), default=3, show_default=True,
+@click.option("--workers", type=click.IntRange(1, 3), default=setting_default(TrackSettings, "workers"), show_default=True,
               help="Tracks written in parallel processes.")
 def command(scan_dir, out_dir, workers):
     """Gather scan shards into bigWigs for IGV and the UCSC browser.

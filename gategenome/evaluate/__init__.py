@@ -1,2 +1,27 @@
 """Evaluate drops against accessible-region edges: scores, meta-profiles and the HTML report.
+
+On the chromosomes of one fold, the called drops are scored against the edges of
+the accessible regions (precision, recall and F1 for entry and exit edges, and
+their enrichment near edges over random positions), the forget gate is averaged
+around the edges (meta-profile), the scan's accessibility is ranked against the
+regions, and a signal-only caller is scored the same way.  The numbers go to
+``evaluation.json`` and a self-contained ``report.html``.  Never imports torch.
 """
+
+from gategenome._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "accessibility": ["accessibility_metrics"],
+    "boundaries": ["Edges", "call_positions", "drop_end_calls", "drop_summit", "nearest_distance", "region_edges",
+                   "score_calls", "score_drop_ends"],
+    "edge_enrichment": ["PositionSampler", "enrichment", "valid_runs"],
+    "loci": ["locus_arrays", "pick_loci"],
+    "metaprofile": ["meta_profile"],
+    "plots": ["plot_boundary_curves", "plot_enrichment", "plot_history", "plot_locus", "plot_meta_profile"],
+    "report": ["render_html", "write_report"],
+    "results": ["Evaluation", "headline"],
+    "run": ["evaluate", "read_metrics"],
+    "settings": ["EvaluateSettings", "format_distances", "parse_distances"],
+    "signal_caller": ["calls_from_signal", "read_smoothed", "region_calls", "signal_baseline", "smooth_log_signal",
+                      "threshold_regions", "tune_threshold"],
+})

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from gategenome.core.runs import merge_close_runs, true_runs
+from gategenome.core.runs import merge_close_runs, moving_average, true_runs
 from gategenome.evaluate.boundaries import STRANDS, Edges, score_calls
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,6 @@ def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
     numpy.ndarray
         ``(L,)`` float32.
     """
-    from gategenome.core.runs import moving_average
-
     x = np.log1p(np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0, None))
     return moving_average(x, window)
 

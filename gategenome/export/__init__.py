@@ -1,2 +1,17 @@
 """Genome-browser output: bigWig tracks, bigBed, the UCSC track hub and the IGV session.
+
+``tracks`` gathers a scan directory's shards into bigWigs of the forget gate of
+each strand and of the predicted accessibility; ``export`` writes the drops as
+bigBed and tabix-indexed BED and puts them, the bigWigs and the FASTA into one
+directory that is both a UCSC track hub and an IGV session.  Never imports torch.
 """
+
+from gategenome._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "drop_files": ["check_drops", "write_bigbed", "write_tabix_bed"],
+    "hub": ["export_hub", "igv_session", "track_db"],
+    "hub_validation": ["has_magic", "parse_stanzas", "validate_hub"],
+    "settings": ["ExportSettings", "TrackSettings"],
+    "tracks": ["write_tracks"],
+})

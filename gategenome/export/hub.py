@@ -1,4 +1,4 @@
-"""Export drops and gate tracks for genome browsers: bigBed, tabix BED, UCSC hub, IGV session.
+"""A UCSC track hub and an IGV session over the drops and gate tracks.
 
 ``export_hub`` writes one directory that both browsers open::
 
@@ -15,7 +15,9 @@
 Every ``bigDataUrl`` and session path is relative, so the directory can be served
 from anywhere (UCSC needs it on a public web server; IGV opens the session file
 directly).  The directory is built beside ``HUB`` and moved into place when
-complete.  Coordinates are 0-based, half-open (BED, bigBed, bigWig).
+complete.  Coordinates are 0-based, half-open (BED, bigBed, bigWig).  The drop
+files are written by :mod:`gategenome.export.drop_files`; the hub is checked by
+:mod:`gategenome.export.hub_validation` before it is moved into place.
 """
 
 from __future__ import annotations
@@ -26,30 +28,20 @@ import os
 import re
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from gategenome.errors import ConfigError, InputError
+from gategenome.export.drop_files import check_drops, write_bigbed, write_tabix_bed
+from gategenome.export.hub_validation import has_magic, validate_hub
+from gategenome.export.settings import ExportSettings
+from gategenome.io.atomic import atomic_path
 from gategenome.io.bed import Interval, read_bed, sort_intervals
+from gategenome.io.fasta import Genome
+from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
-NARROWPEAK_AUTOSQL = """table gategenomeDrops
-"Forget-gate drops (BED6+4, narrowPeak layout)"
-    (
-    string chrom;        "Reference sequence chromosome or scaffold"
-    uint   chromStart;   "Start position in chromosome (0-based)"
-    uint   chromEnd;     "End position in chromosome"
-    string name;         "Drop name"
-    uint   score;        "Score 0-1000"
-    char[1] strand;      "Scan direction: + (left to right) or - (right to left)"
-    float  signalValue;  "Drop depth: 1 - minimum mean forget gate"
-    float  pValue;       "-log10 empirical p-value against the shuffled-sequence null"
-    float  qValue;       "-log10 q-value (Benjamini-Hochberg)"
-    int    peak;         "Summit offset from chromStart (-1 if none)"
-    )
-"""
 
 #: bigWig tracks looked for in the tracks directory: file name -> (track name, short label, long label, colour, limits).
 BIGWIG_TRACKS = {
@@ -61,20 +53,6 @@ BIGWIG_TRACKS = {
                          "44,160,44", (0.0, 1.0)),
 }
 STRAND_RGB = {"+": "31,119,180", "-": "214,39,40"}
-REQUIRED_TRACK_FIELDS = ("track", "type", "bigDataUrl", "shortLabel", "longLabel")
-REQUIRED_HUB_FIELDS = ("hub", "shortLabel", "longLabel", "genomesFile", "email")
-_MAGIC = {"bigWig": (0x888FFC26).to_bytes(4, "little"), "bigBed": (0x8789F2EB).to_bytes(4, "little")}
-
-
-@dataclass
-class ExportSettings:
-    """Settings of one export (saved in ``export.json``)."""
-
-    assembly: str | None = None
-    hub_name: str = "gategenome"
-    email: str = "nobody@example.org"
-    locus: str | None = None
-    copy: bool = False
 
 
 def _link_or_copy(source: Path, target: Path, copy: bool) -> None:
@@ -85,50 +63,6 @@ def _link_or_copy(source: Path, target: Path, copy: bool) -> None:
         except OSError:
             pass
     shutil.copyfile(source, target)
-
-
-def _check_drops(drops: list[Interval], path: Path, sizes: Mapping[str, int]) -> None:
-    for number, drop in enumerate(drops, 1):
-        if drop.chrom not in sizes:
-            raise InputError(f"{path}: record {number} is on {drop.chrom!r}, which the genome lacks; expected one of "
-                             f"{', '.join(list(sizes)[:8])}")
-        if drop.end > sizes[drop.chrom] or drop.end <= drop.start:
-            raise InputError(f"{path}: record {number} {drop.chrom}:{drop.start}-{drop.end} is empty or past the "
-                             f"chromosome end ({sizes[drop.chrom]}); expected 0 <= start < end <= length")
-        if drop.strand not in "+-" or len(drop.extra) != 4:
-            raise InputError(f"{path}: record {number} has strand {drop.strand!r} and {6 + len(drop.extra)} columns; "
-                             "expected BED6+4 (narrowPeak layout) with strand + or -")
-
-
-def _bed_fields(drop: Interval) -> list[str]:
-    score = max(0, min(1000, int(round(drop.score))))
-    return [drop.chrom, str(drop.start), str(drop.end), drop.name, str(score), drop.strand, *drop.extra]
-
-
-def write_tabix_bed(drops: list[Interval], path: Path) -> tuple[Path, Path]:
-    """Write sorted drops as bgzipped BED with a tabix index: ``path`` (``.bed.gz``) and ``path.tbi``."""
-    import pysam
-
-    plain = path.with_suffix("")  # drops.bed
-    with open(plain, "w") as handle:
-        for drop in drops:
-            handle.write("\t".join(_bed_fields(drop)) + "\n")
-    pysam.tabix_index(str(plain), preset="bed", force=True, keep_original=False)
-    return path, Path(str(path) + ".tbi")
-
-
-def write_bigbed(drops: list[Interval], sizes: Mapping[str, int], path: Path) -> Path:
-    """Write sorted drops as a bigBed 6+4 with the narrowPeak autoSql."""
-    import pybigtools
-
-    used = {drop.chrom for drop in drops}
-    chroms = {c: int(n) for c, n in sizes.items() if c in used} or {next(iter(sizes)): int(next(iter(sizes.values())))}
-    # bigBed wants records sorted by chromosome name (byte order) then start.
-    records = sorted(drops, key=lambda d: (d.chrom.encode(), d.start, d.end))
-    writer = pybigtools.open(str(path), "w")
-    writer.write(chroms, ((d.chrom, d.start, d.end, "\t".join(_bed_fields(d)[3:])) for d in records),
-                 autosql=NARROWPEAK_AUTOSQL)
-    return path
 
 
 def _stanza(fields: list[tuple[str, str]]) -> str:
@@ -207,6 +141,78 @@ def _default_locus(drops: list[Interval], sizes: Mapping[str, int]) -> str:
     return f"{chrom}:1-{min(length, 10_000)}"
 
 
+def _assembly_name(settings: ExportSettings, genome_path: Path) -> str:
+    """The assembly name: the setting, else the FASTA file name without ``.fa``; a UCSC-style name."""
+    assembly = settings.assembly or re.sub(r"\.(fa|fasta|fna)(\.gz|\.bgz)?$", "", genome_path.name, flags=re.I)
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", assembly):
+        raise ConfigError(f"--assembly {assembly!r}: expected letters, digits, '_', '.' or '-' (a UCSC-style name like sacCer3)")
+    return assembly
+
+
+def _check_same_genome(scan: ScanDir, sizes: Mapping[str, int], genome_path: Path) -> None:
+    """Raise :class:`InputError` when a scanned chromosome differs in name or length from the FASTA."""
+    mismatched = [c for c, n in scan.sizes.items() if sizes.get(c) != n]
+    if mismatched:
+        raise InputError(f"{genome_path}: chromosome(s) {', '.join(mismatched[:5])} differ in name or length from the scan "
+                         f"{scan.path}; expected the FASTA the scan was made on")
+
+
+def _gate_bigwigs(tracks: Path) -> list[str]:
+    """The file names of :data:`BIGWIG_TRACKS` present in ``tracks``, each checked to be a bigWig."""
+    bigwigs = [name for name in BIGWIG_TRACKS if (tracks / name).exists()]
+    for name in bigwigs:
+        if not has_magic(tracks / name, "bigWig"):
+            raise InputError(f"{tracks / name}: not a bigWig file (bad magic number); expected a gate track from 'gategenome tracks'")
+    if not any(name.startswith("forget") for name in bigwigs):
+        log.warning("%s: no forget.plus.bw / forget.minus.bw; run 'gategenome tracks' first to see the gates", tracks)
+    return bigwigs
+
+
+def _write_data_files(data: Path, drops: list[Interval], drops_path: Path, sizes: Mapping[str, int],
+                      tracks: Path, bigwigs: list[str], signal_path: str | os.PathLike | None, genome_path: Path,
+                      copy: bool) -> tuple[str | None, str]:
+    """Write the drop files and link (or copy) the bigWigs and the FASTA into the assembly directory ``data``.
+
+    Returns
+    -------
+    tuple
+        ``(signal_name, genome_name)``: the names given to the signal bigWig (None
+        without one) and to the FASTA.
+    """
+    if drops:
+        write_bigbed(drops, sizes, data / "drops.bb")
+    else:
+        log.warning("%s: no drops; the hub and session show the gate tracks without a drops track", drops_path)
+    write_tabix_bed(drops, data / "drops.bed.gz")
+    for name in bigwigs:
+        _link_or_copy(tracks / name, data / name, copy)
+    signal_name = None
+    if signal_path is not None:
+        signal_name = "signal.bw"
+        _link_or_copy(Path(signal_path), data / signal_name, copy)
+    genome_name = "genome.fa.gz" if genome_path.suffix in {".gz", ".bgz"} else "genome.fa"
+    _link_or_copy(genome_path, data / genome_name, copy)
+    for suffix in (".fai", ".gzi"):
+        companion = Path(str(genome_path) + suffix)
+        if companion.exists():
+            _link_or_copy(companion, data / (genome_name + suffix), copy)
+    return signal_name, genome_name
+
+
+def _write_hub_descriptors(hub: Path, assembly: str, settings: ExportSettings) -> None:
+    """``hub.txt``, ``README.html`` and ``genomes.txt`` of the hub directory ``hub``."""
+    (hub / "hub.txt").write_text(_stanza([
+        ("hub", settings.hub_name), ("shortLabel", "gategenome"),
+        ("longLabel", "LSTM forget-gate drops and gate tracks (accessibility boundaries)"),
+        ("genomesFile", "genomes.txt"), ("email", settings.email), ("descriptionUrl", "README.html"),
+    ]))
+    (hub / "README.html").write_text(
+        "<html><body><h2>gategenome track hub</h2><p>Forget-gate drops (bigBed 6+4) and mean forget-gate "
+        "bigWigs of both scan directions. Blue: plus-strand scan (left to right); red: minus-strand scan.</p>"
+        "</body></html>\n")
+    (hub / "genomes.txt").write_text(_stanza([("genome", assembly), ("trackDb", f"{assembly}/trackDb.txt")]))
+
+
 def export_hub(
     scan_dir: str | os.PathLike,
     drops_path: str | os.PathLike,
@@ -242,33 +248,19 @@ def export_hub(
     dict[str, Path]
         Key -> final path of each file written.
     """
-    from gategenome.io.atomic import atomic_path
-    from gategenome.io.fasta import Genome
-    from gategenome.io.scandir import ScanDir
-
     settings = settings or ExportSettings()
     scan = ScanDir(scan_dir)
     genome_path = Path(genome_path)
     with Genome(genome_path) as genome:
         sizes = dict(genome.sizes)
-    assembly = settings.assembly or re.sub(r"\.(fa|fasta|fna)(\.gz|\.bgz)?$", "", genome_path.name, flags=re.I)
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", assembly):
-        raise ConfigError(f"--assembly {assembly!r}: expected letters, digits, '_', '.' or '-' (a UCSC-style name like sacCer3)")
-    mismatched = [c for c, n in scan.sizes.items() if sizes.get(c) != n]
-    if mismatched:
-        raise InputError(f"{genome_path}: chromosome(s) {', '.join(mismatched[:5])} differ in name or length from the scan "
-                         f"{scan.path}; expected the FASTA the scan was made on")
+    assembly = _assembly_name(settings, genome_path)
+    _check_same_genome(scan, sizes, genome_path)
     drops_path = Path(drops_path)
     drops = read_bed(drops_path, "drops")
-    _check_drops(drops, drops_path, sizes)
+    check_drops(drops, drops_path, sizes)
     drops = sort_intervals(drops, list(sizes))
     tracks = Path(tracks_dir) if tracks_dir else scan.path
-    bigwigs = [name for name in BIGWIG_TRACKS if (tracks / name).exists()]
-    for name in bigwigs:
-        if not _check_magic(tracks / name, "bigWig"):
-            raise InputError(f"{tracks / name}: not a bigWig file (bad magic number); expected a gate track from 'gategenome tracks'")
-    if not any(name.startswith("forget") for name in bigwigs):
-        log.warning("%s: no forget.plus.bw / forget.minus.bw; run 'gategenome tracks' first to see the gates", tracks)
+    bigwigs = _gate_bigwigs(tracks)
     if signal_path is not None and not Path(signal_path).exists():
         raise InputError(f"{signal_path}: signal bigWig not found")
     locus = settings.locus or _default_locus(drops, sizes)
@@ -278,34 +270,10 @@ def export_hub(
     with atomic_path(out) as tmp:
         data = tmp / assembly
         data.mkdir(parents=True)
-        if drops:
-            write_bigbed(drops, sizes, data / "drops.bb")
-        else:
-            log.warning("%s: no drops; the hub and session show the gate tracks without a drops track", drops_path)
-        write_tabix_bed(drops, data / "drops.bed.gz")
-        for name in bigwigs:
-            _link_or_copy(tracks / name, data / name, settings.copy)
-        signal_name = None
-        if signal_path is not None:
-            signal_name = "signal.bw"
-            _link_or_copy(Path(signal_path), data / signal_name, settings.copy)
-        genome_name = "genome.fa.gz" if genome_path.suffix in {".gz", ".bgz"} else "genome.fa"
-        _link_or_copy(genome_path, data / genome_name, settings.copy)
-        for suffix in (".fai", ".gzi"):
-            companion = Path(str(genome_path) + suffix)
-            if companion.exists():
-                _link_or_copy(companion, data / (genome_name + suffix), settings.copy)
+        signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
+                                                     genome_path, settings.copy)
         (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=bool(drops)))
-        (tmp / "hub.txt").write_text(_stanza([
-            ("hub", settings.hub_name), ("shortLabel", "gategenome"),
-            ("longLabel", "LSTM forget-gate drops and gate tracks (accessibility boundaries)"),
-            ("genomesFile", "genomes.txt"), ("email", settings.email), ("descriptionUrl", "README.html"),
-        ]))
-        (tmp / "README.html").write_text(
-            "<html><body><h2>gategenome track hub</h2><p>Forget-gate drops (bigBed 6+4) and mean forget-gate "
-            "bigWigs of both scan directions. Blue: plus-strand scan (left to right); red: minus-strand scan.</p>"
-            "</body></html>\n")
-        (tmp / "genomes.txt").write_text(_stanza([("genome", assembly), ("trackDb", f"{assembly}/trackDb.txt")]))
+        _write_hub_descriptors(tmp, assembly, settings)
         (tmp / "igv_session.xml").write_text(igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=bool(drops)))
         problems = validate_hub(tmp)
         if problems:
@@ -323,83 +291,3 @@ def export_hub(
     files.update({p.name: p for p in (out / assembly).iterdir()})
     log.info("exported %d drops and %d bigWig(s) to %s (assembly %s)", len(drops), len(bigwigs), out, assembly)
     return files
-
-
-def parse_stanzas(text: str) -> list[dict[str, str]]:
-    """Blank-line separated ``key value`` stanzas of a hub/genomes/trackDb file."""
-    stanzas, current = [], {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            if current:
-                stanzas.append(current)
-            current = {}
-        elif not line.startswith("#"):
-            key, _, value = line.partition(" ")
-            current[key] = value.strip()
-    if current:
-        stanzas.append(current)
-    return stanzas
-
-
-def _check_magic(path: Path, kind: str) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(4) == _MAGIC[kind]
-
-
-def validate_hub(hub_dir: str | os.PathLike) -> list[str]:
-    """Check a track hub against the UCSC hub/trackDb rules this exporter relies on.
-
-    Checks: hub.txt has hub, shortLabel, longLabel, genomesFile, email; every
-    genomes.txt stanza has genome and trackDb, and the trackDb exists; every track
-    stanza has track, type, bigDataUrl, shortLabel, longLabel; track names are
-    unique and start with a letter; shortLabel <= 17 and longLabel <= 80
-    characters; relative bigDataUrl files exist and carry the magic number of
-    their type; color/altColor are ``r,g,b`` and viewLimits ``low:high``.
-
-    Returns
-    -------
-    list[str]
-        Problems found (empty when the hub is valid).
-    """
-    hub_dir = Path(hub_dir)
-    problems: list[str] = []
-    hub_file = hub_dir / "hub.txt"
-    if not hub_file.exists():
-        return [f"{hub_file}: missing"]
-    hub = (parse_stanzas(hub_file.read_text()) or [{}])[0]
-    problems += [f"hub.txt: missing {key}" for key in REQUIRED_HUB_FIELDS if key not in hub]
-    genomes_file = hub_dir / hub.get("genomesFile", "genomes.txt")
-    if not genomes_file.exists():
-        return problems + [f"{genomes_file.name}: missing"]
-    for genome in parse_stanzas(genomes_file.read_text()):
-        if "genome" not in genome or "trackDb" not in genome:
-            problems.append(f"genomes.txt: stanza without genome/trackDb: {genome}")
-            continue
-        trackdb = genomes_file.parent / genome["trackDb"]
-        if not trackdb.exists():
-            problems.append(f"{genome['trackDb']}: missing")
-            continue
-        names: set[str] = set()
-        for stanza in parse_stanzas(trackdb.read_text()):
-            label = stanza.get("track", "?")
-            problems += [f"{genome['trackDb']}: track {label}: missing {key}" for key in REQUIRED_TRACK_FIELDS if key not in stanza]
-            if label in names or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", label):
-                problems.append(f"{genome['trackDb']}: track name {label!r} is duplicated or not alphanumeric")
-            names.add(label)
-            if len(stanza.get("shortLabel", "")) > 17 or len(stanza.get("longLabel", "")) > 80:
-                problems.append(f"{genome['trackDb']}: track {label}: label too long")
-            for key in ("color", "altColor"):
-                if key in stanza and not re.fullmatch(r"\d{1,3},\d{1,3},\d{1,3}", stanza[key]):
-                    problems.append(f"{genome['trackDb']}: track {label}: {key} {stanza[key]!r} is not r,g,b")
-            if "viewLimits" in stanza and not re.fullmatch(r"-?[\d.]+:-?[\d.]+", stanza["viewLimits"]):
-                problems.append(f"{genome['trackDb']}: track {label}: viewLimits {stanza['viewLimits']!r} is not low:high")
-            url = stanza.get("bigDataUrl")
-            if url and "://" not in url:
-                target = trackdb.parent / url
-                kind = "bigWig" if stanza.get("type", "").startswith("bigWig") else "bigBed"
-                if not target.exists():
-                    problems.append(f"{genome['trackDb']}: track {label}: bigDataUrl {url} does not exist")
-                elif not _check_magic(target, kind):
-                    problems.append(f"{genome['trackDb']}: track {label}: {url} is not a {kind} file")
-    return problems

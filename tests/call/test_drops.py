@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
 from gategenome.call.drops import call_drops, find_drops, null_threshold
+from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.io.bed import read_bed
@@ -81,7 +82,7 @@ def _constructed(tmp_path):
 
 def test_call_finds_the_planted_drops_with_valid_qvalues(tmp_path):
     scan_dir, planted = _constructed(tmp_path)
-    intervals, summary = call_drops(scan_dir, fdr=0.1, threshold_quantile=0.01, min_depth=0.0)
+    intervals, summary = call_drops(scan_dir, CallSettings(fdr=0.1, threshold_quantile=0.01, min_depth=0.0))
     assert 0.65 <= summary["threshold"] <= 0.7  # inside the null's dips (2% of null bases)
     assert 0 < summary["null_drops"] < 2 * 2 * 40 and summary["tested_drops"] == len(planted)
     got = [(iv.chrom, iv.strand, iv.start, iv.end) for iv in intervals]
@@ -139,16 +140,16 @@ def test_null_threshold_is_the_exact_quantile(tmp_path):
 
 def test_min_length_selects_calls_but_not_the_null(tmp_path):
     scan_dir, planted = _constructed(tmp_path)
-    all_calls, all_summary = call_drops(scan_dir, fdr=0.1, threshold_quantile=0.01, min_depth=0.0)
-    long_calls, long_summary = call_drops(scan_dir, fdr=0.1, min_length=15, threshold_quantile=0.01, min_depth=0.0)
+    all_calls, all_summary = call_drops(scan_dir, CallSettings(fdr=0.1, threshold_quantile=0.01, min_depth=0.0))
+    long_calls, long_summary = call_drops(scan_dir, CallSettings(fdr=0.1, min_length=15, threshold_quantile=0.01, min_depth=0.0))
     assert long_summary["null_drops"] == all_summary["null_drops"]
     assert [(iv.chrom, iv.start) for iv in long_calls] == [(c, a) for c, _, a, b, _ in planted if b - a >= 15]
 
 
 def test_min_depth_selects_calls_but_not_the_null(tmp_path):
     scan_dir, planted = _constructed(tmp_path)
-    _, all_summary = call_drops(scan_dir, fdr=0.1, threshold_quantile=0.01, min_depth=0.0)
-    deep_calls, deep_summary = call_drops(scan_dir, fdr=0.1, min_depth=0.85, threshold_quantile=0.01)
+    _, all_summary = call_drops(scan_dir, CallSettings(fdr=0.1, threshold_quantile=0.01, min_depth=0.0))
+    deep_calls, deep_summary = call_drops(scan_dir, CallSettings(fdr=0.1, min_depth=0.85, threshold_quantile=0.01))
     assert deep_summary["null_drops"] == all_summary["null_drops"] and deep_summary["min_depth"] == 0.85
     assert [(iv.chrom, iv.start) for iv in deep_calls] == [(c, a) for c, _, a, _, low in planted if 1 - low >= 0.85]
     assert len(deep_calls) == 2 and deep_summary["tested_drops"] == 2

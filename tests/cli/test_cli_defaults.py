@@ -4,17 +4,18 @@ import); they must stay equal to the library's settings defaults."""
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from pathlib import Path
 
 import pytest
 import yaml
 
-from gategenome.call.drops import call_drops
+from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.regions import SignalRegionSettings
-from gategenome.evaluate.run import EvaluateSettings
+from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
+from gategenome.simulate.settings import SimulationSettings
 from gategenome.train.config import TrainConfig
 
 ROOT = Path(__file__).parents[2]
@@ -62,6 +63,19 @@ def test_workflow_default_model_is_the_library_default():
 
 def test_call_cli_defaults_equal_the_library_defaults():
     defaults = _option_defaults("call")
-    signature = inspect.signature(call_drops).parameters
     for name in ("fdr", "min_length", "threshold_quantile", "min_depth"):
-        assert defaults[name] == signature[name].default, name
+        assert defaults[name] == getattr(CallSettings(), name), name
+
+
+@pytest.mark.parametrize(
+    "command, settings, fields",
+    [
+        ("export", ExportSettings(), ["assembly", "email", "locus", "copy"]),
+        ("tracks", TrackSettings(), ["workers"]),
+        ("simulate", SimulationSettings(), ["seed", "chroms", "length", "spacing", "depth"]),
+    ],
+)
+def test_export_tracks_simulate_cli_defaults_equal_the_settings_defaults(command, settings, fields):
+    defaults = _option_defaults(command)
+    for field in fields:
+        assert defaults[field] == getattr(settings, field), f"{command} --{field.replace('_', '-')}"

@@ -1,0 +1,48 @@
+"""Settings of ``gategenome export`` and ``gategenome tracks``.
+
+Free of heavy imports, so the command line reads its option defaults from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ExportSettings:
+    """Settings of one export (saved in ``export.json``).
+
+    Attributes
+    ----------
+    assembly : str or None
+        Assembly name in ``genomes.txt`` (default: the FASTA file name without ``.fa``).
+    hub_name : str
+        ``hub`` of ``hub.txt``.
+    email : str
+        Contact e-mail in ``hub.txt``.
+    locus : str or None
+        IGV session start locus, ``chr:start-end`` (default: around the strongest drop).
+    copy : bool
+        Copy the bigWigs and the FASTA instead of hard-linking them.
+    """
+
+    assembly: str | None = None
+    hub_name: str = "gategenome"
+    email: str = "nobody@example.org"
+    locus: str | None = None
+    copy: bool = False
+
+
+@dataclass(frozen=True)
+class TrackSettings:
+    """How ``gategenome tracks`` writes the bigWigs.
+
+    Attributes
+    ----------
+    workers : int
+        Tracks written in parallel processes: by default one per track (forget
+        gate of each strand, accessibility).  :func:`gategenome.export.tracks.write_tracks`
+        called from Python writes them in turn unless given more.
+    """
+
+    workers: int = 3
