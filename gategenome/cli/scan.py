@@ -154,6 +154,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
             track.close()
         fasta.close()
     if make_tracks and not chroms and not span:
+        from gategenome.export.settings import TrackSettings
         from gategenome.export.tracks import write_tracks
 
-        write_tracks(out_dir, workers=3)
+        write_tracks(out_dir, workers=TrackSettings().workers)
