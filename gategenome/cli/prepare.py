@@ -144,8 +144,9 @@ def command(
       gategenome prepare --genome hg38.fa --signal atac.bw --test-chroms chr8,chr9 \\
           --valid-chroms chr10 --out-dir prep
     """
+    from gategenome.data.chromosomes import DEFAULT_EXCLUDE
     from gategenome.data.prepare import PrepareSettings, prepare
-    from gategenome.data.regions import DEFAULT_EXCLUDE, PeakRegionSettings, SignalRegionSettings
+    from gategenome.data.regions import PeakRegionSettings, SignalRegionSettings
 
     if not exclude_chroms:
         patterns = list(DEFAULT_EXCLUDE)

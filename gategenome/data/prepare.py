@@ -26,15 +26,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gategenome import __version__
+from gategenome.data.chromosomes import DEFAULT_EXCLUDE, select_chromosomes
 from gategenome.data.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
-    DEFAULT_EXCLUDE,
     PeakRegionSettings,
     SignalRegionSettings,
     regions_from_peaks,
     regions_from_signal,
-    select_chromosomes,
     signal_threshold,
 )
 from gategenome.errors import ConfigError, InputError

@@ -21,18 +21,16 @@ The defaults (``smooth=101``, ``threshold_factor=4``, ``merge_gap=50``,
 ``min_length=100``) were chosen by agreement with MACS3 peaks on the yeast
 SRR1822137 data (``benchmarks/targets.py``).
 
-Chromosomes are excluded by regular expressions (:data:`DEFAULT_EXCLUDE`: the
-mitochondrion and unplaced/random/alt contigs) and regions are cut out where a
-blacklist BED says so (:mod:`gategenome.data.intervals`).  Coordinates are 0-based,
-half-open.
+Regions are cut out where a blacklist BED says so (:mod:`gategenome.data.intervals`);
+which chromosomes are kept is :mod:`gategenome.data.chromosomes`.  Coordinates are
+0-based, half-open.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -41,17 +39,6 @@ from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, merge_intervals
 
 log = logging.getLogger(__name__)
-
-#: Chromosomes dropped by default (matched case-insensitively against the whole name):
-#: the mitochondrion, and unplaced / random / alternative / patch contigs.
-DEFAULT_EXCLUDE: tuple[str, ...] = (
-    r"(chr)?(M|MT|Mito|mitochondrion|mitochondria)",
-    r".*_random",
-    r"(chr)?Un([_-].*)?",
-    r".*_alt",
-    r".*_fix",
-    r".*_hap\d*",
-)
 
 
 @dataclass
@@ -106,61 +93,6 @@ class PeakRegionSettings:
             raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
         if self.min_length < 1:
             raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
-
-
-@dataclass
-class ChromosomeSelection:
-    """Which genome chromosomes are kept.
-
-    Attributes
-    ----------
-    kept
-        Kept chromosome names, in genome order.
-    excluded
-        Excluded name -> the pattern that matched it.
-    """
-
-    kept: list[str]
-    excluded: dict[str, str] = field(default_factory=dict)
-
-
-def select_chromosomes(names: Iterable[str], patterns: Sequence[str] = DEFAULT_EXCLUDE) -> ChromosomeSelection:
-    """Drop chromosomes whose whole name matches one of ``patterns`` (case-insensitive).
-
-    Parameters
-    ----------
-    names
-        Chromosome names in genome order.
-    patterns
-        Regular expressions matched against the full name.
-
-    Returns
-    -------
-    ChromosomeSelection
-        Kept names and the excluded ones with the pattern that excluded them.
-
-    Raises
-    ------
-    ConfigError
-        A pattern that is not a valid regular expression.
-    """
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append((pattern, re.compile(pattern, re.IGNORECASE)))
-        except re.error as exc:
-            raise ConfigError(f"--exclude-chroms: invalid regular expression {pattern!r} ({exc})") from None
-    kept: list[str] = []
-    excluded: dict[str, str] = {}
-    for name in names:
-        hit = next((pattern for pattern, regex in compiled if regex.fullmatch(name)), None)
-        if hit is None:
-            kept.append(name)
-        else:
-            excluded[name] = hit
-    if excluded:
-        log.info("excluded %d chromosome(s): %s", len(excluded), ", ".join(excluded))
-    return ChromosomeSelection(kept, excluded)
 
 
 def regions_from_peaks(

@@ -1,4 +1,4 @@
-"""Accessible regions: chromosome exclusion, peaks, bigWig thresholding, blacklist, overlap."""
+"""Accessible regions: peaks, bigWig thresholding, blacklist, overlap."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, 
 from gategenome.data.regions import (
     PeakRegionSettings,
     SignalRegionSettings,
+    region_mask,
     regions_from_peaks,
     regions_from_signal,
-    select_chromosomes,
     signal_threshold,
 )
 from gategenome.errors import ConfigError
@@ -30,38 +30,6 @@ class ArrayTrack:
     def values(self, chrom, start, end, count_nan=True):
         self.reads += 1
         return self.arrays[chrom][start:end].astype(np.float32)
-
-
-def test_default_exclusion():
-    names = [
-        "chrI",
-        "chrM",
-        "MT",
-        "chrMT",
-        "Mito",
-        "chr1",
-        "chr1_KI270706v1_random",
-        "chrUn_GL000220v1",
-        "chr6_GL000250v2_alt",
-        "chrX",
-        "2L",
-        "chrUnfinished",
-    ]
-    selection = select_chromosomes(names)
-    assert selection.kept == ["chrI", "chr1", "chrX", "2L", "chrUnfinished"]
-    assert set(selection.excluded) == {
-        "chrM",
-        "MT",
-        "chrMT",
-        "Mito",
-        "chr1_KI270706v1_random",
-        "chrUn_GL000220v1",
-        "chr6_GL000250v2_alt",
-    }
-    assert select_chromosomes(names, []).kept == names
-    assert select_chromosomes(["chrI", "chrII"], ["chrI+"]).kept == []
-    with pytest.raises(ConfigError, match="invalid regular expression"):
-        select_chromosomes(names, ["chr("])
 
 
 def test_moving_average_matches_convolution():
@@ -171,7 +139,6 @@ def test_settings_are_validated():
 
 
 def test_region_mask_window_and_overlaps():
-    from gategenome.data.regions import region_mask
 
     regions = [Interval("a", 5, 10), Interval("a", 8, 12), Interval("b", 0, 100), Interval("a", 18, 30)]
     mask = region_mask(regions, "a", 4, 20)
