@@ -49,7 +49,8 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
       gategenome train ... --resume        # after an interrupted run
     """
     from gategenome.train.config import load_config
-    from gategenome.train.loop import TrainInputs, TrainOutputs, train_model
+    from gategenome.train.files import TrainInputs, TrainOutputs
+    from gategenome.train.loop import train_model
 
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
     train_model(
