@@ -22,20 +22,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
+from tqdm import tqdm
+
 from gategenome import __version__
-from gategenome.data.chromosomes import DEFAULT_EXCLUDE, ChromosomeSelection, select_chromosomes
+from gategenome.data.chromosomes import ChromosomeSelection, select_chromosomes
 from gategenome.data.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
-    PeakRegionSettings,
-    SignalRegionSettings,
     regions_from_peaks,
     regions_from_signal,
     signal_threshold,
 )
+from gategenome.data.settings import PrepareSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
@@ -48,47 +49,7 @@ log = logging.getLogger(__name__)
 OUTPUTS = ("accessible.bed", "folds.json", "chrom.sizes", "prepare.json")
 
 
-@dataclass
-class PrepareSettings:
-    """Everything :func:`prepare` needs; saved resolved in ``prepare.json``.
-
-    Attributes
-    ----------
-    genome, signal
-        FASTA and bigWig paths.
-    out_dir
-        Output directory.
-    peaks, blacklist
-        Optional BED/narrowPeak paths.
-    exclude_chroms
-        Regular expressions of chromosome names to drop.
-    folds_file
-        Optional user ``folds.json``.
-    valid_chroms, test_chroms
-        Optional user held-out chromosomes (instead of ``folds_file``).
-    seed
-        Seed of the automatic fold split.
-    peak_settings, signal_settings
-        Region-making settings for each mode.
-    """
-
-    genome: str
-    signal: str
-    out_dir: str
-    peaks: str | None = None
-    blacklist: str | None = None
-    exclude_chroms: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
-    folds_file: str | None = None
-    valid_chroms: list[str] = field(default_factory=list)
-    test_chroms: list[str] = field(default_factory=list)
-    seed: int = 0
-    peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
-    signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
-
-
 def _progress_bar(total: int, description: str):
-    from tqdm import tqdm
-
     return tqdm(total=total, desc=description, unit="b", unit_scale=True, disable=None, leave=False)
 
 

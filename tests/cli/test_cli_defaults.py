@@ -12,7 +12,7 @@ import yaml
 
 from gategenome.call.drops import call_drops
 from gategenome.cli.main import cli
-from gategenome.data.regions import SignalRegionSettings
+from gategenome.data.settings import SignalRegionSettings
 from gategenome.evaluate.run import EvaluateSettings
 from gategenome.model.config import ModelConfig
 from gategenome.train.config import TrainConfig

@@ -8,13 +8,12 @@ import pytest
 from gategenome.core.runs import moving_average
 from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
-    PeakRegionSettings,
-    SignalRegionSettings,
     region_mask,
     regions_from_peaks,
     regions_from_signal,
     signal_threshold,
 )
+from gategenome.data.settings import PeakRegionSettings, SignalRegionSettings
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.bigwig import SignalTrack
