@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from gategenome.io.atomic import atomic_open
 from gategenome.io.jsonfile import write_json
@@ -49,8 +50,6 @@ def set_determinism(config: TrainConfig) -> None:
 
 
 def _progress(total: int, description: str):
-    from tqdm import tqdm
-
     return tqdm(total=total, desc=description, unit="step", file=sys.stderr, leave=False, dynamic_ncols=True)
 
 
