@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gategenome.core.runs import moving_average
 from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
     region_mask,
@@ -29,16 +28,6 @@ class ArrayTrack:
     def values(self, chrom, start, end, count_nan=True):
         self.reads += 1
         return self.arrays[chrom][start:end].astype(np.float32)
-
-
-def test_moving_average_matches_convolution():
-    rng = np.random.default_rng(1)
-    values = rng.poisson(2.0, 1000).astype(np.float32)
-    for window in (1, 4, 101):
-        # position i averages values[i - window//2 : i - window//2 + window]
-        first = window - 1 - window // 2
-        expected = np.convolve(values, np.ones(window) / window, mode="full")[first : first + 1000]
-        np.testing.assert_allclose(moving_average(values, window), expected, rtol=1e-5, atol=1e-5)
 
 
 def test_signal_regions_are_independent_of_chunk_size():
