@@ -24,7 +24,7 @@ import torch
 
 from gategenome.model.network import GateLSTM
 from gategenome.train.config import TrainConfig, load_config
-from gategenome.train.loop import loss_terms
+from gategenome.train.objective import loss_terms
 from gategenome.train.windows import Chromosome, WindowSampler
 
 

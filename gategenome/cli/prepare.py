@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
 
 
 def _split_names(values: tuple[str, ...]) -> list[str]:
@@ -44,7 +46,8 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     "--exclude-chroms",
     multiple=True,
     metavar="REGEX",
-    show_default="chrM/MT/Mito, *_random, chrUn*, *_alt, *_fix, *_hap*",
+    default=setting_default(PrepareSettings, "exclude_chroms"),
+    show_default=True,
     help="Drop chromosomes whose full name matches (case-insensitive; repeatable). "
     "Given patterns replace the default (mitochondrion, unplaced/random/alt "
     "contigs); 'none' keeps every chromosome.",
@@ -71,18 +74,24 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     help="Comma-separated test chromosomes (repeatable); the rest train.",
     show_default=True,
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the automatic fold split.")
+@click.option(
+    "--seed",
+    type=int,
+    default=setting_default(PrepareSettings, "seed"),
+    show_default=True,
+    help="Seed of the automatic fold split.",
+)
 @click.option(
     "--smooth",
     type=int,
-    default=101,
+    default=setting_default(SignalRegionSettings, "smooth"),
     show_default=True,
     help="bigWig mode: centred moving-average width over the signal, bases.",
 )
 @click.option(
     "--threshold-factor",
     type=float,
-    default=4.0,
+    default=setting_default(SignalRegionSettings, "threshold_factor"),
     show_default=True,
     help="bigWig mode: accessible where the smoothed signal >= this x the genome-wide mean "
     "(fold enrichment; independent of sequencing depth).",
@@ -91,14 +100,16 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     "--min-length",
     type=int,
     default=None,
-    show_default="100 (bigWig mode), 1 (peaks)",
+    show_default=f"{setting_default(SignalRegionSettings, 'min_length')} (bigWig mode), "
+    f"{setting_default(PeakRegionSettings, 'min_length')} (peaks)",
     help="Shortest region kept, bases.",
 )
 @click.option(
     "--merge-gap",
     type=int,
     default=None,
-    show_default="50 (bigWig mode), 0 (peaks)",
+    show_default=f"{setting_default(SignalRegionSettings, 'merge_gap')} (bigWig mode), "
+    f"{setting_default(PeakRegionSettings, 'merge_gap')} (peaks)",
     help="Join regions closer than this many bases.",
 )
 @click.option(
@@ -144,8 +155,9 @@ def command(
       gategenome prepare --genome hg38.fa --signal atac.bw --test-chroms chr8,chr9 \\
           --valid-chroms chr10 --out-dir prep
     """
+    from gategenome.data.chromosomes import DEFAULT_EXCLUDE
     from gategenome.data.prepare import PrepareSettings, prepare
-    from gategenome.data.regions import DEFAULT_EXCLUDE, PeakRegionSettings, SignalRegionSettings
+    from gategenome.data.regions import PeakRegionSettings, SignalRegionSettings
 
     if not exclude_chroms:
         patterns = list(DEFAULT_EXCLUDE)

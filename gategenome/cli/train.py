@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import setting_default
+from gategenome.train.config import TrainConfig
+
 
 @click.command(name="train")
 @click.option("--genome", required=True, type=click.Path(exists=True, dir_okay=False), help="Genome FASTA.")
@@ -18,10 +21,14 @@ import click
               help="YAML with 'model:' and 'train:' sections (see config/train.yaml); defaults otherwise.")
 @click.option("--blacklist", type=click.Path(exists=True, dir_okay=False), default=None,
               help="BED of bases left out of the loss and metrics (e.g. collapsed rDNA).")
-@click.option("--seed", type=int, default=None, help="Override train.seed.")
-@click.option("--threads", type=int, default=None, help="Override train.threads (CPU threads; 0 = torch default).")
+@click.option("--seed", type=int, default=None,
+              help=f"Override train.seed.  [default: train.seed, {setting_default(TrainConfig, 'seed')}]")
+@click.option("--threads", type=int, default=None,
+              help="Override train.threads (CPU threads; 0 = torch default).  "
+              f"[default: train.threads, {setting_default(TrainConfig, 'threads')}]")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
-              help="Override train.device (auto: CUDA when available).  [default: train.device, auto]")
+              help="Override train.device (auto: CUDA when available).  "
+              f"[default: train.device, {setting_default(TrainConfig, 'device')}]")
 @click.option("--resume", is_flag=True, help="Continue from the resume checkpoint beside --out after a crash or kill.")
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False), default=None,
               help="metrics.json path  [default: metrics.json beside --out]")
@@ -49,7 +56,8 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
       gategenome train ... --resume        # after an interrupted run
     """
     from gategenome.train.config import load_config
-    from gategenome.train.loop import TrainInputs, TrainOutputs, train_model
+    from gategenome.train.files import TrainInputs, TrainOutputs
+    from gategenome.train.loop import train_model
 
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
     train_model(

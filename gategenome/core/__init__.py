@@ -1,2 +1,16 @@
 """Stage-independent building blocks: base encoding, shuffles, runs and statistics.
+
+Pure numpy, no file formats and no torch: base codes and one-hot encoding,
+dinucleotide shuffles (the null of the drop caller), runs of true values and
+moving averages, and ranking and multiple-testing statistics.
 """
+
+from gategenome._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "encode": ["ALPHABET", "encode_codes", "one_hot", "reverse_complement", "reverse_complement_bytes",
+               "reverse_complement_codes"],
+    "runs": ["complement_intervals", "merge_close_runs", "moving_average", "true_runs", "value_runs"],
+    "shuffle": ["dinucleotide_counts", "dinucleotide_shuffle"],
+    "stats": ["auprc", "auroc", "bh_qvalues", "empirical_pvalues", "ranking_metrics"],
+})

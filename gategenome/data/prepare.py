@@ -22,21 +22,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
+from tqdm import tqdm
+
 from gategenome import __version__
-from gategenome.data.folds import FOLDS, FoldSplit, folds_from_options, read_folds, split_chromosomes
+from gategenome.data.chromosomes import ChromosomeSelection, select_chromosomes
+from gategenome.data.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
-    DEFAULT_EXCLUDE,
-    PeakRegionSettings,
-    SignalRegionSettings,
     regions_from_peaks,
     regions_from_signal,
-    select_chromosomes,
     signal_threshold,
 )
+from gategenome.data.settings import PrepareSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
@@ -49,47 +49,7 @@ log = logging.getLogger(__name__)
 OUTPUTS = ("accessible.bed", "folds.json", "chrom.sizes", "prepare.json")
 
 
-@dataclass
-class PrepareSettings:
-    """Everything :func:`prepare` needs; saved resolved in ``prepare.json``.
-
-    Attributes
-    ----------
-    genome, signal
-        FASTA and bigWig paths.
-    out_dir
-        Output directory.
-    peaks, blacklist
-        Optional BED/narrowPeak paths.
-    exclude_chroms
-        Regular expressions of chromosome names to drop.
-    folds_file
-        Optional user ``folds.json``.
-    valid_chroms, test_chroms
-        Optional user held-out chromosomes (instead of ``folds_file``).
-    seed
-        Seed of the automatic fold split.
-    peak_settings, signal_settings
-        Region-making settings for each mode.
-    """
-
-    genome: str
-    signal: str
-    out_dir: str
-    peaks: str | None = None
-    blacklist: str | None = None
-    exclude_chroms: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
-    folds_file: str | None = None
-    valid_chroms: list[str] = field(default_factory=list)
-    test_chroms: list[str] = field(default_factory=list)
-    seed: int = 0
-    peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
-    signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
-
-
 def _progress_bar(total: int, description: str):
-    from tqdm import tqdm
-
     return tqdm(total=total, desc=description, unit="b", unit_scale=True, disable=None, leave=False)
 
 
@@ -112,24 +72,9 @@ def prepare(settings: PrepareSettings) -> dict:
         Any invalid input or option; nothing is written then.
     """
     started = time.perf_counter()
-    if settings.folds_file and (settings.valid_chroms or settings.test_chroms):
-        raise ConfigError("--folds cannot be combined with --valid-chroms/--test-chroms; give one or the other")
-    out_dir = Path(settings.out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory")
-    settings.peak_settings.validate()
-    settings.signal_settings.validate()
-
-    with Genome(settings.genome) as genome:
-        sizes = dict(genome.sizes)
-    selection = select_chromosomes(sizes, settings.exclude_chroms)
-    if not selection.kept:
-        raise ConfigError(
-            f"--exclude-chroms: every chromosome of {settings.genome} is excluded; expected at least one kept"
-        )
+    out_dir = _check_settings(settings)
+    sizes, selection = _genome_chromosomes(settings)
     kept_sizes = {name: sizes[name] for name in selection.kept}
-    excluded = list(selection.excluded)
-
     track = SignalTrack(settings.signal, sizes)
     try:
         if not any(name in track.mapping for name in selection.kept):
@@ -139,32 +84,8 @@ def prepare(settings: PrepareSettings) -> dict:
             )
         blacklist = read_blacklist(settings.blacklist, sizes)
         peaks = _read_peaks(settings.peaks, sizes) if settings.peaks else None
-        split = _fold_split(settings, kept_sizes, excluded)
-
-        if peaks is not None:
-            kept = set(selection.kept)
-            regions = regions_from_peaks([iv for iv in peaks if iv.chrom in kept], settings.peak_settings)
-            min_length = settings.peak_settings.min_length
-            method: dict = {
-                "source": "peaks",
-                "file": str(Path(settings.peaks).absolute()),
-                **asdict(settings.peak_settings),
-            }
-        else:
-            regions, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
-            min_length = settings.signal_settings.min_length
-            method = {
-                "source": "signal",
-                "file": str(Path(settings.signal).absolute()),
-                **asdict(settings.signal_settings),
-                "threshold": threshold.as_dict(),
-                "transform": "centred moving average; threshold = factor x mean signal",
-            }
-        before = sum(map(len, regions))
-        if blacklist:
-            regions = [iv for iv in subtract_intervals(regions, blacklist) if len(iv) >= min_length]
-        regions = sort_intervals(regions, list(sizes))
-        blacklisted_bases = before - sum(map(len, regions))
+        split = _fold_split(settings, kept_sizes, list(selection.excluded))
+        regions, method, blacklisted_bases = _accessible_regions(settings, track, peaks, kept_sizes, blacklist, sizes)
         nan_count = track.nan_count
         mapping = dict(track.mapping)
         missing = list(track.missing)
@@ -185,6 +106,87 @@ def prepare(settings: PrepareSettings) -> dict:
         blacklisted_bases,
         nan_count,
     )
+    _write_outputs(out_dir, regions, split, sizes, summary, started)
+    log.info(
+        "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
+        out_dir,
+        len(regions),
+        summary["regions"]["bases"],
+        100 * summary["regions"]["fraction_of_kept_bases"],
+        summary["seconds"],
+    )
+    return summary
+
+
+def _check_settings(settings: PrepareSettings) -> Path:
+    """Options that contradict each other or are out of range; the output directory."""
+    if settings.folds_file and (settings.valid_chroms or settings.test_chroms):
+        raise ConfigError("--folds cannot be combined with --valid-chroms/--test-chroms; give one or the other")
+    out_dir = Path(settings.out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory")
+    settings.peak_settings.validate()
+    settings.signal_settings.validate()
+    return out_dir
+
+
+def _genome_chromosomes(settings: PrepareSettings) -> tuple[dict[str, int], ChromosomeSelection]:
+    """Every FASTA chromosome's length and which of them are kept (at least one)."""
+    with Genome(settings.genome) as genome:
+        sizes = dict(genome.sizes)
+    selection = select_chromosomes(sizes, settings.exclude_chroms)
+    if not selection.kept:
+        raise ConfigError(
+            f"--exclude-chroms: every chromosome of {settings.genome} is excluded; expected at least one kept"
+        )
+    return sizes, selection
+
+
+def _accessible_regions(
+    settings: PrepareSettings,
+    track: SignalTrack,
+    peaks: list[Interval] | None,
+    kept_sizes: dict[str, int],
+    blacklist: list[Interval],
+    sizes: dict[str, int],
+) -> tuple[list[Interval], dict, int]:
+    """Regions from the peaks (when given) or the signal, blacklist cut out, genome order.
+
+    Returns
+    -------
+    tuple
+        ``(regions, method, blacklisted_bases)``: the regions, how they were made
+        (for ``prepare.json``) and the region bases the blacklist removed.
+    """
+    if peaks is not None:
+        regions = regions_from_peaks([iv for iv in peaks if iv.chrom in kept_sizes], settings.peak_settings)
+        min_length = settings.peak_settings.min_length
+        method: dict = {
+            "source": "peaks",
+            "file": str(Path(settings.peaks).absolute()),
+            **asdict(settings.peak_settings),
+        }
+    else:
+        regions, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
+        min_length = settings.signal_settings.min_length
+        method = {
+            "source": "signal",
+            "file": str(Path(settings.signal).absolute()),
+            **asdict(settings.signal_settings),
+            "threshold": threshold.as_dict(),
+            "transform": "centred moving average; threshold = factor x mean signal",
+        }
+    before = sum(map(len, regions))
+    if blacklist:
+        regions = [iv for iv in subtract_intervals(regions, blacklist) if len(iv) >= min_length]
+    regions = sort_intervals(regions, list(sizes))
+    return regions, method, before - sum(map(len, regions))
+
+
+def _write_outputs(
+    out_dir: Path, regions: list[Interval], split: FoldSplit, sizes: dict[str, int], summary: dict, started: float
+) -> None:
+    """Write the four outputs together (or none); ``summary["seconds"]`` is set last."""
     try:
         with atomic_directory(out_dir) as staging:
             write_bed(staging / "accessible.bed", regions)
@@ -197,15 +199,6 @@ def prepare(settings: PrepareSettings) -> dict:
         raise InputError(
             f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory"
         ) from None
-    log.info(
-        "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
-        out_dir,
-        len(regions),
-        summary["regions"]["bases"],
-        100 * summary["regions"]["fraction_of_kept_bases"],
-        summary["seconds"],
-    )
-    return summary
 
 
 def _read_peaks(path: str, sizes: dict[str, int]) -> list[Interval]:
@@ -309,60 +302,3 @@ def _summary(
         "chromosomes": per_chrom,
         "outputs": list(OUTPUTS),
     }
-
-
-@dataclass
-class PreparedInputs:
-    """The outputs of :func:`prepare`, read back (see :func:`load_prepared`).
-
-    Attributes
-    ----------
-    sizes
-        Every FASTA chromosome -> length (``chrom.sizes``).
-    regions
-        Accessible regions (``accessible.bed``).
-    folds
-        ``{"train": [...], "valid": [...], "test": [...]}`` (``folds.json``).
-    summary
-        ``prepare.json``.
-    """
-
-    sizes: dict[str, int]
-    regions: list[Interval]
-    folds: dict[str, list[str]]
-    summary: dict
-
-
-def load_prepared(out_dir: str | Path) -> PreparedInputs:
-    """Read a prepare output directory, checking the files against each other.
-
-    Raises
-    ------
-    InputError
-        A missing or malformed file, or folds/regions naming a chromosome that
-        ``chrom.sizes`` lacks.
-    """
-    from gategenome.io.fasta import read_chrom_sizes
-
-    out_dir = Path(out_dir)
-    for name in OUTPUTS:
-        if not (out_dir / name).is_file():
-            raise InputError(f"{out_dir / name}: not found; expected the output of gategenome prepare")
-    sizes = read_chrom_sizes(out_dir / "chrom.sizes")
-    regions = read_bed(out_dir / "accessible.bed", kind="accessible-regions")
-    try:
-        folds = json.loads((out_dir / "folds.json").read_text())
-        summary = json.loads((out_dir / "prepare.json").read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{out_dir}: invalid JSON in the prepare outputs ({exc})") from None
-    # not read_folds: with one or two chromosomes prepare names one in several folds
-    if not isinstance(folds, dict) or sorted(folds) != sorted(FOLDS):
-        raise InputError(f"{out_dir / 'folds.json'}: expected exactly the keys train, valid, test")
-    for label, names in [
-        *((f"folds.json {fold}", folds[fold]) for fold in FOLDS),
-        ("accessible.bed", sorted({iv.chrom for iv in regions})),
-    ]:
-        unknown = [name for name in names if name not in sizes]
-        if unknown:
-            raise InputError(f"{out_dir}: {label} names {', '.join(unknown)}, not in chrom.sizes")
-    return PreparedInputs(sizes, regions, {fold: list(folds[fold]) for fold in FOLDS}, summary)

@@ -17,150 +17,28 @@ from the ATAC-seq bigWig itself:
 3. runs above the threshold closer than ``merge_gap`` are joined and runs
    shorter than ``min_length`` dropped.
 
-The defaults (``smooth=101``, ``threshold_factor=4``, ``merge_gap=50``,
-``min_length=100``) were chosen by agreement with MACS3 peaks on the yeast
+The defaults of :class:`~gategenome.data.settings.SignalRegionSettings`
+(``smooth=101``, ``threshold_factor=4``, ``merge_gap=50``, ``min_length=100``) were chosen by agreement with MACS3 peaks on the yeast
 SRR1822137 data (``benchmarks/targets.py``).
 
-Chromosomes are excluded by regular expressions (:data:`DEFAULT_EXCLUDE`: the
-mitochondrion and unplaced/random/alt contigs) and regions are cut out where a
-blacklist BED says so (:mod:`gategenome.data.intervals`).  Coordinates are 0-based,
-half-open.
+Regions are cut out where a blacklist BED says so (:mod:`gategenome.data.intervals`);
+which chromosomes are kept is :mod:`gategenome.data.chromosomes`.  Coordinates are
+0-based, half-open.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from gategenome.core.runs import moving_average, true_runs
-from gategenome.errors import ConfigError
+from gategenome.data.settings import PeakRegionSettings, SignalRegionSettings
 from gategenome.io.bed import Interval, merge_intervals
 
 log = logging.getLogger(__name__)
-
-#: Chromosomes dropped by default (matched case-insensitively against the whole name):
-#: the mitochondrion, and unplaced / random / alternative / patch contigs.
-DEFAULT_EXCLUDE: tuple[str, ...] = (
-    r"(chr)?(M|MT|Mito|mitochondrion|mitochondria)",
-    r".*_random",
-    r"(chr)?Un([_-].*)?",
-    r".*_alt",
-    r".*_fix",
-    r".*_hap\d*",
-)
-
-
-@dataclass
-class SignalRegionSettings:
-    """How regions are derived from a bigWig when no peaks file is given.
-
-    Attributes
-    ----------
-    smooth
-        Width in bases of the centred moving average over the signal.
-    threshold_factor
-        A base is accessible when its smoothed signal is at least this multiple
-        of the mean signal over all kept, non-blacklisted bases.
-    min_length
-        Shortest region kept, in bases (after merging).
-    merge_gap
-        Regions closer than this many bases are joined.
-    chunk_size
-        Bases read from the bigWig at a time (bounds memory).
-    """
-
-    smooth: int = 101
-    threshold_factor: float = 4.0
-    min_length: int = 100
-    merge_gap: int = 50
-    chunk_size: int = 5_000_000
-
-    def validate(self) -> None:
-        """Raise :class:`ConfigError` on a value outside its range."""
-        if self.smooth < 1:
-            raise ConfigError(f"--smooth: moving-average window must be >= 1 base, got {self.smooth}")
-        if not self.threshold_factor > 0:
-            raise ConfigError(f"--threshold-factor: must be > 0, got {self.threshold_factor}")
-        if self.min_length < 1:
-            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
-        if self.merge_gap < 0:
-            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
-        if self.chunk_size < 10 * self.smooth:
-            raise ConfigError(f"chunk size must be >= 10 x the --smooth window, got {self.chunk_size}")
-
-
-@dataclass
-class PeakRegionSettings:
-    """How regions are made from a peaks file: merged across small gaps, short ones dropped."""
-
-    merge_gap: int = 0
-    min_length: int = 1
-
-    def validate(self) -> None:
-        """Raise :class:`ConfigError` on a value outside its range."""
-        if self.merge_gap < 0:
-            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
-        if self.min_length < 1:
-            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
-
-
-@dataclass
-class ChromosomeSelection:
-    """Which genome chromosomes are kept.
-
-    Attributes
-    ----------
-    kept
-        Kept chromosome names, in genome order.
-    excluded
-        Excluded name -> the pattern that matched it.
-    """
-
-    kept: list[str]
-    excluded: dict[str, str] = field(default_factory=dict)
-
-
-def select_chromosomes(names: Iterable[str], patterns: Sequence[str] = DEFAULT_EXCLUDE) -> ChromosomeSelection:
-    """Drop chromosomes whose whole name matches one of ``patterns`` (case-insensitive).
-
-    Parameters
-    ----------
-    names
-        Chromosome names in genome order.
-    patterns
-        Regular expressions matched against the full name.
-
-    Returns
-    -------
-    ChromosomeSelection
-        Kept names and the excluded ones with the pattern that excluded them.
-
-    Raises
-    ------
-    ConfigError
-        A pattern that is not a valid regular expression.
-    """
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append((pattern, re.compile(pattern, re.IGNORECASE)))
-        except re.error as exc:
-            raise ConfigError(f"--exclude-chroms: invalid regular expression {pattern!r} ({exc})") from None
-    kept: list[str] = []
-    excluded: dict[str, str] = {}
-    for name in names:
-        hit = next((pattern for pattern, regex in compiled if regex.fullmatch(name)), None)
-        if hit is None:
-            kept.append(name)
-        else:
-            excluded[name] = hit
-    if excluded:
-        log.info("excluded %d chromosome(s): %s", len(excluded), ", ".join(excluded))
-    return ChromosomeSelection(kept, excluded)
 
 
 def regions_from_peaks(

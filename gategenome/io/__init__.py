@@ -1,4 +1,19 @@
 """Readers and writers for genomes (FASTA), signal (bigWig) and intervals (BED).
 
-All coordinates are 0-based and half-open, as in BED and bigWig.
+Also chromosome-name matching across files (``chrI`` / ``I``), atomic writes (a
+killed run never leaves a finished-looking file), JSON files and the scan-directory
+format.  All coordinates are 0-based and half-open, as in BED and bigWig.
+pyBigWig and pysam are imported when a file is opened.
 """
+
+from gategenome._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "atomic": ["atomic_directory", "atomic_open", "atomic_path"],
+    "bed": ["Interval", "merge_intervals", "read_bed", "sort_intervals", "write_bed"],
+    "bigwig": ["SignalTrack", "write_bigwig"],
+    "chroms": ["match_chromosomes", "name_lookup", "normalise_name"],
+    "fasta": ["Genome", "read_chrom_sizes", "write_chrom_sizes"],
+    "jsonfile": ["read_json_object", "write_json"],
+    "scandir": ["ScanDir", "gather_shards"],
+})

@@ -1,2 +1,24 @@
-"""Train the model: windows, the training loop, held-out evaluation and no-memory baselines.
+"""Train the model: sampled windows, the loss with its forget-gate terms, the epoch loop.
+
+Windows are sampled from the train chromosomes; each epoch is validated on the
+valid chromosomes (per-base auPRC selects the weights and stops early), a resume
+checkpoint makes a killed run continue bit for bit, and the held-out test fold
+and no-memory baselines give the numbers in ``metrics.json``.
+:class:`TrainConfig` imports no torch.
 """
+
+from gategenome._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "baselines": ["KmerFeatures", "KmerLogistic", "signal_scores"],
+    "config": ["TrainConfig", "dump_config", "load_config"],
+    "curves": ["plot_curves"],
+    "dataset": ["open_training_data"],
+    "files": ["TrainInputs", "TrainOutputs"],
+    "holdout": ["boundary_profile", "evaluate_fold", "gate_summary", "predict_chromosome"],
+    "loop": ["set_determinism", "train_model"],
+    "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "loss_terms"],
+    "resume": ["initial_state", "load_resume", "save_resume"],
+    "schedule": ["learning_rate"],
+    "windows": ["Batch", "Chromosome", "WindowSampler", "load_chromosomes"],
+})

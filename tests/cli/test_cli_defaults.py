@@ -11,7 +11,7 @@ import yaml
 
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
-from gategenome.data.regions import SignalRegionSettings
+from gategenome.data.settings import SignalRegionSettings
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig

@@ -14,7 +14,11 @@ from click.testing import CliRunner
 from generated import write_bigwig
 
 from gategenome.cli.main import cli
+from gategenome.data.intervals import overlap_summary
 from gategenome.data.prepare import OUTPUTS
+from gategenome.data.prepared import load_prepared
+from gategenome.data.regions import region_mask
+from gategenome.errors import InputError
 from gategenome.io.bed import read_bed
 
 CHRI_LENGTH = 230218
@@ -71,7 +75,6 @@ def test_prepare_from_signal_agrees_with_peaks(mini, genome, tmp_path):
     summary = json.loads((out / "prepare.json").read_text())
     assert summary["regions"]["source"] == "signal"
     assert summary["signal_nan_bases"] == CHRI_LENGTH - 144826  # README: 144,826 bases covered
-    from gategenome.data.intervals import overlap_summary
 
     overlap = overlap_summary(read_bed(out / "accessible.bed"), read_bed(mini["peaks"]))
     assert overlap["jaccard"] > 0.6, overlap
@@ -316,10 +319,6 @@ def test_held_out_chromosomes_from_options_and_exclusion(tmp_path):
 
 
 def test_load_prepared_reads_back_outputs(mini, genome, tmp_path):
-    from gategenome.data.prepare import load_prepared
-    from gategenome.data.regions import region_mask
-    from gategenome.errors import InputError
-
     out = tmp_path / "prep"
     assert (
         run("--genome", genome, "--signal", mini["signal"], "--peaks", mini["peaks"], "--out-dir", out).exit_code == 0

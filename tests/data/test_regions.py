@@ -1,20 +1,18 @@
-"""Accessible regions: chromosome exclusion, peaks, bigWig thresholding, blacklist, overlap."""
+"""Accessible regions: peaks, bigWig thresholding, blacklist, overlap."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gategenome.core.runs import moving_average
 from gategenome.data.intervals import overlap_summary, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
-    PeakRegionSettings,
-    SignalRegionSettings,
+    region_mask,
     regions_from_peaks,
     regions_from_signal,
-    select_chromosomes,
     signal_threshold,
 )
+from gategenome.data.settings import PeakRegionSettings, SignalRegionSettings
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.bigwig import SignalTrack
@@ -30,48 +28,6 @@ class ArrayTrack:
     def values(self, chrom, start, end, count_nan=True):
         self.reads += 1
         return self.arrays[chrom][start:end].astype(np.float32)
-
-
-def test_default_exclusion():
-    names = [
-        "chrI",
-        "chrM",
-        "MT",
-        "chrMT",
-        "Mito",
-        "chr1",
-        "chr1_KI270706v1_random",
-        "chrUn_GL000220v1",
-        "chr6_GL000250v2_alt",
-        "chrX",
-        "2L",
-        "chrUnfinished",
-    ]
-    selection = select_chromosomes(names)
-    assert selection.kept == ["chrI", "chr1", "chrX", "2L", "chrUnfinished"]
-    assert set(selection.excluded) == {
-        "chrM",
-        "MT",
-        "chrMT",
-        "Mito",
-        "chr1_KI270706v1_random",
-        "chrUn_GL000220v1",
-        "chr6_GL000250v2_alt",
-    }
-    assert select_chromosomes(names, []).kept == names
-    assert select_chromosomes(["chrI", "chrII"], ["chrI+"]).kept == []
-    with pytest.raises(ConfigError, match="invalid regular expression"):
-        select_chromosomes(names, ["chr("])
-
-
-def test_moving_average_matches_convolution():
-    rng = np.random.default_rng(1)
-    values = rng.poisson(2.0, 1000).astype(np.float32)
-    for window in (1, 4, 101):
-        # position i averages values[i - window//2 : i - window//2 + window]
-        first = window - 1 - window // 2
-        expected = np.convolve(values, np.ones(window) / window, mode="full")[first : first + 1000]
-        np.testing.assert_allclose(moving_average(values, window), expected, rtol=1e-5, atol=1e-5)
 
 
 def test_signal_regions_are_independent_of_chunk_size():
@@ -171,7 +127,6 @@ def test_settings_are_validated():
 
 
 def test_region_mask_window_and_overlaps():
-    from gategenome.data.regions import region_mask
 
     regions = [Interval("a", 5, 10), Interval("a", 8, 12), Interval("b", 0, 100), Interval("a", 18, 30)]
     mask = region_mask(regions, "a", 4, 20)

@@ -9,15 +9,7 @@ from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
 from gategenome.cli.main import cli
-from gategenome.core.runs import value_runs
 from gategenome.io import bigwig
-
-
-def test_value_runs_skip_nan_and_merge_equal_values():
-    values = np.array([0.5, 0.5, np.nan, np.nan, 0.25, 0.5, 0.5, 0.5], dtype=np.float16)
-    starts, ends, run_values = value_runs(values)
-    assert starts.tolist() == [0, 4, 5] and ends.tolist() == [2, 5, 8]
-    assert run_values.tolist() == [0.5, 0.25, 0.5]
 
 
 @pytest.fixture()

@@ -3,19 +3,8 @@
 import numpy as np
 
 from gategenome.core.encode import one_hot
-from gategenome.core.runs import moving_average
 from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
 from gategenome.train.windows import Chromosome
-
-
-def test_running_window_mean():
-    x = np.random.default_rng(0).random(300)
-    for causal in (True, False):
-        for width in (1, 4, 37):
-            left = width - 1 if causal else width // 2
-            padded = np.concatenate([np.zeros(left), x, np.zeros(width - 1 - left)])
-            expected = np.array([padded[i:i + width].mean() for i in range(len(x))])
-            np.testing.assert_allclose(moving_average(x, width, causal, np.float64), expected, atol=1e-12)
 
 
 def chromosome(sequence: bytes, labels=None, signal=None):

@@ -1,10 +1,9 @@
-"""Window sampling, targets, augmentation and the ranking metrics."""
+"""Window sampling, targets and augmentation."""
 
 import numpy as np
 import pytest
 
 from gategenome.core.encode import one_hot
-from gategenome.core.stats import auprc, auroc, ranking_metrics
 from gategenome.errors import ConfigError
 from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
@@ -12,38 +11,6 @@ from gategenome.io.fasta import Genome
 from gategenome.model.config import ModelConfig
 from gategenome.train.config import TrainConfig, load_config
 from gategenome.train.windows import Chromosome, WindowSampler, load_chromosomes
-
-
-def brute_auroc(scores, labels):
-    pos, neg = scores[labels == 1], scores[labels == 0]
-    diff = pos[:, None] - neg[None, :]
-    return ((diff > 0).sum() + 0.5 * (diff == 0).sum()) / (len(pos) * len(neg))
-
-
-def brute_auprc(scores, labels):
-    total = 0.0
-    previous_recall = 0.0
-    for threshold in np.unique(scores)[::-1]:
-        called = scores >= threshold
-        tp = (called & (labels == 1)).sum()
-        recall = tp / labels.sum()
-        total += (recall - previous_recall) * tp / called.sum()
-        previous_recall = recall
-    return total
-
-
-def test_metrics_match_their_definitions_with_ties():
-    rng = np.random.default_rng(0)
-    scores = rng.integers(0, 8, 400).astype(float)  # many ties
-    labels = (rng.random(400) < 0.2 + scores / 20).astype(int)
-    assert auroc(scores, labels) == pytest.approx(brute_auroc(scores, labels), abs=1e-12)
-    assert auprc(scores, labels) == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
-    assert auroc(np.ones(10), labels[:10]) == pytest.approx(0.5)
-    assert auprc(np.ones(10), labels[:10]) == pytest.approx(labels[:10].mean())
-    assert np.isnan(auroc(scores, np.zeros(400)))
-    both = ranking_metrics(scores, labels)  # one sort, the same two numbers
-    assert both["auroc"] == pytest.approx(brute_auroc(scores, labels), abs=1e-12)
-    assert both["auprc"] == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
 
 
 def toy_chromosome(length=5000, regions=((1000, 1200), (3000, 3400))):

@@ -1,0 +1,83 @@
+"""Which genome chromosomes a run keeps: names matched against exclusion patterns.
+
+Chromosomes are excluded by regular expressions matched case-insensitively against
+the whole name (:data:`DEFAULT_EXCLUDE`: the mitochondrion and unplaced/random/alt
+contigs).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from gategenome.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+#: Chromosomes dropped by default (matched case-insensitively against the whole name):
+#: the mitochondrion, and unplaced / random / alternative / patch contigs.
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    r"(chr)?(M|MT|Mito|mitochondrion|mitochondria)",
+    r".*_random",
+    r"(chr)?Un([_-].*)?",
+    r".*_alt",
+    r".*_fix",
+    r".*_hap\d*",
+)
+
+
+@dataclass
+class ChromosomeSelection:
+    """Which genome chromosomes are kept.
+
+    Attributes
+    ----------
+    kept
+        Kept chromosome names, in genome order.
+    excluded
+        Excluded name -> the pattern that matched it.
+    """
+
+    kept: list[str]
+    excluded: dict[str, str] = field(default_factory=dict)
+
+
+def select_chromosomes(names: Iterable[str], patterns: Sequence[str] = DEFAULT_EXCLUDE) -> ChromosomeSelection:
+    """Drop chromosomes whose whole name matches one of ``patterns`` (case-insensitive).
+
+    Parameters
+    ----------
+    names
+        Chromosome names in genome order.
+    patterns
+        Regular expressions matched against the full name.
+
+    Returns
+    -------
+    ChromosomeSelection
+        Kept names and the excluded ones with the pattern that excluded them.
+
+    Raises
+    ------
+    ConfigError
+        A pattern that is not a valid regular expression.
+    """
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append((pattern, re.compile(pattern, re.IGNORECASE)))
+        except re.error as exc:
+            raise ConfigError(f"--exclude-chroms: invalid regular expression {pattern!r} ({exc})") from None
+    kept: list[str] = []
+    excluded: dict[str, str] = {}
+    for name in names:
+        hit = next((pattern for pattern, regex in compiled if regex.fullmatch(name)), None)
+        if hit is None:
+            kept.append(name)
+        else:
+            excluded[name] = hit
+    if excluded:
+        log.info("excluded %d chromosome(s): %s", len(excluded), ", ".join(excluded))
+    return ChromosomeSelection(kept, excluded)

@@ -1,0 +1,103 @@
+"""The training objective: masked per-base BCE plus the forget-gate terms.
+
+The loss of a batch is the per-base binary cross-entropy of "inside an accessible
+region" (masked bases weigh 0), plus a gate-sparsity penalty ``mean(1 - f)`` that
+charges the model for each base where its mean forget gate drops, plus an edge
+term ``mean(-log(1 - f))`` that pays it for forgetting near region edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from gategenome.model.gates import mean_forget_gate
+from gategenome.model.network import GateLSTM
+from gategenome.train.config import TrainConfig
+
+
+def balance_weights(y: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Reweight ``(N, L)`` per-base weights so positives and negatives carry half the total each."""
+    positives = (weight * y).sum()
+    negatives = (weight * (1.0 - y)).sum()
+    if positives == 0 or negatives == 0:
+        return weight
+    total = positives + negatives
+    return weight * torch.where(y > 0.5, total / (2.0 * positives), total / (2.0 * negatives))
+
+
+def edge_zone(y: torch.Tensor, flank: int) -> torch.Tensor:
+    """``(N, L)`` targets -> ``(N, L)`` bool: bases within ``flank`` of a label change.
+
+    A change between bases ``t - 1`` and ``t`` is an edge at ``t``; the zone is
+    ``[t - flank, t + flank)``, the bases :meth:`Chromosome.boundary_mask` marks.
+    """
+    change = torch.zeros_like(y)
+    change[:, 1:] = (y[:, 1:] != y[:, :-1]).to(y.dtype)
+    if flank < 1:
+        return change > 0
+    padded = F.pad(change.unsqueeze(1), (flank - 1, flank))
+    return F.max_pool1d(padded, kernel_size=2 * flank, stride=1).squeeze(1) > 0
+
+
+@dataclass
+class LossTerms:
+    """Scalars of one batch: ``total`` (what is minimised) and its parts."""
+
+    total: torch.Tensor
+    bce: torch.Tensor
+    penalty: torch.Tensor
+    edge: torch.Tensor
+
+
+def _masked_mean(values: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
+    return (values * where).sum() / where.sum().clamp_min(1.0)
+
+
+def gate_penalty_term(forget: torch.Tensor, y: torch.Tensor, scored: torch.Tensor) -> torch.Tensor:
+    """``mean(1 - f)`` inside regions and outside, averaged over the sides present.
+
+    Balancing the two sides makes forgetting deep inside a short accessible region
+    cost as much as forgetting in the long background, so the model cannot mark
+    "inside" by a low gate for free.  ``forget``, ``y``, ``scored``: ``(N, L)``.
+    """
+    sides = torch.stack([scored * y, scored * (1.0 - y)])  # (2, N, L)
+    counts = sides.sum(dim=(1, 2))
+    means = ((1.0 - forget) * sides).sum(dim=(1, 2)) / counts.clamp_min(1.0)
+    present = (counts > 0).to(means.dtype)
+    return (means * present).sum() / present.sum().clamp_min(1.0)
+
+
+def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig) -> LossTerms:
+    """Masked per-base BCE, the gate-sparsity penalty and the edge term of one batch.
+
+    Parameters
+    ----------
+    x
+        ``(N, L, C)`` inputs.
+    y, weight
+        ``(N, L)`` targets and per-base weights (0 = masked).
+    config
+        ``gate_penalty`` weighs :func:`gate_penalty_term` of the last layer's mean
+        forget gate (the track that is scanned), ``edge_weight`` weighs
+        ``mean(-log(1 - f))`` over the bases within ``edge_flank`` of a region edge
+        (a log, so its pull does not vanish where the gate saturates near 1); with
+        the edge term on, the penalty covers the other bases only.  A weight of 0
+        skips its term.
+    """
+    out = model(x)
+    bce = F.binary_cross_entropy_with_logits(out.logits, y, weight=weight, reduction="sum") / weight.sum().clamp_min(1.0)
+    zero = torch.zeros((), device=x.device)
+    penalty, edge = zero, zero
+    if config.gate_penalty > 0 or config.edge_weight > 0:
+        forget = mean_forget_gate(model, out)
+        scored = (weight > 0).to(forget.dtype)
+        if config.edge_weight > 0:
+            near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
+            edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
+            scored = scored * (1.0 - near)
+        penalty = gate_penalty_term(forget, y, scored)
+    total = bce + config.gate_penalty * penalty + config.edge_weight * edge
+    return LossTerms(total, bce, penalty, edge)

@@ -1,0 +1,60 @@
+"""Ranking metrics (auROC, auPRC) and the empirical p-values and BH q-values of the drop caller."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gategenome.core.stats import auprc, auroc, bh_qvalues, empirical_pvalues, ranking_metrics
+
+
+def brute_auroc(scores, labels):
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    diff = pos[:, None] - neg[None, :]
+    return ((diff > 0).sum() + 0.5 * (diff == 0).sum()) / (len(pos) * len(neg))
+
+
+def brute_auprc(scores, labels):
+    total = 0.0
+    previous_recall = 0.0
+    for threshold in np.unique(scores)[::-1]:
+        called = scores >= threshold
+        tp = (called & (labels == 1)).sum()
+        recall = tp / labels.sum()
+        total += (recall - previous_recall) * tp / called.sum()
+        previous_recall = recall
+    return total
+
+
+def test_metrics_match_their_definitions_with_ties():
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 8, 400).astype(float)  # many ties
+    labels = (rng.random(400) < 0.2 + scores / 20).astype(int)
+    assert auroc(scores, labels) == pytest.approx(brute_auroc(scores, labels), abs=1e-12)
+    assert auprc(scores, labels) == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
+    assert auroc(np.ones(10), labels[:10]) == pytest.approx(0.5)
+    assert auprc(np.ones(10), labels[:10]) == pytest.approx(labels[:10].mean())
+    assert np.isnan(auroc(scores, np.zeros(400)))
+    both = ranking_metrics(scores, labels)  # one sort, the same two numbers
+    assert both["auroc"] == pytest.approx(brute_auroc(scores, labels), abs=1e-12)
+    assert both["auprc"] == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
+
+
+def test_empirical_pvalues_count_null_depths_at_least_as_deep():
+    null = np.array([0.1, 0.2, 0.2, 0.5])
+    p = empirical_pvalues(np.array([0.05, 0.2, 0.3, 0.9]), null)
+    np.testing.assert_allclose(p, [5 / 5, 4 / 5, 2 / 5, 1 / 5])
+    np.testing.assert_allclose(empirical_pvalues(np.array([0.3]), np.zeros(0)), [1.0])
+
+
+def test_bh_qvalues_match_the_step_up_definition():
+    rng = np.random.default_rng(0)
+    p = rng.random(50) ** 3
+    n = p.size
+    ranked = np.sort(p)
+    expected_sorted = [min(1.0, min(ranked[j] * n / (j + 1) for j in range(i, n))) for i in range(n)]
+    expected = np.empty(n)
+    expected[np.argsort(p)] = expected_sorted
+    np.testing.assert_allclose(bh_qvalues(p), expected, rtol=1e-12)
+    np.testing.assert_allclose(bh_qvalues(np.array([0.01, 0.04, 0.03])), [0.03, 0.04, 0.04])
+    assert bh_qvalues(np.zeros(0)).size == 0

@@ -1,0 +1,30 @@
+"""The training objective: the edge zone and the balanced gate penalty."""
+
+import numpy as np
+import pytest
+import torch
+
+from gategenome.train.objective import edge_zone, gate_penalty_term
+from gategenome.train.windows import Chromosome
+
+
+def test_edge_zone_marks_the_bases_the_boundary_metric_marks():
+    regions = np.array([[100, 180], [185, 400], [700, 800]])
+    labels = np.zeros(1000, dtype=np.uint8)
+    for start, end in regions:
+        labels[start:end] = 1
+    chrom = Chromosome("c", np.zeros((1000, 4), np.uint8), None, labels, np.ones(1000, bool), regions)
+    zone = edge_zone(torch.from_numpy(labels[None].astype(np.float32)), 50)[0].numpy()
+    assert np.array_equal(zone, chrom.boundary_mask(50))  # the 5 bp gap's two edges included
+    assert zone[50] and not zone[49] and zone[449] and not zone[450] and not zone[300]
+
+
+def test_gate_penalty_weighs_inside_and_outside_equally():
+    y = torch.zeros(2, 100)
+    y[0, 40:45] = 1  # 5 inside bases of 200
+    forget = 1.0 - y  # forgets everywhere inside, nowhere outside
+    scored = torch.ones_like(y)
+    assert gate_penalty_term(forget, y, scored).item() == pytest.approx(0.5)
+    assert gate_penalty_term(torch.full_like(y, 0.9), torch.zeros_like(y), scored).item() == pytest.approx(0.1)
+    scored[0, 40:45] = 0  # the inside bases masked: only the outside side is left
+    assert gate_penalty_term(forget, y, scored).item() == pytest.approx(0.0)
