@@ -11,8 +11,9 @@ The path for ``--goal memory``:
    write vector ``d0``.  The writer that leaves the most behind at distance ``L``
    through the best allowed unit, ``max_u sum_j d0_j exp(L rate_uj)``, is kept.
 3. **Baselines** under the same constraints: (a) a random sequence, (b) the best
-   single repeated unit (top screened units verified with the retention test),
-   and the unconstrained best unit.
+   single repeated unit (:func:`gategenome.design.search.best_constrained_unit`:
+   top screened units verified with the retention test), and the unconstrained
+   best unit.
 4. **Search** (:mod:`gategenome.design.search`).  ``count`` seeded chains of simulated
    annealing start from (b) (or a random valid sequence) and mutate blocks of the
    filler, keeping every proposal inside the constraints.  The objective is the
@@ -37,7 +38,6 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
-from gategenome.design.retention import Retention, measure_retention
 from gategenome.errors import ConfigError
 from gategenome.model.gates import model_gates
 from gategenome.model.inputs import encode_batch
@@ -286,42 +286,6 @@ def plan_memory(
     plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, free_unit, base_weights, screen)
     log.info("writer %s (control %s), unconstrained best unit %s", writer, plan.control, free_unit)
     return plan
-
-
-def best_constrained_unit(
-    model: GateLSTM,
-    plan: Plan,
-    settings: SearchSettings,
-    constraints: SequenceConstraints,
-    screen: int = 64,
-    verify: int = 6,
-) -> tuple[str | None, Retention | None]:
-    """Baseline (b): the repeated unit with the best measured retention under the constraints.
-
-    The top ``screen`` allowed units by predicted retention (with the plan's
-    writer) whose whole design ``writer + unit...`` meets the constraints are
-    scored by the streamed write/read difference (:func:`gategenome.design.search.difference_score`),
-    and the best ``verify`` are measured with the exact write/read test.
-    """
-    from gategenome.design.search import difference_score
-
-    score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
-    picked = []
-    for index in np.argsort(-score):
-        if len(picked) >= screen:
-            break
-        if not plan.allowed[index]:
-            continue
-        filler = repeat_unit(plan.units[index], settings.length)
-        if constraints.satisfied(plan.writer + filler):
-            picked.append((plan.units[index], filler))
-    if not picked:
-        return None, None
-    quick = difference_score(model, plan, [f for _, f in picked], settings)
-    picked = [picked[i] for i in np.argsort(-quick)[:verify]]
-    measured = measure_retention(model, plan.writer, [f for _, f in picked], plan.control, settings.signal_value)
-    best = int(np.argmax([m.log10_at_end for m in measured]))
-    return picked[best][0], measured[best]
 
 
 def _objective(

@@ -23,16 +23,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from gategenome.design.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
-from gategenome.design.memory import (
-    SearchSettings,
-    best_constrained_unit,
-    kmers,
-    linearised_log_retention,
-    plan_memory,
-    repeat_unit,
+from gategenome.design.memory import SearchSettings, kmers, linearised_log_retention, plan_memory, repeat_unit
+from gategenome.design.reset import (
+    PROFILE_BEFORE,
+    boundary_enrichment,
+    design_resets,
+    forget_profile,
+    gc_matched_controls,
+    score_elements,
 )
 from gategenome.design.retention import Retention, measure_retention
-from gategenome.design.search import anneal
+from gategenome.design.search import anneal, best_constrained_unit
 from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
@@ -251,15 +252,6 @@ def run_reset(
     context: dict | None = None,
 ) -> list[Row]:
     """Design reset elements, compare them with real boundaries, write the outputs."""
-    from gategenome.design.reset import (
-        PROFILE_BEFORE,
-        boundary_enrichment,
-        design_resets,
-        forget_profile,
-        gc_matched_controls,
-        score_elements,
-    )
-
     elements, scores, ranked = design_resets(
         model,
         settings.length,
