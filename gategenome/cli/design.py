@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import OPTION_SETTINGS, device_option
+from gategenome.cli.common import OPTION_SETTINGS, device_option, setting_default
+from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
 
 
 @click.command("design", context_settings={"max_content_width": 100})
@@ -21,7 +22,7 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
 @click.option(
     "--count",
     type=click.IntRange(min=1),
-    default=4,
+    default=setting_default(SearchSettings, "count"),
     help="Designs to emit (independent seeded chains).",
     **OPTION_SETTINGS,
 )
@@ -32,32 +33,59 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
     help="Long memory or a synthetic boundary.",
     **OPTION_SETTINGS,
 )
-@click.option("--gc-min", type=float, default=0.0, help="Lowest GC fraction of every window.", **OPTION_SETTINGS)
-@click.option("--gc-max", type=float, default=1.0, help="Highest GC fraction of every window.", **OPTION_SETTINGS)
-@click.option("--gc-window", type=int, default=50, help="Sliding window (bp) of the GC constraint.", **OPTION_SETTINGS)
-@click.option("--max-homopolymer", type=int, default=None, help="Longest run of one base allowed (default: no limit).")
+@click.option(
+    "--gc-min",
+    type=float,
+    default=setting_default(ConstraintSettings, "gc_min"),
+    help="Lowest GC fraction of every window.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--gc-max",
+    type=float,
+    default=setting_default(ConstraintSettings, "gc_max"),
+    help="Highest GC fraction of every window.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--gc-window",
+    type=int,
+    default=setting_default(ConstraintSettings, "gc_window"),
+    help="Sliding window (bp) of the GC constraint.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--max-homopolymer",
+    type=int,
+    default=setting_default(ConstraintSettings, "max_homopolymer"),
+    help="Longest run of one base allowed (default: no limit).",
+)
 @click.option("--avoid", multiple=True, help="Forbidden motif, IUPAC, both strands (repeatable), e.g. GAATTC.")
 @click.option(
-    "--iterations", type=click.IntRange(min=0), default=60, help="Search steps per design.", **OPTION_SETTINGS
+    "--iterations",
+    type=click.IntRange(min=0),
+    default=setting_default(SearchSettings, "iterations"),
+    help="Search steps per design.",
+    **OPTION_SETTINGS,
 )
 @click.option(
     "--proposals",
     type=click.IntRange(min=1),
-    default=16,
+    default=setting_default(SearchSettings, "proposals"),
     help="Mutations evaluated per design and step.",
     **OPTION_SETTINGS,
 )
 @click.option(
     "--unit-max-k",
     type=click.IntRange(1, 6),
-    default=6,
+    default=setting_default(SearchSettings, "unit_max_k"),
     help="Longest repeated unit (k-mer) screened.",
     **OPTION_SETTINGS,
 )
 @click.option(
     "--signal-value",
     type=float,
-    default=0.0,
+    default=setting_default(SearchSettings, "signal_value"),
     help="Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).",
     **OPTION_SETTINGS,
 )
@@ -72,11 +100,17 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
 @click.option(
     "--flank",
     type=click.IntRange(min=1),
-    default=25,
+    default=setting_default(BoundarySettings, "flank"),
     help="Bases around each boundary compared with the resets.",
     **OPTION_SETTINGS,
 )
-@click.option("--seed", type=int, default=0, help="Seed of every random choice.", **OPTION_SETTINGS)
+@click.option(
+    "--seed",
+    type=int,
+    default=setting_default(SearchSettings, "seed"),
+    help="Seed of every random choice.",
+    **OPTION_SETTINGS,
+)
 @device_option
 @click.option("--out-prefix", required=True, help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png and PREFIX.json.")
 def command(
@@ -131,7 +165,6 @@ def command(
     from tqdm import tqdm
 
     from gategenome.design.constraints import SequenceConstraints
-    from gategenome.design.memory import SearchSettings
     from gategenome.design.reset import MAX_RESET_LENGTH
     from gategenome.design.retention import reference_model
     from gategenome.design.run import run_memory, run_reset

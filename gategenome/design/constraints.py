@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from gategenome.core.encode import encode_codes, reverse_complement_bytes
+from gategenome.design.settings import ConstraintSettings
 from gategenome.errors import ConfigError
 
 #: IUPAC nucleotide codes and the bases they stand for.
@@ -94,26 +95,13 @@ def window_gc(sequence: str, window: int) -> np.ndarray:
 
 
 @dataclass
-class SequenceConstraints:
-    """Constraints a designed sequence must satisfy.
+class SequenceConstraints(ConstraintSettings):
+    """Constraints a designed sequence must satisfy, and their checks.
 
-    Attributes
-    ----------
-    gc_min, gc_max
-        Allowed GC fraction of every sliding window of ``gc_window`` bases.
-    gc_window
-        Window (bases) of the GC constraint; a shorter sequence is one window.
-    max_homopolymer
-        Longest run of one base allowed; ``None`` for no limit.
-    avoid
-        Forbidden motifs (IUPAC), refused on both strands.
+    The fields (GC range per window, longest homopolymer, forbidden motifs) are
+    those of :class:`gategenome.design.settings.ConstraintSettings`; motifs are
+    upper-cased and compiled on construction.
     """
-
-    gc_min: float = 0.0
-    gc_max: float = 1.0
-    gc_window: int = 50
-    max_homopolymer: int | None = None
-    avoid: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.gc_min <= 1.0 or not 0.0 <= self.gc_max <= 1.0:

@@ -38,6 +38,7 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
+from gategenome.design.settings import SearchSettings
 from gategenome.errors import ConfigError
 from gategenome.model.gates import model_gates
 from gategenome.model.inputs import encode_batch
@@ -47,41 +48,6 @@ log = logging.getLogger(__name__)
 
 #: Repeat length and measured tail of the unit screen (60 = lcm(1..6) periods).
 SCREEN_REPEAT, SCREEN_TAIL = 120, 60
-
-
-@dataclass
-class SearchSettings:
-    """Settings of the design search (saved next to the outputs).
-
-    Attributes
-    ----------
-    length
-        Filler length ``L``: retention is reported at distance ``L`` after the writer.
-    count
-        Designs (independent seeded chains).
-    iterations
-        Annealing steps per chain.
-    proposals
-        Mutated candidates evaluated per chain and step (one batch).
-    seed
-        Seed of every random choice.
-    signal_value
-        Constant raw ATAC signal of a ``dna+signal`` model (0 = closed chromatin).
-    unit_max_k, writer_max_k
-        Longest repeated unit screened, longest writer k-mer tried.
-    batch_size
-        Sequences per forward pass.
-    """
-
-    length: int = 2000
-    count: int = 4
-    iterations: int = 60
-    proposals: int = 16
-    seed: int = 0
-    signal_value: float = 0.0
-    unit_max_k: int = 6
-    writer_max_k: int = 4
-    batch_size: int = 256
 
 
 def kmers(max_k: int, min_k: int = 1) -> list[str]:

@@ -27,6 +27,7 @@ import torch
 from gategenome.core.encode import reverse_complement_bytes
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import kmers
+from gategenome.design.settings import SearchSettings
 from gategenome.errors import ConfigError
 from gategenome.model.gates import layer_forget_gates, mean_forget_gate
 from gategenome.model.inputs import encode_batch
@@ -112,34 +113,26 @@ def screen_reset_kmers(
     return [units[i] for i in order], values[order]
 
 
-def design_resets(
-    model: GateLSTM,
-    length: int,
-    count: int,
-    constraints: SequenceConstraints,
-    seed: int = 0,
-    iterations: int = 60,
-    proposals: int = 16,
-    signal_value: float = 0.0,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list[str], list[ResetScore], list[str]]:
-    """Reset elements of ``length`` bases under ``constraints``.
+def require_reset_length(length: int) -> None:
+    """Fail unless ``1 <= length <=`` :data:`MAX_RESET_LENGTH`.
 
-    Returns
-    -------
-    tuple
-        ``(elements, scores, ranked)``: ``count`` elements, their scores and every
-        screened k-mer, best-resetting first.
+    Raises
+    ------
+    ConfigError
+        The length, and the range expected.
     """
     if not 1 <= length <= MAX_RESET_LENGTH:
         raise ConfigError(
             f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range"
         )
-    constraints.require_feasible(length, seed=seed)
-    k = min(6, length)
-    ranked, _ = screen_reset_kmers(model, k, seed, signal_value)
-    top = ranked[:20]
-    rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(count)]
+
+
+def _start_elements(
+    settings: SearchSettings, constraints: SequenceConstraints, top: list[str], k: int, rngs: list[np.random.Generator]
+) -> list[str]:
+    """One starting element per chain: a random valid element with a top k-mer planted in it
+    (after 50 misses, any element that meets the constraints)."""
+    length = settings.length
     current = []
     for chain, rng in enumerate(rngs):
         seed_kmer = top[chain % len(top)]
@@ -151,29 +144,70 @@ def design_resets(
             if candidate and constraints.satisfied(candidate):
                 start = candidate
                 break
-        current.append(start or constraints.require_feasible(length, seed=seed + chain))
+        current.append(start or constraints.require_feasible(length, seed=settings.seed + chain))
+    return current
+
+
+def _propose(
+    current: list[str],
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    top: list[str],
+    rngs: list[np.random.Generator],
+) -> tuple[list[str], list[int]]:
+    """Up to ``proposals`` constrained block mutations per chain: ``(candidates, owning chain)``."""
+    length = settings.length
+    batch, owners = [], []
+    for chain, rng in enumerate(rngs):
+        for _ in range(settings.proposals):
+            for _ in range(30):
+                size = int(rng.integers(1, 7))
+                at = int(rng.integers(0, max(1, length - size + 1)))
+                block = (
+                    top[int(rng.integers(len(top)))][:size]
+                    if rng.random() < 0.3
+                    else "".join(rng.choice(list("ACGT"), size=size))
+                )
+                candidate = (current[chain][:at] + block + current[chain][at + size :])[:length]
+                if candidate != current[chain] and constraints.satisfied(candidate):
+                    batch.append(candidate)
+                    owners.append(chain)
+                    break
+    return batch, owners
+
+
+def design_resets(
+    model: GateLSTM,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[str], list[ResetScore], list[str]]:
+    """Reset elements of ``settings.length`` bases under ``constraints``.
+
+    Uses ``length``, ``count``, ``seed``, ``iterations``, ``proposals`` and
+    ``signal_value`` of ``settings``.
+
+    Returns
+    -------
+    tuple
+        ``(elements, scores, ranked)``: ``settings.count`` elements, their scores and
+        every screened k-mer, best-resetting first.
+    """
+    seed, signal_value = settings.seed, settings.signal_value
+    require_reset_length(settings.length)
+    constraints.require_feasible(settings.length, seed=seed)
+    k = min(6, settings.length)
+    ranked, _ = screen_reset_kmers(model, k, seed, signal_value)
+    top = ranked[:20]
+    rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(settings.count)]
+    current = _start_elements(settings, constraints, top, k, rngs)
     values = [s.min_forget for s in score_elements(model, current, seed, signal_value)]
     best = list(zip(current, values))
-    for step in range(iterations):
-        batch, owners = [], []
-        for chain, rng in enumerate(rngs):
-            for _ in range(proposals):
-                for _ in range(30):
-                    size = int(rng.integers(1, 7))
-                    at = int(rng.integers(0, max(1, length - size + 1)))
-                    block = (
-                        top[int(rng.integers(len(top)))][:size]
-                        if rng.random() < 0.3
-                        else "".join(rng.choice(list("ACGT"), size=size))
-                    )
-                    candidate = (current[chain][:at] + block + current[chain][at + size :])[:length]
-                    if candidate != current[chain] and constraints.satisfied(candidate):
-                        batch.append(candidate)
-                        owners.append(chain)
-                        break
+    for step in range(settings.iterations):
+        batch, owners = _propose(current, settings, constraints, top, rngs)
         if batch:
             scores = [s.min_forget for s in score_elements(model, batch, seed, signal_value)]
-            for chain in range(count):
+            for chain in range(settings.count):
                 mine = [i for i, owner in enumerate(owners) if owner == chain]
                 if mine:
                     pick = min(mine, key=lambda i: scores[i])

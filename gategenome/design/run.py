@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from gategenome.design.constraints import SequenceConstraints, gc_fraction, longest_homopolymer, random_sequence
-from gategenome.design.memory import SearchSettings, kmers, linearised_log_retention, plan_memory, repeat_unit
+from gategenome.design.memory import kmers, linearised_log_retention, plan_memory, repeat_unit
 from gategenome.design.reset import (
     PROFILE_BEFORE,
     boundary_enrichment,
@@ -34,6 +34,7 @@ from gategenome.design.reset import (
 )
 from gategenome.design.retention import Retention, measure_retention
 from gategenome.design.search import anneal, best_constrained_unit
+from gategenome.design.settings import SearchSettings
 from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
@@ -253,15 +254,7 @@ def run_reset(
 ) -> list[Row]:
     """Design reset elements, compare them with real boundaries, write the outputs."""
     elements, scores, ranked = design_resets(
-        model,
-        settings.length,
-        settings.count,
-        constraints,
-        settings.seed,
-        settings.iterations,
-        settings.proposals,
-        settings.signal_value,
-        progress("searching resets", settings.iterations),
+        model, settings, constraints, progress("searching resets", settings.iterations)
     )
     rng = np.random.default_rng([settings.seed, 17])
     randoms = [random_sequence(settings.length, constraints, rng) for _ in range(3)]

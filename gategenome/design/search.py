@@ -30,8 +30,9 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints
-from gategenome.design.memory import Plan, SearchSettings, predicted_log_retained, repeat_unit
+from gategenome.design.memory import Plan, predicted_log_retained, repeat_unit
 from gategenome.design.retention import Retention, measure_retention
+from gategenome.design.settings import SearchSettings
 from gategenome.model.inputs import encode_batch
 from gategenome.model.network import GateLSTM, StreamState
 

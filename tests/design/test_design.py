@@ -21,10 +21,10 @@ from gategenome.design.constraints import (
     random_sequence,
     window_gc,
 )
-from gategenome.design.memory import SearchSettings
 from gategenome.design.reset import boundary_enrichment
 from gategenome.design.retention import cell_states, measure_retention, reference_model
 from gategenome.design.run import run_memory, run_reset
+from gategenome.design.settings import SearchSettings
 from gategenome.model.checkpoint import save_checkpoint
 from gategenome.model.config import ModelConfig
 from gategenome.model.inputs import encode_batch
