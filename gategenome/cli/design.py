@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+
 import click
 
 from gategenome.cli.common import OPTION_SETTINGS, device_option, setting_default
 from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
+
+log = logging.getLogger(__name__)
 
 
 @click.command("design", context_settings={"max_content_width": 100})
@@ -159,38 +165,19 @@ def command(
       gategenome design --model model.pt --goal reset --length 30 --boundaries drops.bed \\
           --genome sacCer3.fa --out-prefix resets
     """
-    import logging
-
-    import torch
-    from tqdm import tqdm
-
     from gategenome.design.constraints import SequenceConstraints
-    from gategenome.design.reset import MAX_RESET_LENGTH
-    from gategenome.design.retention import reference_model
-    from gategenome.design.run import run_memory, run_reset
+    from gategenome.design.reset import require_reset_length
+    from gategenome.design.run import load_design_model, run_memory, run_reset
     from gategenome.errors import ConfigError
-    from gategenome.model.checkpoint import load_model, resolve_device
 
-    log = logging.getLogger("gategenome.design.memory")
     if bool(model_path) == bool(reference):
         raise click.UsageError("give exactly one of --model model.pt or --reference")
-    if goal == "reset" and not 1 <= length <= MAX_RESET_LENGTH:
-        raise ConfigError(
-            f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range"
-        )
+    if goal == "reset":
+        require_reset_length(length)
     if bool(boundaries) != bool(genome):
         raise ConfigError("--boundaries and --genome go together (the boundary sequences are read from the genome)")
     constraints = SequenceConstraints(gc_min, gc_max, gc_window, max_homopolymer, list(avoid))
     constraints.require_feasible(length, seed=seed)
-    torch.manual_seed(seed)
-    resolved = resolve_device(device)
-    if reference:
-        model, source = reference_model().to(resolved), "reference"
-    else:
-        model, _ = load_model(model_path, resolved)
-        source = str(model_path)
-    if model.config.uses_signal:
-        log.info("the model reads DNA + ATAC signal: feeding a constant signal of %g", signal_value)
     settings = SearchSettings(
         length=length,
         count=count,
@@ -200,53 +187,30 @@ def command(
         unit_max_k=unit_max_k,
         signal_value=signal_value,
     )
+    model, context = load_design_model(None if reference else model_path, device, settings)
+    with _progress_bars() as progress:
+        if goal == "memory":
+            run_memory(model, settings, constraints, out_prefix, progress, context)
+        else:
+            comparison = BoundarySettings(boundaries, genome, flank) if boundaries else None
+            run_reset(model, settings, constraints, out_prefix, progress, comparison, context)
+    log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
+
+
+@contextlib.contextmanager
+def _progress_bars() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """``progress(label, total)`` opening a tqdm bar on stderr; every bar is closed on exit."""
+    from tqdm import tqdm
+
     bars = []
 
-    def progress(label: str, total: int):
+    def progress(label: str, total: int) -> Callable[[int], None]:
         bar = tqdm(total=total, desc=label, unit="step", leave=False, file=None, disable=None)
         bars.append(bar)
         return bar.update
 
-    context = {"model": source, "model_config": model.config.to_dict(), "device": str(resolved)}
     try:
-        if goal == "memory":
-            run_memory(model, settings, constraints, out_prefix, progress, context)
-        else:
-            windows = None
-            if boundaries:
-                windows = _boundary_windows(boundaries, genome, flank)
-            run_reset(model, settings, constraints, out_prefix, progress, windows, context)
+        yield progress
     finally:
         for bar in bars:
             bar.close()
-    log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
-
-
-def _summit(interval) -> int | None:
-    """Summit offset of a BED6+4 (narrowPeak layout) record, or None."""
-    if len(interval.extra) >= 4 and interval.extra[3].lstrip("-").isdigit() and int(interval.extra[3]) >= 0:
-        return int(interval.extra[3])
-    return None
-
-
-def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
-    """Windows around real boundaries: the summit of each drop (BED6+4 such as
-    drops.bed) or each interval (plain BED), ± flank; or both edges of each
-    narrowPeak peak (a ``.narrowPeak`` file), ± flank."""
-    from gategenome.io.bed import read_bed
-    from gategenome.io.fasta import Genome
-
-    kind = "narrowPeak" if boundaries.endswith((".narrowPeak", ".narrowPeak.gz")) else "BED"
-    intervals = read_bed(boundaries, kind)
-    genome = Genome(genome_path)
-    if kind == "narrowPeak":
-        windows = [(i.chrom, edge - flank, edge + flank) for i in intervals for edge in (i.start, i.end)]
-        source = f"{boundaries} (peak edges ± {flank} bp)"
-    elif intervals and all(_summit(i) is not None for i in intervals):
-        windows = [(i.chrom, i.start + _summit(i) - flank, i.start + _summit(i) + flank) for i in intervals]
-        source = f"{boundaries} (drop summits ± {flank} bp)"
-    else:
-        windows = [(i.chrom, i.start - flank, i.end + flank) for i in intervals]
-        source = f"{boundaries} (intervals ± {flank} bp)"
-    windows = [(c, max(0, s), e) for c, s, e in windows if c in genome.sizes]
-    return {"windows": windows, "fetch": genome.fetch, "sizes": genome.sizes, "source": source}

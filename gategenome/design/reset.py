@@ -8,23 +8,19 @@ quantity that ``scan`` reports and ``call`` thresholds) over the element and the
 chains (best of a batch of constrained block mutations per step) grow
 elements of the requested length (<= 50 bp) under the constraints.
 
-:func:`boundary_enrichment` asks whether the elements resemble what the model
-drops on in a real genome: occurrences (both strands) of the top reset k-mers
-around given boundaries (``drops.bed`` or peak edges), per kb, against random
-windows of the same chromosomes, with a one-sided binomial test.
+Whether the elements resemble what the model drops on in a real genome is
+asked in :mod:`gategenome.design.boundaries`.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from gategenome.core.encode import reverse_complement_bytes
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import kmers
 from gategenome.design.settings import SearchSettings
@@ -219,106 +215,3 @@ def design_resets(
             progress(1)
     elements = [e for e, _ in best]
     return elements, score_elements(model, elements, seed, signal_value), ranked
-
-
-def gc_matched_controls(ranked: list[str], motifs: list[str], seed: int = 0) -> list[str]:
-    """For each motif, a k-mer with the same G/C count from the middle half of ``ranked``
-    (neither resetting nor holding), seeded: a composition-matched control set."""
-    rng = np.random.default_rng([seed, 19])
-    middle = ranked[len(ranked) // 4 : 3 * len(ranked) // 4]
-    controls = []
-    for motif in motifs:
-        gc = sum(b in "GC" for b in motif)
-        pool = [k for k in middle if sum(b in "GC" for b in k) == gc and k not in controls] or middle
-        controls.append(pool[int(rng.integers(len(pool)))])
-    return controls
-
-
-def _count(sequence: bytes, motifs: list[bytes]) -> int:
-    total = 0
-    for motif in motifs:
-        start = sequence.find(motif)
-        while start >= 0:
-            total += 1
-            start = sequence.find(motif, start + 1)
-    return total
-
-
-def _binomial_upper(successes: int, trials: int, p: float) -> float:
-    """P(X >= successes) for X ~ Binomial(trials, p)."""
-    if successes <= 0:
-        return 1.0
-    if p <= 0:
-        return 0.0
-    terms = [
-        math.lgamma(trials + 1)
-        - math.lgamma(k + 1)
-        - math.lgamma(trials - k + 1)
-        + k * math.log(p)
-        + (trials - k) * math.log1p(-p)
-        for k in range(successes, trials + 1)
-    ]
-    top = max(terms)
-    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
-
-
-def boundary_enrichment(
-    motifs: list[str],
-    windows: list[tuple[str, int, int]],
-    fetch: Callable[[str, int, int], bytes],
-    sizes: dict[str, int],
-    seed: int = 0,
-    background_factor: int = 5,
-) -> dict:
-    """Occurrences of ``motifs`` (both strands) in boundary windows versus random windows.
-
-    Parameters
-    ----------
-    motifs
-        Reset k-mers.
-    windows
-        Boundary windows ``(chrom, start, end)`` (0-based, half-open).
-    fetch
-        ``fetch(chrom, start, end) -> bytes`` of the genome.
-    sizes
-        Chromosome sizes (for the background windows).
-    background_factor
-        Random windows (same lengths, same chromosomes) per boundary window.
-
-    Returns
-    -------
-    dict
-        ``hits_boundary``, ``bp_boundary``, ``hits_background``, ``bp_background``,
-        ``enrichment`` (ratio of hits per base, pseudocount 0.5 hit each) and the
-        one-sided binomial ``p_value`` of that many boundary hits among all hits.
-    """
-    rng = np.random.default_rng([seed, 13])
-    patterns = sorted({m.encode() for m in motifs} | {reverse_complement_bytes(m.encode()) for m in motifs})
-    hits = [0, 0]
-    bases = [0, 0]
-    for chrom, start, end in windows:
-        if chrom not in sizes or end <= start:
-            continue
-        sequence = fetch(chrom, max(0, start), min(end, sizes[chrom])).upper()
-        hits[0] += _count(sequence, patterns)
-        bases[0] += len(sequence)
-        for _ in range(background_factor):
-            width = end - start
-            origin = int(rng.integers(0, max(1, sizes[chrom] - width)))
-            sequence = fetch(chrom, origin, origin + width).upper()
-            hits[1] += _count(sequence, patterns)
-            bases[1] += len(sequence)
-    rate = [h / max(b, 1) * 1000 for h, b in zip(hits, bases)]
-    p_boundary = bases[0] / max(1, bases[0] + bases[1])
-    return {
-        "motifs": motifs,
-        "windows": len(windows),
-        "hits_boundary": hits[0],
-        "bp_boundary": bases[0],
-        "hits_background": hits[1],
-        "bp_background": bases[1],
-        "per_kb_boundary": rate[0],
-        "per_kb_background": rate[1],
-        "enrichment": ((hits[0] + 0.5) / max(bases[0], 1)) / ((hits[1] + 0.5) / max(bases[1], 1)),
-        "p_value": _binomial_upper(hits[0], hits[0] + hits[1], p_boundary),
-    }

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from gategenome.cli.main import cli
 from gategenome.core.encode import reverse_complement_bytes
+from gategenome.design.boundaries import boundary_enrichment, boundary_windows
 from gategenome.design.constraints import (
     SequenceConstraints,
     gc_fraction,
@@ -21,10 +22,9 @@ from gategenome.design.constraints import (
     random_sequence,
     window_gc,
 )
-from gategenome.design.reset import boundary_enrichment
 from gategenome.design.retention import cell_states, measure_retention, reference_model
 from gategenome.design.run import run_memory, run_reset
-from gategenome.design.settings import SearchSettings
+from gategenome.design.settings import BoundarySettings, SearchSettings
 from gategenome.model.checkpoint import save_checkpoint
 from gategenome.model.config import ModelConfig
 from gategenome.model.inputs import encode_batch
@@ -428,16 +428,14 @@ def test_no_usable_writer_fails_with_one_line(tmp_path):
 
 
 def test_boundary_windows_use_drop_summits(tmp_path, mini):
-    from gategenome.cli.design import _boundary_windows
-
     bed = tmp_path / "drops.bed"
     bed.write_text(
         "chrI\t1000\t1600\tdrop_1\t500\t+\t0.5\t4.0\t3.0\t250\nchrI\t5000\t5300\tdrop_2\t400\t-\t0.4\t3.0\t2.0\t10\n"
     )
-    windows = _boundary_windows(str(bed), str(mini["genome"]), 25)
-    assert windows["windows"] == [("chrI", 1225, 1275), ("chrI", 4985, 5035)]
+    windows = boundary_windows(BoundarySettings(str(bed), str(mini["genome"]), 25))
+    assert windows.windows == [("chrI", 1225, 1275), ("chrI", 4985, 5035)]
     plain = tmp_path / "plain.bed"
     plain.write_text("chrI\t1000\t1600\n")
-    assert _boundary_windows(str(plain), str(mini["genome"]), 25)["windows"] == [("chrI", 975, 1625)]
-    edges = _boundary_windows(str(mini["peaks"]), str(mini["genome"]), 10)["windows"]
+    assert boundary_windows(BoundarySettings(str(plain), str(mini["genome"]), 25)).windows == [("chrI", 975, 1625)]
+    edges = boundary_windows(BoundarySettings(str(mini["peaks"]), str(mini["genome"]), 10)).windows
     assert len(edges) % 2 == 0 and all(end - start == 20 for _, start, end in edges if start > 0)
