@@ -9,7 +9,7 @@ difference (:mod:`~gategenome.design.search`) and verified, with their baselines
 by the exact write/read test (:mod:`~gategenome.design.retention`).  **Reset**:
 short elements that drive the mean forget gate lowest
 (:mod:`~gategenome.design.reset`), compared with real boundaries of a genome
-(:mod:`~gategenome.design.boundaries`).  :mod:`~gategenome.design.run` runs either
+(:mod:`~gategenome.design.enrichment`).  :mod:`~gategenome.design.run` runs either
 goal and writes the FASTA, TSV, plot and settings (:mod:`~gategenome.design.outputs`);
 the settings (:mod:`~gategenome.design.settings`) import no heavy library.
 """
@@ -23,7 +23,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "memory": ["Plan", "plan_memory"],
     "search": ["anneal", "best_constrained_unit", "difference_score"],
     "reset": ["ResetScore", "design_resets", "score_elements"],
-    "boundaries": ["BoundaryWindows", "boundary_enrichment", "boundary_windows", "compare_with_boundaries"],
+    "enrichment": ["BoundaryWindows", "boundary_enrichment", "boundary_windows", "compare_with_boundaries"],
     "outputs": ["Row", "write_outputs"],
     "run": ["load_design_model", "run_memory", "run_reset"],
 })

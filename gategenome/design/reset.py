@@ -9,7 +9,7 @@ chains (best of a batch of constrained block mutations per step) grow
 elements of the requested length (<= 50 bp) under the constraints.
 
 Whether the elements resemble what the model drops on in a real genome is
-asked in :mod:`gategenome.design.boundaries`.
+asked in :mod:`gategenome.design.enrichment`.
 """
 
 from __future__ import annotations

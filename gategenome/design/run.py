@@ -17,8 +17,8 @@ from dataclasses import asdict
 import numpy as np
 import torch
 
-from gategenome.design.boundaries import boundary_windows, compare_with_boundaries
 from gategenome.design.constraints import SequenceConstraints, random_sequence
+from gategenome.design.enrichment import boundary_windows, compare_with_boundaries
 from gategenome.design.memory import Plan, kmers, linearised_log_retention, plan_memory, repeat_unit
 from gategenome.design.outputs import Row, format_power, write_outputs
 from gategenome.design.reset import PROFILE_BEFORE, ResetScore, design_resets, forget_profile, score_elements

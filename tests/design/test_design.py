@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from gategenome.cli.main import cli
 from gategenome.core.encode import reverse_complement_bytes
-from gategenome.design.boundaries import boundary_enrichment, boundary_windows
 from gategenome.design.constraints import (
     SequenceConstraints,
     gc_fraction,
@@ -22,6 +21,7 @@ from gategenome.design.constraints import (
     random_sequence,
     window_gc,
 )
+from gategenome.design.enrichment import boundary_enrichment, boundary_windows
 from gategenome.design.retention import cell_states, measure_retention, reference_model
 from gategenome.design.run import run_memory, run_reset
 from gategenome.design.settings import BoundarySettings, SearchSettings
