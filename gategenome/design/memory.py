@@ -173,6 +173,52 @@ def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bo
     return constraints.satisfied(repeat_unit(unit, span))
 
 
+def _choose_writer(
+    writers: list[str],
+    order: np.ndarray,
+    vectors: np.ndarray,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+) -> str:
+    """The first writer in ``order`` that writes something, meets the local constraints
+    (homopolymers, motifs) and can start a sequence that meets all of them.
+
+    Parameters
+    ----------
+    writers
+        Candidate k-mers.
+    order
+        ``(W,)`` indices into ``writers``, best first.
+    vectors
+        ``(W, H * layers)`` write vectors of ``writers``.
+
+    Raises
+    ------
+    ConfigError
+        No writer writes under the constraints, or none can start a valid sequence.
+    """
+    local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
+    usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
+    if not usable:
+        raise ConfigError(
+            f"no writer k-mer (up to {settings.writer_max_k} bp) that meets the constraints writes into the model's "
+            f"cells ({constraints.describe()}); relax --avoid or --max-homopolymer"
+        )
+    for index in usable[:50]:
+        start = random_sequence(
+            min(settings.length, 4 * constraints.gc_window),
+            constraints,
+            np.random.default_rng(settings.seed),
+            prefix=writers[index],
+        )
+        if start is not None:
+            return writers[index]
+    raise ConfigError(
+        f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
+        f"({constraints.describe()}); relax --gc-min/--gc-max, --max-homopolymer or --avoid"
+    )
+
+
 def plan_memory(
     model: GateLSTM,
     settings: SearchSettings,
@@ -202,31 +248,7 @@ def plan_memory(
     retained = predicted_log_retained(log_vectors, rates[top_units], length).max(axis=1)
     # shorter writers win ties (a tiny penalty per base)
     order = np.argsort(-(retained - 1e-6 * np.array([len(w) for w in writers])))
-    writer = None
-    local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
-    usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
-    for index in usable[:50]:
-        if (
-            random_sequence(
-                min(length, 4 * constraints.gc_window),
-                constraints,
-                np.random.default_rng(settings.seed),
-                prefix=writers[index],
-            )
-            is not None
-        ):
-            writer = writers[index]
-            break
-    if not usable:
-        raise ConfigError(
-            f"no writer k-mer (up to {settings.writer_max_k} bp) that meets the constraints writes into the model's "
-            f"cells ({constraints.describe()}); relax --avoid or --max-homopolymer"
-        )
-    if writer is None:
-        raise ConfigError(
-            f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
-            f"({constraints.describe()}); relax --gc-min/--gc-max, --max-homopolymer or --avoid"
-        )
+    writer = _choose_writer(writers, order, vectors, settings, constraints)
     vector = vectors[writers.index(writer)]
     log_weights = np.log(np.maximum(vector / vector.sum(), 1e-300))
     free_unit = units[int(np.argmax(predicted_log_retained(log_weights[None], rates, length)[0]))]
