@@ -1,4 +1,4 @@
-"""Helpers of the design tests: small models and a constraint check independent of the library's."""
+"""Shared by the design tests: small models and a constraint check independent of the library's."""
 
 from __future__ import annotations
 
