@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+
 import click
 
-from gategenome.cli.common import OPTION_SETTINGS, device_option
+from gategenome.cli.common import OPTION_SETTINGS, device_option, setting_default
+from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
+
+log = logging.getLogger(__name__)
 
 
 @click.command("design", context_settings={"max_content_width": 100})
@@ -21,7 +28,7 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
 @click.option(
     "--count",
     type=click.IntRange(min=1),
-    default=4,
+    default=setting_default(SearchSettings, "count"),
     help="Designs to emit (independent seeded chains).",
     **OPTION_SETTINGS,
 )
@@ -32,32 +39,59 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
     help="Long memory or a synthetic boundary.",
     **OPTION_SETTINGS,
 )
-@click.option("--gc-min", type=float, default=0.0, help="Lowest GC fraction of every window.", **OPTION_SETTINGS)
-@click.option("--gc-max", type=float, default=1.0, help="Highest GC fraction of every window.", **OPTION_SETTINGS)
-@click.option("--gc-window", type=int, default=50, help="Sliding window (bp) of the GC constraint.", **OPTION_SETTINGS)
-@click.option("--max-homopolymer", type=int, default=None, help="Longest run of one base allowed (default: no limit).")
+@click.option(
+    "--gc-min",
+    type=float,
+    default=setting_default(ConstraintSettings, "gc_min"),
+    help="Lowest GC fraction of every window.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--gc-max",
+    type=float,
+    default=setting_default(ConstraintSettings, "gc_max"),
+    help="Highest GC fraction of every window.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--gc-window",
+    type=int,
+    default=setting_default(ConstraintSettings, "gc_window"),
+    help="Sliding window (bp) of the GC constraint.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--max-homopolymer",
+    type=int,
+    default=setting_default(ConstraintSettings, "max_homopolymer"),
+    help="Longest run of one base allowed (default: no limit).",
+)
 @click.option("--avoid", multiple=True, help="Forbidden motif, IUPAC, both strands (repeatable), e.g. GAATTC.")
 @click.option(
-    "--iterations", type=click.IntRange(min=0), default=60, help="Search steps per design.", **OPTION_SETTINGS
+    "--iterations",
+    type=click.IntRange(min=0),
+    default=setting_default(SearchSettings, "iterations"),
+    help="Search steps per design.",
+    **OPTION_SETTINGS,
 )
 @click.option(
     "--proposals",
     type=click.IntRange(min=1),
-    default=16,
+    default=setting_default(SearchSettings, "proposals"),
     help="Mutations evaluated per design and step.",
     **OPTION_SETTINGS,
 )
 @click.option(
     "--unit-max-k",
     type=click.IntRange(1, 6),
-    default=6,
+    default=setting_default(SearchSettings, "unit_max_k"),
     help="Longest repeated unit (k-mer) screened.",
     **OPTION_SETTINGS,
 )
 @click.option(
     "--signal-value",
     type=float,
-    default=0.0,
+    default=setting_default(SearchSettings, "signal_value"),
     help="Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).",
     **OPTION_SETTINGS,
 )
@@ -72,11 +106,17 @@ from gategenome.cli.common import OPTION_SETTINGS, device_option
 @click.option(
     "--flank",
     type=click.IntRange(min=1),
-    default=25,
+    default=setting_default(BoundarySettings, "flank"),
     help="Bases around each boundary compared with the resets.",
     **OPTION_SETTINGS,
 )
-@click.option("--seed", type=int, default=0, help="Seed of every random choice.", **OPTION_SETTINGS)
+@click.option(
+    "--seed",
+    type=int,
+    default=setting_default(SearchSettings, "seed"),
+    help="Seed of every random choice.",
+    **OPTION_SETTINGS,
+)
 @device_option
 @click.option("--out-prefix", required=True, help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png and PREFIX.json.")
 def command(
@@ -125,39 +165,19 @@ def command(
       gategenome design --model model.pt --goal reset --length 30 --boundaries drops.bed \\
           --genome sacCer3.fa --out-prefix resets
     """
-    import logging
-
-    import torch
-    from tqdm import tqdm
-
     from gategenome.design.constraints import SequenceConstraints
-    from gategenome.design.memory import SearchSettings
-    from gategenome.design.reset import MAX_RESET_LENGTH
-    from gategenome.design.retention import reference_model
-    from gategenome.design.run import run_memory, run_reset
+    from gategenome.design.reset import require_reset_length
+    from gategenome.design.run import load_design_model, run_memory, run_reset
     from gategenome.errors import ConfigError
-    from gategenome.model.checkpoint import load_model, resolve_device
 
-    log = logging.getLogger("gategenome.design.memory")
     if bool(model_path) == bool(reference):
         raise click.UsageError("give exactly one of --model model.pt or --reference")
-    if goal == "reset" and not 1 <= length <= MAX_RESET_LENGTH:
-        raise ConfigError(
-            f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range"
-        )
+    if goal == "reset":
+        require_reset_length(length)
     if bool(boundaries) != bool(genome):
         raise ConfigError("--boundaries and --genome go together (the boundary sequences are read from the genome)")
     constraints = SequenceConstraints(gc_min, gc_max, gc_window, max_homopolymer, list(avoid))
     constraints.require_feasible(length, seed=seed)
-    torch.manual_seed(seed)
-    resolved = resolve_device(device)
-    if reference:
-        model, source = reference_model().to(resolved), "reference"
-    else:
-        model, _ = load_model(model_path, resolved)
-        source = str(model_path)
-    if model.config.uses_signal:
-        log.info("the model reads DNA + ATAC signal: feeding a constant signal of %g", signal_value)
     settings = SearchSettings(
         length=length,
         count=count,
@@ -167,53 +187,30 @@ def command(
         unit_max_k=unit_max_k,
         signal_value=signal_value,
     )
+    model, context = load_design_model(None if reference else model_path, device, settings)
+    with _progress_bars() as progress:
+        if goal == "memory":
+            run_memory(model, settings, constraints, out_prefix, progress, context)
+        else:
+            comparison = BoundarySettings(boundaries, genome, flank) if boundaries else None
+            run_reset(model, settings, constraints, out_prefix, progress, comparison, context)
+    log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
+
+
+@contextlib.contextmanager
+def _progress_bars() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """``progress(label, total)`` opening a tqdm bar on stderr; every bar is closed on exit."""
+    from tqdm import tqdm
+
     bars = []
 
-    def progress(label: str, total: int):
+    def progress(label: str, total: int) -> Callable[[int], None]:
         bar = tqdm(total=total, desc=label, unit="step", leave=False, file=None, disable=None)
         bars.append(bar)
         return bar.update
 
-    context = {"model": source, "model_config": model.config.to_dict(), "device": str(resolved)}
     try:
-        if goal == "memory":
-            run_memory(model, settings, constraints, out_prefix, progress, context)
-        else:
-            windows = None
-            if boundaries:
-                windows = _boundary_windows(boundaries, genome, flank)
-            run_reset(model, settings, constraints, out_prefix, progress, windows, context)
+        yield progress
     finally:
         for bar in bars:
             bar.close()
-    log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
-
-
-def _summit(interval) -> int | None:
-    """Summit offset of a BED6+4 (narrowPeak layout) record, or None."""
-    if len(interval.extra) >= 4 and interval.extra[3].lstrip("-").isdigit() and int(interval.extra[3]) >= 0:
-        return int(interval.extra[3])
-    return None
-
-
-def _boundary_windows(boundaries: str, genome_path: str, flank: int) -> dict:
-    """Windows around real boundaries: the summit of each drop (BED6+4 such as
-    drops.bed) or each interval (plain BED), ± flank; or both edges of each
-    narrowPeak peak (a ``.narrowPeak`` file), ± flank."""
-    from gategenome.io.bed import read_bed
-    from gategenome.io.fasta import Genome
-
-    kind = "narrowPeak" if boundaries.endswith((".narrowPeak", ".narrowPeak.gz")) else "BED"
-    intervals = read_bed(boundaries, kind)
-    genome = Genome(genome_path)
-    if kind == "narrowPeak":
-        windows = [(i.chrom, edge - flank, edge + flank) for i in intervals for edge in (i.start, i.end)]
-        source = f"{boundaries} (peak edges ± {flank} bp)"
-    elif intervals and all(_summit(i) is not None for i in intervals):
-        windows = [(i.chrom, i.start + _summit(i) - flank, i.start + _summit(i) + flank) for i in intervals]
-        source = f"{boundaries} (drop summits ± {flank} bp)"
-    else:
-        windows = [(i.chrom, i.start - flank, i.end + flank) for i in intervals]
-        source = f"{boundaries} (intervals ± {flank} bp)"
-    windows = [(c, max(0, s), e) for c, s, e in windows if c in genome.sizes]
-    return {"windows": windows, "fetch": genome.fetch, "sizes": genome.sizes, "source": source}

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from gategenome.core.encode import encode_codes, reverse_complement_bytes
+from gategenome.design.settings import ConstraintSettings
 from gategenome.errors import ConfigError
 
 #: IUPAC nucleotide codes and the bases they stand for.
@@ -94,26 +95,13 @@ def window_gc(sequence: str, window: int) -> np.ndarray:
 
 
 @dataclass
-class SequenceConstraints:
-    """Constraints a designed sequence must satisfy.
+class SequenceConstraints(ConstraintSettings):
+    """Constraints a designed sequence must satisfy, and their checks.
 
-    Attributes
-    ----------
-    gc_min, gc_max
-        Allowed GC fraction of every sliding window of ``gc_window`` bases.
-    gc_window
-        Window (bases) of the GC constraint; a shorter sequence is one window.
-    max_homopolymer
-        Longest run of one base allowed; ``None`` for no limit.
-    avoid
-        Forbidden motifs (IUPAC), refused on both strands.
+    The fields (GC range per window, longest homopolymer, forbidden motifs) are
+    those of :class:`gategenome.design.settings.ConstraintSettings`; motifs are
+    upper-cased and compiled on construction.
     """
-
-    gc_min: float = 0.0
-    gc_max: float = 1.0
-    gc_window: int = 50
-    max_homopolymer: int | None = None
-    avoid: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.gc_min <= 1.0 or not 0.0 <= self.gc_max <= 1.0:
@@ -230,6 +218,64 @@ def _motif_sets(constraints: SequenceConstraints) -> list[list[str]]:
     return motifs
 
 
+class _PartialSequence:
+    """A sequence built base by base: its bases, G/C prefix counts and the per-base checks."""
+
+    def __init__(self, prefix: str, total: int, constraints: SequenceConstraints):
+        self.constraints = constraints
+        self.low, self.high = constraints.gc_count_range(total)
+        self.width = min(constraints.gc_window, total)
+        self.check_gc = constraints.gc_min > 0 or constraints.gc_max < 1
+        self.motifs = _motif_sets(constraints)
+        self.limit = constraints.max_homopolymer
+        self.bases = list(prefix)
+        self.cumulative = [0]
+        for b in self.bases:
+            self.cumulative.append(self.cumulative[-1] + (1 if b in "GC" else 0))
+
+    def allowed(self, position: int, base: str) -> bool:
+        """Whether ``base`` at ``position`` keeps every constraint satisfiable."""
+        bases, limit = self.bases, self.limit
+        if limit is not None and position >= limit and all(bases[position - k] == base for k in range(1, limit + 1)):
+            return False
+        for sets in self.motifs:
+            size = len(sets)
+            if position + 1 >= size and base in sets[-1]:
+                start = position + 1 - size
+                if all(bases[start + k] in sets[k] for k in range(size - 1)):
+                    return False
+        if self.check_gc:
+            # of the windows holding this base, the earliest-starting one is the
+            # tightest for both bounds (the G/C count changes by at most 1 per base)
+            start = max(0, position - self.width + 1)
+            known = self.cumulative[position] - self.cumulative[start] + (1 if base in "GC" else 0)
+            if known > self.high or known + start + self.width - 1 - position < self.low:
+                return False
+        return True
+
+    def steer(self, order: str, position: int) -> str:
+        """``order`` with G/C first when the current window nears ``gc_min``, A/T first near ``gc_max``."""
+        if self.check_gc and position > 0:
+            # steer towards the middle of the GC range so that windows rarely corner the search
+            gc_min, gc_max = self.constraints.gc_min, self.constraints.gc_max
+            start = max(0, position - self.width + 1)
+            fraction = (self.cumulative[position] - self.cumulative[start]) / (position - start)
+            band = 0.25 * (gc_max - gc_min)
+            if fraction < gc_min + band:
+                order = "".join(b for b in order if b in "GC") + "".join(b for b in order if b in "AT")
+            elif fraction > gc_max - band:
+                order = "".join(b for b in order if b in "AT") + "".join(b for b in order if b in "GC")
+        return order
+
+    def push(self, base: str) -> None:
+        self.bases.append(base)
+        self.cumulative.append(self.cumulative[-1] + (1 if base in "GC" else 0))
+
+    def pop(self) -> None:
+        self.bases.pop()
+        self.cumulative.pop()
+
+
 def random_sequence(
     length: int,
     constraints: SequenceConstraints,
@@ -254,15 +300,7 @@ def random_sequence(
     """
     weights = np.full(4, 0.25) if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
     total = len(prefix) + length
-    low, high = constraints.gc_count_range(total)
-    width = min(constraints.gc_window, total)
-    check_gc = constraints.gc_min > 0 or constraints.gc_max < 1
-    motifs = _motif_sets(constraints)
-    limit = constraints.max_homopolymer
-    bases = list(prefix)
-    cumulative = [0]
-    for b in bases:
-        cumulative.append(cumulative[-1] + (1 if b in "GC" else 0))
+    partial = _PartialSequence(prefix, total, constraints)
     tried: list[set] = []
     steps, max_steps = 0, (max_steps if max_steps is not None else 8 * length + 2000)
 
@@ -270,46 +308,18 @@ def random_sequence(
     keys = rng.random((max(length, 1) + 1, 4)) ** (1.0 / np.maximum(weights, 1e-12))
     orders = ["".join("ACGT"[k] for k in row) for row in np.argsort(-keys, axis=1)]
 
-    def allowed(position: int, base: str) -> bool:
-        if limit is not None and position >= limit and all(bases[position - k] == base for k in range(1, limit + 1)):
-            return False
-        for sets in motifs:
-            size = len(sets)
-            if position + 1 >= size and base in sets[-1]:
-                start = position + 1 - size
-                if all(bases[start + k] in sets[k] for k in range(size - 1)):
-                    return False
-        if check_gc:
-            # of the windows holding this base, the earliest-starting one is the
-            # tightest for both bounds (the G/C count changes by at most 1 per base)
-            start = max(0, position - width + 1)
-            known = cumulative[position] - cumulative[start] + (1 if base in "GC" else 0)
-            if known > high or known + start + width - 1 - position < low:
-                return False
-        return True
-
     position = len(prefix)
     while position < total:
         offset = position - len(prefix)
         if len(tried) <= offset:
             tried.append(set())
         chosen = None
-        order = orders[offset % len(orders)]
-        if check_gc and position > 0:
-            # steer towards the middle of the GC range so that windows rarely corner the search
-            start = max(0, position - width + 1)
-            fraction = (cumulative[position] - cumulative[start]) / (position - start)
-            band = 0.25 * (constraints.gc_max - constraints.gc_min)
-            if fraction < constraints.gc_min + band:
-                order = "".join(b for b in order if b in "GC") + "".join(b for b in order if b in "AT")
-            elif fraction > constraints.gc_max - band:
-                order = "".join(b for b in order if b in "AT") + "".join(b for b in order if b in "GC")
-        for base in order:
+        for base in partial.steer(orders[offset % len(orders)], position):
             if base in tried[offset]:
                 continue
             steps += 1
             tried[offset].add(base)
-            if allowed(position, base):
+            if partial.allowed(position, base):
                 chosen = base
                 break
         if chosen is None:
@@ -318,11 +328,9 @@ def random_sequence(
             if position == len(prefix) or steps >= max_steps:
                 return None
             position -= 1
-            bases.pop()
-            cumulative.pop()
+            partial.pop()
             continue
-        bases.append(chosen)
-        cumulative.append(cumulative[-1] + (1 if chosen in "GC" else 0))
+        partial.push(chosen)
         position += 1
-    sequence = "".join(bases)
+    sequence = "".join(partial.bases)
     return sequence if constraints.satisfied(sequence) else None

@@ -11,8 +11,9 @@ The path for ``--goal memory``:
    write vector ``d0``.  The writer that leaves the most behind at distance ``L``
    through the best allowed unit, ``max_u sum_j d0_j exp(L rate_uj)``, is kept.
 3. **Baselines** under the same constraints: (a) a random sequence, (b) the best
-   single repeated unit (top screened units verified with the retention test),
-   and the unconstrained best unit.
+   single repeated unit (:func:`gategenome.design.search.best_constrained_unit`:
+   top screened units verified with the retention test), and the unconstrained
+   best unit.
 4. **Search** (:mod:`gategenome.design.search`).  ``count`` seeded chains of simulated
    annealing start from (b) (or a random valid sequence) and mutate blocks of the
    filler, keeping every proposal inside the constraints.  The objective is the
@@ -37,7 +38,7 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
-from gategenome.design.retention import Retention, measure_retention
+from gategenome.design.settings import SearchSettings
 from gategenome.errors import ConfigError
 from gategenome.model.gates import model_gates
 from gategenome.model.inputs import encode_batch
@@ -47,41 +48,6 @@ log = logging.getLogger(__name__)
 
 #: Repeat length and measured tail of the unit screen (60 = lcm(1..6) periods).
 SCREEN_REPEAT, SCREEN_TAIL = 120, 60
-
-
-@dataclass
-class SearchSettings:
-    """Settings of the design search (saved next to the outputs).
-
-    Attributes
-    ----------
-    length
-        Filler length ``L``: retention is reported at distance ``L`` after the writer.
-    count
-        Designs (independent seeded chains).
-    iterations
-        Annealing steps per chain.
-    proposals
-        Mutated candidates evaluated per chain and step (one batch).
-    seed
-        Seed of every random choice.
-    signal_value
-        Constant raw ATAC signal of a ``dna+signal`` model (0 = closed chromatin).
-    unit_max_k, writer_max_k
-        Longest repeated unit screened, longest writer k-mer tried.
-    batch_size
-        Sequences per forward pass.
-    """
-
-    length: int = 2000
-    count: int = 4
-    iterations: int = 60
-    proposals: int = 16
-    seed: int = 0
-    signal_value: float = 0.0
-    unit_max_k: int = 6
-    writer_max_k: int = 4
-    batch_size: int = 256
 
 
 def kmers(max_k: int, min_k: int = 1) -> list[str]:
@@ -207,6 +173,52 @@ def unit_allowed(unit: str, constraints: SequenceConstraints, length: int) -> bo
     return constraints.satisfied(repeat_unit(unit, span))
 
 
+def _choose_writer(
+    writers: list[str],
+    order: np.ndarray,
+    vectors: np.ndarray,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+) -> str:
+    """The first writer in ``order`` that writes something, meets the local constraints
+    (homopolymers, motifs) and can start a sequence that meets all of them.
+
+    Parameters
+    ----------
+    writers
+        Candidate k-mers.
+    order
+        ``(W,)`` indices into ``writers``, best first.
+    vectors
+        ``(W, H * layers)`` write vectors of ``writers``.
+
+    Raises
+    ------
+    ConfigError
+        No writer writes under the constraints, or none can start a valid sequence.
+    """
+    local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
+    usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
+    if not usable:
+        raise ConfigError(
+            f"no writer k-mer (up to {settings.writer_max_k} bp) that meets the constraints writes into the model's "
+            f"cells ({constraints.describe()}); relax --avoid or --max-homopolymer"
+        )
+    for index in usable[:50]:
+        start = random_sequence(
+            min(settings.length, 4 * constraints.gc_window),
+            constraints,
+            np.random.default_rng(settings.seed),
+            prefix=writers[index],
+        )
+        if start is not None:
+            return writers[index]
+    raise ConfigError(
+        f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
+        f"({constraints.describe()}); relax --gc-min/--gc-max, --max-homopolymer or --avoid"
+    )
+
+
 def plan_memory(
     model: GateLSTM,
     settings: SearchSettings,
@@ -236,31 +248,7 @@ def plan_memory(
     retained = predicted_log_retained(log_vectors, rates[top_units], length).max(axis=1)
     # shorter writers win ties (a tiny penalty per base)
     order = np.argsort(-(retained - 1e-6 * np.array([len(w) for w in writers])))
-    writer = None
-    local = SequenceConstraints(max_homopolymer=constraints.max_homopolymer, avoid=constraints.avoid)
-    usable = [i for i in order if vectors[i].sum() > 0 and local.satisfied(writers[i])]
-    for index in usable[:50]:
-        if (
-            random_sequence(
-                min(length, 4 * constraints.gc_window),
-                constraints,
-                np.random.default_rng(settings.seed),
-                prefix=writers[index],
-            )
-            is not None
-        ):
-            writer = writers[index]
-            break
-    if not usable:
-        raise ConfigError(
-            f"no writer k-mer (up to {settings.writer_max_k} bp) that meets the constraints writes into the model's "
-            f"cells ({constraints.describe()}); relax --avoid or --max-homopolymer"
-        )
-    if writer is None:
-        raise ConfigError(
-            f"no writer k-mer (up to {settings.writer_max_k} bp) can start a sequence that meets the constraints "
-            f"({constraints.describe()}); relax --gc-min/--gc-max, --max-homopolymer or --avoid"
-        )
+    writer = _choose_writer(writers, order, vectors, settings, constraints)
     vector = vectors[writers.index(writer)]
     log_weights = np.log(np.maximum(vector / vector.sum(), 1e-300))
     free_unit = units[int(np.argmax(predicted_log_retained(log_weights[None], rates, length)[0]))]
@@ -286,42 +274,6 @@ def plan_memory(
     plan = Plan(writer, control_base * len(writer), log_weights, units, rates, allowed, free_unit, base_weights, screen)
     log.info("writer %s (control %s), unconstrained best unit %s", writer, plan.control, free_unit)
     return plan
-
-
-def best_constrained_unit(
-    model: GateLSTM,
-    plan: Plan,
-    settings: SearchSettings,
-    constraints: SequenceConstraints,
-    screen: int = 64,
-    verify: int = 6,
-) -> tuple[str | None, Retention | None]:
-    """Baseline (b): the repeated unit with the best measured retention under the constraints.
-
-    The top ``screen`` allowed units by predicted retention (with the plan's
-    writer) whose whole design ``writer + unit...`` meets the constraints are
-    scored by the streamed write/read difference (:func:`gategenome.design.search.difference_score`),
-    and the best ``verify`` are measured with the exact write/read test.
-    """
-    from gategenome.design.search import difference_score
-
-    score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
-    picked = []
-    for index in np.argsort(-score):
-        if len(picked) >= screen:
-            break
-        if not plan.allowed[index]:
-            continue
-        filler = repeat_unit(plan.units[index], settings.length)
-        if constraints.satisfied(plan.writer + filler):
-            picked.append((plan.units[index], filler))
-    if not picked:
-        return None, None
-    quick = difference_score(model, plan, [f for _, f in picked], settings)
-    picked = [picked[i] for i in np.argsort(-quick)[:verify]]
-    measured = measure_retention(model, plan.writer, [f for _, f in picked], plan.control, settings.signal_value)
-    best = int(np.argmax([m.log10_at_end for m in measured]))
-    return picked[best][0], measured[best]
 
 
 def _objective(

@@ -8,25 +8,22 @@ quantity that ``scan`` reports and ``call`` thresholds) over the element and the
 chains (best of a batch of constrained block mutations per step) grow
 elements of the requested length (<= 50 bp) under the constraints.
 
-:func:`boundary_enrichment` asks whether the elements resemble what the model
-drops on in a real genome: occurrences (both strands) of the top reset k-mers
-around given boundaries (``drops.bed`` or peak edges), per kb, against random
-windows of the same chromosomes, with a one-sided binomial test.
+Whether the elements resemble what the model drops on in a real genome is
+asked in :mod:`gategenome.design.enrichment`.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from gategenome.core.encode import reverse_complement_bytes
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import kmers
+from gategenome.design.settings import SearchSettings
 from gategenome.errors import ConfigError
 from gategenome.model.gates import layer_forget_gates, mean_forget_gate
 from gategenome.model.inputs import encode_batch
@@ -112,34 +109,26 @@ def screen_reset_kmers(
     return [units[i] for i in order], values[order]
 
 
-def design_resets(
-    model: GateLSTM,
-    length: int,
-    count: int,
-    constraints: SequenceConstraints,
-    seed: int = 0,
-    iterations: int = 60,
-    proposals: int = 16,
-    signal_value: float = 0.0,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list[str], list[ResetScore], list[str]]:
-    """Reset elements of ``length`` bases under ``constraints``.
+def require_reset_length(length: int) -> None:
+    """Fail unless ``1 <= length <=`` :data:`MAX_RESET_LENGTH`.
 
-    Returns
-    -------
-    tuple
-        ``(elements, scores, ranked)``: ``count`` elements, their scores and every
-        screened k-mer, best-resetting first.
+    Raises
+    ------
+    ConfigError
+        The length, and the range expected.
     """
     if not 1 <= length <= MAX_RESET_LENGTH:
         raise ConfigError(
             f"--length {length}: reset elements are 1-{MAX_RESET_LENGTH} bp; expected a length in that range"
         )
-    constraints.require_feasible(length, seed=seed)
-    k = min(6, length)
-    ranked, _ = screen_reset_kmers(model, k, seed, signal_value)
-    top = ranked[:20]
-    rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(count)]
+
+
+def _start_elements(
+    settings: SearchSettings, constraints: SequenceConstraints, top: list[str], k: int, rngs: list[np.random.Generator]
+) -> list[str]:
+    """One starting element per chain: a random valid element with a top k-mer planted in it
+    (after 50 misses, any element that meets the constraints)."""
+    length = settings.length
     current = []
     for chain, rng in enumerate(rngs):
         seed_kmer = top[chain % len(top)]
@@ -151,29 +140,70 @@ def design_resets(
             if candidate and constraints.satisfied(candidate):
                 start = candidate
                 break
-        current.append(start or constraints.require_feasible(length, seed=seed + chain))
+        current.append(start or constraints.require_feasible(length, seed=settings.seed + chain))
+    return current
+
+
+def _propose(
+    current: list[str],
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    top: list[str],
+    rngs: list[np.random.Generator],
+) -> tuple[list[str], list[int]]:
+    """Up to ``proposals`` constrained block mutations per chain: ``(candidates, owning chain)``."""
+    length = settings.length
+    batch, owners = [], []
+    for chain, rng in enumerate(rngs):
+        for _ in range(settings.proposals):
+            for _ in range(30):
+                size = int(rng.integers(1, 7))
+                at = int(rng.integers(0, max(1, length - size + 1)))
+                block = (
+                    top[int(rng.integers(len(top)))][:size]
+                    if rng.random() < 0.3
+                    else "".join(rng.choice(list("ACGT"), size=size))
+                )
+                candidate = (current[chain][:at] + block + current[chain][at + size :])[:length]
+                if candidate != current[chain] and constraints.satisfied(candidate):
+                    batch.append(candidate)
+                    owners.append(chain)
+                    break
+    return batch, owners
+
+
+def design_resets(
+    model: GateLSTM,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[str], list[ResetScore], list[str]]:
+    """Reset elements of ``settings.length`` bases under ``constraints``.
+
+    Uses ``length``, ``count``, ``seed``, ``iterations``, ``proposals`` and
+    ``signal_value`` of ``settings``.
+
+    Returns
+    -------
+    tuple
+        ``(elements, scores, ranked)``: ``settings.count`` elements, their scores and
+        every screened k-mer, best-resetting first.
+    """
+    seed, signal_value = settings.seed, settings.signal_value
+    require_reset_length(settings.length)
+    constraints.require_feasible(settings.length, seed=seed)
+    k = min(6, settings.length)
+    ranked, _ = screen_reset_kmers(model, k, seed, signal_value)
+    top = ranked[:20]
+    rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(settings.count)]
+    current = _start_elements(settings, constraints, top, k, rngs)
     values = [s.min_forget for s in score_elements(model, current, seed, signal_value)]
     best = list(zip(current, values))
-    for step in range(iterations):
-        batch, owners = [], []
-        for chain, rng in enumerate(rngs):
-            for _ in range(proposals):
-                for _ in range(30):
-                    size = int(rng.integers(1, 7))
-                    at = int(rng.integers(0, max(1, length - size + 1)))
-                    block = (
-                        top[int(rng.integers(len(top)))][:size]
-                        if rng.random() < 0.3
-                        else "".join(rng.choice(list("ACGT"), size=size))
-                    )
-                    candidate = (current[chain][:at] + block + current[chain][at + size :])[:length]
-                    if candidate != current[chain] and constraints.satisfied(candidate):
-                        batch.append(candidate)
-                        owners.append(chain)
-                        break
+    for step in range(settings.iterations):
+        batch, owners = _propose(current, settings, constraints, top, rngs)
         if batch:
             scores = [s.min_forget for s in score_elements(model, batch, seed, signal_value)]
-            for chain in range(count):
+            for chain in range(settings.count):
                 mine = [i for i, owner in enumerate(owners) if owner == chain]
                 if mine:
                     pick = min(mine, key=lambda i: scores[i])
@@ -185,106 +215,3 @@ def design_resets(
             progress(1)
     elements = [e for e, _ in best]
     return elements, score_elements(model, elements, seed, signal_value), ranked
-
-
-def gc_matched_controls(ranked: list[str], motifs: list[str], seed: int = 0) -> list[str]:
-    """For each motif, a k-mer with the same G/C count from the middle half of ``ranked``
-    (neither resetting nor holding), seeded: a composition-matched control set."""
-    rng = np.random.default_rng([seed, 19])
-    middle = ranked[len(ranked) // 4 : 3 * len(ranked) // 4]
-    controls = []
-    for motif in motifs:
-        gc = sum(b in "GC" for b in motif)
-        pool = [k for k in middle if sum(b in "GC" for b in k) == gc and k not in controls] or middle
-        controls.append(pool[int(rng.integers(len(pool)))])
-    return controls
-
-
-def _count(sequence: bytes, motifs: list[bytes]) -> int:
-    total = 0
-    for motif in motifs:
-        start = sequence.find(motif)
-        while start >= 0:
-            total += 1
-            start = sequence.find(motif, start + 1)
-    return total
-
-
-def _binomial_upper(successes: int, trials: int, p: float) -> float:
-    """P(X >= successes) for X ~ Binomial(trials, p)."""
-    if successes <= 0:
-        return 1.0
-    if p <= 0:
-        return 0.0
-    terms = [
-        math.lgamma(trials + 1)
-        - math.lgamma(k + 1)
-        - math.lgamma(trials - k + 1)
-        + k * math.log(p)
-        + (trials - k) * math.log1p(-p)
-        for k in range(successes, trials + 1)
-    ]
-    top = max(terms)
-    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
-
-
-def boundary_enrichment(
-    motifs: list[str],
-    windows: list[tuple[str, int, int]],
-    fetch: Callable[[str, int, int], bytes],
-    sizes: dict[str, int],
-    seed: int = 0,
-    background_factor: int = 5,
-) -> dict:
-    """Occurrences of ``motifs`` (both strands) in boundary windows versus random windows.
-
-    Parameters
-    ----------
-    motifs
-        Reset k-mers.
-    windows
-        Boundary windows ``(chrom, start, end)`` (0-based, half-open).
-    fetch
-        ``fetch(chrom, start, end) -> bytes`` of the genome.
-    sizes
-        Chromosome sizes (for the background windows).
-    background_factor
-        Random windows (same lengths, same chromosomes) per boundary window.
-
-    Returns
-    -------
-    dict
-        ``hits_boundary``, ``bp_boundary``, ``hits_background``, ``bp_background``,
-        ``enrichment`` (ratio of hits per base, pseudocount 0.5 hit each) and the
-        one-sided binomial ``p_value`` of that many boundary hits among all hits.
-    """
-    rng = np.random.default_rng([seed, 13])
-    patterns = sorted({m.encode() for m in motifs} | {reverse_complement_bytes(m.encode()) for m in motifs})
-    hits = [0, 0]
-    bases = [0, 0]
-    for chrom, start, end in windows:
-        if chrom not in sizes or end <= start:
-            continue
-        sequence = fetch(chrom, max(0, start), min(end, sizes[chrom])).upper()
-        hits[0] += _count(sequence, patterns)
-        bases[0] += len(sequence)
-        for _ in range(background_factor):
-            width = end - start
-            origin = int(rng.integers(0, max(1, sizes[chrom] - width)))
-            sequence = fetch(chrom, origin, origin + width).upper()
-            hits[1] += _count(sequence, patterns)
-            bases[1] += len(sequence)
-    rate = [h / max(b, 1) * 1000 for h, b in zip(hits, bases)]
-    p_boundary = bases[0] / max(1, bases[0] + bases[1])
-    return {
-        "motifs": motifs,
-        "windows": len(windows),
-        "hits_boundary": hits[0],
-        "bp_boundary": bases[0],
-        "hits_background": hits[1],
-        "bp_background": bases[1],
-        "per_kb_boundary": rate[0],
-        "per_kb_background": rate[1],
-        "enrichment": ((hits[0] + 0.5) / max(bases[0], 1)) / ((hits[1] + 0.5) / max(bases[1], 1)),
-        "p_value": _binomial_upper(hits[0], hits[0] + hits[1], p_boundary),
-    }

@@ -15,6 +15,9 @@ Annealing (:func:`anneal`): each step picks one region of :data:`REGION` bases
 every chain in one batch from the chains' cached states at that region (only the
 downstream filler is re-run), and moves each chain to its best proposal by the
 Metropolis rule.  The number of steps is bounded.
+
+The same objective picks the baseline :func:`best_constrained_unit`: the best
+single repeated unit under the constraints.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints
-from gategenome.design.memory import Plan, SearchSettings, predicted_log_retained, repeat_unit
+from gategenome.design.memory import Plan, predicted_log_retained, repeat_unit
+from gategenome.design.retention import Retention, measure_retention
+from gategenome.design.settings import SearchSettings
 from gategenome.model.inputs import encode_batch
 from gategenome.model.network import GateLSTM, StreamState
 
@@ -141,6 +146,40 @@ def difference_score(model: GateLSTM, plan: Plan, fillers: list[str], settings: 
             out[indices] = value.cpu().numpy()
         values.append(out)
     return np.concatenate(values) if values else np.zeros(0)
+
+
+def best_constrained_unit(
+    model: GateLSTM,
+    plan: Plan,
+    settings: SearchSettings,
+    constraints: SequenceConstraints,
+    screen: int = 64,
+    verify: int = 6,
+) -> tuple[str | None, Retention | None]:
+    """Baseline (b): the repeated unit with the best measured retention under the constraints.
+
+    The top ``screen`` allowed units by predicted retention (with the plan's
+    writer) whose whole design ``writer + unit...`` meets the constraints are
+    scored by the streamed write/read difference (:func:`difference_score`),
+    and the best ``verify`` are measured with the exact write/read test.
+    """
+    score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
+    picked = []
+    for index in np.argsort(-score):
+        if len(picked) >= screen:
+            break
+        if not plan.allowed[index]:
+            continue
+        filler = repeat_unit(plan.units[index], settings.length)
+        if constraints.satisfied(plan.writer + filler):
+            picked.append((plan.units[index], filler))
+    if not picked:
+        return None, None
+    quick = difference_score(model, plan, [f for _, f in picked], settings)
+    picked = [picked[i] for i in np.argsort(-quick)[:verify]]
+    measured = measure_retention(model, plan.writer, [f for _, f in picked], plan.control, settings.signal_value)
+    best = int(np.argmax([m.log10_at_end for m in measured]))
+    return picked[best][0], measured[best]
 
 
 def _mutate(

@@ -1,0 +1,84 @@
+"""Reset k-mers at real boundaries: windows around boundaries and the enrichment test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from design_testlib import small_model
+
+from gategenome.cli.main import cli
+from gategenome.design.enrichment import boundary_enrichment, boundary_windows
+from gategenome.design.settings import BoundarySettings
+from gategenome.model.checkpoint import save_checkpoint
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+def test_boundary_enrichment_counts_both_strands():
+    genome = {"c": b"CGGGTTTCAAACCCG" + b"A" * 200}
+    fetch = lambda chrom, start, end: genome[chrom][start:end]  # noqa: E731
+    result = boundary_enrichment(["GGGTTT"], [("c", 0, 15)], fetch, {"c": len(genome["c"])}, seed=0)
+    # GGGTTT once, its reverse complement AAACCC once
+    assert result["hits_boundary"] == 2
+    assert result["enrichment"] > 1 and result["p_value"] < 0.5
+
+
+def test_boundary_windows_use_drop_summits(tmp_path, mini):
+    bed = tmp_path / "drops.bed"
+    bed.write_text(
+        "chrI\t1000\t1600\tdrop_1\t500\t+\t0.5\t4.0\t3.0\t250\nchrI\t5000\t5300\tdrop_2\t400\t-\t0.4\t3.0\t2.0\t10\n"
+    )
+    windows = boundary_windows(BoundarySettings(str(bed), str(mini["genome"]), 25))
+    assert windows.windows == [("chrI", 1225, 1275), ("chrI", 4985, 5035)]
+    plain = tmp_path / "plain.bed"
+    plain.write_text("chrI\t1000\t1600\n")
+    assert boundary_windows(BoundarySettings(str(plain), str(mini["genome"]), 25)).windows == [("chrI", 975, 1625)]
+    edges = boundary_windows(BoundarySettings(str(mini["peaks"]), str(mini["genome"]), 10)).windows
+    assert len(edges) % 2 == 0 and all(end - start == 20 for _, start, end in edges if start > 0)
+
+
+def test_reset_cli_compares_with_real_peak_edges(tmp_path, mini):
+    model = small_model(5)
+    save_checkpoint(tmp_path / "model.pt", model)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "design",
+            "--model",
+            str(tmp_path / "model.pt"),
+            "--goal",
+            "reset",
+            "--length",
+            "12",
+            "--count",
+            "1",
+            "--iterations",
+            "2",
+            "--boundaries",
+            str(mini["peaks"]),
+            "--genome",
+            str(mini["genome"]),
+            "--out-prefix",
+            str(tmp_path / "r"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "r.json").read_text())
+    enrichment = summary["boundary_enrichment"]
+    assert enrichment["windows"] > 10 and enrichment["bp_boundary"] > 0 and 0 <= enrichment["p_value"] <= 1
+    assert len(summary["top_reset_kmers"]) == 20
+    control = enrichment["gc_matched_control"]
+    assert [sum(b in "GC" for b in k) for k in control["motifs"]] == [
+        sum(b in "GC" for b in k) for k in summary["top_reset_kmers"][:10]
+    ]
+    assert not set(control["motifs"]) & set(summary["top_reset_kmers"])
+
+
+def test_boundary_windows_clip_at_zero_and_skip_unknown_chromosomes(tmp_path, mini):
+    bed = tmp_path / "plain.bed"
+    bed.write_text("chrI\t10\t50\nchrUn\t100\t200\n")
+    windows = boundary_windows(BoundarySettings(str(bed), str(mini["genome"]), 25))
+    assert windows.windows == [("chrI", 0, 75)]
+    assert windows.source == f"{bed} (intervals ± 25 bp)" and windows.genome == str(mini["genome"])
