@@ -1,8 +1,13 @@
-"""CLI option defaults are spelled out in the click layer (so --help needs no library
-import); they must stay equal to the library's settings defaults."""
+"""CLI option defaults come from the library's settings dataclasses, never typed again.
+
+Every command is listed with the settings it exposes; each option named like a
+field of them must default to the field's default (or to None, meaning "the
+setting decides"), and its default in the source must not be a literal.
+"""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from pathlib import Path
 
@@ -11,14 +16,95 @@ import yaml
 
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
-from gategenome.data.settings import SignalRegionSettings
+from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
+from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
+from gategenome.scan.settings import ScanSettings
 from gategenome.simulate.settings import SimulationSettings
 from gategenome.train.config import TrainConfig
 
 ROOT = Path(__file__).parents[2]
+
+#: Command -> the settings dataclasses its options mirror (gather and run have none).
+COMMAND_SETTINGS = {
+    "prepare": [PrepareSettings, SignalRegionSettings, PeakRegionSettings],
+    "train": [TrainConfig],
+    "scan": [ScanSettings],
+    "gather": [],
+    "tracks": [TrackSettings],
+    "call": [CallSettings],
+    "evaluate": [EvaluateSettings],
+    "export": [ExportSettings],
+    "design": [SearchSettings, ConstraintSettings, BoundarySettings],
+    "simulate": [SimulationSettings],
+    "run": [],
+}
+
+
+def _field_defaults(settings: list[type]) -> dict[str, object]:
+    defaults: dict[str, object] = {}
+    for cls in settings:
+        for field in dataclasses.fields(cls):
+            if field.default is not dataclasses.MISSING:
+                defaults.setdefault(field.name, field.default)
+            elif field.default_factory is not dataclasses.MISSING:
+                defaults.setdefault(field.name, field.default_factory())
+    return defaults
+
+
+def _has_default(param) -> bool:
+    """Whether the option sets a default (None or unset: the setting decides, or it is required)."""
+    return param.default is not None and not type(param.default).__name__ == "Sentinel"
+
+
+def test_every_command_is_listed():
+    assert set(COMMAND_SETTINGS) == set(cli.list_commands(None))
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_SETTINGS))
+def test_option_defaults_are_the_settings_defaults(command):
+    fields = _field_defaults(COMMAND_SETTINGS[command])
+    compared = 0
+    params = [param for param in cli.get_command(None, command).params if param.name in fields]
+    for param in params:
+        if not _has_default(param):
+            continue
+        default = list(param.default) if isinstance(param.default, tuple) else param.default
+        expected = list(fields[param.name]) if isinstance(fields[param.name], tuple) else fields[param.name]
+        if isinstance(default, str) and isinstance(expected, list):  # a comma-separated list option
+            default = [type(expected[0])(item) for item in default.split(",")] if expected else []
+        assert default == expected, f"{command} --{param.name.replace('_', '-')}"
+        compared += 1
+    overrides = [param.name for param in params if not _has_default(param)]
+    assert compared + len(overrides) >= (1 if COMMAND_SETTINGS[command] else 0)
+
+
+def _literal_defaults(path: Path) -> list[tuple[str, object]]:
+    """``(option name, literal default)`` of the click.option calls of a CLI module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "option"):
+            continue
+        names = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+        flags = [name for name in names if name.startswith("--")]
+        dest = next((name for name in names if not name.startswith("-")), None)
+        if not flags:
+            continue
+        name = dest or flags[0].lstrip("-").split("/")[0].replace("-", "_")
+        for keyword in node.keywords:
+            if keyword.arg == "default" and isinstance(keyword.value, ast.Constant) and keyword.value.value is not None:
+                found.append((name, keyword.value.value))
+    return found
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_SETTINGS))
+def test_no_settings_default_is_typed_again_in_the_cli(command):
+    fields = _field_defaults(COMMAND_SETTINGS[command])
+    source = ROOT / "gategenome" / "cli" / f"{command.replace('-', '_')}.py"
+    typed = [(name, value) for name, value in _literal_defaults(source) if name in fields]
+    assert not typed, f"{source.name}: literal defaults of settings fields {typed}; use setting_default"
 
 
 def _option_defaults(command: str) -> dict[str, object]:
