@@ -7,6 +7,7 @@ here, whatever the tests of the stage itself cover.
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,12 @@ def test_help_imports_no_heavy_library():
     )
     output = _python(script)
     assert "gather" in output and "scan" in output
+
+
+@pytest.mark.parametrize("stage", sorted(ALLOWED))
+def test_each_stage_says_what_it_does_and_its_public_names_resolve(stage):
+    package = importlib.import_module(f"gategenome.{stage}")
+    assert package.__doc__ and len(package.__doc__.split()) >= 8
+    assert package.__all__, f"gategenome.{stage} lists no public names"
+    for name in package.__all__:
+        assert getattr(package, name) is not None, f"gategenome.{stage}.{name}"
