@@ -104,3 +104,24 @@ def make_scan_dir(path: Path, sizes: dict[str, int], forget: dict, access: dict 
                 np.save(null_path(path, chrom, strand), np.asarray(null[chrom][strand], dtype=np.float16))
         write_json(shard_path(path, chrom), {"chrom": chrom})
     return path
+
+
+def scan_to_dir(tmp_path, model_path, genome_path, name, signal_path=None, **settings):
+    """Scan a FASTA with a saved model into ``tmp_path / name``; the :class:`ScanDir`."""
+    from gategenome.io.bigwig import SignalTrack
+    from gategenome.io.fasta import Genome
+    from gategenome.io.scandir import ScanDir
+    from gategenome.model.checkpoint import load_model
+    from gategenome.scan.settings import ScanSettings
+    from gategenome.scan.stream import scan_genome
+
+    model, _ = load_model(model_path)
+    genome = Genome(genome_path)
+    track = SignalTrack(signal_path, genome.sizes) if signal_path else None
+    scan_genome(model, genome, tmp_path / name, ScanSettings(**settings), signal=track, progress=False)
+    return ScanDir(tmp_path / name)
+
+
+def as_float32(array):
+    """A float16 scan array as float32 (NaN kept)."""
+    return np.asarray(array, dtype=np.float32)

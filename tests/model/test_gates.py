@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from gategenome.model.config import ModelConfig
-from gategenome.model.gates import model_gates
+from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate, model_gates
 from gategenome.model.network import CoupledLSTM, GateLSTM
 
 VARIANTS = [
@@ -64,3 +64,20 @@ def test_chunked_forward_equals_whole(config):
             pieces.append(out.logits)
             state = out.final
     torch.testing.assert_close(torch.cat(pieces, 1), whole.logits, atol=1e-10, rtol=0)
+
+
+@pytest.mark.parametrize("coupled", [False, True], ids=["lstm", "coupled"])
+def test_blocked_gate_recovery_equals_reference(coupled):
+    torch.manual_seed(3)
+    model = GateLSTM(ModelConfig(inputs="dna+signal", hidden_size=6, conv_channels=3, conv_width=4,
+                                 num_layers=2, coupled=coupled)).eval()
+    x = torch.randn(3, 1_000, 5)
+    state = model.initial_state(3)
+    state.layers = [(torch.randn_like(h), torch.randn_like(c)) for h, c in state.layers]
+    with torch.no_grad():
+        out = model(x, state)
+        for layer in (0, -1):
+            reference = layer_forget_gates(model, out, layer).mean(dim=-1)  # the direct computation
+            torch.testing.assert_close(blocked_mean_forget_gate(model, out, layer, block=97), reference,
+                                       atol=1e-6, rtol=0)
+            torch.testing.assert_close(mean_forget_gate(model, out, layer), reference, atol=1e-6, rtol=0)

@@ -6,35 +6,28 @@ import json
 
 import numpy as np
 import pytest
-import torch
 from click.testing import CliRunner
-from scan_testlib import KMER, kmer_model, random_dna, small_model, without_kmers, write_bigwig, write_fasta
+from scan_testlib import (
+    KMER,
+    as_float32,
+    kmer_model,
+    random_dna,
+    scan_to_dir,
+    small_model,
+    without_kmers,
+    write_bigwig,
+    write_fasta,
+)
 
 from gategenome.cli.main import cli
-from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.io.scandir import ScanDir
 from gategenome.model.checkpoint import load_model
-from gategenome.model.config import ModelConfig
-from gategenome.model.gates import blocked_mean_forget_gate, layer_forget_gates, mean_forget_gate
 from gategenome.model.network import GateLSTM
-from gategenome.scan.horizon import forgetting_horizon
 from gategenome.scan.settings import ScanSettings
 from gategenome.scan.stream import scan_genome
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
-
-def _scan(tmp_path, model_path, genome_path, name, signal_path=None, **settings):
-    model, _ = load_model(model_path)
-    genome = Genome(genome_path)
-    track = SignalTrack(signal_path, genome.sizes) if signal_path else None
-    scan_genome(model, genome, tmp_path / name, ScanSettings(**settings), signal=track, progress=False)
-    return ScanDir(tmp_path / name)
-
-
-def _f32(array):
-    return np.asarray(array, dtype=np.float32)
 
 
 @pytest.mark.slow
@@ -45,18 +38,18 @@ def test_chunk_size_does_not_change_the_tracks(tmp_path):
     signal = write_bigwig(tmp_path / "s.bw", {"chr1": rng.poisson(2.0, 300_000).astype(float)},
                           header={"chr1": 300_000, "chr2": 40_000})
     model = small_model(tmp_path / "m.pt", inputs="dna+signal", conv_channels=3, conv_width=5, num_layers=2)
-    small = _scan(tmp_path, model, genome, "c10k", signal, chunk_size=10_000, batch_size=4, null_fraction=0.1)
-    large = _scan(tmp_path, model, genome, "c1m", signal, chunk_size=1_000_000, batch_size=4, null_fraction=0.1)
+    small = scan_to_dir(tmp_path, model, genome, "c10k", signal, chunk_size=10_000, batch_size=4, null_fraction=0.1)
+    large = scan_to_dir(tmp_path, model, genome, "c1m", signal, chunk_size=1_000_000, batch_size=4, null_fraction=0.1)
     for chrom in seqs:
         for strand in "+-":
             for kind in ("forget", "accessibility"):
-                a, b = _f32(small.array(chrom, strand, kind)), _f32(large.array(chrom, strand, kind))
+                a, b = as_float32(small.array(chrom, strand, kind)), as_float32(large.array(chrom, strand, kind))
                 assert a.shape == (len(seqs[chrom]),)
                 assert not np.isnan(a).any()
                 assert np.max(np.abs(a - b)) <= 1e-5
-        np.testing.assert_array_equal(_f32(small.null_forget(chrom, "+")), _f32(large.null_forget(chrom, "+")))
+        np.testing.assert_array_equal(as_float32(small.null_forget(chrom, "+")), as_float32(large.null_forget(chrom, "+")))
     # the strands differ (the model is not strand-symmetric), so both were really scanned
-    assert np.max(np.abs(_f32(small.forget("chr1", "+")) - _f32(small.forget("chr1", "-")))) > 1e-3
+    assert np.max(np.abs(as_float32(small.forget("chr1", "+")) - as_float32(small.forget("chr1", "-")))) > 1e-3
 
 
 def test_kmer_drop_maps_to_reference_coordinates_on_both_strands(tmp_path):
@@ -67,8 +60,8 @@ def test_kmer_drop_maps_to_reference_coordinates_on_both_strands(tmp_path):
     seq = body[:plus_at] + KMER + body[plus_at + 4:minus_at] + reverse + body[minus_at + 4:]
     assert seq.count(KMER) == 1 and seq.count(reverse) == 1
     genome = write_fasta(tmp_path / "g.fa", {"chrK": seq})
-    scan = _scan(tmp_path, kmer_model(tmp_path / "k.pt"), genome, "scan", chunk_size=7_000, null_fraction=0)
-    plus, minus = _f32(scan.forget("chrK", "+")), _f32(scan.forget("chrK", "-"))
+    scan = scan_to_dir(tmp_path, kmer_model(tmp_path / "k.pt"), genome, "scan", chunk_size=7_000, null_fraction=0)
+    plus, minus = as_float32(scan.forget("chrK", "+")), as_float32(scan.forget("chrK", "-"))
     # plus strand: the k-mer ends at its last reference base
     assert np.flatnonzero(plus < 0.5).tolist() == [plus_at + 3]
     # minus strand: AACG is read on the reverse complement where the reference has CGTT;
@@ -83,61 +76,18 @@ def test_runs_of_n_are_nan_and_reset_the_state(tmp_path):
     short_n = left[:1_000] + "N" * 10 + left[1_010:]
     seqs = {"chrX": short_n + "N" * 1_500 + right, "chrL": short_n, "chrR": right}
     genome = write_fasta(tmp_path / "g.fa", seqs)
-    scan = _scan(tmp_path, small_model(tmp_path / "m.pt", forget_bias=3.0), genome, "scan",
+    scan = scan_to_dir(tmp_path, small_model(tmp_path / "m.pt", forget_bias=3.0), genome, "scan",
                  chunk_size=3_000, null_fraction=0)
     for strand in "+-":
-        x = _f32(scan.forget("chrX", strand))
+        x = as_float32(scan.forget("chrX", strand))
         assert np.isnan(x[5_000:6_500]).all() and np.isnan(x[1_000:1_010]).all()
         assert np.isnan(x).sum() == 1_510
-        assert np.isnan(_f32(scan.accessibility("chrX", strand))).sum() == 1_510
+        assert np.isnan(as_float32(scan.accessibility("chrX", strand))).sum() == 1_510
         # after (plus) or before (minus) the long run, the scan starts afresh: same values as alone
-        np.testing.assert_array_equal(x[6_500:], _f32(scan.forget("chrR", strand)))
-        np.testing.assert_array_equal(x[:5_000], _f32(scan.forget("chrL", strand)))
+        np.testing.assert_array_equal(x[6_500:], as_float32(scan.forget("chrR", strand)))
+        np.testing.assert_array_equal(x[:5_000], as_float32(scan.forget("chrL", strand)))
     shard = scan.shard("chrX")
     assert shard["stretches"] == [[0, 5_000], [6_500, 10_500]]
-
-
-@pytest.mark.parametrize("coupled", [False, True], ids=["lstm", "coupled"])
-def test_blocked_gate_recovery_equals_reference(coupled):
-    torch.manual_seed(3)
-    model = GateLSTM(ModelConfig(inputs="dna+signal", hidden_size=6, conv_channels=3, conv_width=4,
-                                 num_layers=2, coupled=coupled)).eval()
-    x = torch.randn(3, 1_000, 5)
-    state = model.initial_state(3)
-    state.layers = [(torch.randn_like(h), torch.randn_like(c)) for h, c in state.layers]
-    with torch.no_grad():
-        out = model(x, state)
-        for layer in (0, -1):
-            reference = layer_forget_gates(model, out, layer).mean(dim=-1)  # the direct computation
-            torch.testing.assert_close(blocked_mean_forget_gate(model, out, layer, block=97), reference,
-                                       atol=1e-6, rtol=0)
-            torch.testing.assert_close(mean_forget_gate(model, out, layer), reference, atol=1e-6, rtol=0)
-
-
-def test_segments_with_enough_burn_in_match_the_exact_scan(tmp_path, caplog):
-    rng = np.random.default_rng(4)
-    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(60_000, rng)})
-    model = small_model(tmp_path / "m.pt", forget_bias=0.0)
-    exact = _scan(tmp_path, model, genome, "exact", null_fraction=0)
-    parallel = _scan(tmp_path, model, genome, "seg", null_fraction=0, segments=4, burn_in=2_000)
-    horizon = parallel.shard("chr1")["forgetting_horizon"]
-    assert horizon is not None and 0 < horizon <= 2_000
-    for strand in "+-":
-        np.testing.assert_allclose(_f32(parallel.forget("chr1", strand)), _f32(exact.forget("chr1", strand)),
-                                   atol=2e-3)
-    # a burn-in shorter than the horizon is warned about
-    caplog.clear()
-    _scan(tmp_path, model, genome, "short", null_fraction=0, segments=4, burn_in=1)
-    assert "longer than --burn-in 1" in caplog.text
-
-
-def test_forgetting_horizon_of_a_long_memory_model_is_unresolved():
-    torch.manual_seed(5)
-    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, forget_bias=30.0)).eval()
-    with torch.no_grad():  # input gate shut, forget gate open: the cell keeps its start value forever
-        model.lstm_layers[0].bias_hh_l0[:4] = -30.0
-    x = np.eye(4, dtype=np.float32)[np.random.default_rng(5).integers(0, 4, 3_000)]
-    assert forgetting_horizon(model, x, torch.device("cpu")) is None
 
 
 # ------------------------------------------------------------------------- CLI
@@ -216,11 +166,11 @@ def test_cli_missing_model_file(tmp_path, cli_inputs):
 def test_all_n_chromosome_is_a_complete_nan_shard_and_settings_must_agree(tmp_path):
     rng = np.random.default_rng(7)
     genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(3_000, rng), "chrN": "N" * 2_500})
-    scan = _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0)
+    scan = scan_to_dir(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0)
     assert list(scan.sizes) == ["chr1", "chrN"]
-    assert np.isnan(_f32(scan.forget("chrN", "-"))).all() and scan.forget("chrN", "-").shape == (2_500,)
+    assert np.isnan(as_float32(scan.forget("chrN", "-"))).all() and scan.forget("chrN", "-").shape == (2_500,)
     with pytest.raises(Exception, match="different strands"):
-        _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0, strands=["+"])
+        scan_to_dir(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", null_fraction=0, strands=["+"])
 
 
 def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypatch):
@@ -249,9 +199,9 @@ def test_null_windows_are_separated_by_one_nan(tmp_path):
     """Shuffled windows are unrelated sequences: a null drop must never join two of them."""
     rng = np.random.default_rng(11)
     genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(40_000, rng)})
-    scan = _scan(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", chunk_size=4_000,
+    scan = scan_to_dir(tmp_path, small_model(tmp_path / "m.pt"), genome, "scan", chunk_size=4_000,
                  null_fraction=0.5, null_window=5_000, null_burn_in=1_000)
-    null = _f32(scan.null_forget("chr1", "+"))
+    null = as_float32(scan.null_forget("chr1", "+"))
     windows = 4  # ceil(0.5 * 40 kb / 5 kb)
     assert null.size == windows * 4_000 + windows - 1
     np.testing.assert_array_equal(np.flatnonzero(np.isnan(null)), [4_000 + 4_001 * i for i in range(windows - 1)])
@@ -269,7 +219,7 @@ def test_many_contigs_scan_without_holding_a_file_per_array(tmp_path):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
     try:
-        scan = _scan(tmp_path, model, genome, "scan", chunk_size=2_000, batch_size=64,
+        scan = scan_to_dir(tmp_path, model, genome, "scan", chunk_size=2_000, batch_size=64,
                      null_fraction=0.5, null_window=1_000, null_burn_in=200)
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
