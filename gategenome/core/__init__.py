@@ -12,5 +12,6 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
                "reverse_complement_codes"],
     "runs": ["complement_intervals", "merge_close_runs", "moving_average", "true_runs", "value_runs"],
     "shuffle": ["dinucleotide_counts", "dinucleotide_shuffle"],
+    "settings": ["settings_from_dict"],
     "stats": ["auprc", "auroc", "bh_qvalues", "empirical_pvalues", "ranking_metrics"],
 })

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
+from gategenome.core.settings import settings_from_dict
 from gategenome.errors import ConfigError
 
 INPUT_MODES = ("dna", "dna+signal")
@@ -80,8 +81,4 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, values: dict) -> ModelConfig:
         """Build from a dictionary, rejecting unknown keys with the valid ones listed."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ConfigError(f"model: unknown key(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
-        return cls(**values)
+        return settings_from_dict(cls, values, "model")

@@ -16,10 +16,11 @@ key and the valid ones, so a typo never silently falls back to a default.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from gategenome.core.settings import settings_from_dict
 from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
@@ -148,11 +149,7 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, values: dict) -> TrainConfig:
         """Build from a dictionary, rejecting unknown keys with the valid ones listed."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ConfigError(f"train: unknown key(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
-        return cls(**values)
+        return settings_from_dict(cls, values, "train")
 
 
 def load_config(path: str | os.PathLike | None = None, **train_overrides: Any) -> tuple[ModelConfig, TrainConfig]:
