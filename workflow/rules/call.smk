@@ -20,4 +20,4 @@ rule call:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome call --scan-dir {input} --out {output.drops} {params.options} 2> {log}"
+        "gategenome call --scan-dir {input:q} --out {output.drops:q} {params.options} 2> {log:q}"

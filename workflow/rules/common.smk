@@ -5,7 +5,9 @@
 
 import csv
 import gzip
+import hashlib
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -39,7 +41,21 @@ def _require_file(key, path):
         _fail(f"{key}: empty path; expected a file")
     if not Path(path).exists():
         _fail(f"{key}: file not found: {path}")
+    if not Path(path).is_file():
+        _fail(f"{key}: {path} is a directory or special file; expected a file")
     return path
+
+
+def _check_patterns(key, patterns):
+    """Every item of config key ``key`` must be a valid regular expression."""
+    for pattern in patterns or []:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            _fail(f"{key}: {pattern!r} is not a valid regular expression ({exc})")
+
+
+_check_patterns("prepare.exclude_chroms", config["prepare"].get("exclude_chroms"))
 
 
 def load_samples(path):
@@ -70,9 +86,9 @@ def load_samples(path):
 
 
 def genome_chromosomes(path):
-    """Chromosome names of the genome FASTA, from its .fai or from the '>' lines."""
+    """Chromosome names of the genome FASTA, from its .fai (when newer than the FASTA) or the '>' lines."""
     fai = Path(f"{path}.fai")
-    if fai.exists():
+    if fai.exists() and fai.stat().st_mtime >= Path(path).stat().st_mtime:
         with open(fai) as handle:
             return [line.split("\t")[0] for line in handle if line.strip()]
     with open(path, "rb") as handle:
@@ -99,12 +115,29 @@ def scan_chromosomes():
     return chosen
 
 
+_SAFE_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def shard_name(chrom):
+    """A path- and shell-safe stand-in for a chromosome name, as gategenome.io.scandir.layout.file_name:
+    letters, digits, '_', '.', '-' kept (a leading '.' escaped), any other byte as @XX; long names end in a checksum."""
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", chrom) and not chrom.startswith(".") and len(chrom) <= 150:
+        return chrom
+    data = chrom.encode("utf-8", "surrogatepass")
+    mapped = "".join(chr(b) if b in _SAFE_BYTES and (i or b != ord(".")) else f"@{b:02X}" for i, b in enumerate(data))
+    if len(mapped) > 150:
+        mapped = f"{mapped[:133]}~{hashlib.sha256(data).hexdigest()[:16]}"
+    return mapped or "@"
+
+
 CHROMS = scan_chromosomes()
+#: Shard name (the {chrom} wildcard, safe in paths and shells) -> chromosome name.
+SHARD_CHROMS = {shard_name(chrom): chrom for chrom in CHROMS}
 
 
 wildcard_constraints:
     sample="|".join(sorted(SAMPLES)),
-    chrom="[^/]+",
+    chrom="[A-Za-z0-9_.@~-]+",
     strand="plus|minus|both",
 
 
@@ -159,7 +192,12 @@ def train_settings():
 
 def scan_shards(wildcards):
     """The scan_chrom shards of a sample, gathered by rule gather."""
-    return expand(rules.scan_chrom.output.shard, sample=wildcards.sample, chrom=CHROMS, strand=STRAND_SHARDS)
+    return expand(rules.scan_chrom.output.shard, sample=wildcards.sample, chrom=list(SHARD_CHROMS), strand=STRAND_SHARDS)
+
+
+def chrom_of_shard(wildcards):
+    """The chromosome name of a scan shard's {chrom} wildcard (see shard_name)."""
+    return SHARD_CHROMS[wildcards.chrom]
 
 
 def strand_option(wildcards):

@@ -25,5 +25,5 @@ rule design:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome design --model {input.model} {params.options} --seed {params.seed}"
-        " --device {params.device} --out-prefix {params.prefix} 2> {log}"
+        "gategenome design --model {input.model:q} {params.options} --seed {params.seed:q}"
+        " --device {params.device:q} --out-prefix {params.prefix:q} 2> {log:q}"

@@ -25,6 +25,6 @@ rule evaluate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome evaluate --drops {input.drops} --scan-dir {input.scan} --regions {input.regions}"
-        " --folds {input.folds} --metrics {input.metrics} --signal {input.signal} {params.options}"
-        " --seed {params.seed} --out-dir {params.out_dir} 2> {log}"
+        "gategenome evaluate --drops {input.drops:q} --scan-dir {input.scan:q} --regions {input.regions:q}"
+        " --folds {input.folds:q} --metrics {input.metrics:q} --signal {input.signal:q} {params.options}"
+        " --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -22,5 +22,5 @@ rule export:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome export --scan-dir {input.scan} --drops {input.drops} --genome {input.genome}"
-        " --tracks-dir {params.tracks_dir} --signal {input.signal} {params.options} --out-dir {output} 2> {log}"
+        "gategenome export --scan-dir {input.scan:q} --drops {input.drops:q} --genome {input.genome:q}"
+        " --tracks-dir {params.tracks_dir:q} --signal {input.signal:q} {params.options} --out-dir {output:q} 2> {log:q}"

@@ -24,5 +24,5 @@ rule prepare:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome prepare --genome {input.genome} --signal {input.signal} {params.options}"
-        " --seed {params.seed} --out-dir {params.out_dir} 2> {log}"
+        "gategenome prepare --genome {input.genome:q} --signal {input.signal:q} {params.options}"
+        " --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -13,6 +13,7 @@ rule scan_chrom:
         options=cli_options(
             {key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude", "strand", "split_strands")}
         ),
+        chrom=chrom_of_shard,
         strand=strand_option,
         seed=config["seed"],
         device=config["device"],
@@ -27,9 +28,9 @@ rule scan_chrom:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome scan --model {input.model} --genome {input.genome} --signal {input.signal}"
-        " --chrom {wildcards.chrom} --strand {params.strand} {params.options} --seed {params.seed} --threads {threads}"
-        " --device {params.device} --no-progress --out-dir {output.shard} 2> {log}"
+        "gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " --chrom {params.chrom:q} --strand {params.strand:q} {params.options} --seed {params.seed:q}"
+        " --threads {threads} --device {params.device:q} --no-progress --out-dir {output.shard:q} 2> {log:q}"
 
 
 rule gather:
@@ -46,4 +47,4 @@ rule gather:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome gather --out-dir {output} {input} 2> {log}"
+        "gategenome gather --out-dir {output:q} {input:q} 2> {log:q}"

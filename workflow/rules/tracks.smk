@@ -19,4 +19,4 @@ rule tracks:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome tracks --scan-dir {input} --out-dir {params.out_dir} 2> {log}"
+        "gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -12,11 +12,14 @@ rule train:
         metrics="results/{sample}/model/metrics.json",
         curves="results/{sample}/model/curves.png",
         settings="results/{sample}/model/train.yaml",
+        resolved="results/{sample}/model/model.config.yaml",
     params:
         settings=train_settings(),
         options=cli_options({"blacklist": BLACKLIST}),
         seed=config["seed"],
         device=config["device"],
+        # written after each epoch and removed at the end; a failed job removes it too
+        resume=lambda wildcards, output: Path(output.model).with_suffix(".resume.pt"),
     log:
         "results/{sample}/logs/train.log",
     benchmark:
@@ -29,8 +32,10 @@ rule train:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "printf '%s' {params.settings:q} > {output.settings}"
-        " && gategenome train --genome {input.genome} --signal {input.signal}"
-        " --regions {input.regions} --folds {input.folds} --config {output.settings} {params.options}"
-        " --seed {params.seed} --threads {threads} --device {params.device} --no-progress"
-        " --out {output.model} --metrics {output.metrics} --curves {output.curves} 2> {log}"
+        "printf '%s' {params.settings:q} > {output.settings:q}"
+        " && rm -f {params.resume:q}"
+        " && gategenome train --genome {input.genome:q} --signal {input.signal:q}"
+        " --regions {input.regions:q} --folds {input.folds:q} --config {output.settings:q} {params.options}"
+        " --seed {params.seed:q} --threads {threads} --device {params.device:q} --no-progress"
+        " --out {output.model:q} --metrics {output.metrics:q} --curves {output.curves:q} 2> {log:q}"
+        " || {{ rm -f {params.resume:q}; exit 1; }}"

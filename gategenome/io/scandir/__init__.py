@@ -28,7 +28,8 @@ directories of single chromosomes (or strands) into one.
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "layout": ["FORMAT", "VERSION", "KINDS", "STRAND_NAMES", "IDENTITY_KEYS", "array_path", "null_path", "shard_path"],
+    "layout": ["FORMAT", "VERSION", "KINDS", "STRAND_NAMES", "IDENTITY_KEYS", "array_path", "file_name", "null_path",
+               "shard_path"],
     "reader": ["ScanDir"],
     "writer": ["ArrayWriter", "ShardWriter", "clear_shard_marker", "open_scan_dir", "write_shard_marker"],
     "gather": ["gather_shards"],
