@@ -42,6 +42,7 @@ import torch
 from gategenome import __version__
 from gategenome.core.runs import complement_intervals
 from gategenome.errors import ConfigError
+from gategenome.io.checksum import arrays_checksum, file_head_checksum, sizes_checksum
 from gategenome.io.fasta import Genome
 from gategenome.io.scandir import (
     FORMAT,
@@ -50,6 +51,7 @@ from gategenome.io.scandir import (
     ShardWriter,
     clear_shard_marker,
     open_scan_dir,
+    remove_if_no_shard,
     write_shard_marker,
 )
 from gategenome.model.network import GateLSTM
@@ -79,16 +81,28 @@ def check_scan_inputs(model: GateLSTM, settings: ScanSettings, signal: Any | Non
 def scan_metadata(
     model: GateLSTM, genome: Genome, settings: ScanSettings, provenance: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The ``scan.json`` of a run: format, inputs, chromosomes, strands, layer, null and settings."""
+    """The ``scan.json`` of a run: format, inputs, chromosomes, strands, layer, null and settings.
+
+    The inputs are identified by content: ``model_checksum`` (the model state),
+    ``genome_checksum`` (chromosome names and lengths) and ``signal_checksum``
+    (the signal bigWig's size and header), beside their paths for the record.
+    """
     provenance = dict(provenance or {})
+    state = model.state_dict()
+    signal_path = provenance.get("signal")
     return {
         "format": FORMAT,
         "version": VERSION,
         "gategenome": __version__,
         "model": provenance.get("model"),
+        "model_checksum": arrays_checksum(
+            (name, tensor.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes())
+            for name, tensor in state.items()),
         "model_config": model.config.to_dict(),
         "genome": provenance.get("genome", str(genome.path)),
-        "signal": provenance.get("signal"),
+        "genome_checksum": sizes_checksum(genome.sizes),
+        "signal": signal_path,
+        "signal_checksum": file_head_checksum(signal_path) if signal_path else None,
         "chroms": dict(genome.sizes),
         "strands": list(settings.strands),
         "layer": settings.layer,
@@ -190,7 +204,21 @@ def scan_genome(
     device = torch.device(device)
     check_scan_inputs(model, settings, signal)
     chroms = [region[0]] if region is not None else (list(genome.sizes) if chroms is None else chroms)
+    provenance = dict(provenance or {})
+    if signal is not None and not provenance.get("signal") and getattr(signal, "path", None) is not None:
+        provenance["signal"] = str(signal.path)
     out_dir = open_scan_dir(out_dir, scan_metadata(model, genome, settings, provenance))
+    try:
+        return _scan_into(model, genome, out_dir, settings, chroms, region, signal, device, progress)
+    except BaseException:
+        remove_if_no_shard(out_dir)  # a failed scan leaves no directory holding only scan.json
+        raise
+
+
+def _scan_into(model: GateLSTM, genome: Genome, out_dir: Path, settings: ScanSettings, chroms: list[str],
+               region: tuple[str, int, int] | None, signal: Any | None, device: torch.device,
+               progress: bool) -> dict[str, Any]:
+    """Scan ``chroms`` into the opened scan directory ``out_dir`` (see :func:`scan_genome`)."""
     started = time.perf_counter()
     plans = _plan_chromosomes(out_dir, genome, chroms, settings, region)
     horizon = None

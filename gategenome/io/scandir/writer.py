@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import tempfile
 from collections import defaultdict
@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from gategenome.errors import ConfigError
-from gategenome.io.jsonfile import write_json
-from gategenome.io.scandir.layout import IDENTITY_KEYS, array_path, null_path, shard_path
+from gategenome.io.jsonfile import read_json_object, write_json
+from gategenome.io.scandir.layout import IDENTITY_KEYS, KINDS, STRAND_NAMES, array_path, null_path, shard_path
 
 
 class ArrayWriter:
@@ -147,17 +147,14 @@ class ShardWriter:
 
 
 
-def _identity(meta: dict[str, Any]) -> dict[str, Any]:
-    return {key: meta.get(key) for key in IDENTITY_KEYS}
-
-
-
 def open_scan_dir(directory: str | os.PathLike, meta: dict[str, Any]) -> Path:
     """Create (or reuse) a scan directory and write its ``scan.json``.
 
     Shards of other chromosomes already there are kept, so a genome can be scanned
-    one chromosome at a time into one directory; they must come from the same model,
-    genome, signal, strands, layer and null settings (:data:`IDENTITY_KEYS`).
+    one chromosome at a time into one directory; they must come from the same model
+    state, genome, signal, strands, layer and null settings (:data:`IDENTITY_KEYS`:
+    checksums of the inputs, not their paths).  A ``scan.json`` left half-written
+    by a killed run is removed.
 
     Parameters
     ----------
@@ -175,29 +172,46 @@ def open_scan_dir(directory: str | os.PathLike, meta: dict[str, Any]) -> Path:
     ------
     ConfigError
         ``scan.json`` there was written with other identity values.
+    InputError
+        ``scan.json`` there is not valid JSON (a corrupt directory is never reused).
     """
     directory = Path(directory)
     meta_path = directory / "scan.json"
     if meta_path.exists():
-        try:
-            old = json.loads(meta_path.read_text())
-        except json.JSONDecodeError:
-            old = {}
-        if old and _identity(old) != _identity(meta):
-            changed = [key for key in IDENTITY_KEYS if old.get(key) != meta.get(key)]
+        old = read_json_object(meta_path, "the scan metadata written by 'gategenome scan' (or a new --out-dir)")
+        changed = [key for key in IDENTITY_KEYS if old.get(key) != meta.get(key)]
+        if changed:
             raise ConfigError(
                 f"{directory}: scan directory was made with a different {', '.join(changed)}; "
-                "expected the same settings (use a new --out-dir)"
+                "expected the same model, genome, signal and settings (use a new --out-dir)"
             )
     directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob(".scan.json.*.tmp"):
+        stale.unlink(missing_ok=True)
     write_json(meta_path, meta)
     return directory
 
 
+def remove_if_no_shard(directory: str | os.PathLike) -> None:
+    """After a failed scan: remove ``scan.json`` and the empty directories when no chromosome is complete."""
+    directory = Path(directory)
+    if any((directory / "chroms").glob("*.json")):
+        return
+    (directory / "scan.json").unlink(missing_ok=True)
+    for path in (directory / "chroms", directory / "null", directory):
+        with contextlib.suppress(OSError):
+            path.rmdir()
+
 
 def clear_shard_marker(directory: str | os.PathLike, chrom: str) -> None:
-    """Mark ``chrom`` incomplete before it is scanned again (readers then skip it)."""
+    """Mark ``chrom`` incomplete before it is scanned again (readers then skip it), and remove
+    the temporary arrays of ``chrom`` that a killed run left behind."""
     shard_path(directory, chrom).unlink(missing_ok=True)
+    for strand in STRAND_NAMES:
+        finals = [array_path(directory, chrom, strand, kind) for kind in KINDS] + [null_path(directory, chrom, strand)]
+        for final in finals:
+            for stale in final.parent.glob(f".{final.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
 
 
 def write_shard_marker(directory: str | os.PathLike, chrom: str, record: dict[str, Any]) -> None:
