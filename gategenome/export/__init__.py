@@ -11,7 +11,8 @@ from gategenome._lazy import lazy_exports
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "drop_files": ["check_drops", "write_bigbed", "write_tabix_bed"],
     "hub": ["export_hub", "igv_session", "track_db"],
-    "hub_validation": ["has_magic", "parse_stanzas", "validate_hub"],
+    "hub_validation": ["bigwig_problem", "has_magic", "parse_stanzas", "validate_hub"],
+    "out_dir": ["check_out_dir", "replace_export"],
     "settings": ["ExportSettings", "TrackSettings"],
     "tracks": ["write_tracks"],
 })

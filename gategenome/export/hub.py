@@ -33,9 +33,9 @@ from xml.sax.saxutils import quoteattr
 
 from gategenome.errors import ConfigError, InputError
 from gategenome.export.drop_files import check_drops, write_bigbed, write_tabix_bed
-from gategenome.export.hub_validation import has_magic, validate_hub
+from gategenome.export.hub_validation import bigwig_problem, validate_hub
+from gategenome.export.out_dir import check_out_dir, replace_export
 from gategenome.export.settings import ExportSettings
-from gategenome.io.atomic import atomic_path
 from gategenome.io.bed import Interval, read_bed, sort_intervals
 from gategenome.io.fasta import Genome
 from gategenome.io.scandir import ScanDir
@@ -149,6 +149,42 @@ def _assembly_name(settings: ExportSettings, genome_path: Path) -> str:
     return assembly
 
 
+_LOCUS = re.compile(r"(?P<chrom>[^:\s]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)")
+
+
+def _check_text_settings(settings: ExportSettings) -> None:
+    """hub.txt is one ``key value`` per line: refuse an e-mail or hub name that could add a line."""
+    if not re.fullmatch(r"[^\s@]+@[^\s@]+", settings.email):
+        raise ConfigError(f"--email {settings.email!r}: expected one e-mail address (name@host, no spaces or line breaks)")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", settings.hub_name):
+        raise ConfigError(f"hub name {settings.hub_name!r}: expected letters, digits, '_', '.' or '-'")
+
+
+def _check_locus(locus: str, sizes: Mapping[str, int]) -> str:
+    """The IGV start locus ``chr:start-end`` (1-based, inclusive) checked against the genome; commas dropped."""
+    match = _LOCUS.fullmatch(locus.strip())
+    if not match:
+        raise ConfigError(f"--locus {locus!r}: expected CHROM:START-END, e.g. chrI:140000-150000")
+    chrom, start, end = match["chrom"], int(match["start"].replace(",", "")), int(match["end"].replace(",", ""))
+    if chrom not in sizes:
+        raise ConfigError(f"--locus {locus!r}: unknown chromosome {chrom!r}; expected one of {', '.join(list(sizes)[:8])}")
+    if not 1 <= start <= end <= sizes[chrom]:
+        raise ConfigError(f"--locus {locus!r}: expected 1 <= START <= END <= {sizes[chrom]} ({chrom}, 1-based)")
+    return f"{chrom}:{start}-{end}"
+
+
+def _check_signal(signal_path: str | os.PathLike | None) -> None:
+    """The --signal bigWig exists, is a file and is complete (not truncated)."""
+    if signal_path is None:
+        return
+    path = Path(signal_path)
+    if not path.is_file():
+        raise InputError(f"{signal_path}: signal bigWig not found (or not a file)")
+    problem = bigwig_problem(path)
+    if problem:
+        raise InputError(f"{signal_path}: {problem}; expected a complete ATAC-seq signal bigWig")
+
+
 def _check_same_genome(scan: ScanDir, sizes: Mapping[str, int], genome_path: Path) -> None:
     """Raise :class:`InputError` when a scanned chromosome differs in name or length from the FASTA."""
     mismatched = [c for c, n in scan.sizes.items() if sizes.get(c) != n]
@@ -161,8 +197,9 @@ def _gate_bigwigs(tracks: Path) -> list[str]:
     """The file names of :data:`BIGWIG_TRACKS` present in ``tracks``, each checked to be a bigWig."""
     bigwigs = [name for name in BIGWIG_TRACKS if (tracks / name).exists()]
     for name in bigwigs:
-        if not has_magic(tracks / name, "bigWig"):
-            raise InputError(f"{tracks / name}: not a bigWig file (bad magic number); expected a gate track from 'gategenome tracks'")
+        problem = bigwig_problem(tracks / name)
+        if problem:
+            raise InputError(f"{tracks / name}: {problem}; expected a gate track from 'gategenome tracks'")
     if not any(name.startswith("forget") for name in bigwigs):
         log.warning("%s: no forget.plus.bw / forget.minus.bw; run 'gategenome tracks' first to see the gates", tracks)
     return bigwigs
@@ -234,7 +271,9 @@ def export_hub(
     genome_path
         Genome FASTA the scan was made on.
     out_dir
-        Hub directory to create (replaced when it exists).
+        Hub directory to create.  An earlier export there is replaced (only the
+        files its ``export.json`` lists are removed); a directory that is an input,
+        holds one, or holds other files is refused (:mod:`gategenome.export.out_dir`).
     tracks_dir
         Directory with ``forget.plus.bw``, ``forget.minus.bw``, ``accessibility.bw``
         (default: the scan directory).
@@ -249,6 +288,10 @@ def export_hub(
         Key -> final path of each file written.
     """
     settings = settings or ExportSettings()
+    _check_text_settings(settings)
+    out = check_out_dir(out_dir, {"--scan-dir": scan_dir, "--drops": drops_path, "--genome": genome_path,
+                                  "the FASTA index": f"{genome_path}.fai", "--tracks-dir": tracks_dir,
+                                  "--signal": signal_path})
     scan = ScanDir(scan_dir)
     genome_path = Path(genome_path)
     with Genome(genome_path) as genome:
@@ -261,13 +304,11 @@ def export_hub(
     drops = sort_intervals(drops, list(sizes))
     tracks = Path(tracks_dir) if tracks_dir else scan.path
     bigwigs = _gate_bigwigs(tracks)
-    if signal_path is not None and not Path(signal_path).exists():
-        raise InputError(f"{signal_path}: signal bigWig not found")
-    locus = settings.locus or _default_locus(drops, sizes)
+    _check_signal(signal_path)
+    locus = _check_locus(settings.locus, sizes) if settings.locus else _default_locus(drops, sizes)
 
-    out = Path(out_dir)
     files: dict[str, Path] = {}
-    with atomic_path(out) as tmp:
+    with replace_export(out) as tmp:
         data = tmp / assembly
         data.mkdir(parents=True)
         signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
@@ -284,8 +325,6 @@ def export_hub(
             "drops": str(drops_path), "genome": str(genome_path), "tracks_dir": str(tracks),
             "signal": str(signal_path) if signal_path else None, "drops_written": len(drops), "files": listing,
         }, indent=2) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
     for name in ("hub.txt", "genomes.txt", "igv_session.xml", "export.json"):
         files[name] = out / name
     files.update({p.name: p for p in (out / assembly).iterdir()})

@@ -40,6 +40,62 @@ def has_magic(path: Path, kind: str) -> bool:
         return handle.read(4) == _MAGIC[kind]
 
 
+_RTREE_MAGIC = (0x2468ACE0).to_bytes(4, "little")
+
+
+def _index_problem(handle, offset: int, size: int) -> str | None:
+    """Walk one R-tree index of a bigWig: every node and data block inside the file."""
+    if offset + 48 > size:
+        return f"truncated: {size} bytes, but its index starts at offset {offset}"
+    handle.seek(offset)
+    if handle.read(4) != _RTREE_MAGIC:
+        return f"the index at offset {offset} is missing or damaged"
+    pending, visited = [offset + 48], 0
+    while pending and visited < 100_000:
+        node = pending.pop()
+        visited += 1
+        handle.seek(node)
+        head = handle.read(4)
+        if len(head) < 4:
+            return f"truncated: {size} bytes, an index node at offset {node} is missing"
+        leaf, count = head[0], int.from_bytes(head[2:4], "little")
+        width = 32 if leaf else 24
+        items = handle.read(width * count)
+        if len(items) < width * count:
+            return f"truncated: {size} bytes, an index node at offset {node} is cut"
+        for i in range(count):
+            item = items[width * i:width * (i + 1)]
+            target = int.from_bytes(item[16:24], "little")
+            if leaf and target + int.from_bytes(item[24:32], "little") > size:
+                return f"truncated: {size} bytes, a data block ends past the end of the file"
+            if not leaf:
+                pending.append(target)
+    return None
+
+
+def bigwig_problem(path: Path) -> str | None:
+    """Why ``path`` is not a complete bigWig (bad magic, a truncated header, or an index node or
+    data block past the end of the file, as a truncated copy has), or None."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        header = handle.read(64)
+        if header[:4] != _MAGIC["bigWig"]:
+            return "not a bigWig file (bad magic number)"
+        if len(header) < 64:
+            return f"truncated: {size} bytes, shorter than the 64-byte header"
+        zoom_levels = int.from_bytes(header[6:8], "little")
+        zooms = handle.read(24 * zoom_levels)
+        if len(zooms) < 24 * zoom_levels:
+            return f"truncated: {size} bytes, shorter than its {zoom_levels} zoom headers"
+        indexes = [int.from_bytes(header[24:32], "little")]
+        indexes += [int.from_bytes(zooms[24 * level + 16:24 * level + 24], "little") for level in range(zoom_levels)]
+        for offset in indexes:
+            problem = _index_problem(handle, offset, size)
+            if problem:
+                return problem
+    return None
+
+
 def validate_hub(hub_dir: str | os.PathLike) -> list[str]:
     """Check a track hub against the UCSC hub/trackDb rules this exporter relies on.
 

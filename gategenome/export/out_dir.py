@@ -1,0 +1,125 @@
+"""Where ``gategenome export`` may write, and how it replaces an earlier export.
+
+An export directory is replaced as a whole, so the command guards it: it refuses
+an output directory that is one of its inputs, holds one, or holds the current
+directory, and one that holds files it did not write (an earlier export lists
+its files in ``export.json``).  Replacing an earlier export removes only the
+files that list names; anything else found there at that moment is left in
+place.  Staging directories of a killed export are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from gategenome.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "export.json"
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _listed_files(out: Path) -> set[str] | None:
+    """The files an earlier export wrote into ``out`` (its manifest), or None without a readable one."""
+    try:
+        files = json.loads((out / MANIFEST).read_text()).get("files")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        return None
+    return {os.path.normpath(name) for name in files} | {MANIFEST}
+
+
+def check_out_dir(out_dir: str | os.PathLike, inputs: Mapping[str, str | os.PathLike | None]) -> Path:
+    """Refuse an output directory the export must not replace; return its resolved path.
+
+    Parameters
+    ----------
+    out_dir
+        The ``--out-dir`` given.
+    inputs
+        Option name -> input path (None for an option not given).
+
+    Raises
+    ------
+    ConfigError
+        ``out_dir`` is an input, holds an input or the current directory, is not
+        a directory, or holds files an earlier export did not write.
+    """
+    out = Path(os.path.realpath(out_dir))
+    guarded = {name: os.path.realpath(path) for name, path in inputs.items() if path is not None}
+    guarded["the current directory"] = os.path.realpath(os.getcwd())
+    for name, path in guarded.items():
+        if _inside(path, str(out)):
+            raise ConfigError(f"--out-dir {out_dir}: {'is' if path == str(out) else 'holds'} {name} ({path}); "
+                              "expected a new directory or an earlier export (it is replaced)")
+    if not out.exists():
+        return out
+    if not out.is_dir():
+        raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory; expected a new directory or an earlier export")
+    present = sorted(str(p.relative_to(out)) for p in out.rglob("*") if not p.is_dir())
+    listed = _listed_files(out) if present else set()
+    foreign = present if listed is None else [name for name in present if name not in listed]
+    if foreign:
+        raise ConfigError(f"--out-dir {out_dir}: holds {len(foreign)} file(s) not written by 'gategenome export' "
+                          f"({', '.join(foreign[:3])}); expected a new or empty directory or an earlier export")
+    return out
+
+
+def _remove_listed(old: Path, listed: set[str]) -> None:
+    """Remove the listed files of a replaced export, then its empty directories; keep anything else."""
+    for name in listed:
+        with contextlib.suppress(FileNotFoundError):
+            (old / name).unlink()
+    for directory in sorted((p for p in old.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+    try:
+        old.rmdir()
+    except OSError:
+        log.warning("%s: kept files that appeared during the export (not written by it)", old)
+
+
+@contextlib.contextmanager
+def replace_export(out: Path) -> Iterator[Path]:
+    """Stage an export beside ``out`` and put it in place of an earlier one (see the module docstring).
+
+    Yields
+    ------
+    Path
+        The staging directory; on an exception it is removed and ``out`` is left as it was.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.*.tmp"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)  # a killed export's staging directory
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    tmp.chmod(0o777 & ~mask)  # mkdtemp makes 0700; the hub is served to browsers
+    try:
+        yield tmp
+        if out.exists():
+            listed = _listed_files(out) or {MANIFEST}
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / "previous")
+            os.replace(tmp, out)
+            _remove_listed(old / "previous", listed)
+            with contextlib.suppress(OSError):
+                old.rmdir()
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
