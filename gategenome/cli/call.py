@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gategenome.call.settings import CallSettings
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import refuse_same_files, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 
@@ -50,6 +50,9 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
     from gategenome.io.bed import write_bed
     from gategenome.io.jsonfile import write_json
 
+    out_path = Path(out)
+    refuse_same_files({"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json")},
+                      {"--scan-dir's scan.json": Path(scan_dir) / "scan.json"})
     settings = CallSettings(fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
     intervals, summary = call_drops(scan_dir, settings)
     line = None
@@ -57,6 +60,5 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
         line = (f'track name="gategenome drops" description="forget-gate drops (q <= {fdr})" '
                 'type=narrowPeak useScore=1')
     summary.update({"scan_dir": str(scan_dir), "out": str(out)})
-    out_path = Path(out)
     write_bed(out_path, intervals, track_line=line)
     write_json(out_path.with_suffix(".json"), summary)

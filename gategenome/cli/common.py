@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import os
+from collections.abc import Mapping
+from typing import Any, Union
 
 import click
+
+from gategenome.errors import ConfigError
+
+PathLike = Union[str, "os.PathLike[str]"]
 
 #: Options of every subcommand show their defaults.
 OPTION_SETTINGS = {"show_default": True}
@@ -44,3 +50,46 @@ def device_option(function):
         show_default=True,
         help="Where to run the model: CUDA when available with auto.",
     )(function)
+
+
+def refuse_same_files(outputs: Mapping[str, PathLike | None], inputs: Mapping[str, PathLike | None] | None = None) -> None:
+    """Refuse two outputs, or an output and an input, that are the same file.
+
+    Paths are compared after resolving ``..`` and symbolic links, and existing
+    files also by identity (a hard link is the same file), so ``--out x.json``
+    beside ``x.json`` settings, or ``--metrics`` equal to ``--out``, stop the
+    command before it writes anything.
+
+    Parameters
+    ----------
+    outputs
+        What the command writes: a label (the option, or ``"the settings JSON
+        (--out with .json)"``) -> path; None entries are skipped.
+    inputs
+        What it reads, label -> path.
+
+    Raises
+    ------
+    ConfigError
+        Naming both labels and the file.
+    """
+    seen: list[tuple[str, str, str]] = []  # (label, resolved path, kind)
+    for kind, mapping in (("output", outputs), ("input", inputs or {})):
+        for label, path in mapping.items():
+            if path is None:
+                continue
+            resolved = os.path.realpath(path)
+            for other_label, other, other_kind in seen:
+                if other_kind == "input" and kind == "input":
+                    continue
+                if resolved == other or _same_existing(resolved, other):
+                    expected = "distinct outputs" if other_kind == "output" else "an output other than each input"
+                    raise ConfigError(f"{other_label} and {label} are the same file ({path}); expected {expected}")
+            seen.append((label, resolved, kind))
+
+
+def _same_existing(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

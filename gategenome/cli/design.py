@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import click
 
-from gategenome.cli.common import OPTION_SETTINGS, device_option, setting_default
+from gategenome.cli.common import OPTION_SETTINGS, device_option, refuse_same_files, setting_default
 from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,8 @@ def command(
 
     if bool(model_path) == bool(reference):
         raise click.UsageError("give exactly one of --model model.pt or --reference")
+    refuse_same_files({f"--out-prefix's .{suffix}": f"{out_prefix}.{suffix}" for suffix in ("fa", "tsv", "png", "json")},
+                      {"--model": model_path, "--boundaries": boundaries, "--genome": genome})
     if goal == "reset":
         require_reset_length(length)
     if bool(boundaries) != bool(genome):

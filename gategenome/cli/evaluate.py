@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import refuse_same_files, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.evaluate.settings import EvaluateSettings, format_distances, parse_distances
 
@@ -61,11 +61,14 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
           --folds prep/folds.json --fold valid --distances 25,50,100 --out-dir report-valid
     """
     import logging
+    from pathlib import Path
 
     from gategenome.evaluate.report import write_report
     from gategenome.evaluate.results import headline
     from gategenome.evaluate.run import evaluate
 
+    refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in ("evaluation.json", "report.html")},
+                      {"--drops": drops, "--regions": regions, "--folds": folds, "--metrics": metrics, "--signal": signal})
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
     evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import refuse_same_files
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 
@@ -29,5 +30,7 @@ def command(out_dir, shards):
       gategenome gather --out-dir scan shards/chrI.plus shards/chrI.minus
     """
     from gategenome.io.scandir import gather_shards
+
+    refuse_same_files({"--out-dir": out_dir}, {f"shard {shard}": shard for shard in shards})
 
     gather_shards(shards, out_dir)

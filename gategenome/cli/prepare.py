@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import refuse_same_files, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
 
@@ -189,4 +189,11 @@ def command(
             merge_gap=signal_defaults.merge_gap if merge_gap is None else merge_gap,
         ),
     )
+    from pathlib import Path
+
+    from gategenome.data.prepare import OUTPUTS
+
+    refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in OUTPUTS},
+                      {"--genome": genome, "--signal": signal, "--peaks": peaks, "--blacklist": blacklist,
+                       "--folds-file": folds_file})
     prepare(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import refuse_same_files, setting_default
 from gategenome.train.config import TrainConfig
 
 
@@ -59,10 +59,17 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     from gategenome.train.files import TrainInputs, TrainOutputs
     from gategenome.train.loop import train_model
 
+    outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path)
+    refuse_same_files(
+        {"--out": outputs.model, "--metrics": outputs.metrics, "--curves": outputs.curves,
+         "the resolved config (MODEL.config.yaml)": outputs.config, "the resume checkpoint (MODEL.resume.pt)": outputs.resume},
+        {"--genome": genome, "--signal": signal, "--regions": regions, "--folds": folds, "--config": config_path,
+         "--blacklist": blacklist},
+    )
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
     train_model(
         TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist),
-        TrainOutputs(out, metrics=metrics_path, curves=curves_path),
+        outputs,
         model_config,
         train_config,
         resume=resume,

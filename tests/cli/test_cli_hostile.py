@@ -223,3 +223,62 @@ def test_export_refuses_a_truncated_gate_track(exportable, tmp_path):
     hostile.truncate(exportable["scan"] / "forget.minus.bw")
     hostile.assert_clean_error(export(exportable, tmp_path / "hub"), "forget.minus.bw", "truncated")
     assert not (tmp_path / "hub").exists()
+
+
+# --- output collisions (call, train, prepare, evaluate, design, gather) -----------------------------
+
+def _files(tmp_path, *names):
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"precious {name}\n")
+    return hostile.checksums(tmp_path)
+
+
+def test_call_refuses_an_out_whose_settings_json_is_itself(tmp_path):
+    before = _files(tmp_path, "scan/scan.json", "drops.json")
+    hostile.assert_clean_error(run("call", "--scan-dir", tmp_path / "scan", "--out", tmp_path / "drops.json"),
+                               "--out", "same file")
+    hostile.assert_clean_error(run("call", "--scan-dir", tmp_path / "scan", "--out", tmp_path / "scan" / "scan.json"),
+                               "scan.json", "same file")
+    assert hostile.checksums(tmp_path) == before
+
+
+@pytest.mark.parametrize("extra", [["--out", "d/metrics.json"], ["--out", "d/model.pt", "--metrics", "d/model.pt"],
+                                   ["--out", "d/model.pt", "--curves", "d/../d/model.pt"],
+                                   ["--out", "d/model.pt", "--metrics", "folds.json"],
+                                   ["--out", "d/model.pt", "--metrics", "d/model.config.yaml"]])
+def test_train_refuses_outputs_that_are_the_same_file(tmp_path, monkeypatch, extra):
+    monkeypatch.chdir(tmp_path)
+    before = _files(tmp_path, "genome.fa", "regions.bed", "folds.json", "d/model.pt", "d/metrics.json")
+    result = run("train", "--genome", "genome.fa", "--regions", "regions.bed", "--folds", "folds.json", *extra)
+    hostile.assert_clean_error(result, "same file")
+    assert hostile.checksums(tmp_path) == before
+
+
+def test_prepare_refuses_an_input_among_its_outputs(tmp_path):
+    before = _files(tmp_path, "genome.fa", "signal.bw", "prep/accessible.bed")
+    result = run("prepare", "--genome", tmp_path / "genome.fa", "--signal", tmp_path / "signal.bw",
+                 "--peaks", tmp_path / "prep" / "accessible.bed", "--out-dir", tmp_path / "prep")
+    hostile.assert_clean_error(result, "--peaks", "same file")
+    assert hostile.checksums(tmp_path) == before
+
+
+def test_evaluate_refuses_an_input_among_its_outputs(tmp_path):
+    before = _files(tmp_path, "drops.bed", "scan/scan.json", "regions.bed", "folds.json", "out/evaluation.json")
+    result = run("evaluate", "--drops", tmp_path / "drops.bed", "--scan-dir", tmp_path / "scan", "--regions",
+                 tmp_path / "regions.bed", "--folds", tmp_path / "out" / "evaluation.json", "--out-dir", tmp_path / "out")
+    hostile.assert_clean_error(result, "--folds", "same file")
+    assert hostile.checksums(tmp_path) == before
+
+
+def test_design_refuses_an_input_among_its_outputs(tmp_path):
+    before = _files(tmp_path, "designs.json")
+    result = run("design", "--model", tmp_path / "designs.json", "--length", 200, "--out-prefix", tmp_path / "designs")
+    hostile.assert_clean_error(result, "--model", "same file")
+    assert hostile.checksums(tmp_path) == before
+
+
+def test_gather_refuses_an_output_that_is_a_shard(tmp_path):
+    before = _files(tmp_path, "a/scan.json", "b/scan.json")
+    hostile.assert_clean_error(run("gather", "--out-dir", tmp_path / "a", tmp_path / "a", tmp_path / "b"), "same file")
+    assert hostile.checksums(tmp_path) == before
