@@ -9,12 +9,23 @@ order, so the files match the assembly; chromosomes not scanned are empty.
 Consecutive bases with the same float16 value are written as one bedGraph-like
 entry, and NaN (runs of N, unscanned bases) are gaps.  Coordinates are 0-based,
 half-open.
+
+Every array is checked before the first bigWig is written, and the bigWigs are
+published together when all of them are complete: a missing or truncated array
+is a one-line error and leaves no bigWig.  Worker processes die with the
+command (``PR_SET_PDEATHSIG`` on Linux, a parent watch elsewhere), so a killed
+``tracks`` or ``scan`` leaves no process behind and nothing is published after
+it; the staged files of a killed run are removed by the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +71,32 @@ def _write_track(scan_dir: str, track: str, path: str) -> int:
     return write_bigwig(path, genome_sizes, readers)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initialiser: end this process when ``parent`` (the command) dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _remove_staged(out_dir: Path) -> None:
+    """Remove the staged bigWigs a killed run left in ``out_dir``."""
+    for name in TRACK_FILES.values():
+        for stale in [*out_dir.glob(f".{name}.*.tmp"), *out_dir.glob(f"..{name}.*.tmp")]:
+            stale.unlink(missing_ok=True)
+
+
 def write_tracks(
     scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1
 ) -> dict[str, Path]:
@@ -80,23 +117,34 @@ def write_tracks(
         Track name (``"forget+"``, ``"forget-"``, ``"accessibility"``) -> path written.
     """
     scan = ScanDir(scan_dir)
+    scan.check_arrays()
     out_dir = Path(out_dir) if out_dir is not None else scan.path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_staged(out_dir)
     missing = [name for name in scan.meta["chroms"] if name not in scan.sizes]
     if missing:
         log.info("%s: %d chromosome(s) not scanned, empty in the tracks (%s)", scan.path, len(missing),
                  ", ".join(missing[:10]))
     tracks = [f"forget{strand}" for strand in scan.strands] + ["accessibility"]
     paths = {track: out_dir / TRACK_FILES[track] for track in tracks}
-    arguments = [(str(scan.path), track, str(paths[track])) for track in tracks]
-    if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    staged = {track: out_dir / f".{TRACK_FILES[track]}.{os.getpid()}.tmp" for track in tracks}
+    arguments = [(str(scan.path), track, str(staged[track])) for track in tracks]
+    try:
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("spawn")  # no fork of a process that may hold torch threads
-        with ProcessPoolExecutor(min(workers, len(tracks)), mp_context=context) as pool:
-            counts = list(pool.map(_write_track, *zip(*arguments)))
-    else:
-        counts = [_write_track(*args) for args in arguments]
+            context = multiprocessing.get_context("spawn")  # no fork of a process that may hold torch threads
+            with ProcessPoolExecutor(min(workers, len(tracks)), mp_context=context, initializer=_die_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
+                counts = list(pool.map(_write_track, *zip(*arguments)))
+        else:
+            counts = [_write_track(*args) for args in arguments]
+        for track in tracks:  # published together, once every track is complete
+            os.replace(staged[track], paths[track])
+    finally:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
     for track, count in zip(tracks, counts):
         log.info("%s: %d entries", paths[track], count)
     return paths

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import hostile
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from scan_testlib import small_model
@@ -282,3 +283,84 @@ def test_gather_refuses_an_output_that_is_a_shard(tmp_path):
     before = _files(tmp_path, "a/scan.json", "b/scan.json")
     hostile.assert_clean_error(run("gather", "--out-dir", tmp_path / "a", tmp_path / "a", tmp_path / "b"), "same file")
     assert hostile.checksums(tmp_path) == before
+
+
+# --- tracks -----------------------------------------------------------------------------------------
+
+def _scan_dir(path: Path, sizes: dict[str, int]) -> Path:
+    from scan_testlib import make_scan_dir
+
+    rng = np.random.default_rng(0)
+    forget = {chrom: {s: rng.random(n).astype(np.float16) for s in "+-"} for chrom, n in sizes.items()}
+    return make_scan_dir(path, sizes, forget)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "remove", "empty"])
+def test_tracks_refuses_a_missing_or_truncated_array_before_writing_any_bigwig(tmp_path, damage):
+    from gategenome.io.scandir import array_path
+
+    scan_dir = _scan_dir(tmp_path / "scan", {"chrA": 5000, "chrB": 3000})
+    target = array_path(scan_dir, "chrB", "-", "accessibility")
+    {"truncate": hostile.truncate, "remove": Path.unlink, "empty": lambda p: hostile.truncate(p, 0)}[damage](target)
+    before = hostile.checksums(tmp_path)
+    hostile.assert_clean_error(run("tracks", "--scan-dir", scan_dir), target.name)
+    assert hostile.checksums(tmp_path) == before
+    assert not list(tmp_path.rglob("*.bw")) and not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_tracks_refuses_a_corrupt_shard_marker(tmp_path):
+    scan_dir = _scan_dir(tmp_path / "scan", {"chrA": 500})
+    (scan_dir / "chroms" / "chrA.json").write_text("{trunc")
+    from gategenome.errors import InputError
+    from gategenome.io.scandir import ScanDir
+
+    with pytest.raises(InputError, match="chrA.json"):
+        ScanDir(scan_dir).shard("chrA")
+
+
+def _children(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def test_tracks_workers_die_with_a_killed_command_and_publish_nothing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    scan_dir = _scan_dir(tmp_path / "scan", {"chrA": 3_000_000, "chrB": 3_000_000})
+    env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parents[2])}
+    process = subprocess.Popen([sys.executable, "-m", "gategenome", "tracks", "--scan-dir", str(scan_dir),
+                                "--workers", "3"], env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(scan_dir.glob(".*.tmp")):  # a worker is writing its bigWig
+        time.sleep(0.1)
+    children = _children(process.pid)
+    assert len(children) >= 3, "the workers did not start"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    try:
+        assert not alive, [c.cmdline() for c in alive]
+    finally:
+        for child in alive:
+            child.kill()
+    assert not list(scan_dir.glob("*.bw"))
+
+
+def test_tracks_removes_the_staged_files_of_a_killed_run(tmp_path):
+    scan_dir = _scan_dir(tmp_path / "scan", {"chrA": 500})
+    left = [scan_dir / ".forget.plus.bw.99999.tmp", scan_dir / "..accessibility.bw.99999.tmp.abc.tmp"]
+    for path in left:
+        path.write_bytes(b"left by a killed run")
+    assert run("tracks", "--scan-dir", scan_dir, "--workers", 1).exit_code == 0
+    assert not any(path.exists() for path in left)
+    assert sorted(p.name for p in scan_dir.glob("*.bw")) == ["accessibility.bw", "forget.minus.bw", "forget.plus.bw"]

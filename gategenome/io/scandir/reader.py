@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import numpy as np
 
 from gategenome.errors import InputError
 from gategenome.io.jsonfile import read_json_object
-from gategenome.io.scandir.layout import FORMAT, array_path, null_path, shard_path
+from gategenome.io.scandir.layout import FORMAT, KINDS, array_path, null_path, shard_path
 
 
 class ScanDir:
@@ -48,7 +47,7 @@ class ScanDir:
 
     def shard(self, chrom: str) -> dict[str, Any]:
         """Metadata of one chromosome's shard."""
-        return json.loads(shard_path(self.path, chrom).read_text())
+        return read_json_object(shard_path(self.path, chrom), f"the shard marker of {chrom} written by 'gategenome scan'")
 
     def array(self, chrom: str, strand: str, kind: str) -> np.ndarray:
         """Memory-mapped ``(L,)`` float16 array of one chromosome and strand.
@@ -66,7 +65,15 @@ class ScanDir:
             raise InputError(f"{self.path}: chromosome {chrom!r} was not scanned; expected one of {', '.join(self.sizes)}")
         if strand not in self.strands:
             raise InputError(f"{self.path}: strand {strand!r} was not scanned; expected one of {', '.join(self.strands)}")
-        return np.load(array_path(self.path, chrom, strand, kind), mmap_mode="r")
+        return _load(array_path(self.path, chrom, strand, kind), self.sizes[chrom], f"the {kind} array of {chrom}")
+
+    def check_arrays(self) -> None:
+        """Raise :class:`InputError` unless every array of every completed chromosome opens with its
+        chromosome's length (a missing or truncated ``.npy`` is named before any work starts)."""
+        for chrom in self.sizes:
+            for strand in self.strands:
+                for kind in KINDS:
+                    self.array(chrom, strand, kind)
 
     def forget(self, chrom: str, strand: str) -> np.ndarray:
         """Mean forget gate, ``(L,)`` float16 (NaN where no value)."""
@@ -85,4 +92,20 @@ class ScanDir:
         path = null_path(self.path, chrom, strand)
         if chrom not in self.sizes or not path.exists():
             return None
-        return np.load(path, mmap_mode="r")
+        return _load(path, None, f"the null array of {chrom}")
+
+
+def _load(path: Path, length: int | None, what: str) -> np.ndarray:
+    """Memory-map one float16 array; a missing, truncated or mis-sized file is an :class:`InputError`."""
+    try:
+        array = np.load(path, mmap_mode="r")
+    except FileNotFoundError:
+        raise InputError(f"{path}: missing; expected {what} written by 'gategenome scan' (scan the chromosome again)") from None
+    except (ValueError, OSError, EOFError) as exc:
+        detail = " ".join(str(exc).split())[:120]
+        raise InputError(f"{path}: truncated or not a .npy array ({detail}); expected {what} written by "
+                         "'gategenome scan' (scan the chromosome again)") from None
+    if array.ndim != 1 or array.dtype != np.float16 or (length is not None and array.shape[0] != length):
+        raise InputError(f"{path}: {array.dtype} array of shape {array.shape}; expected {what}, "
+                         f"float16 of length {length if length is not None else 'M'}")
+    return array
