@@ -51,7 +51,7 @@ def random_dna(length: int, seed: int = 0) -> str:
 
 
 def duplicate_names_fasta(path: Path) -> Path:
-    """``chrA`` twice (records 1 and 3; header lines 1 and 7)."""
+    """``chrA`` twice (records 1 and 3; header lines 1 and 10)."""
     return fasta(path, [("chrA", random_dna(300, 1)), ("chrB", random_dna(120, 2)), ("chrA", random_dna(60, 3))])
 
 

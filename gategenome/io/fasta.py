@@ -1,13 +1,19 @@
 """Genome FASTA access through :class:`pysam.FastaFile`.
 
 Plain and bgzip-compressed FASTA are supported; a missing ``.fai`` index is built
-(in a cache beside the FASTA, or in a temporary directory when that is read-only).
-Plain gzip cannot be indexed for random access and is refused with a message
-saying to use ``bgzip``.  Coordinates are 0-based, half-open.
+(beside the FASTA, or in a cache in the temporary directory when that is
+read-only).  An index older than its FASTA, or (plain FASTA) one whose records do
+not end where the file does, is stale: it is never read; a fresh one is built into
+the cache, with a warning naming the command that refreshes it.  Building an
+index first reads the headers: a name used twice, or a record without sequence
+(first, last or anywhere), is an error naming the line numbers.  Plain gzip
+cannot be indexed for random access and is refused with a message saying to use
+``bgzip``.  Coordinates are 0-based, half-open.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import os
@@ -50,6 +56,68 @@ def _check_fasta_file(path: Path) -> None:
         raise InputError(f"{path}: not a FASTA file; expected the first line to start with '>'")
 
 
+def check_records(path: Path, compressed: bool = False) -> None:
+    """Raise :class:`InputError` when a sequence name is used twice or a record has no sequence.
+
+    htslib keeps the first of two records with one name (silently, its warning
+    muted) and drops an empty record: both would give wrong sequences or sizes.
+
+    Parameters
+    ----------
+    path
+        The FASTA.
+    compressed
+        Whether it is bgzip-compressed.
+    """
+    seen: dict[str, int] = {}
+    pending: tuple[str, int] | None = None  # the last header, until a sequence line follows it
+    with (gzip.open(path, "rb") if compressed else open(path, "rb")) as handle:
+        for number, line in enumerate(handle, 1):
+            if line[:1] == b">":
+                if pending is not None:
+                    _empty_record(path, *pending)
+                name = (line[1:].split() or [b""])[0].decode("utf-8", "replace")
+                if name in seen:
+                    raise InputError(f"{path}: sequence name {name!r} appears twice (records at lines {seen[name]} and "
+                                     f"{number}); expected unique names")
+                seen[name] = number
+                pending = (name, number)
+            elif pending is not None and line.strip():
+                pending = None
+    if pending is not None:
+        _empty_record(path, *pending)
+
+
+def _empty_record(path: Path, name: str, line: int) -> None:
+    raise InputError(f"{path}: cannot build a FASTA index: record {name!r} (line {line}) has no sequence; "
+                     "expected every record to have bases (remove the empty record)")
+
+
+def _stale_reason(fasta: Path, fai: Path, compressed: bool) -> str | None:
+    """Why ``fai`` does not describe ``fasta`` (older than it, or records not ending where it does), or None."""
+    stat = fasta.stat()
+    if fai.stat().st_mtime_ns < stat.st_mtime_ns:
+        return "is older than the FASTA"
+    if compressed:
+        return None
+    lines = fai.read_text(errors="replace").splitlines()
+    try:
+        _, length, offset, line_bases, line_width = lines[-1].split("\t")[:5]
+        length, offset, line_bases, line_width = int(length), int(offset), int(line_bases), int(line_width)
+        end = offset + (length // line_bases) * line_width + length % line_bases
+    except (IndexError, ValueError, ZeroDivisionError):
+        return "is not a valid .fai"
+    if end > stat.st_size:
+        return f"ends at byte {end}, past the end of the FASTA ({stat.st_size} bytes)"
+    if stat.st_size - end > 1 << 20:
+        return f"ends at byte {end}, far before the end of the FASTA ({stat.st_size} bytes)"
+    with open(fasta, "rb") as handle:
+        handle.seek(end)
+        if b">" in handle.read():
+            return "misses records at the end of the FASTA"
+    return None
+
+
 class Genome:
     """A random-access genome.
 
@@ -76,6 +144,7 @@ class Genome:
         try:
             if not index.exists() or (gzi is not None and not gzi.exists()):
                 log.info("%s: building the FASTA index %s", self.path, index)
+                check_records(self.path, self._compressed)
                 args = [str(self.path), "--fai-idx", str(index)]
                 if gzi is not None:
                     args += ["--gzi-idx", str(gzi)]
@@ -103,18 +172,29 @@ class Genome:
 
     def _index_paths(self) -> tuple[Path, Path | None]:
         """The .fai (and, for bgzip, .gzi) paths: beside the FASTA, or in a cache when
-        the FASTA's directory is read-only and the index is missing."""
+        the FASTA's directory is read-only and the index is missing, or the index there is stale."""
         fai = Path(str(self.path) + ".fai")
         gzi = Path(str(self.path) + ".gzi") if self._compressed else None
-        if (fai.exists() and (gzi is None or gzi.exists())) or os.access(self.path.parent, os.W_OK):
+        if fai.exists() and (gzi is None or gzi.exists()):
+            reason = _stale_reason(self.path, fai, self._compressed)
+            if reason is None and (gzi is None or gzi.stat().st_mtime_ns >= self.path.stat().st_mtime_ns):
+                return fai, gzi
+            log.warning("%s: the index %s %s; not using it and building a fresh one in the cache (refresh it with "
+                        "'samtools faidx %s')", self.path, fai, reason or "is older than the FASTA (.gzi)", self.path)
+            return self._cached_index_paths(gzi is not None)
+        if os.access(self.path.parent, os.W_OK):
             return fai, gzi
+        log.info("%s: directory is read-only, keeping the FASTA index in the cache", self.path)
+        return self._cached_index_paths(gzi is not None)
+
+    def _cached_index_paths(self, with_gzi: bool) -> tuple[Path, Path | None]:
+        """Index paths in the cache, keyed by the FASTA's path, size and modification time."""
         stat = self.path.stat()
         key = hashlib.sha1(f"{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
         cache = Path(tempfile.gettempdir()) / "gategenome-fai"
         cache.mkdir(exist_ok=True)
-        log.info("%s: directory is read-only, keeping the FASTA index in %s", self.path, cache)
         stem = cache / f"{key}-{self.path.name}"
-        return Path(f"{stem}.fai"), (Path(f"{stem}.gzi") if gzi is not None else None)
+        return Path(f"{stem}.fai"), (Path(f"{stem}.gzi") if with_gzi else None)
 
     @property
     def chromosomes(self) -> list[str]:

@@ -55,3 +55,52 @@ def test_unindexable_fasta_is_a_clean_error(tmp_path, content):
     fasta.write_text(content)
     with pytest.raises(InputError, match=r"bad\.fa: cannot build a FASTA index"):
         Genome(fasta)
+
+
+def test_stale_index_is_not_read_and_a_fresh_one_is_built_in_the_cache(tmp_path, caplog):
+    import hostile
+
+    fasta = hostile.stale_index_fasta(tmp_path / "genome.fa")
+    old_index = (tmp_path / "genome.fa.fai").read_text()
+    with caplog.at_level("WARNING"), Genome(fasta) as genome:
+        assert genome.sizes == {"chrA": 500, "chrB": 200}
+        assert genome.fetch("chrA", 0, 60).decode() == hostile.random_dna(500, 3)[:60]
+        assert genome.fetch("chrB").decode() == hostile.random_dna(200, 2)
+    assert "samtools faidx" in caplog.text and "older than the FASTA" in caplog.text
+    assert (tmp_path / "genome.fa.fai").read_text() == old_index  # the user's file is left alone
+
+
+def test_index_touched_after_an_edit_is_still_found_stale(tmp_path):
+    import os
+
+    import hostile
+    import pysam
+
+    fasta = hostile.fasta(tmp_path / "genome.fa", [("chrA", hostile.random_dna(300, 1))])
+    pysam.faidx(str(fasta))
+    hostile.fasta(fasta, [("chrA", hostile.random_dna(300, 1)), ("chrNew", hostile.random_dna(90, 4))])
+    os.utime(str(fasta) + ".fai")  # newer than the edit, but describing the old file
+    with Genome(fasta) as genome:
+        assert genome.sizes == {"chrA": 300, "chrNew": 90}
+
+
+def test_duplicate_sequence_names_are_an_error_naming_both_lines(tmp_path):
+    import hostile
+
+    fasta = hostile.duplicate_names_fasta(tmp_path / "dup.fa")
+    with pytest.raises(InputError, match=r"dup\.fa: sequence name 'chrA' appears twice \(records at lines 1 and 10\)"):
+        Genome(fasta)
+    assert not (tmp_path / "dup.fa.fai").exists()
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_an_empty_record_is_an_error_wherever_it_is(tmp_path, where):
+    import hostile
+
+    records = [("chrA", hostile.random_dna(100, 1)), ("chrB", hostile.random_dna(100, 2))]
+    position = {"first": 0, "middle": 1, "last": 2}[where]
+    records.insert(position, ("empty", ""))
+    fasta = hostile.fasta(tmp_path / "bad.fa", records)
+    line = {"first": 1, "middle": 4, "last": 7}[where]
+    with pytest.raises(InputError, match=rf"bad\.fa: cannot build a FASTA index: record 'empty' \(line {line}\) has no"):
+        Genome(fasta)
