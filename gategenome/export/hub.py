@@ -144,8 +144,9 @@ def _default_locus(drops: list[Interval], sizes: Mapping[str, int]) -> str:
 def _assembly_name(settings: ExportSettings, genome_path: Path) -> str:
     """The assembly name: the setting, else the FASTA file name without ``.fa``; a UCSC-style name."""
     assembly = settings.assembly or re.sub(r"\.(fa|fasta|fna)(\.gz|\.bgz)?$", "", genome_path.name, flags=re.I)
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", assembly):
-        raise ConfigError(f"--assembly {assembly!r}: expected letters, digits, '_', '.' or '-' (a UCSC-style name like sacCer3)")
+    if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", assembly):  # a directory name: never '.', '..' or hidden
+        raise ConfigError(f"--assembly {assembly!r}: expected letters, digits, '_', '.' or '-', not starting with '.' "
+                          "(a UCSC-style name like sacCer3)")
     return assembly
 
 

@@ -364,3 +364,10 @@ def test_tracks_removes_the_staged_files_of_a_killed_run(tmp_path):
     assert run("tracks", "--scan-dir", scan_dir, "--workers", 1).exit_code == 0
     assert not any(path.exists() for path in left)
     assert sorted(p.name for p in scan_dir.glob("*.bw")) == ["accessibility.bw", "forget.minus.bw", "forget.plus.bw"]
+
+
+@pytest.mark.parametrize("assembly", ["..", ".", ".hidden", "a/b", "x$(>PWNED)"])
+def test_export_refuses_an_assembly_name_that_is_not_a_plain_directory_name(exportable, tmp_path, assembly):
+    before = hostile.checksums(tmp_path)
+    hostile.assert_clean_error(export(exportable, tmp_path / "out" / "hub", "--assembly", assembly), "--assembly")
+    assert hostile.checksums(tmp_path) == before and not (tmp_path / "out").exists()
