@@ -371,3 +371,11 @@ def test_export_refuses_an_assembly_name_that_is_not_a_plain_directory_name(expo
     before = hostile.checksums(tmp_path)
     hostile.assert_clean_error(export(exportable, tmp_path / "out" / "hub", "--assembly", assembly), "--assembly")
     assert hostile.checksums(tmp_path) == before and not (tmp_path / "out").exists()
+
+
+def test_gather_refuses_a_corrupt_shard_marker(tmp_path):
+    plus = _scan_dir(tmp_path / "plus", {"chrA": 300})
+    minus = _scan_dir(tmp_path / "minus", {"chrA": 300})
+    (minus / "chroms" / "chrA.json").write_text('{"chrom": "chr')
+    hostile.assert_clean_error(run("gather", "--out-dir", tmp_path / "scan", plus, minus), "chrA.json", "not valid JSON")
+    assert not (tmp_path / "scan").exists() and not list(tmp_path.glob(".scan*"))

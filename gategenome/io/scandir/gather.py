@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 
 def _merge_marker(target: Path, source: Path) -> None:
     """Fold one strand shard's chromosome marker into the one already gathered."""
-    merged = json.loads(target.read_text())
-    extra = json.loads(source.read_text())
+    merged = read_json_object(target, "a shard marker written by 'gategenome scan'")
+    extra = read_json_object(source, "a shard marker written by 'gategenome scan'")
     merged["strands"] = sorted(set(merged.get("strands", [])) | set(extra.get("strands", [])), key=STRAND_ORDER.get)
     # Wall time adds up over the strand jobs; null_bases is per strand (both shards scan the same windows).
     if isinstance(merged.get("seconds"), (int, float)) and isinstance(extra.get("seconds"), (int, float)):
