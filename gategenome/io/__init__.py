@@ -14,7 +14,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "bigwig": ["SignalTrack", "write_bigwig"],
     "checksum": ["arrays_checksum", "file_head_checksum", "sizes_checksum"],
     "chroms": ["match_chromosomes", "name_lookup", "normalise_name"],
-    "fasta": ["Genome", "read_chrom_sizes", "write_chrom_sizes"],
+    "fasta": ["Genome", "check_records", "read_chrom_sizes", "write_chrom_sizes"],
     "jsonfile": ["read_json_object", "write_json"],
     "scandir": ["ScanDir", "gather_shards"],
 })
