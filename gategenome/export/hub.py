@@ -290,9 +290,8 @@ def export_hub(
     """
     settings = settings or ExportSettings()
     _check_text_settings(settings)
-    out = check_out_dir(out_dir, {"--scan-dir": scan_dir, "--drops": drops_path, "--genome": genome_path,
-                                  "the FASTA index": f"{genome_path}.fai", "--tracks-dir": tracks_dir,
-                                  "--signal": signal_path})
+    out = check_out_dir(out_dir, {"--scan-dir": scan_dir, "--drops": drops_path, "--genome": genome_path, "the FASTA "
+                                  "index": f"{genome_path}.fai", "--tracks-dir": tracks_dir, "--signal": signal_path})
     scan = ScanDir(scan_dir)
     genome_path = Path(genome_path)
     with Genome(genome_path) as genome:
@@ -308,7 +307,6 @@ def export_hub(
     _check_signal(signal_path)
     locus = _check_locus(settings.locus, sizes) if settings.locus else _default_locus(drops, sizes)
 
-    files: dict[str, Path] = {}
     with replace_export(out) as tmp:
         data = tmp / assembly
         data.mkdir(parents=True)
@@ -326,8 +324,7 @@ def export_hub(
             "drops": str(drops_path), "genome": str(genome_path), "tracks_dir": str(tracks),
             "signal": str(signal_path) if signal_path else None, "drops_written": len(drops), "files": listing,
         }, indent=2) + "\n")
-    for name in ("hub.txt", "genomes.txt", "igv_session.xml", "export.json"):
-        files[name] = out / name
+    files = {name: out / name for name in ("hub.txt", "genomes.txt", "igv_session.xml", "export.json")}
     files.update({p.name: p for p in (out / assembly).iterdir()})
     log.info("exported %d drops and %d bigWig(s) to %s (assembly %s)", len(drops), len(bigwigs), out, assembly)
     return files
