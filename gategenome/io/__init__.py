@@ -9,7 +9,7 @@ pyBigWig and pysam are imported when a file is opened.
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "atomic": ["atomic_directory", "atomic_open", "atomic_path"],
+    "atomic": ["atomic_directory", "atomic_open", "atomic_path", "remove_abandoned"],
     "bed": ["Interval", "merge_intervals", "read_bed", "sort_intervals", "write_bed"],
     "bigwig": ["SignalTrack", "write_bigwig"],
     "checksum": ["arrays_checksum", "file_head_checksum", "sizes_checksum"],

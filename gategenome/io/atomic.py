@@ -1,17 +1,68 @@
 """Write outputs under a temporary name and rename them when complete.
 
 A run that is killed or fails never leaves a truncated file that looks finished:
-readers only ever see either no file or a complete one.
+readers only ever see either no file or a complete one.  Temporary names carry
+the writing process's id and host (``.NAME.PID@HOST.XXXXXXXX.tmp``), so the next
+write of ``NAME`` removes what a killed process of this host left behind, and
+never the temporary of a process still running (:func:`remove_abandoned`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+def _prefix(final: Path) -> str:
+    return f".{final.name}.{os.getpid()}@{socket.gethostname()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | None = None) -> list[Path]:
+    """Remove the temporaries of ``final`` left by processes of this host that no longer run.
+
+    Parameters
+    ----------
+    final
+        An output path.
+    directory
+        Where its temporaries are (default: beside it).
+
+    Returns
+    -------
+    list[Path]
+        What was removed.
+    """
+    final = Path(final)
+    directory = Path(directory) if directory is not None else final.parent
+    pattern = re.compile(rf"\.{re.escape(final.name)}\.(\d+)@(.+)\.[^.]+\.tmp")
+    host, removed = socket.gethostname(), []
+    if not directory.is_dir():
+        return removed
+    for candidate in directory.iterdir():
+        match = pattern.fullmatch(candidate.name)
+        if match and match[2] == host and not _alive(int(match[1])):
+            if candidate.is_dir() and not candidate.is_symlink():
+                shutil.rmtree(candidate, ignore_errors=True)
+            else:
+                candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
 
 
 @contextlib.contextmanager
@@ -32,7 +83,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    remove_abandoned(final)
+    fd, tmp_name = tempfile.mkstemp(prefix=_prefix(final), suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -100,7 +152,8 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     final.parent.mkdir(parents=True, exist_ok=True)
     existed = final.is_dir()
     staging_parent = final if existed else final.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=staging_parent))
+    remove_abandoned(final, staging_parent)
+    staging = Path(tempfile.mkdtemp(prefix=_prefix(final), suffix=".tmp", dir=staging_parent))
     try:
         if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
             staging.chmod(0o777 & ~_umask())

@@ -89,8 +89,14 @@ def test_scan_removes_temporary_arrays_of_a_killed_run(tmp_path, model):
     out = tmp_path / "scan"
     (out / "chroms").mkdir(parents=True)
     (out / "null").mkdir()
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
     left = [out / "chroms" / ".chrA.plus.forget.npy.k1ll3d.tmp", out / "null" / ".chrA.minus.forget.npy.x.tmp",
-            out / ".scan.json.abc.tmp"]
+            out / f".scan.json.{dead.pid}@{socket.gethostname()}.abcdefgh.tmp"]
     for path in left:
         path.write_bytes(b"\x93NUMPY half")
     other = out / "chroms" / ".chrAB.plus.forget.npy.other.tmp"  # another chromosome's: not ours to remove

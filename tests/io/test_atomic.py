@@ -18,3 +18,40 @@ def test_atomic_directory_new_and_failure(tmp_path):
         assert not out.exists()
     assert (out / "x.txt").read_text() == "1"
     assert [p.name for p in out.parent.iterdir()] == ["out"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_the_next_write_removes_what_a_killed_process_left_and_nothing_else(tmp_path):
+    import os
+    import socket
+
+    from gategenome.io.atomic import atomic_directory, atomic_path
+
+    host = socket.gethostname()
+    dead = _dead_pid()
+    abandoned = tmp_path / f".drops.bed.{dead}@{host}.k1ll3d00.tmp"
+    abandoned.write_text("half")
+    live = tmp_path / f".drops.bed.{os.getpid()}@{host}.running.tmp"
+    live.write_text("being written")
+    elsewhere = tmp_path / f".drops.bed.{dead}@another-node.x.tmp"
+    elsewhere.write_text("another host's")
+    other_name = tmp_path / f".drops.json.{dead}@{host}.x.tmp"
+    other_name.write_text("another output's")
+    with atomic_path(tmp_path / "drops.bed") as tmp:
+        tmp.write_text("done")
+    assert not abandoned.exists()
+    assert live.exists() and elsewhere.exists() and other_name.exists()
+
+    staging = tmp_path / f".report.{dead}@{host}.abcdefgh.tmp"
+    (staging / "sub").mkdir(parents=True)
+    with atomic_directory(tmp_path / "report") as out:
+        (out / "a.txt").write_text("a")
+    assert not staging.exists() and (tmp_path / "report" / "a.txt").exists()

@@ -153,8 +153,7 @@ def open_scan_dir(directory: str | os.PathLike, meta: dict[str, Any]) -> Path:
     Shards of other chromosomes already there are kept, so a genome can be scanned
     one chromosome at a time into one directory; they must come from the same model
     state, genome, signal, strands, layer and null settings (:data:`IDENTITY_KEYS`:
-    checksums of the inputs, not their paths).  A ``scan.json`` left half-written
-    by a killed run is removed.
+    checksums of the inputs, not their paths).
 
     Parameters
     ----------
@@ -186,9 +185,7 @@ def open_scan_dir(directory: str | os.PathLike, meta: dict[str, Any]) -> Path:
                 "expected the same model, genome, signal and settings (use a new --out-dir)"
             )
     directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob(".scan.json.*.tmp"):
-        stale.unlink(missing_ok=True)
-    write_json(meta_path, meta)
+    write_json(meta_path, meta)  # removes the scan.json temporaries a killed scan left (io.atomic)
     return directory
 
 
