@@ -89,6 +89,10 @@ class PrepareSettings:
         Seed of the automatic fold split.
     peak_settings, signal_settings
         Region-making settings for each mode.
+    signal_summary
+        Optional ``signal.json`` of ``gategenome signal`` that made the bigWig
+        (and the peaks): its inputs, counts and MACS3 command and version are
+        recorded in ``prepare.json``.
     """
 
     genome: str
@@ -103,6 +107,7 @@ class PrepareSettings:
     seed: int = 0
     peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
     signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
+    signal_summary: str | None = None
 
 
 @dataclass
