@@ -19,7 +19,6 @@ does not grow with the number of fragments.
 from __future__ import annotations
 
 import gzip
-import itertools
 import logging
 import os
 from collections.abc import Iterator, Mapping
@@ -137,14 +136,18 @@ def read_barcodes(path: str | os.PathLike) -> tuple[dict[str, int], list[str]]:
     return barcodes, groups
 
 
-def _open_text(path: Path):
+def _open_binary(path: Path):
     with open(path, "rb") as handle:
         magic = handle.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
 _SKIP = ("#", "track ", "track\t", "browser ", "browser\t")
 _SORTED = "expected fragments sorted by chromosome and start (sort -k1,1 -k2,2n)"
+#: First bytes of a line that may be a comment, header or blank line (checked one by one).
+_SUSPECT = np.array([ord(c) for c in "#tb \n"], dtype=np.uint8)
+#: Bytes of text read per batch for each line of ``chunk``.
+_BYTES_PER_LINE = 24
 
 
 def _bad_line(path, number, line, expected):
@@ -153,24 +156,56 @@ def _bad_line(path, number, line, expected):
     return InputError(f"{path}: line {number}: {expected}, got {shown!r}")
 
 
-def _split_batch(lines: list[str], first: int) -> tuple[list[int], list[list[str]]]:
-    """Line numbers and tab-split fields of the data lines of a batch."""
-    numbers = [first + index for index, line in enumerate(lines) if line.strip() and not line.startswith(_SKIP)]
-    if len(numbers) == len(lines):
-        return numbers, [line.rstrip("\r\n").split("\t") for line in lines]
-    return numbers, [lines[n - first].rstrip("\r\n").split("\t") for n in numbers]
+class _Batch:
+    """Complete lines of text split into columns (``cols[k]``: field ``k`` of every data line, "" if absent).
+
+    A batch whose lines are all data with the same number of tab-separated fields
+    is split with one ``str.split`` over the whole text (the common case);
+    otherwise line by line, skipping comment, header and blank lines.
+    """
+
+    def __init__(self, data: bytes, first: int):
+        self.first = first
+        data = data.replace(b"\r\n", b"\n") if b"\r" in data else data
+        self.text = data.decode()
+        arr = np.frombuffer(data, dtype=np.uint8)
+        newlines = np.flatnonzero(arr == 10)
+        starts = np.concatenate([[0], newlines[:-1] + 1])
+        tabs = np.searchsorted(np.flatnonzero(arr == 9), newlines)
+        per_line = np.diff(tabs, prepend=0)
+        width = int(per_line[0]) + 1 if per_line.size else 0
+        if per_line.size and (per_line == width - 1).all() and not np.isin(arr[starts], _SUSPECT).any():
+            flat = self.text.replace("\n", "\t").split("\t")
+            n = newlines.size
+            self.numbers = np.arange(first, first + n)
+            self.cols = [flat[k:n * width:width] for k in range(min(width, 5))]
+            self.widths = np.full(n, width)
+        else:
+            lines = self.text.split("\n")[:-1]
+            numbers = [first + i for i, line in enumerate(lines) if line.strip() and not line.startswith(_SKIP)]
+            rows = [lines[n - first].split("\t") for n in numbers]
+            self.numbers = np.array(numbers, dtype=np.int64)
+            self.widths = np.array([len(row) for row in rows], dtype=np.int64)
+            top = min(int(self.widths.max()), 5) if rows else 1
+            self.cols = [[row[k] if len(row) > k else "" for row in rows] for k in range(top)]
+
+    def line(self, number: int) -> str:
+        """The text of line ``number`` (for messages)."""
+        return self.text.split("\n")[number - self.first]
 
 
-def _column(rows, index: int, path, numbers, lines, first) -> np.ndarray:
-    """Integer column ``index`` of every row; a malformed row is reported with its line number."""
+def _column(batch: _Batch, index: int, lo: int, hi: int, path) -> np.ndarray:
+    """Integer field ``index`` of data lines ``lo:hi``; a malformed line is reported with its number."""
+    values = batch.cols[index][lo:hi] if index < len(batch.cols) else [""] * (hi - lo)
     try:
-        return np.array([row[index] for row in rows]).astype(np.int64)
-    except (ValueError, IndexError):
-        for row, number in zip(rows, numbers):
+        return np.fromiter(map(int, values), dtype=np.int64, count=hi - lo)
+    except ValueError:
+        for offset, value in enumerate(values):
             try:
-                int(row[index])
-            except (ValueError, IndexError):
-                raise _bad_line(path, number, lines[number - first], "expected 'chrom start end [barcode count]' "
+                int(value)
+            except ValueError:
+                number = int(batch.numbers[lo + offset])
+                raise _bad_line(path, number, batch.line(number), "expected 'chrom start end [barcode count]' "
                                 "separated by tabs, with integer start, end and count") from None
         raise
 
@@ -203,33 +238,35 @@ class _FileState:
         self.file_chrom, self.chrom, self.previous = name, chrom, 0
 
 
-def _segment(state, rows, numbers, lines, first, barcodes, counts) -> FragmentChunk | None:
-    """Check one chromosome's rows of a batch and return its kept fragments."""
+def _segment(state, batch: _Batch, lo: int, hi: int, barcodes, counts) -> FragmentChunk | None:
+    """Check one chromosome's data lines ``lo:hi`` of a batch and return its kept fragments."""
     path, length = state.path, int(state.sizes[state.chrom])
-    starts = _column(rows, 1, path, numbers, lines, first)
-    ends = _column(rows, 2, path, numbers, lines, first)
-    wide = len(rows[0]) > 4
-    reads = _column(rows, 4, path, numbers, lines, first) if wide else np.full(starts.size, 2, dtype=np.int64)
+    starts = _column(batch, 1, lo, hi, path)
+    ends = _column(batch, 2, lo, hi, path)
+    wide = batch.widths[lo] > 4
+    reads = _column(batch, 4, lo, hi, path) if wide else np.full(starts.size, 2, dtype=np.int64)
     bad = np.flatnonzero((starts < 0) | (ends <= starts) | (ends > length) | (reads < 1))
     if bad.size:
-        number = numbers[bad[0]]
-        raise _bad_line(path, number, lines[number - first],
+        number = int(batch.numbers[lo + bad[0]])
+        raise _bad_line(path, number, batch.line(number),
                         f"expected 0 <= start < end <= {length} (length of {state.chrom}) and count >= 1")
     before = np.concatenate([[state.previous], starts[:-1]])
     unsorted = np.flatnonzero(starts < before)
     if unsorted.size:
         index = unsorted[0]
-        raise InputError(f"{path}: line {numbers[index]}: start {starts[index]} after {before[index]} on "
-                         f"{state.file_chrom}; {_SORTED}")
+        raise InputError(f"{path}: line {batch.numbers[lo + index]}: start {starts[index]} after {before[index]} "
+                         f"on {state.file_chrom}; {_SORTED}")
     state.previous = int(starts[-1])
     counts.records += starts.size
     if barcodes is None:
         groups = np.zeros(starts.size, dtype=np.int32)
     else:
-        narrow = [number for row, number in zip(rows, numbers) if len(row) < 4]
-        if narrow:
-            raise _bad_line(path, narrow[0], lines[narrow[0] - first], "--barcodes needs a barcode in column 4")
-        groups = np.array([barcodes.get(row[3], -1) for row in rows], dtype=np.int32)
+        narrow = np.flatnonzero(batch.widths[lo:hi] < 4)
+        if narrow.size:
+            number = int(batch.numbers[lo + narrow[0]])
+            raise _bad_line(path, number, batch.line(number), "--barcodes needs a barcode in column 4")
+        groups = np.fromiter((barcodes.get(code, -1) for code in batch.cols[3][lo:hi]), dtype=np.int32,
+                             count=hi - lo)
         keep = groups >= 0
         counts.drop("barcode not selected", int(starts.size - keep.sum()))
         starts, ends, reads, groups = starts[keep], ends[keep], reads[keep], groups[keep]
@@ -243,6 +280,19 @@ def _segment(state, rows, numbers, lines, first, barcodes, counts) -> FragmentCh
     return FragmentChunk(state.chrom, starts, ends, groups)
 
 
+def _blocks(handle, size: int) -> Iterator[bytes]:
+    """Blocks of complete lines (each ending with a newline) of about ``size`` bytes."""
+    carry = b""
+    while block := handle.read(size):
+        data = carry + block
+        cut = data.rfind(b"\n") + 1
+        carry = data[cut:]
+        if cut:
+            yield data[:cut]
+    if carry:
+        yield carry + b"\n"
+
+
 def read_fragment_file(
     path: str | os.PathLike,
     genome_sizes: Mapping[str, int],
@@ -252,8 +302,9 @@ def read_fragment_file(
 ) -> Iterator[FragmentChunk]:
     """Stream a sorted fragments file as chunks of one chromosome each.
 
-    Lines are parsed ``chunk`` at a time with numpy, so the rate is a few
-    microseconds per fragment and memory is bounded by the chunk.
+    The text is read in blocks of complete lines and split into columns with one
+    ``str.split`` per block where every line has the same fields (line by line
+    otherwise), so memory is bounded by the block, whatever the file size.
 
     Parameters
     ----------
@@ -268,7 +319,7 @@ def read_fragment_file(
         Barcode -> group index; fragments of other barcodes are skipped.  None
         keeps every fragment (group 0).
     chunk
-        Lines parsed at a time (most fragments per yielded chunk).
+        About this many lines are parsed at a time (``chunk`` x 24 bytes of text).
 
     Raises
     ------
@@ -281,19 +332,19 @@ def read_fragment_file(
         raise InputError(f"{path}: fragments file not found")
     state = _FileState(path, genome_sizes)
     first = 1
-    with _open_text(path) as handle:
+    with _open_binary(path) as handle:
         try:
-            while lines := list(itertools.islice(handle, chunk)):
-                numbers, rows = _split_batch(lines, first)
-                names = np.array([row[0] for row in rows]) if rows else np.zeros(0, dtype=str)
-                cuts = [0, *(np.flatnonzero(names[1:] != names[:-1]) + 1).tolist(), len(rows)]
+            for data in _blocks(handle, max(chunk, 1) * _BYTES_PER_LINE):
+                batch = _Batch(data, first)
+                names = np.array(batch.cols[0]) if batch.numbers.size else np.zeros(0, dtype=str)
+                cuts = [0, *(np.flatnonzero(names[1:] != names[:-1]) + 1).tolist(), names.size]
                 for lo, hi in zip(cuts[:-1], cuts[1:]):
                     if lo == hi:
                         continue
-                    state.enter(str(names[lo]), numbers[lo])
-                    piece = _segment(state, rows[lo:hi], numbers[lo:hi], lines, first, barcodes, counts)
+                    state.enter(str(names[lo]), int(batch.numbers[lo]))
+                    piece = _segment(state, batch, lo, hi, barcodes, counts)
                     if piece is not None:
                         yield piece
-                first += len(lines)
+                first += data.count(b"\n")
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: cannot read ({exc}); expected a plain or gzip text fragments file") from None

@@ -138,7 +138,7 @@ class SignalSettings:
     macs3
         The MACS3 program.
     chunk
-        Fragments read at a time (bounds memory with the chromosome length).
+        About this many fragment lines are read at a time (bounds memory with the chromosome length).
     """
 
     genome: str
