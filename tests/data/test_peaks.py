@@ -82,3 +82,25 @@ def test_missing_macs3_is_a_config_error_before_any_work(mini, tmp_path):
         make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(tmp_path / "s"),
                                    fragments=[str(fragments)], macs3="no-such-macs3"))
     assert not (tmp_path / "s").exists()
+
+
+def test_each_barcode_group_gets_its_own_macs3_peaks(mini, tmp_path):
+    """A 10x file: MACS3 reads a BEDPE of exactly each group's fragments (here two halves of chrI's cells)."""
+    import gzip
+
+    fragments = tmp_path / "fragments.tsv.gz"
+    with gzip.open(mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz", "rt") as source, \
+            gzip.open(fragments, "wt") as out:
+        for number, line in enumerate(source):
+            out.write(f"{line.rstrip()}\tcell{number % 4}-1\t1\n")
+    groups = tmp_path / "groups.tsv"
+    groups.write_text("cell0-1\tA\ncell1-1\tA\ncell2-1\tB\ncell3-1\tB\n")
+    out = tmp_path / "signal"
+    summary = make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(out), fragments=[str(fragments)],
+                                         barcodes=str(groups), genome_size=YEAST_LENGTH))
+    assert set(summary["peaks"]) == {"A", "B"}
+    for group in ("A", "B"):
+        record = summary["peaks"][group]
+        assert " -f BEDPE " in record["command"] and record["peaks"] == len(read_bed(out / f"{group}.peaks.narrowPeak"))
+        assert record["peaks"] > 0
+    assert not (out / ".scratch").exists() and not list(out.glob(".macs3*"))
