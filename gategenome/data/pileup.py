@@ -147,8 +147,8 @@ class RunStore:
         self._cache: tuple[str, list] | None = None
 
     def put(self, source: int, pileup: ChromPileup) -> None:
-        """Store a finished chromosome of one source (a chromosome may come once per source)."""
-        path = self.directory / f"{source}.{len(self.stored.get(pileup.chrom, []))}.{pileup.chrom}.npz"
+        """Store a finished chromosome of one source (each source's runs are summed when read)."""
+        path = self.directory / f"{sum(map(len, self.stored.values()))}.npz"  # chromosome names may hold '/'
         arrays = {}
         for group in range(pileup.n_groups):
             for track in TRACKS:

@@ -133,3 +133,13 @@ def test_a_bam_of_another_assembly_is_refused(chri_with_mito, tmp_path):
     bam = write_bam(tmp_path / "other.bam", {"chrI": 1000, "chrM": 2000}, [("chrI", 100, 250, {})])
     with pytest.raises(InputError, match="same assembly"):
         list(read_bam_fragments(bam, sizes, FragmentCounts()))
+
+
+def test_a_bam_and_a_fragments_file_pool_as_replicates(mini, chri_with_mito, fragments, tmp_path):
+    genome, sizes = chri_with_mito
+    bam = write_bam(tmp_path / "rep1.bam", sizes, [(c, s, e, {}) for c, s, e in fragments])
+    summary = make_signal(SignalSettings(
+        genome=str(genome), out_dir=str(tmp_path / "pooled"), bam=[str(bam)],
+        fragments=[str(mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz")], call_peaks=False))
+    assert np.array_equal(_values(tmp_path / "pooled" / "coverage.bw"), 2 * _values(mini["signal"]))
+    assert [record["kept"] for record in summary["inputs"]] == [len(fragments), len(fragments)]
