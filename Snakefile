@@ -1,4 +1,4 @@
-# gategenome workflow: genome FASTA + ATAC-seq bigWig(s) -> forget-gate boundary calls and tracks.
+# gategenome workflow: genome FASTA + ATAC-seq bigWigs, fragments or BAMs -> forget-gate boundary calls and tracks.
 #
 #   snakemake --cores 4                                  # config/config.yaml + config/samples.tsv
 #   snakemake --cores 4 --configfile config/yeast.yaml   # another configuration
@@ -15,6 +15,7 @@ configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/signal.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/scan.smk"

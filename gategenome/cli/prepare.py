@@ -113,6 +113,14 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     help="Join regions closer than this many bases.",
 )
 @click.option(
+    "--signal-summary",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="signal.json of 'gategenome signal' that made --signal (and --peaks): its inputs, "
+    "counts and MACS3 command and version go into prepare.json.",
+    show_default=True,
+)
+@click.option(
     "--out-dir",
     required=True,
     type=click.Path(file_okay=False),
@@ -133,6 +141,7 @@ def command(
     threshold_factor,
     min_length,
     merge_gap,
+    signal_summary,
     out_dir,
 ):
     """Make accessible regions, chromosome folds and sizes for training.
@@ -178,6 +187,7 @@ def command(
         valid_chroms=_split_names(valid_chroms),
         test_chroms=_split_names(test_chroms),
         seed=seed,
+        signal_summary=signal_summary,
         peak_settings=PeakRegionSettings(
             merge_gap=peak_defaults.merge_gap if merge_gap is None else merge_gap,
             min_length=peak_defaults.min_length if min_length is None else min_length,

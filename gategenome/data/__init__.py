@@ -1,5 +1,9 @@
 """Prepare a genome and its ATAC-seq signal for training.
 
+The signal itself can be made here from aligned reads: fragments files or
+paired-end BAMs piled up into coverage and Tn5 cut-site bigWigs (bulk, pooled
+replicates or single-cell pseudo-bulk per barcode group), with MACS3 peaks.
+
 Accessible regions (the per-base target) from peaks or from the bigWig itself,
 chromosomes kept or excluded, whole chromosomes split into train/valid/test folds,
 blacklists and interval arithmetic; :func:`prepare` writes them all together and
@@ -10,10 +14,15 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "chromosomes": ["DEFAULT_EXCLUDE", "ChromosomeSelection", "select_chromosomes"],
+    "bam": ["open_bam", "read_bam_fragments"],
+    "fragments": ["FragmentChunk", "FragmentCounts", "read_barcodes", "read_fragment_file"],
     "folds": ["FOLDS", "FoldSplit", "folds_from_mapping", "folds_from_options", "read_folds", "split_chromosomes"],
     "intervals": ["overlap_summary", "read_blacklist", "resolve_interval_chroms", "subtract_intervals"],
+    "peaks": ["call_peaks", "callpeak_command", "find_macs3", "macs3_version"],
+    "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_tracks"],
     "prepare": ["OUTPUTS", "prepare"],
     "prepared": ["PreparedInputs", "load_prepared"],
     "regions": ["SignalThreshold", "region_mask", "regions_from_peaks", "regions_from_signal", "signal_threshold"],
-    "settings": ["PeakRegionSettings", "PrepareSettings", "SignalRegionSettings"],
+    "settings": ["PeakRegionSettings", "PrepareSettings", "SignalRegionSettings", "SignalSettings"],
+    "signal": ["make_signal"],
 })

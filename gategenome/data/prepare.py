@@ -42,6 +42,7 @@ from gategenome.io.atomic import atomic_directory
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome, write_chrom_sizes
+from gategenome.io.jsonfile import read_json_object
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def prepare(settings: PrepareSettings) -> dict:
     """
     started = time.perf_counter()
     out_dir = _check_settings(settings)
+    provenance = _signal_provenance(settings.signal_summary)
     sizes, selection = _genome_chromosomes(settings)
     kept_sizes = {name: sizes[name] for name in selection.kept}
     track = SignalTrack(settings.signal, sizes)
@@ -106,6 +108,8 @@ def prepare(settings: PrepareSettings) -> dict:
         blacklisted_bases,
         nan_count,
     )
+    if provenance is not None:
+        summary["signal_provenance"] = provenance
     _write_outputs(out_dir, regions, split, sizes, summary, started)
     log.info(
         "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
@@ -116,6 +120,22 @@ def prepare(settings: PrepareSettings) -> dict:
         summary["seconds"],
     )
     return summary
+
+
+def _signal_provenance(path: str | None) -> dict | None:
+    """Where the bigWig and peaks came from, out of the ``signal.json`` of ``gategenome signal``."""
+    if not path:
+        return None
+    record = read_json_object(path, "the signal.json written by 'gategenome signal'")
+    if record.get("format") != "gategenome-signal":
+        raise InputError(f"{path}: format {record.get('format')!r}; expected the signal.json of 'gategenome signal'")
+    return {
+        "file": str(Path(path).absolute()),
+        "inputs": record.get("inputs", []),
+        "tn5_shift": record.get("tn5_shift"),
+        "groups": {name: group.get("fragments") for name, group in record.get("groups", {}).items()},
+        "peaks": record.get("peaks", {}),
+    }
 
 
 def _check_settings(settings: PrepareSettings) -> Path:
@@ -269,6 +289,7 @@ def _summary(
             "test_chroms": list(settings.test_chroms),
             "seed": settings.seed,
             "out_dir": absolute(settings.out_dir),
+            "signal_summary": absolute(settings.signal_summary),
         },
         "genome": {"chromosomes": len(sizes), "bases": sum(sizes.values())},
         "kept_chromosomes": list(kept),

@@ -89,6 +89,10 @@ class PrepareSettings:
         Seed of the automatic fold split.
     peak_settings, signal_settings
         Region-making settings for each mode.
+    signal_summary
+        Optional ``signal.json`` of ``gategenome signal`` that made the bigWig
+        (and the peaks): its inputs, counts and MACS3 command and version are
+        recorded in ``prepare.json``.
     """
 
     genome: str
@@ -103,3 +107,64 @@ class PrepareSettings:
     seed: int = 0
     peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
     signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
+    signal_summary: str | None = None
+
+
+@dataclass
+class SignalSettings:
+    """Everything :func:`gategenome.data.signal.make_signal` needs; saved in ``signal.json``.
+
+    Attributes
+    ----------
+    genome
+        FASTA whose chromosomes name and size the bigWigs.
+    out_dir
+        Output directory.
+    fragments, bam
+        Fragments files and paired-end BAMs; all of them are pooled (replicates).
+    barcodes
+        Optional cell barcodes: one column keeps those cells, ``barcode  group``
+        makes one signal per group.
+    min_mapq
+        Lowest mapping quality of a BAM read kept.
+    tn5_shift
+        Move fragment ends by +4/-5 onto the Tn5 insertion centres.
+    call_peaks
+        Call peaks with MACS3 on the kept fragments.
+    qvalue
+        MACS3 ``-q`` cut-off.
+    genome_size
+        MACS3 ``-g``; 0 means the genome's length.
+    macs3
+        The MACS3 program.
+    chunk
+        About this many fragment lines are read at a time (bounds memory with the chromosome length).
+    """
+
+    genome: str
+    out_dir: str
+    fragments: list[str] = field(default_factory=list)
+    bam: list[str] = field(default_factory=list)
+    barcodes: str | None = None
+    min_mapq: int = 30
+    tn5_shift: bool = False
+    call_peaks: bool = True
+    qvalue: float = 0.01
+    genome_size: int = 0
+    macs3: str = "macs3"
+    chunk: int = 1 << 18
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` on missing input or a value outside its range."""
+        if not self.fragments and not self.bam:
+            raise ConfigError("give --fragments or --bam (repeatable; replicates are pooled)")
+        if self.barcodes and self.bam:
+            raise ConfigError("--barcodes selects cells of a fragments file; it cannot be used with --bam")
+        if self.min_mapq < 0:
+            raise ConfigError(f"--min-mapq: must be >= 0, got {self.min_mapq}")
+        if not 0 < self.qvalue < 1:
+            raise ConfigError(f"--qvalue: must be in (0, 1), got {self.qvalue}")
+        if self.genome_size < 0:
+            raise ConfigError(f"--genome-size: must be >= 0 (0: the genome length), got {self.genome_size}")
+        if self.chunk < 1:
+            raise ConfigError(f"chunk: must be >= 1 fragment, got {self.chunk}")

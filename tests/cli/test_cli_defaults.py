@@ -16,7 +16,7 @@ import yaml
 
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
-from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
+from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
 from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
@@ -40,6 +40,7 @@ COMMAND_SETTINGS = {
     "design": [SearchSettings, ConstraintSettings, BoundarySettings],
     "simulate": [SimulationSettings],
     "run": [],
+    "signal": [SignalSettings],
 }
 
 

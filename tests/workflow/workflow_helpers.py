@@ -52,6 +52,7 @@ def write_config(workdir: Path, genome: Path, samples: list[dict], **settings) -
     """Write ``workdir/config.yaml`` and ``workdir/samples.tsv``."""
     workdir.mkdir(parents=True, exist_ok=True)
     columns = ["sample", "bigwig", "peaks"]
+    columns += [key for key in ("fragments", "bam", "barcodes", "replicate") if any(key in row for row in samples)]
     lines = ["\t".join(columns)] + ["\t".join(str(row.get(c, "")) for c in columns) for row in samples]
     (workdir / "samples.tsv").write_text("\n".join(lines) + "\n")
     config = {"genome": str(genome), "samples": str(workdir / "samples.tsv"), **settings}

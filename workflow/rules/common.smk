@@ -58,8 +58,55 @@ def _check_patterns(key, patterns):
 _check_patterns("prepare.exclude_chroms", config["prepare"].get("exclude_chroms"))
 
 
+_SOURCES = ("bigwig", "fragments", "bam")
+
+
+def _sample_row(path, number, row):
+    """One validated sheet row: exactly one of bigwig/fragments/bam, every named file present."""
+    name = row["sample"]
+    given = [column for column in _SOURCES if row.get(column)]
+    if len(given) != 1:
+        _fail(f"samples: {path} row {number} (sample {name!r}): {' and '.join(given) or 'no signal column'}; "
+              "expected exactly one of the columns bigwig, fragments, bam")
+    for column in (*_SOURCES, "barcodes", "peaks"):
+        if row.get(column):
+            _require_file(f"samples: {path} sample {name!r} column {column}", row[column])
+    if row.get("barcodes") and not row.get("fragments"):
+        _fail(f"samples: {path} row {number} (sample {name!r}): barcodes select cells of a fragments file; "
+              "expected a fragments column")
+    if row.get("barcodes"):
+        with open(row["barcodes"]) as handle:
+            if any(len(line.split()) > 1 for line in handle if line.strip() and not line.startswith("#")):
+                _fail(f"samples: {path} sample {name!r} column barcodes: {row['barcodes']} has a group column; "
+                      "expected one barcode per line (run 'gategenome signal --barcodes' for one signal per group)")
+    return row
+
+
+def _pooled(path, name, rows):
+    """The sample made of one or more rows: its bigWig (given, or made by rule signal) and peaks."""
+    kinds = {column for row in rows for column in _SOURCES if row.get(column)}
+    if "bigwig" in kinds and len(rows) > 1:
+        _fail(f"samples: {path}: sample {name!r} has {len(rows)} rows with a bigwig; expected one bigwig row, "
+              "or replicates given as fragments or bam rows (pooled into one signal)")
+    for column in ("peaks", "barcodes"):
+        values = {row.get(column, "") for row in rows}
+        if len(values) > 1:
+            _fail(f"samples: {path}: the replicates of sample {name!r} differ in column {column}; expected one value")
+    from_reads = "bigwig" not in kinds
+    return {
+        "sample": name,
+        "bigwig": f"results/{name}/signal/coverage.bw" if from_reads else rows[0]["bigwig"],
+        "peaks": rows[0].get("peaks", ""),
+        "fragments": [row["fragments"] for row in rows if row.get("fragments")],
+        "bam": [row["bam"] for row in rows if row.get("bam")],
+        "barcodes": rows[0].get("barcodes", ""),
+        "replicates": [row.get("replicate") or str(index + 1) for index, row in enumerate(rows)],
+        "from_reads": from_reads,
+    }
+
+
 def load_samples(path):
-    """Read and validate the sample sheet; return {sample: row}."""
+    """Read and validate the sample sheet; return {sample: pooled sample}."""
     _require_file("samples", path)
     with open(path, newline="") as handle:
         rows = [
@@ -71,18 +118,12 @@ def load_samples(path):
         ]
     if not rows:
         _fail(f"samples: {path} has no sample rows; expected a header 'sample<TAB>bigwig<TAB>peaks' and one row per sample")
-    samples = {}
+    grouped = {}
     for number, row in enumerate(rows, 2):
         row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
         _validated(row, "../schemas/samples.schema.yaml", f"samples: {path} row {number} ({row.get('sample', '?')!r})")
-        name = row["sample"]
-        if name in samples:
-            _fail(f"samples: {path} row {number}: sample {name!r} appears twice")
-        _require_file(f"samples: {path} sample {name!r} column bigwig", row["bigwig"])
-        if row["peaks"]:
-            _require_file(f"samples: {path} sample {name!r} column peaks", row["peaks"])
-        samples[name] = row
-    return samples
+        grouped.setdefault(row["sample"], []).append(_sample_row(path, number, row))
+    return {name: _pooled(path, name, group) for name, group in grouped.items()}
 
 
 def genome_chromosomes(path):
@@ -154,10 +195,32 @@ def sample_signal(wildcards):
     return SAMPLES[wildcards.sample]["bigwig"]
 
 
+READ_SAMPLES = sorted(name for name, sample in SAMPLES.items() if sample["from_reads"])
+
+
+def signal_inputs(wildcards):
+    """The fragments files, BAMs (with their indexes) and barcodes pooled into one sample's signal."""
+    sample = SAMPLES[wildcards.sample]
+    inputs = {"genome": GENOME, "fragments": sample["fragments"], "bam": sample["bam"]}
+    if sample["barcodes"]:
+        inputs["barcodes"] = sample["barcodes"]
+    return inputs
+
+
+def sample_peaks(wildcards):
+    """The sheet's peaks, else the MACS3 peaks of a sample made from reads, else none."""
+    sample = SAMPLES[wildcards.sample]
+    if sample["peaks"]:
+        return sample["peaks"]
+    return f"results/{wildcards.sample}/signal/peaks.narrowPeak" if sample["from_reads"] else ""
+
+
 def prepare_inputs(wildcards):
     inputs = {"genome": GENOME, "signal": sample_signal(wildcards)}
-    if SAMPLES[wildcards.sample]["peaks"]:
-        inputs["peaks"] = SAMPLES[wildcards.sample]["peaks"]
+    if sample_peaks(wildcards):
+        inputs["peaks"] = sample_peaks(wildcards)
+    if SAMPLES[wildcards.sample]["from_reads"]:
+        inputs["signal_summary"] = f"results/{wildcards.sample}/signal/signal.json"
     if BLACKLIST:
         inputs["blacklist"] = BLACKLIST
     return inputs

@@ -11,7 +11,12 @@ rule prepare:
         settings="results/{sample}/prepare/prepare.json",
     params:
         options=lambda wildcards, input: cli_options(
-            {"peaks": input.get("peaks"), "blacklist": input.get("blacklist"), **config["prepare"]}
+            {
+                "peaks": input.get("peaks"),
+                "blacklist": input.get("blacklist"),
+                "signal_summary": input.get("signal_summary"),
+                **config["prepare"],
+            }
         ),
         seed=config["seed"],
         out_dir=lambda wildcards, output: Path(output.settings).parent,

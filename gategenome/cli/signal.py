@@ -1,0 +1,64 @@
+"""``gategenome signal``: coverage and cut-site bigWigs (and MACS3 peaks) from fragments or BAMs."""
+
+from __future__ import annotations
+
+import click
+
+from gategenome.cli.common import setting_default
+from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.data.settings import SignalSettings
+
+
+@click.command("signal", context_settings=CONTEXT_SETTINGS)
+@click.option("--genome", required=True, type=click.Path(dir_okay=False),
+              help="Genome FASTA: its chromosomes name and size the bigWigs (chrI/I are matched).")
+@click.option("--fragments", multiple=True, type=click.Path(dir_okay=False),
+              help="Fragments file, plain or gzip/bgzip, sorted by chromosome and start: BEDPE "
+              "'chrom start end' or 10x-style 'chrom start end barcode count' (repeatable: replicates "
+              "are pooled).")
+@click.option("--bam", multiple=True, type=click.Path(dir_okay=False),
+              help="Paired-end BAM, coordinate-sorted and indexed (repeatable: pooled).")
+@click.option("--barcodes", type=click.Path(dir_okay=False), default=None,
+              help="Cells to keep, one barcode per line; 'barcode<TAB>group' lines make one signal per group.")
+@click.option("--min-mapq", type=int, default=setting_default(SignalSettings, "min_mapq"), show_default=True,
+              help="BAM: lowest mapping quality kept.")
+@click.option("--tn5-shift/--no-tn5-shift", default=setting_default(SignalSettings, "tn5_shift"),
+              show_default=True, help="Move fragment starts +4 and ends -5 onto the Tn5 insertion centres.")
+@click.option("--call-peaks/--no-call-peaks", default=setting_default(SignalSettings, "call_peaks"),
+              show_default=True, help="Call peaks with MACS3 (callpeak -f BEDPE) on the kept fragments.")
+@click.option("--qvalue", type=float, default=setting_default(SignalSettings, "qvalue"), show_default=True,
+              help="MACS3 q-value cut-off (-q).")
+@click.option("--genome-size", type=int, default=setting_default(SignalSettings, "genome_size"),
+              show_default=True, help="MACS3 effective genome size (-g); 0 = the genome's length.")
+@click.option("--macs3", default=setting_default(SignalSettings, "macs3"), show_default=True,
+              help="The MACS3 program.")
+@click.option("--out-dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (created; existing files of the same names are replaced).")
+def command(genome, fragments, bam, barcodes, min_mapq, tn5_shift, call_peaks, qvalue, genome_size, macs3, out_dir):
+    """Make ATAC-seq coverage and Tn5 cut-site bigWigs from fragments or a BAM.
+
+    Every fragment adds 1 to the coverage of the bases it spans and 1 to the
+    cut sites at its two ends (start and end - 1; +4/-5 with --tn5-shift).  A
+    BAM keeps proper pairs of MAPQ >= --min-mapq and drops duplicates,
+    secondary and supplementary reads; mitochondrial fragments are counted.
+    Inputs given several times are replicates pooled into one signal.  With
+    --barcodes only the listed cells are kept, one signal per group when the
+    file has a group column.  MACS3 peaks are called on the kept fragments
+    unless --no-call-peaks.  Writes OUT_DIR/coverage.bw, cutsites.bw,
+    peaks.narrowPeak (GROUP.coverage.bw ... per group) and signal.json (counts,
+    MACS3 command and version), all together or none.
+
+    \b
+    Examples:
+      gategenome signal --genome sacCer3.fa --fragments atac.bedpe.gz --out-dir signal
+      gategenome signal --genome hg38.fa --bam rep1.bam --bam rep2.bam --tn5-shift --out-dir signal
+      gategenome signal --genome hg38.fa --fragments fragments.tsv.gz \\
+          --barcodes cell_types.tsv --no-call-peaks --out-dir pseudobulk
+    """
+    from gategenome.data.signal import make_signal
+
+    make_signal(SignalSettings(
+        genome=genome, out_dir=out_dir, fragments=list(fragments), bam=list(bam), barcodes=barcodes,
+        min_mapq=min_mapq, tn5_shift=tn5_shift, call_peaks=call_peaks, qvalue=qvalue, genome_size=genome_size,
+        macs3=macs3,
+    ))

@@ -1,0 +1,189 @@
+"""The ``signal`` step: ATAC-seq bigWigs (and MACS3 peaks) from fragments or BAMs.
+
+:func:`make_signal` reads every input (replicates are pooled), keeps the listed
+cells when barcodes are given, piles the fragments up one chromosome at a time
+(:mod:`gategenome.data.pileup`) and writes, all together or none
+(:func:`gategenome.io.atomic.atomic_directory`):
+
+``coverage.bw`` / ``cutsites.bw``
+    Fragment pileup and Tn5 cut-site counts (``GROUP.coverage.bw`` ... per group
+    of a two-column barcodes file).
+``peaks.narrowPeak``
+    MACS3 peaks of the kept fragments (``GROUP.peaks.narrowPeak`` per group),
+    unless peaks are not asked for.
+``signal.json``
+    Resolved settings, counts per input (kept, dropped per reason,
+    mitochondrial) and the MACS3 command and version.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from gategenome import __version__
+from gategenome.data.bam import read_bam_fragments
+from gategenome.data.fragments import FragmentCounts, read_barcodes, read_fragment_file
+from gategenome.data.peaks import call_peaks, find_macs3
+from gategenome.data.pileup import TN5_SHIFT, TRACKS, RunStore, accumulate, write_tracks
+from gategenome.data.settings import SignalSettings
+from gategenome.errors import ConfigError, InputError
+from gategenome.io.atomic import atomic_directory
+from gategenome.io.fasta import Genome
+from gategenome.io.jsonfile import write_json
+
+log = logging.getLogger(__name__)
+
+_GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+
+
+def output_names(groups: list[str]) -> dict[str, str]:
+    """Group -> file-name prefix: ``""`` for bulk (one group), ``"GROUP."`` per group otherwise."""
+    if groups == ["all"]:
+        return {"all": ""}
+    bad = [group for group in groups if not _GROUP_NAME.match(group)]
+    if bad:
+        raise InputError(f"barcode group {bad[0]!r}: expected letters, digits and _ . + - (it names output files)")
+    return {group: f"{group}." for group in groups}
+
+
+def _first_columns(path: str) -> int:
+    """Columns of the first data line of a fragments file (0 when it has none)."""
+    with open(path, "rb") as handle:
+        gz = handle.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rt") if gz else open(path)) as handle:
+        for line in handle:
+            if line.strip() and not line.startswith(("#", "track", "browser")):
+                return len(line.split())
+    return 0
+
+
+class _FragmentWriter:
+    """Kept fragments of each group as BEDPE, for MACS3 (genome chromosome names)."""
+
+    def __init__(self, directory: Path, n_groups: int):
+        self.paths = [directory / f"group{index}.bedpe" for index in range(n_groups)]
+        self.handles = [open(path, "w") for path in self.paths]
+
+    def tee(self, chunks):
+        for chunk in chunks:
+            for group, handle in enumerate(self.handles):
+                mine = chunk.groups == group
+                if mine.any():
+                    block = np.column_stack([chunk.starts[mine], chunk.ends[mine]])
+                    handle.write("".join(f"{chunk.chrom}\t{s}\t{e}\n" for s, e in block.tolist()))
+            yield chunk
+
+    def close(self):
+        for handle in self.handles:
+            handle.close()
+
+
+def _sources(settings: SignalSettings, sizes, barcodes):
+    """``(label, counts, chunk iterator)`` of every input, fragments files first."""
+    for path in settings.fragments:
+        counts = FragmentCounts()
+        yield path, counts, read_fragment_file(path, sizes, counts, barcodes, settings.chunk)
+    for path in settings.bam:
+        counts = FragmentCounts()
+        yield path, counts, read_bam_fragments(path, sizes, counts, settings.min_mapq, settings.chunk)
+
+
+def make_signal(settings: SignalSettings) -> dict:
+    """Run the signal step and write its outputs.
+
+    Parameters
+    ----------
+    settings
+        Inputs, output directory and options.
+
+    Returns
+    -------
+    dict
+        The content of ``signal.json``.
+
+    Raises
+    ------
+    GategenomeError
+        Any invalid input or option; nothing is written then.
+    """
+    started = time.perf_counter()
+    settings.validate()
+    out_dir = Path(settings.out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory")
+    with Genome(settings.genome) as genome:
+        sizes = dict(genome.sizes)
+    barcodes, groups = read_barcodes(settings.barcodes) if settings.barcodes else (None, ["all"])
+    prefixes = output_names(groups)
+    if settings.call_peaks:
+        find_macs3(settings.macs3)
+    direct_peaks = (settings.call_peaks and len(settings.fragments) == 1 and not settings.bam
+                    and barcodes is None and _first_columns(settings.fragments[0]) == 3)
+    shift = TN5_SHIFT if settings.tn5_shift else None
+    with atomic_directory(out_dir) as staging:
+        scratch = staging / ".scratch"
+        store = RunStore(scratch)
+        writer = _FragmentWriter(scratch, len(groups)) if settings.call_peaks and not direct_peaks else None
+        inputs, piled = [], np.zeros(len(groups), dtype=np.int64)
+        try:
+            for number, (label, counts, chunks) in enumerate(_sources(settings, sizes, barcodes)):
+                piled += accumulate(writer.tee(chunks) if writer else chunks, sizes, len(groups), store, number, shift)
+                inputs.append({"file": str(Path(label).absolute()), **counts.as_dict()})
+                log.info("%s: %d fragments kept of %d records (%d mitochondrial)", label, counts.kept,
+                         counts.records, counts.mitochondrial)
+        finally:
+            if writer:
+                writer.close()
+        empty = [group for group, count in zip(groups, piled) if count == 0]
+        if empty and settings.barcodes:
+            raise InputError(f"{settings.barcodes}: no fragment kept for group(s) {', '.join(empty[:5])}; expected "
+                             "its barcodes to match column 4 of the fragments file")
+        if empty:
+            raise InputError(f"{', '.join(settings.fragments + settings.bam)}: no fragment kept; expected "
+                             "fragments on the genome's chromosomes")
+        outputs = {(index, track): staging / f"{prefixes[group]}{track}.bw"
+                   for index, group in enumerate(groups) for track in TRACKS}
+        write_tracks(store, sizes, outputs)
+        peaks = {}
+        if settings.call_peaks:
+            genome_size = settings.genome_size or sum(sizes.values())
+            for index, group in enumerate(groups):
+                source = settings.fragments[0] if direct_peaks else writer.paths[index]
+                peaks[group] = call_peaks(source, staging / f"{prefixes[group]}peaks.narrowPeak", genome_size,
+                                          settings.qvalue, settings.macs3)
+        for path in scratch.iterdir():
+            path.unlink()
+        scratch.rmdir()
+        summary = _summary(settings, sizes, groups, prefixes, piled, inputs, peaks, started)
+        write_json(staging / "signal.json", summary)
+    log.info("wrote %s: %d fragments piled up in %.1f s", out_dir, int(piled.sum()), summary["seconds"])
+    return summary
+
+
+def _summary(settings, sizes, groups, prefixes, piled, inputs, peaks, started) -> dict:
+    outputs = {group: {track: f"{prefixes[group]}{track}.bw" for track in TRACKS} for group in groups}
+    for group in peaks:
+        outputs[group]["peaks"] = f"{prefixes[group]}peaks.narrowPeak"
+    resolved = asdict(settings)
+    for key in ("genome", "out_dir", "barcodes"):
+        resolved[key] = str(Path(resolved[key]).absolute()) if resolved[key] else None
+    resolved["fragments"] = [str(Path(path).absolute()) for path in settings.fragments]
+    resolved["bam"] = [str(Path(path).absolute()) for path in settings.bam]
+    return {
+        "format": "gategenome-signal",
+        "version": __version__,
+        "settings": resolved,
+        "tn5_shift": list(TN5_SHIFT) if settings.tn5_shift else None,
+        "genome": {"chromosomes": len(sizes), "bases": sum(sizes.values())},
+        "inputs": inputs,
+        "groups": {group: {"fragments": int(count), "outputs": outputs[group]} for group, count in zip(groups, piled)},
+        "peaks": {group: record for group, record in peaks.items()},
+        "seconds": round(time.perf_counter() - started, 3),
+    }

@@ -1,0 +1,31 @@
+# signal: coverage and cut-site bigWigs and MACS3 peaks of a sample given as fragments
+# files or BAMs (sample-sheet columns fragments / bam); its replicate rows are pooled.
+
+
+rule signal:
+    input:
+        unpack(signal_inputs),
+    output:
+        coverage="results/{sample}/signal/coverage.bw",
+        cutsites="results/{sample}/signal/cutsites.bw",
+        peaks="results/{sample}/signal/peaks.narrowPeak",
+        summary="results/{sample}/signal/signal.json",
+    params:
+        inputs=lambda wildcards, input: cli_options(
+            {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes")}
+        ),
+        options=lambda wildcards: cli_options(config["signal"]),
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+    log:
+        "results/{sample}/logs/signal.log",
+    benchmark:
+        "results/{sample}/benchmarks/signal.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome signal --genome {input.genome:q} {params.inputs} {params.options} --call-peaks"
+        " --out-dir {params.out_dir:q} 2> {log:q}"
