@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gategenome.cli.common import require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 
@@ -30,4 +31,5 @@ def command(out_dir, shards):
     """
     from gategenome.io.scandir import gather_shards
 
+    require_writable("--out-dir", out_dir, directory=True)
     gather_shards(shards, out_dir)
