@@ -9,9 +9,10 @@ blacklists and interval arithmetic; :func:`prepare` writes them all together and
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "chromosomes": ["DEFAULT_EXCLUDE", "ChromosomeSelection", "select_chromosomes"],
+    "chromosomes": ["DEFAULT_EXCLUDE", "ChromosomeSelection", "drop_unsequenced", "has_sequenced_base",
+                    "select_chromosomes"],
     "folds": ["FOLDS", "FoldSplit", "folds_from_mapping", "folds_from_options", "read_folds", "split_chromosomes"],
-    "intervals": ["overlap_summary", "read_blacklist", "resolve_interval_chroms", "subtract_intervals"],
+    "intervals": ["overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],
     "prepare": ["OUTPUTS", "prepare"],
     "prepared": ["PreparedInputs", "load_prepared"],
     "regions": ["SignalThreshold", "region_mask", "regions_from_peaks", "regions_from_signal", "signal_threshold"],
