@@ -137,9 +137,9 @@ def _genome_chromosomes(settings: PrepareSettings) -> tuple[dict[str, int], Chro
         selection = drop_unsequenced(genome, select_chromosomes(sizes, settings.exclude_chroms))
     if not selection.kept:
         raise ConfigError(
-            f"--exclude-chroms: every chromosome of {settings.genome} is excluded "
+            f"{settings.genome}: every chromosome is excluded "
             f"({', '.join(f'{name}: {why}' for name, why in list(selection.excluded.items())[:5])}); "
-            "expected at least one kept"
+            "expected at least one kept (see --exclude-chroms)"
         )
     return sizes, selection
 

@@ -85,10 +85,12 @@ def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         found = re.search(r"GLOBAL ([\w.]+)", str(exc))
-        what = f" ({found.group(1)})" if found else ""
+        if found is None:
+            raise ModelError(f"{path}: not a readable model checkpoint (not a PyTorch file); "
+                             "expected a gategenome model.pt") from None
         raise ModelError(
-            f"{path}: the file carries code or non-tensor objects{what}, which a gategenome model.pt never "
-            "holds; it will not be loaded"
+            f"{path}: the file carries code or non-tensor objects ({found.group(1)}), which a gategenome model.pt "
+            "never holds; it will not be loaded"
         ) from None
     except Exception as exc:  # torch raises KeyError, IndexError, RuntimeError... on a file that is not a checkpoint
         raise ModelError(
