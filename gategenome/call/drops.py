@@ -218,6 +218,7 @@ def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None
     """
     settings = settings or CallSettings()
     scan = ScanDir(scan_dir)
+    unscanned = _warn_unscanned(scan)
     threshold, null_values = null_threshold(scan, settings.threshold_quantile)
     null_depths = _null_depths(scan, threshold)
     tested = _tested_drops(scan, threshold, settings)
@@ -236,9 +237,24 @@ def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None
         "min_length": settings.min_length,
         "min_depth": settings.min_depth,
         "min_pvalue": float(1.0 / (1.0 + null_depths.size)),
+        "chromosomes_called": list(scan.sizes),
+        "chromosomes_not_scanned": unscanned,
     }
     log.info(
         "threshold %.4f (null quantile %g); %d null drops; %d of %d drops at q <= %g",
         threshold, settings.threshold_quantile, null_depths.size, len(intervals), depths.size, settings.fdr,
     )
     return intervals, summary
+
+
+def _warn_unscanned(scan: ScanDir) -> list[str]:
+    """Genome chromosomes without a completed shard (a scan killed mid-way, or one shard), with a warning."""
+    unscanned = [name for name in scan.meta.get("chroms", {}) if name not in scan.sizes]
+    if unscanned:
+        log.warning(
+            "%s: %d of %d chromosome(s) have no completed scan (%s%s); drops are called on the other %d only "
+            "(finish the scan, or gather every shard, to call the whole genome)",
+            scan.path, len(unscanned), len(unscanned) + len(scan.sizes), ", ".join(unscanned[:5]),
+            ", ..." if len(unscanned) > 5 else "", len(scan.sizes),
+        )
+    return unscanned

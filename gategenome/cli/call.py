@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gategenome.call.settings import CallSettings
-from gategenome.cli.common import refuse_same_files, setting_default
+from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 
@@ -13,15 +13,15 @@ from gategenome.cli.main import CONTEXT_SETTINGS
 @click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Output of 'gategenome scan'.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="Drops BED6+4 (narrowPeak layout); settings and counts go to the same name with .json.")
-@click.option("--fdr", type=click.FloatRange(0.0, 1.0), default=setting_default(CallSettings, "fdr"),
+@click.option("--fdr", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "fdr"),
               show_default=True, help="Report drops with Benjamini-Hochberg q-value at most this.")
 @click.option("--min-length", type=click.IntRange(min=1), default=setting_default(CallSettings, "min_length"),
               show_default=True,
               help="Shortest drop tested and reported, bases (the null keeps drops of every length).")
-@click.option("--min-depth", type=click.FloatRange(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
+@click.option("--min-depth", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
               show_default=True,
               help="Shallowest drop (1 - min forget gate) tested and reported; 0 tests every drop.")
-@click.option("--threshold-quantile", type=click.FloatRange(0.0, 1.0, min_open=True),
+@click.option("--threshold-quantile", type=FiniteFloat(0.0, 1.0, min_open=True),
               default=setting_default(CallSettings, "threshold_quantile"), show_default=True,
               help="Drop threshold: this quantile of the null's mean forget gate.")
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
@@ -53,6 +53,8 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
     out_path = Path(out)
     refuse_same_files({"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json")},
                       {"--scan-dir's scan.json": Path(scan_dir) / "scan.json"})
+    require_writable("--out", out_path)
+    require_writable("--out", out_path.with_suffix(".json"))
     settings = CallSettings(fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
     intervals, summary = call_drops(scan_dir, settings)
     line = None

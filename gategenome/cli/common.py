@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Union
 
 import click
@@ -93,3 +95,79 @@ def _same_existing(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+class FiniteFloat(click.FloatRange):
+    """A float option that must be finite (no ``nan``, ``inf``) and in a range.
+
+    ``click.FloatRange`` lets ``nan`` through every bound (comparisons with NaN
+    are false); every float option of every command uses this type instead.
+
+    Parameters
+    ----------
+    min, max
+        Bounds (``None``: unbounded on that side).
+    min_open, max_open
+        Exclude the bound itself.
+    """
+
+    name = "finite float"
+
+    def __init__(self, min: float | None = None, max: float | None = None,
+                 min_open: bool = False, max_open: bool = False) -> None:
+        super().__init__(min=min, max=max, min_open=min_open, max_open=max_open, clamp=False)
+
+    def convert(self, value, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx) if not isinstance(value, float) else value
+        if not math.isfinite(number):
+            self.fail(f"got {value!r}, expected a finite number", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def _first_existing(path: Path) -> Path:
+    """``path`` itself or its nearest ancestor that exists."""
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate):
+            return candidate
+    return Path(".")
+
+
+def require_writable(option: str, path: str | os.PathLike | None, *, directory: bool = False) -> None:
+    """Refuse, before any work, an output that cannot be written.
+
+    The nearest existing ancestor of ``path`` must be a writable directory (so the
+    missing parents can be created), and ``path`` itself, when it exists, must be
+    a directory (``directory=True``) or a file (``directory=False``).
+
+    Parameters
+    ----------
+    option
+        The option naming the output, for the message (e.g. ``"--out"``).
+    path
+        The output file or directory; ``None`` is skipped.
+    directory
+        Whether the output is a directory.
+
+    Raises
+    ------
+    ConfigError
+        A parent is a regular file, a directory is not writable, or the output
+        exists as the wrong kind.
+    """
+    if path is None:
+        return
+    path = Path(path)
+    if path.exists():
+        if directory and not path.is_dir():
+            raise ConfigError(f"{option} {path}: exists and is not a directory; expected a directory to write into")
+        if not directory and path.is_dir():
+            raise ConfigError(f"{option} {path}: is a directory; expected a file path")
+        target = path if directory else path.parent
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise ConfigError(f"{option} {path}: {target} is not writable; expected a writable location")
+        return
+    ancestor = _first_existing(path.parent if str(path.parent) else Path("."))
+    if not ancestor.is_dir():
+        raise ConfigError(f"{option} {path}: {ancestor} is a file, not a directory; expected a path under a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ConfigError(f"{option} {path}: directory {ancestor} is not writable; expected a writable location")

@@ -8,10 +8,20 @@ from collections.abc import Callable, Iterator
 
 import click
 
-from gategenome.cli.common import OPTION_SETTINGS, device_option, refuse_same_files, setting_default
+from gategenome.cli.common import (
+    OPTION_SETTINGS,
+    FiniteFloat,
+    device_option,
+    refuse_same_files,
+    require_writable,
+    setting_default,
+)
 from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
 
 log = logging.getLogger(__name__)
+
+#: Longest design: the search keeps a few float32 states per base and proposal.
+MAX_LENGTH = 1_000_000
 
 
 @click.command("design", context_settings={"max_content_width": 100})
@@ -21,7 +31,7 @@ log = logging.getLogger(__name__)
 )
 @click.option(
     "--length",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_LENGTH),
     required=True,
     help="Memory: filler length L (retention is reported L bases after the writer). Reset: element length (<= 50).",
 )
@@ -41,14 +51,14 @@ log = logging.getLogger(__name__)
 )
 @click.option(
     "--gc-min",
-    type=float,
+    type=FiniteFloat(0.0, 1.0),
     default=setting_default(ConstraintSettings, "gc_min"),
     help="Lowest GC fraction of every window.",
     **OPTION_SETTINGS,
 )
 @click.option(
     "--gc-max",
-    type=float,
+    type=FiniteFloat(0.0, 1.0),
     default=setting_default(ConstraintSettings, "gc_max"),
     help="Highest GC fraction of every window.",
     **OPTION_SETTINGS,
@@ -90,7 +100,7 @@ log = logging.getLogger(__name__)
 )
 @click.option(
     "--signal-value",
-    type=float,
+    type=FiniteFloat(0.0),
     default=setting_default(SearchSettings, "signal_value"),
     help="Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).",
     **OPTION_SETTINGS,
@@ -174,6 +184,8 @@ def command(
         raise click.UsageError("give exactly one of --model model.pt or --reference")
     refuse_same_files({f"--out-prefix's .{suffix}": f"{out_prefix}.{suffix}" for suffix in ("fa", "tsv", "png", "json")},
                       {"--model": model_path, "--boundaries": boundaries, "--genome": genome})
+    for suffix in (".fa", ".tsv", ".png", ".json"):
+        require_writable("--out-prefix", f"{out_prefix}{suffix}")
     if goal == "reset":
         require_reset_length(length)
     if bool(boundaries) != bool(genome):
@@ -201,13 +213,13 @@ def command(
 
 @contextlib.contextmanager
 def _progress_bars() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
-    """``progress(label, total)`` opening a tqdm bar on stderr; every bar is closed on exit."""
-    from tqdm import tqdm
+    """``progress(label, total)`` opening a progress bar on stderr; every bar is closed on exit."""
+    from gategenome.core.progress import progress_bar
 
     bars = []
 
     def progress(label: str, total: int) -> Callable[[int], None]:
-        bar = tqdm(total=total, desc=label, unit="step", leave=False, file=None, disable=None)
+        bar = progress_bar(total, label, unit="step")
         bars.append(bar)
         return bar.update
 

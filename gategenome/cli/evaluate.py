@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import refuse_same_files, setting_default
+from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.evaluate.settings import EvaluateSettings, format_distances, parse_distances
 
@@ -24,15 +24,15 @@ _FILE = click.Path(dir_okay=False)
               help="Fold of folds.json whose chromosomes are scored.")
 @click.option("--distances", default=format_distances(setting_default(EvaluateSettings, "distances")),
               show_default=True, help="Comma-separated tolerances d, bases.")
-@click.option("--flank", type=int, default=setting_default(EvaluateSettings, "flank"), show_default=True,
+@click.option("--flank", type=click.IntRange(min=1), default=setting_default(EvaluateSettings, "flank"), show_default=True,
               help="Meta-profile half-width, bases.")
-@click.option("--replicates", type=int, default=setting_default(EvaluateSettings, "replicates"), show_default=True,
+@click.option("--replicates", type=click.IntRange(min=1), default=setting_default(EvaluateSettings, "replicates"), show_default=True,
               help="Bootstrap replicates of the enrichment.")
 @click.option("--seed", type=int, default=setting_default(EvaluateSettings, "seed"), show_default=True,
               help="Seed of the random positions and the bootstrap.")
-@click.option("--signal-window", type=int, default=setting_default(EvaluateSettings, "signal_window"), show_default=True,
+@click.option("--signal-window", type=click.IntRange(min=1), default=setting_default(EvaluateSettings, "signal_window"), show_default=True,
               help="Signal-only caller: moving-average width over log1p(signal), bases.")
-@click.option("--signal-threshold", type=float, default=setting_default(EvaluateSettings, "signal_threshold"),
+@click.option("--signal-threshold", type=FiniteFloat(), default=setting_default(EvaluateSettings, "signal_threshold"),
               show_default="tuned on the train fold",
               help="Signal-only caller: threshold on the smoothed log1p signal.")
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, distances, flank, replicates, seed,
@@ -69,6 +69,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
 
     refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in ("evaluation.json", "report.html")},
                       {"--drops": drops, "--regions": regions, "--folds": folds, "--metrics": metrics, "--signal": signal})
+    require_writable("--out-dir", out_dir, directory=True)
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
     evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal)

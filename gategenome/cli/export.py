@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.export.settings import ExportSettings
 
@@ -46,5 +46,6 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locu
     """
     from gategenome.export.hub import export_hub
 
+    require_writable("--out-dir", out_dir, directory=True)
     settings = ExportSettings(assembly=assembly, email=email, locus=locus, copy=copy)
     export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import refuse_same_files
+from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 
@@ -32,5 +32,5 @@ def command(out_dir, shards):
     from gategenome.io.scandir import gather_shards
 
     refuse_same_files({"--out-dir": out_dir}, {f"shard {shard}": shard for shard in shards})
-
+    require_writable("--out-dir", out_dir, directory=True)
     gather_shards(shards, out_dir)

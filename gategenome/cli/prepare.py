@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import refuse_same_files, setting_default
+from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
 
@@ -90,7 +90,7 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--threshold-factor",
-    type=float,
+    type=FiniteFloat(0.0, min_open=True),
     default=setting_default(SignalRegionSettings, "threshold_factor"),
     show_default=True,
     help="bigWig mode: accessible where the smoothed signal >= this x the genome-wide mean "
@@ -168,6 +168,7 @@ def command(
     from gategenome.data.prepare import PrepareSettings, prepare
     from gategenome.data.regions import PeakRegionSettings, SignalRegionSettings
 
+    require_writable("--out-dir", out_dir, directory=True)
     if not exclude_chroms:
         patterns = list(DEFAULT_EXCLUDE)
     elif [p.lower() for p in exclude_chroms] == ["none"]:

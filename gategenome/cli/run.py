@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
+from gategenome.core.checkout import ENV_VAR, checkout_root
 from gategenome.errors import InputError
 
-#: Environment variable naming a checkout to take the Snakefile from instead.
-ENV_VAR = "GATEGENOME_WORKFLOW"
+__all__ = ["ENV_VAR", "command", "find_snakefile"]
 
 
 def find_snakefile() -> Path:
@@ -35,7 +35,7 @@ def find_snakefile() -> Path:
         No Snakefile there (for example a wheel install).
     """
     override = os.environ.get(ENV_VAR)
-    root = Path(override) if override else Path(__file__).resolve().parents[2]
+    root = checkout_root()
     snakefile = root / "Snakefile"
     if not snakefile.is_file():
         where = f"${ENV_VAR}={override}" if override else f"the installation at {root}"

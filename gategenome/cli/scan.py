@@ -6,7 +6,7 @@ import re
 
 import click
 
-from gategenome.cli.common import device_option, setting_default
+from gategenome.cli.common import FiniteFloat, device_option, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.scan.settings import ScanSettings
 
@@ -59,7 +59,7 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
 @click.option("--n-reset", type=click.IntRange(min=1),
               default=setting_default(ScanSettings, "n_reset"), show_default=True,
               help="A run of at least this many N is skipped and the state reset after it.")
-@click.option("--null-fraction", type=click.FloatRange(0.0, 1.0),
+@click.option("--null-fraction", type=FiniteFloat(0.0, 1.0),
               default=setting_default(ScanSettings, "null_fraction"), show_default=True,
               help="Fraction of each chromosome scanned again dinucleotide-shuffled, as the null of 'call'.")
 @click.option("--null-window", type=click.IntRange(min=2),
@@ -113,6 +113,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     from gategenome.scan.stream import scan_genome
 
     log = logging.getLogger("gategenome.scan.stream")
+    require_writable("--out-dir", out_dir, directory=True)
     if threads:
         torch.set_num_threads(threads)
     fasta = Genome(genome)

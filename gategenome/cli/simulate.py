@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import FiniteFloat, require_writable, setting_default
 from gategenome.simulate.settings import SimulationSettings
+
+#: Longest simulated chromosome, and most simulated bases in all (about 1 GiB of memory).
+MAX_LENGTH = 50_000_000
+MAX_BASES = 100_000_000
+#: Most fragments per average region: more only slows the pileup down.
+MAX_DEPTH = 100_000.0
 
 
 @click.command("simulate")
@@ -15,11 +21,11 @@ from gategenome.simulate.settings import SimulationSettings
 @click.option("--chroms", default=setting_default(SimulationSettings, "chroms"), show_default=True,
               type=click.IntRange(1, 100), help="Number of chromosomes.")
 @click.option("--length", default=setting_default(SimulationSettings, "length"), show_default=True,
-              type=click.IntRange(10_000), help="Length of each chromosome (bp).")
+              type=click.IntRange(10_000, MAX_LENGTH), help="Length of each chromosome (bp).")
 @click.option("--spacing", default=setting_default(SimulationSettings, "spacing"), show_default=True,
-              type=click.IntRange(1_000), help="Mean distance between planted accessible regions (bp).")
+              type=click.IntRange(1_000, MAX_LENGTH), help="Mean distance between planted accessible regions (bp).")
 @click.option("--depth", default=setting_default(SimulationSettings, "depth"), show_default=True,
-              type=click.FloatRange(0, min_open=True), help="Mean ATAC fragments in an average (250 bp) accessible region.")
+              type=FiniteFloat(0, MAX_DEPTH, min_open=True), help="Mean ATAC fragments in an average (250 bp) accessible region.")
 def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, depth: float) -> None:
     """Write a synthetic genome and ATAC-seq track with known boundaries.
 
@@ -37,8 +43,13 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
       gategenome simulate --out-dir demo
       gategenome simulate --out-dir sim --seed 7 --chroms 2 --length 200000
     """
+    from gategenome.errors import ConfigError
     from gategenome.simulate.run import simulate
 
+    if chroms * length > MAX_BASES:
+        raise ConfigError(f"--chroms {chroms} x --length {length} = {chroms * length} bases; "
+                          f"expected at most {MAX_BASES} bases in all")
+    require_writable("--out-dir", out_dir, directory=True)
     settings = SimulationSettings(seed=seed, chroms=chroms, length=length, spacing=spacing, depth=depth)
     paths = simulate(out_dir, settings)
     click.echo(f"gategenome simulate: wrote {paths['genome'].parent}", err=True)

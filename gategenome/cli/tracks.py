@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.export.settings import TrackSettings
 
@@ -31,4 +31,5 @@ def command(scan_dir, out_dir, workers):
     """
     from gategenome.export.tracks import write_tracks
 
+    require_writable("--out-dir" if out_dir else "--scan-dir", out_dir or scan_dir, directory=True)
     write_tracks(scan_dir, out_dir, workers=workers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import refuse_same_files, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable, setting_default
 from gategenome.train.config import TrainConfig
 
 
@@ -23,7 +23,7 @@ from gategenome.train.config import TrainConfig
               help="BED of bases left out of the loss and metrics (e.g. collapsed rDNA).")
 @click.option("--seed", type=int, default=None,
               help=f"Override train.seed.  [default: train.seed, {setting_default(TrainConfig, 'seed')}]")
-@click.option("--threads", type=int, default=None,
+@click.option("--threads", type=click.IntRange(min=0), default=None,
               help="Override train.threads (CPU threads; 0 = torch default).  "
               f"[default: train.threads, {setting_default(TrainConfig, 'threads')}]")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
@@ -67,6 +67,10 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
          "--blacklist": blacklist},
     )
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
+    outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path)
+    for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
+                         ("--out", outputs.config), ("--out", outputs.resume)):
+        require_writable(option, path)
     train_model(
         TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist),
         outputs,

@@ -2,7 +2,9 @@
 
 Pure numpy, no file formats and no torch: base codes and one-hot encoding,
 dinucleotide shuffles (the null of the drop caller), runs of true values and
-moving averages, and ranking and multiple-testing statistics.
+moving averages, and ranking and multiple-testing statistics; settings read from
+plain dictionaries with their types checked, progress reporting on stderr, and
+where the source checkout (workflow files) is.
 """
 
 from gategenome._lazy import lazy_exports
@@ -12,6 +14,8 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
                "reverse_complement_codes"],
     "runs": ["complement_intervals", "merge_close_runs", "moving_average", "true_runs", "value_runs"],
     "shuffle": ["dinucleotide_counts", "dinucleotide_shuffle"],
-    "settings": ["settings_from_dict"],
+    "checkout": ["CONFIG_SCHEMA", "ENV_VAR", "checkout_root"],
+    "progress": ["LogProgress", "progress_bar"],
+    "settings": ["check_type", "settings_from_dict"],
     "stats": ["auprc", "auroc", "bh_qvalues", "empirical_pvalues", "ranking_metrics"],
 })

@@ -13,11 +13,12 @@ blacklists and interval arithmetic; :func:`prepare` writes them all together and
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "chromosomes": ["DEFAULT_EXCLUDE", "ChromosomeSelection", "select_chromosomes"],
+    "chromosomes": ["DEFAULT_EXCLUDE", "ChromosomeSelection", "drop_unsequenced", "has_sequenced_base",
+                    "select_chromosomes"],
     "bam": ["open_bam", "read_bam_fragments"],
     "fragments": ["FragmentChunk", "FragmentCounts", "read_barcodes", "read_fragment_file"],
     "folds": ["FOLDS", "FoldSplit", "folds_from_mapping", "folds_from_options", "read_folds", "split_chromosomes"],
-    "intervals": ["overlap_summary", "read_blacklist", "resolve_interval_chroms", "subtract_intervals"],
+    "intervals": ["overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],
     "peaks": ["call_peaks", "callpeak_command", "find_macs3", "macs3_version"],
     "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_tracks"],
     "prepare": ["OUTPUTS", "prepare"],

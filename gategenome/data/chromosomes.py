@@ -81,3 +81,39 @@ def select_chromosomes(names: Iterable[str], patterns: Sequence[str] = DEFAULT_E
     if excluded:
         log.info("excluded %d chromosome(s): %s", len(excluded), ", ".join(excluded))
     return ChromosomeSelection(kept, excluded)
+
+
+#: Bases read at a time when looking for a sequenced (non-N) base.
+_BLOCK = 1 << 22
+
+
+def has_sequenced_base(genome, chrom: str) -> bool:
+    """Whether ``chrom`` holds at least one A, C, G or T (any case).
+
+    Reads ``genome`` (a :class:`gategenome.io.fasta.Genome`) in blocks and stops
+    at the first block holding one, so a normal chromosome costs one block.
+    """
+    length = genome.sizes[chrom]
+    for start in range(0, length, _BLOCK):
+        block = genome.fetch(chrom, start, min(start + _BLOCK, length)).upper()
+        if any(base in block for base in (b"A", b"C", b"G", b"T")):
+            return True
+    return False
+
+
+def drop_unsequenced(genome, selection: ChromosomeSelection) -> ChromosomeSelection:
+    """Move kept chromosomes made only of N (or other non-ACGT codes) to the excluded ones, with a warning.
+
+    Such a chromosome has nothing to train on or score, yet would take its whole
+    length's share of a fold (an all-N scaffold could become the whole valid fold).
+    """
+    unsequenced = [name for name in selection.kept if not has_sequenced_base(genome, name)]
+    if not unsequenced:
+        return selection
+    log.warning(
+        "%s: %d chromosome(s) hold no A, C, G or T (all N): %s; excluded from regions and folds",
+        genome.path, len(unsequenced), ", ".join(unsequenced[:10]),
+    )
+    excluded = dict(selection.excluded)
+    excluded.update({name: "all N (no sequenced base)" for name in unsequenced})
+    return ChromosomeSelection([name for name in selection.kept if name not in unsequenced], excluded)

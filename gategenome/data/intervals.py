@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 
-from gategenome.errors import ConfigError
+from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, merge_intervals, read_bed
 from gategenome.io.chroms import name_lookup
 
@@ -76,6 +76,38 @@ def resolve_interval_chroms(
     if clipped:
         log.warning("%s: %d record(s) extend past the chromosome end; clipped", label, clipped)
     return result
+
+
+def read_regions(path: str | os.PathLike, sizes: Mapping[str, int]) -> list[Interval]:
+    """Read an accessible-regions BED for ``train`` or ``evaluate``: every record on the genome, at least one.
+
+    Parameters
+    ----------
+    path
+        BED file, 3+ columns (e.g. ``accessible.bed`` from ``prepare``).
+    sizes
+        Genome chromosome name -> length; names are matched as in
+        :func:`resolve_interval_chroms`.
+
+    Returns
+    -------
+    list[Interval]
+        Three-column regions on genome names, clipped to the chromosomes.
+
+    Raises
+    ------
+    ConfigError
+        A record on a chromosome the genome lacks.
+    InputError
+        No record (an empty file, or only records of zero length after clipping).
+    """
+    regions = resolve_interval_chroms(read_bed(path, kind="regions"), sizes, str(path), unknown="error")
+    if not regions:
+        raise InputError(
+            f"{path}: no accessible region (no BED record of positive length); "
+            "expected the regions of 'gategenome prepare' (accessible.bed)"
+        )
+    return regions
 
 
 def subtract_intervals(regions: Iterable[Interval], mask: Iterable[Interval]) -> list[Interval]:

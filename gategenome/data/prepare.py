@@ -19,16 +19,14 @@ Outputs
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from tqdm import tqdm
-
 from gategenome import __version__
-from gategenome.data.chromosomes import ChromosomeSelection, select_chromosomes
+from gategenome.core.progress import progress_bar
+from gategenome.data.chromosomes import ChromosomeSelection, drop_unsequenced, select_chromosomes
 from gategenome.data.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
 from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
 from gategenome.data.regions import (
@@ -42,7 +40,7 @@ from gategenome.io.atomic import atomic_directory
 from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome, write_chrom_sizes
-from gategenome.io.jsonfile import read_json_object
+from gategenome.io.jsonfile import json_text, read_json_object
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +49,7 @@ OUTPUTS = ("accessible.bed", "folds.json", "chrom.sizes", "prepare.json")
 
 
 def _progress_bar(total: int, description: str):
-    return tqdm(total=total, desc=description, unit="b", unit_scale=True, disable=None, leave=False)
+    return progress_bar(total, description, unit="b", unit_scale=True)
 
 
 def prepare(settings: PrepareSettings) -> dict:
@@ -88,7 +86,8 @@ def prepare(settings: PrepareSettings) -> dict:
         peaks = _read_peaks(settings.peaks, sizes) if settings.peaks else None
         split = _fold_split(settings, kept_sizes, list(selection.excluded))
         regions, method, blacklisted_bases = _accessible_regions(settings, track, peaks, kept_sizes, blacklist, sizes)
-        nan_count = track.nan_count
+        _require_regions(settings, track, regions)
+        value_counts = {"nan": track.nan_count, "infinite": track.infinite_count, "negative": track.negative_count}
         mapping = dict(track.mapping)
         missing = list(track.missing)
     finally:
@@ -106,7 +105,7 @@ def prepare(settings: PrepareSettings) -> dict:
         missing,
         blacklist,
         blacklisted_bases,
-        nan_count,
+        value_counts,
     )
     if provenance is not None:
         summary["signal_provenance"] = provenance
@@ -154,10 +153,12 @@ def _genome_chromosomes(settings: PrepareSettings) -> tuple[dict[str, int], Chro
     """Every FASTA chromosome's length and which of them are kept (at least one)."""
     with Genome(settings.genome) as genome:
         sizes = dict(genome.sizes)
-    selection = select_chromosomes(sizes, settings.exclude_chroms)
+        selection = drop_unsequenced(genome, select_chromosomes(sizes, settings.exclude_chroms))
     if not selection.kept:
         raise ConfigError(
-            f"--exclude-chroms: every chromosome of {settings.genome} is excluded; expected at least one kept"
+            f"{settings.genome}: every chromosome is excluded "
+            f"({', '.join(f'{name}: {why}' for name, why in list(selection.excluded.items())[:5])}); "
+            "expected at least one kept (see --exclude-chroms)"
         )
     return sizes, selection
 
@@ -214,15 +215,32 @@ def _write_outputs(
             with open(staging / "chrom.sizes", "w") as handle:
                 write_chrom_sizes(sizes, handle)
             summary["seconds"] = round(time.perf_counter() - started, 3)
-            (staging / "prepare.json").write_text(json.dumps(summary, indent=2) + "\n")
+            (staging / "prepare.json").write_text(json_text(summary))
     except OSError as exc:
         raise InputError(
             f"--out-dir {out_dir}: cannot write ({exc.strerror or exc}); expected a writable directory"
         ) from None
 
 
+def _require_regions(settings: PrepareSettings, track: SignalTrack, regions: list[Interval]) -> None:
+    """No accessible region is an error naming why: nothing downstream can train or score without one."""
+    if regions:
+        return
+    if settings.peaks:
+        raise InputError(
+            f"{settings.peaks}: no accessible region left from the peaks (none on a kept chromosome, "
+            f"or all shorter than --min-length or blacklisted); expected peaks on the kept chromosomes"
+        )
+    raise InputError(
+        f"{settings.signal}: no accessible region found ({track.describe_values()}); "
+        "expected a non-negative ATAC-seq coverage track with signal on the kept chromosomes"
+    )
+
+
 def _read_peaks(path: str, sizes: dict[str, int]) -> list[Interval]:
     records = read_bed(path, kind="peaks")
+    if not records:
+        raise InputError(f"{path}: no peak (empty peaks file); expected BED/narrowPeak lines 'chrom start end ...'")
     peaks = resolve_interval_chroms(records, sizes, str(path), unknown="warn")
     if records and not peaks:
         raise ConfigError(
@@ -259,7 +277,7 @@ def _signal_regions(track, kept_sizes, blacklist, signal_settings):
 
 
 def _summary(
-    settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases, nan_count
+    settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases, value_counts
 ) -> dict:
     per_chrom = {name: {"length": sizes[name], "regions": 0, "bases": 0} for name in kept}
     for iv in regions:
@@ -299,7 +317,9 @@ def _summary(
             "renamed": {name: other for name, other in mapping.items() if name != other},
             "missing_from_signal": list(missing),
         },
-        "signal_nan_bases": int(nan_count),
+        "signal_nan_bases": int(value_counts["nan"]),
+        "signal_infinite_bases": int(value_counts["infinite"]),
+        "signal_negative_bases": int(value_counts["negative"]),
         "regions": {
             **method,
             "count": len(regions),

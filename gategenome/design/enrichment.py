@@ -20,6 +20,7 @@ import numpy as np
 
 from gategenome.core.encode import reverse_complement_bytes
 from gategenome.design.settings import BoundarySettings
+from gategenome.errors import InputError
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.fasta import Genome
 
@@ -61,11 +62,14 @@ def boundary_windows(settings: BoundarySettings) -> BoundaryWindows:
     Raises
     ------
     InputError
-        The BED or the genome cannot be read.
+        The BED or the genome cannot be read, the BED has no record, or none on
+        a chromosome of the genome (an enrichment from 0 windows means nothing).
     """
     boundaries, flank = settings.boundaries, settings.flank
     kind = "narrowPeak" if boundaries.endswith((".narrowPeak", ".narrowPeak.gz")) else "BED"
     intervals = read_bed(boundaries, kind)
+    if not intervals:
+        raise InputError(f"--boundaries {boundaries}: no boundary record (empty file); expected drops.bed or peaks")
     with Genome(settings.genome) as genome:
         sizes = genome.sizes
     if kind == "narrowPeak":
@@ -78,6 +82,11 @@ def boundary_windows(settings: BoundarySettings) -> BoundaryWindows:
         windows = [(i.chrom, i.start - flank, i.end + flank) for i in intervals]
         source = f"{boundaries} (intervals ± {flank} bp)"
     windows = [(c, max(0, s), e) for c, s, e in windows if c in sizes]
+    if not windows:
+        raise InputError(
+            f"--boundaries {boundaries}: no record on a chromosome of {settings.genome} "
+            f"(first record is on {intervals[0].chrom!r}); expected boundaries on the genome's assembly"
+        )
     return BoundaryWindows(windows, source, settings.genome)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from tqdm import tqdm
 
+from gategenome.core.progress import progress_bar
 from gategenome.evaluate.boundaries import STRANDS, Edges, nearest_distance
 
 
@@ -116,13 +116,15 @@ def enrichment(
     observed = (call_dist[:, None] <= d_array[None, :]).mean(axis=0)
     boot_observed = np.empty((replicates, len(d_array)))
     boot_random = np.empty((replicates, len(d_array)))
-    for b in tqdm(range(replicates), desc="bootstrap", unit="replicate", leave=False, disable=None):
-        resampled = call_dist[rng.integers(0, n, size=n)]
-        boot_observed[b] = (resampled[:, None] <= d_array[None, :]).mean(axis=0)
-        random_dist = np.concatenate([
-            nearest_distance(sampler.sample(c, len(per_chrom[c]), rng), all_edges[c]) for c in chroms
-        ])
-        boot_random[b] = (random_dist[:, None] <= d_array[None, :]).mean(axis=0)
+    with progress_bar(replicates, "bootstrap", unit="replicate") as bar:
+        for b in range(replicates):
+            resampled = call_dist[rng.integers(0, n, size=n)]
+            boot_observed[b] = (resampled[:, None] <= d_array[None, :]).mean(axis=0)
+            random_dist = np.concatenate([
+                nearest_distance(sampler.sample(c, len(per_chrom[c]), rng), all_edges[c]) for c in chroms
+            ])
+            boot_random[b] = (random_dist[:, None] <= d_array[None, :]).mean(axis=0)
+            bar.update()
     alpha = (1 - confidence) / 2
     for j, d in enumerate(distances):
         random_mean = float(boot_random[:, j].mean())

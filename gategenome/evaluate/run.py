@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from gategenome.data.folds import FOLDS_FILE
+from gategenome.data.intervals import read_regions
 from gategenome.errors import InputError
 from gategenome.evaluate.accessibility import accessibility_metrics
 from gategenome.evaluate.boundaries import (
@@ -221,7 +222,7 @@ def evaluate(
     settings.check()
     scan = ScanDir(scan_dir)
     drops = read_bed(drops_path, "drops")
-    regions = read_bed(regions_path, "regions")
+    regions = read_regions(regions_path, scan.meta.get("chroms") or scan.sizes)
     folds = _read_folds(folds_path, settings.fold)
     metrics = read_metrics(metrics_path)
     fold = _fold(scan, drops, regions, folds, settings.fold,

@@ -2,14 +2,18 @@
 
 Chromosome names are matched to the genome's (see :mod:`gategenome.io.chroms`);
 a chromosome the bigWig lacks reads as zero signal with a warning, and NaN (no
-data) reads as zero, counted and logged.  Coordinates are 0-based, half-open.
+data) reads as zero, counted and logged.  Values an ATAC-seq coverage cannot
+take (infinite or negative) also read as zero, and are counted and reported with
+a warning when the track is closed.  Coordinates are 0-based, half-open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +29,25 @@ log = logging.getLogger(__name__)
 BLOCK = 1 << 22
 
 _BIGWIG_MAGIC = (0x888FFC26).to_bytes(4, "little")
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null: libBigWig prints its own lines ("[bwOpen] bwg->hdr is NULL!")
+    about a file it cannot open, before our one-line error says the same."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real descriptor 2 (embedded interpreters)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class SignalTrack:
@@ -55,10 +78,11 @@ class SignalTrack:
             raise InputError(f"{self.path}: not a bigWig file (bad magic number); expected a bigWig signal track")
         import pyBigWig
 
-        try:
-            self._bw = pyBigWig.open(str(self.path))
-        except RuntimeError:
-            self._bw = None
+        with _quiet_stderr():
+            try:
+                self._bw = pyBigWig.open(str(self.path))
+            except RuntimeError:
+                self._bw = None
         if self._bw is None or not self._bw.isBigWig():
             raise InputError(f"{self.path}: cannot open as bigWig; expected a valid bigWig signal track")
         self.mapping = match_chromosomes(genome_sizes, self._bw.chroms(), str(self.path))
@@ -77,6 +101,15 @@ class SignalTrack:
                 ", ".join(self.missing[:10]),
             )
         self.nan_count = 0
+        self.infinite_count = 0
+        self.negative_count = 0
+
+    def describe_values(self) -> str:
+        """What was read that is not a positive value, for messages (e.g. ``"3 negative values read as zero"``)."""
+        parts = [f"{count} {what} value(s)" for count, what in
+                 ((self.negative_count, "negative"), (self.infinite_count, "infinite"), (self.nan_count, "NaN/no-data"))
+                 if count]
+        return ", ".join(parts) + " read as zero" if parts else "all values read are zero"
 
     def values(self, chrom: str, start: int, end: int, count_nan: bool = True) -> np.ndarray:
         """Signal of ``chrom[start:end]``.
@@ -88,13 +121,15 @@ class SignalTrack:
         start, end
             0-based half-open interval.
         count_nan
-            Add this read's NaN bases to :attr:`nan_count` (pass ``False`` when
-            re-reading bases already counted).
+            Add this read's NaN, infinite and negative bases to
+            :attr:`nan_count`, :attr:`infinite_count` and :attr:`negative_count`
+            (pass ``False`` when re-reading bases already counted).
 
         Returns
         -------
         numpy.ndarray
-            ``(end - start,)`` float32; missing data is 0.
+            ``(end - start,)`` float32, finite and non-negative; missing data,
+            infinite and negative values are 0.
         """
         if chrom not in self.mapping or end <= start:
             return np.zeros(max(end - start, 0), dtype=np.float32)
@@ -111,12 +146,25 @@ class SignalTrack:
                 self.nan_count += count
             log.debug("%s: %d NaN value(s) in %s:%d-%d read as 0", self.path, count, chrom, start, end)
             values[nan] = 0.0
+        infinite = np.isinf(values)
+        negative = values < 0
+        if infinite.any() or negative.any():
+            if count_nan:
+                self.infinite_count += int(infinite.sum())
+                self.negative_count += int((negative & ~infinite).sum())
+            values[infinite | negative] = 0.0
         return values
 
     def close(self) -> None:
         """Close the bigWig and log the number of NaN values replaced."""
         if self.nan_count:
             log.info("%s: %d base(s) without data read as zero signal", self.path, self.nan_count)
+        if self.infinite_count or self.negative_count:
+            log.warning(
+                "%s: %d infinite and %d negative value(s) read as zero; expected a finite, non-negative "
+                "ATAC-seq coverage (check how the bigWig was made)",
+                self.path, self.infinite_count, self.negative_count,
+            )
         self._bw.close()
 
     def __enter__(self) -> SignalTrack:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_open
@@ -45,11 +48,38 @@ def read_json_object(path: str | os.PathLike, expected: str) -> dict[str, Any]:
     return data
 
 
-def write_json(path: str | os.PathLike, payload: dict[str, Any]) -> None:
-    """Write a JSON document atomically, indented, newline-terminated.
+def finite_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite float (also numpy's) replaced by ``None``.
 
-    Values JSON cannot represent (paths, numpy scalars) are written as strings.
+    JSON has no NaN or Infinity; Python's encoder writes them as bare ``NaN``,
+    which strict readers (jq, browsers, R's jsonlite) reject.  An undefined
+    number is written as ``null`` instead.
     """
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return finite_json(value.tolist())
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def json_text(payload: dict[str, Any]) -> str:
+    """``payload`` as indented, newline-terminated JSON text, never holding NaN or Infinity.
+
+    Non-finite floats become ``null`` (see :func:`finite_json`); values JSON
+    cannot represent (paths, numpy integers) are written as strings.
+    """
+    return json.dumps(finite_json(payload), indent=2, default=str, allow_nan=False) + "\n"
+
+
+def write_json(path: str | os.PathLike, payload: dict[str, Any]) -> None:
+    """Write a JSON document atomically, indented, newline-terminated (see :func:`json_text`)."""
+    text = json_text(payload)
     with atomic_open(path) as handle:
-        json.dump(payload, handle, indent=2, default=str)
-        handle.write("\n")
+        handle.write(text)

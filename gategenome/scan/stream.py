@@ -40,6 +40,7 @@ from typing import Any
 import torch
 
 from gategenome import __version__
+from gategenome.core.progress import progress_bar
 from gategenome.core.runs import complement_intervals
 from gategenome.errors import ConfigError
 from gategenome.io.checksum import arrays_checksum, file_head_checksum, sizes_checksum
@@ -140,12 +141,10 @@ def _shard_writer(out_dir: Path, genome: Genome, plans: dict[str, ChromosomePlan
 
 def _run_with_progress(model: GateLSTM, jobs: list, settings: ScanSettings, source: Sources, writer: ShardWriter,
                        device: torch.device, progress: bool) -> None:
-    """Run every job, with a tqdm bar (bases) on stderr; on failure discard what was not committed."""
+    """Run every job, with progress (bases) on stderr; on failure discard what was not committed."""
     bar = None
     if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=sum(job.length for job in jobs), unit="b", unit_scale=True, desc="scan", leave=False)
+        bar = progress_bar(sum(job.length for job in jobs), "scan", unit="b", unit_scale=True)
     try:
         run_steps(model, plan_steps(jobs, settings.batch_size, settings.chunk_size), source, writer, device,
                   settings.layer, bar)
@@ -193,7 +192,7 @@ def scan_genome(
     provenance
         Plain-type description of the inputs (model, genome... paths) for ``scan.json``.
     progress
-        Show a tqdm bar (bases) on stderr.
+        Show progress (bases) on stderr: a bar on a terminal, else a log line every 10%.
 
     Returns
     -------

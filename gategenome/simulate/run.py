@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -133,10 +134,23 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
         The written files, keyed as in :data:`FILES`.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(settings.seed)
     sequences, tracks, regions, peaks = _draw_chromosomes(rng, settings)
+    # Created only once everything is drawn: an interrupted run leaves no empty directory.
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        paths = _write_files(out, settings, sequences, tracks, regions, peaks)
+    except BaseException:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    log.info("wrote %d regions, %d peaks to %s", len(regions), len(peaks), out)
+    return paths
 
+
+def _write_files(out: Path, settings: SimulationSettings, sequences, tracks, regions, peaks) -> dict[str, Path]:
+    """Write every file of :data:`FILES` into ``out``; returns their paths."""
     paths = {key: out / name for key, name in FILES.items()}
     _write_fasta(paths["genome"], sequences)
     with atomic_open(paths["sizes"]) as handle:
@@ -159,5 +173,4 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
         "motifs": MOTIFS,
     }
     write_json(paths["settings"], summary)
-    log.info("wrote %d regions, %d peaks to %s", len(regions), len(peaks), out)
     return paths

@@ -11,10 +11,10 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "baselines": ["KmerFeatures", "KmerLogistic", "signal_scores"],
-    "config": ["TrainConfig", "dump_config", "load_config"],
+    "config": ["TrainConfig", "dump_config", "load_config", "validate_sections"],
     "curves": ["plot_curves"],
     "dataset": ["open_training_data"],
-    "files": ["TrainInputs", "TrainOutputs"],
+    "files": ["TrainInputs", "TrainOutputs", "file_identity", "input_identities"],
     "holdout": ["boundary_profile", "evaluate_fold", "gate_summary", "predict_chromosome"],
     "loop": ["set_determinism", "train_model"],
     "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "loss_terms"],

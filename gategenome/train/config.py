@@ -15,11 +15,13 @@ key and the valid ones, so a typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from gategenome.core.checkout import CONFIG_SCHEMA, checkout_root
 from gategenome.core.settings import settings_from_dict
 from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
@@ -195,6 +197,8 @@ def load_config(path: str | os.PathLike | None = None, **train_overrides: Any) -
         if not isinstance(section, dict):
             raise ConfigError(f"{path}: section {name!r} must be a mapping of keys to values")
         sections[name] = dict(section)
+    if path is not None:
+        validate_sections(path, sections)
     sections["train"].update({key: value for key, value in train_overrides.items() if value is not None})
     try:
         return ModelConfig.from_dict(sections["model"]), TrainConfig.from_dict(sections["train"])
@@ -202,6 +206,47 @@ def load_config(path: str | os.PathLike | None = None, **train_overrides: Any) -
         raise ConfigError(f"{path}: {exc}") from None
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}" if path else str(exc)) from None
+
+
+def validate_sections(path: str | os.PathLike, sections: dict[str, dict]) -> None:
+    """Check the ``model:`` and ``train:`` sections against the workflow's configuration schema.
+
+    The rules (types, ranges, choices) are the ``model`` and ``train`` sections of
+    ``workflow/schemas/config.schema.yaml`` in the checkout (see
+    :mod:`gategenome.core.checkout`), the file the workflow validates
+    ``config.yaml`` with; ``train.seed``, ``threads`` and ``device`` follow the
+    schema's top-level ``seed`` and ``device`` keys.  Without a checkout (a wheel
+    install) only the dataclass types are checked.  NaN and infinity are refused
+    as numbers.
+
+    Raises
+    ------
+    ConfigError
+        The first key that breaks a rule, with its value and the rule.
+    """
+    schema_path = checkout_root() / CONFIG_SCHEMA
+    if not schema_path.is_file():
+        return
+    import jsonschema
+    import yaml
+
+    full = yaml.safe_load(schema_path.read_text())["properties"]
+    train = dict(full["train"], properties={
+        **full["train"]["properties"], "seed": full["seed"], "device": full["device"],
+        "threads": {"type": "integer", "minimum": 0},
+    })
+    schema = {"type": "object", "properties": {"model": full["model"], "train": train}}
+    # Unknown keys are left to settings_from_dict, whose message lists the valid ones.
+    errors = sorted((error for error in jsonschema.Draft202012Validator(schema).iter_errors(sections)
+                     if error.validator != "additionalProperties"), key=lambda e: [str(p) for p in e.path])
+    if errors:
+        error = errors[0]
+        where = ".".join(str(part) for part in error.path) or "(top level)"
+        raise ConfigError(f"{path}: {where}: {error.message} (rules: {CONFIG_SCHEMA})")
+    for section, values in sections.items():
+        for key, value in values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{path}: {section}.{key}: got {value!r}, expected a finite number")
 
 
 def dump_config(model: ModelConfig, train: TrainConfig) -> str:

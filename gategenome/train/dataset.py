@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from gategenome.data.folds import read_folds
-from gategenome.data.intervals import read_blacklist, resolve_interval_chroms
+from gategenome.data.intervals import read_blacklist, read_regions
 from gategenome.errors import ConfigError, InputError
-from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.model.config import ModelConfig
@@ -40,7 +39,7 @@ def open_training_data(
     ConfigError
         The model reads the signal but no bigWig was given.
     InputError
-        An empty valid or test fold.
+        An empty valid or test fold, no region, or no region on the valid or test chromosomes.
     """
     if model_config.uses_signal and not inputs.signal:
         raise ConfigError("model.inputs is dna+signal but no signal bigWig was given; pass --signal or set inputs: dna")
@@ -50,7 +49,8 @@ def open_training_data(
             if not folds[fold]:
                 raise InputError(f"{inputs.folds}: the {fold} fold is empty; training needs held-out valid and test chromosomes")
         # Same chromosome-name matching as prepare, so a blacklist written as XII masks chrXII here too.
-        regions = resolve_interval_chroms(read_bed(inputs.regions, kind="regions"), genome.sizes, str(inputs.regions), unknown="error")
+        regions = read_regions(inputs.regions, genome.sizes)
+        _require_fold_regions(inputs.regions, folds, {iv.chrom for iv in regions})
         blacklist = read_blacklist(inputs.blacklist, genome.sizes)
         signal = SignalTrack(inputs.signal, genome.sizes) if model_config.uses_signal else None
         try:
@@ -62,3 +62,13 @@ def open_training_data(
             if signal is not None:
                 signal.close()
     return folds, data
+
+
+def _require_fold_regions(path, folds: dict[str, list[str]], region_chroms: set[str]) -> None:
+    """The valid and test folds need a region each: auROC/auPRC are undefined without a positive base."""
+    for fold in ("valid", "test"):
+        if not region_chroms.intersection(folds[fold]):
+            raise InputError(
+                f"{path}: no accessible region on the {fold} chromosomes ({', '.join(folds[fold][:5])}); "
+                f"expected regions on every fold (the {fold} auROC/auPRC is undefined without one)"
+            )

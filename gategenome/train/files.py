@@ -1,9 +1,15 @@
-"""Files a training run reads and writes (paths only; nothing is opened here)."""
+"""Files a training run reads and writes, and the identity of the inputs (recorded for ``--resume``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+#: Files up to this size are identified by a checksum of all their bytes; larger
+#: ones (genomes, bigWigs) by their size and a checksum of their first and last MiB.
+WHOLE_FILE_LIMIT = 64 << 20
+_EDGE = 1 << 20
 
 
 @dataclass
@@ -48,3 +54,31 @@ class TrainOutputs:
         self.curves = Path(self.curves) if self.curves else stem.parent / "curves.png"
         self.config = Path(self.config) if self.config else Path(f"{stem}.config.yaml")
         self.resume = Path(f"{stem}.resume.pt")
+
+
+def file_identity(path: str | Path) -> dict:
+    """Identity of one input file: its size and a SHA-256 (of all of it, or of its ends when large).
+
+    Independent of the path and the modification time, so a copied file keeps
+    its identity and an edited or different one does not.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        if size <= WHOLE_FILE_LIMIT:
+            for block in iter(lambda: handle.read(_EDGE), b""):
+                digest.update(block)
+        else:
+            digest.update(handle.read(_EDGE))
+            handle.seek(size - _EDGE)
+            digest.update(handle.read(_EDGE))
+    return {"size": size, "sha256": digest.hexdigest(), "whole": size <= WHOLE_FILE_LIMIT}
+
+
+def input_identities(inputs: TrainInputs) -> dict[str, dict | None]:
+    """:func:`file_identity` of every input given (``None`` for those not given), by field name."""
+    return {
+        item.name: (file_identity(getattr(inputs, item.name)) if getattr(inputs, item.name) else None)
+        for item in fields(inputs)
+    }

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +20,8 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
+from gategenome.core.progress import progress_bar
 from gategenome.io.atomic import atomic_open
 from gategenome.io.jsonfile import write_json
 from gategenome.model.checkpoint import resolve_device, save_checkpoint
@@ -31,7 +30,7 @@ from gategenome.model.network import GateLSTM
 from gategenome.train.config import TrainConfig, dump_config
 from gategenome.train.curves import plot_curves
 from gategenome.train.dataset import open_training_data
-from gategenome.train.files import TrainInputs, TrainOutputs
+from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
 from gategenome.train.holdout import evaluate_fold
 from gategenome.train.objective import balance_weights, loss_terms
 from gategenome.train.resume import initial_state, load_resume, save_resume
@@ -50,7 +49,7 @@ def set_determinism(config: TrainConfig) -> None:
 
 
 def _progress(total: int, description: str):
-    return tqdm(total=total, desc=description, unit="step", file=sys.stderr, leave=False, dynamic_ncols=True)
+    return progress_bar(total, description, unit="step")
 
 
 def train_model(
@@ -73,7 +72,7 @@ def train_model(
     resume
         Continue from ``outputs.resume`` when it exists (same configuration required).
     progress
-        Show a tqdm bar (loss, bases/s) on stderr.
+        Show progress (loss, bases/s) on stderr: a bar on a terminal, else a log line every 10%.
     on_epoch_end
         Called with the epoch number after each epoch's resume checkpoint is saved.
 
@@ -87,9 +86,10 @@ def train_model(
     folds, data = open_training_data(inputs, model_config)
     model = GateLSTM(model_config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=train_config.lr, weight_decay=train_config.weight_decay)
-    state = initial_state(train_config)
+    identities = input_identities(inputs)
+    state = initial_state(train_config, identities)
     if resume and outputs.resume.exists():
-        state = load_resume(outputs.resume, model, optimizer, model_config, train_config)
+        state = load_resume(outputs.resume, model, optimizer, model_config, train_config, identities)
     elif resume:
         log.warning("%s: no resume checkpoint; starting from scratch", outputs.resume)
     sampler = WindowSampler(data["train"], model_config, train_config)

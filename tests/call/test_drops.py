@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
@@ -176,3 +177,23 @@ def test_merge_close_runs_bridges_gaps_up_to_max_gap():
     assert [list(r) for r in merge_close_runs(starts, ends, 2)] == [[2, 12, 20], [9, 13, 25]]
     assert [list(r) for r in merge_close_runs(starts, ends, -1)] == [[2, 7, 12, 20], [5, 9, 13, 25]]
     assert [list(r) for r in merge_close_runs(starts[:1], ends[:1], 100)] == [[2], [5]]
+
+
+def test_call_on_a_partial_scan_warns_and_records_the_missing_chromosomes(tmp_path):
+    scan_dir, planted = _constructed(tmp_path)  # chrC has no completed shard
+    out = tmp_path / "drops.bed"
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan_dir), "--out", str(out),
+                                      "--threshold-quantile", "0.01", "--min-depth", "0"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING" in result.stderr and "1 of 3 chromosome(s) have no completed scan (chrC)" in result.stderr
+    summary = json.loads((tmp_path / "drops.json").read_text())
+    assert summary["chromosomes_not_scanned"] == ["chrC"] and summary["chromosomes_called"] == ["chrA", "chrB"]
+
+
+@pytest.mark.parametrize("option", ["--fdr", "--min-depth", "--threshold-quantile"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_call_non_finite_options_are_usage_errors(tmp_path, option, value):
+    scan_dir, _ = _constructed(tmp_path)
+    out = tmp_path / "drops.bed"
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan_dir), "--out", str(out), option, value])
+    assert result.exit_code == 2 and option in result.stderr and not out.exists()

@@ -335,3 +335,83 @@ def test_load_prepared_reads_back_outputs(mini, genome, tmp_path):
     (out / "chrom.sizes").unlink()
     with pytest.raises(InputError, match="chrom.sizes: not found"):
         load_prepared(out)
+
+
+def _strict_json(path: Path) -> dict:
+    """Parse JSON refusing NaN/Infinity (as jq, browsers and R's jsonlite do)."""
+
+    def refuse(constant):
+        raise AssertionError(f"{path}: non-standard JSON constant {constant}")
+
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [(-1.0, "230218 negative value(s)"), (float("nan"), "230218 NaN/no-data value(s)")],
+    ids=["all-negative", "all-nan"],
+)
+def test_signal_without_positive_values_is_an_error_saying_what_was_found(genome, tmp_path, values, expected):
+    bw = write_bigwig(tmp_path / "s.bw", [("chrI", CHRI_LENGTH)], [("chrI", 0, CHRI_LENGTH, values)])
+    out = tmp_path / "out"
+    message = assert_clean_error(run("--genome", genome, "--signal", bw, "--out-dir", out), out, "s.bw")
+    assert "no accessible region" in message and expected in message and "zero everywhere" not in message
+
+
+def test_infinite_and_negative_signal_values_are_counted_in_valid_json(mini, genome, tmp_path, caplog):
+    import pyBigWig
+
+    source = pyBigWig.open(str(mini["signal"]))
+    entries = [(s, e, v) for s, e, v in source.intervals("chrI")]
+    source.close()
+    bw = write_bigwig(tmp_path / "s.bw", [("chrI", CHRI_LENGTH)],
+                      [("chrI", 0, 100, float("inf")), ("chrI", 100, 150, -3.0)]
+                      + [("chrI", s, e, v) for s, e, v in entries if s >= 150])
+    out = tmp_path / "out"
+    result = run("--genome", genome, "--signal", bw, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert "100 infinite and 50 negative value(s) read as zero" in result.stderr
+    summary = _strict_json(out / "prepare.json")
+    assert summary["signal_infinite_bases"] == 100 and summary["signal_negative_bases"] == 50
+    assert summary["regions"]["count"] > 0 and summary["regions"]["threshold"]["value"] > 0
+
+
+def test_empty_peaks_file_is_an_error(mini, genome, tmp_path):
+    peaks = tmp_path / "empty.narrowPeak"
+    peaks.write_text("")
+    out = tmp_path / "out"
+    message = assert_clean_error(run("--genome", genome, "--signal", mini["signal"], "--peaks", peaks, "--out-dir", out),
+                                 out, "empty.narrowPeak")
+    assert "no peak" in message
+
+
+def test_all_n_chromosome_is_excluded_not_a_fold(tmp_path):
+    rng = __import__("numpy").random.default_rng(0)
+    names = ["chr1", "chr2", "chr3"]
+    fasta = tmp_path / "g.fa"
+    fasta.write_text("".join(f">{name}\n{''.join(rng.choice(list('ACGT'), 2000))}\n" for name in names)
+                     + ">scaffold9\n" + "N" * 20_000 + "\n")
+    entries = [(name, start, start + 100, 30.0) for name in names for start in (300, 1200)]
+    bw = write_bigwig(tmp_path / "g.bw", [(name, 2000) for name in names] + [("scaffold9", 20_000)], entries)
+    out = tmp_path / "out"
+    result = run("--genome", fasta, "--signal", bw, "--smooth", "5", "--min-length", "10", "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert "scaffold9" in result.stderr and "all N" in result.stderr
+    folds = json.loads((out / "folds.json").read_text())
+    assert "scaffold9" not in sum(folds.values(), [])
+    assert all(folds[fold] for fold in ("train", "valid", "test")), folds
+    assert _strict_json(out / "prepare.json")["excluded_chromosomes"]["scaffold9"].startswith("all N")
+
+
+def test_genome_of_only_n_is_an_error(tmp_path):
+    fasta = tmp_path / "g.fa"
+    fasta.write_text(">chr1\n" + "N" * 500 + "\n")
+    bw = write_bigwig(tmp_path / "g.bw", [("chr1", 500)], [("chr1", 0, 100, 5.0)])
+    out = tmp_path / "out"
+    message = assert_clean_error(run("--genome", fasta, "--signal", bw, "--out-dir", out), out)
+    assert "chr1: all N" in message
+
+
+def test_nan_threshold_factor_is_a_usage_error(mini, genome, tmp_path):
+    result = run("--genome", genome, "--signal", mini["signal"], "--threshold-factor", "nan", "--out-dir", tmp_path / "o")
+    assert result.exit_code == 2 and "finite" in result.stderr and not (tmp_path / "o").exists()

@@ -82,3 +82,24 @@ def test_boundary_windows_clip_at_zero_and_skip_unknown_chromosomes(tmp_path, mi
     windows = boundary_windows(BoundarySettings(str(bed), str(mini["genome"]), 25))
     assert windows.windows == [("chrI", 0, 75)]
     assert windows.source == f"{bed} (intervals ± 25 bp)" and windows.genome == str(mini["genome"])
+
+
+@pytest.mark.parametrize("content, expected", [("", "no boundary record"), ("chrUn\t100\t200\n", "no record on a chromosome")],
+                         ids=["empty", "unknown-chromosome"])
+def test_boundaries_without_a_window_are_refused(tmp_path, mini, content, expected):
+    from gategenome.errors import InputError
+
+    bed = tmp_path / "b.bed"
+    bed.write_text(content)
+    with pytest.raises(InputError, match=expected):
+        boundary_windows(BoundarySettings(str(bed), str(mini["genome"]), 25))
+
+
+def test_reset_cli_with_empty_boundaries_fails_before_the_search(tmp_path, mini):
+    bed = tmp_path / "empty.bed"
+    bed.write_text("")
+    out = tmp_path / "resets"
+    result = CliRunner().invoke(cli, ["design", "--reference", "--goal", "reset", "--length", "20", "--iterations", "2",
+                                      "--boundaries", str(bed), "--genome", str(mini["genome"]), "--out-prefix", str(out)])
+    assert result.exit_code == 1 and "empty.bed" in result.stderr and "Traceback" not in result.output
+    assert not list(tmp_path.glob("resets*"))

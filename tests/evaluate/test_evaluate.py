@@ -23,7 +23,7 @@ def _bad_run(tmp_path, case, **override):
 
 
 @pytest.mark.parametrize("problem", ["missing-drops", "bad-folds-json", "unknown-fold", "not-a-scan", "other-genome",
-                                     "bad-drops-line"])
+                                     "bad-drops-line", "empty-regions", "unknown-chromosome-regions"])
 def test_cli_bad_input(case, tmp_path, problem):
     bad = tmp_path / "bad"
     if problem == "missing-drops":
@@ -39,6 +39,12 @@ def test_cli_bad_input(case, tmp_path, problem):
     elif problem == "other-genome":
         bad.write_text(json.dumps({"test": ["chr1", "chr2"]}))
         override, name = {"--folds": bad}, "bad"
+    elif problem == "empty-regions":  # train refuses these too
+        bad.write_text("")
+        override, name = {"--regions": bad}, "bad"
+    elif problem == "unknown-chromosome-regions":
+        bad.write_text("chrA\t10\t100\nchrZ\t10\t100\n")
+        override, name = {"--regions": bad}, "bad"
     else:
         bad.write_text("chrA\t10\tx\tdrop\t5\t+\n")
         override, name = {"--drops": bad}, "bad:1"
@@ -66,3 +72,10 @@ def test_unscanned_fold_falls_back_to_the_other_held_out_fold(case, tmp_path):
 def test_cli_bad_distances(case, tmp_path):
     result, out = _bad_run(tmp_path, case, **{"--distances": "50,abc"})
     assert result.exit_code == 1 and "--distances" in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("option, value", [("--signal-threshold", "nan"), ("--signal-threshold", "inf"),
+                                           ("--flank", "-5"), ("--replicates", "0"), ("--signal-window", "0")])
+def test_cli_bad_numbers_are_usage_errors(case, tmp_path, option, value):
+    result, out = _bad_run(tmp_path, case, **{option: value})
+    assert result.exit_code == 2 and option in result.output and not out.exists()

@@ -42,3 +42,28 @@ def test_signal_missing_chromosome_reads_zero_with_warning(tmp_path, caplog):
     assert "chrII" in caplog.text
     assert not track.values("chrII", 0, 50).any()
     track.close()
+
+
+def test_infinite_and_negative_values_read_as_zero_counted_and_warned(tmp_path, caplog):
+    path = write_bigwig(tmp_path / "s.bw", [("chr1", 100)],
+                        [("chr1", 0, 10, float("inf")), ("chr1", 10, 15, float("-inf")), ("chr1", 20, 40, -2.0),
+                         ("chr1", 40, 50, 3.0)])
+    track = SignalTrack(path, {"chr1": 100})
+    values = track.values("chr1", 0, 100)
+    assert np.isfinite(values).all() and (values >= 0).all()
+    assert values.sum() == pytest.approx(30.0)
+    assert (track.infinite_count, track.negative_count, track.nan_count) == (15, 20, 55)
+    assert track.describe_values() == "20 negative value(s), 15 infinite value(s), 55 NaN/no-data value(s) read as zero"
+    with caplog.at_level(logging.WARNING, logger="gategenome"):
+        track.close()
+    assert "15 infinite and 20 negative value(s) read as zero" in caplog.text
+
+
+def test_truncated_bigwig_error_is_the_only_output(tmp_path, capfd, mini):
+    from gategenome.errors import InputError
+
+    path = tmp_path / "truncated.bw"
+    path.write_bytes(mini["signal"].read_bytes()[:300])
+    with pytest.raises(InputError, match="cannot open as bigWig"):
+        SignalTrack(path, {"chrI": 230218})
+    assert capfd.readouterr().err == ""  # libBigWig's own "[bwOpen] ..." lines are silenced

@@ -49,9 +49,10 @@ def test_checkpoint_with_code_is_refused_and_not_run(tmp_path):
     model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4))
     torch.save({"format": FORMAT, "version": VERSION, "config": model.config.to_dict(),
                 "state_dict": model.state_dict(), "summary": {"x": Payload(marker)}}, path)
-    with pytest.raises(ModelError, match="refusing to load a checkpoint that contains code"):
+    with pytest.raises(ModelError, match="carries code") as refused:
         load_model(path)
     assert not marker.exists()
+    assert "weights_only" not in str(refused.value)
 
 
 def test_plain_pickle_and_foreign_files_are_refused(tmp_path):
@@ -73,5 +74,45 @@ def test_mismatched_architecture_is_a_model_error(tmp_path):
     payload = torch.load(path, weights_only=True)
     payload["config"]["hidden_size"] = 8
     torch.save(payload, path)
-    with pytest.raises(ModelError, match="does not match the model architecture"):
+    with pytest.raises(ModelError, match="do not match its model configuration"):
         load_model(path)
+
+
+def _payload(path, **changes):
+    save_checkpoint(path, GateLSTM(ModelConfig(inputs="dna", hidden_size=4)))
+    payload = torch.load(path, weights_only=True)
+    payload.update(changes)
+    torch.save(payload, path)
+    return path
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "empty file"),
+    (b"epoch 1 loss 0.3\n", "not a PyTorch checkpoint"),
+    (b"\x80\x02}q\x00.", "not a readable model checkpoint"),
+], ids=["empty", "text", "bare-pickle"])
+def test_non_checkpoint_files_are_one_line_model_errors(tmp_path, content, expected):
+    path = tmp_path / "model.pt"
+    path.write_bytes(content)
+    with pytest.raises(ModelError, match=expected) as refused:
+        load_model(path)
+    assert "\n" not in str(refused.value)
+
+
+def test_state_dict_that_is_a_list_is_refused(tmp_path):
+    path = _payload(tmp_path / "model.pt", state_dict=[torch.zeros(3)])
+    with pytest.raises(ModelError, match="'state_dict' is a list"):
+        load_model(path)
+
+
+def test_shape_mismatch_names_the_parameter_on_one_line(tmp_path):
+    path = tmp_path / "model.pt"
+    save_checkpoint(path, GateLSTM(ModelConfig(inputs="dna", hidden_size=4)))
+    payload = torch.load(path, weights_only=True)
+    name = next(iter(payload["state_dict"]))
+    payload["state_dict"][name] = torch.zeros(2, 2)
+    torch.save(payload, path)
+    with pytest.raises(ModelError) as refused:
+        load_model(path)
+    message = str(refused.value)
+    assert f"size mismatch for {name}" in message and "torch.Size([2, 2])" in message and "\n" not in message

@@ -121,7 +121,7 @@ def test_cli_refuses_a_resume_checkpoint_with_code(chr_i, tmp_path):
     torch.save({"format": FORMAT, "version": VERSION, "config": model.config.to_dict(),
                 "state_dict": model.state_dict(), "training": Payload(marker)}, tmp_path / "model.resume.pt")
     result = CliRunner().invoke(cli, cli_args(chr_i, out, "--signal", chr_i.signal, "--resume"))
-    assert_one_line_error(result, "model.resume.pt", "contains code")
+    assert_one_line_error(result, "model.resume.pt", "carries code")
     assert not marker.exists() and not out.exists()
 
 

@@ -1,0 +1,313 @@
+"""The bad-input corpus: malformed files written on demand, and the command lines that use them.
+
+:func:`write_corpus` writes, under one root, a small valid workspace (genome,
+signal, regions, folds, a model, a scan directory, existing outputs) and the
+malformed inputs beside it: truncated, empty, wrong-format files and files with
+hostile names.  :func:`cases` lists, grouped by command, each command line that
+must fail, the exit status it must give (1: a ``gategenome: error:`` line, 2: a
+click usage error), a text the message must hold, and the paths the command may
+write (its outputs).  ``tests/cli/test_cli_fuzz.py`` runs them all.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pysam
+import scan_fixture
+import torch
+from scan_testlib import random_dna, small_model, write_bigwig, write_fasta
+
+from gategenome.model.checkpoint import FORMAT, VERSION
+
+SIZES = {"chrA": 6_000, "chrB": 4_000, "chrC": 4_000}
+MARKER = "CODE_RAN"  # a checkpoint carrying code would create this file if it were ever run
+
+
+@dataclass
+class Case:
+    """One command line that must fail cleanly.
+
+    Attributes
+    ----------
+    command
+        The subcommand (the group of the case).
+    name
+        What is wrong, e.g. ``"signal-all-nan"``.
+    argv
+        Arguments after ``gategenome`` (paths as strings).
+    status
+        1 (a one-line ``gategenome: error:``) or 2 (a click usage error).
+    needle
+        Text the error line must contain (a file or option name).
+    outputs
+        Paths the command may write; nothing else may change.
+    """
+
+    command: str
+    name: str
+    argv: list[str]
+    status: int
+    needle: str
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.command}-{self.name}"
+
+
+class _Code:
+    """Unpickling this runs ``open(path, "w")``: a checkpoint carrying code."""
+
+    def __init__(self, path: Path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def _models(root: Path) -> dict[str, Path]:
+    """A valid small model and broken ones: text, empty, list state_dict, wrong shapes, carrying code."""
+    good = small_model(root / "model.pt", hidden_size=4, num_layers=1)
+    payload = torch.load(good, weights_only=True)
+    paths = {"model": good}
+    paths["model_text"] = root / "model_text.pt"
+    paths["model_text"].write_text("this is not a checkpoint\n")
+    paths["model_empty"] = root / "model_empty.pt"
+    paths["model_empty"].write_bytes(b"")
+    paths["model_truncated"] = root / "model_truncated.pt"
+    paths["model_truncated"].write_bytes(good.read_bytes()[:200])
+    paths["model_list"] = root / "model_list.pt"
+    torch.save({**payload, "state_dict": list(payload["state_dict"].values())}, paths["model_list"])
+    shape = dict(payload["state_dict"])
+    first = next(iter(shape))
+    shape[first] = torch.zeros(2, 2)
+    paths["model_shape"] = root / "model_shape.pt"
+    torch.save({**payload, "state_dict": shape}, paths["model_shape"])
+    paths["model_code"] = root / "model_code.pt"
+    torch.save({"format": FORMAT, "version": VERSION, "config": payload["config"],
+                "state_dict": payload["state_dict"], "summary": {"x": _Code(root / MARKER)}}, paths["model_code"])
+    paths["model_pickle"] = root / "model_pickle.pt"
+    paths["model_pickle"].write_bytes(pickle.dumps({"format": FORMAT}))
+    return paths
+
+
+def _signals(root: Path, good_signal: Path) -> dict[str, Path]:
+    """bigWigs with NaN only, negative only, truncated, and a text file named .bw."""
+    paths = {
+        "signal_nan": write_bigwig(root / "nan.bw", {c: np.full(n, np.nan) for c, n in SIZES.items()}),
+        "signal_negative": write_bigwig(root / "negative.bw", {c: np.full(n, -2.0) for c, n in SIZES.items()}),
+    }
+    paths["signal_truncated"] = root / "truncated.bw"
+    paths["signal_truncated"].write_bytes(good_signal.read_bytes()[:300])
+    paths["signal_text"] = root / "text.bw"
+    paths["signal_text"].write_text("chrA\t0\t100\t5\n")
+    return paths
+
+
+def _configs(root: Path) -> dict[str, Path]:
+    """--config files with type errors, a NaN, and text that is not YAML."""
+    texts = {
+        "config_hidden_string": 'model:\n  hidden_size: "eight"\n',
+        "config_window_string": "train:\n  window: abc\n",
+        "config_lr_nan": "train:\n  lr: .nan\n",
+        "config_window_float": "train:\n  window: 4096.7\n",
+        "config_hidden_float": "model:\n  hidden_size: 3.5\n",
+        "config_rc_string": 'train:\n  rc_augment: "no"\n',
+        "config_not_yaml": "model: [unclosed\n",
+        "config_list": "- model\n- train\n",
+    }
+    paths = {}
+    for key, text in texts.items():
+        paths[key] = root / f"{key}.yaml"
+        paths[key].write_text(text)
+    return paths
+
+
+def write_corpus(root: Path) -> dict[str, Path]:
+    """Write the valid workspace and every malformed input under ``root``; name -> path."""
+    root.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(11)
+    paths: dict[str, Path] = {"root": root}
+    paths["genome"] = write_fasta(root / "genome.fa", {c: random_dna(n, rng) for c, n in SIZES.items()})
+    paths["signal"] = write_bigwig(root / "signal.bw", {c: rng.poisson(2.0, n).astype(float) for c, n in SIZES.items()})
+    paths["regions"] = root / "regions.bed"
+    paths["regions"].write_text("chrA\t1000\t1400\nchrB\t500\t900\nchrC\t2000\t2300\n")
+    paths["folds"] = root / "folds.json"
+    paths["folds"].write_text(json.dumps({"train": ["chrA"], "valid": ["chrB"], "test": ["chrC"]}))
+    paths.update(_models(root))
+    paths.update(_signals(root, paths["signal"]))
+    paths.update(_configs(root))
+    paths["evaluate"] = root / "evaluate"
+    paths.update({f"eval_{key}": value for key, value in scan_fixture.build(paths["evaluate"]).items()})
+
+    paths["empty"] = root / "empty.bed"
+    paths["empty"].write_text("")
+    paths["hostile_empty"] = root / "regions;$(touch PWNED)`touch PWNED2`.bed"
+    paths["hostile_empty"].write_text("")
+    paths["regions_unknown"] = root / "regions_unknown.bed"
+    paths["regions_unknown"].write_text("chrA\t10\t100\n../../etc/passwd\t0\t10\n")
+    paths["regions_train_only"] = root / "regions_train_only.bed"
+    paths["regions_train_only"].write_text("chrA\t1000\t1400\n")
+    paths["genome_all_n"] = root / "all_n.fa"
+    paths["genome_all_n"].write_text(">chrA\n" + "N" * 6_000 + "\n>chrB\n" + "n" * 4_000 + "\n")
+    pysam.faidx(str(paths["genome_all_n"]))  # built beforehand: a missing .fai is (rightly) built beside the FASTA
+    paths["blocker"] = root / "a_regular_file"
+    paths["blocker"].write_text("not a directory\n")
+    paths["empty_dir"] = root / "empty_dir"
+    paths["empty_dir"].mkdir()
+
+    # Outputs that exist before the failing runs: they must come out unchanged.
+    paths["existing"] = root / "existing"
+    paths["existing"].mkdir()
+    (paths["existing"] / "drops.bed").write_text("chrA\t1\t2\tkeep\t0\t+\t0\t0\t0\t-1\n")
+    (paths["existing"] / "drops.json").write_text('{"keep": true}\n')
+    (paths["existing"] / "model.pt").write_bytes(b"PK existing model bytes")
+    (paths["existing"] / "model.resume.pt").write_bytes(b"PK\x03\x04 a corrupt resume checkpoint")
+    (paths["existing"] / "metrics.json").write_text('{"keep": true}\n')
+    return paths
+
+
+def cases(p: dict[str, Path]) -> list[Case]:
+    """Every failing command line of the corpus, grouped by command."""
+    return (_prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
+            + _tracks_gather_export(p))
+
+
+def _s(*items) -> list[str]:
+    return [str(item) for item in items]
+
+
+def _prepare(p):
+    out = p["root"] / "out" / "prepare"
+    base = lambda signal, *extra, genome=p["genome"]: _s("prepare", "--genome", genome, "--signal", signal,  # noqa: E731
+                                                         *extra, "--out-dir", out)
+    return [
+        Case("prepare", "signal-all-nan", base(p["signal_nan"]), 1, "nan.bw", [out]),
+        Case("prepare", "signal-all-negative", base(p["signal_negative"]), 1, "negative value", [out]),
+        Case("prepare", "signal-truncated", base(p["signal_truncated"]), 1, "truncated.bw", [out]),
+        Case("prepare", "signal-text", base(p["signal_text"]), 1, "text.bw", [out]),
+        Case("prepare", "peaks-empty", base(p["signal"], "--peaks", p["empty"]), 1, "empty.bed", [out]),
+        Case("prepare", "genome-all-n", base(p["signal"], genome=p["genome_all_n"]), 1, "all N", [out]),
+        Case("prepare", "genome-empty", base(p["signal"], genome=p["empty"]), 1, "empty.bed", [out]),
+        Case("prepare", "threshold-factor-nan", base(p["signal"], "--threshold-factor", "nan"), 2, "--threshold-factor"),
+        Case("prepare", "out-dir-under-file", _s("prepare", "--genome", p["genome"], "--signal", p["signal"],
+                                                 "--out-dir", p["blocker"] / "prep"), 1, "--out-dir"),
+    ]
+
+
+def _train(p):
+    out = p["root"] / "out" / "train" / "model.pt"
+
+    def run(*extra, regions=p["regions"], model_out=out):
+        return _s("train", "--genome", p["genome"], "--signal", p["signal"], "--regions", regions, "--folds", p["folds"],
+                  "--out", model_out, "--no-progress", "--device", "cpu", "--threads", "1", *extra)
+
+    cases = [
+        Case("train", "regions-empty", run(regions=p["empty"]), 1, "empty.bed", [out.parent]),
+        Case("train", "regions-hostile-name-empty", run(regions=p["hostile_empty"]), 1, "PWNED", [out.parent]),
+        Case("train", "regions-unknown-chromosome", run(regions=p["regions_unknown"]), 1, "regions_unknown.bed",
+             [out.parent]),
+        Case("train", "regions-none-on-valid-fold", run(regions=p["regions_train_only"]), 1, "valid", [out.parent]),
+        Case("train", "out-under-file", run(model_out=p["blocker"] / "model.pt"), 1, "--out"),
+        Case("train", "metrics-under-file", run("--metrics", p["blocker"] / "m.json"), 1, "--metrics", [out.parent]),
+        Case("train", "resume-corrupt", run("--resume", model_out=p["existing"] / "model.pt"),
+             1, "model.resume.pt"),
+    ]
+    for key in ("config_hidden_string", "config_window_string", "config_lr_nan", "config_window_float",
+                "config_hidden_float", "config_rc_string", "config_not_yaml", "config_list"):
+        cases.append(Case("train", key.replace("_", "-"), run("--config", p[key]), 1, p[key].name, [out.parent]))
+    return cases
+
+
+def _scan(p):
+    out = p["root"] / "out" / "scan"
+    run = lambda model, *extra, out_dir=out: _s("scan", "--model", model, "--genome", p["genome"],  # noqa: E731
+                                                "--out-dir", out_dir, "--device", "cpu", *extra)
+    cases = [Case("scan", key.replace("_", "-"), run(p[key]), 1, p[key].name, [out])
+             for key in ("model_text", "model_empty", "model_truncated", "model_list", "model_shape", "model_code",
+                         "model_pickle")]
+    return cases + [
+        Case("scan", "model-is-a-directory", run(p["empty_dir"]), 2, "--model"),
+        Case("scan", "null-fraction-nan", run(p["model"], "--null-fraction", "nan"), 2, "--null-fraction"),
+        Case("scan", "out-dir-under-file", run(p["model"], out_dir=p["blocker"] / "scan"), 1, "--out-dir"),
+    ]
+
+
+def _call(p):
+    out = p["existing"] / "drops.bed"
+    run = lambda *extra, scan=p["eval_scan"], bed=out: _s("call", "--scan-dir", scan, "--out", bed, *extra)  # noqa: E731
+    return [
+        Case("call", "fdr-nan", run("--fdr", "nan"), 2, "--fdr"),
+        Case("call", "min-depth-nan", run("--min-depth", "nan"), 2, "--min-depth"),
+        Case("call", "threshold-quantile-inf", run("--threshold-quantile", "inf"), 2, "--threshold-quantile"),
+        Case("call", "fdr-negative-infinity", run("--fdr", "-inf"), 2, "--fdr"),
+        Case("call", "scan-dir-empty", run(scan=p["empty_dir"]), 1, "empty_dir"),
+        Case("call", "out-under-file", run(bed=p["blocker"] / "drops.bed"), 1, "--out"),
+    ]
+
+
+def _evaluate(p):
+    out = p["root"] / "out" / "evaluate"
+
+    def run(*extra, regions=p["eval_regions"], out_dir=out):
+        return _s("evaluate", "--drops", p["eval_drops"], "--scan-dir", p["eval_scan"], "--regions", regions,
+                  "--folds", p["eval_folds"], "--out-dir", out_dir, *extra)
+
+    return [
+        Case("evaluate", "regions-empty", run(regions=p["empty"]), 1, "empty.bed", [out]),
+        Case("evaluate", "regions-unknown-chromosome", run(regions=p["regions_unknown"]), 1, "regions_unknown.bed",
+             [out]),
+        Case("evaluate", "signal-threshold-nan", run("--signal-threshold", "nan"), 2, "--signal-threshold"),
+        Case("evaluate", "flank-negative", run("--flank", "-1"), 2, "--flank"),
+        Case("evaluate", "out-dir-under-file", run(out_dir=p["blocker"] / "report"), 1, "--out-dir"),
+    ]
+
+
+def _design(p):
+    prefix = p["root"] / "out" / "design" / "d"
+    outputs = [prefix.parent]
+
+    def run(*extra, out=prefix, model=("--reference",)):
+        return _s("design", *model, "--iterations", "2", "--device", "cpu", *extra, "--out-prefix", out)
+
+    return [
+        Case("design", "length-huge", run("--length", "1000000000"), 2, "--length"),
+        Case("design", "gc-min-nan", run("--length", "100", "--gc-min", "nan"), 2, "--gc-min"),
+        Case("design", "signal-value-inf", run("--length", "100", "--signal-value", "inf"), 2, "--signal-value"),
+        Case("design", "reset-empty-boundaries", run("--goal", "reset", "--length", "20", "--boundaries", p["empty"],
+                                                     "--genome", p["genome"]), 1, "empty.bed", outputs),
+        Case("design", "out-prefix-under-file", run("--length", "100", out=p["blocker"] / "d"), 1, "--out-prefix"),
+        Case("design", "model-text", run("--length", "100", model=("--model", p["model_text"])), 1, "model_text.pt",
+             outputs),
+        Case("design", "model-code", run("--length", "100", model=("--model", p["model_code"])), 1, "model_code.pt",
+             outputs),
+    ]
+
+
+def _simulate(p):
+    out = p["root"] / "out" / "simulate"
+    run = lambda *extra, out_dir=out: _s("simulate", "--out-dir", out_dir, *extra)  # noqa: E731
+    return [
+        Case("simulate", "length-huge", run("--length", "1000000000"), 2, "--length"),
+        Case("simulate", "depth-inf", run("--depth", "inf"), 2, "--depth"),
+        Case("simulate", "depth-nan", run("--depth", "nan"), 2, "--depth"),
+        Case("simulate", "too-many-bases", run("--chroms", "100", "--length", "5000000"), 1, "--chroms", [out]),
+        Case("simulate", "out-dir-under-file", run(out_dir=p["blocker"] / "sim"), 1, "--out-dir"),
+    ]
+
+
+def _tracks_gather_export(p):
+    return [
+        Case("tracks", "out-dir-under-file", _s("tracks", "--scan-dir", p["eval_scan"], "--out-dir",
+                                                p["blocker"] / "tracks"), 1, "--out-dir"),
+        Case("gather", "out-dir-under-file", _s("gather", "--out-dir", p["blocker"] / "gathered", p["eval_scan"]),
+             1, "--out-dir"),
+        Case("export", "out-dir-under-file", _s("export", "--scan-dir", p["eval_scan"], "--drops", p["eval_drops"],
+                                                "--genome", p["genome"], "--out-dir", p["blocker"] / "hub"),
+             1, "--out-dir"),
+    ]
