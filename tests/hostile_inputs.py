@@ -147,6 +147,10 @@ def write_corpus(root: Path) -> dict[str, Path]:
 
     paths["empty"] = root / "empty.bed"
     paths["empty"].write_text("")
+    paths["fragments_unsorted"] = root / "fragments_unsorted.tsv"
+    paths["fragments_unsorted"].write_text("chrA\t200\t300\nchrA\t50\t100\n")
+    paths["fragments_unknown"] = root / "fragments_unknown.tsv"
+    paths["fragments_unknown"].write_text("../../etc/passwd\t1\t50\n")
     paths["hostile_empty"] = root / "regions;$(touch PWNED)`touch PWNED2`.bed"
     paths["hostile_empty"].write_text("")
     paths["regions_unknown"] = root / "regions_unknown.bed"
@@ -174,12 +178,27 @@ def write_corpus(root: Path) -> dict[str, Path]:
 
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
-    return (_prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
+    return (_signal(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
             + _tracks_gather_export(p))
 
 
 def _s(*items) -> list[str]:
     return [str(item) for item in items]
+
+
+def _signal(p):
+    out = p["root"] / "out" / "signal"
+    run = lambda fragments, *extra, out_dir=out: _s("signal", "--genome", p["genome"], "--fragments", fragments,  # noqa: E731
+                                                    "--no-call-peaks", *extra, "--out-dir", out_dir)
+    return [
+        Case("signal", "fragments-empty", run(p["empty"]), 1, "empty.bed", [out]),
+        Case("signal", "fragments-unsorted", run(p["fragments_unsorted"]), 1, "line 2", [out]),
+        Case("signal", "fragments-unknown-chromosome", run(p["fragments_unknown"]), 1, "fragments_unknown.tsv", [out]),
+        Case("signal", "fragments-binary", run(p["signal_truncated"]), 1, "truncated.bw", [out]),
+        Case("signal", "qvalue-nan", run(p["fragments_unsorted"], "--qvalue", "nan"), 2, "--qvalue"),
+        Case("signal", "out-dir-under-file", run(p["fragments_unsorted"], out_dir=p["blocker"] / "signal"), 1,
+             "--out-dir"),
+    ]
 
 
 def _prepare(p):

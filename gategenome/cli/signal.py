@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.data.settings import SignalSettings
 
@@ -26,7 +26,7 @@ from gategenome.data.settings import SignalSettings
               show_default=True, help="Move fragment starts +4 and ends -5 onto the Tn5 insertion centres.")
 @click.option("--call-peaks/--no-call-peaks", default=setting_default(SignalSettings, "call_peaks"),
               show_default=True, help="Call peaks with MACS3 (callpeak -f BEDPE) on the kept fragments.")
-@click.option("--qvalue", type=float, default=setting_default(SignalSettings, "qvalue"), show_default=True,
+@click.option("--qvalue", type=FiniteFloat(0.0, 1.0, min_open=True), default=setting_default(SignalSettings, "qvalue"), show_default=True,
               help="MACS3 q-value cut-off (-q).")
 @click.option("--genome-size", type=int, default=setting_default(SignalSettings, "genome_size"),
               show_default=True, help="MACS3 effective genome size (-g); 0 = the genome's length.")
@@ -57,6 +57,8 @@ def command(genome, fragments, bam, barcodes, min_mapq, tn5_shift, call_peaks, q
     """
     from gategenome.data.signal import make_signal
 
+    require_writable("--out-dir", out_dir, directory=True)
+    refuse_same_files({"--out-dir": out_dir}, {**{f"--fragments {f}": f for f in fragments}, **{f"--bam {b}": b for b in bam}})
     make_signal(SignalSettings(
         genome=genome, out_dir=out_dir, fragments=list(fragments), bam=list(bam), barcodes=barcodes,
         min_mapq=min_mapq, tn5_shift=tn5_shift, call_peaks=call_peaks, qvalue=qvalue, genome_size=genome_size,
