@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gategenome.call.settings import BoundaryCallSettings as CallBoundarySettings
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
@@ -35,6 +36,7 @@ COMMAND_SETTINGS = {
     "gather": [],
     "tracks": [TrackSettings],
     "call": [CallSettings],
+    "boundaries": [CallBoundarySettings, CallSettings],
     "evaluate": [EvaluateSettings],
     "export": [ExportSettings],
     "design": [SearchSettings, ConstraintSettings, BoundarySettings],
