@@ -6,8 +6,10 @@ edge often carries a drop of each strand a few bases apart (each strand's minimu
 lies just past the edge in its own scan direction).  :func:`merge_strands` joins
 drop summits of either strand closer than ``merge_distance`` (single linkage) into
 one candidate; its position is the mean of the summit of the deepest drop of each
-supporting strand, and its interval the span of the merged summits widened by
-``ci_pad`` on each side.  Each candidate is then tested against the null of
+supporting strand, moved (with ``refine``) to the nearest half-way crossing of
+the predicted accessibility (:func:`gategenome.call.null.refine_positions`), and
+its interval spans the merged summits and that position, widened by ``ci_pad``
+on each side.  Each candidate is then tested against the null of
 :mod:`gategenome.call.null` (the predicted-accessibility step at the candidate
 against the same step at the candidates with no predicted edge nearby), BH
 q-values are computed over all candidates, and those with ``q <= fdr`` are reported.
@@ -34,7 +36,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gategenome.call.drops import call_drops
-from gategenome.call.null import accessibility_steps, decoy_steps, near_crossing, tail_pvalues
+from gategenome.call.null import accessibility_steps, decoy_steps, near_crossing, refine_positions, tail_pvalues
 from gategenome.call.settings import BoundaryCallSettings, CallSettings
 from gategenome.core.stats import bh_qvalues
 from gategenome.io.bed import Interval, sort_intervals
@@ -187,6 +189,11 @@ def call_boundaries(scan_dir: str | os.PathLike, call_settings: CallSettings | N
     settings = settings or BoundaryCallSettings()
     scan = ScanDir(scan_dir)
     candidates = _candidates(scan, call_settings, settings)
+    if settings.refine:
+        for chrom, cand in candidates.items():
+            cand.positions = refine_positions(scan, chrom, cand.positions, settings.window)
+            cand.lo = np.maximum(np.minimum(cand.lo, cand.positions - settings.ci_pad), 0)
+            cand.hi = np.maximum(cand.hi, cand.positions + settings.ci_pad + 1)
     steps = {c: accessibility_steps(scan, c, cand.positions, settings.window) for c, cand in candidates.items()}
     background = {c: ~near_crossing(scan, c, cand.positions, settings.decoy_exclusion) for c, cand in candidates.items()}
     all_steps = np.concatenate([steps[c] for c in candidates]) if candidates else np.zeros(0)

@@ -49,8 +49,11 @@ class BoundaryCallSettings:
         Bases on each side of a boundary over which the predicted accessibility is
         averaged; the step (right minus left) says opening (> 0) or closing (< 0).
     ci_pad : int
-        Bases added on each side of the span of the merged summits: the interval
-        (columns 2-3) in which the boundary is reported to lie.
+        Bases added on each side of the span of the merged summits (and the
+        refined position): the interval (columns 2-3) the boundary is reported in.
+    refine : bool
+        Move each position to the nearest half-way crossing of the predicted
+        accessibility (a drop's summit lies past the edge in its scan direction).
     decoy_exclusion : int
         A candidate is background (part of the null) when the predicted
         accessibility does not cross 0.5 within this many bases of it.
@@ -67,6 +70,7 @@ class BoundaryCallSettings:
     merge_distance: int = 50
     window: int = 100
     ci_pad: int = 10
+    refine: bool = True
     decoy_exclusion: int = 300
     min_null: int = 10
     decoys: int = 100_000

@@ -25,6 +25,8 @@ _B = BoundaryCallSettings
               help="Bases on each side over which the predicted accessibility step is measured.")
 @click.option("--ci-pad", type=click.IntRange(min=0), default=setting_default(_B, "ci_pad"), show_default=True,
               help="Bases added on each side of the merged summits' span (the reported interval).")
+@click.option("--refine/--no-refine", default=setting_default(_B, "refine"), show_default=True,
+              help="Move each boundary to the nearest half-way crossing of the predicted accessibility.")
 @click.option("--decoy-exclusion", type=click.IntRange(min=1), default=setting_default(_B, "decoy_exclusion"),
               show_default=True,
               help="A candidate is background (null) when predicted accessibility stays on one side of 0.5 "
@@ -44,7 +46,7 @@ _B = BoundaryCallSettings
               help="Drop threshold: this quantile of the null's mean forget gate (as in 'gategenome call').")
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the files with a UCSC 'track' line.")
-def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, decoy_exclusion, min_null, decoys, seed,
+def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, refine, decoy_exclusion, min_null, decoys, seed,
             min_depth, min_length, threshold_quantile, track_line):
     """Call accessibility boundaries: the two strands' drops merged, one record per boundary.
 
@@ -74,7 +76,7 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, dec
     from gategenome.io.jsonfile import write_json
 
     call_settings = CallSettings(min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
-    settings = BoundaryCallSettings(fdr=fdr, merge_distance=merge_distance, window=window, ci_pad=ci_pad,
+    settings = BoundaryCallSettings(fdr=fdr, merge_distance=merge_distance, window=window, ci_pad=ci_pad, refine=refine,
                                     decoy_exclusion=decoy_exclusion, min_null=min_null, decoys=decoys, seed=seed)
     boundaries, summary = call_boundaries(scan_dir, call_settings, settings)
     regions = pair_regions(boundaries) if regions_out else []
