@@ -32,6 +32,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from gategenome.errors import ConfigError, InputError
+from gategenome.export.boundary_files import TRACKS, add_igv_tracks, check_calls, track_stanzas, write_calls_bigbed
 from gategenome.export.drop_files import check_drops, write_bigbed, write_tabix_bed
 from gategenome.export.hub_validation import has_magic, validate_hub
 from gategenome.export.settings import ExportSettings
@@ -213,6 +214,21 @@ def _write_hub_descriptors(hub: Path, assembly: str, settings: ExportSettings) -
     (hub / "genomes.txt").write_text(_stanza([("genome", assembly), ("trackDb", f"{assembly}/trackDb.txt")]))
 
 
+def _read_calls(calls: Mapping[str, str | os.PathLike], sizes: Mapping[str, int]) -> dict[str, list[Interval]]:
+    """Boundary / region calls to export, checked and in genome order (empty files left out, with a warning)."""
+    records = {}
+    for kind, path in calls.items():
+        if path is None:
+            continue
+        found = read_bed(path, kind.replace("_", " "))
+        check_calls(found, Path(path), sizes, kind)
+        if found:
+            records[kind] = sort_intervals(found, list(sizes))
+        else:
+            log.warning("%s: no %s; no track for them", path, kind.replace("_", " "))
+    return records
+
+
 def export_hub(
     scan_dir: str | os.PathLike,
     drops_path: str | os.PathLike,
@@ -221,6 +237,7 @@ def export_hub(
     tracks_dir: str | os.PathLike | None = None,
     signal_path: str | os.PathLike | None = None,
     settings: ExportSettings | None = None,
+    calls: dict[str, str | os.PathLike] | None = None,
 ) -> dict[str, Path]:
     """Write the track hub / IGV session directory (see the module docstring).
 
@@ -242,6 +259,9 @@ def export_hub(
         Optional ATAC bigWig to show beside the gates.
     settings
         :class:`ExportSettings`.
+    calls
+        Optional ``{"boundaries": path, "region_calls": path}`` from ``gategenome
+        boundaries``, added as bigBed tracks (:mod:`gategenome.export.boundary_files`).
 
     Returns
     -------
@@ -264,6 +284,7 @@ def export_hub(
     if signal_path is not None and not Path(signal_path).exists():
         raise InputError(f"{signal_path}: signal bigWig not found")
     locus = settings.locus or _default_locus(drops, sizes)
+    call_records = _read_calls(calls or {}, sizes)
 
     out = Path(out_dir)
     files: dict[str, Path] = {}
@@ -272,9 +293,14 @@ def export_hub(
         data.mkdir(parents=True)
         signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
                                                      genome_path, settings.copy)
-        (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=bool(drops)))
+        for kind, records in call_records.items():
+            write_calls_bigbed(records, sizes, data / TRACKS[kind][0], kind)
+        (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=bool(drops))
+                                          + "\n" + track_stanzas(list(call_records), len(bigwigs) + 3))
         _write_hub_descriptors(tmp, assembly, settings)
-        (tmp / "igv_session.xml").write_text(igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=bool(drops)))
+        (tmp / "igv_session.xml").write_text(add_igv_tracks(
+            igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=bool(drops)), assembly,
+            list(call_records)))
         problems = validate_hub(tmp)
         if problems:
             raise InputError(f"{out}: the hub written does not validate: {'; '.join(problems)}")
