@@ -4,6 +4,8 @@
 rule evaluate:
     input:
         drops=rules.call.output.drops,
+        boundaries=rules.boundaries.output.boundaries,
+        region_calls=rules.boundaries.output.regions,
         scan=rules.gather.output[0],
         regions=rules.prepare.output.regions,
         folds=rules.prepare.output.folds,
@@ -26,5 +28,6 @@ rule evaluate:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome evaluate --drops {input.drops} --scan-dir {input.scan} --regions {input.regions}"
+        " --boundaries {input.boundaries} --region-calls {input.region_calls}"
         " --folds {input.folds} --metrics {input.metrics} --signal {input.signal} {params.options}"
         " --seed {params.seed} --out-dir {params.out_dir} 2> {log}"

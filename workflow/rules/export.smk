@@ -5,6 +5,8 @@ rule export:
     input:
         scan=rules.gather.output[0],
         drops=rules.call.output.drops,
+        boundaries=rules.boundaries.output.boundaries,
+        region_calls=rules.boundaries.output.regions,
         genome=GENOME,
         signal=sample_signal,
         tracks=rules.tracks.output,
@@ -23,4 +25,5 @@ rule export:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome export --scan-dir {input.scan} --drops {input.drops} --genome {input.genome}"
+        " --boundaries {input.boundaries} --region-calls {input.region_calls}"
         " --tracks-dir {params.tracks_dir} --signal {input.signal} {params.options} --out-dir {output} 2> {log}"
