@@ -2,11 +2,10 @@
 
 Two checks where the truth is known:
 
-1. **A genome without regions**: ``gategenome simulate`` with a mean spacing far
-   longer than the chromosomes plants no region (``--spacing 1000000000``); the
-   model is run over it with ``gategenome scan`` and ``gategenome boundaries`` is
-   asked for calls.  Every call farther than ``--distance`` from a true boundary
-   (there are none, or almost none) is false: reported per Mb.
+1. **A genome without regions**: ``gategenome simulate --no-regions`` (background
+   sequence and signal only); the model is run over it with ``gategenome scan``
+   and ``gategenome boundaries`` is asked for calls.  There is no true boundary,
+   so every call is false: reported per Mb.
 2. **The demo genome** (planted regions, ``truth.accessible.bed``: their starts and ends are the true boundaries): the fraction of
    calls farther than ``--distance`` from any true boundary at each nominal FDR.
 
@@ -82,8 +81,7 @@ def _simulate_and_scan(model: Path, work: Path, seed: int, threads: int) -> tupl
     sim, scan = work / "noregions", work / "noregions-scan"
     python = [sys.executable, "-m", "gategenome"]
     if not (sim / "truth.accessible.bed").exists():
-        subprocess.run(python + ["simulate", "--out-dir", str(sim), "--seed", str(seed), "--spacing", "1000000000"],
-                       check=True)
+        subprocess.run(python + ["simulate", "--out-dir", str(sim), "--seed", str(seed), "--no-regions"], check=True)
     if not (scan / "scan.json").exists():
         subprocess.run(python + ["scan", "--model", str(model), "--genome", str(sim / "genome.fa"), "--signal",
                                  str(sim / "atac.bw"), "--threads", str(threads), "--device", "cpu", "--no-progress",

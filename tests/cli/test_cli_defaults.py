@@ -160,7 +160,7 @@ def test_call_cli_defaults_equal_the_library_defaults():
     [
         ("export", ExportSettings(), ["assembly", "email", "locus", "copy"]),
         ("tracks", TrackSettings(), ["workers"]),
-        ("simulate", SimulationSettings(), ["seed", "chroms", "length", "spacing", "depth"]),
+        ("simulate", SimulationSettings(), ["seed", "chroms", "length", "spacing", "depth", "regions"]),
     ],
 )
 def test_export_tracks_simulate_cli_defaults_equal_the_settings_defaults(command, settings, fields):
