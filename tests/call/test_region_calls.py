@@ -15,8 +15,8 @@ def _boundary(chrom, position, direction, score=500):
 def test_pairs_opening_with_the_next_closing_and_skips_unpaired_ones():
     boundaries = [
         _boundary("chrA", 900, "closing"),            # nothing open: unpaired
-        _boundary("chrA", 1_000, "opening", 700),
-        _boundary("chrA", 1_200, "opening"),          # already open: the first opening is kept
+        _boundary("chrA", 1_000, "opening"),          # its closing was missed: replaced by the next opening
+        _boundary("chrA", 1_200, "opening", 700),
         _boundary("chrA", 1_500, "closing", 600),
         _boundary("chrA", 1_800, "closing"),          # unpaired
         _boundary("chrA", 3_000, "opening"),          # never closed
@@ -25,7 +25,7 @@ def test_pairs_opening_with_the_next_closing_and_skips_unpaired_ones():
     ]
     regions = pair_regions(reversed(boundaries))  # input order does not matter within a chromosome
     got = sorted((r.chrom, r.start, r.end, r.score) for r in regions)
-    assert got == [("chrA", 1_000, 1_500, 600), ("chrB", 50, 400, 800)]
+    assert got == [("chrA", 1_200, 1_500, 600), ("chrB", 50, 400, 800)]
     assert {r.name for r in regions} == {"region_1", "region_2"} and all(r.strand == "." for r in regions)
 
 
