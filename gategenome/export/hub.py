@@ -214,6 +214,21 @@ def _write_hub_descriptors(hub: Path, assembly: str, settings: ExportSettings) -
     (hub / "genomes.txt").write_text(_stanza([("genome", assembly), ("trackDb", f"{assembly}/trackDb.txt")]))
 
 
+def _write_track_lists(tmp: Path, assembly: str, bigwigs: list[str], signal_name: str | None, genome_name: str,
+                       locus: str, with_drops: bool, calls: Mapping[str, str | os.PathLike | None],
+                       sizes: Mapping[str, int]) -> None:
+    """The call bigBeds (``calls``: kind -> path, checked), ``trackDb.txt`` and ``igv_session.xml``
+    of the hub being written in ``tmp``."""
+    data = tmp / assembly
+    call_records = _read_calls(calls, sizes)
+    for kind, records in call_records.items():
+        write_calls_bigbed(records, sizes, data / TRACKS[kind][0], kind)
+    (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=with_drops)
+                                      + "\n" + track_stanzas(list(call_records), len(bigwigs) + 3))
+    session = igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=with_drops)
+    (tmp / "igv_session.xml").write_text(add_igv_tracks(session, assembly, list(call_records)))
+
+
 def _read_calls(calls: Mapping[str, str | os.PathLike], sizes: Mapping[str, int]) -> dict[str, list[Interval]]:
     """Boundary / region calls to export, checked and in genome order (empty files left out, with a warning)."""
     records = {}
@@ -260,8 +275,7 @@ def export_hub(
     settings
         :class:`ExportSettings`.
     calls
-        Optional ``{"boundaries": path, "region_calls": path}`` from ``gategenome
-        boundaries``, added as bigBed tracks (:mod:`gategenome.export.boundary_files`).
+        Optional ``{"boundaries": path, "region_calls": path}``: bigBed tracks of them.
 
     Returns
     -------
@@ -284,7 +298,6 @@ def export_hub(
     if signal_path is not None and not Path(signal_path).exists():
         raise InputError(f"{signal_path}: signal bigWig not found")
     locus = settings.locus or _default_locus(drops, sizes)
-    call_records = _read_calls(calls or {}, sizes)
 
     out = Path(out_dir)
     files: dict[str, Path] = {}
@@ -293,14 +306,8 @@ def export_hub(
         data.mkdir(parents=True)
         signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
                                                      genome_path, settings.copy)
-        for kind, records in call_records.items():
-            write_calls_bigbed(records, sizes, data / TRACKS[kind][0], kind)
-        (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=bool(drops))
-                                          + "\n" + track_stanzas(list(call_records), len(bigwigs) + 3))
+        _write_track_lists(tmp, assembly, bigwigs, signal_name, genome_name, locus, bool(drops), calls or {}, sizes)
         _write_hub_descriptors(tmp, assembly, settings)
-        (tmp / "igv_session.xml").write_text(add_igv_tracks(
-            igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=bool(drops)), assembly,
-            list(call_records)))
         problems = validate_hub(tmp)
         if problems:
             raise InputError(f"{out}: the hub written does not validate: {'; '.join(problems)}")
