@@ -77,11 +77,12 @@ def measure(scan_dir: Path, truth_path: Path, distance: int) -> dict:
     return result
 
 
-def _simulate_and_scan(model: Path, work: Path, seed: int, threads: int) -> tuple[Path, Path]:
+def _simulate_and_scan(model: Path, work: Path, seed: int, threads: int, chroms: int) -> tuple[Path, Path]:
     sim, scan = work / "noregions", work / "noregions-scan"
     python = [sys.executable, "-m", "gategenome"]
     if not (sim / "truth.accessible.bed").exists():
-        subprocess.run(python + ["simulate", "--out-dir", str(sim), "--seed", str(seed), "--no-regions"], check=True)
+        subprocess.run(python + ["simulate", "--out-dir", str(sim), "--seed", str(seed), "--chroms", str(chroms),
+                                 "--no-regions"], check=True)
     if not (scan / "scan.json").exists():
         subprocess.run(python + ["scan", "--model", str(model), "--genome", str(sim / "genome.fa"), "--signal",
                                  str(sim / "atac.bw"), "--threads", str(threads), "--device", "cpu", "--no-progress",
@@ -111,11 +112,12 @@ def main(argv=None) -> int:
     parser.add_argument("--work", required=True, type=Path, help="where the genome without regions and its scan go")
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--chroms", type=int, default=5, help="500 kb chromosomes of the genome without regions")
     parser.add_argument("--distance", type=int, default=100, help="a call farther than this from a true boundary is false")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     args.work.mkdir(parents=True, exist_ok=True)
-    scan, truth = _simulate_and_scan(args.model, args.work, args.seed, args.threads)
+    scan, truth = _simulate_and_scan(args.model, args.work, args.seed, args.threads, args.chroms)
     print(_table("genome without planted regions", measure(scan, truth, args.distance)))
     print()
     print(_table("demo genome", measure(args.demo_scan, args.demo_truth, args.distance)))
