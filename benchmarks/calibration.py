@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     parser.add_argument("--work", required=True, type=Path, help="where the genome without regions and its scan go")
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--chroms", type=int, default=5, help="500 kb chromosomes of the genome without regions")
+    parser.add_argument("--chroms", type=int, default=20, help="500 kb chromosomes of the genome without regions")
     parser.add_argument("--distance", type=int, default=100, help="a call farther than this from a true boundary is false")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
