@@ -20,6 +20,10 @@ _FILE = click.Path(dir_okay=False)
 @click.option("--metrics", type=_FILE, default=None, help="Training metrics.json, summarised in the report.")
 @click.option("--signal", type=_FILE, default=None,
               help="ATAC bigWig: adds the signal-only boundary caller and the signal's own auROC.")
+@click.option("--boundaries", type=_FILE, default=None,
+              help="Boundary calls from 'gategenome boundaries', scored beside the drops.")
+@click.option("--region-calls", type=_FILE, default=None,
+              help="Region calls from 'gategenome boundaries --regions-out': edges and base-level Jaccard.")
 @click.option("--fold", default=setting_default(EvaluateSettings, "fold"), show_default=True,
               help="Fold of folds.json whose chromosomes are scored.")
 @click.option("--distances", default=format_distances(setting_default(EvaluateSettings, "distances")),
@@ -35,7 +39,7 @@ _FILE = click.Path(dir_okay=False)
 @click.option("--signal-threshold", type=FiniteFloat(), default=setting_default(EvaluateSettings, "signal_threshold"),
               show_default="tuned on the train fold",
               help="Signal-only caller: threshold on the smoothed log1p signal.")
-def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, distances, flank, replicates, seed,
+def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, fold, distances, flank, replicates, seed,
             signal_window, signal_threshold):
     """Score forget-gate drops against accessible-region edges; write an HTML report.
 
@@ -49,7 +53,9 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     entry and exit edges (meta-profile); and the per-base accessibility
     auROC/auPRC of the scan.  With --signal, a signal-only caller (edges of the
     thresholded, smoothed ATAC signal, threshold tuned on the train fold) is
-    scored the same way, to show what the model adds.  Writes
+    scored the same way, to show what the model adds.  With --boundaries and
+    --region-calls, the calls of 'gategenome boundaries' are scored beside the
+    drops (region calls also base by base: Jaccard with the regions).  Writes
     OUT_DIR/report.html (self-contained, plots embedded) and
     OUT_DIR/evaluation.json (every number and the settings).
 
@@ -72,7 +78,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     require_writable("--out-dir", out_dir, directory=True)
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
-    evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal)
+    evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
     paths = write_report(evaluation, out_dir)
     h = headline(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
     log = logging.getLogger("gategenome.evaluate.run")
@@ -81,4 +87,13 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, fold, dis
     if h["signal_f1"] is not None:
         log.info("signal-only caller at ±%d bp: precision %.3f recall %.3f F1 %.3f",
                  h["distance"], h["signal_precision"], h["signal_recall"], h["signal_f1"])
+    for name, label in (("boundary_calls", "boundary calls"), ("region_calls", "region-call edges")):
+        scores = evaluation.results["boundaries"].get(name, {}).get("any", {}).get("both", {}).get(str(h["distance"]))
+        if scores:
+            log.info("%s at ±%d bp: precision %.3f recall %.3f F1 %.3f",
+                     label, h["distance"], scores["precision"], scores["recall"], scores["f1"])
+    if "region_calls" in evaluation.results:
+        overlap = evaluation.results["region_calls"]
+        log.info("region calls vs regions, base level: Jaccard %.3f (precision %.3f, recall %.3f)",
+                 overlap["jaccard"], overlap["precision"], overlap["recall"])
     log.info("wrote %s and %s", paths["html"], paths["json"])

@@ -17,6 +17,10 @@ from gategenome.export.settings import ExportSettings
 @click.option("--tracks-dir", type=click.Path(file_okay=False), default=None, show_default="the scan directory",
               help="Where forget.plus.bw, forget.minus.bw and accessibility.bw are.")
 @click.option("--signal", type=click.Path(dir_okay=False), default=None, help="ATAC bigWig to show beside the gates.")
+@click.option("--boundaries", type=click.Path(dir_okay=False), default=None,
+              help="Boundary calls from 'gategenome boundaries', added as a bigBed track.")
+@click.option("--region-calls", type=click.Path(dir_okay=False), default=None,
+              help="Region calls from 'gategenome boundaries --regions-out', added as a bigBed track.")
 @click.option("--assembly", default=setting_default(ExportSettings, "assembly"), show_default="FASTA file name without .fa",
               help="Assembly name in genomes.txt (a UCSC database such as sacCer3 for the UCSC browser).")
 @click.option("--locus", default=setting_default(ExportSettings, "locus"), show_default="around the strongest drop",
@@ -25,7 +29,7 @@ from gategenome.export.settings import ExportSettings
               help="Contact e-mail in hub.txt.")
 @click.option("--copy", is_flag=True, default=setting_default(ExportSettings, "copy"),
               help="Copy the bigWigs and the FASTA instead of hard-linking them.")
-def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locus, email, copy):
+def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, boundaries, region_calls, assembly, locus, email, copy):
     """Export drops and gate tracks for IGV and the UCSC genome browser.
 
     Writes drops as bigBed 6+4 (narrowPeak fields, autoSql embedded) and as a
@@ -35,6 +39,8 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locu
     with colours, view limits and both strands) and an IGV session
     (igv_session.xml) that open the same files through relative paths.  The hub
     is checked (required fields, files exist) before it is moved into place.
+    With --boundaries / --region-calls, the calls of 'gategenome boundaries'
+    are added as bigBed tracks (autoSql embedded) to the hub and the session.
     Open OUT_DIR/igv_session.xml in IGV (File > Open Session), or serve OUT_DIR
     over HTTP and give the UCSC browser the URL of hub.txt.
 
@@ -43,9 +49,12 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, assembly, locu
       gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa --out-dir hub
       gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
           --signal atac.bw --locus chrI:140000-150000 --out-dir hub
+      gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
+          --boundaries boundaries.bed --region-calls region_calls.bed --out-dir hub
     """
     from gategenome.export.hub import export_hub
 
     require_writable("--out-dir", out_dir, directory=True)
     settings = ExportSettings(assembly=assembly, email=email, locus=locus, copy=copy)
-    export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings)
+    export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings,
+               {"boundaries": boundaries, "region_calls": region_calls})

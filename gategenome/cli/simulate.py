@@ -26,7 +26,9 @@ MAX_DEPTH = 100_000.0
               type=click.IntRange(1_000, MAX_LENGTH), help="Mean distance between planted accessible regions (bp).")
 @click.option("--depth", default=setting_default(SimulationSettings, "depth"), show_default=True,
               type=FiniteFloat(0, MAX_DEPTH, min_open=True), help="Mean ATAC fragments in an average (250 bp) accessible region.")
-def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, depth: float) -> None:
+@click.option("--regions/--no-regions", default=setting_default(SimulationSettings, "regions"), show_default=True,
+              help="Plant accessible regions; --no-regions: background only, no boundary anywhere.")
+def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, depth: float, regions: bool) -> None:
     """Write a synthetic genome and ATAC-seq track with known boundaries.
 
     The genome is yeast-like background sequence (a Markov chain with sacCer3's
@@ -42,6 +44,7 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
     Examples:
       gategenome simulate --out-dir demo
       gategenome simulate --out-dir sim --seed 7 --chroms 2 --length 200000
+      gategenome simulate --out-dir null --no-regions    # no boundary: what a caller finds by chance
     """
     from gategenome.errors import ConfigError
     from gategenome.simulate.run import simulate
@@ -50,6 +53,7 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
         raise ConfigError(f"--chroms {chroms} x --length {length} = {chroms * length} bases; "
                           f"expected at most {MAX_BASES} bases in all")
     require_writable("--out-dir", out_dir, directory=True)
-    settings = SimulationSettings(seed=seed, chroms=chroms, length=length, spacing=spacing, depth=depth)
+    settings = SimulationSettings(seed=seed, chroms=chroms, length=length, spacing=spacing, depth=depth,
+                                  regions=regions)
     paths = simulate(out_dir, settings)
     click.echo(f"gategenome simulate: wrote {paths['genome'].parent}", err=True)

@@ -4,7 +4,8 @@ On the chromosomes of one fold, the called drops are scored against the edges of
 the accessible regions (precision, recall and F1 for entry and exit edges, and
 their enrichment near edges over random positions), the forget gate is averaged
 around the edges (meta-profile), the scan's accessibility is ranked against the
-regions, and a signal-only caller is scored the same way.  The numbers go to
+regions, and a signal-only caller, the boundary calls and the region calls
+(with their base-level Jaccard) are scored the same way.  The numbers go to
 ``evaluation.json`` and a self-contained ``report.html``.  Never imports torch.
 """
 
@@ -14,6 +15,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "accessibility": ["accessibility_metrics"],
     "boundaries": ["Edges", "call_positions", "drop_end_calls", "drop_summit", "nearest_distance", "region_edges",
                    "score_calls", "score_drop_ends"],
+    "calls": ["base_overlap", "region_edge_calls", "score_boundary_calls", "score_region_calls"],
     "edge_enrichment": ["PositionSampler", "enrichment", "valid_runs"],
     "loci": ["locus_arrays", "pick_loci"],
     "metaprofile": ["meta_profile"],

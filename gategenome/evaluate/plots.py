@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 STRAND_COLOURS = {"+": "#1f77b4", "-": "#d62728"}
-CALLERS = {"model": "drop summits", "drop_ends": "drop beginnings / ends", "signal": "signal-only caller"}
+CALLERS = {"model": "drop summits", "drop_ends": "drop beginnings / ends", "signal": "signal-only caller",
+           "boundary_calls": "boundary calls", "region_calls": "region-call edges"}
 STRAND_WORDS = {"+": "plus strand", "-": "minus strand", "both": "both strands"}
 
 
@@ -73,7 +74,8 @@ def plot_meta_profile(profiles: dict[str, np.ndarray], summary: dict[str, Any]) 
 def plot_boundary_curves(results: dict[str, Any]) -> str:
     """Any-edge precision / recall / F1 against distance for the model and the signal-only caller."""
     figure, axes = _subplots(1, 3, figsize=(11, 3.2))
-    for name, style in (("model", "o-"), ("drop_ends", "^-"), ("signal", "s--")):
+    for name, style in (("model", "o-"), ("drop_ends", "^-"), ("signal", "s--"), ("boundary_calls", "D-"),
+                        ("region_calls", "v:")):
         scores = results["boundaries"].get(name)
         if not scores:
             continue

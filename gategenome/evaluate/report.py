@@ -86,7 +86,7 @@ def _comparison_table(results: dict[str, Any]) -> str:
     head = "<tr><th class=l>calls</th>" + "".join(
         f"<th>{kind} F1 ±{d}</th>" for kind in ("any", "entry", "exit") for d in distances) + "</tr>"
     rows = [head]
-    for name in ("model", "drop_ends", "signal"):
+    for name in ("model", "drop_ends", "signal", "boundary_calls", "region_calls"):
         if name not in boundaries:
             continue
         cells = "".join(f"<td>{_fmt(boundaries[name][kind]['both'][d]['f1'])}</td>"
@@ -142,6 +142,15 @@ def _key_numbers(results: dict[str, Any]) -> str:
     if h["signal_f1"] is not None:
         boxes.append((f"signal-only F1 at ±{d} bp", _fmt(h["signal_f1"]),
                       f"precision {_fmt(h['signal_precision'])}, recall {_fmt(h['signal_recall'])}"))
+    for name in ("boundary_calls", "region_calls"):
+        calls = results["boundaries"].get(name, {}).get("any", {}).get("both", {}).get(str(d))
+        if calls:
+            boxes.append((f"{CALLERS[name]} F1 at ±{d} bp", _fmt(calls["f1"]),
+                          f"precision {_fmt(calls['precision'])}, recall {_fmt(calls['recall'])}"))
+    if "region_calls" in results:
+        overlap = results["region_calls"]
+        boxes.append(("region calls: base Jaccard", _fmt(overlap["jaccard"]),
+                      f"base precision {_fmt(overlap['precision'])}, recall {_fmt(overlap['recall'])}"))
     access = results.get("accessibility", {}).get("model", {})
     boxes.append(("accessibility auROC (scan)", _fmt(access.get("auroc")), f"auPRC {_fmt(access.get('auprc'))}"))
     counts = results["counts"]
@@ -168,6 +177,9 @@ against entry edges, ends against exit edges, both against any edge.</li>
 replicates that resample the drops and redraw the random positions.</li>
 <li><b>Signal-only caller</b>: regions where the smoothed log1p ATAC signal exceeds a threshold chosen on the training
 chromosomes; their edges, put on both strands, are scored exactly like the drops.</li>
+<li><b>Boundary calls</b> (from <code>gategenome boundaries</code>): one position per boundary, both strands merged,
+counted on both strands; <b>region-call edges</b>: the starts and ends of the region calls. The region calls' <b>base
+Jaccard</b> is |called &cap; regions| / |called &cup; regions| over the bases of the scored chromosomes.</li>
 <li><b>Meta-profile</b>: mean forget gate at each offset from an edge, oriented in scan direction; offset 0 is the
 first base the scan reads after crossing the edge.</li>
 </ul>

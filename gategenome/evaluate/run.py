@@ -43,6 +43,7 @@ from gategenome.evaluate.boundaries import (
     score_calls,
     score_drop_ends,
 )
+from gategenome.evaluate.calls import score_boundary_calls, score_region_calls
 from gategenome.evaluate.edge_enrichment import PositionSampler, enrichment, valid_runs
 from gategenome.evaluate.loci import locus_arrays, pick_loci
 from gategenome.evaluate.metaprofile import meta_profile
@@ -186,6 +187,20 @@ def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: st
     return smoothed
 
 
+def _add_calls(results: dict[str, Any], boundaries_path, region_calls_path, regions: list[Interval],
+               sizes: dict[str, int], edges: dict[str, Edges], distances: list[int]) -> None:
+    """Score boundary calls and region calls into ``results`` (``boundaries.boundary_calls``,
+    ``boundaries.region_calls``, ``region_calls``) when their paths are given."""
+    if boundaries_path is not None:
+        results["settings"]["boundaries"] = str(boundaries_path)
+        results["boundaries"]["boundary_calls"] = score_boundary_calls(
+            read_bed(boundaries_path, "boundary calls"), sizes, edges, distances)
+    if region_calls_path is not None:
+        results["settings"]["region_calls"] = str(region_calls_path)
+        results["boundaries"]["region_calls"], results["region_calls"] = score_region_calls(
+            read_bed(region_calls_path, "region calls"), regions, sizes, edges, distances)
+
+
 def evaluate(
     drops_path: str | os.PathLike,
     scan_dir: str | os.PathLike,
@@ -194,6 +209,8 @@ def evaluate(
     settings: EvaluateSettings | None = None,
     metrics_path: str | os.PathLike | None = None,
     signal_path: str | os.PathLike | None = None,
+    boundaries_path: str | os.PathLike | None = None,
+    region_calls_path: str | os.PathLike | None = None,
 ) -> Evaluation:
     """Evaluate drops and the scan against the accessible regions of one fold.
 
@@ -213,6 +230,9 @@ def evaluate(
         Optional training ``metrics.json``, summarised in the report.
     signal_path
         Optional ATAC bigWig for the signal-only baseline.
+    boundaries_path, region_calls_path
+        Optional boundary and region calls of ``gategenome boundaries``, scored
+        beside the drops (:mod:`gategenome.evaluate.calls`).
 
     Returns
     -------
@@ -248,6 +268,7 @@ def evaluate(
         "enrichment": enrichment(calls, edges, sampler, distances, settings.replicates, settings.seed),
         "training": {key: value for key, value in metrics.items() if key != "history"},
     }
+    _add_calls(results, boundaries_path, region_calls_path, regions, sizes, edges, distances)
     smoothed = None
     if signal_path is not None:
         smoothed = _add_signal_baseline(results, scan, signal_path, folds, fold, regions, edges, sampler, settings)

@@ -32,6 +32,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from gategenome.errors import ConfigError, InputError
+from gategenome.export.boundary_files import TRACKS, add_igv_tracks, check_calls, track_stanzas, write_calls_bigbed
 from gategenome.export.drop_files import check_drops, write_bigbed, write_tabix_bed
 from gategenome.export.hub_validation import bigwig_problem, validate_hub
 from gategenome.export.out_dir import check_out_dir, replace_export
@@ -251,6 +252,36 @@ def _write_hub_descriptors(hub: Path, assembly: str, settings: ExportSettings) -
     (hub / "genomes.txt").write_text(_stanza([("genome", assembly), ("trackDb", f"{assembly}/trackDb.txt")]))
 
 
+def _write_track_lists(tmp: Path, assembly: str, bigwigs: list[str], signal_name: str | None, genome_name: str,
+                       locus: str, with_drops: bool, calls: Mapping[str, str | os.PathLike | None],
+                       sizes: Mapping[str, int]) -> None:
+    """The call bigBeds (``calls``: kind -> path, checked), ``trackDb.txt`` and ``igv_session.xml``
+    of the hub being written in ``tmp``."""
+    data = tmp / assembly
+    call_records = _read_calls(calls, sizes)
+    for kind, records in call_records.items():
+        write_calls_bigbed(records, sizes, data / TRACKS[kind][0], kind)
+    (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=with_drops)
+                                      + "\n" + track_stanzas(list(call_records), len(bigwigs) + 3))
+    session = igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=with_drops)
+    (tmp / "igv_session.xml").write_text(add_igv_tracks(session, assembly, list(call_records)))
+
+
+def _read_calls(calls: Mapping[str, str | os.PathLike], sizes: Mapping[str, int]) -> dict[str, list[Interval]]:
+    """Boundary / region calls to export, checked and in genome order (empty files left out, with a warning)."""
+    records = {}
+    for kind, path in calls.items():
+        if path is None:
+            continue
+        found = read_bed(path, kind.replace("_", " "))
+        check_calls(found, Path(path), sizes, kind)
+        if found:
+            records[kind] = sort_intervals(found, list(sizes))
+        else:
+            log.warning("%s: no %s; no track for them", path, kind.replace("_", " "))
+    return records
+
+
 def export_hub(
     scan_dir: str | os.PathLike,
     drops_path: str | os.PathLike,
@@ -259,6 +290,7 @@ def export_hub(
     tracks_dir: str | os.PathLike | None = None,
     signal_path: str | os.PathLike | None = None,
     settings: ExportSettings | None = None,
+    calls: dict[str, str | os.PathLike] | None = None,
 ) -> dict[str, Path]:
     """Write the track hub / IGV session directory (see the module docstring).
 
@@ -282,6 +314,8 @@ def export_hub(
         Optional ATAC bigWig to show beside the gates.
     settings
         :class:`ExportSettings`.
+    calls
+        Optional ``{"boundaries": path, "region_calls": path}``: bigBed tracks of them.
 
     Returns
     -------
@@ -312,9 +346,8 @@ def export_hub(
         data.mkdir(parents=True)
         signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
                                                      genome_path, settings.copy)
-        (data / "trackDb.txt").write_text(track_db(bigwigs, signal_name, with_drops=bool(drops)))
+        _write_track_lists(tmp, assembly, bigwigs, signal_name, genome_name, locus, bool(drops), calls or {}, sizes)
         _write_hub_descriptors(tmp, assembly, settings)
-        (tmp / "igv_session.xml").write_text(igv_session(assembly, genome_name, bigwigs, signal_name, locus, with_drops=bool(drops)))
         problems = validate_hub(tmp)
         if problems:
             raise InputError(f"{out}: the hub written does not validate: {'; '.join(problems)}")

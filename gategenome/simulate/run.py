@@ -97,7 +97,7 @@ def _draw_chromosomes(
     for number in range(1, settings.chroms + 1):
         name = f"chrS{number}"
         sequence = BASES[markov_background(rng, settings.length)]
-        chrom_regions = plant_regions(rng, name, sequence, settings)
+        chrom_regions = plant_regions(rng, name, sequence, settings) if settings.regions else []
         values = coverage(rng, settings.length, chrom_regions, settings)
         sequences[name], tracks[name] = sequence, values
         regions += chrom_regions

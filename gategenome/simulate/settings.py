@@ -30,6 +30,9 @@ class SimulationSettings:
         Mean background coverage outside accessible regions (fragments per base).
     weak_fraction : float
         Fraction of regions made four times weaker.
+    regions : bool
+        Plant accessible regions; False gives background sequence and signal only
+        (no boundary anywhere: the null check of the boundary caller).
     """
 
     seed: int = 1
@@ -41,3 +44,4 @@ class SimulationSettings:
     depth: float = 60.0
     background: float = 0.6
     weak_fraction: float = 0.15
+    regions: bool = True

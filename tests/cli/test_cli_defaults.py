@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gategenome.call.settings import BoundaryCallSettings as CallBoundarySettings
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
@@ -35,6 +36,7 @@ COMMAND_SETTINGS = {
     "gather": [],
     "tracks": [TrackSettings],
     "call": [CallSettings],
+    "boundaries": [CallBoundarySettings, CallSettings],
     "evaluate": [EvaluateSettings],
     "export": [ExportSettings],
     "design": [SearchSettings, ConstraintSettings, BoundarySettings],
@@ -159,7 +161,7 @@ def test_call_cli_defaults_equal_the_library_defaults():
     [
         ("export", ExportSettings(), ["assembly", "email", "locus", "copy"]),
         ("tracks", TrackSettings(), ["workers"]),
-        ("simulate", SimulationSettings(), ["seed", "chroms", "length", "spacing", "depth"]),
+        ("simulate", SimulationSettings(), ["seed", "chroms", "length", "spacing", "depth", "regions"]),
     ],
 )
 def test_export_tracks_simulate_cli_defaults_equal_the_settings_defaults(command, settings, fields):

@@ -55,3 +55,15 @@ def test_cli_writes_all_files(tmp_path):
 def test_cli_rejects_too_short_length(tmp_path):
     result = CliRunner().invoke(cli, ["simulate", "--out-dir", str(tmp_path / "s"), "--length", "5"])
     assert result.exit_code == 2 and not (tmp_path / "s").exists()
+
+
+def test_no_regions_gives_background_only(tmp_path):
+    result = CliRunner().invoke(cli, ["simulate", "--out-dir", str(tmp_path / "s"), "--chroms", "2",
+                                      "--length", "40000", "--seed", "5", "--no-regions"])
+    assert result.exit_code == 0, result.output
+    assert read_bed(tmp_path / "s" / FILES["accessible"]) == [] and read_bed(tmp_path / "s" / FILES["boundaries"]) == []
+    track = SignalTrack(tmp_path / "s" / FILES["signal"], {"chrS1": 40_000, "chrS2": 40_000})
+    values = track.values("chrS1", 0, 40_000)
+    assert 0 < values.mean() < 3  # the thin background coverage only
+    meta = json.loads((tmp_path / "s" / FILES["settings"]).read_text())
+    assert meta["regions"] == 0 and meta["settings"]["regions"] is False

@@ -32,6 +32,10 @@ def _check_outputs(results: Path, trained_here: bool = True) -> None:
     for drop in drops:
         assert drop.chrom == "chrI" and 0 <= drop.start < drop.end <= CHRI and drop.strand in "+-"
         assert len(drop.extra) == 4  # BED6+4: signalValue, pValue, qValue, summit
+    for boundary in read_bed(results / "boundaries.bed", "boundaries"):
+        assert boundary.chrom == "chrI" and boundary.strand == "." and len(boundary.extra) == 7  # BED6+7
+    assert json.loads((results / "boundaries.json").read_text())["called"] >= 0
+    assert all(r.start < r.end for r in read_bed(results / "region_calls.bed", "region calls"))
     for name in ("forget.plus.bw", "forget.minus.bw", "accessibility.bw"):
         track = pyBigWig.open(str(results / "tracks" / name))
         assert track.chroms() == {"chrI": CHRI}
@@ -53,7 +57,8 @@ def _check_outputs(results: Path, trained_here: bool = True) -> None:
         0 if trained_here else 1:
     ]:
         assert (results / "benchmarks" / name).stat().st_size > 0
-    for name in ("scan/chrI.plus.log", "scan/chrI.minus.log", "tracks.log", "call.log", "evaluate.log", "export.log"):
+    for name in ("scan/chrI.plus.log", "scan/chrI.minus.log", "tracks.log", "call.log", "boundaries.log", "evaluate.log",
+                 "export.log"):
         assert (results / "logs" / name).exists()
 
 

@@ -21,3 +21,28 @@ rule call:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome call --scan-dir {input:q} --out {output.drops:q} {params.options} 2> {log:q}"
+
+
+# boundaries: one call per boundary (both strands' drops merged) and region calls from boundary pairs.
+rule boundaries:
+    input:
+        rules.gather.output,
+    output:
+        boundaries="results/{sample}/boundaries.bed",
+        regions="results/{sample}/region_calls.bed",
+        settings="results/{sample}/boundaries.json",
+    params:
+        options=cli_options(config["call"]),
+    log:
+        "results/{sample}/logs/boundaries.log",
+    benchmark:
+        "results/{sample}/benchmarks/boundaries.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome boundaries --scan-dir {input:q} --out {output.boundaries:q} --regions-out {output.regions:q}"
+        " {params.options} 2> {log:q}"

@@ -273,6 +273,6 @@ def all_outputs():
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
     return expand(
-        [rules.call.output.drops, *rules.tracks.output, *rules.export.output, *design, *evaluation],
+        [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation],
         sample=sorted(SAMPLES),
     )

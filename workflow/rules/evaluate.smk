@@ -4,6 +4,8 @@
 rule evaluate:
     input:
         drops=rules.call.output.drops,
+        boundaries=rules.boundaries.output.boundaries,
+        region_calls=rules.boundaries.output.regions,
         scan=rules.gather.output[0],
         regions=rules.prepare.output.regions,
         folds=rules.prepare.output.folds,
@@ -26,5 +28,6 @@ rule evaluate:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome evaluate --drops {input.drops:q} --scan-dir {input.scan:q} --regions {input.regions:q}"
+        " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
         " --folds {input.folds:q} --metrics {input.metrics:q} --signal {input.signal:q} {params.options}"
         " --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -5,6 +5,8 @@ rule export:
     input:
         scan=rules.gather.output[0],
         drops=rules.call.output.drops,
+        boundaries=rules.boundaries.output.boundaries,
+        region_calls=rules.boundaries.output.regions,
         genome=GENOME,
         signal=sample_signal,
         tracks=rules.tracks.output,
@@ -23,4 +25,5 @@ rule export:
         "../../envs/gategenome.yaml"
     shell:
         "gategenome export --scan-dir {input.scan:q} --drops {input.drops:q} --genome {input.genome:q}"
+        " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
         " --tracks-dir {params.tracks_dir:q} --signal {input.signal:q} {params.options} --out-dir {output:q} 2> {log:q}"
