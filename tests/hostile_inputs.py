@@ -178,7 +178,7 @@ def write_corpus(root: Path) -> dict[str, Path]:
 
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
-    return (_signal(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
+    return (_signal(p) + _boundaries(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
             + _tracks_gather_export(p))
 
 
@@ -198,6 +198,18 @@ def _signal(p):
         Case("signal", "qvalue-nan", run(p["fragments_unsorted"], "--qvalue", "nan"), 2, "--qvalue"),
         Case("signal", "out-dir-under-file", run(p["fragments_unsorted"], out_dir=p["blocker"] / "signal"), 1,
              "--out-dir"),
+    ]
+
+
+def _boundaries(p):
+    out = p["root"] / "out" / "boundaries.bed"
+    run = lambda *extra, scan=p["eval_scan"], out_path=out: _s("boundaries", "--scan-dir", scan,  # noqa: E731
+                                                               "--out", out_path, *extra)
+    return [
+        Case("boundaries", "scan-dir-empty", run(scan=p["empty_dir"]), 1, "empty_dir", [out]),
+        Case("boundaries", "fdr-nan", run("--fdr", "nan"), 2, "--fdr"),
+        Case("boundaries", "out-is-its-settings-json", run(out_path=p["root"] / "out" / "b.json"), 1, "b.json"),
+        Case("boundaries", "out-under-file", run(out_path=p["blocker"] / "b.bed"), 1, "--out"),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gategenome.call.settings import BoundaryCallSettings, CallSettings
-from gategenome.cli.common import setting_default
+from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 
 _B = BoundaryCallSettings
@@ -17,7 +17,7 @@ _B = BoundaryCallSettings
               help="Boundary calls, BED6+7; settings and counts go to the same name with .json.")
 @click.option("--regions-out", type=click.Path(dir_okay=False), default=None,
               help="Also write region calls (an opening boundary paired with the next closing one), BED6.")
-@click.option("--fdr", type=click.FloatRange(0.0, 1.0), default=setting_default(_B, "fdr"), show_default=True,
+@click.option("--fdr", type=FiniteFloat(0.0, 1.0), default=setting_default(_B, "fdr"), show_default=True,
               help="Report boundaries with Benjamini-Hochberg q-value at most this.")
 @click.option("--merge-distance", type=click.IntRange(min=1), default=setting_default(_B, "merge_distance"),
               show_default=True, help="Drop summits of either strand closer than this are one boundary, bases.")
@@ -37,11 +37,11 @@ _B = BoundaryCallSettings
               help="Random positions of that fallback null.")
 @click.option("--seed", type=int, default=setting_default(_B, "seed"), show_default=True,
               help="Seed of the random positions.")
-@click.option("--min-depth", type=click.FloatRange(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
+@click.option("--min-depth", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
               show_default=True, help="Shallowest drop (1 - min forget gate) that can make a boundary.")
 @click.option("--min-length", type=click.IntRange(min=1), default=setting_default(CallSettings, "min_length"),
               show_default=True, help="Shortest drop that can make a boundary, bases.")
-@click.option("--threshold-quantile", type=click.FloatRange(0.0, 1.0, min_open=True),
+@click.option("--threshold-quantile", type=FiniteFloat(0.0, 1.0, min_open=True),
               default=setting_default(CallSettings, "threshold_quantile"), show_default=True,
               help="Drop threshold: this quantile of the null's mean forget gate (as in 'gategenome call').")
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
@@ -75,6 +75,12 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
     from gategenome.io.bed import write_bed
     from gategenome.io.jsonfile import write_json
 
+    out_path = Path(out)
+    outputs = {"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json"),
+               "--regions-out": regions_out}
+    refuse_same_files(outputs, {"--scan-dir's scan.json": Path(scan_dir) / "scan.json"})
+    for label, path in outputs.items():
+        require_writable("--out" if label.startswith("the settings") else label, path)
     call_settings = CallSettings(min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
     settings = BoundaryCallSettings(fdr=fdr, merge_distance=merge_distance, window=window, ci_pad=ci_pad, refine=refine,
                                     decoy_exclusion=decoy_exclusion, min_null=min_null, decoys=decoys, seed=seed)
@@ -85,7 +91,6 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
     line = None
     if track_line:
         line = f'track name="gategenome boundaries" description="accessibility boundaries (q <= {fdr})" useScore=1'
-    out_path = Path(out)
     write_bed(out_path, boundaries, track_line=line)
     if regions_out:
         region_line = 'track name="gategenome regions" description="boundary-pair regions"' if track_line else None
