@@ -87,8 +87,15 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
 
     scores = {(a.record, a.alt_index): row for a, row in zip(alleles, rows)}
     out = Path(out)
-    with open_vcf(vcf) as source:
+    with open_vcf(vcf) as source:  # records may use INFO/FORMAT keys the header lacks: read them all first
+        verbosity = pysam.set_verbosity(0)
+        try:
+            for _ in source:
+                pass
+        finally:
+            pysam.set_verbosity(verbosity)
         header = source.header.copy()
+        source.reset()
         for name in chroms:
             if name not in header.contigs:
                 header.contigs.add(name)

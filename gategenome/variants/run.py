@@ -96,8 +96,8 @@ def score_vcf(
         if bar is not None:
             bar.close()
     paths = output_paths(prefix)
-    write_table(paths["table"], found.alleles, rows)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows)
+    write_table(paths["table"], found.alleles, rows)
     elapsed = time.perf_counter() - began
     summary = {
         "gategenome": __version__,
