@@ -102,3 +102,25 @@ def test_horizon_context_matches_whole_chromosomes_for_a_short_memory_model(tmp_
     for row, expected in zip(rows, naive):
         for key in ("d_access", "d_access_max", "d_min_forget", "min_forget_ref", "min_forget_alt"):
             assert row[key] == pytest.approx(expected[key], abs=1e-4), key
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_dna_signal_model_with_measured_signal_is_exact_too(tmp_path):
+    from scan_testlib import write_bigwig
+
+    from gategenome.io.bigwig import SignalTrack
+
+    genome, chroms = small_genome(tmp_path)
+    rng = np.random.default_rng(1)
+    tracks = {name: rng.poisson(2.0, len(seq)).astype(np.float64) for name, seq in chroms.items()}
+    signal = SignalTrack(write_bigwig(tmp_path / "atac.bw", tracks), genome.sizes)
+    net = model(inputs="dna+signal")
+    alleles = _alleles(chroms)
+    settings = VariantSettings(context="exact", window=40, footprint_max=400, grid=256)
+    rows, _ = score_alleles(net, genome, signal, alleles, settings, 0.5, CPU)
+    naive = score_naive(net, genome, signal, alleles, settings, 0.5, CPU)
+    for row, expected in zip(rows, naive):
+        for key in ("d_access", "d_access_max", "d_min_forget", "min_forget_ref", "min_forget_alt"):
+            assert row[key] == pytest.approx(expected[key], abs=1e-4), key
+        assert row["footprint"] == expected["footprint"]
+    signal.close()
