@@ -98,10 +98,20 @@ def score_vcf(
     paths = output_paths(prefix)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows)
     write_table(paths["table"], found.alleles, rows)
-    elapsed = time.perf_counter() - began
-    summary = {
+    summary = _summary(model, found, rows, context, threshold, settings, device, paths,
+                       dict(provenance or {}, vcf=str(vcf)), time.perf_counter() - began)
+    write_json(paths["summary"], summary)
+    log.info("scored %d alleles of %d records in %.1f s (%s)", len(rows), found.counts["records"], summary["seconds"],
+             ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v and k not in ("records", "alleles")) or
+             "nothing skipped")
+    return summary
+
+
+def _summary(model, found, rows, context, threshold, settings, device, paths, inputs, elapsed) -> dict[str, Any]:
+    """What ``PREFIX.json`` says: inputs, threshold, context, counts, drops, settings, files."""
+    return {
         "gategenome": __version__,
-        "inputs": dict(provenance or {}, vcf=str(vcf)),
+        "inputs": inputs,
         "model_config": model.config.to_dict(),
         "device": str(device),
         "threshold": threshold,
@@ -113,8 +123,3 @@ def score_vcf(
         "settings": asdict(settings),
         "files": {key: str(path) for key, path in paths.items()},
     }
-    write_json(paths["summary"], summary)
-    log.info("scored %d alleles of %d records in %.1f s (%s)", len(rows), found.counts["records"], elapsed,
-             ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v and k not in ("records", "alleles")) or
-             "nothing skipped")
-    return summary
