@@ -34,7 +34,7 @@ class VariantSettings:
         In ``exact`` mode, window starts are moved down to a multiple of this, so
         that dense variants share states and the reference stream stays in long chunks.
     chunk_size
-        Bases per chunk of the reference stream (``exact`` mode).
+        Bases per forward call (reference stream and windows; bounds the memory of a batch).
     threshold_quantile
         Quantile of the shuffled-sequence null that is the drop threshold, as in
         ``gategenome call`` (used when no ``--threshold`` or ``--scan-dir`` is given).
@@ -58,7 +58,7 @@ class VariantSettings:
     footprint_tol: float = 1e-3
     batch_size: int = 64
     grid: int = 512
-    chunk_size: int = 65536
+    chunk_size: int = 8192
     threshold_quantile: float = 0.05
     null_windows: int = 16
     null_window: int = 20000
