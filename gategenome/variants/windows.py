@@ -121,7 +121,7 @@ def run_rows(
     state: StreamState | None,
     device: torch.device,
     layer: int = -1,
-    chunk_size: int = 65536,
+    chunk_size: int = 8192,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Mean forget gate and accessibility (float32) of rows of different lengths, computed together.
 
