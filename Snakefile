@@ -24,6 +24,7 @@ include: "workflow/rules/call.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/export.smk"
 include: "workflow/rules/design.smk"
+include: "workflow/rules/variants.smk"
 
 
 rule all:

@@ -25,6 +25,7 @@ ALLOWED = {
     "train": {"core", "io", "data", "model"},
     "scan": {"core", "io", "data", "model"},
     "design": {"core", "io", "data", "model"},
+    "variants": {"core", "io", "data", "model", "scan"},
     "call": {"core", "io", "data"},
     "evaluate": {"core", "io", "data"},
     "export": {"core", "io", "data"},

@@ -25,6 +25,7 @@ from gategenome.model.config import ModelConfig
 from gategenome.scan.settings import ScanSettings
 from gategenome.simulate.settings import SimulationSettings
 from gategenome.train.config import TrainConfig
+from gategenome.variants.settings import VariantSettings
 
 ROOT = Path(__file__).parents[2]
 
@@ -41,6 +42,7 @@ COMMAND_SETTINGS = {
     "export": [ExportSettings],
     "design": [SearchSettings, ConstraintSettings, BoundarySettings],
     "simulate": [SimulationSettings],
+    "variants": [VariantSettings],
     "run": [],
     "signal": [SignalSettings],
 }

@@ -49,3 +49,14 @@ def test_unknown_scan_chromosome_is_named(tmp_path, mini):
     write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
                  scan={"chroms": ["chrZZ"]}, **TINY)
     _fails_naming(tmp_path, "scan.chroms", "chrZZ")
+
+
+def test_variant_files_with_the_same_name_are_named(tmp_path, mini):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    vcfs = [tmp_path / "a" / "calls.vcf", tmp_path / "b" / "calls.vcf.gz"]
+    for path in vcfs:
+        path.write_text("##fileformat=VCFv4.2\n")
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 variants=[str(path) for path in vcfs], **TINY)
+    _fails_naming(tmp_path, "variants", "calls")

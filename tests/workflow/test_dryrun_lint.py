@@ -45,3 +45,17 @@ def test_slurm_profile_dry_run_lists_per_chromosome_and_strand_scan_jobs(tmp_pat
 def test_lint_is_clean(mini_workdir):
     result = run_snakemake(mini_workdir, "--lint")
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def test_variants_list_gives_one_job_per_vcf_and_sample(tmp_path, mini):
+    vcfs = []
+    for name in ("calls.vcf.gz", "gwas snps.vcf"):
+        path = tmp_path / name
+        path.write_text("##fileformat=VCFv4.2\n")
+        vcfs.append(str(path))
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}], variants=vcfs)
+    result = run_snakemake(tmp_path, "-n", "-p")
+    output = result.stdout + result.stderr
+    jobs = [job for job in _jobs(output) if job["rule"] == "variants"]
+    assert sorted(re.search(r"vcf=([^,]+)", job["wildcards"]).group(1).strip() for job in jobs) == ["calls", "gwas snps"]
+    assert "--vcf '" + vcfs[1] + "'" in output  # paths are quoted

@@ -180,6 +180,7 @@ wildcard_constraints:
     sample="|".join(sorted(SAMPLES)),
     chrom="[A-Za-z0-9_.@~-]+",
     strand="plus|minus|both",
+    vcf="[^/]+",
 
 
 #: Strand shards of each chromosome: one job per strand, or both strands in one job.
@@ -268,11 +269,33 @@ def strand_option(wildcards):
     return {"plus": "+", "minus": "-", "both": "both"}[wildcards.strand]
 
 
+def _variant_sets():
+    """{name: VCF path} of config["variants"]; names are the file names without .vcf/.bcf/.gz."""
+    sets = {}
+    for path in config.get("variants") or []:
+        _require_file("variants", path)
+        name = Path(path).name
+        for suffix in (".gz", ".bgz", ".vcf", ".bcf"):
+            name = name[: -len(suffix)] if name.endswith(suffix) else name
+        if name in sets:
+            _fail(f"variants: {path} and {sets[name]} share the name {name!r}; expected distinct file names")
+        sets[name] = path
+    return sets
+
+
+VARIANT_SETS = _variant_sets()
+
+
+def variant_vcf(wildcards):
+    return VARIANT_SETS[wildcards.vcf]
+
+
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
+    variants = expand(rules.variants.output.vcf, sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
         [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation],
         sample=sorted(SAMPLES),
-    )
+    ) + variants

@@ -1,0 +1,125 @@
+"""Score a VCF: read and check the alleles, score them, write the TSV, the annotated VCF and a summary."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from gategenome import __version__
+from gategenome.errors import ConfigError
+from gategenome.io.fasta import Genome
+from gategenome.io.jsonfile import write_json
+from gategenome.model.network import GateLSTM
+from gategenome.variants.null import null_threshold
+from gategenome.variants.outputs import write_annotated_vcf, write_table
+from gategenome.variants.score import score_alleles
+from gategenome.variants.settings import VariantSettings
+from gategenome.variants.vcf import read_alleles
+
+log = logging.getLogger(__name__)
+
+
+def output_paths(prefix: str | os.PathLike) -> dict[str, Path]:
+    """``{"vcf", "index", "table", "summary"}`` paths of an output prefix."""
+    prefix = str(prefix)
+    return {"vcf": Path(prefix + ".vcf.gz"), "index": Path(prefix + ".vcf.gz.tbi"),
+            "table": Path(prefix + ".tsv"), "summary": Path(prefix + ".json")}
+
+
+def score_vcf(
+    model: GateLSTM,
+    genome: Genome,
+    vcf: str | os.PathLike,
+    prefix: str | os.PathLike,
+    settings: VariantSettings,
+    signal: Any | None = None,
+    threshold: float | None = None,
+    device: torch.device | str = "cpu",
+    provenance: dict[str, Any] | None = None,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Score every allele of a VCF and write ``PREFIX.tsv``, ``PREFIX.vcf.gz`` (+ ``.tbi``), ``PREFIX.json``.
+
+    Parameters
+    ----------
+    model
+        The model (eval mode, on ``device``).
+    genome
+        The FASTA the VCF is on.
+    vcf
+        VCF or BCF, plain or bgzip, sorted.
+    prefix
+        Output prefix.
+    settings
+        :class:`VariantSettings`.
+    signal
+        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a
+        ``dna+signal`` model, left as measured (see :mod:`gategenome.variants.windows`).
+    threshold
+        Drop threshold; None computes ``call``'s null threshold here (:mod:`gategenome.variants.null`).
+    device
+        Where to compute.
+    provenance
+        Paths saved in the summary.
+    progress
+        A tqdm bar (alleles) on stderr.
+
+    Returns
+    -------
+    dict
+        The summary written to ``PREFIX.json``.
+    """
+    if model.config.uses_signal and signal is None:
+        raise ConfigError("the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with "
+                          "(--signal)")
+    device = torch.device(device)
+    began = time.perf_counter()
+    found = read_alleles(vcf, genome, settings)
+    if threshold is None:
+        threshold = null_threshold(model, genome, signal, settings, device)
+        log.info("drop threshold %.4f (quantile %g of the shuffled-sequence null)", threshold,
+                 settings.threshold_quantile)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(found.alleles), unit="allele", desc="variants", leave=False)
+    try:
+        rows, context = score_alleles(model, genome, signal, found.alleles, settings, threshold, device, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    paths = output_paths(prefix)
+    write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows)
+    write_table(paths["table"], found.alleles, rows)
+    summary = _summary(model, found, rows, context, threshold, settings, device, paths,
+                       dict(provenance or {}, vcf=str(vcf)), time.perf_counter() - began)
+    write_json(paths["summary"], summary)
+    log.info("scored %d alleles of %d records in %.1f s (%s)", len(rows), found.counts["records"], summary["seconds"],
+             ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v and k not in ("records", "alleles")) or
+             "nothing skipped")
+    return summary
+
+
+def _summary(model, found, rows, context, threshold, settings, device, paths, inputs, elapsed) -> dict[str, Any]:
+    """What ``PREFIX.json`` says: inputs, threshold, context, counts, drops, settings, files."""
+    return {
+        "gategenome": __version__,
+        "inputs": inputs,
+        "model_config": model.config.to_dict(),
+        "device": str(device),
+        "threshold": threshold,
+        "context": "exact" if context is None else context,
+        "counts": {key: int(found.counts[key]) for key in
+                   ("records", "alleles", "ref_mismatch", "symbolic", "unknown_chrom", "no_alt")},
+        "drops": {kind: sum(1 for row in rows if row["drop"] == kind) for kind in ("gained", "lost", "gained+lost")},
+        "seconds": round(elapsed, 3),
+        "settings": asdict(settings),
+        "files": {key: str(path) for key, path in paths.items()},
+    }

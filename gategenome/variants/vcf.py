@@ -1,0 +1,225 @@
+"""Read the alleles of a VCF/BCF (plain or bgzip) to score, checked against the genome.
+
+Coordinates: a VCF ``POS`` is 1-based; an :class:`Allele`'s ``pos`` is 0-based, so
+the reference allele is ``[pos, pos + len(ref))`` half-open.  Multi-allelic
+records are split, one :class:`Allele` per ALT.  Records must be sorted (each
+chromosome in one block, positions non-decreasing), as tabix needs.  Chromosome
+names are matched to the FASTA's as everywhere else (:mod:`gategenome.io.chroms`:
+``chrI``/``I``, ``chrM``/``MT``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gategenome.errors import InputError
+from gategenome.io.chroms import name_lookup
+from gategenome.io.fasta import Genome
+from gategenome.variants.settings import VariantSettings
+
+log = logging.getLogger(__name__)
+
+_BASES = re.compile(r"^[ACGTN]+$")
+
+
+@dataclass(frozen=True)
+class Allele:
+    """One ALT allele of one record.
+
+    Attributes
+    ----------
+    record
+        0-based index of the record in the file.
+    alt_index
+        0-based index of the ALT within the record.
+    chrom
+        Chromosome name in the FASTA.
+    pos
+        0-based start of the reference allele.
+    ref, alt
+        Upper-case alleles (the VCF's, anchor base included).
+    vcf_chrom, vcf_id
+        As written in the VCF.
+    """
+
+    record: int
+    alt_index: int
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    vcf_chrom: str
+    vcf_id: str
+
+    @property
+    def end(self) -> int:
+        """0-based end (exclusive) of the reference allele."""
+        return self.pos + len(self.ref)
+
+    @property
+    def kind(self) -> str:
+        """``snv``, ``mnv``, ``insertion``, ``deletion`` or ``complex``."""
+        if len(self.ref) == len(self.alt):
+            return "snv" if len(self.ref) == 1 else "mnv"
+        if len(self.ref) == 1 and self.alt[0] == self.ref[0]:
+            return "insertion"
+        if len(self.alt) == 1 and self.ref[0] == self.alt[0]:
+            return "deletion"
+        return "complex"
+
+
+@dataclass
+class VariantInput:
+    """Alleles to score and what was left out.
+
+    Attributes
+    ----------
+    alleles
+        In file order.
+    counts
+        ``records``, ``alleles``, ``ref_mismatch``, ``symbolic``, ``unknown_chrom``,
+        ``no_alt`` (records without an ALT).
+    chroms
+        Chromosome names as the VCF's records spell them, in file order.
+    """
+
+    alleles: list[Allele] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    chroms: list[str] = field(default_factory=list)
+
+
+def open_vcf(path: str | os.PathLike):
+    """Open a VCF/BCF with pysam, a missing file or header as one-line :class:`InputError`."""
+    import pysam
+
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file; expected a VCF or BCF (plain or bgzip)")
+    verbosity = pysam.set_verbosity(0)
+    try:
+        return pysam.VariantFile(str(path))
+    except (OSError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise InputError(
+            f"{path}: cannot read as VCF/BCF ({detail}); expected a VCF with its header "
+            "(##fileformat and #CHROM lines), plain, bgzip or BCF"
+        ) from None
+    finally:
+        pysam.set_verbosity(verbosity)
+
+
+def _iterate(path, handle):
+    """``(index, record)`` of a VCF; a malformed line as :class:`InputError`."""
+    index = -1
+    try:
+        for index, record in enumerate(handle):
+            yield index, record
+    except (OSError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise InputError(f"{path}: cannot read record {index + 2} ({detail}); expected valid VCF records") from None
+
+
+class _SortCheck:
+    """Refuse a record out of order: a chromosome seen before, or a smaller position."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+        self.done: set[str] = set()
+        self.chrom: str | None = None
+        self.pos = -1
+
+    def __call__(self, chrom: str, pos: int) -> None:
+        if chrom != self.chrom:
+            if chrom in self.done:
+                raise InputError(f"{self.path}: not sorted: {chrom} appears again after {self.chrom}; "
+                                 "expected each chromosome in one block (bcftools sort)")
+            if self.chrom is not None:
+                self.done.add(self.chrom)
+            self.chrom, self.pos = chrom, -1
+        if pos < self.pos:
+            raise InputError(f"{self.path}: not sorted: {chrom}:{pos} after {chrom}:{self.pos}; "
+                             "expected positions in increasing order (bcftools sort)")
+        self.pos = pos
+
+
+def _check_ref(path, genome: Genome, chrom: str, pos: int, ref: str, strict: bool) -> bool:
+    """Whether ``ref`` is the FASTA's sequence at ``pos`` (N in REF matches any base)."""
+    stop = pos + len(ref)
+    actual = genome.fetch(chrom, pos, min(stop, genome.sizes[chrom])).decode().upper()
+    ok = len(actual) == len(ref) and all(r == a or r == "N" for r, a in zip(ref, actual))
+    if not ok and strict:
+        raise InputError(f"{path}: REF {ref} at {chrom}:{pos + 1} does not match the FASTA ({actual or 'past the end'}); "
+                         "expected the VCF to be on the same assembly as --genome (--strict)")
+    return ok
+
+
+def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSettings) -> VariantInput:
+    """Every scorable allele of a VCF/BCF, checked against ``genome``.
+
+    Parameters
+    ----------
+    path
+        VCF or BCF, plain or bgzip.
+    genome
+        The FASTA the model scans.
+    settings
+        ``strict``, ``symbolic`` and ``unknown_chroms`` decide what is an error.
+
+    Returns
+    -------
+    VariantInput
+        The alleles and the counts of what was left out (a mismatched REF, a
+        symbolic allele, an unknown chromosome).
+
+    Raises
+    ------
+    InputError
+        No header, unsorted records, and (as the settings say) a REF that does not
+        match, a symbolic allele or an unknown chromosome.
+    """
+    lookup = name_lookup(genome.sizes)
+    result = VariantInput()
+    counts = result.counts
+    sort_check = _SortCheck(path)
+    with open_vcf(path) as handle:
+        for index, record in _iterate(path, handle):
+            counts["records"] += 1
+            sort_check(record.chrom, record.pos)
+            if not result.chroms or result.chroms[-1] != record.chrom:
+                result.chroms.append(record.chrom)
+            chrom = lookup(record.chrom)
+            if chrom is None:
+                if settings.unknown_chroms == "error":
+                    raise InputError(f"{path}: record {record.chrom}:{record.pos}: unknown chromosome {record.chrom!r}; "
+                                     f"expected one of {', '.join(list(genome.sizes)[:10])} (or --unknown-chroms skip)")
+                counts["unknown_chrom"] += 1
+                continue
+            if not record.alts:
+                counts["no_alt"] += 1
+                continue
+            ref = record.ref.upper()
+            plain = [_BASES.match(alt.upper()) is not None for alt in record.alts]
+            if not all(plain) and settings.symbolic == "error":
+                bad = next(alt for alt, ok in zip(record.alts, plain) if not ok)
+                raise InputError(f"{path}: record {record.chrom}:{record.pos}: symbolic allele {bad}; "
+                                 "expected sequence alleles (A, C, G, T, N), or --symbolic skip")
+            counts["symbolic"] += plain.count(False)
+            if not _BASES.match(ref):
+                counts["symbolic"] += plain.count(True)
+                continue
+            if not _check_ref(path, genome, chrom, record.pos - 1, ref, settings.strict):
+                counts["ref_mismatch"] += len(record.alts)
+                continue
+            for alt_index, (alt, ok) in enumerate(zip(record.alts, plain)):
+                if ok:
+                    result.alleles.append(Allele(index, alt_index, chrom, record.pos - 1, ref, alt.upper(),
+                                                 record.chrom, record.id or "."))
+    counts["alleles"] = len(result.alleles)
+    for key, what in (("ref_mismatch", "REF not matching the FASTA"), ("symbolic", "symbolic"),
+                      ("unknown_chrom", "on unknown chromosomes (records)")):
+        if counts[key]:
+            log.warning("%s: %d allele(s) %s skipped", path, counts[key], what)
+    return result
