@@ -151,6 +151,13 @@ def write_corpus(root: Path) -> dict[str, Path]:
     paths["fragments_unsorted"].write_text("chrA\t200\t300\nchrA\t50\t100\n")
     paths["fragments_unknown"] = root / "fragments_unknown.tsv"
     paths["fragments_unknown"].write_text("../../etc/passwd\t1\t50\n")
+    paths["vcf_headerless"] = root / "headerless.vcf"
+    paths["vcf_headerless"].write_text("chrA\t100\t.\tA\tC\t.\t.\t.\n")
+    paths["vcf_clash"] = root / "clash.tsv"  # PREFIX.tsv of --out PREFIX=clash
+    paths["vcf_clash"].write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+    paths["vcf_unknown"] = root / "unknown.vcf"
+    paths["vcf_unknown"].write_text("##fileformat=VCFv4.2\n##contig=<ID=chrZ>\n"
+                                    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchrZ\t100\t.\tA\tC\t.\t.\t.\n")
     paths["hostile_empty"] = root / "regions;$(touch PWNED)`touch PWNED2`.bed"
     paths["hostile_empty"].write_text("")
     paths["regions_unknown"] = root / "regions_unknown.bed"
@@ -178,7 +185,7 @@ def write_corpus(root: Path) -> dict[str, Path]:
 
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
-    return (_signal(p) + _boundaries(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
+    return (_signal(p) + _boundaries(p) + _variants(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
             + _tracks_gather_export(p))
 
 
@@ -210,6 +217,22 @@ def _boundaries(p):
         Case("boundaries", "fdr-nan", run("--fdr", "nan"), 2, "--fdr"),
         Case("boundaries", "out-is-its-settings-json", run(out_path=p["root"] / "out" / "b.json"), 1, "b.json"),
         Case("boundaries", "out-under-file", run(out_path=p["blocker"] / "b.bed"), 1, "--out"),
+    ]
+
+
+def _variants(p):
+    out = p["root"] / "out" / "variants" / "v"
+    run = lambda vcf, *extra, model=p["model"], prefix=out: _s(  # noqa: E731
+        "variants", "--model", model, "--genome", p["genome"], "--vcf", vcf, "--threshold", "0.5", "--no-progress",
+        "--device", "cpu", *extra, "--out", prefix)
+    return [
+        Case("variants", "vcf-without-header", run(p["vcf_headerless"]), 1, "headerless.vcf", [out.parent]),
+        Case("variants", "vcf-unknown-chromosome", run(p["vcf_unknown"]), 1, "chrZ", [out.parent]),
+        Case("variants", "vcf-empty", run(p["empty"]), 1, "empty.bed", [out.parent]),
+        Case("variants", "model-text", run(p["vcf_unknown"], model=p["model_text"]), 1, "model_text.pt", [out.parent]),
+        Case("variants", "threshold-nan", run(p["vcf_unknown"], "--threshold", "nan"), 2, "--threshold"),
+        Case("variants", "output-is-the-vcf", run(p["vcf_clash"], prefix=p["root"] / "clash"), 1, "same file"),
+        Case("variants", "out-under-file", run(p["vcf_unknown"], prefix=p["blocker"] / "v"), 1, "--out"),
     ]
 
 

@@ -164,11 +164,16 @@ def command(
       gategenome prepare --genome hg38.fa --signal atac.bw --test-chroms chr8,chr9 \\
           --valid-chroms chr10 --out-dir prep
     """
+    from pathlib import Path
+
     from gategenome.data.chromosomes import DEFAULT_EXCLUDE
-    from gategenome.data.prepare import PrepareSettings, prepare
+    from gategenome.data.prepare import OUTPUTS, PrepareSettings, prepare
     from gategenome.data.regions import PeakRegionSettings, SignalRegionSettings
 
     require_writable("--out-dir", out_dir, directory=True)
+    refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in OUTPUTS},
+                      {"--genome": genome, "--signal": signal, "--peaks": peaks, "--blacklist": blacklist,
+                       "--folds-file": folds_file})
     if not exclude_chroms:
         patterns = list(DEFAULT_EXCLUDE)
     elif [p.lower() for p in exclude_chroms] == ["none"]:
@@ -200,11 +205,4 @@ def command(
             merge_gap=signal_defaults.merge_gap if merge_gap is None else merge_gap,
         ),
     )
-    from pathlib import Path
-
-    from gategenome.data.prepare import OUTPUTS
-
-    refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in OUTPUTS},
-                      {"--genome": genome, "--signal": signal, "--peaks": peaks, "--blacklist": blacklist,
-                       "--folds-file": folds_file})
     prepare(settings)

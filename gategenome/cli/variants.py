@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import device_option, setting_default
+from gategenome.cli.common import FiniteFloat, device_option, refuse_same_files, require_writable, setting_default
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.variants.settings import VariantSettings
 
@@ -43,13 +43,13 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
               help="w: minimum forget gate and largest accessibility change within w bases of the allele.")
 @click.option("--footprint-max", type=click.IntRange(min=1), default=_default("footprint_max"), show_default=True,
               help="Bases scanned downstream of each allele: the longest footprint measured.")
-@click.option("--footprint-tol", type=click.FloatRange(min=0, min_open=True), default=_default("footprint_tol"),
+@click.option("--footprint-tol", type=FiniteFloat(min=0, min_open=True), default=_default("footprint_tol"),
               show_default=True, help="Tracks differ where the forget gate or accessibility differ by more.")
-@click.option("--threshold", type=float, default=None,
+@click.option("--threshold", type=FiniteFloat(0.0, 1.0), default=None,
               help="Drop threshold on the mean forget gate (default: call's, from --scan-dir or a null made here).")
 @click.option("--scan-dir", type=click.Path(file_okay=False), default=None,
               help="Scan directory of this model: the drop threshold is call's, from its null.")
-@click.option("--threshold-quantile", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--threshold-quantile", type=FiniteFloat(0, 1, min_open=True, max_open=True),
               default=_default("threshold_quantile"), show_default=True,
               help="Null quantile that is the drop threshold (as in call).")
 @click.option("--null-windows", type=click.IntRange(min=1), default=_default("null_windows"), show_default=True,
@@ -111,6 +111,10 @@ def command(model_path, genome, signal, vcf, prefix, context, window, footprint_
 
     if threshold is not None and scan_dir is not None:
         raise click.UsageError("--threshold and --scan-dir exclude each other")
+    outputs = {f"--out's {suffix}": f"{prefix}{suffix}" for suffix in (".vcf.gz", ".vcf.gz.tbi", ".tsv", ".json")}
+    refuse_same_files(outputs, {"--vcf": vcf, "--model": model_path, "--genome": genome, "--signal": signal})
+    for path in outputs.values():
+        require_writable("--out", path)
     if threads:
         torch.set_num_threads(threads)
     settings = VariantSettings(

@@ -46,7 +46,7 @@ def _case_ids():
 
 
 _KEYS = [
-    "root", "genome", "signal", "regions", "folds", "fragments_unsorted", "fragments_unknown", "model", "model_text", "model_empty", "model_truncated",
+    "root", "genome", "signal", "regions", "folds", "fragments_unsorted", "fragments_unknown", "vcf_headerless", "vcf_unknown", "vcf_clash", "model", "model_text", "model_empty", "model_truncated",
     "model_list", "model_shape", "model_code", "model_pickle", "signal_nan", "signal_negative", "signal_truncated",
     "signal_text", "config_hidden_string", "config_window_string", "config_lr_nan", "config_window_float",
     "config_hidden_float", "config_rc_string", "config_not_yaml", "config_list", "evaluate", "eval_scan", "eval_drops",
