@@ -165,3 +165,10 @@ def test_each_stage_says_what_it_does_and_its_public_names_resolve(stage):
     assert package.__all__, f"gategenome.{stage} lists no public names"
     for name in package.__all__:
         assert getattr(package, name) is not None, f"gategenome.{stage}.{name}"
+
+
+def test_test_file_names_are_unique():
+    """Test directories have no __init__.py, so two test files of one name cannot both be collected."""
+    tests = Path(__file__).resolve().parent
+    names = [path.name for path in tests.rglob("test_*.py") if "node_modules" not in path.parts]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
