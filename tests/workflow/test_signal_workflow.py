@@ -39,6 +39,9 @@ def test_dry_run_pools_replicate_rows_into_one_signal_job(tmp_path, mini, fragme
     ([{"sample": "s1", "fragments": "absent.bedpe.gz"}], ["'s1'", "column fragments", "absent.bedpe.gz"]),
     ([{"sample": "s1", "bam": "BAM", "barcodes": "CELLS"}], ["'s1'", "expected a fragments column"]),
     ([{"sample": "s1", "fragments": "FR", "barcodes": "GROUPS"}], ["'s1'", "column barcodes", "group column"]),
+    ([{"sample": "s1", "fragments": "FR", "replicate": "a"}, {"sample": "s1", "fragments": "FR", "replicate": "a"}],
+     ["'s1'", "replicate 'a'", "distinct replicate label"]),
+    ([{"sample": "s1", "fragments": "FR", "replicate": "a/b"}], ["'s1'", "a/b"]),
 ])
 def test_sample_sheet_errors_name_the_sample_and_column(tmp_path, mini, fragments, rows, words):
     (tmp_path / "cells.txt").write_text("AAAC-1\n")
@@ -69,3 +72,50 @@ def test_whole_workflow_runs_from_a_fragments_file(tmp_path, mini, fragments):
     assert prepared["regions"]["count"] > 0
     assert prepared["signal_provenance"]["peaks"]["all"]["command"].startswith("macs3 callpeak")
     assert (results / "logs" / "signal.log").exists() and (results / "benchmarks" / "signal.tsv").exists()
+
+
+def _split_replicates(fragments, tmp_path):
+    """Alternate lines of the fragments file into two gzipped replicates (each still sorted)."""
+    import gzip
+
+    with gzip.open(fragments, "rt") as handle:
+        lines = handle.readlines()
+    paths = []
+    for index in range(2):
+        path = tmp_path / f"rep{index + 1}.bedpe.gz"
+        with gzip.open(path, "wt") as handle:
+            handle.writelines(lines[index::2])
+        paths.append(path)
+    return paths
+
+
+def test_dry_run_scans_calls_and_evaluates_each_replicate(tmp_path, mini, fragments):
+    first, second = _split_replicates(fragments, tmp_path)
+    write_config(tmp_path, mini["genome"], [
+        {"sample": "chrI", "fragments": first, "replicate": "r1"},
+        {"sample": "chrI", "fragments": second, "replicate": "r2"},
+    ], scan={"null_fraction": 0.2}, **TINY)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chrI/evaluation/report.html")
+    lines = (result.stdout + result.stderr).splitlines()
+    signals = [line for line in lines if "gategenome signal" in line]
+    assert len(signals) == 3  # the pooled signal and one per replicate
+    for label, path in (("r1", first), ("r2", second)):
+        own = next(line for line in signals if f"results/chrI/replicates/{label}/signal" in line)
+        assert f"--fragments {path}" in own and "--no-call-peaks" in own and str(first if label == "r2" else second) not in own
+        scan = next(line for line in lines if "gategenome scan" in line and f"replicates/{label}/scan" in line)
+        assert "--model results/chrI/model/model.pt" in scan and "--null-fraction 0.2" in scan
+        assert f"--signal results/chrI/replicates/{label}/signal/coverage.bw" in scan
+        call = next(line for line in lines if "gategenome call" in line and f"replicates/{label}/" in line)
+        assert f"--out results/chrI/replicates/{label}/drops.bed" in call
+    evaluate = next(line for line in lines if "gategenome evaluate" in line)
+    assert "--replicate-drops r1=results/chrI/replicates/r1/drops.bed" in evaluate
+    assert "--replicate-drops r2=results/chrI/replicates/r2/drops.bed" in evaluate
+    assert "--replicate-scan r2=results/chrI/replicates/r2/scan" in evaluate
+
+
+def test_dry_run_of_one_replicate_has_no_replicate_jobs(tmp_path, mini, fragments):
+    write_config(tmp_path, mini["genome"], [{"sample": "chrI", "fragments": fragments}], **TINY)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chrI/evaluation/report.html")
+    output = result.stdout + result.stderr
+    assert "results/chrI/replicates/" not in output and "--replicate-drops" not in output
+    assert "gategenome evaluate" in output
