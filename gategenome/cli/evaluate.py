@@ -85,6 +85,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     from gategenome.evaluate.report import write_report
     from gategenome.evaluate.results import headline
     from gategenome.evaluate.run import evaluate
+    from gategenome.io.scandir import ScanDir
 
     named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
     named_scans = parse_named_paths(replicate_scan, "--replicate-scan")
@@ -98,8 +99,9 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
     evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
     if named_drops:
-        evaluation.results["replicates"] = replicate_agreement(
-            named_drops, evaluation.results["fold"]["chromosomes"], settings.distances, named_scans, seed=seed)
+        scanned = ScanDir(scan_dir).sizes
+        sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
+        evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans, seed=seed)
     paths = write_report(evaluation, out_dir)
     h = headline(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
     log = logging.getLogger("gategenome.evaluate.run")
@@ -119,6 +121,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
                  overlap["jaccard"], overlap["precision"], overlap["recall"])
     for pair in evaluation.results.get("replicates", {}).get("pairs", []):
         d = str(h["distance"])
-        log.info("replicates %s / %s: %.3f / %.3f of drops within ±%s bp of the other's; Jaccard of drop bases %.3f",
-                 pair["a"], pair["b"], pair["a_within_b"][d], pair["b_within_a"][d], d, pair["jaccard"])
+        log.info("replicates %s / %s: %.3f / %.3f of drops within ±%s bp of the other's (chance %.3f / %.3f); "
+                 "Jaccard of drop bases %.3f", pair["a"], pair["b"], pair["a_within_b"][d], pair["b_within_a"][d], d,
+                 pair["a_within_b_chance"][d], pair["b_within_a_chance"][d], pair["jaccard"])
     log.info("wrote %s and %s", paths["html"], paths["json"])

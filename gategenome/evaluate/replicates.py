@@ -7,7 +7,9 @@ compared pair by pair, on the evaluated chromosomes:
 
 - **Drops within d** (both directions): the fraction of the drops of replicate A
   whose summit lies within ``d`` bases of the summit of a drop of replicate B on
-  the same chromosome and strand, and the same from B to A.
+  the same chromosome and strand, and the same from B to A; beside it the fraction
+  expected by chance, were A's summits uniform on their chromosomes (the share of
+  bases within ``d`` of a summit of B).
 - **Jaccard of drop bases**: bases covered by the drops of both replicates over
   bases covered by either, strand by strand (a base drops on ``+`` and ``-``
   separately).
@@ -78,6 +80,32 @@ def drops_within(a: Mapping[tuple[str, str], np.ndarray], b: Mapping[tuple[str, 
     return hits / total if total else 0.0
 
 
+def window_cover(positions: np.ndarray, distance: int, size: int) -> int:
+    """Bases of ``[0, size)`` within ``distance`` of one of the sorted ``(N,)`` ``positions``."""
+    if len(positions) == 0:
+        return 0
+    starts = np.maximum(np.asarray(positions, dtype=np.int64) - distance, 0)
+    ends = np.minimum(np.asarray(positions, dtype=np.int64) + distance + 1, size)
+    overlap = np.maximum(ends[:-1] - starts[1:], 0)  # equal-width windows: each overlaps the union only via its predecessor
+    return int(np.maximum(ends - starts, 0).sum() - overlap.sum())
+
+
+def chance_within(a: Mapping[tuple[str, str], np.ndarray], b: Mapping[tuple[str, str], np.ndarray],
+                  sizes: Mapping[str, int], distance: int) -> float:
+    """Expected :func:`drops_within` of ``a`` in ``b`` were ``a``'s summits uniform on their chromosome and strand.
+
+    The share of each chromosome within ``distance`` of a summit of ``b`` (same strand),
+    weighted by the number of summits of ``a`` there; 0.0 when ``a`` has no drop.
+    """
+    expected = total = 0.0
+    for (chrom, strand), positions in a.items():
+        if len(positions):
+            targets = b.get((chrom, strand), np.empty(0, dtype=np.int64))
+            expected += len(positions) * window_cover(targets, distance, sizes[chrom]) / sizes[chrom]
+            total += len(positions)
+    return expected / total if total else 0.0
+
+
 def drop_base_jaccard(a: Sequence[Interval], b: Sequence[Interval], chroms: Sequence[str]) -> float:
     """Jaccard of the bases covered by two drop sets, strand by strand (unstranded drops count on both)."""
     shared = union = 0
@@ -136,7 +164,7 @@ def gate_correlation(a: ScanDir, b: ScanDir, chroms: Sequence[str], max_bases: i
     return {"pearson": float(np.corrcoef(x, y)[0, 1]), "bases": int(len(x))}
 
 
-def replicate_agreement(drops: Mapping[str, str | os.PathLike], chroms: Sequence[str], distances: Sequence[int],
+def replicate_agreement(drops: Mapping[str, str | os.PathLike], sizes: Mapping[str, int], distances: Sequence[int],
                         scans: Mapping[str, str | os.PathLike] | None = None, max_bases: int = 200_000,
                         seed: int = 0) -> dict[str, Any]:
     """Agreement of every pair of replicates' drops (and scans, where given) on ``chroms``.
@@ -145,8 +173,8 @@ def replicate_agreement(drops: Mapping[str, str | os.PathLike], chroms: Sequence
     ----------
     drops
         Replicate name -> drops BED (``gategenome call``); two or more.
-    chroms
-        Chromosomes compared (the evaluated fold's).
+    sizes
+        Chromosomes compared (the evaluated fold's) -> length.
     distances
         Tolerances d of "drops within d", bases.
     scans
@@ -159,6 +187,7 @@ def replicate_agreement(drops: Mapping[str, str | os.PathLike], chroms: Sequence
     dict
         ``replicates`` (name -> path and drop count) and ``pairs``: one entry per pair
         with ``a``, ``b``, ``a_within_b`` and ``b_within_a`` (distance -> fraction),
+        ``a_within_b_chance`` and ``b_within_a_chance`` (the same by chance),
         ``jaccard`` and ``gate_correlation``.
     """
     if len(drops) < 2:
@@ -167,6 +196,7 @@ def replicate_agreement(drops: Mapping[str, str | os.PathLike], chroms: Sequence
     unknown = sorted(set(scans) - set(drops))
     if unknown:
         raise ConfigError(f"--replicate-scan: {', '.join(unknown)} has no --replicate-drops of the same name")
+    chroms = list(sizes)
     keep = set(chroms)
     sets = {name: [d for d in read_bed(path, f"drops of replicate {name}") if d.chrom in keep]
             for name, path in drops.items()}
@@ -178,6 +208,8 @@ def replicate_agreement(drops: Mapping[str, str | os.PathLike], chroms: Sequence
             "a": a, "b": b,
             "a_within_b": {str(d): drops_within(summits[a], summits[b], d) for d in distances},
             "b_within_a": {str(d): drops_within(summits[b], summits[a], d) for d in distances},
+            "a_within_b_chance": {str(d): chance_within(summits[a], summits[b], sizes, d) for d in distances},
+            "b_within_a_chance": {str(d): chance_within(summits[b], summits[a], sizes, d) for d in distances},
             "jaccard": drop_base_jaccard(sets[a], sets[b], chroms),
             "gate_correlation": None,
         }

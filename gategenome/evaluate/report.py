@@ -122,12 +122,14 @@ def _replicate_table(results: dict[str, Any]) -> str:
     for pair in data["pairs"]:
         counts = [data["replicates"][pair[k]]["count"] for k in ("a", "b")]
         gate = pair["gate_correlation"] or {}
-        cells = "".join(f"<td>{_fmt(pair['a_within_b'][d])}</td><td>{_fmt(pair['b_within_a'][d])}</td>" for d in distances)
+        cells = "".join(f"<td>{_fmt(pair[key][d])} ({_fmt(pair[key + '_chance'][d])})</td>"
+                        for d in distances for key in ("a_within_b", "b_within_a"))
         rows.append(f"<tr><td class=l>{_fmt(pair['a'])}</td><td class=l>{_fmt(pair['b'])}</td><td>{_fmt(counts[0])}</td>"
                     f"<td>{_fmt(counts[1])}</td>{cells}<td>{_fmt(pair['jaccard'])}</td><td>{_fmt(gate.get('pearson'))}</td></tr>")
     return ("<h2>Replicates</h2><p>Drops called on each replicate's own signal (scanned with the pooled model), "
             "compared pair by pair on the evaluated chromosomes: the fraction of one replicate's drop summits within "
-            "d bases of a drop summit of the other (same strand), the Jaccard of the bases their drops cover, and the "
+            "d bases of a drop summit of the other (same strand; in brackets the fraction expected by chance), "
+            "the Jaccard of the bases their drops cover, and the "
             "Pearson correlation of the per-base mean forget gate on a sample of bases.</p><table>"
             + "".join(rows) + "</table>")
 

@@ -12,9 +12,16 @@ from click.testing import CliRunner
 
 from gategenome.cli.main import cli
 from gategenome.errors import ConfigError
-from gategenome.evaluate.replicates import parse_named_paths, replicate_agreement
+from gategenome.evaluate.boundaries import call_positions
+from gategenome.evaluate.replicates import (
+    chance_within,
+    drops_within,
+    parse_named_paths,
+    replicate_agreement,
+    window_cover,
+)
 
-CHROMS = ["chrA", "chrB"]
+CHROMS = {"chrA": 20_000, "chrB": 15_000}
 
 
 def _write(path, rows):
@@ -33,6 +40,9 @@ def test_identical_drop_sets_agree_fully(tmp_path):
     assert pair["a_within_b"] == {"0": 1.0, "50": 1.0} and pair["b_within_a"] == {"0": 1.0, "50": 1.0}
     assert pair["jaccard"] == 1.0
     assert result["replicates"]["r1"]["count"] == 3
+    # by chance: 1 summit per (chrom, strand), each window 2d+1 bases wide
+    assert pair["a_within_b_chance"]["0"] == pytest.approx((1 / 20_000 + 1 / 20_000 + 1 / 15_000) / 3)
+    assert pair["a_within_b_chance"]["50"] == pytest.approx((101 / 20_000 * 2 + 101 / 15_000) / 3)
 
 
 def test_disjoint_drop_sets_agree_not_at_all(tmp_path):
@@ -92,6 +102,23 @@ def test_one_replicate_or_a_scan_without_drops_is_refused(tmp_path):
         replicate_agreement({"r1": a}, CHROMS, [50])
     with pytest.raises(ConfigError, match="r3"):
         replicate_agreement({"r1": a, "r2": a}, CHROMS, [50], {"r3": tmp_path})
+
+
+def test_window_cover_merges_overlaps_and_clips_at_the_ends():
+    assert window_cover(np.array([], dtype=np.int64), 10, 100) == 0
+    assert window_cover(np.array([50]), 10, 100) == 21
+    assert window_cover(np.array([50, 55]), 10, 100) == 26
+    assert window_cover(np.array([2, 97]), 10, 100) == 13 + 13
+    assert window_cover(np.array([0, 99]), 1000, 100) == 100
+
+
+def test_chance_within_matches_uniform_positions():
+    rng = np.random.default_rng(5)
+    b = {("chrA", "+"): np.sort(rng.choice(20_000, 40, replace=False))}
+    a = {("chrA", "+"): np.sort(rng.choice(20_000, 20_000, replace=True))}
+    summits = call_positions([], ["chrA"])
+    assert chance_within(summits, b, CHROMS, 50) == 0.0
+    assert chance_within(a, b, CHROMS, 50) == pytest.approx(drops_within(a, b, 50), abs=0.01)
 
 
 def test_named_and_bare_paths():
