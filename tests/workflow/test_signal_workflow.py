@@ -119,3 +119,31 @@ def test_dry_run_of_one_replicate_has_no_replicate_jobs(tmp_path, mini, fragment
     output = result.stdout + result.stderr
     assert "results/chrI/replicates/" not in output and "--replicate-drops" not in output
     assert "gategenome evaluate" in output
+
+
+@pytest.mark.slow
+def test_two_replicate_workflow_scores_replicate_agreement(tmp_path, mini, fragments):
+    first, second = _split_replicates(fragments, tmp_path)
+    write_config(tmp_path, mini["genome"], [
+        {"sample": "chrI", "fragments": first, "replicate": "r1"},
+        {"sample": "chrI", "fragments": second, "replicate": "r2"},
+    ], **{**TINY, "call": {"fdr": 1.0, "min_depth": 0.0},  # every drop below the null threshold is reported
+          "model": {"hidden_size": 16}, "train": {**TINY["train"], "epochs": 2, "steps_per_epoch": 20}})
+    run_snakemake(tmp_path, "--cores", "2", "results/chrI/evaluation/report.html")
+    results = tmp_path / "results" / "chrI"
+    kept = [json.loads((results / "replicates" / label / "signal" / "signal.json").read_text())["inputs"][0]["kept"]
+            for label in ("r1", "r2")]
+    pooled = json.loads((results / "signal" / "signal.json").read_text())
+    assert sum(kept) == sum(item["kept"] for item in pooled["inputs"]) == 5771
+    numbers = json.loads((results / "evaluation" / "evaluation.json").read_text())["replicates"]
+    (pair,) = numbers["pairs"]
+    assert (pair["a"], pair["b"]) == ("r1", "r2")
+    assert numbers["replicates"]["r1"]["count"] > 0 and numbers["replicates"]["r2"]["count"] > 0
+    for value in (*pair["a_within_b"].values(), *pair["b_within_a"].values(), pair["jaccard"]):
+        assert 0.0 <= value <= 1.0
+    # halves of one library: their drops agree well beyond what positions at random would
+    assert pair["a_within_b"]["100"] > 2 * pair["a_within_b_chance"]["100"]
+    assert pair["b_within_a"]["100"] > 2 * pair["b_within_a_chance"]["100"]
+    assert pair["gate_correlation"]["bases"] > 0 and -1.0 <= pair["gate_correlation"]["pearson"] <= 1.0
+    print("replicate agreement:", json.dumps(numbers))
+    assert "<h2>Replicates</h2>" in (results / "evaluation" / "report.html").read_text()
