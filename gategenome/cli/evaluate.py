@@ -81,7 +81,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     import logging
     from pathlib import Path
 
-    from gategenome.evaluate.replicates import parse_named_paths, replicate_agreement
+    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
     from gategenome.evaluate.report import write_report
     from gategenome.evaluate.results import headline
     from gategenome.evaluate.run import evaluate
@@ -95,6 +95,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
                       {"--drops": drops, "--regions": regions, "--folds": folds, "--metrics": metrics, "--signal": signal,
                        **{f"--replicate-drops {name}": path for name, path in named_drops.items()}})
     require_writable("--out-dir", out_dir, directory=True)
+    check_replicate_inputs(named_drops, named_scans)
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
     evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)

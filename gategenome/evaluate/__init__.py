@@ -21,7 +21,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "loci": ["locus_arrays", "pick_loci"],
     "metaprofile": ["meta_profile"],
     "plots": ["plot_boundary_curves", "plot_enrichment", "plot_history", "plot_locus", "plot_meta_profile"],
-    "replicates": ["chance_within", "drop_base_jaccard", "drops_within", "gate_correlation", "parse_named_paths",
+    "replicates": ["chance_within", "check_replicate_inputs", "drop_base_jaccard", "drops_within", "gate_correlation", "parse_named_paths",
                    "replicate_agreement", "window_cover"],
     "report": ["render_html", "write_report"],
     "results": ["Evaluation", "headline"],

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.errors import ConfigError
+from gategenome.errors import ConfigError, InputError
 from gategenome.evaluate.boundaries import STRANDS, call_positions, nearest_distance
 from gategenome.evaluate.calls import base_overlap
 from gategenome.io.bed import Interval, read_bed
@@ -54,6 +54,19 @@ def parse_named_paths(values: Sequence[str], option: str) -> dict[str, str]:
             raise ConfigError(f"{option}: replicate name {name!r} given twice; expected distinct names")
         named[name] = path
     return named
+
+
+def check_replicate_inputs(drops: Mapping[str, str | os.PathLike], scans: Mapping[str, str | os.PathLike]) -> None:
+    """Raise before any work unless every replicate's drops file and scan directory exist (scans named in drops)."""
+    unknown = sorted(set(scans) - set(drops))
+    if unknown:
+        raise ConfigError(f"--replicate-scan: {', '.join(unknown)} has no --replicate-drops of the same name")
+    for name, path in drops.items():
+        if not Path(path).is_file():
+            raise InputError(f"--replicate-drops {name}: {path} not found or not a file; expected the drops BED of "
+                             "'gategenome call' on that replicate's scan")
+    for name, path in scans.items():
+        ScanDir(path)
 
 
 def drops_within(a: Mapping[tuple[str, str], np.ndarray], b: Mapping[tuple[str, str], np.ndarray],
@@ -193,9 +206,7 @@ def replicate_agreement(drops: Mapping[str, str | os.PathLike], sizes: Mapping[s
     if len(drops) < 2:
         raise ConfigError(f"--replicate-drops: {len(drops)} replicate(s) given; expected two or more")
     scans = dict(scans or {})
-    unknown = sorted(set(scans) - set(drops))
-    if unknown:
-        raise ConfigError(f"--replicate-scan: {', '.join(unknown)} has no --replicate-drops of the same name")
+    check_replicate_inputs(drops, scans)
     chroms = list(sizes)
     keep = set(chroms)
     sets = {name: [d for d in read_bed(path, f"drops of replicate {name}") if d.chrom in keep]

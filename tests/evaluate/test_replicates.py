@@ -158,7 +158,11 @@ def test_cli_without_replicates_has_no_replicate_section(case, tmp_path):
 @pytest.mark.parametrize(("extra", "code", "words"), [
     (["--replicate-drops", "r1=X"], 2, ["--replicate-drops", "two or more"]),
     (["--replicate-drops", "r1=X", "--replicate-drops", "r1=X"], 1, ["'r1'", "given twice"]),
-    (["--replicate-drops", "r1=X", "--replicate-drops", "r2=absent.bed"], 1, ["absent.bed"]),
+    (["--replicate-drops", "r1=X", "--replicate-drops", "r2=absent.bed"], 1, ["--replicate-drops r2", "absent.bed"]),
+    (["--replicate-drops", "r1=X", "--replicate-drops", "r2=X", "--replicate-scan", "r2=nowhere"], 1,
+     ["nowhere", "not a scan directory"]),
+    (["--replicate-drops", "r1=X", "--replicate-drops", "r2=X", "--replicate-scan", "r3=nowhere"], 1,
+     ["--replicate-scan", "r3"]),
 ])
 def test_cli_bad_replicates_stop_with_one_line_and_no_output(case, tmp_path, extra, code, words):
     out = tmp_path / "out"
