@@ -319,6 +319,14 @@ def _evaluate(p):
         Case("evaluate", "signal-threshold-nan", run("--signal-threshold", "nan"), 2, "--signal-threshold"),
         Case("evaluate", "flank-negative", run("--flank", "-1"), 2, "--flank"),
         Case("evaluate", "out-dir-under-file", run(out_dir=p["blocker"] / "report"), 1, "--out-dir"),
+        Case("evaluate", "replicate-drops-alone", run("--replicate-drops", f"r1={p['eval_drops']}"), 2,
+             "--replicate-drops", [out]),
+        Case("evaluate", "replicate-drops-empty-name", run("--replicate-drops", f"={p['eval_drops']}",
+                                                           "--replicate-drops", f"r2={p['eval_drops']}"), 1,
+             "NAME=PATH", [out]),
+        Case("evaluate", "replicate-drops-is-output", run("--replicate-drops", f"r1={p['eval_drops']}",
+                                                          "--replicate-drops", f"r2={out / 'evaluation.json'}"), 1,
+             "--replicate-drops r2", [out]),
     ]
 
 

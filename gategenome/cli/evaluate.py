@@ -39,8 +39,12 @@ _FILE = click.Path(dir_okay=False)
 @click.option("--signal-threshold", type=FiniteFloat(), default=setting_default(EvaluateSettings, "signal_threshold"),
               show_default="tuned on the train fold",
               help="Signal-only caller: threshold on the smoothed log1p signal.")
+@click.option("--replicate-drops", multiple=True, metavar="[NAME=]PATH",
+              help="Drops of one replicate's own signal (repeat, two or more): pairwise agreement in the report.")
+@click.option("--replicate-scan", multiple=True, metavar="NAME=DIR",
+              help="Scan directory of a replicate named in --replicate-drops: adds the forget-gate correlation.")
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, fold, distances, flank, replicates, seed,
-            signal_window, signal_threshold):
+            signal_window, signal_threshold, replicate_drops, replicate_scan):
     """Score forget-gate drops against accessible-region edges; write an HTML report.
 
     On the chromosomes of one fold (--fold, default test), drops are compared with
@@ -55,7 +59,12 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     thresholded, smoothed ATAC signal, threshold tuned on the train fold) is
     scored the same way, to show what the model adds.  With --boundaries and
     --region-calls, the calls of 'gategenome boundaries' are scored beside the
-    drops (region calls also base by base: Jaccard with the regions).  Writes
+    drops (region calls also base by base: Jaccard with the regions).  With two
+    or more --replicate-drops (the drops of each replicate's own signal), every
+    pair of replicates is compared: the fraction of drops of one within each
+    distance of a drop of the other (same strand, both directions), the Jaccard
+    of their drop bases and, with --replicate-scan, the correlation of their
+    per-base mean forget gate.  Writes
     OUT_DIR/report.html (self-contained, plots embedded) and
     OUT_DIR/evaluation.json (every number and the settings).
 
@@ -65,20 +74,35 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
           --folds prep/folds.json --metrics metrics.json --signal atac.bw --out-dir report
       gategenome evaluate --drops drops.bed --scan-dir scan --regions prep/accessible.bed \\
           --folds prep/folds.json --fold valid --distances 25,50,100 --out-dir report-valid
+      gategenome evaluate --drops drops.bed --scan-dir scan --regions prep/accessible.bed \\
+          --folds prep/folds.json --replicate-drops r1=r1/drops.bed --replicate-drops r2=r2/drops.bed \\
+          --replicate-scan r1=r1/scan --replicate-scan r2=r2/scan --out-dir report
     """
     import logging
     from pathlib import Path
 
+    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
     from gategenome.evaluate.report import write_report
     from gategenome.evaluate.results import headline
     from gategenome.evaluate.run import evaluate
+    from gategenome.io.scandir import ScanDir
 
+    named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
+    named_scans = parse_named_paths(replicate_scan, "--replicate-scan")
+    if len(named_drops) == 1 or (named_scans and not named_drops):
+        raise click.UsageError(f"--replicate-drops given {len(named_drops)} time(s); expected two or more replicates")
     refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in ("evaluation.json", "report.html")},
-                      {"--drops": drops, "--regions": regions, "--folds": folds, "--metrics": metrics, "--signal": signal})
+                      {"--drops": drops, "--regions": regions, "--folds": folds, "--metrics": metrics, "--signal": signal,
+                       **{f"--replicate-drops {name}": path for name, path in named_drops.items()}})
     require_writable("--out-dir", out_dir, directory=True)
+    check_replicate_inputs(named_drops, named_scans)
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
     evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
+    if named_drops:
+        scanned = ScanDir(scan_dir).sizes
+        sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
+        evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans, seed=seed)
     paths = write_report(evaluation, out_dir)
     h = headline(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
     log = logging.getLogger("gategenome.evaluate.run")
@@ -96,4 +120,9 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
         overlap = evaluation.results["region_calls"]
         log.info("region calls vs regions, base level: Jaccard %.3f (precision %.3f, recall %.3f)",
                  overlap["jaccard"], overlap["precision"], overlap["recall"])
+    for pair in evaluation.results.get("replicates", {}).get("pairs", []):
+        d = str(h["distance"])
+        log.info("replicates %s / %s: %.3f / %.3f of drops within ±%s bp of the other's (chance %.3f / %.3f); "
+                 "Jaccard of drop bases %.3f", pair["a"], pair["b"], pair["a_within_b"][d], pair["b_within_a"][d], d,
+                 pair["a_within_b_chance"][d], pair["b_within_a_chance"][d], pair["jaccard"])
     log.info("wrote %s and %s", paths["html"], paths["json"])

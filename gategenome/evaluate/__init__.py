@@ -5,7 +5,8 @@ the accessible regions (precision, recall and F1 for entry and exit edges, and
 their enrichment near edges over random positions), the forget gate is averaged
 around the edges (meta-profile), the scan's accessibility is ranked against the
 regions, and a signal-only caller, the boundary calls and the region calls
-(with their base-level Jaccard) are scored the same way.  The numbers go to
+(with their base-level Jaccard) are scored the same way; the drops of replicate
+signals are compared pair by pair (do they agree?).  The numbers go to
 ``evaluation.json`` and a self-contained ``report.html``.  Never imports torch.
 """
 
@@ -20,6 +21,8 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "loci": ["locus_arrays", "pick_loci"],
     "metaprofile": ["meta_profile"],
     "plots": ["plot_boundary_curves", "plot_enrichment", "plot_history", "plot_locus", "plot_meta_profile"],
+    "replicates": ["chance_within", "check_replicate_inputs", "drop_base_jaccard", "drops_within", "gate_correlation", "parse_named_paths",
+                   "replicate_agreement", "window_cover"],
     "report": ["render_html", "write_report"],
     "results": ["Evaluation", "headline"],
     "run": ["evaluate", "read_metrics"],

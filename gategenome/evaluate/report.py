@@ -110,6 +110,30 @@ def _enrichment_table(results: dict[str, Any]) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+def _replicate_table(results: dict[str, Any]) -> str:
+    """One row per pair of replicates: drops within d both ways, Jaccard of drop bases, gate correlation."""
+    data = results.get("replicates")
+    if not data:
+        return ""
+    distances = list(data["pairs"][0]["a_within_b"]) if data["pairs"] else []
+    head = "<tr><th class=l>replicate A</th><th class=l>replicate B</th><th>drops A</th><th>drops B</th>"
+    head += "".join(f"<th>A within ±{d} of B</th><th>B within ±{d} of A</th>" for d in distances)
+    rows = [head + "<th>Jaccard of drop bases</th><th>forget-gate r</th></tr>"]
+    for pair in data["pairs"]:
+        counts = [data["replicates"][pair[k]]["count"] for k in ("a", "b")]
+        gate = pair["gate_correlation"] or {}
+        cells = "".join(f"<td>{_fmt(pair[key][d])} ({_fmt(pair[key + '_chance'][d])})</td>"
+                        for d in distances for key in ("a_within_b", "b_within_a"))
+        rows.append(f"<tr><td class=l>{_fmt(pair['a'])}</td><td class=l>{_fmt(pair['b'])}</td><td>{_fmt(counts[0])}</td>"
+                    f"<td>{_fmt(counts[1])}</td>{cells}<td>{_fmt(pair['jaccard'])}</td><td>{_fmt(gate.get('pearson'))}</td></tr>")
+    return ("<h2>Replicates</h2><p>Drops called on each replicate's own signal (scanned with the pooled model), "
+            "compared pair by pair on the evaluated chromosomes: the fraction of one replicate's drop summits within "
+            "d bases of a drop summit of the other (same strand; in brackets the fraction expected by chance), "
+            "the Jaccard of the bases their drops cover, and the "
+            "Pearson correlation of the per-base mean forget gate on a sample of bases.</p><table>"
+            + "".join(rows) + "</table>")
+
+
 def _scalar_rows(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     rows = []
     for key, value in data.items():
@@ -211,6 +235,7 @@ def render_html(evaluation: Evaluation) -> str:
         "<h2>Enrichment over random positions</h2>",
         f'<img alt="enrichment" src="{plot_enrichment(r)}">',
         _enrichment_table(r),
+        _replicate_table(r),
     ]
     if "signal_caller" in r:
         s = r["signal_caller"]["settings"]

@@ -39,6 +39,9 @@ def test_dry_run_pools_replicate_rows_into_one_signal_job(tmp_path, mini, fragme
     ([{"sample": "s1", "fragments": "absent.bedpe.gz"}], ["'s1'", "column fragments", "absent.bedpe.gz"]),
     ([{"sample": "s1", "bam": "BAM", "barcodes": "CELLS"}], ["'s1'", "expected a fragments column"]),
     ([{"sample": "s1", "fragments": "FR", "barcodes": "GROUPS"}], ["'s1'", "column barcodes", "group column"]),
+    ([{"sample": "s1", "fragments": "FR", "replicate": "a"}, {"sample": "s1", "fragments": "FR", "replicate": "a"}],
+     ["'s1'", "replicate 'a'", "distinct replicate label"]),
+    ([{"sample": "s1", "fragments": "FR", "replicate": "a/b"}], ["'s1'", "a/b"]),
 ])
 def test_sample_sheet_errors_name_the_sample_and_column(tmp_path, mini, fragments, rows, words):
     (tmp_path / "cells.txt").write_text("AAAC-1\n")
@@ -69,3 +72,78 @@ def test_whole_workflow_runs_from_a_fragments_file(tmp_path, mini, fragments):
     assert prepared["regions"]["count"] > 0
     assert prepared["signal_provenance"]["peaks"]["all"]["command"].startswith("macs3 callpeak")
     assert (results / "logs" / "signal.log").exists() and (results / "benchmarks" / "signal.tsv").exists()
+
+
+def _split_replicates(fragments, tmp_path):
+    """Alternate lines of the fragments file into two gzipped replicates (each still sorted)."""
+    import gzip
+
+    with gzip.open(fragments, "rt") as handle:
+        lines = handle.readlines()
+    paths = []
+    for index in range(2):
+        path = tmp_path / f"rep{index + 1}.bedpe.gz"
+        with gzip.open(path, "wt") as handle:
+            handle.writelines(lines[index::2])
+        paths.append(path)
+    return paths
+
+
+def test_dry_run_scans_calls_and_evaluates_each_replicate(tmp_path, mini, fragments):
+    first, second = _split_replicates(fragments, tmp_path)
+    write_config(tmp_path, mini["genome"], [
+        {"sample": "chrI", "fragments": first, "replicate": "r1"},
+        {"sample": "chrI", "fragments": second, "replicate": "r2"},
+    ], scan={"null_fraction": 0.2}, **TINY)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chrI/evaluation/report.html")
+    lines = (result.stdout + result.stderr).splitlines()
+    signals = [line for line in lines if "gategenome signal" in line]
+    assert len(signals) == 3  # the pooled signal and one per replicate
+    for label, path in (("r1", first), ("r2", second)):
+        own = next(line for line in signals if f"results/chrI/replicates/{label}/signal" in line)
+        assert f"--fragments {path}" in own and "--no-call-peaks" in own and str(first if label == "r2" else second) not in own
+        scan = next(line for line in lines if "gategenome scan" in line and f"replicates/{label}/scan" in line)
+        assert "--model results/chrI/model/model.pt" in scan and "--null-fraction 0.2" in scan
+        assert f"--signal results/chrI/replicates/{label}/signal/coverage.bw" in scan
+        call = next(line for line in lines if "gategenome call" in line and f"replicates/{label}/" in line)
+        assert f"--out results/chrI/replicates/{label}/drops.bed" in call
+    evaluate = next(line for line in lines if "gategenome evaluate" in line)
+    assert "--replicate-drops r1=results/chrI/replicates/r1/drops.bed" in evaluate
+    assert "--replicate-drops r2=results/chrI/replicates/r2/drops.bed" in evaluate
+    assert "--replicate-scan r2=results/chrI/replicates/r2/scan" in evaluate
+
+
+def test_dry_run_of_one_replicate_has_no_replicate_jobs(tmp_path, mini, fragments):
+    write_config(tmp_path, mini["genome"], [{"sample": "chrI", "fragments": fragments}], **TINY)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chrI/evaluation/report.html")
+    output = result.stdout + result.stderr
+    assert "results/chrI/replicates/" not in output and "--replicate-drops" not in output
+    assert "gategenome evaluate" in output
+
+
+@pytest.mark.slow
+def test_two_replicate_workflow_scores_replicate_agreement(tmp_path, mini, fragments):
+    first, second = _split_replicates(fragments, tmp_path)
+    write_config(tmp_path, mini["genome"], [
+        {"sample": "chrI", "fragments": first, "replicate": "r1"},
+        {"sample": "chrI", "fragments": second, "replicate": "r2"},
+    ], **{**TINY, "call": {"fdr": 1.0, "min_depth": 0.0},  # every drop below the null threshold is reported
+          "model": {"hidden_size": 16}, "train": {**TINY["train"], "epochs": 2, "steps_per_epoch": 20}})
+    run_snakemake(tmp_path, "--cores", "2", "results/chrI/evaluation/report.html")
+    results = tmp_path / "results" / "chrI"
+    kept = [json.loads((results / "replicates" / label / "signal" / "signal.json").read_text())["inputs"][0]["kept"]
+            for label in ("r1", "r2")]
+    pooled = json.loads((results / "signal" / "signal.json").read_text())
+    assert sum(kept) == sum(item["kept"] for item in pooled["inputs"]) == 5771
+    numbers = json.loads((results / "evaluation" / "evaluation.json").read_text())["replicates"]
+    (pair,) = numbers["pairs"]
+    assert (pair["a"], pair["b"]) == ("r1", "r2")
+    assert numbers["replicates"]["r1"]["count"] > 0 and numbers["replicates"]["r2"]["count"] > 0
+    for value in (*pair["a_within_b"].values(), *pair["b_within_a"].values(), pair["jaccard"]):
+        assert 0.0 <= value <= 1.0
+    # halves of one library: their drops agree well beyond what positions at random would
+    assert pair["a_within_b"]["100"] > 2 * pair["a_within_b_chance"]["100"]
+    assert pair["b_within_a"]["100"] > 2 * pair["b_within_a_chance"]["100"]
+    assert pair["gate_correlation"]["bases"] > 0 and -1.0 <= pair["gate_correlation"]["pearson"] <= 1.0
+    print("replicate agreement:", json.dumps(numbers))
+    assert "<h2>Replicates</h2>" in (results / "evaluation" / "report.html").read_text()

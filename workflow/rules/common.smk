@@ -93,6 +93,11 @@ def _pooled(path, name, rows):
         if len(values) > 1:
             _fail(f"samples: {path}: the replicates of sample {name!r} differ in column {column}; expected one value")
     from_reads = "bigwig" not in kinds
+    replicates = [row.get("replicate") or str(index + 1) for index, row in enumerate(rows)]
+    repeated = sorted({name for name in replicates if replicates.count(name) > 1})
+    if repeated:
+        _fail(f"samples: {path}: sample {name!r} has the replicate {repeated[0]!r} in more than one row; "
+              "expected a distinct replicate label per row")
     return {
         "sample": name,
         "bigwig": f"results/{name}/signal/coverage.bw" if from_reads else rows[0]["bigwig"],
@@ -100,7 +105,8 @@ def _pooled(path, name, rows):
         "fragments": [row["fragments"] for row in rows if row.get("fragments")],
         "bam": [row["bam"] for row in rows if row.get("bam")],
         "barcodes": rows[0].get("barcodes", ""),
-        "replicates": [row.get("replicate") or str(index + 1) for index, row in enumerate(rows)],
+        "replicates": replicates,
+        "replicate_rows": {label: row for label, row in zip(replicates, rows)},
         "from_reads": from_reads,
     }
 
@@ -181,6 +187,7 @@ wildcard_constraints:
     chrom="[A-Za-z0-9_.@~-]+",
     strand="plus|minus|both",
     vcf="[^/]+",
+    replicate="[A-Za-z0-9][A-Za-z0-9_.-]*",
 
 
 #: Strand shards of each chromosome: one job per strand, or both strands in one job.
@@ -225,6 +232,45 @@ def prepare_inputs(wildcards):
     if BLACKLIST:
         inputs["blacklist"] = BLACKLIST
     return inputs
+
+
+#: Samples with two or more replicates -> their replicate labels.
+REPLICATES = {name: sample["replicates"] for name, sample in SAMPLES.items()
+              if sample["from_reads"] and len(sample["replicates"]) > 1}
+
+
+def replicate_signal_inputs(wildcards):
+    """The fragments file or BAM of one replicate row (and the sample's barcodes)."""
+    sample = SAMPLES[wildcards.sample]
+    if wildcards.sample not in REPLICATES or wildcards.replicate not in sample["replicate_rows"]:
+        raise WorkflowError(f"no replicate {wildcards.replicate!r} of sample {wildcards.sample!r} in the sample sheet")
+    row = sample["replicate_rows"][wildcards.replicate]
+    inputs = {"genome": GENOME, "fragments": [row["fragments"]] if row.get("fragments") else [],
+              "bam": [row["bam"]] if row.get("bam") else []}
+    if sample["barcodes"]:
+        inputs["barcodes"] = sample["barcodes"]
+    return inputs
+
+
+def replicate_evaluate_options(wildcards, input):
+    """--replicate-drops NAME=PATH and --replicate-scan NAME=DIR of each replicate of a sample."""
+    labels = REPLICATES.get(wildcards.sample, [])
+    return cli_options({
+        "replicate_drops": [f"{label}={path}" for label, path in zip(labels, input.replicate_drops)],
+        "replicate_scan": [f"{label}={path}" for label, path in zip(labels, input.replicate_scans)],
+    })
+
+
+def replicate_drops(wildcards):
+    """The drops of each replicate of a sample (rule call_replicate); none for one replicate."""
+    labels = REPLICATES.get(wildcards.sample, [])
+    return expand("results/{sample}/replicates/{replicate}/drops.bed", sample=wildcards.sample, replicate=labels)
+
+
+def replicate_scans(wildcards):
+    """The scan of each replicate of a sample (rule scan_replicate); none for one replicate."""
+    labels = REPLICATES.get(wildcards.sample, [])
+    return expand("results/{sample}/replicates/{replicate}/scan", sample=wildcards.sample, replicate=labels)
 
 
 def cli_options(options):

@@ -1,4 +1,4 @@
-# evaluate: do the drops mark the edges of the accessible regions? (HTML report)
+# evaluate: do the drops mark the edges of the accessible regions, and do replicates' drops agree? (HTML report)
 
 
 rule evaluate:
@@ -11,11 +11,14 @@ rule evaluate:
         folds=rules.prepare.output.folds,
         metrics=rules.train.output.metrics,
         signal=sample_signal,
+        replicate_drops=replicate_drops,
+        replicate_scans=replicate_scans,
     output:
         report="results/{sample}/evaluation/report.html",
         numbers="results/{sample}/evaluation/evaluation.json",
     params:
         options=cli_options({key: value for key, value in config["evaluate"].items() if key != "enabled"}),
+        replicates=replicate_evaluate_options,
         seed=config["seed"],
         out_dir=lambda wildcards, output: Path(output.report).parent,
     log:
@@ -30,4 +33,4 @@ rule evaluate:
         "gategenome evaluate --drops {input.drops:q} --scan-dir {input.scan:q} --regions {input.regions:q}"
         " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
         " --folds {input.folds:q} --metrics {input.metrics:q} --signal {input.signal:q} {params.options}"
-        " --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"
+        " {params.replicates} --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -1,0 +1,82 @@
+# replicates: a sample with two or more replicate rows (fragments or BAMs) is pooled into
+# one signal to train and scan; each replicate also gets its own signal, scanned with the
+# sample's (pooled) model and called, so that evaluate can ask whether their drops agree.
+
+
+rule signal_replicate:
+    input:
+        unpack(replicate_signal_inputs),
+    output:
+        coverage="results/{sample}/replicates/{replicate}/signal/coverage.bw",
+        cutsites="results/{sample}/replicates/{replicate}/signal/cutsites.bw",
+        summary="results/{sample}/replicates/{replicate}/signal/signal.json",
+    params:
+        inputs=lambda wildcards, input: cli_options(
+            {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes")}
+        ),
+        options=lambda wildcards: cli_options(config["signal"]),
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+    log:
+        "results/{sample}/logs/replicates/{replicate}/signal.log",
+    benchmark:
+        "results/{sample}/benchmarks/replicates/{replicate}/signal.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome signal --genome {input.genome:q} {params.inputs} {params.options} --no-call-peaks"
+        " --out-dir {params.out_dir:q} 2> {log:q}"
+
+
+rule scan_replicate:
+    input:
+        model=rules.train.output.model,
+        genome=GENOME,
+        signal=rules.signal_replicate.output.coverage,
+    output:
+        directory("results/{sample}/replicates/{replicate}/scan"),
+    params:
+        options=cli_options(
+            {key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude", "strand", "split_strands")}
+        ),
+        chroms=cli_options({"chrom": CHROMS}),
+        strand=config["scan"]["strand"],
+        seed=config["seed"],
+        device=config["device"],
+    log:
+        "results/{sample}/logs/replicates/{replicate}/scan.log",
+    benchmark:
+        "results/{sample}/benchmarks/replicates/{replicate}/scan.tsv"
+    threads: config["threads"]["scan"]
+    resources:
+        mem_mb=lambda wildcards, attempt: 3000 * attempt,
+        runtime=lambda wildcards, attempt: 120 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " {params.chroms} --strand {params.strand:q} {params.options} --seed {params.seed:q}"
+        " --threads {threads} --device {params.device:q} --no-tracks --no-progress --out-dir {output:q} 2> {log:q}"
+
+
+rule call_replicate:
+    input:
+        rules.scan_replicate.output,
+    output:
+        drops="results/{sample}/replicates/{replicate}/drops.bed",
+        settings="results/{sample}/replicates/{replicate}/drops.json",
+    params:
+        options=cli_options(config["call"]),
+    log:
+        "results/{sample}/logs/replicates/{replicate}/call.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome call --scan-dir {input:q} --out {output.drops:q} {params.options} 2> {log:q}"
