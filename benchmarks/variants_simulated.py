@@ -1,8 +1,12 @@
 """Do variants that break planted motifs at region edges move the forget gate more than random ones?
 
 On a simulated genome (``gategenome simulate``: accessible regions planted with
-yeast Reb1/Abf1/Rap1 motifs, truth known) and a sequence-only model trained on
-it (``inputs: dna``), two sets of SNVs are scored with ``gategenome variants``:
+yeast Reb1/Abf1/Rap1 motifs, truth known) and a sequence-only model
+(``inputs: dna``), two sets of SNVs are scored with ``gategenome variants``.
+The model is given (``--model``) or trained here (``--config``) on a separate
+genome of the same default simulator (``--train-seed``, ``--train-chroms``
+chromosomes of ``--train-length``; the last two are the valid and test folds),
+so the scored genome is never seen in training:
 
 * **motif**: one SNV in each planted motif instance found within ``--edge``
   bases of a planted region's edge (the instance is found by matching the
@@ -14,9 +18,16 @@ it (``inputs: dna``), two sets of SNVs are scored with ``gategenome variants``:
 
 It prints the auROC of ``|d_min_forget|`` (the change in the minimum mean forget
 gate within the window) separating motif from random variants, with the auROCs
-of the other effects for comparison, and a table of medians.
+of the other effects for comparison, per motif for ``|d_min_forget|`` and
+``|d_access_max|``, and a table of medians.
 
-Usage::
+Usage (the table of docs/variants.md)::
+
+    gategenome simulate --out-dir sim --seed 3 --chroms 4 --length 250000
+    python benchmarks/variants_simulated.py --sim-dir sim --config benchmarks/configs/dna_sim.yaml \
+        --out varsim --threads 2
+
+or with a model trained on the scored genome itself (the first measurement)::
 
     gategenome simulate --out-dir sim --seed 3 --chroms 4 --length 250000
     echo '{"train": ["chrS1", "chrS2"], "valid": ["chrS3"], "test": ["chrS4"]}' > folds.json
@@ -28,6 +39,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -132,21 +144,45 @@ def read_table(path: Path) -> dict[str, dict[str, str]]:
     return {fields[2]: dict(zip(header, fields)) for fields in (row.split("\t") for row in rows[1:])}
 
 
+def train_model(out: Path, config: str, seed: int, chroms: int, length: int, threads: int) -> str:
+    """Simulate a training genome (the default simulator, another seed) and train a sequence-only model on it."""
+    sim = out / "train-sim"
+    run = [sys.executable, "-m", "gategenome"]
+    subprocess.run(run + ["simulate", "--out-dir", str(sim), "--seed", str(seed), "--chroms", str(chroms),
+                          "--length", str(length)], check=True)
+    names = [f"chrS{i}" for i in range(1, chroms + 1)]
+    folds = out / "folds.json"
+    folds.write_text(json.dumps({"train": names[:-2], "valid": [names[-2]], "test": [names[-1]]}))
+    model = out / "model" / "model.pt"
+    subprocess.run(run + ["train", "--genome", str(sim / "genome.fa"), "--regions", str(sim / "truth.accessible.bed"),
+                          "--folds", str(folds), "--config", config, "--out", str(model), "--threads", str(threads)],
+                   check=True)
+    return str(model)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sim-dir", required=True, type=Path, help="gategenome simulate output")
-    parser.add_argument("--model", required=True, help="sequence-only model trained on it")
+    parser.add_argument("--sim-dir", required=True, type=Path, help="gategenome simulate output: the scored genome")
+    parser.add_argument("--model", help="sequence-only model (default: train one with --config)")
+    parser.add_argument("--config", help="train a model with this config on a separate simulated genome")
+    parser.add_argument("--train-seed", type=int, default=11, help="seed of the simulated training genome")
+    parser.add_argument("--train-chroms", type=int, default=16, help="its chromosomes (last two: valid, test)")
+    parser.add_argument("--train-length", type=int, default=250_000, help="length of each")
     parser.add_argument("--edge", type=int, default=60, help="motif instances within this many bases of an edge")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None, help="keep the VCF and outputs here")
     args = parser.parse_args()
+    if (args.model is None) == (args.config is None):
+        parser.error("give --model, or --config to train one")
+    out = args.out or Path(tempfile.mkdtemp(prefix="variants-sim-"))
+    out.mkdir(parents=True, exist_ok=True)
+    if args.model is None:
+        args.model = train_model(out, args.config, args.train_seed, args.train_chroms, args.train_length, args.threads)
     genome = Genome(args.sim_dir / "genome.fa")
     regions = [(f[0], int(f[1]), int(f[2])) for f in (line.split("\t") for line in
                (args.sim_dir / "truth.accessible.bed").read_text().splitlines() if line)]
     motif, random = make_variants(genome, regions, args.edge, args.seed)
-    out = args.out or Path(tempfile.mkdtemp(prefix="variants-sim-"))
-    out.mkdir(parents=True, exist_ok=True)
     labelled = [(*v[:4], f"motif{i}_{v[4]}") for i, v in enumerate(motif)]
     labelled += [(*v, f"random{i}") for i, v in enumerate(random)]
     write_vcf(out / "variants.vcf", genome, labelled)
@@ -163,12 +199,13 @@ def main() -> None:
         pos = np.array([abs(float(row[column])) for k, row in table.items() if k.startswith("motif")])
         neg = np.array([abs(float(row[column])) for k, row in table.items() if k.startswith("random")])
         print(f"| abs({column}) | {auroc(pos, neg):.3f} | {np.median(pos):.4g} | {np.median(neg):.4g} |")
-    negative = np.array([abs(float(row["d_min_forget"])) for k, row in table.items() if k.startswith("random")])
-    for name in MOTIFS:
-        pos = np.array([abs(float(row["d_min_forget"])) for k, row in table.items() if k.endswith(f"_{name}")])
-        if pos.size:
-            print(f"| abs(d_min_forget), {name} only ({pos.size}) | {auroc(pos, negative):.3f} | {np.median(pos):.4g} "
-                  f"| {np.median(negative):.4g} |")
+    for column in ("d_min_forget", "d_access_max"):
+        negative = np.array([abs(float(row[column])) for k, row in table.items() if k.startswith("random")])
+        for name in MOTIFS:
+            pos = np.array([abs(float(row[column])) for k, row in table.items() if k.endswith(f"_{name}")])
+            if pos.size:
+                print(f"| abs({column}), {name} only ({pos.size}) | {auroc(pos, negative):.3f} | "
+                      f"{np.median(pos):.4g} | {np.median(negative):.4g} |")
     drops = {k: sum(1 for n, row in table.items() if n.startswith(k) and row["drop"] != "none")
              for k in ("motif", "random")}
     print(f"drop gained or lost: motif {drops['motif']}/{len(motif)}, random {drops['random']}/{len(random)}")

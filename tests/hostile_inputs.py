@@ -185,7 +185,7 @@ def write_corpus(root: Path) -> dict[str, Path]:
 
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
-    return (_signal(p) + _boundaries(p) + _variants(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
+    return (_signal(p) + _boundaries(p) + _variants(p) + _variants_gather(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
             + _tracks_gather_export(p))
 
 
@@ -233,6 +233,19 @@ def _variants(p):
         Case("variants", "threshold-nan", run(p["vcf_unknown"], "--threshold", "nan"), 2, "--threshold"),
         Case("variants", "output-is-the-vcf", run(p["vcf_clash"], prefix=p["root"] / "clash"), 1, "same file"),
         Case("variants", "out-under-file", run(p["vcf_unknown"], prefix=p["blocker"] / "v"), 1, "--out"),
+        Case("variants", "chrom-of-unindexed-vcf", run(p["vcf_unknown"], "--chrom", "chrA"), 1, "--chrom",
+             [out.parent]),
+    ]
+
+
+def _variants_gather(p):
+    out = p["root"] / "out" / "variants-gather" / "v"
+    run = lambda *parts, prefix=out: _s("variants-gather", "--out", prefix, *parts)  # noqa: E731
+    return [
+        Case("variants_gather", "part-missing", run(p["root"] / "no_part"), 1, "no_part", [out.parent]),
+        Case("variants_gather", "part-not-outputs", run(p["empty_dir"] / "v"), 1, "empty_dir", [out.parent]),
+        Case("variants_gather", "output-is-a-part", run(out, out), 1, "same file"),
+        Case("variants_gather", "out-under-file", run(p["root"] / "no_part", prefix=p["blocker"] / "v"), 1, "--out"),
     ]
 
 

@@ -36,6 +36,9 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
               help="Variants: VCF or BCF, plain or bgzip, sorted; multi-allelic records are split.")
 @click.option("--out", "prefix", required=True, metavar="PREFIX",
               help="Output prefix: PREFIX.vcf.gz (+ .tbi), PREFIX.tsv, PREFIX.json.")
+@click.option("--chrom", default=None, metavar="NAME",
+              help="Score only this chromosome's records, read through the VCF's index (.tbi/.csi); "
+                   "join the parts with 'gategenome variants-gather'.")
 @click.option("--context", default=_default("context"), show_default=True, metavar="exact|horizon|BASES",
               help="Upstream context: exact states streamed from the reference, the measured forgetting "
                    "horizon, or a number of bases (approximate).")
@@ -75,7 +78,7 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
               help="PyTorch intra-op threads (0: PyTorch's default).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
 @device_option
-def command(model_path, genome, signal, vcf, prefix, context, window, footprint_max, footprint_tol, threshold,
+def command(model_path, genome, signal, vcf, prefix, chrom, context, window, footprint_max, footprint_tol, threshold,
             scan_dir, threshold_quantile, null_windows, null_window, strict, symbolic, unknown_chroms, batch_size,
             grid, chunk_size, layer, seed, threads, progress, device):
     """Score variants: how each SNV or indel moves the forget gate, boundaries and accessibility.
@@ -92,12 +95,15 @@ def command(model_path, genome, signal, vcf, prefix, context, window, footprint_
     dna+signal model reads the measured signal as it is: the effect through
     sequence alone.  Writes PREFIX.vcf.gz (+ .tbi) with GG_* INFO fields,
     PREFIX.tsv (one row per allele) and PREFIX.json (counts, threshold, settings).
+    With --chrom only that chromosome's records are scored (an indexed VCF is
+    needed); 'gategenome variants-gather' joins such parts into one output.
 
     \b
     Examples:
       gategenome variants --model model.pt --genome sacCer3.fa --vcf calls.vcf.gz --out results/variants
       gategenome variants --model model.pt --genome hg38.fa --signal atac.bw --vcf gwas.vcf \\
           --scan-dir scan --context horizon --device cuda --out gwas
+      gategenome variants --model model.pt --genome sacCer3.fa --vcf calls.vcf.gz --chrom chrI --out parts/chrI
     """
     from pathlib import Path
 
@@ -139,7 +145,7 @@ def command(model_path, genome, signal, vcf, prefix, context, window, footprint_
         provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
                       "signal": None if track is None else str(Path(signal).resolve()), "scan_dir": scan_dir}
         summary = score_vcf(model, fasta, vcf, prefix, settings, signal=track, threshold=threshold,
-                            device=torch_device, provenance=provenance, progress=progress)
+                            device=torch_device, provenance=provenance, progress=progress, chrom=chrom)
     finally:
         if track is not None:
             track.close()

@@ -25,4 +25,5 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "null": ["null_threshold"],
     "outputs": ["EFFECT_COLUMNS", "INFO_FIELDS", "write_annotated_vcf", "write_table"],
     "run": ["output_paths", "score_vcf"],
+    "gather": ["gather_parts"],
 })

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gategenome.io.atomic import atomic_open, atomic_path
-from gategenome.variants.vcf import Allele, open_vcf
+from gategenome.variants.vcf import Allele, open_vcf, selected_records
 
 #: INFO key -> (row key, VCF type, description).
 INFO_FIELDS = {
@@ -64,7 +64,8 @@ def _info_value(value, kind: str):
 
 
 def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: Sequence[str],
-                        alleles: Sequence[Allele], rows: Sequence[dict]) -> tuple[Path, Path]:
+                        alleles: Sequence[Allele], rows: Sequence[dict],
+                        contigs: Sequence[str] | None = None) -> tuple[Path, Path]:
     """The input VCF with the effects as INFO fields, bgzip-compressed and tabix-indexed.
 
     Parameters
@@ -77,6 +78,8 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
         Chromosome names of the records (declared as contigs when the header lacks them).
     alleles, rows
         Scored alleles and their effects.
+    contigs
+        Only the records on these index contigs (one chromosome, ``--chrom``), or None: all.
 
     Returns
     -------
@@ -105,7 +108,7 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
             header.info.add(key, "A", kind, text)
         with atomic_path(out) as tmp:
             with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
-                for index, record in enumerate(source):
+                for index, record in enumerate(selected_records(source, contigs)):
                     record.translate(sink.header)
                     alts = record.alts or ()
                     found = [scores.get((index, k)) for k in range(len(alts))]

@@ -43,6 +43,7 @@ def score_vcf(
     device: torch.device | str = "cpu",
     provenance: dict[str, Any] | None = None,
     progress: bool = False,
+    chrom: str | None = None,
 ) -> dict[str, Any]:
     """Score every allele of a VCF and write ``PREFIX.tsv``, ``PREFIX.vcf.gz`` (+ ``.tbi``), ``PREFIX.json``.
 
@@ -69,6 +70,9 @@ def score_vcf(
         Paths saved in the summary.
     progress
         A tqdm bar (alleles) on stderr.
+    chrom
+        Score only this chromosome's records, read through the VCF's index (the
+        workflow's scatter; :func:`gategenome.variants.gather.gather_parts` joins the parts).
 
     Returns
     -------
@@ -80,7 +84,7 @@ def score_vcf(
                           "(--signal)")
     device = torch.device(device)
     began = time.perf_counter()
-    found = read_alleles(vcf, genome, settings)
+    found = read_alleles(vcf, genome, settings, chrom)
     if threshold is None:
         threshold = null_threshold(model, genome, signal, settings, device)
         log.info("drop threshold %.4f (quantile %g of the shuffled-sequence null)", threshold,
@@ -96,10 +100,10 @@ def score_vcf(
         if bar is not None:
             bar.close()
     paths = output_paths(prefix)
-    write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows)
+    write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows, found.contigs)
     write_table(paths["table"], found.alleles, rows)
     summary = _summary(model, found, rows, context, threshold, settings, device, paths,
-                       dict(provenance or {}, vcf=str(vcf)), time.perf_counter() - began)
+                       dict(provenance or {}, vcf=str(vcf), chrom=chrom), time.perf_counter() - began)
     write_json(paths["summary"], summary)
     log.info("scored %d alleles of %d records in %.1f s (%s)", len(rows), found.counts["records"], summary["seconds"],
              ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v and k not in ("records", "alleles")) or

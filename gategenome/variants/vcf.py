@@ -85,11 +85,14 @@ class VariantInput:
         ``no_alt`` (records without an ALT).
     chroms
         Chromosome names as the VCF's records spell them, in file order.
+    contigs
+        The index contigs read (one chromosome's records), or None: the whole file.
     """
 
     alleles: list[Allele] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     chroms: list[str] = field(default_factory=list)
+    contigs: list[str] | None = None
 
 
 def open_vcf(path: str | os.PathLike):
@@ -111,11 +114,55 @@ def open_vcf(path: str | os.PathLike):
         pysam.set_verbosity(verbosity)
 
 
-def _iterate(path, handle):
+def chrom_contigs(path, handle, genome: Genome, chrom: str) -> list[str]:
+    """The VCF's spellings of one FASTA chromosome, read from the VCF's index.
+
+    Parameters
+    ----------
+    path
+        The VCF (for messages).
+    handle
+        The open ``pysam.VariantFile``.
+    genome
+        The FASTA; ``chrom`` is matched to its names as everywhere else.
+    chrom
+        A chromosome name, as the FASTA or the VCF spells it.
+
+    Returns
+    -------
+    list[str]
+        Index contigs naming that chromosome (empty when the VCF has no record on it).
+
+    Raises
+    ------
+    InputError
+        The VCF has no index (``.tbi``/``.csi``), or ``chrom`` is not in the FASTA.
+    """
+    if handle.index is None:
+        raise InputError(f"{path}: --chrom needs an indexed VCF; expected bgzip + a .tbi or .csi index "
+                         "next to it (tabix -p vcf, bcftools index) or an indexed BCF")
+    lookup = name_lookup(genome.sizes)
+    wanted = lookup(chrom)
+    if wanted is None:
+        raise InputError(f"--chrom {chrom!r} is not a chromosome of the genome; expected one of "
+                         f"{', '.join(list(genome.sizes)[:10])}")
+    return [name for name in handle.index if lookup(name) == wanted]
+
+
+def selected_records(handle, contigs: list[str] | None):
+    """Every record of the file (``contigs`` None), or those on ``contigs`` through the index, in that order."""
+    if contigs is None:
+        yield from handle
+        return
+    for name in contigs:
+        yield from handle.fetch(name)
+
+
+def _iterate(path, handle, contigs=None):
     """``(index, record)`` of a VCF; a malformed line as :class:`InputError`."""
     index = -1
     try:
-        for index, record in enumerate(handle):
+        for index, record in enumerate(selected_records(handle, contigs)):
             yield index, record
     except (OSError, ValueError) as exc:
         detail = " ".join(str(exc).split())[:160]
@@ -156,7 +203,8 @@ def _check_ref(path, genome: Genome, chrom: str, pos: int, ref: str, strict: boo
     return ok
 
 
-def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSettings) -> VariantInput:
+def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSettings,
+                 chrom: str | None = None) -> VariantInput:
     """Every scorable allele of a VCF/BCF, checked against ``genome``.
 
     Parameters
@@ -167,6 +215,9 @@ def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSetti
         The FASTA the model scans.
     settings
         ``strict``, ``symbolic`` and ``unknown_chroms`` decide what is an error.
+    chrom
+        Only the records on this chromosome, read through the VCF's index
+        (:func:`chrom_contigs`); record indices then count those records.
 
     Returns
     -------
@@ -178,14 +229,16 @@ def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSetti
     ------
     InputError
         No header, unsorted records, and (as the settings say) a REF that does not
-        match, a symbolic allele or an unknown chromosome.
+        match, a symbolic allele or an unknown chromosome; with ``chrom``, a VCF
+        without an index.
     """
     lookup = name_lookup(genome.sizes)
     result = VariantInput()
     counts = result.counts
     sort_check = _SortCheck(path)
     with open_vcf(path) as handle:
-        for index, record in _iterate(path, handle):
+        contigs = result.contigs = None if chrom is None else chrom_contigs(path, handle, genome, chrom)
+        for index, record in _iterate(path, handle, contigs):
             counts["records"] += 1
             sort_check(record.chrom, record.pos)
             if not result.chroms or result.chroms[-1] != record.chrom:

@@ -43,6 +43,7 @@ COMMAND_SETTINGS = {
     "design": [SearchSettings, ConstraintSettings, BoundarySettings],
     "simulate": [SimulationSettings],
     "variants": [VariantSettings],
+    "variants-gather": [],
     "run": [],
     "signal": [SignalSettings],
 }

@@ -60,3 +60,11 @@ def test_variant_files_with_the_same_name_are_named(tmp_path, mini):
     write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
                  variants=[str(path) for path in vcfs], **TINY)
     _fails_naming(tmp_path, "variants", "calls")
+
+
+def test_scattered_variant_file_without_index_is_named(tmp_path, mini):
+    vcf = tmp_path / "calls.vcf.gz"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 variants=[str(vcf)], variants_scatter=True, **TINY)
+    _fails_naming(tmp_path, "variants", "calls.vcf.gz", "no index")

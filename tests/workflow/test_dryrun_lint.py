@@ -59,3 +59,25 @@ def test_variants_list_gives_one_job_per_vcf_and_sample(tmp_path, mini):
     jobs = [job for job in _jobs(output) if job["rule"] == "variants"]
     assert sorted(re.search(r"vcf=([^,]+)", job["wildcards"]).group(1).strip() for job in jobs) == ["calls", "gwas snps"]
     assert "--vcf '" + vcfs[1] + "'" in output  # paths are quoted
+
+
+def test_variants_scatter_gives_one_job_per_chromosome_and_a_gather(tmp_path, yeast):
+    vcf = tmp_path / "gwas snps.vcf.gz"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    (tmp_path / "gwas snps.vcf.gz.tbi").write_text("")
+    write_config(tmp_path, yeast["genome"], [{"sample": "s1", "bigwig": yeast["signal"], "peaks": yeast["peaks"]}],
+                 variants=[str(vcf)], variants_scatter=True, scan={"exclude": ["chrM"]})
+    result = run_snakemake(tmp_path, "-n", "-p")
+    output = result.stdout + result.stderr
+    jobs = _jobs(output)
+    assert "variants" not in {job["rule"] for job in jobs}
+    chroms = [job for job in jobs if job["rule"] == "variants_chrom"]
+    names = [line.split("\t")[0] for line in yeast["sizes"].read_text().splitlines() if line.strip()]
+    assert len(names) == 17 and "chrM" in names  # every chromosome of the genome, also one not scanned
+    assert sorted(re.search(r"chrom=([^,\s]+)", job["wildcards"]).group(1) for job in chroms) == sorted(names)
+    gathers = [job for job in jobs if job["rule"] == "variants_gather"]
+    assert len(gathers) == 1 and "vcf=gwas snps" in gathers[0]["wildcards"]
+    for name in names:  # each part is scored with --chrom and joined in genome order, paths quoted
+        assert f"--chrom {name}" in output
+    parts = " ".join(f"'results/s1/variants/gwas snps.parts/{name}'" for name in names)
+    assert f"gategenome variants-gather --out 'results/s1/variants/gwas snps' {parts}" in output

@@ -330,17 +330,41 @@ def _variant_sets():
 
 
 VARIANT_SETS = _variant_sets()
+VARIANTS_SCATTER = bool(config.get("variants_scatter"))
+
+
+def _require_vcf_index(path):
+    """A VCF scattered by chromosome is read through its index: path.tbi or path.csi must exist."""
+    if not any(Path(f"{path}{suffix}").is_file() for suffix in (".tbi", ".csi")):
+        _fail(f"variants: {path} has no index ({path}.tbi or {path}.csi) and variants_scatter is on; "
+              "expected a bgzip VCF indexed with 'tabix -p vcf' or 'bcftools index', or variants_scatter: false")
+
+
+if VARIANTS_SCATTER:
+    for _vcf_path in VARIANT_SETS.values():
+        _require_vcf_index(_vcf_path)
+#: Shard name -> chromosome of the variant scatter: every chromosome of the genome (not only those scanned).
+VARIANT_CHROMS = {shard_name(chrom): chrom for chrom in genome_chromosomes(GENOME)} if VARIANTS_SCATTER else {}
 
 
 def variant_vcf(wildcards):
     return VARIANT_SETS[wildcards.vcf]
 
 
+def variant_parts(wildcards):
+    """The per-chromosome variants_chrom prefixes of one VCF and sample, in genome order."""
+    return [f"results/{wildcards.sample}/variants/{wildcards.vcf}.parts/{chrom}" for chrom in VARIANT_CHROMS]
+
+
+def variant_part_tables(wildcards):
+    return [f"{prefix}.tsv" for prefix in variant_parts(wildcards)]
+
+
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
-    variants = expand(rules.variants.output.vcf, sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
+    variants = expand("results/{sample}/variants/{vcf}.vcf.gz", sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
         [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation],
         sample=sorted(SAMPLES),

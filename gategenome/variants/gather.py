@@ -1,0 +1,136 @@
+"""Join the per-chromosome outputs of ``gategenome variants --chrom`` into one output.
+
+The workflow scatters a large VCF by chromosome (one ``variants --chrom NAME``
+job each) and gathers the parts here: the TSV rows and the VCF records are
+concatenated in the order the parts are given (the workflow passes them in
+genome order), under the first part's header (contigs only another part
+declares are added); the counts and drops of the summaries are summed.  When
+the VCF is sorted in genome order, the result equals scoring the whole VCF in
+one run (checked by ``tests/cli/test_cli_variants_scatter.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gategenome.errors import InputError
+from gategenome.io.atomic import atomic_open, atomic_path
+from gategenome.io.jsonfile import write_json
+from gategenome.variants.run import output_paths
+
+
+def _part_paths(parts: Sequence[str | os.PathLike]) -> list[dict[str, Path]]:
+    """Each part's output paths; a missing file is an :class:`InputError`."""
+    found = []
+    for prefix in parts:
+        paths = output_paths(prefix)
+        for path in paths.values():
+            if not path.is_file():
+                raise InputError(f"{path}: no such file; expected the outputs of 'gategenome variants --out {prefix}'")
+        found.append(paths)
+    return found
+
+
+def _gather_tables(tables: Sequence[Path], out: Path) -> int:
+    """Concatenate TSVs that share one header line; the number of rows."""
+    header, rows = None, 0
+    with atomic_open(out) as sink:
+        for table in tables:
+            with open(table) as source:
+                first = source.readline()
+                if header is None:
+                    header = first
+                    sink.write(header)
+                elif first != header:
+                    raise InputError(f"{table}: its columns differ from {tables[0]}'s; expected parts of one "
+                                     "'gategenome variants' run")
+                for line in source:
+                    sink.write(line)
+                    rows += 1
+    return rows
+
+
+def _gather_vcfs(vcfs: Sequence[Path], out: Path) -> None:
+    """Concatenate bgzip VCFs under the first one's header (other parts' contigs added); bgzip + tabix."""
+    import pysam
+
+    with pysam.VariantFile(str(vcfs[0])) as first:
+        header = first.header.copy()
+    for path in vcfs[1:]:
+        with pysam.VariantFile(str(path)) as part:
+            for name in part.header.contigs:
+                if name not in header.contigs:
+                    header.contigs.add(name)
+    with atomic_path(out) as tmp:
+        with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
+            for path in vcfs:
+                with pysam.VariantFile(str(path)) as part:
+                    for record in part:
+                        record.translate(sink.header)
+                        sink.write(record)
+        pysam.tabix_index(str(tmp), preset="vcf", force=True)
+        index_tmp = Path(str(tmp) + ".tbi")
+    os.replace(index_tmp, Path(str(out) + ".tbi"))
+
+
+def _merge_summaries(summaries: Sequence[dict[str, Any]], parts: Sequence[str]) -> dict[str, Any]:
+    """The first part's summary with counts, drops and seconds summed over the parts."""
+    merged = dict(summaries[0])
+    for key in ("counts", "drops"):
+        merged[key] = {name: sum(int(s.get(key, {}).get(name, 0)) for s in summaries) for name in merged.get(key, {})}
+    merged["seconds"] = round(sum(float(s.get("seconds", 0.0)) for s in summaries), 3)
+    merged["inputs"] = dict(merged.get("inputs", {}), chrom=None)
+    merged["parts"] = [{"prefix": str(prefix), "chrom": s.get("inputs", {}).get("chrom"),
+                        "threshold": s.get("threshold")} for prefix, s in zip(parts, summaries)]
+    thresholds = {s.get("threshold") for s in summaries}
+    if len(thresholds) > 1:
+        merged["threshold"] = None
+    return merged
+
+
+def gather_parts(parts: Sequence[str | os.PathLike], prefix: str | os.PathLike) -> dict[str, Any]:
+    """Join the outputs of ``gategenome variants`` runs into ``PREFIX.vcf.gz`` (+ ``.tbi``), ``.tsv``, ``.json``.
+
+    Parameters
+    ----------
+    parts
+        Output prefixes of the runs (one per chromosome), in the order wanted.
+    prefix
+        The gathered output prefix.
+
+    Returns
+    -------
+    dict
+        The gathered summary (``PREFIX.json``): the first part's, with counts and
+        drops summed, ``parts`` listing each part, ``threshold`` None when the
+        parts' thresholds differ.
+
+    Raises
+    ------
+    InputError
+        No part, a missing part file, or TSVs with different columns.
+    """
+    if not parts:
+        raise InputError("no parts to gather; expected the output prefixes of 'gategenome variants --chrom' runs")
+    found = _part_paths(parts)
+    summaries = []
+    for paths in found:
+        try:
+            summaries.append(json.loads(paths["summary"].read_text()))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{paths['summary']}: cannot read as JSON ({exc}); expected a 'gategenome variants' "
+                             "summary") from None
+    out = output_paths(prefix)
+    rows = _gather_tables([paths["table"] for paths in found], out["table"])
+    _gather_vcfs([paths["vcf"] for paths in found], out["vcf"])
+    summary = _merge_summaries(summaries, [str(p) for p in parts])
+    summary["files"] = {key: str(path) for key, path in out.items()}
+    if rows != summary["counts"].get("alleles", rows):
+        raise InputError(f"{out['table']}: {rows} rows but the parts' summaries count {summary['counts']['alleles']} "
+                         "alleles; expected complete parts")
+    write_json(out["summary"], summary)
+    return summary
