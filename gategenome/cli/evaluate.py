@@ -83,7 +83,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
 
     from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
     from gategenome.evaluate.report import write_report
-    from gategenome.evaluate.results import headline
+    from gategenome.evaluate.results import log_summary
     from gategenome.evaluate.run import evaluate
     from gategenome.io.scandir import ScanDir
 
@@ -104,25 +104,5 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
         sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
         evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans, seed=seed)
     paths = write_report(evaluation, out_dir)
-    h = headline(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
-    log = logging.getLogger("gategenome.evaluate.run")
-    log.info("drops at ±%d bp: precision %.3f recall %.3f F1 %.3f; enrichment %.2fx (%.2f-%.2f)",
-             h["distance"], h["model_precision"], h["model_recall"], h["model_f1"], h["enrichment"], h["ci_low"], h["ci_high"])
-    if h["signal_f1"] is not None:
-        log.info("signal-only caller at ±%d bp: precision %.3f recall %.3f F1 %.3f",
-                 h["distance"], h["signal_precision"], h["signal_recall"], h["signal_f1"])
-    for name, label in (("boundary_calls", "boundary calls"), ("region_calls", "region-call edges")):
-        scores = evaluation.results["boundaries"].get(name, {}).get("any", {}).get("both", {}).get(str(h["distance"]))
-        if scores:
-            log.info("%s at ±%d bp: precision %.3f recall %.3f F1 %.3f",
-                     label, h["distance"], scores["precision"], scores["recall"], scores["f1"])
-    if "region_calls" in evaluation.results:
-        overlap = evaluation.results["region_calls"]
-        log.info("region calls vs regions, base level: Jaccard %.3f (precision %.3f, recall %.3f)",
-                 overlap["jaccard"], overlap["precision"], overlap["recall"])
-    for pair in evaluation.results.get("replicates", {}).get("pairs", []):
-        d = str(h["distance"])
-        log.info("replicates %s / %s: %.3f / %.3f of drops within ±%s bp of the other's (chance %.3f / %.3f); "
-                 "Jaccard of drop bases %.3f", pair["a"], pair["b"], pair["a_within_b"][d], pair["b_within_a"][d], d,
-                 pair["a_within_b_chance"][d], pair["b_within_a_chance"][d], pair["jaccard"])
-    log.info("wrote %s and %s", paths["html"], paths["json"])
+    log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
+    logging.getLogger("gategenome.evaluate.run").info("wrote %s and %s", paths["html"], paths["json"])

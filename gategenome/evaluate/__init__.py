@@ -24,7 +24,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "replicates": ["chance_within", "check_replicate_inputs", "drop_base_jaccard", "drops_within", "gate_correlation", "parse_named_paths",
                    "replicate_agreement", "window_cover"],
     "report": ["render_html", "write_report"],
-    "results": ["Evaluation", "headline"],
+    "results": ["Evaluation", "headline", "log_summary"],
     "run": ["evaluate", "read_metrics"],
     "settings": ["EvaluateSettings", "format_distances", "parse_distances"],
     "signal_caller": ["calls_from_signal", "read_smoothed", "region_calls", "signal_baseline", "smooth_log_signal",
