@@ -37,11 +37,13 @@ demo: $(DEMO)/simulate.json
 	$(BIN)/python benchmarks/demo_boundaries.py --calls results/demo/drops.bed --truth $(DEMO)/truth.boundaries.bed
 	@echo
 	@echo "Demo results (results/demo/):"
-	@echo "  drops.bed                 forget-gate drops (boundary calls, BED6+4)"
+	@echo "  drops.bed                 forget-gate drops per strand (BED6+4)"
+	@echo "  boundaries.bed            one call per boundary, both strands merged (BED6+7)"
+	@echo "  region_calls.bed          accessible regions from opening/closing boundary pairs"
 	@echo "  tracks/forget.plus.bw     mean forget gate, + strand scan"
 	@echo "  tracks/forget.minus.bw    mean forget gate, - strand scan"
 	@echo "  tracks/accessibility.bw   predicted accessibility"
-	@echo "  evaluation/report.html    drops vs. accessible-region edges (open in a browser)"
+	@echo "  evaluation/report.html    drops and boundary calls vs. accessible-region edges (open in a browser)"
 	@echo "  hub/                      UCSC track hub + IGV session (igv_session.xml)"
 	@echo "  design/designs.fa         long-memory DNA designed for the model"
 	@echo "  model/model.pt, model/metrics.json, model/curves.png"
