@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from workflow_helpers import TINY, run_snakemake, write_config
+from workflow_helpers import ROOT, TINY, run_snakemake, write_config
 
 
 def _fails_naming(workdir, *words):
@@ -68,3 +68,23 @@ def test_scattered_variant_file_without_index_is_named(tmp_path, mini):
     write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
                  variants=[str(vcf)], variants_scatter=True, **TINY)
     _fails_naming(tmp_path, "variants", "calls.vcf.gz", "no index")
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "demo.yaml", "yeast.yaml"])
+def test_shipped_configurations_pass_the_schema(name):
+    """`make demo` and the documented runs start from these files: each must validate as shipped."""
+    import jsonschema
+
+    def merged(base, override):
+        for key, value in override.items():
+            if isinstance(value, dict) and isinstance(base.get(key), dict):
+                merged(base[key], value)
+            else:
+                base[key] = value
+        return base
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config = merged(config, yaml.safe_load((ROOT / "config" / name).read_text()))
+    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    errors = [error.message for error in jsonschema.Draft7Validator(schema).iter_errors(config)]
+    assert errors == []
