@@ -23,18 +23,23 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
+from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
+#: Name whose temporaries (``.tracks.PID@HOST.X.tmp``) stage the bigWigs until all are complete.
+STAGING = "tracks"
 TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
 
 
@@ -90,13 +95,6 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _remove_staged(out_dir: Path) -> None:
-    """Remove the staged bigWigs a killed run left in ``out_dir``."""
-    for name in TRACK_FILES.values():
-        for stale in [*out_dir.glob(f".{name}.*.tmp"), *out_dir.glob(f"..{name}.*.tmp")]:
-            stale.unlink(missing_ok=True)
-
-
 def write_tracks(
     scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1
 ) -> dict[str, Path]:
@@ -120,14 +118,15 @@ def write_tracks(
     scan.check_arrays()
     out_dir = Path(out_dir) if out_dir is not None else scan.path
     out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_staged(out_dir)
+    remove_abandoned(out_dir / STAGING, out_dir)  # a killed run's staging directory, never a running one's
     missing = [name for name in scan.meta["chroms"] if name not in scan.sizes]
     if missing:
         log.info("%s: %d chromosome(s) not scanned, empty in the tracks (%s)", scan.path, len(missing),
                  ", ".join(missing[:10]))
     tracks = [f"forget{strand}" for strand in scan.strands] + ["accessibility"]
     paths = {track: out_dir / TRACK_FILES[track] for track in tracks}
-    staged = {track: out_dir / f".{TRACK_FILES[track]}.{os.getpid()}.tmp" for track in tracks}
+    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(out_dir / STAGING), suffix=".tmp", dir=out_dir))
+    staged = {track: staging / TRACK_FILES[track] for track in tracks}
     arguments = [(str(scan.path), track, str(staged[track])) for track in tracks]
     try:
         if workers > 1:
@@ -143,8 +142,7 @@ def write_tracks(
         for track in tracks:  # published together, once every track is complete
             os.replace(staged[track], paths[track])
     finally:
-        for path in staged.values():
-            path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)  # made above by this run
     for track, count in zip(tracks, counts):
         log.info("%s: %d entries", paths[track], count)
     return paths

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def _prefix(final: Path) -> str:
+def temporary_prefix(final: Path) -> str:
+    """Start of the temporary names of ``final``: ``.NAME.PID@HOST.`` (see :func:`remove_abandoned`)."""
     return f".{final.name}.{os.getpid()}@{socket.gethostname()}."
 
 
@@ -84,7 +85,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(final)
-    fd, tmp_name = tempfile.mkstemp(prefix=_prefix(final), suffix=".tmp", dir=final.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=temporary_prefix(final), suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -153,7 +154,7 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     existed = final.is_dir()
     staging_parent = final if existed else final.parent
     remove_abandoned(final, staging_parent)
-    staging = Path(tempfile.mkdtemp(prefix=_prefix(final), suffix=".tmp", dir=staging_parent))
+    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(final), suffix=".tmp", dir=staging_parent))
     try:
         if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
             staging.chmod(0o777 & ~_umask())
