@@ -295,6 +295,15 @@ def cli_options(options):
     return " ".join(words)
 
 
+def gate_model(wildcards):
+    """The model whose forget gate explain and design read, for one sample.
+
+    Today the sample's trained model; a sequence-only model trained beside it takes
+    its place when the configuration asks for one.
+    """
+    return f"results/{wildcards.sample}/model/model.pt"
+
+
 def train_settings():
     """The model/train sections passed to 'gategenome train --config', as YAML text."""
     return yaml.safe_dump({"model": dict(config["model"]), "train": dict(config["train"])}, sort_keys=True)

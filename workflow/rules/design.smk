@@ -3,7 +3,7 @@
 
 rule design:
     input:
-        model=rules.train.output.model,
+        model=gate_model,
     output:
         fasta="results/{sample}/design/designs.fa",
         table="results/{sample}/design/designs.tsv",
