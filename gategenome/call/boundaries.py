@@ -32,14 +32,19 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
+from gategenome.call.contrast import contrast_pvalues, estimate_dispersion, side_sums
 from gategenome.call.drops import call_drops
 from gategenome.call.null import accessibility_steps, decoy_steps, near_crossing, refine_positions, tail_pvalues
+from gategenome.call.regions import boundary_qvalue
 from gategenome.call.settings import BoundaryCallSettings, CallSettings
 from gategenome.core.stats import bh_qvalues
+from gategenome.errors import InputError
 from gategenome.io.bed import Interval, sort_intervals
+from gategenome.io.bigwig import SignalTrack
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
@@ -149,10 +154,10 @@ def _candidates(scan: ScanDir, call_settings: CallSettings, settings: BoundaryCa
 
 
 def _records(chrom: str, cand: Candidates, steps: np.ndarray, p: np.ndarray, q: np.ndarray,
-             fdr: float, length: int) -> list[Interval]:
-    """BED6+7 records (unnamed) of the candidates with ``q <= fdr``."""
+             length: int) -> list[Interval]:
+    """BED6+7 records (unnamed) of the candidates."""
     records = []
-    for i in np.flatnonzero(q <= fdr).tolist():
+    for i in range(cand.positions.size):
         start, end = int(cand.lo[i]), int(min(cand.hi[i], length))
         step = float(steps[i])
         strands = ("+" if cand.plus[i] else "") + ("-" if cand.minus[i] else "")
@@ -165,36 +170,48 @@ def _records(chrom: str, cand: Candidates, steps: np.ndarray, p: np.ndarray, q: 
     return records
 
 
-def call_boundaries(scan_dir: str | os.PathLike, call_settings: CallSettings | None = None,
-                    settings: BoundaryCallSettings | None = None) -> tuple[list[Interval], dict]:
-    """Boundary calls of a scan directory: both strands' drops merged, tested against decoys.
+def _signal_path(scan: ScanDir, signal: str | os.PathLike | None) -> Path | None:
+    """The signal the contrast test reads: ``signal``, else the one ``scan.json`` names; None when neither."""
+    if signal is not None:
+        return Path(signal)
+    named = scan.meta.get("signal")
+    if not named:
+        return None
+    if not Path(named).exists():
+        raise InputError(f"{scan.path}/scan.json: its signal {named} is not found; pass --signal with that bigWig, "
+                         "or --no-signal-test")
+    return Path(named)
 
-    Parameters
-    ----------
-    scan_dir
-        The scan directory (with its shuffled-sequence null, which sets the drop threshold).
-    call_settings
-        Which drops are candidates (``min_depth``, ``min_length``, ``threshold_quantile``;
-        its ``fdr`` is not used).
-    settings
-        :class:`BoundaryCallSettings`.
+
+def signal_pvalues(scan: ScanDir, candidates: dict[str, Candidates], steps: dict[str, np.ndarray],
+                   signal: Path, window: int) -> tuple[np.ndarray, dict]:
+    """Contrast-test p-values (:mod:`gategenome.call.contrast`) of every candidate, in chromosome order.
+
+    The open side is the side the model calls accessible (the sign of its step).
 
     Returns
     -------
     tuple
-        ``(intervals, summary)``: BED6+7 records in genome order named
-        ``boundary_<n>``, and the counts and settings as plain types.
+        ``(p, summary)``: ``(K,)`` float64 p-values, and ``{"signal", "dispersion"}``.
     """
-    call_settings = call_settings or CallSettings()
-    settings = settings or BoundaryCallSettings()
-    scan = ScanDir(scan_dir)
-    candidates = _candidates(scan, call_settings, settings)
-    if settings.refine:
+    with SignalTrack(signal, dict(scan.sizes)) as track:
+        def read(chrom, start, end):
+            return track.values(chrom, start, end, count_nan=False)
+
+        dispersion = estimate_dispersion(read, scan.sizes, window)
+        parts = []
         for chrom, cand in candidates.items():
-            cand.positions = refine_positions(scan, chrom, cand.positions, settings.window)
-            cand.lo = np.maximum(np.minimum(cand.lo, cand.positions - settings.ci_pad), 0)
-            cand.hi = np.maximum(cand.hi, cand.positions + settings.ci_pad + 1)
-    steps = {c: accessibility_steps(scan, c, cand.positions, settings.window) for c, cand in candidates.items()}
+            left, right = side_sums(read, chrom, cand.positions, window, scan.sizes[chrom])
+            opening = np.nan_to_num(steps[chrom], nan=0.0) > 0
+            parts.append(contrast_pvalues(np.where(opening, right, left), np.where(opening, left, right), dispersion))
+    p = np.concatenate(parts) if parts else np.zeros(0)
+    log.info("%s: signal dispersion %.1f units per count over %d-base windows", signal, dispersion, window)
+    return p, {"signal": str(signal), "dispersion": round(dispersion, 3)}
+
+
+def _step_pvalues(scan: ScanDir, candidates: dict[str, Candidates], steps: dict[str, np.ndarray],
+                  settings: BoundaryCallSettings) -> tuple[np.ndarray, dict]:
+    """Step-test p-values of every candidate (in chromosome order) against the background candidates, and the null's summary."""
     background = {c: ~near_crossing(scan, c, cand.positions, settings.decoy_exclusion) for c, cand in candidates.items()}
     all_steps = np.concatenate([steps[c] for c in candidates]) if candidates else np.zeros(0)
     in_null = np.concatenate([background[c] for c in candidates]) if candidates else np.zeros(0, dtype=bool)
@@ -206,25 +223,98 @@ def call_boundaries(scan_dir: str | os.PathLike, call_settings: CallSettings | N
                     scan.path, null.size)
         null, decoys = decoy_steps(scan, settings.window, settings.decoys, settings.decoy_exclusion, settings.seed)
         null_summary = {"source": "random positions", "size": int(null.size), **decoys}
-    pvalues = tail_pvalues(statistic, null) if null.size else np.ones_like(statistic)
+    return (tail_pvalues(statistic, null) if null.size else np.ones_like(statistic)), null_summary
+
+
+def score_candidates(scan_dir: str | os.PathLike, call_settings: CallSettings | None = None,
+                    settings: BoundaryCallSettings | None = None,
+                    signal: str | os.PathLike | None = None) -> tuple[list[Interval], dict]:
+    """Every candidate boundary of a scan directory, tested: BED6+7 records of any q-value.
+
+    Parameters are those of :func:`call_boundaries` (``settings.fdr`` is not used).
+
+    Returns
+    -------
+    tuple
+        ``(intervals, summary)``: unnamed records in genome order, and
+        ``{"candidates", "null", "signal_test", "settings"}``.
+    """
+    call_settings = call_settings or CallSettings()
+    settings = settings or BoundaryCallSettings()
+    scan = ScanDir(scan_dir)
+    candidates = _candidates(scan, call_settings, settings)
+    if settings.refine:
+        for chrom, cand in candidates.items():
+            cand.positions = refine_positions(scan, chrom, cand.positions, settings.window)
+            cand.lo = np.maximum(np.minimum(cand.lo, cand.positions - settings.ci_pad), 0)
+            cand.hi = np.maximum(cand.hi, cand.positions + settings.ci_pad + 1)
+    steps = {c: accessibility_steps(scan, c, cand.positions, settings.window) for c, cand in candidates.items()}
+    pvalues, null_summary = _step_pvalues(scan, candidates, steps, settings)
+    signal_path = _signal_path(scan, signal) if settings.signal_test else None
+    signal_summary = None
+    if signal_path is not None:
+        contrast, signal_summary = signal_pvalues(scan, candidates, steps, signal_path, settings.signal_window)
+        pvalues = np.maximum(pvalues, contrast)
+    elif settings.signal_test:
+        log.warning("%s: no signal named in scan.json and none given; boundary p-values come from the "
+                    "accessibility step alone, which calls background bumps (see docs/call.md)", scan.path)
     qvalues = bh_qvalues(pvalues)
     records, offset = [], 0
     for chrom, cand in candidates.items():
         n = cand.positions.size
         records += _records(chrom, cand, steps[chrom], pvalues[offset:offset + n],
-                            qvalues[offset:offset + n], settings.fdr, scan.sizes[chrom])
+                            qvalues[offset:offset + n], scan.sizes[chrom])
         offset += n
     records = sort_intervals(records, list(scan.meta.get("chroms", scan.sizes)))
-    records = [Interval(r.chrom, r.start, r.end, f"boundary_{i}", r.score, r.strand, r.extra)
-               for i, r in enumerate(records, 1)]
-    two = sum(1 for r in records if r.extra[5] == "+-")
     summary = {
-        "candidates": int(statistic.size), "called": len(records), "both_strands": two,
-        "opening": sum(1 for r in records if r.extra[4] == "opening"),
-        "null": null_summary,
+        "candidates": int(pvalues.size), "null": null_summary, "signal_test": signal_summary,
         "settings": {**settings.__dict__, "min_depth": call_settings.min_depth,
                      "min_length": call_settings.min_length, "threshold_quantile": call_settings.threshold_quantile},
     }
-    log.info("%d boundaries at q <= %g of %d candidates (%d on both strands); null: %d %s",
-             len(records), settings.fdr, statistic.size, two, null.size, null_summary["source"])
     return records, summary
+
+
+def select_boundaries(tested: list[Interval], fdr: float) -> list[Interval]:
+    """The tested records with ``q <= fdr``, named ``boundary_<n>`` in their order."""
+    kept = [r for r in tested if boundary_qvalue(r) <= fdr]
+    return [Interval(r.chrom, r.start, r.end, f"boundary_{i}", r.score, r.strand, r.extra) for i, r in enumerate(kept, 1)]
+
+
+def call_boundaries(scan_dir: str | os.PathLike, call_settings: CallSettings | None = None,
+                    settings: BoundaryCallSettings | None = None,
+                    signal: str | os.PathLike | None = None) -> tuple[list[Interval], dict]:
+    """Boundary calls of a scan directory: both strands' drops merged and tested; those with ``q <= fdr``.
+
+    Parameters
+    ----------
+    scan_dir
+        The scan directory (with its shuffled-sequence null, which sets the drop threshold).
+    call_settings
+        Which drops are candidates (``min_depth``, ``min_length``, ``threshold_quantile``;
+        its ``fdr`` is not used).
+    settings
+        :class:`BoundaryCallSettings`.
+    signal
+        The ATAC bigWig of the contrast test; None: the one ``scan.json`` names.
+        Without either (a scan of a sequence-only model given no signal) the
+        p-values come from the accessibility step alone, with a warning.
+
+    Returns
+    -------
+    tuple
+        ``(intervals, summary)``: BED6+7 records in genome order named
+        ``boundary_<n>``, and the counts and settings as plain types.
+    """
+    settings = settings or BoundaryCallSettings()
+    tested, summary = score_candidates(scan_dir, call_settings, settings, signal)
+    records = select_boundaries(tested, settings.fdr)
+    return records, summarise(summary, records, settings.fdr)
+
+
+def summarise(summary: dict, records: list[Interval], fdr: float) -> dict:
+    """``summary`` of :func:`test_boundaries` with the counts of the calls ``records`` added."""
+    two = sum(1 for r in records if r.extra[5] == "+-")
+    log.info("%d boundaries at q <= %g of %d candidates (%d on both strands); null: %d %s",
+             len(records), fdr, summary["candidates"], two, summary["null"]["size"], summary["null"]["source"])
+    return {**summary, "called": len(records), "both_strands": two,
+            "opening": sum(1 for r in records if r.extra[4] == "opening")}

@@ -33,6 +33,11 @@ def boundary_direction(boundary: Interval) -> str:
     return boundary.extra[4] if len(boundary.extra) > 4 else ""
 
 
+def boundary_qvalue(boundary: Interval) -> float:
+    """q-value of a boundary record (column 9 holds ``-log10 q``)."""
+    return 10.0 ** -float(boundary.extra[2])
+
+
 def pair_regions(boundaries: Iterable[Interval], min_length: int = 1) -> list[Interval]:
     """Pair each opening boundary with the next closing one on the same chromosome.
 

@@ -37,6 +37,12 @@ _B = BoundaryCallSettings
               help="Random positions of that fallback null.")
 @click.option("--seed", type=int, default=setting_default(_B, "seed"), show_default=True,
               help="Seed of the random positions.")
+@click.option("--signal", type=click.Path(dir_okay=False), default=None,
+              help="ATAC bigWig of the signal test; default: the one the scan read (its scan.json).")
+@click.option("--signal-test/--no-signal-test", default=setting_default(_B, "signal_test"), show_default=True,
+              help="Also require the signal on the accessible side to exceed the other side's.")
+@click.option("--signal-window", type=click.IntRange(min=1), default=setting_default(_B, "signal_window"),
+              show_default=True, help="Bases on each side over which the signal test sums the signal.")
 @click.option("--min-depth", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
               show_default=True, help="Shallowest drop (1 - min forget gate) that can make a boundary.")
 @click.option("--min-length", type=click.IntRange(min=1), default=setting_default(CallSettings, "min_length"),
@@ -47,7 +53,7 @@ _B = BoundaryCallSettings
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the files with a UCSC 'track' line.")
 def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, refine, decoy_exclusion, min_null, decoys, seed,
-            min_depth, min_length, threshold_quantile, track_line):
+            signal, signal_test, signal_window, min_depth, min_length, threshold_quantile, track_line):
     """Call accessibility boundaries: the two strands' drops merged, one record per boundary.
 
     The drops of 'gategenome call' (any q-value) whose summits lie within
@@ -57,20 +63,25 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
     candidate's statistic is the step of the predicted accessibility across it
     (mean over --window bases right minus left: > 0 opening, < 0 closing); its
     p-value comes from the same step at the background candidates (drops with
-    no predicted edge within --decoy-exclusion), with an exponential tail, and
-    Benjamini-Hochberg q-values give the calls.  Columns: chrom, start, end
-    (interval the boundary lies in), name, score (1000 x |step|), strand (.),
-    signalValue (|step|), pValue and qValue (-log10), peak (position offset),
-    direction (opening/closing), strands (+, - or +-), depth.
+    no predicted edge within --decoy-exclusion), with an exponential tail.
+    With --signal-test (the default) the ATAC signal must also differ: the
+    summed signal over --signal-window bases on the accessible side against
+    the other side, as over-dispersed Poisson counts (two-sided test); the larger
+    of the two p-values is kept, and Benjamini-Hochberg q-values give the
+    calls.  Columns: chrom, start, end (interval the boundary lies in), name,
+    score (1000 x |step|), strand (.), signalValue (|step|), pValue and qValue
+    (-log10), peak (position offset), direction (opening/closing), strands
+    (+, - or +-), depth.
 
     \b
     Examples:
       gategenome boundaries --scan-dir scan --out boundaries.bed --regions-out region_calls.bed
       gategenome boundaries --scan-dir scan --out boundaries.bed --fdr 0.01 --merge-distance 80
+      gategenome boundaries --scan-dir scan --out boundaries.bed --signal atac.bw
     """
     from pathlib import Path
 
-    from gategenome.call.boundaries import call_boundaries
+    from gategenome.call.boundaries import score_candidates, select_boundaries, summarise
     from gategenome.call.regions import pair_regions
     from gategenome.io.bed import write_bed
     from gategenome.io.jsonfile import write_json
@@ -83,8 +94,11 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
         require_writable("--out" if label.startswith("the settings") else label, path)
     call_settings = CallSettings(min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
     settings = BoundaryCallSettings(fdr=fdr, merge_distance=merge_distance, window=window, ci_pad=ci_pad, refine=refine,
-                                    decoy_exclusion=decoy_exclusion, min_null=min_null, decoys=decoys, seed=seed)
-    boundaries, summary = call_boundaries(scan_dir, call_settings, settings)
+                                    decoy_exclusion=decoy_exclusion, min_null=min_null, decoys=decoys, seed=seed,
+                                    signal_test=signal_test, signal_window=signal_window)
+    tested, summary = score_candidates(scan_dir, call_settings, settings, signal=signal)
+    boundaries = select_boundaries(tested, fdr)
+    summary = summarise(summary, boundaries, fdr)
     regions = pair_regions(boundaries) if regions_out else []
     summary.update({"scan_dir": str(scan_dir), "out": str(out), "regions_out": regions_out,
                     "region_calls": len(regions) if regions_out else None})
