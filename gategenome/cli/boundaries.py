@@ -16,7 +16,8 @@ _B = BoundaryCallSettings
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="Boundary calls, BED6+7; settings and counts go to the same name with .json.")
 @click.option("--regions-out", type=click.Path(dir_okay=False), default=None,
-              help="Also write region calls (an opening boundary paired with the next closing one), BED6.")
+              help="Also write region calls (an opening candidate paired with the next closing one, at least "
+                   "one of them a boundary call), BED6.")
 @click.option("--fdr", type=FiniteFloat(0.0, 1.0), default=setting_default(_B, "fdr"), show_default=True,
               help="Report boundaries with Benjamini-Hochberg q-value at most this.")
 @click.option("--merge-distance", type=click.IntRange(min=1), default=setting_default(_B, "merge_distance"),
@@ -99,7 +100,7 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
     tested, summary = score_candidates(scan_dir, call_settings, settings, signal=signal)
     boundaries = select_boundaries(tested, fdr)
     summary = summarise(summary, boundaries, fdr)
-    regions = pair_regions(boundaries) if regions_out else []
+    regions = pair_regions(tested, fdr=fdr) if regions_out else []
     summary.update({"scan_dir": str(scan_dir), "out": str(out), "regions_out": regions_out,
                     "region_calls": len(regions) if regions_out else None})
     line = None
