@@ -9,8 +9,10 @@ Two checks where the truth is known:
 2. **The demo genome** (planted regions, ``truth.accessible.bed``: their starts and ends are the true boundaries): the fraction of
    calls farther than ``--distance`` from any true boundary at each nominal FDR.
 
-The per-strand drops of ``gategenome call`` (their q-values against the
-shuffled-sequence null) are measured the same way, for comparison.
+Beside the boundary calls (the accessibility-step test and the signal contrast
+test, the default), the same calls with the step test alone
+(``--no-signal-test``) and the per-strand drops of ``gategenome call`` (their
+q-values against the shuffled-sequence null) are measured the same way.
 
 Example::
 
@@ -65,12 +67,14 @@ def _peak(record) -> int:
 
 
 def measure(scan_dir: Path, truth_path: Path, distance: int) -> dict:
-    """Calls and false calls at each FDR, for boundary calls and for per-strand drops."""
+    """Calls and false calls at each FDR: boundary calls, the step test alone, per-strand drops."""
     truth = _truth(truth_path)
-    boundaries, _ = call_boundaries(scan_dir, CallSettings(), BoundaryCallSettings(fdr=1.0))
+    boundaries, summary = call_boundaries(scan_dir, CallSettings(), BoundaryCallSettings(fdr=1.0))
+    step_only, _ = call_boundaries(scan_dir, CallSettings(), BoundaryCallSettings(fdr=1.0, signal_test=False))
     drops, _ = call_drops(scan_dir, replace(CallSettings(), fdr=1.0))
-    result = {"bases": sum(ScanDir(scan_dir).sizes.values()), "true_edges": int(sum(v.size for v in truth.values()))}
-    for name, records in (("boundaries", boundaries), ("drops", drops)):
+    result = {"bases": sum(ScanDir(scan_dir).sizes.values()), "true_edges": int(sum(v.size for v in truth.values())),
+              "null": summary["null"], "signal_test": summary["signal_test"]}
+    for name, records in (("boundaries", boundaries), ("step_only", step_only), ("drops", drops)):
         q = np.array([_qvalue(r) for r in records])
         far = _far(records, truth, distance, _peak)
         result[name] = {fdr: (int((q <= fdr).sum()), int((far & (q <= fdr)).sum())) for fdr in FDRS}
@@ -90,17 +94,25 @@ def _simulate_and_scan(model: Path, work: Path, seed: int, threads: int, chroms:
     return scan, sim / "truth.accessible.bed"
 
 
+def _cells(counts: tuple[int, int], mb: float, per_mb: bool = True) -> list[str]:
+    calls, false = counts
+    cells = [str(calls), str(false), f"{false / calls:.3f}" if calls else "-"]
+    return cells + [f"{false / mb:.2f}"] if per_mb else cells
+
+
 def _table(title: str, data: dict) -> str:
     mb = data["bases"] / 1e6
-    lines = [f"{title}: {data['bases'] / 1e6:.1f} Mb, {data['true_edges']} true boundaries (region edges)", "",
-             "| nominal FDR | boundary calls | false | false fraction | false per Mb | drops (per strand) | false "
-             "| false fraction |", "|---|---|---|---|---|---|---|---|"]
+    signal = data["signal_test"]
+    lines = [f"{title}: {mb:.1f} Mb, {data['true_edges']} true boundaries (region edges); step null: "
+             f"{data['null']['size']} {data['null']['source']}; signal dispersion "
+             f"{signal['dispersion'] if signal else '-'}", "",
+             "| nominal FDR | boundary calls | false | false fraction | false per Mb "
+             "| step test alone: calls | false | false fraction | false per Mb "
+             "| drops (per strand) | false | false fraction |", "|---" * 12 + "|"]
     for fdr in FDRS:
-        calls, false = data["boundaries"][fdr]
-        dcalls, dfalse = data["drops"][fdr]
-        frac = f"{false / calls:.3f}" if calls else "-"
-        dfrac = f"{dfalse / dcalls:.3f}" if dcalls else "-"
-        lines.append(f"| {fdr} | {calls} | {false} | {frac} | {false / mb:.2f} | {dcalls} | {dfalse} | {dfrac} |")
+        cells = ([str(fdr)] + _cells(data["boundaries"][fdr], mb) + _cells(data["step_only"][fdr], mb)
+                 + _cells(data["drops"][fdr], mb, per_mb=False))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
