@@ -217,6 +217,8 @@ def _boundaries(p):
         Case("boundaries", "fdr-nan", run("--fdr", "nan"), 2, "--fdr"),
         Case("boundaries", "out-is-its-settings-json", run(out_path=p["root"] / "out" / "b.json"), 1, "b.json"),
         Case("boundaries", "out-under-file", run(out_path=p["blocker"] / "b.bed"), 1, "--out"),
+        Case("boundaries", "signal-empty", run("--signal", p["empty"]), 1, "empty.bed", [out]),
+        Case("boundaries", "signal-truncated", run("--signal", p["signal_truncated"]), 1, "truncated.bw", [out]),
     ]
 
 

@@ -29,6 +29,7 @@ rises left to right) or ``closing``, ``strands`` the supporting scan strands
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass, replace
@@ -184,7 +185,7 @@ def _signal_path(scan: ScanDir, signal: str | os.PathLike | None) -> Path | None
 
 
 def signal_pvalues(scan: ScanDir, candidates: dict[str, Candidates], steps: dict[str, np.ndarray],
-                   signal: Path, window: int) -> tuple[np.ndarray, dict]:
+                   track: SignalTrack, window: int) -> tuple[np.ndarray, dict]:
     """Contrast-test p-values (:mod:`gategenome.call.contrast`) of every candidate, in chromosome order.
 
     The open side is the side the model calls accessible (the sign of its step).
@@ -194,19 +195,18 @@ def signal_pvalues(scan: ScanDir, candidates: dict[str, Candidates], steps: dict
     tuple
         ``(p, summary)``: ``(K,)`` float64 p-values, and ``{"signal", "dispersion"}``.
     """
-    with SignalTrack(signal, dict(scan.sizes)) as track:
-        def read(chrom, start, end):
-            return track.values(chrom, start, end, count_nan=False)
+    def read(chrom, start, end):
+        return track.values(chrom, start, end, count_nan=False)
 
-        dispersion = estimate_dispersion(read, scan.sizes, window)
-        parts = []
-        for chrom, cand in candidates.items():
-            left, right = side_sums(read, chrom, cand.positions, window, scan.sizes[chrom])
-            opening = np.nan_to_num(steps[chrom], nan=0.0) > 0
-            parts.append(contrast_pvalues(np.where(opening, right, left), np.where(opening, left, right), dispersion))
+    dispersion = estimate_dispersion(read, scan.sizes, window)
+    parts = []
+    for chrom, cand in candidates.items():
+        left, right = side_sums(read, chrom, cand.positions, window, scan.sizes[chrom])
+        opening = np.nan_to_num(steps[chrom], nan=0.0) > 0
+        parts.append(contrast_pvalues(np.where(opening, right, left), np.where(opening, left, right), dispersion))
     p = np.concatenate(parts) if parts else np.zeros(0)
-    log.info("%s: signal dispersion %.1f units per count over %d-base windows", signal, dispersion, window)
-    return p, {"signal": str(signal), "dispersion": round(dispersion, 3)}
+    log.info("%s: signal dispersion %.1f units per count over %d-base windows", track.path, dispersion, window)
+    return p, {"signal": str(track.path), "dispersion": round(dispersion, 3)}
 
 
 def _step_pvalues(scan: ScanDir, candidates: dict[str, Candidates], steps: dict[str, np.ndarray],
@@ -242,22 +242,24 @@ def score_candidates(scan_dir: str | os.PathLike, call_settings: CallSettings | 
     call_settings = call_settings or CallSettings()
     settings = settings or BoundaryCallSettings()
     scan = ScanDir(scan_dir)
-    candidates = _candidates(scan, call_settings, settings)
-    if settings.refine:
-        for chrom, cand in candidates.items():
-            cand.positions = refine_positions(scan, chrom, cand.positions, settings.window)
-            cand.lo = np.maximum(np.minimum(cand.lo, cand.positions - settings.ci_pad), 0)
-            cand.hi = np.maximum(cand.hi, cand.positions + settings.ci_pad + 1)
-    steps = {c: accessibility_steps(scan, c, cand.positions, settings.window) for c, cand in candidates.items()}
-    pvalues, null_summary = _step_pvalues(scan, candidates, steps, settings)
     signal_path = _signal_path(scan, signal) if settings.signal_test else None
-    signal_summary = None
-    if signal_path is not None:
-        contrast, signal_summary = signal_pvalues(scan, candidates, steps, signal_path, settings.signal_window)
-        pvalues = np.maximum(pvalues, contrast)
-    elif settings.signal_test:
+    if settings.signal_test and signal_path is None:
         log.warning("%s: no signal named in scan.json and none given; boundary p-values come from the "
                     "accessibility step alone, which calls background bumps (see docs/call.md)", scan.path)
+    with contextlib.ExitStack() as stack:  # the signal is opened (and checked) before the work
+        track = stack.enter_context(SignalTrack(signal_path, dict(scan.sizes))) if signal_path else None
+        candidates = _candidates(scan, call_settings, settings)
+        if settings.refine:
+            for chrom, cand in candidates.items():
+                cand.positions = refine_positions(scan, chrom, cand.positions, settings.window)
+                cand.lo = np.maximum(np.minimum(cand.lo, cand.positions - settings.ci_pad), 0)
+                cand.hi = np.maximum(cand.hi, cand.positions + settings.ci_pad + 1)
+        steps = {c: accessibility_steps(scan, c, cand.positions, settings.window) for c, cand in candidates.items()}
+        pvalues, null_summary = _step_pvalues(scan, candidates, steps, settings)
+        signal_summary = None
+        if track is not None:
+            contrast, signal_summary = signal_pvalues(scan, candidates, steps, track, settings.signal_window)
+            pvalues = np.maximum(pvalues, contrast)
     qvalues = bh_qvalues(pvalues)
     records, offset = [], 0
     for chrom, cand in candidates.items():
