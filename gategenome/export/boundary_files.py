@@ -24,7 +24,7 @@ BOUNDARY_AUTOSQL = """table gategenomeBoundaries
     uint   score;        "1000 x accessibility step"
     char[1] strand;      "Always . (both scan strands)"
     float  signalValue;  "Accessibility step: |mean right - mean left| of the predicted accessibility"
-    float  pValue;       "-log10 p-value against drops with no predicted edge nearby"
+    float  pValue;       "-log10 p-value: the larger of the step test and the signal contrast test"
     float  qValue;       "-log10 q-value (Benjamini-Hochberg)"
     int    peak;         "Boundary position as an offset from chromStart"
     string direction;    "opening (accessibility rises left to right) or closing"
