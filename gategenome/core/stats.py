@@ -107,7 +107,8 @@ def float16_rank_keys(scores: np.ndarray) -> np.ndarray:
         ``(n,)`` int64 in ``0 .. 65535``: a larger key is a larger rounded score,
         equal rounded scores share a key (``-0`` and ``+0`` too).
     """
-    rounded = np.asarray(scores, dtype=np.float16).reshape(-1) + np.float16(0)  # -0 + 0 = +0
+    with np.errstate(over="ignore"):  # beyond +-65504: rounded to +-infinity, still ordered
+        rounded = np.asarray(scores).astype(np.float16).reshape(-1) + np.float16(0)  # -0 + 0 = +0
     bits = rounded.view(np.uint16).astype(np.int64)
     return np.where(bits >= 0x8000, 0xFFFF - bits, bits + 0x8000)
 
