@@ -140,6 +140,7 @@ def evaluate_fold(
     with_gates: bool = True,
     max_bases: int = 0,
     seed: int = 0,
+    batch: int = 16,
 ) -> dict:
     """auROC/auPRC of the per-base prediction (and gate summary) over a fold, in constant memory.
 
@@ -153,6 +154,8 @@ def evaluate_fold(
         See :func:`predict_segments`.
     with_gates
         Also summarise the forget gate.
+    batch
+        Segments per forward pass.
     max_bases, seed
         Score a fixed random sample of segments totalling about ``max_bases``
         bases when the fold is longer (see :func:`sample_segments`); 0 scores
@@ -170,7 +173,7 @@ def evaluate_fold(
     stats = FoldStatistics(with_gates)
     plan = sample_segments([len(chrom) for chrom in chromosomes], segment, max_bases, seed)
     for chrom, starts in zip(chromosomes, plan):
-        for start, end, logits, forget in predict_segments(model, chrom, starts, segment, burn_in, with_gates=with_gates):
+        for start, end, logits, forget in predict_segments(model, chrom, starts, segment, burn_in, batch, with_gates):
             stats.add(chrom, start, end, logits, forget)
     result = stats.result()
     result["sampled"] = sum(map(len, plan)) < sum(math.ceil(len(chrom) / segment) for chrom in chromosomes)

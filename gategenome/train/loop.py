@@ -119,7 +119,8 @@ def _train(training, inputs, outputs, model_config, train_config, device, resume
             break
         record = _train_epoch(model, optimizer, sampler, state, epoch, train_config, device, progress)
         valid = evaluate_fold(model, data["valid"], train_config.eval_segment, train_config.eval_burn_in,
-                              with_gates=False, max_bases=train_config.valid_bases, seed=train_config.seed)
+                              with_gates=False, max_bases=train_config.valid_bases, seed=train_config.seed,
+                              batch=train_config.eval_batch)
         record = _epoch_record(record, valid, optimizer.param_groups[0]["lr"])
         state["history"].append(record)
         log.info(
@@ -216,8 +217,8 @@ def _select_weights(state: dict, model: GateLSTM, valid_auprc: float, epoch: int
 def _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds, outputs_cache=None) -> dict:
     segment, burn_in = train_config.eval_segment, train_config.eval_burn_in
     metrics = {
-        "valid": evaluate_fold(model, data["valid"], segment, burn_in),
-        "test": evaluate_fold(model, data["test"], segment, burn_in),
+        "valid": evaluate_fold(model, data["valid"], segment, burn_in, batch=train_config.eval_batch),
+        "test": evaluate_fold(model, data["test"], segment, burn_in, batch=train_config.eval_batch),
         "best_epoch": state["best_epoch"],
         "epochs_run": state["epoch"],
         "steps": state["step"],
