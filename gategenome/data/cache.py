@@ -35,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -270,19 +271,30 @@ def open_genome_cache(
             raise InputError(f"{genome}: no chromosome {unknown[0]!r}; expected one of {', '.join(list(sizes)[:10])}")
         genome_id = {"sha256": file_sha256(genome), "bytes": os.path.getsize(genome), "sizes": sizes_checksum(sizes)}
         sequence = _Component(root, "sequence", {"genome": genome_id}, sizes, np.uint8)
-        for name in _missing(sequence, wanted):
+        missing, started = _missing(sequence, wanted), time.perf_counter()
+        for name in missing:
             sequence.build(name, lambda start, end, name=name: encode_codes(fasta.fetch(name, start, end)))
+        _log_built(sequence, missing, started)
     track = None
     if signal is not None:
         signal_id = {"genome": genome_id, "sha256": file_sha256(signal), "bytes": os.path.getsize(signal)}
         track = _Component(root, "signal", signal_id, sizes, np.float16)
         missing = _missing(track, wanted)
         if missing:
+            started = time.perf_counter()
             with SignalTrack(signal, sizes) as bigwig:
                 for name in missing:
                     track.build(name, lambda start, end, name=name: np.minimum(
                         bigwig.values(name, start, end), FLOAT16_MAX))
+            _log_built(track, missing, started)
     return GenomeCache(sizes, wanted, sequence, track)
+
+
+def _log_built(component: _Component, names: list[str], started: float) -> None:
+    seconds = time.perf_counter() - started
+    if seconds > 0.5:
+        bases = sum(component.sizes[name] for name in names)
+        log.info("%s: ready in %.1f s (%.2f s per Mb encoded)", component.directory, seconds, seconds * 1e6 / max(1, bases))
 
 
 def _missing(component: _Component, names: list[str]) -> list[str]:
