@@ -97,21 +97,24 @@ def train_model(
     """
     set_determinism(train_config)
     device = resolve_device(train_config.device)
-    with open_training_data(inputs, model_config, outputs.cache) as training:
-        return _train(training, inputs, outputs, model_config, train_config, device, resume, progress, on_epoch_end)
-
-
-def _train(training, inputs, outputs, model_config, train_config, device, resume, progress, on_epoch_end) -> dict:
-    """:func:`train_model` on opened training data."""
-    folds, data = training.folds, training.data
     model = GateLSTM(model_config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=train_config.lr, weight_decay=train_config.weight_decay)
     identities = input_identities(inputs)
     state = initial_state(train_config, identities)
+    # the resume checkpoint is checked before the genome cache is built: a bad one writes nothing
     if resume and outputs.resume.exists():
         state = load_resume(outputs.resume, model, optimizer, model_config, train_config, identities)
     elif resume:
         log.warning("%s: no resume checkpoint; starting from scratch", outputs.resume)
+    with open_training_data(inputs, model_config, outputs.cache) as training:
+        return _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device,
+                      progress, on_epoch_end)
+
+
+def _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device, progress,
+           on_epoch_end) -> dict:
+    """:func:`train_model` on opened training data, from ``state``."""
+    folds, data = training.folds, training.data
     sampler = WindowSampler(data["train"], model_config, train_config)
     started = time.perf_counter()
     for epoch in range(state["epoch"], train_config.epochs):
