@@ -34,9 +34,13 @@ from gategenome.train.config import TrainConfig
               help="metrics.json path  [default: metrics.json beside --out]")
 @click.option("--curves", "curves_path", type=click.Path(dir_okay=False), default=None,
               help="Loss/validation plot  [default: curves.png beside --out]")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
+              help="Genome cache directory: the genome and signal encoded once (3 bytes per base on disk), "
+              "reused while their content is unchanged, and read window by window so memory does not grow "
+              "with the genome  [default: MODEL.cache beside --out]")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def command(genome, signal, regions, folds, out, config_path, blacklist, seed, threads, device, resume,
-            metrics_path, curves_path, no_progress):
+            metrics_path, curves_path, cache_dir, no_progress):
     """Train the LSTM on a genome + ATAC-seq signal to predict accessible bases.
 
     Samples long windows from the train chromosomes (half of them touching an
@@ -46,7 +50,10 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     and at region boundaries, loss curves), curves.png and the resolved config
     (MODEL.config.yaml).  A resume checkpoint (MODEL.resume.pt) is written after
     every epoch; --resume continues from it.  A fixed --seed gives the same
-    weights bit for bit on CPU with the same thread count.
+    weights bit for bit on CPU with the same thread count.  --threads bounds
+    torch's intra-op and inter-op threads.  The genome and signal are read from
+    the cache directory (built on first use; a cache of other or edited files
+    is never read), so memory stays about the same from yeast to human.
 
     \b
     Examples:
@@ -54,12 +61,13 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
           --folds prep/folds.json --out results/model.pt
       gategenome train ... --config config/train.yaml --seed 1 --device cuda
       gategenome train ... --resume        # after an interrupted run
+      gategenome train ... --cache prep/genome.cache --threads 2
     """
     from gategenome.train.config import load_config
     from gategenome.train.files import TrainInputs, TrainOutputs
     from gategenome.train.loop import train_model
 
-    outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path)
+    outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path, cache=cache_dir)
     refuse_same_files(
         {"--out": outputs.model, "--metrics": outputs.metrics, "--curves": outputs.curves,
          "the resolved config (MODEL.config.yaml)": outputs.config, "the resume checkpoint (MODEL.resume.pt)": outputs.resume},
@@ -67,7 +75,7 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
          "--blacklist": blacklist},
     )
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
-    outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path)
+    outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path, cache=cache_dir)
     for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
                          ("--out", outputs.config), ("--out", outputs.resume)):
         require_writable(option, path)

@@ -17,5 +17,6 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "checkout": ["CONFIG_SCHEMA", "ENV_VAR", "checkout_root"],
     "progress": ["LogProgress", "progress_bar"],
     "settings": ["check_type", "settings_from_dict"],
-    "stats": ["auprc", "auroc", "bh_qvalues", "empirical_pvalues", "ranking_metrics"],
+    "stats": ["ScoreHistogram", "auprc", "auroc", "bh_qvalues", "empirical_pvalues", "float16_rank_keys",
+              "ranking_metrics"],
 })

@@ -3,6 +3,12 @@
 Ties are handled as in the usual definitions: all bases with the same score enter
 the curve together (one ROC segment, one precision-recall point), so a constant
 score has auROC 0.5 and auPRC equal to the positive fraction.
+
+:class:`ScoreHistogram` gives the same two numbers for scores rounded to float16
+without holding or sorting them: it counts positives and negatives per float16
+value (65,536 bins, 1 MiB), so a whole genome is scored chunk by chunk in
+constant memory, and its result equals :func:`ranking_metrics` of the rounded
+scores.
 """
 
 from __future__ import annotations
@@ -81,6 +87,68 @@ def ranking_metrics(scores: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         return {"auroc": float("nan"), "auprc": float("nan")}
     tp, fp = _curve_counts(scores, labels)
     return {"auroc": _auroc_from_counts(tp, fp), "auprc": _auprc_from_counts(tp, fp)}
+
+
+#: Number of distinct float16 bit patterns: the bins of :class:`ScoreHistogram`.
+_FLOAT16_BINS = 1 << 16
+
+
+def float16_rank_keys(scores: np.ndarray) -> np.ndarray:
+    """Bin of each score rounded to float16, in score order.
+
+    Parameters
+    ----------
+    scores
+        ``(n,)`` finite scores (or infinities) of any float dtype.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` int64 in ``0 .. 65535``: a larger key is a larger rounded score,
+        equal rounded scores share a key (``-0`` and ``+0`` too).
+    """
+    with np.errstate(over="ignore"):  # beyond +-65504: rounded to +-infinity, still ordered
+        rounded = np.asarray(scores).astype(np.float16).reshape(-1) + np.float16(0)  # -0 + 0 = +0
+    bits = rounded.view(np.uint16).astype(np.int64)
+    return np.where(bits >= 0x8000, 0xFFFF - bits, bits + 0x8000)
+
+
+class ScoreHistogram:
+    """Per-class counts of float16-rounded scores: auROC and auPRC in constant memory.
+
+    Add chunks of scores and labels with :meth:`add` (any number, any order);
+    :meth:`metrics` gives exactly :func:`ranking_metrics` of all scores rounded to
+    float16 (ties are equal rounded scores).
+
+    Attributes
+    ----------
+    counts
+        ``(2, 65536)`` int64: negatives and positives per float16 bin.
+    """
+
+    def __init__(self) -> None:
+        self.counts = np.zeros((2, _FLOAT16_BINS), dtype=np.int64)
+
+    def add(self, scores: np.ndarray, labels: np.ndarray) -> None:
+        """Count ``(n,)`` scores with their ``(n,)`` 0/1 or bool labels."""
+        keys = float16_rank_keys(scores)
+        hits = np.asarray(labels).reshape(-1).astype(bool)
+        self.counts[1] += np.bincount(keys[hits], minlength=_FLOAT16_BINS)
+        self.counts[0] += np.bincount(keys[~hits], minlength=_FLOAT16_BINS)
+
+    @property
+    def total(self) -> int:
+        """Number of scores counted."""
+        return int(self.counts.sum())
+
+    def metrics(self) -> dict[str, float]:
+        """``{"auroc": ..., "auprc": ...}`` of the counted scores (NaN as in :func:`auroc`, :func:`auprc`)."""
+        if self.total == 0:
+            return {"auroc": float("nan"), "auprc": float("nan")}
+        negatives, positives = self.counts[0, ::-1], self.counts[1, ::-1]
+        used = (negatives + positives) > 0
+        tp, fp = np.cumsum(positives[used]), np.cumsum(negatives[used])
+        return {"auroc": _auroc_from_counts(tp, fp), "auprc": _auprc_from_counts(tp, fp)}
 
 
 def empirical_pvalues(depths: np.ndarray, null_depths: np.ndarray) -> np.ndarray:

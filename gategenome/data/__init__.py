@@ -7,7 +7,9 @@ replicates or single-cell pseudo-bulk per barcode group), with MACS3 peaks.
 Accessible regions (the per-base target) from peaks or from the bigWig itself,
 chromosomes kept or excluded, whole chromosomes split into train/valid/test folds,
 blacklists and interval arithmetic; :func:`prepare` writes them all together and
-:func:`load_prepared` reads them back.  Never imports torch.
+:func:`load_prepared` reads them back.  :func:`open_genome_cache` encodes the genome
+and signal once into per-chromosome arrays on disk (1 + 2 bytes per base) that
+training reads slice by slice.  Never imports torch.
 """
 
 from gategenome._lazy import lazy_exports
@@ -16,9 +18,10 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "chromosomes": ["DEFAULT_EXCLUDE", "ChromosomeSelection", "drop_unsequenced", "has_sequenced_base",
                     "select_chromosomes"],
     "bam": ["open_bam", "read_bam_fragments"],
+    "cache": ["CACHE_FORMAT", "CACHE_VERSION", "GenomeCache", "file_sha256", "open_genome_cache"],
     "fragments": ["FragmentChunk", "FragmentCounts", "read_barcodes", "read_fragment_file"],
     "folds": ["FOLDS", "FoldSplit", "folds_from_mapping", "folds_from_options", "read_folds", "split_chromosomes"],
-    "intervals": ["overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],
+    "intervals": ["IntervalIndex", "overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],
     "peaks": ["call_peaks", "callpeak_command", "find_macs3", "macs3_version"],
     "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_tracks"],
     "prepare": ["OUTPUTS", "prepare"],

@@ -1,6 +1,8 @@
 """Interval arithmetic on BED records: genome names, subtraction, overlap.
 
-Coordinates are 0-based, half-open.
+:class:`IntervalIndex` answers "which bases of ``[start, end)`` are covered" from
+the intervals alone, so per-base labels and masks are made for one window at a
+time instead of whole chromosomes.  Coordinates are 0-based, half-open.
 """
 
 from __future__ import annotations
@@ -10,11 +12,53 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, merge_intervals, read_bed
 from gategenome.io.chroms import name_lookup
 
 log = logging.getLogger(__name__)
+
+
+class IntervalIndex:
+    """Union of intervals on one chromosome, queried window by window.
+
+    Parameters
+    ----------
+    starts, ends
+        ``(K,)`` interval bounds, any order, may overlap; empty ones are ignored.
+    length
+        Chromosome length: intervals are clipped to ``[0, length)``.
+    """
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, length: int):
+        starts = np.clip(np.asarray(starts, dtype=np.int64).reshape(-1), 0, length)
+        ends = np.clip(np.asarray(ends, dtype=np.int64).reshape(-1), 0, length)
+        keep = ends > starts
+        starts, ends = starts[keep], ends[keep]
+        order = np.argsort(starts, kind="stable")
+        starts, reach = starts[order], np.maximum.accumulate(ends[order]) if ends.size else ends
+        first = np.r_[True, starts[1:] > reach[:-1]] if starts.size else np.zeros(0, dtype=bool)
+        last = np.r_[first[1:], True] if starts.size else first
+        #: ``(R,)`` int64 starts and ends of the merged (disjoint, sorted) runs.
+        self.starts, self.ends = starts[first], reach[last]
+        self.length = int(length)
+
+    @property
+    def covered(self) -> int:
+        """Number of bases covered."""
+        return int((self.ends - self.starts).sum())
+
+    def mask(self, start: int, end: int) -> np.ndarray:
+        """Bool per base of ``[start, end)`` clipped to ``[0, length)``: True where covered."""
+        start, end = max(0, int(start)), min(self.length, int(end))
+        out = np.zeros(max(0, end - start), dtype=bool)
+        first = int(np.searchsorted(self.ends, start, side="right"))
+        last = int(np.searchsorted(self.starts, end, side="left"))
+        for run_start, run_end in zip(self.starts[first:last], self.ends[first:last]):
+            out[max(run_start, start) - start:min(run_end, end) - start] = True
+        return out
 
 
 def resolve_interval_chroms(

@@ -93,6 +93,14 @@ class TrainConfig:
         Bases per segment when predicting whole held-out chromosomes.
     eval_burn_in
         Bases of context read (and discarded) before each evaluation segment.
+    eval_batch
+        Segments per forward pass when predicting held-out chromosomes (more rows
+        run more bases per sequential LSTM step; memory grows with it, not with the fold).
+    valid_bases
+        Each epoch's validation scores a fixed random sample of the valid
+        chromosomes' segments totalling about this many bases when the fold is
+        longer (the same sample every epoch; the final metrics score every base).
+        0 validates on the whole fold.
     seed
         Seed of the weights and of the window sampling.
     threads
@@ -122,16 +130,19 @@ class TrainConfig:
     edge_flank: int = 50
     eval_segment: int = 16384
     eval_burn_in: int = 1024
+    eval_batch: int = 16
+    valid_bases: int = 8_000_000
     seed: int = 0
     threads: int = 0
     device: str = "auto"
 
     def __post_init__(self) -> None:
-        positive = ("window", "batch_size", "epochs", "steps_per_epoch", "eval_segment")
+        positive = ("window", "batch_size", "epochs", "steps_per_epoch", "eval_segment", "eval_batch")
         for name in positive:
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a positive integer")
-        for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed", "edge_flank"):
+        for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed", "edge_flank",
+                     "valid_bases"):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected an integer >= 0")
         for name in ("lr", "weight_decay", "grad_clip", "gate_penalty", "edge_weight", "min_lr_ratio", "select_tolerance"):

@@ -13,7 +13,7 @@ from gategenome.io.atomic import atomic_path
 def plot_curves(history: list[dict], path: str | os.PathLike, profile: dict | None = None) -> None:
     """Loss and validation auROC/auPRC per epoch as a PNG (matplotlib Agg).
 
-    With ``profile`` (:func:`gategenome.train.holdout.boundary_profile` of the test fold)
+    With ``profile`` (the test fold's ``forget.profile``, see :class:`gategenome.train.foldstats.FoldStatistics`)
     a third panel shows the mean forget gate across region starts and ends.
     """
     import matplotlib

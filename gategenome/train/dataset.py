@@ -1,25 +1,73 @@
-"""The training data: folds read, and each fold's chromosomes loaded with targets and signal."""
+"""The training data: folds read, and each fold's chromosomes opened from the genome cache.
+
+The genome (and signal) are encoded once into the cache directory
+(:func:`gategenome.data.cache.open_genome_cache`; a temporary one when none is
+named) and read window by window; regions and blacklist stay intervals.  Memory
+does not grow with the genome.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
+
+from gategenome.data.cache import GenomeCache, open_genome_cache
 from gategenome.data.folds import read_folds
 from gategenome.data.intervals import read_blacklist, read_regions
 from gategenome.errors import ConfigError, InputError
-from gategenome.io.bigwig import SignalTrack
+from gategenome.io.bed import Interval
 from gategenome.io.fasta import Genome
 from gategenome.model.config import ModelConfig
+from gategenome.train.cached import CachedChromosome
 from gategenome.train.files import TrainInputs
-from gategenome.train.windows import Chromosome, load_chromosomes
 
 log = logging.getLogger(__name__)
 
+FOLD_NAMES = ("train", "valid", "test")
+
+
+@dataclass
+class TrainingData:
+    """The folds and their chromosomes, read from an open genome cache (close it when done).
+
+    Attributes
+    ----------
+    folds
+        Fold -> chromosome names.
+    data
+        Fold -> its :class:`~gategenome.train.cached.CachedChromosome` objects.
+    cache
+        The open cache.
+    """
+
+    folds: dict[str, list[str]]
+    data: dict[str, list[CachedChromosome]]
+    cache: GenomeCache
+    _temporary: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Close the cache files (and remove a temporary cache)."""
+        self.cache.close()
+        if self._temporary is not None:
+            self._temporary.cleanup()
+
+    def __enter__(self) -> TrainingData:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def open_training_data(
-    inputs: TrainInputs, model_config: ModelConfig
-) -> tuple[dict[str, list[str]], dict[str, list[Chromosome]]]:
-    """Read the folds and load every chromosome of each fold into memory.
+    inputs: TrainInputs, model_config: ModelConfig, cache_dir: str | os.PathLike | None = None
+) -> TrainingData:
+    """Read the folds and open every fold chromosome from the genome cache, encoding what is missing.
 
     Parameters
     ----------
@@ -27,12 +75,13 @@ def open_training_data(
         Genome, regions, folds, and the signal and blacklist when given.
     model_config
         Whether the model reads the signal.
+    cache_dir
+        The genome cache directory (see :mod:`gategenome.data.cache`); None uses
+        a temporary one, removed by :meth:`TrainingData.close`.
 
     Returns
     -------
-    tuple
-        ``(folds, data)``: fold -> chromosome names, and fold -> its
-        :class:`~gategenome.train.windows.Chromosome` objects.
+    TrainingData
 
     Raises
     ------
@@ -52,16 +101,34 @@ def open_training_data(
         regions = read_regions(inputs.regions, genome.sizes)
         _require_fold_regions(inputs.regions, folds, {iv.chrom for iv in regions})
         blacklist = read_blacklist(inputs.blacklist, genome.sizes)
-        signal = SignalTrack(inputs.signal, genome.sizes) if model_config.uses_signal else None
-        try:
-            data = {}
-            for fold in ("train", "valid", "test"):
-                data[fold] = load_chromosomes(genome, folds[fold], regions, signal, blacklist)
-                log.info("%s fold: %d chromosome(s), %d bases", fold, len(data[fold]), sum(len(c) for c in data[fold]))
-        finally:
-            if signal is not None:
-                signal.close()
-    return folds, data
+    temporary = tempfile.TemporaryDirectory(prefix="gategenome-cache-") if cache_dir is None else None
+    directory = Path(temporary.name if temporary is not None else cache_dir)
+    names = [name for fold in FOLD_NAMES for name in folds[fold]]
+    signal = inputs.signal if model_config.uses_signal else None
+    try:
+        cache = open_genome_cache(directory, inputs.genome, signal, names)
+    except BaseException:
+        if temporary is not None:
+            temporary.cleanup()
+        raise
+    region_map, black_map = _intervals_by_chrom(regions), _intervals_by_chrom(blacklist)
+    empty = np.zeros((0, 2), dtype=np.int64)
+    data = {
+        fold: [CachedChromosome(name, cache, region_map.get(name, empty), black_map.get(name, empty))
+               for name in folds[fold]]
+        for fold in FOLD_NAMES
+    }
+    for fold in FOLD_NAMES:
+        log.info("%s fold: %d chromosome(s), %d bases", fold, len(data[fold]), sum(len(c) for c in data[fold]))
+    return TrainingData(folds, data, cache, temporary)
+
+
+def _intervals_by_chrom(intervals: Sequence[Interval]) -> dict[str, np.ndarray]:
+    """Chromosome -> ``(K, 2)`` int64 starts and ends of ``intervals``."""
+    by_chrom: dict[str, list[tuple[int, int]]] = {}
+    for interval in intervals:
+        by_chrom.setdefault(interval.chrom, []).append((interval.start, interval.end))
+    return {chrom: np.array(pairs, dtype=np.int64).reshape(-1, 2) for chrom, pairs in by_chrom.items()}
 
 
 def _require_fold_regions(path, folds: dict[str, list[str]], region_chroms: set[str]) -> None:

@@ -39,12 +39,18 @@ class TrainInputs:
 
 @dataclass
 class TrainOutputs:
-    """Where a training run writes: model, metrics, curves, resolved config, resume file."""
+    """Where a training run writes: model, metrics, curves, resolved config, resume file, genome cache.
+
+    ``cache`` is the genome cache directory (:mod:`gategenome.data.cache`),
+    ``MODEL.cache`` beside the model unless given; it is kept and reused by later
+    runs on the same genome and signal.
+    """
 
     model: Path
     metrics: Path | None = None
     curves: Path | None = None
     config: Path | None = None
+    cache: Path | None = None
     resume: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +59,7 @@ class TrainOutputs:
         self.metrics = Path(self.metrics) if self.metrics else stem.parent / "metrics.json"
         self.curves = Path(self.curves) if self.curves else stem.parent / "curves.png"
         self.config = Path(self.config) if self.config else Path(f"{stem}.config.yaml")
+        self.cache = Path(self.cache) if self.cache else Path(f"{stem}.cache")
         self.resume = Path(f"{stem}.resume.pt")
 
 

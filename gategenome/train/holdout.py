@@ -1,77 +1,79 @@
-"""Predictions, metrics and forget-gate summaries on held-out chromosomes.
+"""Predictions and metrics on held-out chromosomes, streamed segment by segment.
 
-Whole chromosomes are cut into segments of ``segment`` bases, each read after
+Chromosomes are cut into segments of ``segment`` bases, each read after
 ``burn_in`` bases of preceding context (discarded), and batched.  This is an
 approximation of one exact pass (the state at a segment start is rebuilt from the
 burn-in, not carried from the chromosome start); it is used for validation during
 training and for the numbers in ``metrics.json``.  ``gategenome scan`` does the
-exact streaming pass.
+exact streaming pass.  Each batch's predictions go into a
+:class:`~gategenome.train.foldstats.FoldStatistics` and are dropped, so memory is
+one batch whatever the fold's size.  A large fold can be validated on a fixed
+random sample of its segments (``max_bases``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
 
-from gategenome.core.stats import auroc, ranking_metrics
 from gategenome.model.gates import mean_forget_gate
 from gategenome.model.network import GateLSTM
-from gategenome.train.windows import Chromosome
-
-BOUNDARY_FLANK = 50
-PROFILE_FLANK = 300
+from gategenome.train.foldstats import FoldStatistics
 
 
-def boundary_profile(chromosomes: Sequence[Chromosome], forgets: Sequence[np.ndarray], flank: int = PROFILE_FLANK) -> dict:
-    """Mean forget gate against the distance to a region edge, in the scan direction.
+def sample_segments(
+    lengths: Sequence[int], segment: int, max_bases: int = 0, seed: int = 0
+) -> list[list[int]]:
+    """Segment starts per chromosome: all of them, or a fixed random sample of about ``max_bases`` bases.
 
-    Offsets run from ``-flank`` (outside) to ``flank - 1`` (inside); offset 0 is the
-    first base inside.  ``entering`` averages region starts (the scan enters the
-    region), ``leaving`` region ends read backwards from the last inside base
-    (offset ``-1`` is the first base after the region).  Edges closer than
-    ``flank`` to a chromosome end are skipped.
+    Parameters
+    ----------
+    lengths
+        Chromosome lengths.
+    segment
+        Segment length.
+    max_bases
+        0: every segment.  Otherwise, when the chromosomes are longer in total,
+        ``ceil(max_bases / segment)`` segments drawn without replacement with
+        ``seed`` (the same sample every epoch).
 
     Returns
     -------
-    dict
-        ``offsets`` and the ``entering`` / ``leaving`` mean profiles (lists), and
-        the number of ``edges`` of each kind.
+    list[list[int]]
+        Sorted segment starts of each chromosome.
     """
-    offsets = np.arange(-flank, flank)
-    sums = {"entering": np.zeros(2 * flank), "leaving": np.zeros(2 * flank)}
-    counts = {"entering": 0, "leaving": 0}
-    for chrom, forget in zip(chromosomes, forgets):
-        for start, end in chrom.regions:
-            for kind, positions in (("entering", start + offsets), ("leaving", end - 1 - offsets)):
-                if positions.min() >= 0 and positions.max() < len(chrom) and chrom.mask[positions].all():
-                    sums[kind] += forget[positions]
-                    counts[kind] += 1
-    profile = {"offsets": offsets.tolist()}
-    for kind in sums:
-        profile[kind] = (sums[kind] / max(1, counts[kind])).round(5).tolist()
-    profile["edges"] = counts
-    return profile
+    starts = [list(range(0, length, segment)) for length in lengths]
+    if not max_bases or sum(lengths) <= max_bases:
+        return starts
+    pairs = np.array([(index, start) for index, chrom in enumerate(starts) for start in chrom], dtype=np.int64)
+    count = min(len(pairs), math.ceil(max_bases / segment))
+    chosen = pairs[np.sort(np.random.default_rng(seed).choice(len(pairs), count, replace=False))]
+    return [chosen[chosen[:, 0] == index, 1].tolist() for index in range(len(lengths))]
 
 
 @torch.no_grad()
-def predict_chromosome(
+def predict_segments(
     model: GateLSTM,
-    chrom: Chromosome,
+    chrom,
+    starts: Sequence[int],
     segment: int = 16384,
     burn_in: int = 1024,
     batch: int = 16,
     with_gates: bool = True,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per-base logits and mean forget gate (last layer) along one chromosome.
+) -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:
+    """Per-base logits and mean forget gate (last layer) of the segments of one chromosome.
 
     Parameters
     ----------
     model
         The model (its device is used).
     chrom
-        A preloaded chromosome.
+        A chromosome (:class:`~gategenome.train.windows.Chromosome` interface).
+    starts
+        Segment starts, increasing.
     segment, burn_in
         Segment length and the context read before each segment.
     batch
@@ -79,18 +81,16 @@ def predict_chromosome(
     with_gates
         Also recover the mean forget gate.
 
-    Returns
-    -------
+    Yields
+    ------
     tuple
-        ``(logits, forget)``, each ``(L,)`` float32 (``forget`` None without gates).
+        ``(start, end, logits, forget)`` per segment, in order; ``logits`` and
+        ``forget`` are ``(end - start,)`` float32 (``forget`` None without gates).
     """
     model.eval()
     device = next(model.parameters()).device
     length = len(chrom)
     span = burn_in + segment
-    logits = np.empty(length, dtype=np.float32)
-    forget = np.empty(length, dtype=np.float32) if with_gates else None
-    starts = list(range(0, length, segment))
     for first in range(0, len(starts), batch):
         group = starts[first:first + batch]
         x = np.zeros((len(group), span, model.config.input_channels), dtype=np.float32)
@@ -103,74 +103,78 @@ def predict_chromosome(
         gates = mean_forget_gate(model, out)[:, burn_in:].float().cpu().numpy() if with_gates else None
         for row, start in enumerate(group):
             end = min(length, start + segment)
-            logits[start:end] = scores[row, :end - start]
-            if with_gates:
-                forget[start:end] = gates[row, :end - start]
-    return logits, forget
+            yield start, end, scores[row, :end - start], (gates[row, :end - start] if with_gates else None)
 
 
-def gate_summary(chromosomes: Sequence[Chromosome], forgets: Sequence[np.ndarray], flank: int = BOUNDARY_FLANK) -> dict:
-    """Mean forget gate inside regions, outside, and within ``flank`` bases of a boundary.
+def predict_chromosome(
+    model: GateLSTM,
+    chrom,
+    segment: int = 16384,
+    burn_in: int = 1024,
+    batch: int = 16,
+    with_gates: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Whole-chromosome logits and mean forget gate (8 bytes per base: for small chromosomes).
 
     Returns
     -------
-    dict
-        ``inside``, ``outside``, ``boundary`` (means; inside/outside exclude the
-        boundary flanks), ``boundary_dip`` (``min(inside, outside) - boundary``: positive only when
-        the gate is lower at the edges than on both sides of them), and
-        ``boundary_auroc`` (auROC of ``1 - f`` for "near a boundary"), plus the
-        base counts.
+    tuple
+        ``(logits, forget)``, each ``(L,)`` float32 (``forget`` None without gates).
     """
-    sums = {"inside": [0.0, 0], "outside": [0.0, 0], "boundary": [0.0, 0]}
-    scores, labels = [], []
-    for chrom, forget in zip(chromosomes, forgets):
-        near = chrom.boundary_mask(flank) & chrom.mask
-        inside = (chrom.labels == 1) & ~near & chrom.mask
-        outside = (chrom.labels == 0) & ~near & chrom.mask
-        for name, where in (("inside", inside), ("outside", outside), ("boundary", near)):
-            sums[name][0] += float(forget[where].astype(np.float64).sum())
-            sums[name][1] += int(where.sum())
-        scores.append(1.0 - forget[chrom.mask])
-        labels.append(near[chrom.mask])
-    summary = {name: (total / count if count else float("nan")) for name, (total, count) in sums.items()}
-    summary["boundary_dip"] = min(summary["inside"], summary["outside"]) - summary["boundary"]
-    summary["boundary_auroc"] = auroc(np.concatenate(scores), np.concatenate(labels)) if scores else float("nan")
-    summary.update({f"{name}_bases": count for name, (_, count) in sums.items()})
-    summary["profile"] = boundary_profile(chromosomes, forgets)
-    return summary
+    length = len(chrom)
+    logits = np.empty(length, dtype=np.float32)
+    forget = np.empty(length, dtype=np.float32) if with_gates else None
+    for start, end, scores, gates in predict_segments(
+            model, chrom, range(0, length, segment), segment, burn_in, batch, with_gates):
+        logits[start:end] = scores
+        if with_gates:
+            forget[start:end] = gates
+    return logits, forget
 
 
 def evaluate_fold(
     model: GateLSTM,
-    chromosomes: Sequence[Chromosome],
+    chromosomes: Sequence,
     segment: int,
     burn_in: int,
     with_gates: bool = True,
+    max_bases: int = 0,
+    seed: int = 0,
+    batch: int = 16,
 ) -> dict:
-    """auROC/auPRC of the per-base prediction (and gate summary) over a fold.
+    """auROC/auPRC of the per-base prediction (and gate summary) over a fold, in constant memory.
+
+    Parameters
+    ----------
+    model
+        The model.
+    chromosomes
+        The fold's chromosomes.
+    segment, burn_in
+        See :func:`predict_segments`.
+    with_gates
+        Also summarise the forget gate.
+    batch
+        Segments per forward pass.
+    max_bases, seed
+        Score a fixed random sample of segments totalling about ``max_bases``
+        bases when the fold is longer (see :func:`sample_segments`); 0 scores
+        every base.
 
     Returns
     -------
     dict
-        ``auroc``, ``auprc``, ``bce`` (mean per-base loss), ``positive_fraction``,
-        ``bases`` and, with gates,
-        ``forget`` (see :func:`gate_summary`).
+        ``auroc``, ``auprc`` (of the logits rounded to float16, see
+        :class:`~gategenome.core.stats.ScoreHistogram`), ``bce`` (mean per-base
+        loss), ``positive_fraction``, ``bases``, ``sampled`` (whether a sample was
+        scored) and, with gates, ``forget`` (see
+        :meth:`~gategenome.train.foldstats.FoldStatistics.result`).
     """
-    scores, labels, forgets = [], [], []
-    for chrom in chromosomes:
-        logits, forget = predict_chromosome(model, chrom, segment, burn_in, with_gates=with_gates)
-        scores.append(logits[chrom.mask])
-        labels.append(chrom.labels[chrom.mask])
-        forgets.append(forget)
-    score, label = np.concatenate(scores), np.concatenate(labels)
-    # mean per-base binary cross-entropy of the logits, computed stably
-    bce = np.logaddexp(0.0, score.astype(np.float64)) - label * score.astype(np.float64)
-    result = {
-        **ranking_metrics(score, label),
-        "bce": float(bce.mean()) if bce.size else float("nan"),
-        "positive_fraction": float(label.mean()) if label.size else float("nan"),
-        "bases": int(label.size),
-    }
-    if with_gates:
-        result["forget"] = gate_summary(chromosomes, forgets)
+    stats = FoldStatistics(with_gates)
+    plan = sample_segments([len(chrom) for chrom in chromosomes], segment, max_bases, seed)
+    for chrom, starts in zip(chromosomes, plan):
+        for start, end, logits, forget in predict_segments(model, chrom, starts, segment, burn_in, batch, with_gates):
+            stats.add(chrom, start, end, logits, forget)
+    result = stats.result()
+    result["sampled"] = sum(map(len, plan)) < sum(math.ceil(len(chrom) / segment) for chrom in chromosomes)
     return result

@@ -2,7 +2,10 @@
 
 One epoch is ``steps_per_epoch`` batches of sampled windows (:mod:`gategenome.train.windows`),
 then a validation pass over the valid chromosomes (per-base auPRC decides the best
-epoch and early stopping).  After every epoch a resume checkpoint (model,
+epoch and early stopping; a fixed sample of ``valid_bases`` bases of them when the
+fold is longer).  The data are read from the genome cache and the held-out metrics
+are streamed (:mod:`gategenome.train.dataset`, :mod:`gategenome.train.holdout`),
+so memory does not grow with the genome.  After every epoch a resume checkpoint (model,
 optimiser, best weights, history) is written atomically beside the output; a run
 restarted with ``resume=True`` continues from it.  Window sampling is seeded per
 epoch from ``(seed, epoch)`` and the learning rate is a function of the step, so a
@@ -41,9 +44,20 @@ log = logging.getLogger(__name__)
 
 
 def set_determinism(config: TrainConfig) -> None:
-    """Threads, seeds and deterministic kernels for reproducible CPU training."""
+    """Threads, seeds and deterministic kernels for reproducible CPU training.
+
+    ``config.threads`` (when not 0) bounds both torch's intra-op threads and its
+    inter-op pool; the latter can be set once per process, before any parallel
+    work, so a later call that cannot change it logs what is in use.
+    """
     if config.threads:
         torch.set_num_threads(config.threads)
+        if torch.get_num_interop_threads() != config.threads:
+            try:
+                torch.set_num_interop_threads(config.threads)
+            except RuntimeError:
+                log.warning("torch inter-op threads already fixed at %d in this process (asked for %d)",
+                            torch.get_num_interop_threads(), config.threads)
     torch.manual_seed(config.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
 
@@ -83,22 +97,33 @@ def train_model(
     """
     set_determinism(train_config)
     device = resolve_device(train_config.device)
-    folds, data = open_training_data(inputs, model_config)
     model = GateLSTM(model_config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=train_config.lr, weight_decay=train_config.weight_decay)
     identities = input_identities(inputs)
     state = initial_state(train_config, identities)
+    # the resume checkpoint is checked before the genome cache is built: a bad one writes nothing
     if resume and outputs.resume.exists():
         state = load_resume(outputs.resume, model, optimizer, model_config, train_config, identities)
     elif resume:
         log.warning("%s: no resume checkpoint; starting from scratch", outputs.resume)
+    with open_training_data(inputs, model_config, outputs.cache) as training:
+        return _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device,
+                      progress, on_epoch_end)
+
+
+def _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device, progress,
+           on_epoch_end) -> dict:
+    """:func:`train_model` on opened training data, from ``state``."""
+    folds, data = training.folds, training.data
     sampler = WindowSampler(data["train"], model_config, train_config)
     started = time.perf_counter()
     for epoch in range(state["epoch"], train_config.epochs):
         if train_config.patience and state["bad_epochs"] >= train_config.patience:
             break
         record = _train_epoch(model, optimizer, sampler, state, epoch, train_config, device, progress)
-        valid = evaluate_fold(model, data["valid"], train_config.eval_segment, train_config.eval_burn_in, with_gates=False)
+        valid = evaluate_fold(model, data["valid"], train_config.eval_segment, train_config.eval_burn_in,
+                              with_gates=False, max_bases=train_config.valid_bases, seed=train_config.seed,
+                              batch=train_config.eval_batch)
         record = _epoch_record(record, valid, optimizer.param_groups[0]["lr"])
         state["history"].append(record)
         log.info(
@@ -113,7 +138,7 @@ def train_model(
     train_seconds = time.perf_counter() - started
     if state["best_state"] is not None:
         model.load_state_dict(state["best_state"])
-    metrics = _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds)
+    metrics = _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds, outputs.cache)
     _write_outputs(outputs, model, metrics, model_config, train_config)
     outputs.resume.unlink(missing_ok=True)
     return metrics
@@ -192,11 +217,11 @@ def _select_weights(state: dict, model: GateLSTM, valid_auprc: float, epoch: int
         state["bad_epochs"] += 1
 
 
-def _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds) -> dict:
+def _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds, outputs_cache=None) -> dict:
     segment, burn_in = train_config.eval_segment, train_config.eval_burn_in
     metrics = {
-        "valid": evaluate_fold(model, data["valid"], segment, burn_in),
-        "test": evaluate_fold(model, data["test"], segment, burn_in),
+        "valid": evaluate_fold(model, data["valid"], segment, burn_in, batch=train_config.eval_batch),
+        "test": evaluate_fold(model, data["test"], segment, burn_in, batch=train_config.eval_batch),
         "best_epoch": state["best_epoch"],
         "epochs_run": state["epoch"],
         "steps": state["step"],
@@ -206,6 +231,8 @@ def _final_metrics(model, data, folds, state, inputs, model_config, train_config
         "data": {key: (str(Path(value).resolve()) if value else None) for key, value in vars(inputs).items()},
         "seed": train_config.seed,
         "threads": torch.get_num_threads(),
+        "interop_threads": torch.get_num_interop_threads(),
+        "cache": str(Path(outputs_cache).resolve()) if outputs_cache else None,
         "config": {"model": model_config.to_dict(), "train": train_config.to_dict()},
     }
     for fold in ("valid", "test"):

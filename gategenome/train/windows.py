@@ -1,10 +1,14 @@
-"""Training data: preloaded chromosomes, per-base targets and window sampling.
+"""Training windows: the chromosome interface, preloaded chromosomes and window sampling.
 
-Each chromosome of a fold is read once into memory (yeast is 12 Mb): one-hot DNA
-as ``uint8``, the raw ATAC signal as ``float32`` (when the model reads it), the
-per-base target "inside an accessible region" and a mask of usable bases (the
-blacklist, e.g. the collapsed rDNA, is masked out of the loss and the metrics).
-Windows are slices of these arrays, so sampling costs no I/O.
+A chromosome of a fold answers, for any ``[start, end)``: the model inputs
+(:meth:`Chromosome.inputs`), the per-base target "inside an accessible region"
+and the mask of usable bases (:meth:`Chromosome.targets`; the blacklist, e.g.
+the collapsed rDNA, is masked out of the loss and the metrics), and the bases
+near a region edge (:meth:`Chromosome.near_boundary`), plus its ``name``,
+``regions`` and length.  Training reads chromosomes from the genome cache
+(:class:`gategenome.train.cached.CachedChromosome`, bounded memory);
+:class:`Chromosome` holds whole arrays in memory (about 10 bytes per base) for
+small inputs, tests and the baselines.
 
 Coordinates are 0-based half-open throughout.
 """
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gategenome.core.encode import one_hot
+from gategenome.data.intervals import IntervalIndex
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
 from gategenome.model.config import ModelConfig
@@ -61,13 +66,23 @@ class Chromosome:
         signal = None if self.signal is None else self.signal[start:end]
         return model_inputs(self.onehot[start:end], signal, config)
 
+    def targets(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Labels (``uint8``) and mask (``bool``) of ``[start, end)``, each ``(end - start,)``."""
+        return self.labels[start:end], self.mask[start:end]
+
     def boundary_mask(self, flank: int = 50) -> np.ndarray:
         """``(L,)`` bool: bases within ``flank`` bases of a region start or end."""
-        near = np.zeros(len(self) + 1, dtype=np.int32)
-        for edge in self.regions.reshape(-1):
-            near[max(0, edge - flank)] += 1
-            near[min(len(self), edge + flank)] -= 1
-        return np.cumsum(near[:-1]) > 0
+        return edge_index(self.regions, len(self), flank).mask(0, len(self))
+
+    def near_boundary(self, start: int, end: int, flank: int = 50) -> np.ndarray:
+        """``(end - start,)`` bool: bases of ``[start, end)`` within ``flank`` bases of a region edge."""
+        return edge_index(self.regions, len(self), flank).mask(start, end)
+
+
+def edge_index(regions: np.ndarray, length: int, flank: int) -> IntervalIndex:
+    """The bases ``[edge - flank, edge + flank)`` around every start and end of ``(K, 2)`` ``regions``."""
+    edges = np.asarray(regions, dtype=np.int64).reshape(-1)
+    return IntervalIndex(edges - flank, edges + flank, length)
 
 
 def _intervals_by_chrom(intervals: Sequence[Interval]) -> dict[str, np.ndarray]:
@@ -156,14 +171,18 @@ class WindowSampler:
         self.config = train_config
         lengths = np.array([len(c) for c in self.chromosomes], dtype=np.float64)
         self._chrom_p = lengths / lengths.sum()
-        self._regions = [(index, int(s), int(e)) for index, c in enumerate(self.chromosomes) for s, e in c.regions]
-        if not self._regions and train_config.accessible_fraction > 0:
+        # (chromosome index, start, end) of every region, as one int64 array
+        self._regions = np.concatenate(
+            [np.column_stack([np.full(len(c.regions), index), c.regions]).astype(np.int64).reshape(-1, 3)
+             for index, c in enumerate(self.chromosomes)]
+        )
+        if not len(self._regions) and train_config.accessible_fraction > 0:
             log.warning("no accessible region on the train chromosomes; sampling background windows only")
 
     def _window(self, rng: np.random.Generator) -> tuple[Chromosome, int]:
         window = self.config.window
-        if self._regions and rng.random() < self.config.accessible_fraction:
-            index, start, end = self._regions[rng.integers(len(self._regions))]
+        if len(self._regions) and rng.random() < self.config.accessible_fraction:
+            index, start, end = (int(value) for value in self._regions[rng.integers(len(self._regions))])
             jitter = self.config.shift_jitter
             centre = (start + end) // 2 + int(rng.integers(-jitter, jitter + 1))
             chrom = self.chromosomes[index]
@@ -186,8 +205,7 @@ class WindowSampler:
             end = min(begin + window, len(chrom))
             span = end - begin
             xs = chrom.inputs(begin, end, self.model_config)
-            ys = chrom.labels[begin:end]
-            ws = chrom.mask[begin:end]
+            ys, ws = chrom.targets(begin, end)
             if self.config.rc_augment and rng.random() < 0.5:
                 xs = xs[::-1].copy()
                 xs[:, :4] = xs[:, 3::-1]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gategenome.core.stats import auprc, auroc, bh_qvalues, empirical_pvalues, ranking_metrics
+from gategenome.core.stats import (
+    ScoreHistogram,
+    auprc,
+    auroc,
+    bh_qvalues,
+    empirical_pvalues,
+    float16_rank_keys,
+    ranking_metrics,
+)
 
 
 def brute_auroc(scores, labels):
@@ -58,3 +66,37 @@ def test_bh_qvalues_match_the_step_up_definition():
     np.testing.assert_allclose(bh_qvalues(p), expected, rtol=1e-12)
     np.testing.assert_allclose(bh_qvalues(np.array([0.01, 0.04, 0.03])), [0.03, 0.04, 0.04])
     assert bh_qvalues(np.zeros(0)).size == 0
+
+
+def test_float16_keys_order_rounded_scores_and_merge_signed_zero():
+    scores = np.array([-np.inf, -70000.0, -2.5, -1e-9, -0.0, 0.0, 1e-9, 3.0, 70000.0], dtype=np.float64)
+    keys = float16_rank_keys(scores)
+    assert np.all(np.diff(keys) >= 0)
+    assert keys[4] == keys[5]  # -0 and +0 tie
+    assert keys[1] == keys[0] and keys[-1] > keys[-2]  # beyond the float16 range: rounded to infinity
+
+
+def test_histogram_equals_the_sort_based_metrics_of_float16_scores_streamed_in_chunks():
+    rng = np.random.default_rng(5)
+    labels = rng.random(200_000) < 0.07
+    scores = (rng.normal(size=labels.size) * 3 + labels * 2.0).astype(np.float32)
+    histogram = ScoreHistogram()
+    for chunk in np.array_split(np.arange(labels.size), 7):
+        histogram.add(scores[chunk], labels[chunk])
+    streamed = histogram.metrics()
+    exact = ranking_metrics(scores.astype(np.float16), labels)
+    assert streamed["auroc"] == pytest.approx(exact["auroc"], abs=1e-12)
+    assert streamed["auprc"] == pytest.approx(exact["auprc"], abs=1e-12)
+    full = ranking_metrics(scores, labels)  # float32: float16 binning moves the areas by little
+    assert streamed["auroc"] == pytest.approx(full["auroc"], abs=1e-3)
+    assert streamed["auprc"] == pytest.approx(full["auprc"], abs=1e-3)
+    assert histogram.total == labels.size
+
+
+def test_histogram_of_nothing_or_one_class_is_nan_like_the_sort_based_metrics():
+    histogram = ScoreHistogram()
+    assert np.isnan(histogram.metrics()["auroc"])
+    histogram.add(np.array([0.1, 0.2]), np.array([0, 0]))
+    assert np.isnan(histogram.metrics()["auroc"]) and np.isnan(histogram.metrics()["auprc"])
+    histogram.add(np.array([0.2]), np.array([1]))
+    assert histogram.metrics() == ranking_metrics(np.array([0.1, 0.2, 0.2], np.float16), np.array([0, 0, 1]))
