@@ -6,8 +6,10 @@ strand, at reference coordinates) and ``accessibility.bw`` (predicted probabilit
 of accessibility: the mean of the two strands where both were scanned, else the
 one scanned strand).  The header lists every chromosome of the genome in FASTA
 order, so the files match the assembly; chromosomes not scanned are empty.
-Consecutive bases with the same float16 value are written as one bedGraph-like
-entry, and NaN (runs of N, unscanned bases) are gaps.  Coordinates are 0-based,
+Values are rounded to ``precision`` decimal places (default 2: at most 0.005 off,
+half a pixel of a 100-pixel track spanning 0..1) and written as fixedStep or
+run-length sections, whichever is smaller (see :mod:`gategenome.io.bigwig_writer`);
+NaN (runs of N, unscanned bases) are gaps.  Coordinates are 0-based,
 half-open.
 
 Every array is checked before the first bigWig is written, and the bigWigs are
@@ -32,9 +34,14 @@ from pathlib import Path
 
 import numpy as np
 
+from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.scandir import ScanDir
+
+_DEFAULTS = TrackSettings()
+DEFAULT_PRECISION = _DEFAULTS.precision
+DEFAULT_MAX_ZOOMS = _DEFAULTS.max_zooms
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +67,8 @@ def _accessibility_reader(scan: ScanDir, chrom: str):
     return read
 
 
-def _write_track(scan_dir: str, track: str, path: str) -> int:
+def _write_track(scan_dir: str, track: str, path: str, precision: int | None = DEFAULT_PRECISION,
+                 max_zooms: int = DEFAULT_MAX_ZOOMS) -> int:
     """Write one of the three tracks (``"forget+"``, ``"forget-"``, ``"accessibility"``)."""
     import warnings
 
@@ -70,10 +78,10 @@ def _write_track(scan_dir: str, track: str, path: str) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs of N) stay NaN
             readers = {chrom: _accessibility_reader(scan, chrom) for chrom in scan.sizes}
-            return write_bigwig(path, genome_sizes, readers)
+            return write_bigwig(path, genome_sizes, readers, precision, max_zooms)
     strand = track[-1]
     readers = {chrom: _array_reader(scan.forget(chrom, strand)) for chrom in scan.sizes}
-    return write_bigwig(path, genome_sizes, readers)
+    return write_bigwig(path, genome_sizes, readers, precision, max_zooms)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -96,7 +104,8 @@ def _die_with_parent(parent: int) -> None:
 
 
 def write_tracks(
-    scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1
+    scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1,
+    precision: int | None = DEFAULT_PRECISION, max_zooms: int = DEFAULT_MAX_ZOOMS,
 ) -> dict[str, Path]:
     """Gather a scan directory's shards into the bigWig tracks.
 
@@ -108,6 +117,10 @@ def write_tracks(
         Where to write the bigWigs (default: the scan directory).
     workers
         Tracks written in parallel processes (up to 3; 1 writes them in turn).
+    precision
+        Decimal places kept (``None``: the stored float16 values exactly).
+    max_zooms
+        Most zoom levels of each bigWig.
 
     Returns
     -------
@@ -127,7 +140,7 @@ def write_tracks(
     paths = {track: out_dir / TRACK_FILES[track] for track in tracks}
     staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(out_dir / STAGING), suffix=".tmp", dir=out_dir))
     staged = {track: staging / TRACK_FILES[track] for track in tracks}
-    arguments = [(str(scan.path), track, str(staged[track])) for track in tracks]
+    arguments = [(str(scan.path), track, str(staged[track]), precision, max_zooms) for track in tracks]
     try:
         if workers > 1:
             import multiprocessing
@@ -144,5 +157,6 @@ def write_tracks(
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # made above by this run
     for track, count in zip(tracks, counts):
-        log.info("%s: %d entries", paths[track], count)
+        log.info("%s: %d data sections, %.3f bytes per base", paths[track], count,
+                 paths[track].stat().st_size / max(1, sum(scan.sizes.values())))
     return paths
