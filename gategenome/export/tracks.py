@@ -60,9 +60,13 @@ def _accessibility_reader(scan: ScanDir, chrom: str):
     def read(start: int, end: int) -> np.ndarray:
         if len(arrays) == 1:
             return np.asarray(arrays[0][start:end])
-        # mean of the strands in float32, back to the stored float16 resolution
-        stacked = np.stack([np.asarray(a[start:end], dtype=np.float32) for a in arrays])
-        return np.nanmean(stacked, axis=0).astype(np.float16)
+        # mean of the strands in float32 (one strand where the other is NaN), back to float16
+        plus, minus = (np.asarray(a[start:end], dtype=np.float32) for a in arrays)
+        mean = (plus + minus) * np.float32(0.5)
+        only_minus, only_plus = np.isnan(plus), np.isnan(minus)
+        mean[only_minus] = minus[only_minus]
+        mean[only_plus] = plus[only_plus]
+        return mean.astype(np.float16)
 
     return read
 
@@ -70,17 +74,12 @@ def _accessibility_reader(scan: ScanDir, chrom: str):
 def _write_track(scan_dir: str, track: str, path: str, precision: int | None = DEFAULT_PRECISION,
                  max_zooms: int = DEFAULT_MAX_ZOOMS) -> int:
     """Write one of the three tracks (``"forget+"``, ``"forget-"``, ``"accessibility"``)."""
-    import warnings
-
     scan = ScanDir(scan_dir)
     genome_sizes = {name: int(length) for name, length in scan.meta["chroms"].items()}
     if track == "accessibility":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs of N) stay NaN
-            readers = {chrom: _accessibility_reader(scan, chrom) for chrom in scan.sizes}
-            return write_bigwig(path, genome_sizes, readers, precision, max_zooms)
-    strand = track[-1]
-    readers = {chrom: _array_reader(scan.forget(chrom, strand)) for chrom in scan.sizes}
+        readers = {chrom: _accessibility_reader(scan, chrom) for chrom in scan.sizes}
+    else:
+        readers = {chrom: _array_reader(scan.forget(chrom, track[-1])) for chrom in scan.sizes}
     return write_bigwig(path, genome_sizes, readers, precision, max_zooms)
 
 

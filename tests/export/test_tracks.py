@@ -60,3 +60,19 @@ def test_tracks_default_to_the_scan_dir_and_leave_no_temporaries(scan_dir):
 def test_tracks_of_a_missing_scan_dir(tmp_path):
     result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(tmp_path / "none")])
     assert result.exit_code == 1 and "not a scan directory" in result.output and "Traceback" not in result.output
+
+
+def test_tracks_honour_the_umask(scan_dir, tmp_path):
+    """The bigWigs are group-readable under umask 027, as a shared cluster sets it."""
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(scan_dir[0]), "--out-dir",
+                                          str(tmp_path / "bw"), "--workers", "1"])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    for name in ("forget.plus.bw", "forget.minus.bw", "accessibility.bw"):
+        assert stat.S_IMODE((tmp_path / "bw" / name).stat().st_mode) == 0o640
