@@ -10,8 +10,8 @@ import textwrap
 import warnings
 
 import numpy as np
-import pyBigWig
 import pybigtools
+import pyBigWig
 import pytest
 
 from gategenome.io import bigwig_writer
