@@ -36,7 +36,7 @@ class ArrayWriter:
         Number of elements.
     """
 
-    BLOCK = 1 << 22
+    BLOCK = 1 << 20
 
     def __init__(self, path: str | os.PathLike, length: int):
         self.path = Path(path)
