@@ -7,8 +7,9 @@ Measured in one run, on the same random genome and the same model shape:
 (b) the model forward + exact recovery of the mean forget gate, serially, and as
     the scan overlaps them (recovery of one batch in a second thread while the
     next batch runs through the LSTM);
-(c) the whole scan: read FASTA and bigWig, encode, forward, gates, write the
-    float16 arrays (both strands, plus the 5% shuffled null).
+(c) the whole scan as ``gategenome scan`` runs it: read FASTA and bigWig,
+    encode, forward, gates, write the float16 arrays (both strands, plus the 5%
+    shuffled null), then write the three bigWig tracks (``--workers`` processes).
 
 Prints b/a (target >= 0.8) and c/a (target >= 0.7) in bases per second of wall
 clock (and per CPU-second of all threads, which other load on a shared machine
@@ -20,13 +21,15 @@ would take.
 
 Usage::
 
-    python benchmarks/scan.py [--mb 4] [--threads 1] [--memory-sizes 10 50]
+    python -P benchmarks/scan.py [--mb 4] [--threads 1] [--memory-sizes 10 50]
+    python -P benchmarks/scan.py --yeast --memory-sizes   # the real yeast genome and ATAC signal
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+YEAST = Path(__file__).resolve().parents[2] / "shared" / "data" / "yeast_sacCer3_atac_SRR1822137"
 
 
 def write_genome(path: Path, sizes: dict[str, int], seed: int = 0) -> None:
@@ -135,7 +140,10 @@ def compute_rates(model, batch: int, chunk: int, steps: int, repeats: int) -> di
     return rates
 
 
-def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int) -> dict:
+def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int,
+              workers: int = 3) -> dict:
+    """The whole scan as ``gategenome scan`` runs it: both strands, null, then the three bigWigs."""
+    from gategenome.export.tracks import write_tracks
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
@@ -148,9 +156,18 @@ def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, ba
     settings = ScanSettings(chunk_size=chunk, batch_size=batch)
     start, cpu = time.perf_counter(), time.process_time()
     summary = scan_genome(model, fasta, out, settings, signal=track, progress=False)
+    scanned = time.perf_counter() - start
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu = children.ru_utime + children.ru_stime
+    write_tracks(out, workers=workers)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += children.ru_utime + children.ru_stime - children_cpu  # the track writers' processes
+    genome_bases = sum(fasta.sizes.values())
+    sizes = {path.name: path.stat().st_size / genome_bases for path in Path(out).glob("*.bw")}
     return {"bases": summary["bases"], "seconds": elapsed, "rate": summary["bases"] / elapsed,
-            "cpu_rate": summary["bases"] / cpu, "genome_bases": sum(fasta.sizes.values())}
+            "scan_rate": summary["bases"] / scanned, "tracks_seconds": elapsed - scanned,
+            "cpu_rate": summary["bases"] / cpu, "genome_bases": genome_bases, "bytes_per_base": sizes}
 
 
 def memory_child(args) -> None:
@@ -182,6 +199,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-sizes", type=float, nargs="*", default=[10.0, 50.0], help="Mb; empty to skip")
     parser.add_argument("--memory-hidden", type=int, default=16, help="hidden size of the memory runs' dna model")
+    parser.add_argument("--yeast", action="store_true",
+                        help="scan the real yeast genome with its ATAC signal (../shared/data) instead of a random one")
+    parser.add_argument("--trained", type=Path, default=None,
+                        help="a trained model.pt to scan with (default: a random model of --hidden/--inputs)")
+    parser.add_argument("--workers", type=int, default=3, help="track-writing processes, as 'gategenome scan'")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--genome", help=argparse.SUPPRESS)
@@ -192,30 +214,40 @@ def main() -> None:
         return
 
     torch.set_num_threads(args.threads)
-    from gategenome.model.checkpoint import save_checkpoint
+    from gategenome.model.checkpoint import load_model, save_checkpoint
     from gategenome.model.config import ModelConfig
     from gategenome.model.network import GateLSTM
 
     torch.manual_seed(0)
-    model = GateLSTM(ModelConfig(inputs=args.inputs, hidden_size=args.hidden)).eval()
     tmp = Path(tempfile.mkdtemp(prefix="gg-bench-scan-"))
-    model_path = tmp / "model.pt"
-    save_checkpoint(model_path, model)
-    print(f"model: {args.inputs}, hidden {args.hidden}, {model.config.num_layers} layer(s), "
+    if args.trained is not None:
+        model, _ = load_model(args.trained)
+        model_path = args.trained
+    else:
+        model = GateLSTM(ModelConfig(inputs=args.inputs, hidden_size=args.hidden)).eval()
+        model_path = tmp / "model.pt"
+        save_checkpoint(model_path, model)
+    args.hidden = model.config.hidden_size
+    print(f"model: {model.config.inputs}, hidden {args.hidden}, {model.config.num_layers} layer(s), "
           f"coupled {model.config.coupled}; batch {args.batch} x chunk {args.chunk}; "
           f"torch threads {args.threads}; {tmp}")
 
-    bases = int(args.mb * 1e6)
-    sizes = {f"chr{i + 1}": bases // 16 for i in range(16)}  # 32 strand jobs: one full batch
-    genome = tmp / "genome.fa"
-    write_genome(genome, sizes)
-    signal = None
-    if args.inputs == "dna+signal":
-        signal = tmp / "signal.bw"
-        write_signal(signal, sizes)
+    if args.yeast:
+        genome, signal = YEAST / "sacCer3.fa", YEAST / "SRR1822137.coverage.bw"
+        bases = 12_157_105
+        signal = signal if model.config.uses_signal else None
+    else:
+        bases = int(args.mb * 1e6)
+        sizes = {f"chr{i + 1}": bases // 16 for i in range(16)}  # 32 strand jobs: one full batch
+        genome = tmp / "genome.fa"
+        write_genome(genome, sizes)
+        signal = None
+        if model.config.uses_signal:
+            signal = tmp / "signal.bw"
+            write_signal(signal, sizes)
     steps = max(2, round(2 * bases / (args.batch * args.chunk)))
     rates = compute_rates(model, args.batch, args.chunk, min(steps, 30), args.repeats)
-    whole = scan_rate(model_path, genome, signal, tmp / "scan", args.batch, args.chunk)
+    whole = scan_rate(model_path, genome, signal, tmp / "scan", args.batch, args.chunk, args.workers)
     a = rates["a"]
     print(f"(a)  plain nn.LSTM forward            {a / 1e6:8.3f} Mb/s")
     print(f"(b)  forward + gates, serial          {rates['b_serial'] / 1e6:8.3f} Mb/s   b/a = {rates['b_serial'] / a:.2f}")
@@ -223,6 +255,9 @@ def main() -> None:
           f"{rates['b_overlapped'] / a:.2f}  (target >= 0.8)")
     print(f"(c)  whole scan ({whole['bases'] / 1e6:.1f} M strand-bases incl. null) "
           f"{whole['rate'] / 1e6:8.3f} Mb/s   c/a = {whole['rate'] / a:.2f}  (target >= 0.7)")
+    print(f"     of which the scan alone {whole['scan_rate'] / 1e6:.3f} Mb/s ({whole['scan_rate'] / a:.2f} x a), "
+          f"the bigWigs {whole['tracks_seconds']:.1f} s ({args.workers} process(es)); bytes per genome base: "
+          + ", ".join(f"{name} {value:.3f}" for name, value in sorted(whole["bytes_per_base"].items())))
     a_cpu = rates["a_cpu"]
     print(f"CPU time (all threads; robust to other load): a {a_cpu / 1e6:.3f} Mb/cpu-s, "
           f"b/a = {rates['b_serial_cpu'] / a_cpu:.2f}, c/a = {whole['cpu_rate'] / a_cpu:.2f}")
@@ -235,7 +270,7 @@ def main() -> None:
         length = int(mb * 1e6)
         path = tmp / f"mem{mb:g}.fa"
         write_genome(path, {"chrM1": length}, seed=2)
-        command = [sys.executable, __file__, "--memory-child", "--model", str(model_path), "--genome", str(path),
+        command = [sys.executable, "-P", __file__, "--memory-child", "--model", str(model_path), "--genome", str(path),
                    "--out", str(tmp / f"mem{mb:g}"), "--batch", str(args.batch), "--chunk", str(args.chunk),
                    "--threads", str(args.threads)]
         model_dna = tmp / "model_dna.pt"

@@ -52,7 +52,9 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="LSTM layer whose mean forget gate is written (-1: the last).")
 @click.option("--segments", type=click.IntRange(min=1),
               default=setting_default(ScanSettings, "segments"), show_default=True,
-              help="Pieces per chromosome scanned in parallel with burn-in (approximate; 1 is exact).")
+              help="Pieces per chromosome scanned in parallel with burn-in (approximate; 1 is exact). "
+                   "On --device cuda, unless given: enough to fill a 256-row batch, with the measured "
+                   "forgetting horizon as burn-in.")
 @click.option("--burn-in", type=click.IntRange(min=0),
               default=setting_default(ScanSettings, "burn_in"), show_default=True,
               help="Bases each piece starts early when --segments > 1.")
@@ -143,6 +145,16 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
         layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
         null_window=null_window, null_signal=null_signal, seed=seed,
     )
+    if torch_device.type == "cuda":
+        from gategenome.scan.settings import cuda_defaults
+
+        context = click.get_current_context()
+        given = {name for name in ("batch_size", "segments", "burn_in")
+                 if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+        settings = cuda_defaults(settings, len(chroms) or (1 if span else len(fasta.sizes)), given)
+        log.info("GPU: %d rows per batch, %d segment(s) per chromosome%s (unmeasured on a GPU so far)",
+                 settings.batch_size, settings.segments,
+                 ", burn-in from the measured forgetting horizon" if settings.burn_in_from_horizon else "")
     from pathlib import Path
 
     provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),

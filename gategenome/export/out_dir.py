@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from gategenome.errors import ConfigError
+from gategenome.io.atomic import honour_umask
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,7 @@ def replace_export(out: Path) -> Iterator[Path]:
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)  # a killed export's staging directory
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    mask = os.umask(0)
-    os.umask(mask)
-    tmp.chmod(0o777 & ~mask)  # mkdtemp makes 0700; the hub is served to browsers
+    honour_umask(tmp)  # mkdtemp makes 0700; the hub is served to browsers
     try:
         yield tmp
         if out.exists():

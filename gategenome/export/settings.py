@@ -43,6 +43,16 @@ class TrackSettings:
         Tracks written in parallel processes: by default one per track (forget
         gate of each strand, accessibility).  :func:`gategenome.export.tracks.write_tracks`
         called from Python writes them in turn unless given more.
+    precision : int
+        Decimal places kept.  2 keeps every value within 0.005 of the scan's: a
+        gate or probability track spans 0..1, so on a 100-pixel-high browser track
+        one pixel is 0.01 and the error is at most half a pixel; rounding is what
+        lets the bigWigs stay under 1 byte per base (see docs/export.md).
+    max_zooms : int
+        Most zoom levels (summaries for zoomed-out views, 128 bases per record and
+        4 times coarser at each level).
     """
 
     workers: int = 3
+    precision: int = 2
+    max_zooms: int = 10

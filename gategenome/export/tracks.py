@@ -6,8 +6,10 @@ strand, at reference coordinates) and ``accessibility.bw`` (predicted probabilit
 of accessibility: the mean of the two strands where both were scanned, else the
 one scanned strand).  The header lists every chromosome of the genome in FASTA
 order, so the files match the assembly; chromosomes not scanned are empty.
-Consecutive bases with the same float16 value are written as one bedGraph-like
-entry, and NaN (runs of N, unscanned bases) are gaps.  Coordinates are 0-based,
+Values are rounded to ``precision`` decimal places (default 2: at most 0.005 off,
+half a pixel of a 100-pixel track spanning 0..1) and written as fixedStep or
+run-length sections, whichever is smaller (see :mod:`gategenome.io.bigwig_writer`);
+NaN (runs of N, unscanned bases) are gaps.  Coordinates are 0-based,
 half-open.
 
 Every array is checked before the first bigWig is written, and the bigWigs are
@@ -32,9 +34,14 @@ from pathlib import Path
 
 import numpy as np
 
+from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.scandir import ScanDir
+
+_DEFAULTS = TrackSettings()
+DEFAULT_PRECISION = _DEFAULTS.precision
+DEFAULT_MAX_ZOOMS = _DEFAULTS.max_zooms
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +50,22 @@ STAGING = "tracks"
 TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
 
 
+def _read_block(array: np.ndarray, start: int, end: int) -> np.ndarray:
+    """``array[start:end]`` of a memory-mapped ``.npy``, read with ``pread``: the pages of a map stay in
+    the process's resident memory once touched, so reading a chromosome through it grows with its length."""
+    if not isinstance(array, np.memmap) or array.filename is None:
+        return np.asarray(array[start:end])
+    count = max(0, min(end, array.shape[0]) - start)
+    fd = os.open(array.filename, os.O_RDONLY)
+    try:
+        data = os.pread(fd, count * array.itemsize, array.offset + start * array.itemsize)
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype=array.dtype, count=count)
+
+
 def _array_reader(array: np.ndarray):
-    return lambda start, end: np.asarray(array[start:end])
+    return lambda start, end: _read_block(array, start, end)
 
 
 def _accessibility_reader(scan: ScanDir, chrom: str):
@@ -52,28 +73,28 @@ def _accessibility_reader(scan: ScanDir, chrom: str):
 
     def read(start: int, end: int) -> np.ndarray:
         if len(arrays) == 1:
-            return np.asarray(arrays[0][start:end])
-        # mean of the strands in float32, back to the stored float16 resolution
-        stacked = np.stack([np.asarray(a[start:end], dtype=np.float32) for a in arrays])
-        return np.nanmean(stacked, axis=0).astype(np.float16)
+            return _read_block(arrays[0], start, end)
+        # mean of the strands in float32 (one strand where the other is NaN), back to float16
+        plus, minus = (_read_block(a, start, end).astype(np.float32) for a in arrays)
+        mean = (plus + minus) * np.float32(0.5)
+        only_minus, only_plus = np.isnan(plus), np.isnan(minus)
+        mean[only_minus] = minus[only_minus]
+        mean[only_plus] = plus[only_plus]
+        return mean.astype(np.float16)
 
     return read
 
 
-def _write_track(scan_dir: str, track: str, path: str) -> int:
+def _write_track(scan_dir: str, track: str, path: str, precision: int | None = DEFAULT_PRECISION,
+                 max_zooms: int = DEFAULT_MAX_ZOOMS) -> int:
     """Write one of the three tracks (``"forget+"``, ``"forget-"``, ``"accessibility"``)."""
-    import warnings
-
     scan = ScanDir(scan_dir)
     genome_sizes = {name: int(length) for name, length in scan.meta["chroms"].items()}
     if track == "accessibility":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs of N) stay NaN
-            readers = {chrom: _accessibility_reader(scan, chrom) for chrom in scan.sizes}
-            return write_bigwig(path, genome_sizes, readers)
-    strand = track[-1]
-    readers = {chrom: _array_reader(scan.forget(chrom, strand)) for chrom in scan.sizes}
-    return write_bigwig(path, genome_sizes, readers)
+        readers = {chrom: _accessibility_reader(scan, chrom) for chrom in scan.sizes}
+    else:
+        readers = {chrom: _array_reader(scan.forget(chrom, track[-1])) for chrom in scan.sizes}
+    return write_bigwig(path, genome_sizes, readers, precision, max_zooms)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -96,7 +117,8 @@ def _die_with_parent(parent: int) -> None:
 
 
 def write_tracks(
-    scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1
+    scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1,
+    precision: int | None = DEFAULT_PRECISION, max_zooms: int = DEFAULT_MAX_ZOOMS,
 ) -> dict[str, Path]:
     """Gather a scan directory's shards into the bigWig tracks.
 
@@ -108,6 +130,10 @@ def write_tracks(
         Where to write the bigWigs (default: the scan directory).
     workers
         Tracks written in parallel processes (up to 3; 1 writes them in turn).
+    precision
+        Decimal places kept (``None``: the stored float16 values exactly).
+    max_zooms
+        Most zoom levels of each bigWig.
 
     Returns
     -------
@@ -127,7 +153,7 @@ def write_tracks(
     paths = {track: out_dir / TRACK_FILES[track] for track in tracks}
     staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(out_dir / STAGING), suffix=".tmp", dir=out_dir))
     staged = {track: staging / TRACK_FILES[track] for track in tracks}
-    arguments = [(str(scan.path), track, str(staged[track])) for track in tracks]
+    arguments = [(str(scan.path), track, str(staged[track]), precision, max_zooms) for track in tracks]
     try:
         if workers > 1:
             import multiprocessing
@@ -144,5 +170,6 @@ def write_tracks(
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # made above by this run
     for track, count in zip(tracks, counts):
-        log.info("%s: %d entries", paths[track], count)
+        log.info("%s: %d data sections, %.3f bytes per base", paths[track], count,
+                 paths[track].stat().st_size / max(1, sum(scan.sizes.values())))
     return paths

@@ -118,10 +118,26 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
         yield handle
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (``/proc/self/status``;
+    elsewhere set and restored at once, which a thread creating a file meanwhile could notice)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
+
+
+def honour_umask(path: str | os.PathLike) -> None:
+    """Give ``path`` the mode a plain ``open`` or ``mkdir`` would have: ``mkstemp`` and ``mkdtemp`` make
+    0600 and 0700, which the rest of a group on a shared cluster cannot read once published."""
+    base = 0o777 if Path(path).is_dir() else 0o666
+    os.chmod(path, base & ~current_umask())
 
 
 @contextlib.contextmanager
@@ -157,7 +173,7 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(final), suffix=".tmp", dir=staging_parent))
     try:
         if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
-            staging.chmod(0o777 & ~_umask())
+            honour_umask(staging)
         yield staging
         if existed:
             for item in sorted(staging.iterdir()):

@@ -1,4 +1,4 @@
-"""bigWig files through pyBigWig: ATAC-seq signal in, tracks out.
+"""bigWig files: ATAC-seq signal in (through pyBigWig), tracks out (:mod:`gategenome.io.bigwig_writer`).
 
 Chromosome names are matched to the genome's (see :mod:`gategenome.io.chroms`);
 a chromosome the bigWig lacks reads as zero signal with a warning, and NaN (no
@@ -18,15 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.core.runs import value_runs
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_path
+from gategenome.io.bigwig_writer import BLOCK, MAX_ZOOMS, BigWigWriter
 from gategenome.io.chroms import match_chromosomes
 
 log = logging.getLogger(__name__)
 
-#: Bases read from a track's source at a time when writing.
-BLOCK = 1 << 22
+__all__ = ["BLOCK", "SignalTrack", "write_bigwig"]
 
 _BIGWIG_MAGIC = (0x888FFC26).to_bytes(4, "little")
 
@@ -174,35 +173,9 @@ class SignalTrack:
         self.close()
 
 
-def _write_chrom(bw, chrom: str, length: int, read) -> int:
-    """Add the entries of one chromosome, ``BLOCK`` bases at a time; returns the entry count."""
-    entries = 0
-    carry = None  # (start, value) of a run touching the end of the previous block
-    for block in range(0, length, BLOCK):
-        values = read(block, min(block + BLOCK, length))
-        starts, ends, run_values = value_runs(values)
-        starts, ends = starts + block, ends + block
-        if carry is not None:
-            if starts.size and starts[0] == block and run_values[0] == carry[1]:
-                starts[0] = carry[0]
-            else:
-                bw.addEntries([chrom], [carry[0]], ends=[block], values=[float(carry[1])])
-                entries += 1
-            carry = None
-        if starts.size and ends[-1] == block + values.size and ends[-1] < length:
-            carry = (int(starts[-1]), run_values[-1])
-            starts, ends, run_values = starts[:-1], ends[:-1], run_values[:-1]
-        if starts.size:
-            bw.addEntries([chrom] * starts.size, starts, ends=ends, values=run_values.astype(np.float64))
-            entries += starts.size
-    if carry is not None:
-        bw.addEntries([chrom], [carry[0]], ends=[length], values=[float(carry[1])])
-        entries += 1
-    return entries
-
-
-def write_bigwig(path: str | os.PathLike, genome_sizes: dict[str, int], readers: dict) -> int:
-    """Write one bigWig atomically.
+def write_bigwig(path: str | os.PathLike, genome_sizes: dict[str, int], readers: dict,
+                 precision: int | None = None, max_zooms: int = MAX_ZOOMS) -> int:
+    """Write one bigWig atomically (see :mod:`gategenome.io.bigwig_writer`).
 
     Parameters
     ----------
@@ -213,22 +186,22 @@ def write_bigwig(path: str | os.PathLike, genome_sizes: dict[str, int], readers:
     readers
         Chromosome -> ``read(start, end)`` returning ``(end - start,)`` values
         (NaN: no value), for the chromosomes that have data, any order.
+    precision
+        Decimal places kept (``None``: the values as float32).
+    max_zooms
+        Most zoom levels (summaries for zoomed-out views).
 
     Returns
     -------
     int
-        Number of entries written.
+        Number of data sections written.
     """
-    import pyBigWig
-
-    entries = 0
     with atomic_path(path) as tmp:
-        bw = pyBigWig.open(str(tmp), "w")
+        writer = BigWigWriter(tmp, genome_sizes, precision=precision, max_zooms=max_zooms)
         try:
-            bw.addHeader([(name, int(length)) for name, length in genome_sizes.items()], maxZooms=10)
-            for chrom, length in genome_sizes.items():
+            for chrom in genome_sizes:
                 if chrom in readers:
-                    entries += _write_chrom(bw, chrom, int(length), readers[chrom])
+                    writer.add_chromosome(chrom, readers[chrom])
         finally:
-            bw.close()
-    return entries
+            writer.close()
+    return writer.entries

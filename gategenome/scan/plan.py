@@ -23,7 +23,7 @@ from gategenome.io.fasta import Genome
 from gategenome.scan.jobs import GenomeJob, Job, NullJob
 from gategenome.scan.settings import ScanSettings
 
-_READ_BLOCK = 1 << 22
+_READ_BLOCK = 1 << 20  # bases; the temporaries of a block are the scan planner's largest
 
 
 def unknown_runs(genome: Genome, chrom: str, min_length: int) -> list[tuple[int, int]]:

@@ -49,6 +49,9 @@ class ScanSettings:
         Agreement tolerance of the forgetting-horizon measurement.
     horizon_max
         Longest stretch the forgetting horizon is measured over.
+    burn_in_from_horizon
+        With ``segments > 1``: set ``burn_in`` to the measured forgetting horizon
+        (keeping ``burn_in`` where the horizon is not reached within ``horizon_max``).
     """
 
     strands: list[str] = field(default_factory=lambda: ["+", "-"])
@@ -65,6 +68,7 @@ class ScanSettings:
     seed: int = 0
     horizon_tol: float = 1e-3
     horizon_max: int = 100000
+    burn_in_from_horizon: bool = False
 
     def __post_init__(self) -> None:
         if self.null_burn_in is None:
@@ -84,3 +88,39 @@ class ScanSettings:
             raise ConfigError(f"--null-signal: got {self.null_signal!r}, expected permute or mean")
         if self.null_burn_in >= self.null_window:
             raise ConfigError(f"null_burn_in {self.null_burn_in} must be shorter than null_window {self.null_window}")
+
+
+#: Rows per batch on a GPU: one LSTM step of 256 rows costs a GPU about what one row does.
+CUDA_BATCH = 256
+
+
+def cuda_defaults(settings: ScanSettings, chroms: int, given: set[str]) -> ScanSettings:
+    """Settings for a GPU where the user left them at their defaults.
+
+    A GPU computes many rows of a batch at the cost of one, but a scan has only
+    two rows per chromosome (its strands); so the batch is :data:`CUDA_BATCH` rows
+    and each chromosome is cut into enough segments to fill it, each starting the
+    measured forgetting horizon early (``burn_in_from_horizon``).  Segments are an
+    approximation (see :mod:`gategenome.scan.horizon`); unmeasured on a GPU so far.
+
+    Parameters
+    ----------
+    settings
+        The settings as given.
+    chroms
+        Chromosomes to scan.
+    given
+        Names of the settings the user set (these are kept).
+    """
+    from dataclasses import replace
+
+    changes = {}
+    if "batch_size" not in given:
+        changes["batch_size"] = CUDA_BATCH
+    batch = changes.get("batch_size", settings.batch_size)
+    if "segments" not in given:
+        rows = max(1, len(settings.strands) * max(1, chroms))
+        changes["segments"] = max(1, -(-batch // rows))
+    if changes.get("segments", settings.segments) > 1 and "burn_in" not in given:
+        changes["burn_in_from_horizon"] = True
+    return replace(settings, **changes)

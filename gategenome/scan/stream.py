@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +224,10 @@ def _scan_into(model: GateLSTM, genome: Genome, out_dir: Path, settings: ScanSet
     if settings.segments > 1:
         pieces = [(chrom, plan.pieces) for chrom, plan in plans.items()]
         horizon = measure_horizon(model, genome, signal, pieces, settings, device)
+        if settings.burn_in_from_horizon and horizon is not None and horizon != settings.burn_in:
+            log.info("burn-in of each segment: the forgetting horizon, %d bases (was %d)", horizon, settings.burn_in)
+            settings = replace(settings, burn_in=int(horizon))
+            plans = _plan_chromosomes(out_dir, genome, chroms, settings, region)
 
     summary: dict[str, Any] = {}
 

@@ -9,12 +9,13 @@ from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
 from gategenome.cli.main import cli
-from gategenome.io import bigwig
+from gategenome.io import bigwig_writer
 
 
 @pytest.fixture()
 def scan_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(bigwig, "BLOCK", 1_000)  # runs cross block edges
+    monkeypatch.setattr(bigwig_writer, "BLOCK", 1_024)  # runs cross block edges (a multiple of 128)
+    monkeypatch.setattr(bigwig_writer, "SECTION", 300)  # and section edges
     rng = np.random.default_rng(0)
     sizes = {"chrB": 5_000, "chrA": 3_000, "chrUn": 700}  # FASTA order, not sorted; chrUn not scanned
     forget, access = {}, {}
@@ -30,13 +31,13 @@ def scan_dir(tmp_path, monkeypatch):
 def test_tracks_hold_the_scan_values(scan_dir, tmp_path):
     path, sizes, forget, access = scan_dir
     result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(path), "--out-dir", str(tmp_path / "bw"),
-                                      "--workers", "1"])
+                                      "--workers", "1", "--precision", "3"])
     assert result.exit_code == 0, result.output
     for strand, name in (("+", "forget.plus.bw"), ("-", "forget.minus.bw")):
         bw = pyBigWig.open(str(tmp_path / "bw" / name))
         assert list(bw.chroms().items()) == list(sizes.items())
         for chrom in ("chrB", "chrA"):
-            expected = forget[chrom][strand].astype(np.float16).astype(np.float32)
+            expected = np.round(forget[chrom][strand].astype(np.float16).astype(np.float32), 3)
             np.testing.assert_array_equal(bw.values(chrom, 0, sizes[chrom], numpy=True), expected)
         assert bw.intervals("chrUn") is None
         bw.close()
@@ -44,7 +45,7 @@ def test_tracks_hold_the_scan_values(scan_dir, tmp_path):
     plus = access["chrB"]["+"].astype(np.float16).astype(np.float32)
     minus = access["chrB"]["-"].astype(np.float16).astype(np.float32)
     mean = np.where(np.isnan(minus), plus, (plus + minus) / 2).astype(np.float16).astype(np.float32)
-    np.testing.assert_array_equal(bw.values("chrB", 0, 5_000, numpy=True), mean)
+    np.testing.assert_array_equal(bw.values("chrB", 0, 5_000, numpy=True), np.round(mean, 3))
     bw.close()
 
 
@@ -59,3 +60,19 @@ def test_tracks_default_to_the_scan_dir_and_leave_no_temporaries(scan_dir):
 def test_tracks_of_a_missing_scan_dir(tmp_path):
     result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(tmp_path / "none")])
     assert result.exit_code == 1 and "not a scan directory" in result.output and "Traceback" not in result.output
+
+
+def test_tracks_honour_the_umask(scan_dir, tmp_path):
+    """The bigWigs are group-readable under umask 027, as a shared cluster sets it."""
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(scan_dir[0]), "--out-dir",
+                                          str(tmp_path / "bw"), "--workers", "1"])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    for name in ("forget.plus.bw", "forget.minus.bw", "accessibility.bw"):
+        assert stat.S_IMODE((tmp_path / "bw" / name).stat().st_mode) == 0o640

@@ -55,3 +55,33 @@ def test_the_next_write_removes_what_a_killed_process_left_and_nothing_else(tmp_
     with atomic_directory(tmp_path / "report") as out:
         (out / "a.txt").write_text("a")
     assert not staging.exists() and (tmp_path / "report" / "a.txt").exists()
+
+
+@pytest.fixture()
+def group_umask():
+    """Run with umask 027 (group may read, others nothing), as on a shared cluster."""
+    import os
+
+    old = os.umask(0o027)
+    yield 0o027
+    os.umask(old)
+
+
+def test_published_outputs_honour_the_umask(tmp_path, group_umask):
+    """mkstemp/mkdtemp make 0600/0700 files; published outputs get the mode the umask gives."""
+    import stat
+
+    import numpy as np
+
+    from gategenome.io.atomic import current_umask
+    from gategenome.io.scandir import ArrayWriter
+
+    assert current_umask() == group_umask
+    writer = ArrayWriter(tmp_path / "chroms" / "chr1.plus.forget.npy", 10)
+    writer.write(0, np.ones(10))
+    writer.commit()
+    assert stat.S_IMODE((tmp_path / "chroms" / "chr1.plus.forget.npy").stat().st_mode) == 0o640
+    with atomic_directory(tmp_path / "hub") as staging:
+        (staging / "x.txt").write_text("1")
+    assert stat.S_IMODE((tmp_path / "hub").stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "hub" / "x.txt").stat().st_mode) == 0o640

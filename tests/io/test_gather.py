@@ -99,3 +99,14 @@ def test_regathering_replaces_an_earlier_gathered_scan(tmp_path):
     subprocess.run([*GATHER, "--out-dir", str(out), str(shards[0])], check=True, capture_output=True)
     subprocess.run([*GATHER, "--out-dir", str(out), *map(str, shards)], check=True, capture_output=True)
     assert list(ScanDir(out).sizes) == ["chrA", "chrB"]
+
+
+def test_gathered_directory_honours_the_umask(tmp_path):
+    """The gathered scan directory is a renamed mkdtemp (0700): it gets the umask's mode instead."""
+    import stat
+
+    _shard(tmp_path / "shards" / "chrA", "chrA")
+    out = tmp_path / "scan"
+    subprocess.run(["sh", "-c", 'umask 027 && exec "$@"', "sh", *GATHER, "--out-dir", str(out),
+                    str(tmp_path / "shards" / "chrA")], check=True, capture_output=True)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750

@@ -10,6 +10,8 @@ rule tracks:
         accessibility="results/{sample}/tracks/accessibility.bw",
     params:
         out_dir=lambda wildcards, output: Path(output.plus).parent,
+        options=cli_options(config["tracks"]),
+        workers=lambda wildcards, threads: max(1, min(3, threads)),  # one process per track, up to 3
     log:
         "results/{sample}/logs/tracks.log",
     threads: 1
@@ -19,4 +21,5 @@ rule tracks:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} 2> {log:q}"
+        "gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} --workers {params.workers}"
+        " {params.options} 2> {log:q}"

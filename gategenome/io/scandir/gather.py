@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gategenome.errors import InputError
+from gategenome.io.atomic import honour_umask
 from gategenome.io.jsonfile import read_json_object
 from gategenome.io.scandir.layout import STRAND_ORDER
 
@@ -96,6 +97,7 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
         raise InputError(f"{out}: exists and is not a scan directory; expected a new path or an earlier gathered scan")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    honour_umask(tmp)  # mkdtemp makes 0700; the gathered directory is read by other jobs and users
     try:
         meta = None
         for shard in shards:

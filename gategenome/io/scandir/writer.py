@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from gategenome.errors import ConfigError
+from gategenome.io.atomic import honour_umask
 from gategenome.io.jsonfile import read_json_object, write_json
 from gategenome.io.scandir.layout import IDENTITY_KEYS, KINDS, STRAND_NAMES, array_path, null_path, shard_path
 
@@ -35,7 +36,7 @@ class ArrayWriter:
         Number of elements.
     """
 
-    BLOCK = 1 << 22
+    BLOCK = 1 << 20
 
     def __init__(self, path: str | os.PathLike, length: int):
         self.path = Path(path)
@@ -44,6 +45,7 @@ class ArrayWriter:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
+        honour_umask(self.tmp)  # mkstemp makes 0600; a published array is readable as the umask allows
         array = np.lib.format.open_memmap(self.tmp, mode="w+", dtype=np.float16, shape=(self.length,))
         self.offset = int(array.offset)
         del array
