@@ -157,6 +157,26 @@ class Retention:
         return float(self.log10_curve[-1])
 
     @property
+    def log10_hold(self) -> float:
+        """log10 of the hold: ``-max_t |log10 retention(t)|`` over every distance 0 .. L.
+
+        The hold is the widest band ``[h, 1/h]`` the retention leaves at no
+        position: a curve that decays to 0.5 and one that grows to 2 both hold
+        0.5, a flat curve holds 1, and no curve holds more than 1.
+        """
+        return float(-np.max(np.abs(self.log10_curve)))
+
+    @property
+    def hold(self) -> float:
+        """The hold (at most 1; see :attr:`log10_hold`)."""
+        return float(10.0**self.log10_hold)
+
+    @property
+    def log10_peak(self) -> float:
+        """log10 of the largest retention along the filler (above 0: the difference grew)."""
+        return float(np.max(self.log10_curve))
+
+    @property
     def half_life(self) -> int | None:
         """First distance where retention drops below 0.5; None if it never does within L."""
         below = np.flatnonzero(self.log10_curve < math.log10(0.5))

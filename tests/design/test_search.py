@@ -9,7 +9,7 @@ from design_testlib import small_model
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import plan_memory
 from gategenome.design.retention import measure_retention
-from gategenome.design.search import anneal, difference_score
+from gategenome.design.search import SUB, anneal, difference_score
 from gategenome.design.settings import SearchSettings
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -25,8 +25,12 @@ def test_search_objective_agrees_with_the_exact_test():
         for k in range(3)
     ]
     quick = difference_score(model, plan, fillers, settings)
-    exact = [r.log10_at_end for r in measure_retention(model, plan.writer, fillers, plan.control, 1.0)]
+    measured = measure_retention(model, plan.writer, fillers, plan.control, 1.0)
+    ends = sorted(set(range(SUB, 601, SUB)) | {600})  # the chunk ends the search reads
+    exact = [-np.abs(r.log10_curve[ends]).max() for r in measured]
     assert np.allclose(quick, exact, atol=0.02 * max(1.0, abs(min(exact))))
+    assert all(q <= 1e-6 for q in quick)  # a hold never exceeds 1
+    assert all(q >= r.log10_hold - 1e-3 for q, r in zip(quick, measured))  # every base is at least as strict
     results = anneal(model, plan, fillers[:2], settings, constraints)
     assert np.allclose([v for _, v in results], difference_score(model, plan, [f for f, _ in results], settings))
     assert all(v >= q - 1e-9 for (_, v), q in zip(results, quick[:2]))  # never worse than the start
