@@ -93,6 +93,22 @@ def forget_profile(model: GateLSTM, elements: list[str], seed: int = 0, signal_v
     return profiles
 
 
+def sequence_gates(model: GateLSTM, sequences: list[str], signal_value: float = 0.0) -> list[np.ndarray]:
+    """Per-base mean forget gate (last layer) of each whole sequence, run from the zero state.
+
+    Returns
+    -------
+    list[numpy.ndarray]
+        One ``(len(sequence),)`` float64 array per sequence.
+    """
+    gates = []
+    with torch.no_grad():
+        for sequence in sequences:
+            x = encode_batch([sequence], model.config, signal_value, model.device)
+            gates.append(mean_forget_gate(model, model(x))[0].double().cpu().numpy())
+    return gates
+
+
 def screen_reset_kmers(
     model: GateLSTM, k: int = 6, seed: int = 0, signal_value: float = 0.0, batch_size: int = 256
 ) -> tuple[list[str], np.ndarray]:
