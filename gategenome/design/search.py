@@ -35,7 +35,7 @@ import torch
 
 from gategenome.design.constraints import SequenceConstraints
 from gategenome.design.memory import Plan, predicted_log_retained, repeat_unit
-from gategenome.design.retention import Retention, measure_retention
+from gategenome.design.retention import Retention, measure_retention, write_span
 from gategenome.design.settings import SearchSettings
 from gategenome.model.inputs import encode_batch
 from gategenome.model.network import GateLSTM, StreamState
@@ -97,8 +97,21 @@ def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
     return pair.select([n])
 
 
-def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) -> tuple[torch.Tensor, list[_Pair]]:
-    """Stream ``x`` (``(n, l, C)``) through both runs of ``pair``.
+def _chunk_ends(offset: int, length: int, settle: int) -> list[int]:
+    """Chunk ends (relative to ``offset``): every :data:`SUB` bases, and at ``settle``."""
+    ends = set(range(SUB, length, SUB)) | {length}
+    if offset < settle < offset + length:
+        ends.add(settle - offset)
+    return sorted(ends)
+
+
+def _stream(
+    model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0, offset: int = 0
+) -> tuple[torch.Tensor, list[_Pair]]:
+    """Stream ``x`` (``(n, l, C)``, the filler from base ``offset`` on) through both runs of ``pair``.
+
+    Distances before :func:`~gategenome.design.retention.write_span` are not
+    scored; at it the difference becomes the one to hold (``log_written``).
 
     Returns
     -------
@@ -106,21 +119,26 @@ def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) 
         ``(n,)`` log10 hold (``-max |log10 retention|`` over the chunk ends so far),
         and (``keep_every`` > 0) the pair state every ``keep_every`` bases.
     """
-    n = x.shape[0]
+    n, settle = x.shape[0], write_span(model)
     state = StreamState.cat([pair.with_state, pair.without_state])
-    log_scale, worst = pair.log_scale.clone(), pair.worst.clone()
+    log_scale, worst, log_written = pair.log_scale.clone(), pair.worst.clone(), pair.log_written.clone()
     kept = []
+    begin = 0
     with torch.no_grad():
-        for begin in range(0, x.shape[1], SUB):
-            if keep_every and begin % keep_every == 0:
+        for end in _chunk_ends(offset, x.shape[1], settle):
+            if keep_every and (offset + begin) % keep_every == 0:
                 with_state, without_state = _split(state, n)
-                kept.append(_Pair(with_state, without_state, log_scale.clone(), pair.log_written, worst.clone()))
-            chunk = x[:, begin : begin + SUB]
+                kept.append(_Pair(with_state, without_state, log_scale.clone(), log_written.clone(), worst.clone()))
+            chunk = x[:, begin:end]
             state = model(torch.cat([chunk, chunk]), state).final
             with_state, without_state = _split(state, n)
             diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1)
-            value = torch.log10(diff.double().clamp_min(1e-300)) + log_scale - pair.log_written
-            worst = torch.maximum(worst, value.abs())
+            value = torch.log10(diff.double().clamp_min(1e-300)) + log_scale - log_written
+            if offset + end == settle:
+                log_written = log_written + value  # the write is complete: hold this difference
+            elif offset + end > settle:
+                worst = torch.maximum(worst, value.abs())
+            begin = end
             small = (diff < FLOOR) & (diff > 0)
             if bool(small.any()):
                 factor = torch.where(
@@ -297,7 +315,7 @@ def anneal(
             x = encode_batch(
                 [m[region:] for mine in batch for m in mine], model.config, settings.signal_value, model.device
             )
-            scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts))
+            scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts), offset=region)
             scores = scores.cpu().numpy()
             offset = 0
             for k, (chain, rng) in enumerate(zip(chains, rngs)):

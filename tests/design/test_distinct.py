@@ -54,3 +54,11 @@ def test_hold_penalises_loss_and_growth_alike():
     assert swing.hold == pytest.approx(0.25) and swing.at_end == pytest.approx(1.0)  # retention alone misses it
     assert growth.log10_peak == pytest.approx(np.log10(2.0)) and decay.log10_peak == 0.0
     assert Retention(np.zeros(5), 1.0).hold == 1.0
+
+
+def test_hold_is_read_once_the_write_is_complete():
+    # a stem of width 12 still reads the writer for 11 filler bases: the difference there is not held yet
+    curve = np.log10(np.r_[np.linspace(1.0, 3.0, 12), np.full(9, 3.0), 1.5])
+    settled = Retention(curve - curve[11], 1.0, settle=11)
+    assert settled.hold == pytest.approx(0.5) and settled.log10_peak == pytest.approx(0.0)
+    assert Retention(curve, 1.0).hold == pytest.approx(1 / 3)
