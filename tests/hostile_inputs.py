@@ -366,6 +366,8 @@ def _design(p):
         Case("design", "contexts-zero", run("--goal", "reset", "--length", "20", "--contexts", "0"), 2, "--contexts"),
         Case("design", "threshold-nan", run("--goal", "reset", "--length", "20", "--threshold", "nan"), 2,
              "--threshold"),
+        Case("design", "reset-shuffles-negative", run("--goal", "reset", "--length", "20", "--reset-shuffles", "-1"), 2,
+             "--reset-shuffles"),
         Case("design", "max-identity-above-1", run("--length", "100", "--max-identity", "1.5"), 2, "--max-identity"),
         Case("design", "model-text", run("--length", "100", model=("--model", p["model_text"])), 1, "model_text.pt",
              outputs),

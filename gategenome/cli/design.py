@@ -150,6 +150,13 @@ SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
     "contexts, as call sets it from the scan's shuffled null).",
 )
 @click.option(
+    "--reset-shuffles",
+    type=click.IntRange(0, 64),
+    default=setting_default(SearchSettings, "reset_shuffles"),
+    help="Reset goal: favour resets made by base order, less the mean of this many dinucleotide shuffles (0: off).",
+    **OPTION_SETTINGS,
+)
+@click.option(
     "--max-identity",
     type=FiniteFloat(0.0, 1.0),
     default=setting_default(SearchSettings, "max_identity"),
@@ -191,6 +198,7 @@ def command(
     contexts,
     context_margin,
     threshold,
+    reset_shuffles,
     max_identity,
     seed,
     device,
@@ -265,6 +273,7 @@ def command(
         unit_max_k=unit_max_k,
         signal_value=signal_value,
         max_identity=max_identity,
+        reset_shuffles=reset_shuffles,
     )
     model, context = load_design_model(None if reference else model_path, device, settings)
     with _progress_bars() as progress:

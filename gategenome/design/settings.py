@@ -30,6 +30,9 @@ class SearchSettings:
         Constant raw ATAC signal of a ``dna+signal`` model (0 = closed chromatin).
     unit_max_k, writer_max_k
         Longest repeated unit screened, longest writer k-mer tried.
+    reset_shuffles
+        Reset goal: dinucleotide shuffles of each candidate whose mean minimum
+        forget gate is subtracted from its own (0: the element's minimum alone).
     max_identity
         Largest pairwise identity (aligned, :mod:`gategenome.design.diversity`)
         between two designs of one run.
@@ -47,6 +50,7 @@ class SearchSettings:
     writer_max_k: int = 4
     batch_size: int = 256
     max_identity: float = 0.8
+    reset_shuffles: int = 0
 
 
 @dataclass
