@@ -69,6 +69,7 @@ def load_design_model(model_path: str | None, device: str, settings: SearchSetti
     else:
         model, _ = load_model(model_path, resolved)
         source = str(model_path)
+    log.info("designing for model %s (inputs: %s)", source, model.config.inputs)
     if model.config.uses_signal:
         log.info("the model reads DNA + ATAC signal: feeding a constant signal of %g", settings.signal_value)
     return model, {"model": source, "model_config": model.config.to_dict(), "device": str(resolved)}
