@@ -177,32 +177,9 @@ SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
     help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png, PREFIX.json, PREFIX.gb and PREFIX.gates.png.",
 )
 def command(
-    model_path,
-    reference,
-    length,
-    count,
-    goal,
-    gc_min,
-    gc_max,
-    gc_window,
-    max_homopolymer,
-    avoid,
-    iterations,
-    proposals,
-    unit_max_k,
-    signal_value,
-    boundaries,
-    genome,
-    flank,
-    accessible,
-    contexts,
-    context_margin,
-    threshold,
-    reset_shuffles,
-    max_identity,
-    seed,
-    device,
-    out_prefix,
+    model_path, reference, length, count, goal, gc_min, gc_max, gc_window, max_homopolymer, avoid,
+    iterations, proposals, unit_max_k, signal_value, boundaries, genome, flank, accessible,
+    contexts, context_margin, threshold, reset_shuffles, max_identity, seed, device, out_prefix,
 ) -> None:
     """Design long-memory DNA (or synthetic resets) for a model's gates.
 
@@ -243,25 +220,9 @@ def command(
           --genome sacCer3.fa --accessible prep/accessible.bed --out-prefix resets
     """
     from gategenome.design.constraints import SequenceConstraints
-    from gategenome.design.reset import require_reset_length
     from gategenome.design.run import load_design_model, run_memory, run_reset
-    from gategenome.errors import ConfigError
 
-    if bool(model_path) == bool(reference):
-        raise click.UsageError("give exactly one of --model model.pt or --reference")
-    refuse_same_files({f"--out-prefix's .{suffix}": f"{out_prefix}.{suffix}" for suffix in SUFFIXES},
-                      {"--model": model_path, "--boundaries": boundaries, "--genome": genome,
-                       "--accessible": accessible})
-    for suffix in (f".{s}" for s in SUFFIXES):
-        require_writable("--out-prefix", f"{out_prefix}{suffix}")
-    if goal == "reset":
-        require_reset_length(length)
-    if bool(genome) != bool(boundaries or accessible):
-        raise ConfigError(
-            "--genome goes with --boundaries or --accessible (the boundary and context sequences are read from it)"
-        )
-    if accessible and goal != "reset":
-        raise ConfigError("--accessible tests reset elements in genomic context; expected --goal reset")
+    _check_options(model_path, reference, goal, length, out_prefix, boundaries, genome, accessible)
     constraints = SequenceConstraints(gc_min, gc_max, gc_window, max_homopolymer, list(avoid))
     constraints.require_feasible(length, seed=seed)
     settings = SearchSettings(
@@ -286,6 +247,28 @@ def command(
             )
             run_reset(model, settings, constraints, out_prefix, progress, comparison, context, closed)
     log.info("wrote %s.{%s}", out_prefix, ",".join(SUFFIXES))
+
+
+def _check_options(model_path, reference, goal, length, out_prefix, boundaries, genome, accessible) -> None:
+    """Fail before any work on options that contradict each other or outputs that cannot be written."""
+    from gategenome.design.reset import require_reset_length
+    from gategenome.errors import ConfigError
+
+    if bool(model_path) == bool(reference):
+        raise click.UsageError("give exactly one of --model model.pt or --reference")
+    refuse_same_files({f"--out-prefix's .{suffix}": f"{out_prefix}.{suffix}" for suffix in SUFFIXES},
+                      {"--model": model_path, "--boundaries": boundaries, "--genome": genome,
+                       "--accessible": accessible})
+    for suffix in (f".{s}" for s in SUFFIXES):
+        require_writable("--out-prefix", f"{out_prefix}{suffix}")
+    if goal == "reset":
+        require_reset_length(length)
+    if bool(genome) != bool(boundaries or accessible):
+        raise ConfigError(
+            "--genome goes with --boundaries or --accessible (the boundary and context sequences are read from it)"
+        )
+    if accessible and goal != "reset":
+        raise ConfigError("--accessible tests reset elements in genomic context; expected --goal reset")
 
 
 @contextlib.contextmanager
