@@ -30,6 +30,9 @@ def independent_check(sequence: str, constraints: SequenceConstraints) -> None:
         window = sequence[start : start + width]
         gc = sum(b in "GC" for b in window) / width
         assert constraints.gc_min - 1e-9 <= gc <= constraints.gc_max + 1e-9, (start, gc)
+    if constraints.gc_min > 0 or constraints.gc_max < 1:
+        whole = sum(b in "GC" for b in sequence) / len(sequence)
+        assert constraints.gc_min - 1e-9 <= whole <= constraints.gc_max + 1e-9, whole
     if constraints.max_homopolymer is not None:
         assert max(len(m.group(0)) for m in re.finditer(r"A+|C+|G+|T+", sequence)) <= constraints.max_homopolymer
     reverse = reverse_complement_bytes(sequence.encode()).decode()

@@ -16,12 +16,14 @@ from gategenome.cli.common import (
     require_writable,
     setting_default,
 )
-from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
+from gategenome.design.settings import BoundarySettings, ConstraintSettings, ContextSettings, SearchSettings
 
 log = logging.getLogger(__name__)
 
 #: Longest design: the search keeps a few float32 states per base and proposal.
 MAX_LENGTH = 1_000_000
+#: Files of ``--out-prefix P``: P.fa, P.tsv, ...
+SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
 
 
 @click.command("design", context_settings={"max_content_width": 100})
@@ -121,6 +123,47 @@ MAX_LENGTH = 1_000_000
     **OPTION_SETTINGS,
 )
 @click.option(
+    "--accessible",
+    type=click.Path(dir_okay=False),
+    help="Reset goal: BED/narrowPeak of accessible regions (prepare's accessible.bed or peaks); with --genome the "
+    "resets are inserted into native closed chromatin away from them and scanned.",
+)
+@click.option(
+    "--contexts",
+    type=click.IntRange(1, 100_000),
+    default=setting_default(ContextSettings, "contexts"),
+    help="Closed-chromatin contexts each reset is inserted into.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--context-margin",
+    type=click.IntRange(min=0),
+    default=setting_default(ContextSettings, "margin"),
+    help="Least distance (bp) between a context and an accessible region.",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--threshold",
+    type=FiniteFloat(0.0, 1.0),
+    default=None,
+    help="Gate threshold of a drop in the contexts (default: the 0.05 quantile over dinucleotide-shuffled "
+    "contexts, as call sets it from the scan's shuffled null).",
+)
+@click.option(
+    "--reset-shuffles",
+    type=click.IntRange(0, 64),
+    default=setting_default(SearchSettings, "reset_shuffles"),
+    help="Reset goal: favour resets made by base order, less the mean of this many dinucleotide shuffles (0: off).",
+    **OPTION_SETTINGS,
+)
+@click.option(
+    "--max-identity",
+    type=FiniteFloat(0.0, 1.0),
+    default=setting_default(SearchSettings, "max_identity"),
+    help="Largest aligned identity between two designs of the run.",
+    **OPTION_SETTINGS,
+)
+@click.option(
     "--seed",
     type=int,
     default=setting_default(SearchSettings, "seed"),
@@ -128,28 +171,15 @@ MAX_LENGTH = 1_000_000
     **OPTION_SETTINGS,
 )
 @device_option
-@click.option("--out-prefix", required=True, help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png and PREFIX.json.")
+@click.option(
+    "--out-prefix",
+    required=True,
+    help="Writes PREFIX.fa, PREFIX.tsv, PREFIX.png, PREFIX.json, PREFIX.gb and PREFIX.gates.png.",
+)
 def command(
-    model_path,
-    reference,
-    length,
-    count,
-    goal,
-    gc_min,
-    gc_max,
-    gc_window,
-    max_homopolymer,
-    avoid,
-    iterations,
-    proposals,
-    unit_max_k,
-    signal_value,
-    boundaries,
-    genome,
-    flank,
-    seed,
-    device,
-    out_prefix,
+    model_path, reference, length, count, goal, gc_min, gc_max, gc_window, max_homopolymer, avoid,
+    iterations, proposals, unit_max_k, signal_value, boundaries, genome, flank, accessible,
+    contexts, context_margin, threshold, reset_shuffles, max_identity, seed, device, out_prefix,
 ) -> None:
     """Design long-memory DNA (or synthetic resets) for a model's gates.
 
@@ -163,9 +193,23 @@ def command(
     retention = cell difference at distance L over the difference right after
     the writer. Impossible constraints fail at once.
 
+    The search maximises the hold: the written difference must stay within
+    [h, 1/h] of its initial size at every base of the filler (neither lost nor
+    amplified), and the hold h (at most 1) is reported with the raw retention.
+    The --count designs are at most --max-identity identical to each other
+    (global alignment) and each meets every constraint over the whole emitted
+    sequence, writer included.
+
     Reset goal: elements of --length <= 50 bp that drive the mean forget gate
     lowest; with --boundaries and --genome, the top reset 6-mers are counted
-    around real boundaries against random genome windows.
+    around real boundaries against random genome windows; with --accessible and
+    --genome each element is inserted into --contexts native closed-chromatin
+    windows and scanned: how often the gate drops below the call threshold,
+    against dinucleotide-shuffled elements in the same windows.
+
+    Besides PREFIX.fa/.tsv/.png/.json it writes PREFIX.gb (GenBank, writer,
+    filler and reset features) and PREFIX.gates.png (per-base forget gate of
+    each design).
 
     \b
     Examples:
@@ -173,23 +217,12 @@ def command(
       gategenome design --model model.pt --length 2000 --count 4 --gc-min 0.35 --gc-max 0.65 \\
           --max-homopolymer 6 --avoid GAATTC --avoid GGATCC --out-prefix designs
       gategenome design --model model.pt --goal reset --length 30 --boundaries drops.bed \\
-          --genome sacCer3.fa --out-prefix resets
+          --genome sacCer3.fa --accessible prep/accessible.bed --out-prefix resets
     """
     from gategenome.design.constraints import SequenceConstraints
-    from gategenome.design.reset import require_reset_length
     from gategenome.design.run import load_design_model, run_memory, run_reset
-    from gategenome.errors import ConfigError
 
-    if bool(model_path) == bool(reference):
-        raise click.UsageError("give exactly one of --model model.pt or --reference")
-    refuse_same_files({f"--out-prefix's .{suffix}": f"{out_prefix}.{suffix}" for suffix in ("fa", "tsv", "png", "json")},
-                      {"--model": model_path, "--boundaries": boundaries, "--genome": genome})
-    for suffix in (".fa", ".tsv", ".png", ".json"):
-        require_writable("--out-prefix", f"{out_prefix}{suffix}")
-    if goal == "reset":
-        require_reset_length(length)
-    if bool(boundaries) != bool(genome):
-        raise ConfigError("--boundaries and --genome go together (the boundary sequences are read from the genome)")
+    _check_options(model_path, reference, goal, length, out_prefix, boundaries, genome, accessible)
     constraints = SequenceConstraints(gc_min, gc_max, gc_window, max_homopolymer, list(avoid))
     constraints.require_feasible(length, seed=seed)
     settings = SearchSettings(
@@ -200,6 +233,8 @@ def command(
         seed=seed,
         unit_max_k=unit_max_k,
         signal_value=signal_value,
+        max_identity=max_identity,
+        reset_shuffles=reset_shuffles,
     )
     model, context = load_design_model(None if reference else model_path, device, settings)
     with _progress_bars() as progress:
@@ -207,8 +242,33 @@ def command(
             run_memory(model, settings, constraints, out_prefix, progress, context)
         else:
             comparison = BoundarySettings(boundaries, genome, flank) if boundaries else None
-            run_reset(model, settings, constraints, out_prefix, progress, comparison, context)
-    log.info("wrote %s.fa, %s.tsv, %s.png, %s.json", out_prefix, out_prefix, out_prefix, out_prefix)
+            closed = (
+                ContextSettings(genome, accessible, contexts, context_margin, threshold) if accessible else None
+            )
+            run_reset(model, settings, constraints, out_prefix, progress, comparison, context, closed)
+    log.info("wrote %s.{%s}", out_prefix, ",".join(SUFFIXES))
+
+
+def _check_options(model_path, reference, goal, length, out_prefix, boundaries, genome, accessible) -> None:
+    """Fail before any work on options that contradict each other or outputs that cannot be written."""
+    from gategenome.design.reset import require_reset_length
+    from gategenome.errors import ConfigError
+
+    if bool(model_path) == bool(reference):
+        raise click.UsageError("give exactly one of --model model.pt or --reference")
+    refuse_same_files({f"--out-prefix's .{suffix}": f"{out_prefix}.{suffix}" for suffix in SUFFIXES},
+                      {"--model": model_path, "--boundaries": boundaries, "--genome": genome,
+                       "--accessible": accessible})
+    for suffix in (f".{s}" for s in SUFFIXES):
+        require_writable("--out-prefix", f"{out_prefix}{suffix}")
+    if goal == "reset":
+        require_reset_length(length)
+    if bool(genome) != bool(boundaries or accessible):
+        raise ConfigError(
+            "--genome goes with --boundaries or --accessible (the boundary and context sequences are read from it)"
+        )
+    if accessible and goal != "reset":
+        raise ConfigError("--accessible tests reset elements in genomic context; expected --goal reset")
 
 
 @contextlib.contextmanager

@@ -17,12 +17,16 @@ the settings (:mod:`~gategenome.design.settings`) import no heavy library.
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["BoundarySettings", "ConstraintSettings", "SearchSettings"],
+    "settings": ["BoundarySettings", "ConstraintSettings", "ContextSettings", "SearchSettings"],
+    "context": ["closed_contexts", "drops_in_contexts", "null_threshold"],
+    "order": ["Design", "Part", "write_order_files"],
     "constraints": ["SequenceConstraints", "random_sequence"],
     "retention": ["Retention", "measure_retention", "reference_model"],
     "memory": ["Plan", "plan_memory"],
-    "search": ["anneal", "best_constrained_unit", "difference_score"],
-    "reset": ["ResetScore", "design_resets", "score_elements"],
+    "search": ["anneal", "best_constrained_unit", "difference_score", "ranked_units"],
+    "distinct": ["distinct_designs", "search_starts"],
+    "diversity": ["identity", "max_pairwise_identity", "pick_distinct"],
+    "reset": ["ResetScore", "design_resets", "score_elements", "sequence_gates"],
     "enrichment": ["BoundaryWindows", "boundary_enrichment", "boundary_windows", "compare_with_boundaries"],
     "outputs": ["Row", "write_outputs"],
     "run": ["load_design_model", "run_memory", "run_reset"],

@@ -123,7 +123,11 @@ class SequenceConstraints(ConstraintSettings):
         return math.ceil(self.gc_min * width - 1e-9), math.floor(self.gc_max * width + 1e-9)
 
     def violations(self, sequence: str) -> list[str]:
-        """Every constraint ``sequence`` breaks, as short messages (empty when it passes)."""
+        """Every constraint ``sequence`` breaks, as short messages (empty when it passes).
+
+        The GC range holds in every window and over the whole sequence (all of it
+        as emitted, writer included).
+        """
         problems = []
         if self.gc_min > 0 or self.gc_max < 1:
             fractions = window_gc(sequence, self.gc_window)
@@ -132,6 +136,9 @@ class SequenceConstraints(ConstraintSettings):
                 problems.append(
                     f"GC {low:.2f}-{high:.2f} outside {self.gc_min}-{self.gc_max} in {self.gc_window} bp windows"
                 )
+            overall = gc_fraction(sequence)  # windows can all pass while the whole falls just short
+            if overall < self.gc_min - 1e-9 or overall > self.gc_max + 1e-9:
+                problems.append(f"GC {overall:.4f} over the whole sequence outside {self.gc_min}-{self.gc_max}")
         if self.max_homopolymer is not None:
             run = longest_homopolymer(sequence)
             if run > self.max_homopolymer:

@@ -3,11 +3,11 @@ the plot and the resolved settings.
 
 Outputs of ``--out-prefix P`` (each written atomically):
 
-- ``P.fa``: one record per design; the header carries retention (or the reset
-  score) and GC.
+- ``P.fa``: one record per design; the header carries the hold and retention
+  (or the reset score), GC and the model designed for.
 - ``P.tsv``: one row per design and per baseline: kind, lengths, GC, longest
-  homopolymer, retention at L and half-life (memory) or minimum forget gate and
-  pass-through (reset), and the constraint check.
+  homopolymer, hold, retention at L, peak retention and half-life (memory) or
+  minimum forget gate and pass-through (reset), and the constraint check.
 - ``P.png``: retention versus distance (memory) or the mean forget gate across
   the element (reset), designs and baselines.
 - ``P.json``: the resolved settings, constraints, writer, baselines and (reset)
@@ -41,8 +41,10 @@ def format_power(log10_value: float) -> str:
 class Row:
     """One line of ``P.tsv``.
 
-    ``score`` is the log10 retention at L (memory) or the minimum mean forget gate
-    (reset); ``extra`` the filler length (memory) or the pass-through (reset).
+    ``score`` is the log10 hold (memory; :attr:`gategenome.design.retention.Retention.log10_hold`)
+    or the minimum mean forget gate (reset); ``extra`` the filler length (memory)
+    or the pass-through (reset); ``retention`` and ``peak`` the log10 retention at
+    L and its largest value along the filler (memory).
     """
 
     name: str
@@ -53,6 +55,8 @@ class Row:
     extra: float
     violations: list[str]
     linearised: float = float("nan")
+    retention: float = float("nan")
+    peak: float = float("nan")
 
     def tsv(self, goal: str) -> str:
         check = "ok" if not self.violations else "FAIL: " + "; ".join(self.violations)
@@ -60,7 +64,15 @@ class Row:
             values = [f"{self.score:.6g}", f"{self.extra:.4g}", f"{self.linearised / math.log(10):.4f}"]
         else:
             half = str(self.half_life) if self.half_life is not None else f">{self.extra:.0f}"
-            values = [format_power(self.score), half, f"{self.score:.4f}", f"{self.linearised / math.log(10):.4f}"]
+            values = [
+                format_power(self.score),
+                format_power(self.retention),
+                format_power(self.peak),
+                half,
+                f"{self.score:.4f}",
+                f"{self.retention:.4f}",
+                f"{self.linearised / math.log(10):.4f}",
+            ]
         return "\t".join(
             [
                 self.name,
@@ -77,12 +89,15 @@ class Row:
         """FASTA header text."""
         if goal == "reset":
             return f"min_forget={self.score:.6g} gc={gc_fraction(self.sequence):.3f} length={len(self.sequence)}"
-        return f"retention={format_power(self.score)} gc={gc_fraction(self.sequence):.3f} length={len(self.sequence)}"
+        return (
+            f"hold={format_power(self.score)} retention={format_power(self.retention)} "
+            f"gc={gc_fraction(self.sequence):.3f} length={len(self.sequence)}"
+        )
 
 
 def _header(goal: str) -> str:
     if goal == "memory":
-        score = "retention_at_L\thalf_life\tlog10_retention\tlog10_linearised"
+        score = "hold\tretention_at_L\tpeak_retention\thalf_life\tlog10_hold\tlog10_retention\tlog10_linearised"
     else:
         score = "min_forget\tpass_through\tlog10_pass_through"
     return f"design\tkind\tlength\tgc\tlongest_homopolymer\t{score}\tconstraints"
@@ -97,6 +112,8 @@ def write_outputs(
     ----------
     goal
         ``memory`` or ``reset``: the TSV columns and FASTA headers.
+    settings
+        The saved summary; its ``model`` (the model designed for) ends every FASTA header.
     curves
         Label -> ``(n,)`` curve plotted against its index.
     ylabel, xlabel
@@ -107,7 +124,9 @@ def write_outputs(
     from Bio.SeqRecord import SeqRecord
 
     records = [
-        SeqRecord(Seq(row.sequence), id=row.name, description=row.label(goal)) for row in rows if row.kind == "design"
+        SeqRecord(Seq(row.sequence), id=row.name, description=f"{row.label(goal)} model={model_label(settings)}")
+        for row in rows
+        if row.kind == "design"
     ]
     with atomic_open(f"{prefix}.fa") as handle:
         write_fasta(records, handle, "fasta")
@@ -117,6 +136,11 @@ def write_outputs(
             handle.write(row.tsv(goal) + "\n")
     write_json(f"{prefix}.json", settings)
     _plot(f"{prefix}.png", curves, ylabel, xlabel)
+
+
+def model_label(settings: dict) -> str:
+    """The model a run designed for, as one word: its path (blanks as ``_``), or ``reference``."""
+    return "_".join(str(settings.get("model", "unknown")).split()) or "unknown"
 
 
 def _plot(path: str, curves: dict[str, np.ndarray], ylabel: str, xlabel: str) -> None:

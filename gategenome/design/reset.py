@@ -15,12 +15,15 @@ asked in :mod:`gategenome.design.enrichment`.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from gategenome.core.encode import encode_codes
+from gategenome.core.shuffle import dinucleotide_shuffle
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import kmers
 from gategenome.design.settings import SearchSettings
@@ -36,6 +39,7 @@ MAX_RESET_LENGTH = 50
 _LEFT, _RIGHT, _AFTER = 200, 20, 10
 #: Bases before the element in :func:`forget_profile`.
 PROFILE_BEFORE = 30
+_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 
 
 @dataclass
@@ -91,6 +95,22 @@ def forget_profile(model: GateLSTM, elements: list[str], seed: int = 0, signal_v
             output = model(x)
             profiles.append(mean_forget_gate(model, output)[0, _LEFT - PROFILE_BEFORE :].double().cpu().numpy())
     return profiles
+
+
+def sequence_gates(model: GateLSTM, sequences: list[str], signal_value: float = 0.0) -> list[np.ndarray]:
+    """Per-base mean forget gate (last layer) of each whole sequence, run from the zero state.
+
+    Returns
+    -------
+    list[numpy.ndarray]
+        One ``(len(sequence),)`` float64 array per sequence.
+    """
+    gates = []
+    with torch.no_grad():
+        for sequence in sequences:
+            x = encode_batch([sequence], model.config, signal_value, model.device)
+            gates.append(mean_forget_gate(model, model(x))[0].double().cpu().numpy())
+    return gates
 
 
 def screen_reset_kmers(
@@ -172,6 +192,33 @@ def _propose(
     return batch, owners
 
 
+def _shuffle_element(element: str, k: int, seed: int) -> str:
+    """The ``k``-th dinucleotide shuffle of ``element`` (the same for the same element and seed)."""
+    rng = np.random.default_rng([seed, 37, k, zlib.crc32(element.encode())])
+    return _LETTERS[dinucleotide_shuffle(encode_codes(element), rng)].tobytes().decode("ascii")
+
+
+def reset_objective(model: GateLSTM, elements: list[str], settings: SearchSettings) -> np.ndarray:
+    """What the reset search minimises: the element's minimum forget gate, less (with
+    ``settings.reset_shuffles`` > 0) the mean minimum of that many dinucleotide shuffles of it.
+
+    The second term rewards resets that come from the order of the bases, not from
+    their composition alone (a shuffle keeps the composition and dinucleotides).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(elements),)``, lower is better.
+    """
+    seed, signal_value = settings.seed, settings.signal_value
+    values = np.array([s.min_forget for s in score_elements(model, elements, seed, signal_value)])
+    if settings.reset_shuffles > 0 and elements:
+        shuffled = [_shuffle_element(e, k, seed) for k in range(settings.reset_shuffles) for e in elements]
+        controls = np.array([s.min_forget for s in score_elements(model, shuffled, seed, signal_value)])
+        values = values - controls.reshape(settings.reset_shuffles, len(elements)).mean(axis=0)
+    return values
+
+
 def design_resets(
     model: GateLSTM,
     settings: SearchSettings,
@@ -180,8 +227,8 @@ def design_resets(
 ) -> tuple[list[str], list[ResetScore], list[str]]:
     """Reset elements of ``settings.length`` bases under ``constraints``.
 
-    Uses ``length``, ``count``, ``seed``, ``iterations``, ``proposals`` and
-    ``signal_value`` of ``settings``.
+    Uses ``length``, ``count``, ``seed``, ``iterations``, ``proposals``,
+    ``signal_value`` and ``reset_shuffles`` (:func:`reset_objective`) of ``settings``.
 
     Returns
     -------
@@ -197,12 +244,12 @@ def design_resets(
     top = ranked[:20]
     rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(settings.count)]
     current = _start_elements(settings, constraints, top, k, rngs)
-    values = [s.min_forget for s in score_elements(model, current, seed, signal_value)]
+    values = list(reset_objective(model, current, settings))
     best = list(zip(current, values))
     for step in range(settings.iterations):
         batch, owners = _propose(current, settings, constraints, top, rngs)
         if batch:
-            scores = [s.min_forget for s in score_elements(model, batch, seed, signal_value)]
+            scores = list(reset_objective(model, batch, settings))
             for chain in range(settings.count):
                 mine = [i for i, owner in enumerate(owners) if owner == chain]
                 if mine:

@@ -4,8 +4,10 @@ The write/read test runs a model twice from the same (zero) state: on
 ``writer + filler`` and on ``control + filler``, where ``control`` has the length
 of the writer (by default the writer replaced by a holding base).  The cell states
 of all LSTM layers are concatenated; the per-unit difference
-``d_t = |c_with(t) - c_without(t)|`` summed over units, divided by its value right
-after the writer's last base, is the **retention** at distance ``t`` into the
+``d_t = |c_with(t) - c_without(t)|`` summed over units, divided by its value once
+the write is complete (right after the writer's last base, or for a model with a
+convolutional stem ``conv_width - 1`` bases later, when the stem no longer sees the
+writer: :func:`write_span`), is the **retention** at distance ``t`` into the
 filler.  Retention at the filler's end is "retention at L"; the **half-life** is
 the first distance where retention drops below 0.5.
 
@@ -126,6 +128,16 @@ def cell_states(model: GateLSTM, x: torch.Tensor, state: StreamState | None = No
     return torch.cat(cells, dim=-1), output.final
 
 
+def write_span(model: GateLSTM) -> int:
+    """Filler bases the model still reads the writer through: its convolutional stem's
+    window less one (``conv_width - 1``), 0 without a stem.
+
+    Until then the write is not complete (the stem still sees writer bases), so the
+    difference the filler must hold is taken there.
+    """
+    return int(model.config.conv_width) - 1 if int(model.config.conv_channels) > 0 else 0
+
+
 @dataclass
 class Retention:
     """Result of the write/read test for one design.
@@ -133,13 +145,18 @@ class Retention:
     Attributes
     ----------
     log10_curve
-        ``(L + 1,)`` log10 retention at distance 0 (the writer's last base) .. L.
+        ``(L + 1,)`` log10 retention at distance 0 (the writer's last base) .. L,
+        relative to the difference at distance ``settle``.
     written
         Summed cell difference right after the writer (write strength).
+    settle
+        Distance where the write is complete (:func:`write_span`); hold, peak and
+        half-life are read from there on.
     """
 
     log10_curve: np.ndarray
     written: float
+    settle: int = 0
 
     @property
     def curve(self) -> np.ndarray:
@@ -157,10 +174,30 @@ class Retention:
         return float(self.log10_curve[-1])
 
     @property
+    def log10_hold(self) -> float:
+        """log10 of the hold: ``-max_t |log10 retention(t)|`` over every distance 0 .. L.
+
+        The hold is the widest band ``[h, 1/h]`` the retention leaves at no
+        position: a curve that decays to 0.5 and one that grows to 2 both hold
+        0.5, a flat curve holds 1, and no curve holds more than 1.
+        """
+        return float(-np.max(np.abs(self.log10_curve[self.settle :])))
+
+    @property
+    def hold(self) -> float:
+        """The hold (at most 1; see :attr:`log10_hold`)."""
+        return float(10.0**self.log10_hold)
+
+    @property
+    def log10_peak(self) -> float:
+        """log10 of the largest retention along the filler (above 0: the difference grew)."""
+        return float(np.max(self.log10_curve[self.settle :]))
+
+    @property
     def half_life(self) -> int | None:
         """First distance where retention drops below 0.5; None if it never does within L."""
-        below = np.flatnonzero(self.log10_curve < math.log10(0.5))
-        return int(below[0]) if below.size else None
+        below = np.flatnonzero(self.log10_curve[self.settle :] < math.log10(0.5))
+        return int(below[0]) + self.settle if below.size else None
 
 
 #: Filler bases per streamed chunk of the retention test.
@@ -211,6 +248,7 @@ def measure_retention(
     if len(control) != len(writer):
         raise ValueError(f"control {control!r} must have the writer's length {len(writer)}")
     exact = copy.deepcopy(model).double().eval()
+    settle = write_span(model)
     results: list[Retention] = []
     with torch.no_grad():
         for first in range(0, len(fillers), batch_size):
@@ -222,7 +260,9 @@ def measure_retention(
             for indices in by_length.values():
                 curves, written = _stream_difference(exact, writer, control, [group[i] for i in indices], signal_value)
                 for row, i in enumerate(indices):
-                    partial[i] = Retention(curves[row], float(written[row]))
+                    reference = curves[row][min(settle, curves.shape[1] - 1)]
+                    curve = curves[row] - reference if np.isfinite(reference) else curves[row]
+                    partial[i] = Retention(curve, float(written[row]), settle)
             results.extend(partial[i] for i in range(len(group)))
     return results
 

@@ -18,13 +18,24 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
+from gategenome.design.context import closed_contexts, drops_in_contexts, null_threshold
+from gategenome.design.distinct import distinct_designs
+from gategenome.design.diversity import max_pairwise_identity
 from gategenome.design.enrichment import boundary_windows, compare_with_boundaries
 from gategenome.design.memory import Plan, kmers, linearised_log_retention, plan_memory, repeat_unit
-from gategenome.design.outputs import Row, format_power, write_outputs
-from gategenome.design.reset import PROFILE_BEFORE, ResetScore, design_resets, forget_profile, score_elements
+from gategenome.design.order import Design, Part, write_order_files
+from gategenome.design.outputs import Row, format_power, model_label, write_outputs
+from gategenome.design.reset import (
+    PROFILE_BEFORE,
+    ResetScore,
+    design_resets,
+    forget_profile,
+    score_elements,
+    sequence_gates,
+)
 from gategenome.design.retention import Retention, measure_retention, reference_model
-from gategenome.design.search import anneal, best_constrained_unit
-from gategenome.design.settings import BoundarySettings, SearchSettings
+from gategenome.design.search import best_constrained_unit, ranked_units
+from gategenome.design.settings import BoundarySettings, ContextSettings, SearchSettings
 from gategenome.model.checkpoint import load_model, resolve_device
 from gategenome.model.network import GateLSTM
 
@@ -58,6 +69,7 @@ def load_design_model(model_path: str | None, device: str, settings: SearchSetti
     else:
         model, _ = load_model(model_path, resolved)
         source = str(model_path)
+    log.info("designing for model %s (inputs: %s)", source, model.config.inputs)
     if model.config.uses_signal:
         log.info("the model reads DNA + ATAC signal: feeding a constant signal of %g", settings.signal_value)
     return model, {"model": source, "model_config": model.config.to_dict(), "device": str(resolved)}
@@ -72,24 +84,6 @@ def _random_fillers(plan: Plan, settings: SearchSettings, constraints: SequenceC
         if sequence is not None:
             randoms.append(sequence[len(plan.writer) :])
     return randoms
-
-
-def _search_starts(
-    plan: Plan, unit: str | None, settings: SearchSettings, constraints: SequenceConstraints
-) -> list[str]:
-    """The filler each annealing chain starts from: the best constrained unit repeated,
-    or (no allowed unit) a seeded random filler per chain."""
-    if unit is not None:
-        return [repeat_unit(unit, settings.length)] * settings.count
-    starts = []
-    for c in range(settings.count):
-        rng = np.random.default_rng([settings.seed, 5, c])
-        # The bounded random builder may give up; require_feasible then builds one or says why none exists.
-        sequence = random_sequence(settings.length, constraints, rng, prefix=plan.writer) or (
-            constraints.require_feasible(settings.length, prefix=plan.writer, seed=settings.seed + c)
-        )
-        starts.append(sequence[len(plan.writer) :])
-    return starts
 
 
 def _memory_rows(
@@ -110,30 +104,35 @@ def _memory_rows(
                 name,
                 kind,
                 sequence,
-                retention.log10_at_end,
+                retention.log10_hold,
                 retention.half_life,
                 settings.length,
                 constraints.violations(sequence),
                 float(linear),
+                retention.log10_at_end,
+                retention.log10_peak,
             )
         )
         curves[f"{name} ({kind})" if kind != "design" else name] = retention.log10_curve
     return rows, curves
 
 
+def _best_of(rows: list[Row], kind: str) -> float | None:
+    values = [r.score for r in rows if r.kind == kind]
+    return max(values) if values else None
+
+
 def _memory_summary(
-    plan: Plan,
-    settings: SearchSettings,
-    constraints: SequenceConstraints,
-    unit: str | None,
-    unit_retention: Retention | None,
-    rows: list[Row],
+    plan: Plan, settings: SearchSettings, constraints: SequenceConstraints, unit: str | None, rows: list[Row]
 ) -> dict:
     """The saved summary of a memory run (logged in one line too)."""
-    best = rows[0].score
-    random_scores = [r.score for r in rows if r.kind == "random_constrained"]
+    designs = [r for r in rows if r.kind == "design"]
+    best, unit_hold, random_hold = rows[0].score, _best_of(rows, "best_constrained_unit"), _best_of(
+        rows, "random_constrained"
+    )
     summary = {
         "goal": "memory",
+        "objective": "hold = min over the filler of min(retention, 1 / retention), at most 1",
         "settings": asdict(settings),
         "constraints": constraints.to_dict(),
         "writer": plan.writer,
@@ -141,22 +140,41 @@ def _memory_summary(
         "best_constrained_unit": unit,
         "unconstrained_unit": plan.free_unit,
         "screen": plan.screen,
-        "log10_retention_at_L": {row.name: row.score for row in rows},
+        "hold": {row.name: 10**row.score for row in rows},
+        "log10_hold": {row.name: row.score for row in rows},
+        "log10_retention_at_L": {row.name: row.retention for row in rows},
+        "log10_peak_retention": {row.name: row.peak for row in rows},
         "log10_linearised_retention": {row.name: row.linearised / math.log(10) for row in rows},
         "half_life": {row.name: row.half_life for row in rows},
-        "log10_design_over_best_unit": best - unit_retention.log10_at_end if unit_retention else None,
-        "log10_design_over_random": best - max(random_scores) if random_scores else None,
+        "max_pairwise_identity": max_pairwise_identity([r.sequence for r in designs]),
+        "hold_design_over_best_unit": 10 ** (best - unit_hold) if unit_hold is not None else None,
+        "hold_design_over_random": 10 ** (best - random_hold) if random_hold is not None else None,
     }
     log.info(
-        "writer %s; best design retains %s at L=%d; best constrained unit %s %s; random %s",
+        "writer %s; best design holds %s at L=%d (retention %s); best constrained unit %s holds %s; random %s",
         plan.writer,
         format_power(best),
         settings.length,
+        format_power(rows[0].retention),
         unit,
-        format_power(unit_retention.log10_at_end) if unit_retention else "none",
-        ", ".join(format_power(r) for r in random_scores),
+        format_power(unit_hold) if unit_hold is not None else "none",
+        ", ".join(format_power(r.score) for r in rows if r.kind == "random_constrained"),
     )
     return summary
+
+
+def _order_designs(model: GateLSTM, rows: list[Row], writer: str, signal_value: float) -> list[Design]:
+    """The designs to order (``writer`` then filler, or one reset element) with their gates."""
+    picked = [row for row in rows if row.kind == "design"]
+    gates = sequence_gates(model, [row.sequence for row in picked], signal_value)
+    designs = []
+    for row, gate in zip(picked, gates):
+        if writer:
+            parts = [Part(0, len(writer), "writer"), Part(len(writer), len(row.sequence), "filler")]
+        else:
+            parts = [Part(0, len(row.sequence), "reset")]
+        designs.append(Design(row.name, row.sequence, parts, gate))
+    return designs
 
 
 def run_memory(
@@ -173,24 +191,22 @@ def run_memory(
     """
     constraints.require_feasible(settings.length, seed=settings.seed)
     plan = plan_memory(model, settings, constraints, progress("screening units", len(kmers(settings.unit_max_k))))
-    unit, unit_retention = best_constrained_unit(model, plan, settings, constraints)
+    ranked = ranked_units(model, plan, settings, constraints)
+    unit, unit_retention = best_constrained_unit(model, plan, settings, ranked)
     randoms = _random_fillers(plan, settings, constraints)
-    starts = _search_starts(plan, unit, settings, constraints)
-    results = anneal(model, plan, starts, settings, constraints, progress("annealing", settings.iterations))
-    fillers = [filler for filler, _ in results]
+    designs = distinct_designs(model, plan, ranked, settings, constraints, progress)
     free = repeat_unit(plan.free_unit, settings.length)
-    measured = measure_retention(model, plan.writer, fillers + randoms + [free], plan.control, settings.signal_value)
-    order = np.argsort([-m.log10_at_end for m in measured[: len(fillers)]])
-    named = [(f"design_{rank}", "design", fillers[index], measured[index]) for rank, index in enumerate(order, 1)]
+    measured = measure_retention(model, plan.writer, randoms + [free], plan.control, settings.signal_value)
+    named = [(f"design_{rank}", "design", filler, r) for rank, (filler, r) in enumerate(designs, 1)]
     if unit is not None:
         named.append((f"unit_{unit}", "best_constrained_unit", repeat_unit(unit, settings.length), unit_retention))
     named += [
-        (f"random_{index}", "random_constrained", filler, measured[len(fillers) + index - 1])
+        (f"random_{index}", "random_constrained", filler, measured[index - 1])
         for index, filler in enumerate(randoms, 1)
     ]
     named.append((f"unit_{plan.free_unit}", "unconstrained_unit", free, measured[-1]))
     rows, curves = _memory_rows(model, plan, settings, constraints, named)
-    summary = {**_memory_summary(plan, settings, constraints, unit, unit_retention, rows), **(context or {})}
+    summary = {**_memory_summary(plan, settings, constraints, unit, rows), **(context or {})}
     write_outputs(
         prefix,
         "memory",
@@ -200,6 +216,7 @@ def run_memory(
         "log10 retention (of the written cell difference)",
         "distance after the writer (bp)",
     )
+    write_order_files(prefix, _order_designs(model, rows, plan.writer, settings.signal_value), model_label(summary))
     return rows
 
 
@@ -233,6 +250,27 @@ def _reset_rows(
     ]
 
 
+def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, contexts: ContextSettings) -> dict:
+    """Insert the designed resets into native closed chromatin (:mod:`gategenome.design.context`)."""
+    windows = closed_contexts(contexts.genome, contexts.accessible, contexts.contexts, contexts.margin, settings.seed)
+    threshold = contexts.threshold
+    source = "given (--threshold)"
+    if threshold is None:
+        threshold = null_threshold(model, windows, contexts.threshold_quantile, settings.signal_value, settings.seed)
+        source = f"{contexts.threshold_quantile:g} quantile of the gate over dinucleotide-shuffled contexts"
+    elements = [row.sequence for row in rows if row.kind == "design"]
+    result = drops_in_contexts(model, elements, windows, threshold, settings.signal_value, settings.seed)
+    log.info(
+        "in %d closed-chromatin contexts the resets drop the gate below %.4g in %.1f%% (shuffled %.1f%%, native %.1f%%)",
+        result["contexts"],
+        threshold,
+        100 * result["drop_fraction"],
+        100 * result["shuffled_drop_fraction"],
+        100 * result["native_drop_fraction"],
+    )
+    return {**result, "threshold_source": source, "settings": asdict(contexts)}
+
+
 def run_reset(
     model: GateLSTM,
     settings: SearchSettings,
@@ -241,14 +279,18 @@ def run_reset(
     progress: Progress,
     boundaries: BoundarySettings | None = None,
     context: dict | None = None,
+    contexts: ContextSettings | None = None,
 ) -> list[Row]:
     """Design reset elements, compare them with real boundaries, write the outputs.
 
     ``boundaries`` (read before the search, so a bad file fails fast) adds the
-    comparison of the top reset k-mers with real boundaries; ``context`` (model
-    source and configuration) is added to the saved summary.
+    comparison of the top reset k-mers with real boundaries; ``contexts`` the
+    test of the elements inserted into native closed chromatin; ``context``
+    (model source and configuration) is added to the saved summary.
     """
     windows = boundary_windows(boundaries) if boundaries is not None else None
+    if contexts is not None:  # fail fast on a bad file, before the search
+        closed_contexts(contexts.genome, contexts.accessible, 1, contexts.margin, settings.seed)
     elements, scores, ranked = design_resets(
         model, settings, constraints, progress("searching resets", settings.iterations)
     )
@@ -265,6 +307,7 @@ def run_reset(
         "min_forget": {row.name: row.score for row in rows},
         "pass_through": {row.name: row.extra for row in rows},
         "boundary_enrichment": enrichment,
+        "genomic_context": _context_test(model, rows, settings, contexts) if contexts is not None else None,
         **(context or {}),
     }
     write_outputs(
@@ -276,4 +319,5 @@ def run_reset(
         "mean forget gate (last layer)",
         f"position (element starts at {PROFILE_BEFORE})",
     )
+    write_order_files(prefix, _order_designs(model, rows, "", settings.signal_value), model_label(summary))
     return rows

@@ -1,8 +1,11 @@
-"""Constrained search for long-memory fillers, scored by the streamed write/read difference.
+"""Constrained search for long-memory fillers, scored by the hold of the streamed write/read difference.
 
-The objective of a filler is its log10 retention at ``L`` measured the way the
-write/read test measures it (:mod:`gategenome.design.retention`), but from chunk-end
-states only, so every matrix product stays in the fused LSTM: the
+The objective of a filler is its log10 **hold**: ``-max_t |log10 retention(t)|``
+over the filler, retention measured the way the write/read test measures it
+(:mod:`gategenome.design.retention`), so a filler that loses the written
+difference and one that amplifies it are both penalised and no filler scores
+above 1 (log10 0).  It is read from chunk-end states only, so every matrix
+product stays in the fused LSTM: the
 ``writer + filler`` and ``control + filler`` runs stream side by side (one batch)
 in chunks of :data:`SUB` bases; at each chunk end the cell difference is read from
 the two final states and, when it falls below :data:`FLOOR` (float32 rounding of
@@ -16,8 +19,9 @@ every chain in one batch from the chains' cached states at that region (only the
 downstream filler is re-run), and moves each chain to its best proposal by the
 Metropolis rule.  The number of steps is bounded.
 
-The same objective picks the baseline :func:`best_constrained_unit`: the best
-single repeated unit under the constraints.
+The same objective ranks the repeated units (:func:`ranked_units`) and picks the
+baseline :func:`best_constrained_unit`: the single repeated unit with the best
+hold under the constraints.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import torch
 
 from gategenome.design.constraints import SequenceConstraints
 from gategenome.design.memory import Plan, predicted_log_retained, repeat_unit
-from gategenome.design.retention import Retention, measure_retention
+from gategenome.design.retention import Retention, measure_retention, write_span
 from gategenome.design.settings import SearchSettings
 from gategenome.model.inputs import encode_batch
 from gategenome.model.network import GateLSTM, StreamState
@@ -46,19 +50,25 @@ TEMPERATURE = 0.02
 
 @dataclass
 class _Pair:
-    """``with`` and ``without`` states of a batch, the log10 scale carried and log10 d0."""
+    """``with`` and ``without`` states of a batch, the log10 scale carried, log10 d0 and
+    the largest ``|log10 retention|`` met so far."""
 
     with_state: StreamState
     without_state: StreamState
     log_scale: torch.Tensor
     log_written: torch.Tensor
+    worst: torch.Tensor
 
     def select(self, counts: list[int]) -> _Pair:
         """Row ``k`` repeated ``counts[k]`` times (rows in order)."""
         index = torch.repeat_interleave(torch.arange(len(counts)), torch.as_tensor(counts)).to(self.log_scale.device)
 
         return _Pair(
-            self.with_state.rows(index), self.without_state.rows(index), self.log_scale[index], self.log_written[index],
+            self.with_state.rows(index),
+            self.without_state.rows(index),
+            self.log_scale[index],
+            self.log_written[index],
+            self.worst[index],
         )
 
 
@@ -82,32 +92,53 @@ def _start(model: GateLSTM, plan: Plan, n: int, signal_value: float) -> _Pair:
         without_state,
         torch.zeros(1, dtype=torch.float64, device=written.device),
         torch.log10(written.clamp_min(1e-300)),
+        torch.zeros(1, dtype=torch.float64, device=written.device),
     )
     return pair.select([n])
 
 
-def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) -> tuple[torch.Tensor, list[_Pair]]:
-    """Stream ``x`` (``(n, l, C)``) through both runs of ``pair``.
+def _chunk_ends(offset: int, length: int, settle: int) -> list[int]:
+    """Chunk ends (relative to ``offset``): every :data:`SUB` bases, and at ``settle``."""
+    ends = set(range(SUB, length, SUB)) | {length}
+    if offset < settle < offset + length:
+        ends.add(settle - offset)
+    return sorted(ends)
+
+
+def _stream(
+    model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0, offset: int = 0
+) -> tuple[torch.Tensor, list[_Pair]]:
+    """Stream ``x`` (``(n, l, C)``, the filler from base ``offset`` on) through both runs of ``pair``.
+
+    Distances before :func:`~gategenome.design.retention.write_span` are not
+    scored; at it the difference becomes the one to hold (``log_written``).
 
     Returns
     -------
     tuple
-        ``(n,)`` log10 retention at the end, and (``keep_every`` > 0) the pair
-        state every ``keep_every`` bases.
+        ``(n,)`` log10 hold (``-max |log10 retention|`` over the chunk ends so far),
+        and (``keep_every`` > 0) the pair state every ``keep_every`` bases.
     """
-    n = x.shape[0]
+    n, settle = x.shape[0], write_span(model)
     state = StreamState.cat([pair.with_state, pair.without_state])
-    log_scale = pair.log_scale.clone()
+    log_scale, worst, log_written = pair.log_scale.clone(), pair.worst.clone(), pair.log_written.clone()
     kept = []
+    begin = 0
     with torch.no_grad():
-        for begin in range(0, x.shape[1], SUB):
-            if keep_every and begin % keep_every == 0:
+        for end in _chunk_ends(offset, x.shape[1], settle):
+            if keep_every and (offset + begin) % keep_every == 0:
                 with_state, without_state = _split(state, n)
-                kept.append(_Pair(with_state, without_state, log_scale.clone(), pair.log_written))
-            chunk = x[:, begin : begin + SUB]
+                kept.append(_Pair(with_state, without_state, log_scale.clone(), log_written.clone(), worst.clone()))
+            chunk = x[:, begin:end]
             state = model(torch.cat([chunk, chunk]), state).final
             with_state, without_state = _split(state, n)
             diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1)
+            value = torch.log10(diff.double().clamp_min(1e-300)) + log_scale - log_written
+            if offset + end == settle:
+                log_written = log_written + value  # the write is complete: hold this difference
+            elif offset + end > settle:
+                worst = torch.maximum(worst, value.abs())
+            begin = end
             small = (diff < FLOOR) & (diff > 0)
             if bool(small.any()):
                 factor = torch.where(
@@ -119,14 +150,11 @@ def _stream(model: GateLSTM, x: torch.Tensor, pair: _Pair, keep_every: int = 0) 
                     for (h1, c1), (h0, c0) in zip(with_state.layers, without_state.layers)
                 ]
                 state = StreamState.cat([StreamState(with_state.stem_tail, layers), without_state])
-    with_state, without_state = _split(state, n)
-    diff = (_cells(with_state) - _cells(without_state)).abs().sum(dim=-1).double()
-    value = torch.log10(diff.clamp_min(1e-300)) + log_scale - pair.log_written
-    return value, kept
+    return -worst, kept
 
 
 def difference_score(model: GateLSTM, plan: Plan, fillers: list[str], settings: SearchSettings) -> np.ndarray:
-    """log10 retention of ``plan.writer + filler`` by the streamed float32 difference.
+    """log10 hold of ``plan.writer + filler`` by the streamed float32 difference.
 
     Returns
     -------
@@ -148,20 +176,19 @@ def difference_score(model: GateLSTM, plan: Plan, fillers: list[str], settings: 
     return np.concatenate(values) if values else np.zeros(0)
 
 
-def best_constrained_unit(
-    model: GateLSTM,
-    plan: Plan,
-    settings: SearchSettings,
-    constraints: SequenceConstraints,
-    screen: int = 64,
-    verify: int = 6,
-) -> tuple[str | None, Retention | None]:
-    """Baseline (b): the repeated unit with the best measured retention under the constraints.
+def ranked_units(
+    model: GateLSTM, plan: Plan, settings: SearchSettings, constraints: SequenceConstraints, screen: int = 256
+) -> list[tuple[str, str, float]]:
+    """Allowed repeated units ranked by the hold of the streamed write/read difference.
 
     The top ``screen`` allowed units by predicted retention (with the plan's
     writer) whose whole design ``writer + unit...`` meets the constraints are
-    scored by the streamed write/read difference (:func:`difference_score`),
-    and the best ``verify`` are measured with the exact write/read test.
+    scored by :func:`difference_score`.
+
+    Returns
+    -------
+    list
+        ``(unit, filler, log10 hold)``, best hold first (empty when no unit is allowed).
     """
     score = predicted_log_retained(plan.log_weights[None], plan.rates, settings.length)[0]
     picked = []
@@ -174,11 +201,24 @@ def best_constrained_unit(
         if constraints.satisfied(plan.writer + filler):
             picked.append((plan.units[index], filler))
     if not picked:
-        return None, None
+        return []
     quick = difference_score(model, plan, [f for _, f in picked], settings)
-    picked = [picked[i] for i in np.argsort(-quick)[:verify]]
-    measured = measure_retention(model, plan.writer, [f for _, f in picked], plan.control, settings.signal_value)
-    best = int(np.argmax([m.log10_at_end for m in measured]))
+    return [(*picked[i], float(quick[i])) for i in np.argsort(-quick, kind="stable")]
+
+
+def best_constrained_unit(
+    model: GateLSTM, plan: Plan, settings: SearchSettings, ranked: list[tuple[str, str, float]], verify: int = 6
+) -> tuple[str | None, Retention | None]:
+    """Baseline (b): the repeated unit with the best measured hold under the constraints.
+
+    The best ``verify`` units of ``ranked`` (:func:`ranked_units`) are measured
+    with the exact write/read test and the one with the best hold is kept.
+    """
+    if not ranked:
+        return None, None
+    picked = ranked[:verify]
+    measured = measure_retention(model, plan.writer, [f for _, f, _ in picked], plan.control, settings.signal_value)
+    best = int(np.argmax([m.log10_hold for m in measured]))
     return picked[best][0], measured[best]
 
 
@@ -230,6 +270,7 @@ def _stack(pairs: list[_Pair], counts: list[int]) -> _Pair:
             StreamState.cat([joined.without_state, pair.without_state]),
             torch.cat([joined.log_scale, pair.log_scale]),
             torch.cat([joined.log_written, pair.log_written]),
+            torch.cat([joined.worst, pair.worst]),
         )
     return joined.select([n for _, n in rows])
 
@@ -247,7 +288,7 @@ def anneal(
     Returns
     -------
     list
-        ``(best filler, its log10 retention objective)`` per chain.
+        ``(best filler, its log10 hold objective)`` per chain.
     """
     rngs = [np.random.default_rng([settings.seed, chain]) for chain in range(len(starts))]
     regions = np.random.default_rng([settings.seed, 99])
@@ -274,7 +315,7 @@ def anneal(
             x = encode_batch(
                 [m[region:] for mine in batch for m in mine], model.config, settings.signal_value, model.device
             )
-            scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts))
+            scores, _ = _stream(model, x, _stack([c.kept[index] for c in chains], counts), offset=region)
             scores = scores.cpu().numpy()
             offset = 0
             for k, (chain, rng) in enumerate(zip(chains, rngs)):

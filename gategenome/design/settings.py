@@ -30,6 +30,12 @@ class SearchSettings:
         Constant raw ATAC signal of a ``dna+signal`` model (0 = closed chromatin).
     unit_max_k, writer_max_k
         Longest repeated unit screened, longest writer k-mer tried.
+    reset_shuffles
+        Reset goal: dinucleotide shuffles of each candidate whose mean minimum
+        forget gate is subtracted from its own (0: the element's minimum alone).
+    max_identity
+        Largest pairwise identity (aligned, :mod:`gategenome.design.diversity`)
+        between two designs of one run.
     batch_size
         Sequences per forward pass.
     """
@@ -43,6 +49,8 @@ class SearchSettings:
     unit_max_k: int = 6
     writer_max_k: int = 4
     batch_size: int = 256
+    max_identity: float = 0.8
+    reset_shuffles: int = 0
 
 
 @dataclass
@@ -88,3 +96,33 @@ class BoundarySettings:
     boundaries: str
     genome: str
     flank: int = 25
+
+
+@dataclass
+class ContextSettings:
+    """Native closed-chromatin contexts the reset elements are inserted into.
+
+    Attributes
+    ----------
+    genome
+        Genome FASTA the contexts are read from.
+    accessible
+        BED (or ``.narrowPeak``) of accessible regions (the prepared
+        ``accessible.bed`` or the peaks): contexts keep ``margin`` bases away.
+    contexts
+        Native windows sampled (seeded).
+    margin
+        Least distance (bases) between a context and an accessible region.
+    threshold
+        Gate threshold of a drop; ``None``: the ``threshold_quantile`` of the gate
+        over dinucleotide-shuffled contexts, as ``call`` sets it from the scan's null.
+    threshold_quantile
+        Quantile of that null (``call``'s default).
+    """
+
+    genome: str
+    accessible: str
+    contexts: int = 200
+    margin: int = 500
+    threshold: float | None = None
+    threshold_quantile: float = 0.05

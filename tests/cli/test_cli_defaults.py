@@ -18,7 +18,7 @@ from gategenome.call.settings import BoundaryCallSettings as CallBoundarySetting
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
-from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
+from gategenome.design.settings import BoundarySettings, ConstraintSettings, ContextSettings, SearchSettings
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
@@ -40,7 +40,7 @@ COMMAND_SETTINGS = {
     "boundaries": [CallBoundarySettings, CallSettings],
     "evaluate": [EvaluateSettings],
     "export": [ExportSettings],
-    "design": [SearchSettings, ConstraintSettings, BoundarySettings],
+    "design": [SearchSettings, ConstraintSettings, BoundarySettings, ContextSettings],
     "simulate": [SimulationSettings],
     "variants": [VariantSettings],
     "variants-gather": [],

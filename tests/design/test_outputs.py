@@ -16,11 +16,11 @@ def test_format_power_below_the_float64_range():
 
 
 def test_rows_of_both_goals():
-    memory = Row("design_1", "design", "ATTT", -2.0, None, 3, [], -2.0 * math.log(10))
+    memory = Row("design_1", "design", "ATTT", -2.0, None, 3, [], -2.0 * math.log(10), -1.0, 0.5)
     fields = memory.tsv("memory").split("\t")
     assert fields[:5] == ["design_1", "design", "4", "0.000", "3"]
-    assert fields[5:] == ["0.01", ">3", "-2.0000", "-2.0000", "ok"]
-    assert memory.label("memory") == "retention=0.01 gc=0.000 length=4"
+    assert fields[5:] == ["0.01", "0.1", "3.16228", ">3", "-2.0000", "-1.0000", "-2.0000", "ok"]
+    assert memory.label("memory") == "hold=0.01 retention=0.1 gc=0.000 length=4"
     reset = Row("reset_1", "design", "GCGA", 0.25, None, 0.5, ["contains GAATTC"], math.log(0.5))
     assert reset.tsv("reset").split("\t")[5:] == ["0.25", "0.5", "-0.3010", "FAIL: contains GAATTC"]
     assert reset.label("reset") == "min_forget=0.25 gc=0.750 length=4"

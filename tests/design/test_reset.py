@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from design_testlib import independent_check, no_progress, small_model
 
@@ -26,3 +27,18 @@ def test_reset_elements_drop_the_forget_gate_below_random(tmp_path):
     with open(tmp_path / "r.tsv") as handle:
         header = handle.readline().rstrip("\n").split("\t")
     assert header[5:8] == ["min_forget", "pass_through", "log10_pass_through"]
+
+
+def test_reset_objective_subtracts_the_shuffles_of_each_element():
+    from gategenome.design.reset import _shuffle_element, reset_objective, score_elements
+
+    model = small_model(4)
+    elements = ["ACGTTGCAAC", "GGGCCCATAT"]
+    plain = reset_objective(model, elements, SearchSettings(seed=2))
+    contrast = reset_objective(model, elements, SearchSettings(seed=2, reset_shuffles=3))
+    shuffles = [[_shuffle_element(e, k, 2) for k in range(3)] for e in elements]
+    assert all(sorted(s) == sorted(e) for e, group in zip(elements, shuffles) for s in group)  # same composition
+    for e, value, group in zip(elements, contrast, shuffles):
+        controls = np.mean([s.min_forget for s in score_elements(model, group, 2)])
+        assert value == pytest.approx(plain[elements.index(e)] - controls)
+    assert list(reset_objective(model, elements, SearchSettings(seed=2, reset_shuffles=3))) == list(contrast)

@@ -67,7 +67,18 @@ def test_renormalised_curve_matches_the_direct_difference():
     with torch.no_grad():
         cells, _ = cell_states(model, x)
     diff = (cells[0] - cells[1]).abs().sum(dim=-1).numpy()[len(writer) - 1 :]
-    direct = np.log10(diff / diff[0])
-    visible = direct > -6  # before any renormalisation and above float64 noise
+    direct = np.log10(diff / diff[result.settle])  # held from where the stem no longer sees the writer
+    visible = np.log10(diff / diff[0]) > -6  # before any renormalisation and above float64 noise
     assert visible.sum() > 20
     assert np.allclose(result.log10_curve[visible], direct[visible], atol=1e-6)
+
+
+def test_write_span_is_the_stem_window_and_the_curve_is_held_from_there():
+    from gategenome.design.retention import write_span
+
+    assert write_span(small_model(1)) == 0
+    model = small_model(1, conv_channels=4, conv_width=7)
+    assert write_span(model) == 6
+    [result] = measure_retention(model, "ACG", ["TTGCA" * 40], "TTT")
+    assert result.settle == 6 and result.log10_curve[6] == 0.0
+    assert result.log10_hold == pytest.approx(-np.abs(result.log10_curve[6:]).max())

@@ -27,8 +27,11 @@ TSV_COLUMNS = [
     "length",
     "gc",
     "longest_homopolymer",
+    "hold",
     "retention_at_L",
+    "peak_retention",
     "half_life",
+    "log10_hold",
     "log10_retention",
     "log10_linearised",
     "constraints",
@@ -141,6 +144,9 @@ def test_cli_reference_design_outputs_parse(tmp_path):
     # no recurrent weights in the reference: the linearised objective is exact
     assert abs(10 ** float(design["log10_linearised"]) / 0.9995**1000 - 1) < 1e-3
     assert f"retention={design['retention_at_L']}" in records[0].description
+    assert records[0].description.endswith("model=reference")
+    # a decaying curve holds exactly its retention at L, and never grows above 1
+    assert design["hold"] == design["retention_at_L"] and float(design["peak_retention"]) == 1.0
     assert abs(float(design["log10_retention"]) - 1000 * np.log10(0.9995)) < 1e-4
     assert (tmp_path / "ref.png").read_bytes()[:4] == b"\x89PNG"
     settings = json.loads((tmp_path / "ref.json").read_text())

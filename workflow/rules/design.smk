@@ -1,4 +1,5 @@
-# design: long-memory DNA for the sample's trained model (the memory goal).
+# design: long-memory DNA (the memory goal) for the model whose gates the sample's
+# designs are read from (gate_model); designs.json and every FASTA header name it.
 
 
 rule design:
@@ -9,6 +10,8 @@ rule design:
         table="results/{sample}/design/designs.tsv",
         plot="results/{sample}/design/designs.png",
         settings="results/{sample}/design/designs.json",
+        genbank="results/{sample}/design/designs.gb",
+        gates="results/{sample}/design/designs.gates.png",
     params:
         options=cli_options({key: value for key, value in config["design"].items() if key != "enabled"}),
         seed=config["seed"],

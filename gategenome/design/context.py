@@ -1,0 +1,189 @@
+"""Reset elements tested in genomic context: do they make the gate drop inside closed chromatin?
+
+A reset element scored between random flanks may behave differently inside a
+real genome.  Here each element is **inserted** into native stretches of closed
+chromatin taken from the genome itself: windows of :data:`BEFORE` bases, the
+element, then :data:`AFTER` bases, placed uniformly (seeded) on the chromosomes
+of the accessible-regions BED (the prepared ``accessible.bed`` or the peaks), at
+least ``margin`` bases from every accessible region and free of ``N``.  Each
+window is run by the genomic model from the zero state (the first
+:data:`BEFORE` bases are the burn-in), and the element **drops the gate** when the
+per-base mean forget gate of the last layer (the track ``scan`` reports) falls
+below the threshold anywhere over the element and the :data:`TAIL` bases after it.
+
+The same test is run, in the same contexts, on a dinucleotide-shuffled version
+of each element (:func:`gategenome.core.shuffle.dinucleotide_shuffle`, one
+shuffle per context) and on the native context without an insertion.
+
+The threshold is the one ``call`` uses: the ``threshold_quantile`` (default
+0.05) quantile of the gate over dinucleotide-shuffled sequence, here the
+shuffled context windows (burn-in left out), as ``scan``'s null is shuffled
+genome windows; or a value given (``--threshold``, e.g. the ``threshold`` a
+``call`` run reports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from gategenome.core.encode import encode_codes
+from gategenome.core.shuffle import dinucleotide_shuffle
+from gategenome.errors import InputError
+from gategenome.io.bed import read_bed
+from gategenome.io.fasta import Genome
+from gategenome.model.gates import mean_forget_gate
+from gategenome.model.inputs import encode_batch
+from gategenome.model.network import GateLSTM
+
+#: Native bases before the insertion (burn-in) and after it.
+BEFORE, AFTER = 1000, 200
+#: Bases after the element still read for a drop.
+TAIL = 10
+_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
+
+
+@dataclass
+class Context:
+    """One native closed-chromatin window: ``chrom:start-end`` and its sequence (upper case)."""
+
+    chrom: str
+    start: int
+    sequence: str
+
+
+def _closed_mask(intervals, chrom: str, margin: int) -> tuple[np.ndarray, np.ndarray]:
+    spans = sorted((i.start - margin, i.end + margin) for i in intervals if i.chrom == chrom)
+    return np.array([s for s, _ in spans], dtype=np.int64), np.array([e for _, e in spans], dtype=np.int64)
+
+
+def closed_contexts(
+    genome_path: str, accessible_path: str, count: int, margin: int = 500, seed: int = 0
+) -> list[Context]:
+    """``count`` seeded native windows of ``BEFORE + AFTER`` bases outside accessible chromatin.
+
+    Raises
+    ------
+    InputError
+        The BED is empty, shares no chromosome with the genome, or fewer than
+        ``count`` closed windows were found in ``200 * count`` tries.
+    """
+    intervals = read_bed(accessible_path, "narrowPeak" if accessible_path.endswith(".narrowPeak") else "BED")
+    if not intervals:
+        raise InputError(f"--accessible {accessible_path}: no region (empty file); expected accessible.bed or peaks")
+    width = BEFORE + AFTER
+    rng = np.random.default_rng([seed, 23])
+    contexts: list[Context] = []
+    with Genome(genome_path) as genome:
+        chroms = [c for c in dict.fromkeys(i.chrom for i in intervals) if genome.sizes.get(c, 0) > width]
+        if not chroms:
+            raise InputError(
+                f"--accessible {accessible_path}: no region on a chromosome of {genome_path} "
+                f"(first is on {intervals[0].chrom!r}); expected regions on the genome's assembly"
+            )
+        sizes = np.array([genome.sizes[c] - width for c in chroms], dtype=np.float64)
+        masks = {c: _closed_mask(intervals, c, margin) for c in chroms}
+        seen = set()
+        for _ in range(200 * count):
+            if len(contexts) >= count:
+                break
+            chrom = chroms[int(rng.choice(len(chroms), p=sizes / sizes.sum()))]
+            start = int(rng.integers(0, genome.sizes[chrom] - width))
+            starts, ends = masks[chrom]
+            # a region (widened by margin) overlaps [start, start + width) when it starts before
+            # the window's end and ends after its start
+            before = int(np.searchsorted(starts, start + width))
+            if (before and bool(np.any(ends[:before] > start))) or (chrom, start) in seen:
+                continue
+            sequence = genome.fetch(chrom, start, start + width).decode("ascii").upper()
+            if set(sequence) - set("ACGT"):
+                continue
+            seen.add((chrom, start))
+            contexts.append(Context(chrom, start, sequence))
+    if len(contexts) < count:
+        raise InputError(
+            f"--accessible {accessible_path}: only {len(contexts)} of {count} closed-chromatin windows of {width} bp "
+            f"found at least {margin} bp from every region; expected a genome with more closed chromatin "
+            "(or fewer --contexts)"
+        )
+    return contexts
+
+
+def _shuffled(sequence: str, rng: np.random.Generator) -> str:
+    return _LETTERS[dinucleotide_shuffle(encode_codes(sequence), rng)].tobytes().decode("ascii")
+
+
+def _gates(model: GateLSTM, sequences: list[str], signal_value: float, batch_size: int = 64) -> np.ndarray:
+    """``(n, L)`` per-base mean forget gate (last layer) of equal-length sequences."""
+    out = []
+    with torch.no_grad():
+        for first in range(0, len(sequences), batch_size):
+            x = encode_batch(sequences[first : first + batch_size], model.config, signal_value, model.device)
+            out.append(mean_forget_gate(model, model(x)).float().cpu().numpy())
+    return np.concatenate(out)
+
+
+def null_threshold(
+    model: GateLSTM, contexts: list[Context], quantile: float, signal_value: float = 0.0, seed: int = 0
+) -> float:
+    """The ``quantile`` of the gate over dinucleotide-shuffled context windows, burn-in left out."""
+    rng = np.random.default_rng([seed, 29])
+    gates = _gates(model, [_shuffled(c.sequence, rng) for c in contexts], signal_value)
+    return float(np.quantile(gates[:, BEFORE:], quantile))
+
+
+def _drop_fraction(model: GateLSTM, sequences: list[str], length: int, threshold: float, signal_value: float):
+    """Per sequence, whether the gate falls below ``threshold`` over ``[BEFORE, BEFORE + length + TAIL)``."""
+    gates = _gates(model, sequences, signal_value)
+    return gates[:, BEFORE : BEFORE + length + TAIL].min(axis=1) < threshold
+
+
+def drops_in_contexts(
+    model: GateLSTM,
+    elements: list[str],
+    contexts: list[Context],
+    threshold: float,
+    signal_value: float = 0.0,
+    seed: int = 0,
+) -> dict:
+    """Insert each element (and a dinucleotide shuffle of it) into every context.
+
+    Returns
+    -------
+    dict
+        ``threshold``, ``contexts`` (count), ``native_drop_fraction`` (windows
+        without an insertion, read over the first element's span) and per element
+        (in order) ``element``, ``drop_fraction`` and ``shuffled_drop_fraction``,
+        plus both pooled over the elements.
+    """
+    rng = np.random.default_rng([seed, 31])
+    rows = []
+    designed_all, shuffled_all = [], []
+    for element in elements:
+        inserted = [c.sequence[:BEFORE] + element + c.sequence[BEFORE:] for c in contexts]
+        controls = [c.sequence[:BEFORE] + _shuffled(element, rng) + c.sequence[BEFORE:] for c in contexts]
+        designed = _drop_fraction(model, inserted, len(element), threshold, signal_value)
+        shuffled = _drop_fraction(model, controls, len(element), threshold, signal_value)
+        designed_all.append(designed)
+        shuffled_all.append(shuffled)
+        rows.append(
+            {
+                "element": element,
+                "drop_fraction": float(designed.mean()),
+                "shuffled_drop_fraction": float(shuffled.mean()),
+            }
+        )
+    span = len(elements[0]) if elements else 0
+    native = _drop_fraction(model, [c.sequence for c in contexts], span, threshold, signal_value)
+    return {
+        "threshold": threshold,
+        "contexts": len(contexts),
+        "context_layout": f"{BEFORE} native bp, the element, {AFTER} native bp; a drop is read over the element + {TAIL} bp",
+        "native_drop_fraction": float(native.mean()),
+        "drop_fraction": float(np.mean(designed_all)) if designed_all else None,
+        "shuffled_drop_fraction": float(np.mean(shuffled_all)) if shuffled_all else None,
+        "elements": rows,
+        "windows": [f"{c.chrom}:{c.start}-{c.start + BEFORE + AFTER}" for c in contexts[:5]],
+    }
