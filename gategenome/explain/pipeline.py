@@ -41,7 +41,7 @@ def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summar
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "motifs": [{"name": m.name, "seqlets": m.seqlets, "consensus": m.consensus,
-                    "median_offset": float(np.median(m.offsets)),
+                    "median_offset": float(np.median(m.offsets)), "ppm": np.round(m.ppm, 4).tolist(),
                     "matches": [asdict(x) for x in found]} for m, found in zip(motifs, matches)],
     }
 
