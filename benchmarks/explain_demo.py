@@ -10,9 +10,13 @@ of the same factor, with q < 0.05.  Prints, in modisco's order (seqlets), each
 motif's consensus, seqlets, best planted match and its Tomtom p/q, best JASPAR
 match, and whether any unplanted motif ranks above a planted one.
 
+Given an ``attributions.npz`` instead, modisco is run on it here first (default
+motif settings), for runs whose ``explain.json`` has no PPMs.
+
 Usage::
 
     python -P benchmarks/explain_demo.py demo/explain/explain.json
+    python -P benchmarks/explain_demo.py demo/explain/attributions.npz
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import numpy as np
 
 from gategenome.core.stats import bh_qvalues
 from gategenome.explain.jaspar import Reference, jaspar_motifs
+from gategenome.explain.motifs import find_motifs
+from gategenome.explain.settings import MotifSettings
 from gategenome.simulate.sequence import MOTIFS
 
 _IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "R": "AG", "Y": "CT", "N": "ACGT", "W": "AT", "S": "CG",
@@ -46,11 +52,16 @@ def planted() -> list[Reference]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("summary", help="explain.json of a run on the demo genome")
+    parser.add_argument("summary", help="explain.json (or attributions.npz) of a run on the demo genome")
     args = parser.parse_args()
     from memelite.tomtom import tomtom
 
-    motifs = [m for m in json.load(open(args.summary))["motif_results"]["motifs"]]
+    if args.summary.endswith(".npz"):
+        arrays = np.load(args.summary)
+        found = find_motifs(arrays["one_hot"], arrays["hypothetical"], MotifSettings())
+        motifs = [{"name": m.name, "seqlets": m.seqlets, "consensus": m.consensus, "ppm": m.ppm} for m in found]
+    else:
+        motifs = json.load(open(args.summary))["motif_results"]["motifs"]
     truth = planted()
     targets = truth + jaspar_motifs("JASPAR2024", "fungi")
     pvalues, scores, _, _, _ = tomtom([np.array(m["ppm"]).T for m in motifs], [t.ppm.T for t in targets], n_jobs=1)
