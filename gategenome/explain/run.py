@@ -70,8 +70,12 @@ class Explained:
         return ONE_HOT_CODE[self.codes]
 
 
-def _attribute(model, x, codes, state, settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(score (T,), hypothetical (T, W, 4), contrib (T, W))`` of one batch of windows."""
+def _attribute(model, x, codes, state, settings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(score (T,), hypothetical (T, W, 4), contrib (T, W), attribution)`` of one batch of windows.
+
+    ``attribution`` ``(T, W, C)`` is the integrated gradients' (None for ``ism``).
+    """
+    attribution = None
     if settings.method == "ism":
         score, delta = saturation_mutagenesis(model, x, codes, state, settings.block, settings.layer)
         hypothetical = hypothetical_from_deltas(delta, codes)
@@ -82,7 +86,7 @@ def _attribute(model, x, codes, state, settings) -> tuple[np.ndarray, np.ndarray
             score = dip_score(last_mean_forget(model, model(x, state), settings.layer)).double().cpu().numpy()
     contrib = np.take_along_axis(hypothetical, np.minimum(codes, 3)[..., None].astype(np.int64), axis=-1)[..., 0]
     contrib = np.where(codes == 4, 0.0, contrib).astype(np.float32)
-    return score, hypothetical, contrib
+    return score, hypothetical, contrib, attribution
 
 
 def _groups(targets: list[Target], sizes: dict[str, int], flank: int):
@@ -122,10 +126,11 @@ def explain_drops(model: GateLSTM, genome: Genome, signal, targets: list[Target]
             x = torch.from_numpy(np.stack([i[0] for i in inputs])).to(device)
             codes = np.stack([i[1] for i in inputs])
             state = StreamState.cat([states[s] for _, s in batch])
-            score, hypothetical, contrib = _attribute(model, x, codes, state, settings)
+            score, hypothetical, contrib, attribution = _attribute(model, x, codes, state, settings)
             share = None
             if model.config.uses_signal:
-                attribution, _, _ = integrated_gradients(model, x, state, settings.ig_steps, settings.layer)
+                if attribution is None:
+                    attribution, _, _ = integrated_gradients(model, x, state, settings.ig_steps, settings.layer)
                 share = channel_shares(attribution)
             for row, (index, start) in enumerate(batch):
                 results[index] = (start, codes[row], hypothetical[row], contrib[row], score[row],

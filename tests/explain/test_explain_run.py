@@ -50,6 +50,8 @@ def test_dna_and_signal_shares_of_a_dna_signal_model(tmp_path):
     targets = [Target("a", "chrA", "+", 900, 910, 905, 0.5)]
     explained = explain_drops(net, genome, Flat(), targets, ExplainSettings(flank=30, method="ism"), CPU)
     assert explained.dna_share is not None and 0.0 <= explained.dna_share[0] <= 1.0
+    by_gradients = explain_drops(net, genome, Flat(), targets, ExplainSettings(flank=30, method="ig"), CPU)
+    np.testing.assert_allclose(by_gradients.dna_share, explained.dna_share)  # the share is always from gradients
     shares = channel_shares(np.concatenate([np.ones((1, 3, 4)), np.full((1, 3, 1), 4.0)], axis=2))
     assert shares[0] == pytest.approx(0.5)
 
