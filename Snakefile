@@ -26,6 +26,7 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/export.smk"
 include: "workflow/rules/design.smk"
 include: "workflow/rules/variants.smk"
+include: "workflow/rules/explain.smk"
 
 
 rule all:

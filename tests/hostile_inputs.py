@@ -167,6 +167,14 @@ def write_corpus(root: Path) -> dict[str, Path]:
     paths["genome_all_n"] = root / "all_n.fa"
     paths["genome_all_n"].write_text(">chrA\n" + "N" * 6_000 + "\n>chrB\n" + "n" * 4_000 + "\n")
     pysam.faidx(str(paths["genome_all_n"]))  # built beforehand: a missing .fai is (rightly) built beside the FASTA
+    paths["drops_nostrand"] = root / "drops_nostrand.bed"
+    paths["drops_nostrand"].write_text("chrA\t3000\t3010\tdrop_1\t500\t.\t0.5\t3\t2\t4\n")
+    paths["drops_unknown"] = root / "drops_unknown.bed"
+    paths["drops_unknown"].write_text("chrZ\t3000\t3010\tdrop_1\t500\t+\t0.5\t3\t2\t4\n")
+    paths["drops_summit"] = root / "drops_summit.bed"
+    paths["drops_summit"].write_text("chrA\t3000\t3010\tdrop_1\t500\t+\t0.5\t3\t2\t40\n")
+    paths["drops_past_end"] = root / "drops_past_end.bed"
+    paths["drops_past_end"].write_text("chrB\t3990\t4010\tdrop_1\t500\t-\t0.5\t3\t2\t4\n")
     paths["blocker"] = root / "a_regular_file"
     paths["blocker"].write_text("not a directory\n")
     paths["empty_dir"] = root / "empty_dir"
@@ -185,7 +193,7 @@ def write_corpus(root: Path) -> dict[str, Path]:
 
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
-    return (_signal(p) + _boundaries(p) + _variants(p) + _variants_gather(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
+    return (_signal(p) + _boundaries(p) + _variants(p) + _variants_gather(p) + _explain(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
             + _tracks_gather_export(p))
 
 
@@ -237,6 +245,29 @@ def _variants(p):
         Case("variants", "out-under-file", run(p["vcf_unknown"], prefix=p["blocker"] / "v"), 1, "--out"),
         Case("variants", "chrom-of-unindexed-vcf", run(p["vcf_unknown"], "--chrom", "chrA"), 1, "--chrom",
              [out.parent]),
+    ]
+
+
+def _explain(p):
+    out = p["root"] / "out" / "explain"
+    run = lambda drops, *extra, model=p["model"], out_dir=out: _s(  # noqa: E731
+        "explain", "--model", model, "--genome", p["genome"], "--drops", drops, "--no-progress", "--no-motifs",
+        "--device", "cpu", *extra, "--out-dir", out_dir)
+    good = p["existing"] / "drops.bed"
+    return [
+        Case("explain", "drops-empty", run(p["empty"]), 1, "empty.bed", [out]),
+        Case("explain", "drops-without-strand", run(p["drops_nostrand"]), 1, "drops_nostrand.bed", [out]),
+        Case("explain", "drops-unknown-chromosome", run(p["drops_unknown"]), 1, "chrZ", [out]),
+        Case("explain", "drops-summit-outside", run(p["drops_summit"]), 1, "summit", [out]),
+        Case("explain", "drops-past-chromosome-end", run(p["drops_past_end"]), 1, "drops_past_end.bed", [out]),
+        Case("explain", "drops-missing", run(p["root"] / "no_drops.bed"), 1, "no_drops.bed", [out]),
+        Case("explain", "model-text", run(good, model=p["model_text"]), 1, "model_text.pt", [out]),
+        Case("explain", "flank-zero", run(good, "--flank", "0"), 2, "--flank"),
+        Case("explain", "method-unknown", run(good, "--method", "shap"), 2, "--method"),
+        Case("explain", "context-word", run(good, "--context", "horizon"), 1, "--context", [out]),
+        Case("explain", "layer-missing", run(good, "--layer", "5"), 2, "--layer", [out]),
+        Case("explain", "out-dir-is-the-drops", run(good, out_dir=good), 2, "--out-dir"),
+        Case("explain", "out-dir-under-file", run(good, out_dir=p["blocker"] / "explain"), 1, "--out-dir"),
     ]
 
 

@@ -26,6 +26,7 @@ ALLOWED = {
     "scan": {"core", "io", "data", "model"},
     "design": {"core", "io", "data", "model"},
     "variants": {"core", "io", "data", "model", "scan"},
+    "explain": {"core", "io", "data", "model", "scan"},
     "call": {"core", "io", "data"},
     "evaluate": {"core", "io", "data"},
     "export": {"core", "io", "data"},

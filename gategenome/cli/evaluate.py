@@ -41,10 +41,12 @@ _FILE = click.Path(dir_okay=False)
               help="Signal-only caller: threshold on the smoothed log1p signal.")
 @click.option("--replicate-drops", multiple=True, metavar="[NAME=]PATH",
               help="Drops of one replicate's own signal (repeat, two or more): pairwise agreement in the report.")
+@click.option("--explain-report", type=_FILE, default=None,
+              help="motifs.html of 'gategenome explain': linked from the report (what makes the gate drop).")
 @click.option("--replicate-scan", multiple=True, metavar="NAME=DIR",
               help="Scan directory of a replicate named in --replicate-drops: adds the forget-gate correlation.")
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, fold, distances, flank, replicates, seed,
-            signal_window, signal_threshold, replicate_drops, replicate_scan):
+            signal_window, signal_threshold, replicate_drops, replicate_scan, explain_report):
     """Score forget-gate drops against accessible-region edges; write an HTML report.
 
     On the chromosomes of one fold (--fold, default test), drops are compared with
@@ -64,7 +66,8 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     pair of replicates is compared: the fraction of drops of one within each
     distance of a drop of the other (same strand, both directions), the Jaccard
     of their drop bases and, with --replicate-scan, the correlation of their
-    per-base mean forget gate.  Writes
+    per-base mean forget gate.  --explain-report links the motif report of
+    'gategenome explain' (by a path relative to OUT_DIR).  Writes
     OUT_DIR/report.html (self-contained, plots embedded) and
     OUT_DIR/evaluation.json (every number and the settings).
 
@@ -79,6 +82,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
           --replicate-scan r1=r1/scan --replicate-scan r2=r2/scan --out-dir report
     """
     import logging
+    import os
     from pathlib import Path
 
     from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
@@ -103,6 +107,8 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
         scanned = ScanDir(scan_dir).sizes
         sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
         evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans, seed=seed)
+    if explain_report is not None:
+        evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out_dir).absolute())
     paths = write_report(evaluation, out_dir)
     log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
     logging.getLogger("gategenome.evaluate.run").info("wrote %s and %s", paths["html"], paths["json"])

@@ -241,6 +241,11 @@ def render_html(evaluation: Evaluation) -> str:
         s = r["signal_caller"]["settings"]
         parts.append(f"<p class=muted>Signal-only caller: window {s['window']} bp, threshold {s['threshold']:.3f} "
                      f"(log1p, {html.escape(s['threshold_choice'])}), {r['signal_caller']['calls']:,} boundary calls.</p>")
+    if r.get("explain_report"):
+        parts += ["<h2>What makes the gate drop</h2>",
+                  f'<p>Attributions of each drop to the bases upstream of it and the motifs behind them, matched to '
+                  f'JASPAR: <a href="{html.escape(r["explain_report"], quote=True)}">motif report</a> '
+                  "(<code>gategenome explain</code>).</p>"]
     meta = plot_meta_profile(evaluation.profiles, r.get("meta_profile", {}))
     if meta:
         parts += ["<h2>Meta-profile</h2>", f'<img alt="meta-profile" src="{meta}">']

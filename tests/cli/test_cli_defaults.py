@@ -20,6 +20,7 @@ from gategenome.cli.main import cli
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
 from gategenome.design.settings import BoundarySettings, ConstraintSettings, ContextSettings, SearchSettings
 from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
 from gategenome.scan.settings import ScanSettings
@@ -43,6 +44,7 @@ COMMAND_SETTINGS = {
     "design": [SearchSettings, ConstraintSettings, BoundarySettings, ContextSettings],
     "simulate": [SimulationSettings],
     "variants": [VariantSettings],
+    "explain": [ExplainSettings, MotifSettings],
     "variants-gather": [],
     "run": [],
     "signal": [SignalSettings],

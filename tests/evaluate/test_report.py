@@ -52,3 +52,18 @@ def test_report_written_atomically(evaluation, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_report(evaluation, tmp_path / "r")
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+def test_report_links_the_explain_report_relative_to_itself(case, tmp_path):
+    explain = tmp_path / "explain" / "motifs.html"
+    explain.parent.mkdir()
+    explain.write_text("<html></html>")
+    out = tmp_path / "evaluation"
+    result = CliRunner().invoke(cli, [
+        "evaluate", "--drops", str(case["drops"]), "--scan-dir", str(case["scan"]), "--regions", str(case["regions"]),
+        "--folds", str(case["folds"]), "--replicates", "20", "--explain-report", str(explain), "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    links = _Links()
+    links.feed((out / "report.html").read_text())
+    assert "../explain/motifs.html" in links.urls
+    assert (out / links.urls[links.urls.index("../explain/motifs.html")]).resolve() == explain.resolve()

@@ -81,3 +81,24 @@ def test_variants_scatter_gives_one_job_per_chromosome_and_a_gather(tmp_path, ye
         assert f"--chrom {name}" in output
     parts = " ".join(f"'results/s1/variants/gwas snps.parts/{name}'" for name in names)
     assert f"gategenome variants-gather --out 'results/s1/variants/gwas snps' {parts}" in output
+
+
+def test_explain_enabled_gives_one_job_per_sample_linked_from_the_evaluation(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 explain={"enabled": True, "top": 50, "method": "ig"})
+    result = run_snakemake(tmp_path, "-n", "-p")
+    output = result.stdout + result.stderr
+    jobs = [job for job in _jobs(output) if job["rule"] == "explain"]
+    assert len(jobs) == 1 and "sample=s1" in jobs[0]["wildcards"]
+    assert "gategenome explain --model 'results/s1/model/model.pt'" in output or \
+        "gategenome explain --model results/s1/model/model.pt" in output
+    assert "--top 50" in output and "--method ig" in output
+    assert "--explain-report results/s1/explain/motifs.html" in output
+
+
+def test_explain_is_off_by_default(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}])
+    result = run_snakemake(tmp_path, "-n", "-p")
+    output = result.stdout + result.stderr
+    assert not [job for job in _jobs(output) if job["rule"] == "explain"]
+    assert "--explain-report" not in output

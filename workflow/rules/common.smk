@@ -369,12 +369,23 @@ def variant_part_tables(wildcards):
     return [f"{prefix}.tsv" for prefix in variant_parts(wildcards)]
 
 
+def explain_report(wildcards):
+    """The sample's explain motif report when config explain.enabled, for the evaluation report to link."""
+    return [f"results/{wildcards.sample}/explain/motifs.html"] if config["explain"]["enabled"] else []
+
+
+def explain_report_option(wildcards, input):
+    return cli_options({"explain_report": list(input.explain)})
+
+
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
+    explanation = ["results/{sample}/explain/motifs.html"] if config["explain"]["enabled"] else []
     variants = expand("results/{sample}/variants/{vcf}.vcf.gz", sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
-        [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation],
+        [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation,
+         *explanation],
         sample=sorted(SAMPLES),
     ) + variants

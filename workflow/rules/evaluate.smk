@@ -13,12 +13,14 @@ rule evaluate:
         signal=sample_signal,
         replicate_drops=replicate_drops,
         replicate_scans=replicate_scans,
+        explain=explain_report,
     output:
         report="results/{sample}/evaluation/report.html",
         numbers="results/{sample}/evaluation/evaluation.json",
     params:
         options=cli_options({key: value for key, value in config["evaluate"].items() if key != "enabled"}),
         replicates=replicate_evaluate_options,
+        explain=explain_report_option,
         seed=config["seed"],
         out_dir=lambda wildcards, output: Path(output.report).parent,
     log:
@@ -33,4 +35,4 @@ rule evaluate:
         "gategenome evaluate --drops {input.drops:q} --scan-dir {input.scan:q} --regions {input.regions:q}"
         " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
         " --folds {input.folds:q} --metrics {input.metrics:q} --signal {input.signal:q} {params.options}"
-        " {params.replicates} --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"
+        " {params.replicates} {params.explain} --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -1,0 +1,85 @@
+"""The whole ``gategenome explain`` run: attributions, tracks, motifs and report, published together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gategenome.explain.jaspar import jaspar_motifs, match_motifs
+from gategenome.explain.motifs import find_motifs
+from gategenome.explain.outputs import write_arrays, write_table, write_tracks
+from gategenome.explain.report import write_motif_table, write_report
+from gategenome.explain.run import agreement, explain_drops
+from gategenome.explain.settings import ExplainSettings, MotifSettings
+from gategenome.explain.targets import read_targets
+from gategenome.io.atomic import atomic_directory
+from gategenome.io.fasta import Genome
+from gategenome.io.jsonfile import write_json
+from gategenome.model.network import GateLSTM
+
+log = logging.getLogger(__name__)
+
+
+def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summary: dict) -> dict:
+    """Run modisco and Tomtom, write ``motifs.html`` and ``motifs.tsv``; the motif part of the summary."""
+    started = time.perf_counter()
+    motifs = find_motifs(explained.one_hot, explained.hypothetical, motif_settings)
+    references = jaspar_motifs(motif_settings.jaspar_release, motif_settings.tax_group)
+    matches = match_motifs([m.ppm for m in motifs], references, motif_settings.top_matches)
+    width = min(motif_settings.window, explained.codes.shape[1])
+    header = {"drops explained": len(explained.targets), "method": summary["settings"]["method"],
+              "JASPAR": f"{motif_settings.jaspar_release} CORE, {motif_settings.tax_group} "
+                        f"({len(references)} matrices)"}
+    write_report(stage / "motifs.html", motifs, matches, header, width)
+    write_motif_table(stage / "motifs.tsv", motifs, matches)
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "motifs": [{"name": m.name, "seqlets": m.seqlets, "consensus": m.consensus,
+                    "median_offset": float(np.median(m.offsets)), "ppm": np.round(m.ppm, 4).tolist(),
+                    "matches": [asdict(x) for x in found]} for m, found in zip(motifs, matches)],
+    }
+
+
+def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLike, out_dir: str | os.PathLike,
+                settings: ExplainSettings, motif_settings: MotifSettings | None, device: torch.device,
+                provenance: dict | None = None, progress: bool = False) -> dict:
+    """Explain the drops of ``drops`` and write everything into ``out_dir`` (all files or none).
+
+    Writes ``attributions.npz``, ``modisco_ohe.npz``, ``modisco_attr.npz``,
+    ``attribution.plus.bw``, ``attribution.minus.bw``, ``drops.tsv``, ``explain.json``
+    and, unless ``motif_settings`` is None, ``motifs.html`` and ``motifs.tsv``.
+
+    Returns
+    -------
+    dict
+        The summary saved as ``explain.json``.
+    """
+    targets = read_targets(drops, genome.sizes, settings.top)
+    started = time.perf_counter()
+    explained = explain_drops(model, genome, signal, targets, settings, device, progress)
+    seconds = time.perf_counter() - started
+    log.info("explained %d drops in %.1f s (%.2f drops/s, %s)", len(explained.targets), seconds,
+             len(explained.targets) / max(seconds, 1e-9), settings.method)
+    summary = {
+        "drops": len(explained.targets), "skipped_near_start": explained.skipped, "seconds": round(seconds, 2),
+        "settings": asdict(settings), "inputs": provenance or {}, "model_inputs": model.config.inputs,
+        "score": "log(1 - mean forget gate) at the summit",
+        "agreement_with_mutagenesis": agreement(model, genome, signal, explained, settings, device),
+    }
+    if explained.dna_share is not None and explained.dna_share.size:
+        summary["dna_share_median"] = float(np.nanmedian(explained.dna_share))
+    with atomic_directory(out_dir) as stage:
+        write_arrays(stage, explained)
+        write_tracks(stage, explained, genome.sizes)
+        write_table(stage / "drops.tsv", explained)
+        if motif_settings is not None:
+            summary["motif_settings"] = asdict(motif_settings)
+            summary["motif_results"] = _motif_outputs(stage, explained, motif_settings, summary)
+        write_json(stage / "explain.json", summary)
+    return summary

@@ -1,0 +1,61 @@
+"""Motif matching to JASPAR and the HTML report."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+
+from gategenome.explain.jaspar import Match, jaspar_motifs, match_motifs
+from gategenome.explain.motifs import Motif, trim_bounds
+from gategenome.explain.report import write_motif_table, write_report
+
+
+def _ppm(consensus: str, purity: float = 0.91) -> np.ndarray:
+    ppm = np.full((len(consensus), 4), (1.0 - purity) / 3.0)
+    for i, base in enumerate(consensus):
+        ppm[i, "ACGT".index(base)] = purity
+    return ppm
+
+
+def test_planted_yeast_sites_match_their_factors_in_jaspar():
+    references = jaspar_motifs("JASPAR2024", "fungi")
+    assert len(references) > 100 and {"REB1", "RAP1", "ABF1"} <= {r.name.upper() for r in references}
+    queries = [_ppm("TTACCCGG"), _ppm("ACACCCATACATT"), _ppm("GCGTATCGATTACGG")]
+    matches = match_motifs(queries, references, top=5)
+    names = [[m.name.upper() for m in found] for found in matches]
+    assert "REB1" in names[0] or "NSI1" in names[0][:1]  # Nsi1 binds the Reb1 site
+    assert "RAP1" in names[1]
+    assert all(found[0].qvalue < 0.05 for found in matches[:2])
+    assert all(found[i].pvalue <= found[i + 1].pvalue for found in matches for i in range(len(found) - 1))
+
+
+def test_trimming_keeps_the_informative_core_with_a_margin():
+    cwm = np.zeros((20, 4))
+    cwm[8:12, 0] = 1.0
+    cwm[3, 1] = 0.1  # below 30% of the largest column: trimmed away
+    assert trim_bounds(cwm) == (6, 14)
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images += [value for name, value in attrs if name == "src"]
+
+
+def test_report_embeds_a_logo_and_a_position_histogram_per_motif(tmp_path):
+    motif = Motif("pos_1", 1, _ppm("TTACCCGG") - 0.25, _ppm("TTACCCGG"), 42, np.array([-30.0, -20.0, -25.0]), 0.5)
+    matches = [[Match("MA0363.3", "REB1", 1e-6, 1e-4, 700.0, "+")]]
+    write_report(tmp_path / "motifs.html", [motif], matches, {"drops explained": 3}, 200)
+    page = (tmp_path / "motifs.html").read_text()
+    images = _Images()
+    images.feed(page)
+    assert len(images.images) == 2 and all(src.startswith("data:image/png;base64,") for src in images.images)
+    assert "REB1" in page and "TTACCCGG" in page and "median -25" in page
+    write_motif_table(tmp_path / "motifs.tsv", [motif], matches)
+    row = (tmp_path / "motifs.tsv").read_text().splitlines()[1].split("\t")
+    assert row[:3] == ["pos_1", "42", "TTACCCGG"] and row[5] == "REB1"

@@ -1,0 +1,38 @@
+# explain: why the gate drops. Each drop of the sample (the --top deepest) is attributed to the
+# bases upstream of its summit through the model gate_model chooses, and the motifs found in
+# the attributions are matched to JASPAR (results/{sample}/explain/motifs.html, linked from
+# the evaluation report). Optional: config explain.enabled.
+
+
+rule explain:
+    input:
+        model=gate_model,
+        genome=GENOME,
+        signal=sample_signal,
+        drops=rules.call.output.drops,
+    output:
+        report="results/{sample}/explain/motifs.html",
+        motifs="results/{sample}/explain/motifs.tsv",
+        arrays="results/{sample}/explain/attributions.npz",
+        plus="results/{sample}/explain/attribution.plus.bw",
+        minus="results/{sample}/explain/attribution.minus.bw",
+        table="results/{sample}/explain/drops.tsv",
+        summary="results/{sample}/explain/explain.json",
+    params:
+        options=cli_options({key: value for key, value in config["explain"].items() if key != "enabled"}),
+        device=config["device"],
+        out_dir=lambda wildcards, output: Path(output.report).parent,
+    log:
+        "results/{sample}/logs/explain.log",
+    benchmark:
+        "results/{sample}/benchmarks/explain.tsv"
+    threads: config["threads"]["scan"]
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 240 * attempt,
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "gategenome explain --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " --drops {input.drops:q} {params.options} --threads {threads} --device {params.device:q}"
+        " --no-progress --out-dir {params.out_dir:q} 2> {log:q}"
