@@ -89,6 +89,15 @@ class TrainConfig:
     edge_flank
         Half-width in bases of the edge zone of ``edge_weight`` (the same flank as
         the ``boundary`` gate metric).
+    gate_start_epoch
+        Epochs trained on the per-base loss alone before the gate terms switch on
+        (a curriculum: the model first learns where regions are, then where to
+        forget).  Those epochs are never kept as the final weights and do not
+        count against ``patience``.  0 applies the gate terms from the start.
+    gate_ramp_epochs
+        Epochs over which the gate terms' weights rise linearly from 0 to
+        ``gate_penalty`` and ``edge_weight`` after ``gate_start_epoch``; 0 switches
+        them on at full weight.
     eval_segment
         Bases per segment when predicting whole held-out chromosomes.
     eval_burn_in
@@ -120,6 +129,8 @@ class TrainConfig:
     gate_penalty: float = 0.6
     edge_weight: float = 0.15
     edge_flank: int = 50
+    gate_start_epoch: int = 0
+    gate_ramp_epochs: int = 0
     eval_segment: int = 16384
     eval_burn_in: int = 1024
     seed: int = 0
@@ -131,7 +142,8 @@ class TrainConfig:
         for name in positive:
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a positive integer")
-        for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed", "edge_flank"):
+        for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed", "edge_flank",
+                     "gate_start_epoch", "gate_ramp_epochs"):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected an integer >= 0")
         for name in ("lr", "weight_decay", "grad_clip", "gate_penalty", "edge_weight", "min_lr_ratio", "select_tolerance"):
