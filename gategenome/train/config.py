@@ -27,6 +27,7 @@ from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
+EDGE_LOSSES = ("log", "linear")
 
 
 @dataclass
@@ -89,6 +90,12 @@ class TrainConfig:
     edge_flank
         Half-width in bases of the edge zone of ``edge_weight`` (the same flank as
         the ``boundary`` gate metric).
+    edge_loss
+        Form of the edge term: ``"log"``, ``mean(-log(1 - f))`` (its pull never
+        vanishes, and with the penalty its optimum is a graded gate), or
+        ``"linear"``, ``-mean(1 - f)`` (paid as much per unit of forgetting as the
+        penalty charges, so the best gate is all-or-none: shut where an edge is
+        likely enough, open elsewhere).
     gate_start_epoch
         Epochs trained on the per-base loss alone before the gate terms switch on
         (a curriculum: the model first learns where regions are, then where to
@@ -129,6 +136,7 @@ class TrainConfig:
     gate_penalty: float = 0.6
     edge_weight: float = 0.15
     edge_flank: int = 50
+    edge_loss: str = "log"
     gate_start_epoch: int = 0
     gate_ramp_epochs: int = 0
     eval_segment: int = 16384
@@ -151,6 +159,8 @@ class TrainConfig:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a number >= 0")
         if not 0.0 <= float(self.accessible_fraction) <= 1.0:
             raise ConfigError(f"train.accessible_fraction: got {self.accessible_fraction!r}, expected 0..1")
+        if self.edge_loss not in EDGE_LOSSES:
+            raise ConfigError(f"train.edge_loss: got {self.edge_loss!r}, expected one of {', '.join(EDGE_LOSSES)}")
         if self.schedule not in SCHEDULES:
             raise ConfigError(f"train.schedule: got {self.schedule!r}, expected one of {', '.join(SCHEDULES)}")
         if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):

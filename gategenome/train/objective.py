@@ -114,7 +114,10 @@ def loss_terms(
         scored = (weight > 0).to(forget.dtype)
         if edge_weight > 0:
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
-            edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
+            if config.edge_loss == "linear":
+                edge = _masked_mean(forget - 1.0, near)
+            else:
+                edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
         penalty = gate_penalty_term(forget, y, scored)
     total = bce + penalty_weight * penalty + edge_weight * edge
