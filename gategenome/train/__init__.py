@@ -10,14 +10,14 @@ and no-memory baselines give the numbers in ``metrics.json``.
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "baselines": ["KmerFeatures", "KmerLogistic", "signal_scores"],
+    "baselines": ["CnnBaseline", "KmerFeatures", "KmerLogistic", "signal_scores"],
     "config": ["TrainConfig", "dump_config", "load_config", "validate_sections"],
     "curves": ["plot_curves"],
     "dataset": ["open_training_data"],
     "files": ["TrainInputs", "TrainOutputs", "file_identity", "input_identities"],
     "holdout": ["boundary_profile", "evaluate_fold", "gate_summary", "predict_chromosome"],
     "loop": ["set_determinism", "train_model"],
-    "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "loss_terms"],
+    "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "gate_scale", "loss_terms"],
     "resume": ["initial_state", "load_resume", "save_resume"],
     "schedule": ["learning_rate"],
     "windows": ["Batch", "Chromosome", "WindowSampler", "load_chromosomes"],
