@@ -10,7 +10,7 @@ and no-memory baselines give the numbers in ``metrics.json``.
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "baselines": ["KmerFeatures", "KmerLogistic", "signal_scores"],
+    "baselines": ["CnnBaseline", "KmerFeatures", "KmerLogistic", "signal_scores"],
     "config": ["TrainConfig", "dump_config", "load_config", "validate_sections"],
     "curves": ["plot_curves"],
     "cached": ["CachedChromosome"],
@@ -19,7 +19,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "foldstats": ["BOUNDARY_FLANK", "PROFILE_FLANK", "FoldStatistics"],
     "holdout": ["evaluate_fold", "predict_chromosome", "predict_segments", "sample_segments"],
     "loop": ["set_determinism", "train_model"],
-    "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "loss_terms"],
+    "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "gate_scale", "loss_terms"],
     "resume": ["initial_state", "load_resume", "save_resume"],
     "schedule": ["learning_rate"],
     "windows": ["Batch", "Chromosome", "WindowSampler", "edge_index", "load_chromosomes"],

@@ -5,6 +5,9 @@
   the k-mer counts of a fixed window ending at the base (``causal``, the same
   bases a unidirectional LSTM has read) or centred on it; in ``dna+signal`` mode
   the window means of ``log1p(signal)`` at a few widths are added as features.
+* :class:`CnnBaseline`: a causal dilated CNN (:mod:`gategenome.model.cnn`) on DNA,
+  trained on the same windows and loss as the LSTM: a learned no-memory model
+  with a fixed receptive field.
 
 Everything is numpy/torch; features are computed chromosome by chromosome in
 chunks so memory stays bounded.
@@ -22,7 +25,12 @@ import torch.nn.functional as F
 
 from gategenome.core.runs import moving_average
 from gategenome.core.stats import ranking_metrics
-from gategenome.train.windows import Chromosome
+from gategenome.model.cnn import CausalCNN, CnnConfig
+from gategenome.model.config import ModelConfig
+from gategenome.train.config import TrainConfig
+from gategenome.train.objective import balance_weights
+from gategenome.train.schedule import learning_rate
+from gategenome.train.windows import Chromosome, WindowSampler
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +199,76 @@ class KmerLogistic:
     def scores(self, chrom: Chromosome) -> np.ndarray:
         """Per-base logit along a chromosome, ``(L,)`` float32."""
         return self.features.linear_scores(chrom, self.weights, self.bias)
+
+    def evaluate(self, chromosomes: Sequence[Chromosome]) -> dict:
+        """auROC/auPRC over a fold (blacklist masked)."""
+        scores = np.concatenate([self.scores(c)[c.mask] for c in chromosomes])
+        labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
+        return {**ranking_metrics(scores, labels), "bases": int(labels.size)}
+
+
+class CnnBaseline:
+    """A :class:`~gategenome.model.cnn.CausalCNN` trained like the sequence-only LSTM.
+
+    Same windows (:class:`~gategenome.train.windows.WindowSampler`, reverse-complement
+    augmentation), same class-balanced per-base BCE, AdamW and learning-rate schedule
+    as ``gategenome train`` with ``train_config``; ``steps`` optimisation steps.
+
+    Parameters
+    ----------
+    config
+        The architecture.
+    train_config
+        Window, batch, learning rate, schedule and sampling; ``seed`` seeds weights and windows.
+    steps
+        Optimisation steps.
+    """
+
+    def __init__(self, config: CnnConfig, train_config: TrainConfig, steps: int):
+        self.config = config
+        self.train_config = train_config
+        self.steps = steps
+        torch.manual_seed(train_config.seed)
+        self.model = CausalCNN(config)
+
+    def fit(self, chromosomes: Sequence[Chromosome]) -> CnnBaseline:
+        """Train on windows of ``chromosomes``."""
+        config = self.train_config
+        sampler = WindowSampler(chromosomes, ModelConfig(inputs="dna"), config)
+        optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        rng = np.random.default_rng([config.seed, 1])
+        self.model.train()
+        for step in range(self.steps):
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(step, self.steps, config)
+            batch = sampler.sample(rng)
+            x, y, w = (torch.from_numpy(a) for a in (batch.x, batch.y, batch.weight))
+            if config.class_balance:
+                w = balance_weights(y, w)
+            logits = self.model(x)
+            loss = F.binary_cross_entropy_with_logits(logits, y, weight=w, reduction="sum") / w.sum().clamp_min(1.0)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.grad_clip:
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)
+            optimizer.step()
+            if (step + 1) % max(1, self.steps // 10) == 0:
+                log.info("CNN baseline step %d/%d: loss %.4f", step + 1, self.steps, loss.item())
+        return self
+
+    @torch.no_grad()
+    def scores(self, chrom: Chromosome, segment: int = 65536) -> np.ndarray:
+        """Per-base logit along a chromosome, ``(L,)`` float32 (each segment reads its true context)."""
+        self.model.eval()
+        context, length = self.model.context, len(chrom)
+        model_config = ModelConfig(inputs="dna")
+        out = np.empty(length, dtype=np.float32)
+        for start in range(0, length, segment):
+            begin, end = max(0, start - context), min(length, start + segment)
+            x = np.zeros((1, context + end - start, 4), dtype=np.float32)
+            x[0, context - (start - begin):] = chrom.inputs(begin, end, model_config)
+            out[start:end] = self.model(torch.from_numpy(x))[0, context:].numpy()
+        return out
 
     def evaluate(self, chromosomes: Sequence[Chromosome]) -> dict:
         """auROC/auPRC over a fold (blacklist masked)."""

@@ -27,6 +27,7 @@ from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
+EDGE_LOSSES = ("log", "linear")
 
 
 @dataclass
@@ -89,6 +90,21 @@ class TrainConfig:
     edge_flank
         Half-width in bases of the edge zone of ``edge_weight`` (the same flank as
         the ``boundary`` gate metric).
+    edge_loss
+        Form of the edge term: ``"log"``, ``mean(-log(1 - f))`` (its pull never
+        vanishes, and with the penalty its optimum is a graded gate), or
+        ``"linear"``, ``-mean(1 - f)`` (paid as much per unit of forgetting as the
+        penalty charges, so the best gate is all-or-none: shut where an edge is
+        likely enough, open elsewhere).
+    gate_start_epoch
+        Epochs trained on the per-base loss alone before the gate terms switch on
+        (a curriculum: the model first learns where regions are, then where to
+        forget).  Those epochs are never kept as the final weights and do not
+        count against ``patience``.  0 applies the gate terms from the start.
+    gate_ramp_epochs
+        Epochs over which the gate terms' weights rise linearly from 0 to
+        ``gate_penalty`` and ``edge_weight`` after ``gate_start_epoch``; 0 switches
+        them on at full weight.
     eval_segment
         Bases per segment when predicting whole held-out chromosomes.
     eval_burn_in
@@ -128,6 +144,9 @@ class TrainConfig:
     gate_penalty: float = 0.6
     edge_weight: float = 0.15
     edge_flank: int = 50
+    edge_loss: str = "log"
+    gate_start_epoch: int = 0
+    gate_ramp_epochs: int = 0
     eval_segment: int = 16384
     eval_burn_in: int = 1024
     eval_batch: int = 16
@@ -142,7 +161,7 @@ class TrainConfig:
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a positive integer")
         for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed", "edge_flank",
-                     "valid_bases"):
+                     "valid_bases", "gate_start_epoch", "gate_ramp_epochs"):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected an integer >= 0")
         for name in ("lr", "weight_decay", "grad_clip", "gate_penalty", "edge_weight", "min_lr_ratio", "select_tolerance"):
@@ -150,6 +169,8 @@ class TrainConfig:
                 raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a number >= 0")
         if not 0.0 <= float(self.accessible_fraction) <= 1.0:
             raise ConfigError(f"train.accessible_fraction: got {self.accessible_fraction!r}, expected 0..1")
+        if self.edge_loss not in EDGE_LOSSES:
+            raise ConfigError(f"train.edge_loss: got {self.edge_loss!r}, expected one of {', '.join(EDGE_LOSSES)}")
         if self.schedule not in SCHEDULES:
             raise ConfigError(f"train.schedule: got {self.schedule!r}, expected one of {', '.join(SCHEDULES)}")
         if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):

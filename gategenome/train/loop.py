@@ -35,7 +35,7 @@ from gategenome.train.curves import plot_curves
 from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
 from gategenome.train.holdout import evaluate_fold
-from gategenome.train.objective import balance_weights, loss_terms
+from gategenome.train.objective import balance_weights, gate_scale, loss_terms
 from gategenome.train.resume import initial_state, load_resume, save_resume
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler
@@ -130,7 +130,8 @@ def _train(training, model, optimizer, state, inputs, outputs, model_config, tra
             "epoch %d: loss %.4f (bce %.4f) valid auROC %.4f auPRC %.4f, %.0f bases/s",
             epoch + 1, record["loss"], record["bce"], valid["auroc"], valid["auprc"], record["bases_per_second"],
         )
-        _select_weights(state, model, valid["auprc"], epoch, train_config.select_tolerance)
+        if epoch >= train_config.gate_start_epoch or epoch + 1 == train_config.epochs:
+            _select_weights(state, model, valid["auprc"], epoch, train_config.select_tolerance)
         state["epoch"] = epoch + 1
         save_resume(outputs.resume, model, optimizer, state)
         if on_epoch_end is not None:
@@ -173,7 +174,7 @@ def _train_epoch(
         x, y, w = (torch.from_numpy(a).to(device) for a in (batch.x, batch.y, batch.weight))
         if config.class_balance:
             w = balance_weights(y, w)
-        terms = loss_terms(model, x, y, w, config)
+        terms = loss_terms(model, x, y, w, config, gate_scale(epoch, config))
         optimizer.zero_grad(set_to_none=True)
         terms.total.backward()
         if config.grad_clip:

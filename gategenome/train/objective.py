@@ -70,7 +70,22 @@ def gate_penalty_term(forget: torch.Tensor, y: torch.Tensor, scored: torch.Tenso
     return (means * present).sum() / present.sum().clamp_min(1.0)
 
 
-def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig) -> LossTerms:
+def gate_scale(epoch: int, config: TrainConfig) -> float:
+    """Factor (0..1) on the gate terms in 0-based ``epoch``: the curriculum of the gate terms.
+
+    0 for the first ``gate_start_epoch`` epochs, then rising linearly over
+    ``gate_ramp_epochs`` epochs (``1 / ramp`` in the first of them) to 1.
+    """
+    if epoch < config.gate_start_epoch:
+        return 0.0
+    if config.gate_ramp_epochs < 1:
+        return 1.0
+    return min(1.0, (epoch - config.gate_start_epoch + 1) / config.gate_ramp_epochs)
+
+
+def loss_terms(
+    model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig, scale: float = 1.0
+) -> LossTerms:
     """Masked per-base BCE, the gate-sparsity penalty and the edge term of one batch.
 
     Parameters
@@ -86,18 +101,24 @@ def loss_terms(model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.
         (a log, so its pull does not vanish where the gate saturates near 1); with
         the edge term on, the penalty covers the other bases only.  A weight of 0
         skips its term.
+    scale
+        Factor on both gate weights (:func:`gate_scale`); 0 skips the gate terms.
     """
     out = model(x)
     bce = F.binary_cross_entropy_with_logits(out.logits, y, weight=weight, reduction="sum") / weight.sum().clamp_min(1.0)
     zero = torch.zeros((), device=x.device)
     penalty, edge = zero, zero
-    if config.gate_penalty > 0 or config.edge_weight > 0:
+    penalty_weight, edge_weight = scale * config.gate_penalty, scale * config.edge_weight
+    if penalty_weight > 0 or edge_weight > 0:
         forget = mean_forget_gate(model, out)
         scored = (weight > 0).to(forget.dtype)
-        if config.edge_weight > 0:
+        if edge_weight > 0:
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
-            edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
+            if config.edge_loss == "linear":
+                edge = _masked_mean(forget - 1.0, near)
+            else:
+                edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
         penalty = gate_penalty_term(forget, y, scored)
-    total = bce + config.gate_penalty * penalty + config.edge_weight * edge
+    total = bce + penalty_weight * penalty + edge_weight * edge
     return LossTerms(total, bce, penalty, edge)

@@ -52,3 +52,27 @@ def test_signal_features_enter_the_linear_scores():
     weights = rng.normal(size=features.size)
     np.testing.assert_allclose(features.linear_scores(chrom, weights, -1.0),
                                features.at(chrom, positions) @ weights - 1.0, atol=1e-4)
+
+
+def test_cnn_baseline_learns_a_planted_motif_and_segments_change_nothing():
+    import torch
+
+    from gategenome.model.cnn import CnnConfig
+    from gategenome.train.baselines import CnnBaseline
+    from gategenome.train.config import TrainConfig
+
+    rng = np.random.default_rng(0)
+    sequence = bytearray(rng.choice(list(b"ACGT"), 30000).astype(np.uint8).tobytes())
+    labels = np.zeros(30000, np.uint8)
+    for start in range(500, 29000, 700):
+        sequence[start:start + 20] = b"GATTACAGATTACAGATTAC"  # the motif precedes the region
+        labels[start + 20:start + 80] = 1
+    chrom = chromosome(bytes(sequence), labels)
+    chrom.regions = np.array([[s + 20, s + 80] for s in range(500, 29000, 700)])
+    train = TrainConfig(window=512, batch_size=8, lr=0.01, warmup_steps=5, shift_jitter=100, class_balance=True,
+                        threads=1, device="cpu")
+    baseline = CnnBaseline(CnnConfig(receptive_field=100, channels=8, stem_channels=8, stem_width=8), train, 150)
+    baseline.fit([chrom])
+    assert baseline.evaluate([chrom])["auroc"] > 0.9
+    whole = baseline.model(torch.from_numpy(chrom.onehot[None].astype(np.float32)))[0].detach().numpy()
+    np.testing.assert_allclose(baseline.scores(chrom, segment=777), whole, atol=1e-4)

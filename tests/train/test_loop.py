@@ -146,3 +146,11 @@ def test_cli_trains_a_dna_model_without_signal(chr_i, tmp_path):
     model, payload = load_model(out)
     assert model.config.inputs == "dna" and payload["summary"]["config"]["train"]["seed"] == 3
     assert (out.parent / "metrics.json").exists() and (out.parent / "curves.png").exists()
+
+
+def test_epochs_before_the_gate_curriculum_are_never_kept(chr_i, tmp_path):
+    metrics = run(chr_i, tmp_path / "model.pt", epochs=2, steps_per_epoch=3, gate_start_epoch=1,
+                  gate_penalty=0.6, edge_weight=5.0, select_tolerance=0.0)
+    history = metrics["history"]
+    assert history[0]["edge_term"] == 0.0 and history[1]["edge_term"] > 0.0  # the gate terms start in epoch 2
+    assert metrics["best_epoch"] == 2  # kept whatever epoch 1's validation auPRC was

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from gategenome.errors import ConfigError
 from gategenome.train.objective import edge_zone, gate_penalty_term
 from gategenome.train.windows import Chromosome
 
@@ -28,3 +29,50 @@ def test_gate_penalty_weighs_inside_and_outside_equally():
     assert gate_penalty_term(torch.full_like(y, 0.9), torch.zeros_like(y), scored).item() == pytest.approx(0.1)
     scored[0, 40:45] = 0  # the inside bases masked: only the outside side is left
     assert gate_penalty_term(forget, y, scored).item() == pytest.approx(0.0)
+
+
+def test_gate_curriculum_starts_after_the_warm_epochs_and_ramps():
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.objective import gate_scale
+
+    config = TrainConfig(gate_start_epoch=3, gate_ramp_epochs=2)
+    assert [gate_scale(epoch, config) for epoch in range(6)] == [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]
+    assert gate_scale(0, TrainConfig()) == 1.0
+
+
+def test_scale_zero_leaves_the_per_base_loss_alone():
+    from gategenome.model.config import ModelConfig
+    from gategenome.model.network import GateLSTM
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.objective import loss_terms
+
+    torch.manual_seed(0)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1))
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (2, 200)), 4).float()
+    y = torch.zeros(2, 200)
+    y[:, 80:120] = 1
+    config = TrainConfig(gate_penalty=0.6, edge_weight=0.3)
+    off = loss_terms(model, x, y, torch.ones_like(y), config, scale=0.0)
+    on = loss_terms(model, x, y, torch.ones_like(y), config, scale=0.5)
+    assert off.total.item() == pytest.approx(off.bce.item())
+    assert on.total.item() == pytest.approx(on.bce.item() + 0.3 * on.penalty.item() + 0.15 * on.edge.item(), rel=1e-5)
+
+
+def test_linear_edge_term_is_minus_the_mean_forgetting_at_edges():
+    from gategenome.model.config import ModelConfig
+    from gategenome.model.gates import mean_forget_gate
+    from gategenome.model.network import GateLSTM
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.objective import edge_zone, loss_terms
+
+    torch.manual_seed(1)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1))
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 300)), 4).float()
+    y = torch.zeros(1, 300)
+    y[:, 100:200] = 1
+    terms = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, edge_loss="linear"))
+    forget = mean_forget_gate(model, model(x))
+    near = edge_zone(y, 50)
+    assert terms.edge.item() == pytest.approx((forget[near] - 1.0).mean().item(), rel=1e-5)
+    with pytest.raises(ConfigError, match="edge_loss"):
+        TrainConfig(edge_loss="square")

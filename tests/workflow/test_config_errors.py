@@ -88,3 +88,15 @@ def test_shipped_configurations_pass_the_schema(name):
     schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
     errors = [error.message for error in jsonschema.Draft7Validator(schema).iter_errors(config)]
     assert errors == []
+
+
+def test_dna_model_with_signal_input_is_refused(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 dna_model={"enabled": True, "model": {"inputs": "dna+signal"}}, **TINY)
+    _fails_naming(tmp_path, "dna")
+
+
+def test_missing_dna_model_recipe_is_named(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 dna_model={"enabled": True, "recipe": str(tmp_path / "nope.yaml")}, **TINY)
+    _fails_naming(tmp_path, "dna_model.recipe", "nope.yaml")

@@ -102,3 +102,23 @@ def test_explain_is_off_by_default(tmp_path, mini):
     output = result.stdout + result.stderr
     assert not [job for job in _jobs(output) if job["rule"] == "explain"]
     assert "--explain-report" not in output
+
+
+def test_dna_model_is_trained_and_read_by_design_when_enabled(tmp_path, mini):
+    samples = [{"sample": "s1", "bigwig": mini["signal"]}]
+    write_config(tmp_path, mini["genome"], samples, dna_model={"enabled": True, "train": {"epochs": 2}})
+    output = "\n".join(run_snakemake(tmp_path, "-n", "-p").stdout.splitlines())
+    rules = [job["rule"] for job in _jobs(output)]
+    assert rules.count("train_dna") == 1 and rules.count("train") == 1
+    design = re.search(r"gategenome design --model (\S+)", output)
+    assert design and design.group(1).strip("'") == "results/s1/model_dna/model.pt"
+    train_dna = re.search(r"gategenome train --genome \S+ --regions .*--out (\S+)", output)
+    assert train_dna and "model_dna/model.pt" in train_dna.group(1) and "--signal" not in train_dna.group(0)
+    assert "epochs: 2" in output and "inputs: dna\n" in output  # the recipe overlaid with the override
+
+
+def test_dna_model_is_off_by_default(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}])
+    output = run_snakemake(tmp_path, "-n", "-p").stdout
+    assert "train_dna" not in [job["rule"] for job in _jobs(output)]
+    assert re.search(r"gategenome design --model '?results/s1/model/model.pt", output)

@@ -298,10 +298,38 @@ def cli_options(options):
 def gate_model(wildcards):
     """The model whose forget gate explain and design read, for one sample.
 
-    Today the sample's trained model; a sequence-only model trained beside it takes
-    its place when the configuration asks for one.
+    The sample's trained model, or its sequence-only model (rule train_dna) when
+    dna_model.enabled is set.
     """
+    if config["dna_model"]["enabled"]:
+        return f"results/{wildcards.sample}/model_dna/model.pt"
     return f"results/{wildcards.sample}/model/model.pt"
+
+
+def dna_train_settings():
+    """The model/train sections of the sequence-only model, as YAML text.
+
+    The recipe file (dna_model.recipe, relative to the working directory or else to
+    this checkout) overlaid with dna_model.model and dna_model.train; model.inputs
+    is always dna.
+    """
+    section = config["dna_model"]
+    recipe = Path(section["recipe"])
+    if not recipe.is_absolute() and not recipe.is_file():  # a shipped recipe, run from another directory
+        recipe = Path(workflow.basedir) / recipe
+    if not recipe.is_file():
+        _fail(f"dna_model.recipe: {recipe}: no such file (expected a model/train YAML such as config/dna.yaml)")
+    try:
+        data = yaml.safe_load(recipe.read_text()) or {}
+    except yaml.YAMLError as exc:
+        _fail(f"dna_model.recipe: {recipe}: not valid YAML ({str(exc).splitlines()[0]})")
+    if not isinstance(data, dict) or not all(isinstance(data.get(key) or {}, dict) for key in ("model", "train")):
+        _fail(f"dna_model.recipe: {recipe}: expected a mapping with model: and train: sections")
+    model = {**(data.get("model") or {}), **section["model"], "inputs": "dna"}
+    train = {**(data.get("train") or {}), **section["train"]}
+    for key in ("seed", "threads", "device"):  # given on the command line from the top-level keys
+        train.pop(key, None)
+    return yaml.safe_dump({"model": model, "train": train}, sort_keys=True)
 
 
 def train_settings():
@@ -383,9 +411,10 @@ def all_outputs():
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
     explanation = ["results/{sample}/explain/motifs.html"] if config["explain"]["enabled"] else []
+    dna_model = [rules.train_dna.output.model] if config["dna_model"]["enabled"] else []
     variants = expand("results/{sample}/variants/{vcf}.vcf.gz", sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
         [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation,
-         *explanation],
+         *explanation, *dna_model],
         sample=sorted(SAMPLES),
     ) + variants

@@ -39,3 +39,43 @@ rule train:
         " --seed {params.seed:q} --threads {threads} --device {params.device:q} --no-progress"
         " --out {output.model:q} --metrics {output.metrics:q} --curves {output.curves:q} 2> {log:q}"
         " || {{ rm -f {params.resume:q}; exit 1; }}"
+
+
+# train_dna: the sequence-only model of a sample (dna_model.enabled): same command and
+# outputs as train, without the signal, from the dna_model recipe.
+rule train_dna:
+    input:
+        genome=GENOME,
+        regions=rules.prepare.output.regions,
+        folds=rules.prepare.output.folds,
+    output:
+        model="results/{sample}/model_dna/model.pt",
+        metrics="results/{sample}/model_dna/metrics.json",
+        curves="results/{sample}/model_dna/curves.png",
+        settings="results/{sample}/model_dna/train.yaml",
+        resolved="results/{sample}/model_dna/model.config.yaml",
+    params:
+        settings=dna_train_settings() if config["dna_model"]["enabled"] else "",
+        options=cli_options({"blacklist": BLACKLIST}),
+        seed=config["seed"],
+        device=config["device"],
+        resume=lambda wildcards, output: Path(output.model).with_suffix(".resume.pt"),
+    log:
+        "results/{sample}/logs/train_dna.log",
+    benchmark:
+        "results/{sample}/benchmarks/train_dna.tsv"
+    threads: config["threads"]["train"]
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 120 * attempt,
+        gpu=config["gpu"],
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "printf '%s' {params.settings:q} > {output.settings:q}"
+        " && rm -f {params.resume:q}"
+        " && gategenome train --genome {input.genome:q}"
+        " --regions {input.regions:q} --folds {input.folds:q} --config {output.settings:q} {params.options}"
+        " --seed {params.seed:q} --threads {threads} --device {params.device:q} --no-progress"
+        " --out {output.model:q} --metrics {output.metrics:q} --curves {output.curves:q} 2> {log:q}"
+        " || {{ rm -f {params.resume:q}; exit 1; }}"
