@@ -19,9 +19,9 @@ such as ``benchmarks/configs/dna.yaml`` trained on yeast):
 
 Prints both tables (markdown) and writes the design files under ``--out-dir``.
 
-Usage (``-P``: benchmarks/signal.py would shadow the standard library)::
+Usage::
 
-    python -P benchmarks/design_hold.py --model model.pt --genome sacCer3.fa \\
+    python benchmarks/design_hold.py --model model.pt --genome sacCer3.fa \\
         --accessible prep/accessible.bed [--length 2000] [--count 4] [--contexts 200]
 """
 

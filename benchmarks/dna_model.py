@@ -15,9 +15,9 @@ Prints the three per-base auPRCs (and auROCs), and the LSTM's mean forget gate
 inside regions, outside and within 50 bp of a region edge, with the ratio
 edge / outside.
 
-Example (``-P``: benchmarks/signal.py would shadow the standard library)::
+Example::
 
-    python -P benchmarks/dna_model.py --genome sacCer3.fa --regions prep/accessible.bed \\
+    python benchmarks/dna_model.py --genome sacCer3.fa --regions prep/accessible.bed \\
         --folds prep/folds.json --blacklist config/sacCer3.blacklist.bed \\
         --model results/yeast/model_dna/model.pt --threads 1 --out dna_model.json
 """

@@ -15,8 +15,8 @@ motif settings), for runs whose ``explain.json`` has no PPMs.
 
 Usage::
 
-    python -P benchmarks/explain_demo.py demo/explain/explain.json
-    python -P benchmarks/explain_demo.py demo/explain/attributions.npz
+    python benchmarks/explain_demo.py demo/explain/explain.json
+    python benchmarks/explain_demo.py demo/explain/attributions.npz
 """
 
 from __future__ import annotations

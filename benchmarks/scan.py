@@ -21,8 +21,8 @@ would take.
 
 Usage::
 
-    python -P benchmarks/scan.py [--mb 4] [--threads 1] [--memory-sizes 10 50]
-    python -P benchmarks/scan.py --yeast --memory-sizes   # the real yeast genome and ATAC signal
+    python benchmarks/scan.py [--mb 4] [--threads 1] [--memory-sizes 10 50]
+    python benchmarks/scan.py --yeast --memory-sizes   # the real yeast genome and ATAC signal
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ def main() -> None:
         length = int(mb * 1e6)
         path = tmp / f"mem{mb:g}.fa"
         write_genome(path, {"chrM1": length}, seed=2)
-        command = [sys.executable, "-P", __file__, "--memory-child", "--model", str(model_path), "--genome", str(path),
+        command = [sys.executable, __file__, "--memory-child", "--model", str(model_path), "--genome", str(path),
                    "--out", str(tmp / f"mem{mb:g}"), "--batch", str(args.batch), "--chunk", str(args.chunk),
                    "--threads", str(args.threads)]
         model_dna = tmp / "model_dna.pt"

@@ -13,7 +13,7 @@ It prints fragments per second, the ratio to pysam, peak RSS, and the time for
 100 million fragments projected from a straight line through the two sizes
 (fixed cost per genome + cost per fragment).
 
-    python benchmarks/signal.py [--repeat 4] [--runs 3]
+    python benchmarks/signal_command.py [--repeat 4] [--runs 3]
 
 Each measurement is the fastest of ``--runs`` fresh processes (on a shared
 machine the slowest runs measure the neighbours).
