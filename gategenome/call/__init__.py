@@ -13,8 +13,9 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "boundaries": ["Candidates", "call_boundaries", "cluster_labels", "merge_strands"],
-    "drops": ["Drops", "call_drops", "find_drops", "null_threshold"],
+    "drops": ["Drops", "call_drop_table", "call_drops", "find_drops", "null_threshold"],
     "null": ["accessibility_steps", "decoy_positions", "decoy_steps"],
     "regions": ["pair_regions"],
     "settings": ["BoundaryCallSettings", "CallSettings"],
+    "table": ["DropTable"],
 })
