@@ -28,8 +28,6 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
-
 from gategenome.data.folds import FOLDS_FILE
 from gategenome.data.intervals import read_regions
 from gategenome.errors import InputError
@@ -49,7 +47,7 @@ from gategenome.evaluate.loci import locus_arrays, pick_loci
 from gategenome.evaluate.metaprofile import meta_profile
 from gategenome.evaluate.results import Evaluation
 from gategenome.evaluate.settings import EvaluateSettings
-from gategenome.evaluate.signal_caller import signal_baseline
+from gategenome.evaluate.signal_caller import SmoothedSignal, signal_baseline
 from gategenome.io.bed import Interval, read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.jsonfile import read_json_object
@@ -163,8 +161,9 @@ def _counts(fold: _Fold, all_drops: int, calls: dict, edges: dict[str, Edges]) -
 
 def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: str | os.PathLike,
                          folds: dict[str, list[str]], fold: _Fold, regions: list[Interval], edges: dict[str, Edges],
-                         sampler: PositionSampler, settings: EvaluateSettings) -> dict[str, np.ndarray]:
-    """Score the signal-only caller into ``results``; return the smoothed signal of the scored chromosomes.
+                         sampler: PositionSampler, settings: EvaluateSettings) -> SmoothedSignal:
+    """Score the signal-only caller into ``results``; return the smoothed signal of the scored chromosomes
+    (a :class:`SmoothedSignal`: one chromosome computed at a time, when asked).
 
     Its threshold is tuned on up to ``settings.max_tuning_bases`` of the training
     chromosomes.  Adds ``boundaries.signal``, ``signal_caller`` and ``enrichment_signal``.
@@ -178,7 +177,8 @@ def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: st
     with SignalTrack(signal_path, genome_sizes) as track:
         baseline = signal_baseline(track, fold.sizes, edges, train_sizes, region_edges(regions, train_sizes), distances,
                                    settings.signal_window, settings.signal_threshold)
-    smoothed = baseline.pop("smoothed")
+    baseline.pop("smoothed")  # its track is closed: read again, one chromosome at a time, when asked
+    smoothed = SmoothedSignal(lambda: SignalTrack(signal_path, genome_sizes), fold.sizes, settings.signal_window)
     baseline_calls = baseline.pop("call_positions")
     results["boundaries"]["signal"] = baseline["scores"]
     results["signal_caller"] = {"settings": baseline["settings"], "calls": baseline["calls"]}
