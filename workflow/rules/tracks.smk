@@ -12,11 +12,11 @@ rule tracks:
         out_dir=lambda wildcards, output: Path(output.plus).parent,
     log:
         "results/{sample}/logs/tracks.log",
-    threads: 1
+    threads: TRACK_WORKERS  # one process per bigWig
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("tracks"),
+        runtime=job_runtime("tracks"),
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} 2> {log:q}"
+        "gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} --workers {threads} 2> {log:q}"
