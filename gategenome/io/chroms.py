@@ -12,8 +12,7 @@ is an error.
 (matched case-insensitively against the whole name): the mitochondrion, the
 Epstein-Barr virus, unplaced / random / alternative / patch scaffolds in UCSC,
 GENCODE and Ensembl spelling, and the decoy and HLA contigs of the hs38d1
-analysis sets; on hg38 with decoys (3,366 sequences) the 24 primary chromosomes
-are kept.
+analysis sets; on hg38 with the decoys only the 24 primary chromosomes are kept.
 """
 
 from __future__ import annotations
