@@ -42,7 +42,8 @@ from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
-BLOCK = 1 << 24
+#: Bases read at a time (a run crossing a block edge is joined exactly): memory is a few times this.
+BLOCK = 1 << 22
 
 
 @dataclass
