@@ -33,26 +33,29 @@ KEPT_BASES = sum(length for name, length in GENOME_LENGTHS.items() if name not i
 SCANNED_BASES = sum(GENOME_LENGTHS.get(name, 0) for name in CHROMS)
 SCAN_STRANDS = 2 if config["scan"]["strand"] == "both" else 1
 
-#: Measured cost of each job on 2 cores: (fixed MB, MB per Mb, fixed minutes, seconds per Mb) of the
-#: bases it reads (JOB_BASES).  From benchmarks/scale.py (docs/scaling.md): peak RSS and wall time at
-#: two genome sizes; the per-Mb rate is the slope between them, the fixed part what is left at zero.
+#: Cost of each job: (fixed MB, MB per Mb, fixed minutes, seconds per Mb) of the bases it reads
+#: (JOB_BASES).  Measured by benchmarks/scale.py (docs/scaling.md: peak RSS and wall time of each
+#: command at two genome sizes on a shared, busy 2-core machine, so the times are upper bounds): the
+#: per-Mb rate is the slope between the two sizes, the fixed part what is left at zero bases.  scan is
+#: per strand-Mb (the benchmark's both-strand rates halved); tracks is three writer processes.  Rules
+#: the benchmark does not run (gather, export, signal, variants, design) keep their former fixed sizes.
 JOB_COSTS = {
-    "prepare": (400, 6.0, 2, 0.10),
-    "train": (1200, 12.0, 10, 0.60),
-    "scan_chrom": (700, 1.0, 5, 0.60),
-    "scan_replicate": (700, 1.0, 5, 0.60),
-    "gather": (300, 0.5, 2, 0.05),
-    "tracks": (500, 21.0, 3, 1.20),
-    "call": (500, 1.5, 2, 0.20),
-    "boundaries": (600, 2.0, 2, 0.30),
-    "call_replicate": (500, 1.5, 2, 0.20),
-    "evaluate": (800, 6.0, 5, 0.40),
-    "export": (600, 2.0, 5, 0.20),
-    "signal": (1500, 8.0, 10, 0.50),
-    "signal_replicate": (1500, 8.0, 10, 0.50),
-    "variants": (1500, 1.0, 10, 0.60),
-    "variants_chrom": (1200, 2.0, 10, 0.60),
-    "design": (1300, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
+    "prepare": (100, 1.0, 1, 0.1),
+    "train": (500, 24.6, 2, 8.7),
+    "scan_chrom": (350, 3.8, 1, 4.3),
+    "scan_replicate": (350, 3.8, 1, 4.3),
+    "gather": (670, 0.0, 5, 0.0),
+    "tracks": (100, 42.3, 1, 6.5),
+    "call": (100, 8.9, 1, 0.3),
+    "boundaries": (200, 8.9, 1, 0.3),
+    "call_replicate": (100, 8.9, 1, 0.3),
+    "evaluate": (100, 20.0, 1, 1.6),
+    "export": (1340, 0.0, 15, 0.0),
+    "signal": (2670, 0.0, 30, 0.0),
+    "signal_replicate": (2670, 0.0, 30, 0.0),
+    "variants": (2000, 0.0, 60, 0.0),
+    "variants_chrom": (2000, 0.0, 60, 0.0),
+    "design": (1340, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
 }
 #: Head-room over the measured figures (machines differ; the rates are means over a run).
 MEMORY_MARGIN = 1.5
