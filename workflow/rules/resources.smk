@@ -36,20 +36,21 @@ SCAN_STRANDS = 2 if config["scan"]["strand"] == "both" else 1
 #: Cost of each job: (fixed MB, MB per Mb, fixed minutes, seconds per Mb) of the bases it reads
 #: (JOB_BASES).  Measured by benchmarks/scale.py (docs/scaling.md: peak RSS and wall time of each
 #: command at two genome sizes on a shared, busy 2-core machine, so the times are upper bounds): the
-#: per-Mb rate is the slope between the two sizes, the fixed part what is left at zero bases.  scan is
-#: per strand-Mb (the benchmark's both-strand rates halved); tracks is three writer processes.  Rules
+#: per-Mb rate is the slope between the two sizes, the fixed part what is left at zero bases (--scale 0.1:
+#: 2.5 and 25 Mb).  scan is per strand-Mb, from the single-chromosome scan job (24.9 Mb, both strands);
+#: tracks is its three writer processes together; boundaries reads the drops as call does.  Rules
 #: the benchmark does not run (gather, export, signal, variants, design) keep their former fixed sizes.
 JOB_COSTS = {
-    "prepare": (100, 1.0, 1, 0.1),
-    "train": (500, 24.6, 2, 8.7),
-    "scan_chrom": (350, 3.8, 1, 4.3),
-    "scan_replicate": (350, 3.8, 1, 4.3),
+    "prepare": (40, 0.5, 1, 0.12),
+    "train": (510, 32.4, 2, 22.5),
+    "scan_chrom": (330, 2.8, 1, 6.2),
+    "scan_replicate": (330, 2.8, 1, 6.2),
     "gather": (670, 0.0, 5, 0.0),
-    "tracks": (100, 42.3, 1, 6.5),
-    "call": (100, 8.9, 1, 0.3),
-    "boundaries": (200, 8.9, 1, 0.3),
-    "call_replicate": (100, 8.9, 1, 0.3),
-    "evaluate": (100, 20.0, 1, 1.6),
+    "tracks": (180, 21.5, 1, 8.6),
+    "call": (45, 5.0, 1, 0.22),
+    "boundaries": (190, 5.0, 1, 0.22),
+    "call_replicate": (45, 5.0, 1, 0.22),
+    "evaluate": (85, 8.1, 1, 0.1),
     "export": (1340, 0.0, 15, 0.0),
     "signal": (2670, 0.0, 30, 0.0),
     "signal_replicate": (2670, 0.0, 30, 0.0),
