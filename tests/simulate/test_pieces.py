@@ -82,3 +82,18 @@ def test_drawing_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch)
     monkeypatch.setattr(pieces, "PIECE", 500_000)
     small, large = _draw_peak(tmp_path, 1_000_000), _draw_peak(tmp_path, 6_000_000)
     assert large < 1.3 * small, (small, large)
+
+
+def test_cli_gap_length_makes_runs_of_n_and_rejects_more_than_half(tmp_path):
+    from click.testing import CliRunner
+
+    from gategenome.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["simulate", "--out-dir", str(tmp_path / "s"), "--chroms", "1", "--length",
+                                      "100000", "--gap-length", "20000", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    sequence = Genome(tmp_path / "s" / FILES["genome"]).fetch("chrS1")
+    assert sequence.count(b"N") == 20_000 + 2 * TELOMERE
+    result = CliRunner().invoke(cli, ["simulate", "--out-dir", str(tmp_path / "t"), "--length", "100000",
+                                      "--gap-length", "60000"])
+    assert result.exit_code == 1 and "--gap-length" in result.output and not (tmp_path / "t").exists()
