@@ -15,6 +15,7 @@ configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/resources.smk"
 include: "workflow/rules/signal.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/train.smk"

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from gategenome.call.contrast import contrast_pvalues, estimate_dispersion, side_sums
-from gategenome.call.drops import call_drops
+from gategenome.call.drops import call_drop_table
 from gategenome.call.null import accessibility_steps, decoy_steps, near_crossing, refine_positions, tail_pvalues
 from gategenome.call.regions import boundary_qvalue
 from gategenome.call.settings import BoundaryCallSettings, CallSettings
@@ -141,16 +141,12 @@ def merge_strands(summits: np.ndarray, strands: np.ndarray, depths: np.ndarray,
 
 def _candidates(scan: ScanDir, call_settings: CallSettings, settings: BoundaryCallSettings) -> dict[str, Candidates]:
     """Every drop the call tests (depth and length filters, any q), merged per chromosome."""
-    drops, _ = call_drops(scan.path, replace(call_settings, fdr=1.0))
-    by_chrom: dict[str, list[Interval]] = {chrom: [] for chrom in scan.sizes}
-    for drop in drops:
-        by_chrom.setdefault(drop.chrom, []).append(drop)
+    drops, _ = call_drop_table(scan.path, replace(call_settings, fdr=1.0))
     result = {}
-    for chrom, records in by_chrom.items():
-        summits = np.array([d.start + int(d.extra[3]) for d in records], dtype=np.int64)
-        strands = np.array([d.strand for d in records], dtype="<U1")
-        depths = np.array([float(d.extra[0]) for d in records])
-        result[chrom] = merge_strands(summits, strands, depths, settings.merge_distance, settings.ci_pad)
+    for chrom in dict.fromkeys([*scan.sizes, *drops.chroms]):
+        rows = drops.chrom_rows(chrom)
+        result[chrom] = merge_strands(drops.summits[rows], drops.strand[rows], drops.rounded_depths(rows),
+                                      settings.merge_distance, settings.ci_pad)
     return result
 
 

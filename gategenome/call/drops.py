@@ -19,7 +19,9 @@ Output is BED6+4 in the narrowPeak layout (0-based, half-open)::
 scan direction, ``signalValue`` the depth ``1 - min f``, ``pValue`` and
 ``qValue`` are ``-log10`` values, ``peak`` the summit (the base of the minimum)
 as an offset from ``start``.  Records are sorted in genome (FASTA) order.
-Everything is vectorised (no per-base Python loops) and read in blocks.
+Everything is vectorised (no per-base Python loops) and read in blocks; the
+called drops are held as arrays (:class:`gategenome.call.table.DropTable`), not
+one object per drop, and written to BED a block of records at a time.
 """
 
 from __future__ import annotations
@@ -31,15 +33,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from gategenome.call.settings import CallSettings
+from gategenome.call.table import DropTable
 from gategenome.core.runs import true_runs
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.errors import InputError
-from gategenome.io.bed import Interval, sort_intervals
+from gategenome.io.bed import Interval
 from gategenome.io.scandir import ScanDir
 
 log = logging.getLogger(__name__)
 
-BLOCK = 1 << 24
+#: Bases read at a time (a run crossing a block edge is joined exactly): memory is a few times this.
+BLOCK = 1 << 22
 
 
 @dataclass
@@ -172,36 +176,11 @@ def _tested_drops(scan: ScanDir, threshold: float, settings: CallSettings) -> li
     return tested
 
 
-def _called_intervals(
-    tested: list[tuple[str, str, Drops]], pvalues: np.ndarray, qvalues: np.ndarray, fdr: float, chroms: list[str]
-) -> list[Interval]:
-    """BED6+4 records of the tested drops with ``q <= fdr``, in genome order, named ``drop_<n>``.
+def call_drop_table(scan_dir: str | os.PathLike, settings: CallSettings | None = None) -> tuple[DropTable, dict]:
+    """Call drops over every completed chromosome and strand of a scan directory, as arrays.
 
-    ``pvalues`` and ``qvalues`` are ``(D,)``, one per drop of ``tested`` in order.
-    """
-    intervals: list[Interval] = []
-    offset = 0
-    for chrom, strand, drops in tested:
-        count = drops.starts.size
-        p, q = pvalues[offset:offset + count], qvalues[offset:offset + count]
-        offset += count
-        for index in np.flatnonzero(q <= fdr).tolist():
-            depth = float(1.0 - drops.minima[index])
-            start, end = int(drops.starts[index]), int(drops.ends[index])
-            intervals.append(Interval(
-                chrom, start, end, ".", int(np.clip(round(1000 * depth), 0, 1000)), strand,
-                (f"{depth:.4f}", f"{-np.log10(p[index]):.4f}", f"{-np.log10(q[index]):.4f}",
-                 str(int(drops.summits[index]) - start)),
-            ))
-    intervals = sort_intervals(intervals, chroms)
-    return [
-        Interval(iv.chrom, iv.start, iv.end, f"drop_{n}", iv.score, iv.strand, iv.extra)
-        for n, iv in enumerate(intervals, 1)
-    ]
-
-
-def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None) -> tuple[list[Interval], dict]:
-    """Call drops over every completed chromosome and strand of a scan directory.
+    Chromosomes are read one at a time, ``BLOCK`` bases at a time; only the
+    tested drops are held, about 50 bytes each (no Python object per drop).
 
     Parameters
     ----------
@@ -213,8 +192,9 @@ def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None
     Returns
     -------
     tuple
-        ``(intervals, summary)``: BED6+4 records sorted in genome order, and the
-        calibration (threshold, counts) as plain types.
+        ``(table, summary)``: the called drops in genome order
+        (:class:`gategenome.call.table.DropTable`), and the calibration
+        (threshold, counts) as plain types.
     """
     settings = settings or CallSettings()
     scan = ScanDir(scan_dir)
@@ -222,17 +202,19 @@ def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None
     threshold, null_values = null_threshold(scan, settings.threshold_quantile)
     null_depths = _null_depths(scan, threshold)
     tested = _tested_drops(scan, threshold, settings)
-    depths = np.concatenate([d.depths for _, _, d in tested]) if tested else np.zeros(0)
-    pvalues = empirical_pvalues(depths, null_depths) if null_depths.size else np.ones_like(depths)
+    depths = np.concatenate([d.depths for _, _, d in tested]) if tested else np.zeros(0, dtype=np.float32)
+    pvalues = empirical_pvalues(depths, null_depths) if null_depths.size else np.ones(depths.shape)
     qvalues = bh_qvalues(pvalues)
-    intervals = _called_intervals(tested, pvalues, qvalues, settings.fdr, list(scan.meta["chroms"]))
+    table = DropTable.from_tested(tested, pvalues, qvalues, list(scan.meta.get("chroms", scan.sizes)))
+    table = table.subset(table.qvalues <= settings.fdr)
+    del tested, depths, pvalues, qvalues
     summary = {
         "threshold": threshold,
         "threshold_quantile": settings.threshold_quantile,
         "null_values": null_values,
         "null_drops": int(null_depths.size),
-        "tested_drops": int(depths.size),
-        "called_drops": len(intervals),
+        "tested_drops": int(table.tested),
+        "called_drops": len(table),
         "fdr": settings.fdr,
         "min_length": settings.min_length,
         "min_depth": settings.min_depth,
@@ -242,9 +224,22 @@ def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None
     }
     log.info(
         "threshold %.4f (null quantile %g); %d null drops; %d of %d drops at q <= %g",
-        threshold, settings.threshold_quantile, null_depths.size, len(intervals), depths.size, settings.fdr,
+        threshold, settings.threshold_quantile, null_depths.size, len(table), table.tested, settings.fdr,
     )
-    return intervals, summary
+    return table, summary
+
+
+def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None) -> tuple[list[Interval], dict]:
+    """:func:`call_drop_table` as a list of BED6+4 records (one object per drop: for small genomes).
+
+    Returns
+    -------
+    tuple
+        ``(intervals, summary)``: records sorted in genome order named ``drop_<n>``,
+        and the calibration as plain types.
+    """
+    table, summary = call_drop_table(scan_dir, settings)
+    return table.intervals(), summary
 
 
 def _warn_unscanned(scan: ScanDir) -> list[str]:

@@ -46,8 +46,7 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
     """
     from pathlib import Path
 
-    from gategenome.call.drops import call_drops
-    from gategenome.io.bed import write_bed
+    from gategenome.call.drops import call_drop_table
     from gategenome.io.jsonfile import write_json
 
     out_path = Path(out)
@@ -56,11 +55,11 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
     require_writable("--out", out_path)
     require_writable("--out", out_path.with_suffix(".json"))
     settings = CallSettings(fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
-    intervals, summary = call_drops(scan_dir, settings)
+    table, summary = call_drop_table(scan_dir, settings)
     line = None
     if track_line:
         line = (f'track name="gategenome drops" description="forget-gate drops (q <= {fdr})" '
                 'type=narrowPeak useScore=1')
     summary.update({"scan_dir": str(scan_dir), "out": str(out)})
-    write_bed(out_path, intervals, track_line=line)
+    table.write_bed(out_path, track_line=line)
     write_json(out_path.with_suffix(".json"), summary)

@@ -78,13 +78,17 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="PyTorch intra-op threads (0: PyTorch's default). The LSTM is sequential in the bases "
                    "and gate recovery and reading already run in their own threads, so one process uses "
                    "about two cores; use more processes (--chrom shards) to use more cores.")
+@click.option("--exclude-chroms", multiple=True, metavar="REGEX",
+              help="Whole-genome scan: leave out chromosomes whose full name matches (case-insensitive; repeatable). "
+                   "Given patterns replace the default (chrM/MT, chrEBV, *_random, *_alt, *_fix, chrUn_*, *_decoy, "
+                   "HLA-*, Ensembl scaffolds such as KI270728.1); 'none' scans every contig.")
 @click.option("--tracks/--no-tracks", "make_tracks", default=True, show_default=True,
               help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
 @device_option
 def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_size, batch_size, layer,
-            segments, burn_in, n_reset, null_fraction, null_window, null_signal, seed, threads, make_tracks, progress,
-            device):
+            segments, burn_in, n_reset, null_fraction, null_window, null_signal, seed, threads, exclude_chroms,
+            make_tracks, progress, device):
     """Scan a genome with a trained model: mean forget gate and accessibility per base.
 
     Streams every chromosome through the model in chunks, carrying the LSTM state
@@ -128,6 +132,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     span = _parse_region(region, fasta.sizes) if region else None
     if span and chroms:
         raise click.UsageError("--region and --chrom exclude each other")
+    selected = list(chroms) or (None if span else _kept_chromosomes(fasta.sizes, exclude_chroms, log))
     torch_device = resolve_device(device)
     model, _ = load_model(model_path, torch_device)
     track = None
@@ -160,7 +165,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
                   "signal": None if track is None else str(Path(signal).resolve())}
     try:
-        scan_genome(model, fasta, out_dir, settings, chroms=list(chroms) or None, region=span, signal=track,
+        scan_genome(model, fasta, out_dir, settings, chroms=selected, region=span, signal=track,
                     device=torch_device, provenance=provenance, progress=progress)
     finally:
         if track is not None:
@@ -171,3 +176,23 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
         from gategenome.export.tracks import write_tracks
 
         write_tracks(out_dir, workers=TrackSettings().workers)
+
+
+def _kept_chromosomes(sizes: dict[str, int], exclude_chroms: tuple[str, ...], log) -> list[str] | None:
+    """The chromosomes a whole-genome scan keeps after --exclude-chroms; None when it keeps them all."""
+    import re
+
+    from gategenome.io.chroms import excluded_names, exclusion_patterns
+
+    try:
+        excluded = excluded_names(sizes, exclusion_patterns(exclude_chroms))
+    except re.error as exc:
+        raise click.BadParameter(f"invalid regular expression ({exc})", param_hint="--exclude-chroms") from None
+    if not excluded:
+        return None
+    if len(excluded) == len(sizes):
+        raise click.BadParameter(f"every chromosome matches ({', '.join(list(sizes)[:5])}, ...); expected some left "
+                                 "to scan ('none' scans every contig)", param_hint="--exclude-chroms")
+    log.info("leaving out %d chromosome(s) matching --exclude-chroms: %s%s", len(excluded),
+             ", ".join(list(excluded)[:10]), ", ..." if len(excluded) > 10 else "")
+    return [name for name in sizes if name not in excluded]

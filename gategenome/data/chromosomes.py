@@ -1,8 +1,8 @@
 """Which genome chromosomes a run keeps: names matched against exclusion patterns.
 
 Chromosomes are excluded by regular expressions matched case-insensitively against
-the whole name (:data:`DEFAULT_EXCLUDE`: the mitochondrion and unplaced/random/alt
-contigs).
+the whole name (:data:`gategenome.io.chroms.DEFAULT_EXCLUDE`: the mitochondrion, EBV, unplaced /
+random / alt / fix scaffolds and decoy / HLA contigs, in UCSC, GENCODE and Ensembl spelling).
 """
 
 from __future__ import annotations
@@ -13,19 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gategenome.errors import ConfigError
+from gategenome.io.chroms import DEFAULT_EXCLUDE
 
 log = logging.getLogger(__name__)
 
-#: Chromosomes dropped by default (matched case-insensitively against the whole name):
-#: the mitochondrion, and unplaced / random / alternative / patch contigs.
-DEFAULT_EXCLUDE: tuple[str, ...] = (
-    r"(chr)?(M|MT|Mito|mitochondrion|mitochondria)",
-    r".*_random",
-    r"(chr)?Un([_-].*)?",
-    r".*_alt",
-    r".*_fix",
-    r".*_hap\d*",
-)
 
 
 @dataclass

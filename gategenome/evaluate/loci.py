@@ -6,6 +6,7 @@ both strands, the smoothed signal) and the regions and drops inside it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,7 @@ def pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,
 
 
 def locus_arrays(scan: ScanDir, chrom: str, centre: int, width: int, regions: list[Interval],
-                 drops: list[Interval], smoothed: dict[str, np.ndarray] | None, label: str) -> dict[str, Any]:
+                 drops: list[Interval], smoothed: Mapping[str, np.ndarray] | None, label: str) -> dict[str, Any]:
     """One locus of ``width`` bases around ``centre`` (moved inside the chromosome).
 
     Returns
@@ -72,5 +73,6 @@ def locus_arrays(scan: ScanDir, chrom: str, centre: int, width: int, regions: li
         locus[f"forget{strand}"] = np.asarray(scan.forget(chrom, strand)[start:end], dtype=np.float32)
         locus[f"accessibility{strand}"] = np.asarray(scan.accessibility(chrom, strand)[start:end], dtype=np.float32)
     if smoothed is not None and chrom in smoothed:
-        locus["signal"] = smoothed[chrom][start:end]
+        region = getattr(smoothed, "region", None)  # a SmoothedSignal smooths only the stretch shown
+        locus["signal"] = region(chrom, start, end) if region else smoothed[chrom][start:end]
     return locus

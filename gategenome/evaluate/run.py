@@ -28,8 +28,6 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
-
 from gategenome.data.folds import FOLDS_FILE
 from gategenome.data.intervals import read_regions
 from gategenome.errors import InputError
@@ -49,8 +47,8 @@ from gategenome.evaluate.loci import locus_arrays, pick_loci
 from gategenome.evaluate.metaprofile import meta_profile
 from gategenome.evaluate.results import Evaluation
 from gategenome.evaluate.settings import EvaluateSettings
-from gategenome.evaluate.signal_caller import signal_baseline
-from gategenome.io.bed import Interval, read_bed
+from gategenome.evaluate.signal_caller import SmoothedSignal, signal_baseline
+from gategenome.io.bed import Interval, iter_bed, read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.jsonfile import read_json_object
 from gategenome.io.scandir import ScanDir
@@ -60,13 +58,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Fold:
-    """The chromosomes scored and the drops and regions on them."""
+    """The chromosomes scored and the drops and regions on them; ``all_drops`` counts every chromosome's drops."""
 
     sizes: dict[str, int]
     fallback: str | None
     skipped: list[str]
     drops: list[Interval]
     regions: list[Interval]
+    all_drops: int
 
 
 def _read_folds(path: str | os.PathLike, fold: str) -> dict[str, list[str]]:
@@ -133,23 +132,28 @@ def _scored_chromosomes(
     raise InputError(f"{scan.path}: no scanned chromosome to evaluate")  # unreachable: ScanDir needs one
 
 
-def _fold(scan: ScanDir, drops: list[Interval], regions: list[Interval], folds: dict[str, list[str]],
+def _fold(scan: ScanDir, regions: list[Interval], folds: dict[str, list[str]],
           fold: str, paths: dict[str, Any]) -> _Fold:
     """The scored chromosomes of ``fold`` (see :func:`_scored_chromosomes`) and what lies on them.
 
-    ``paths`` holds the input paths (``drops``, ``regions``, ``folds``) named in warnings.
+    ``paths`` holds the input paths (``drops``, ``regions``, ``folds``) named in warnings.  Only
+    the drops on the scored chromosomes are kept (a genome's drops.bed is read one record at a time).
     """
     sizes, fallback = _scored_chromosomes(scan, paths["folds"], folds, fold)
     skipped = [c for c in folds[fold] if c not in scan.sizes]
     if skipped and not fallback:
         log.warning("%s fold chromosome(s) not in the scan, left out: %s", fold, ", ".join(skipped))
-    fold_drops = [d for d in drops if d.chrom in sizes]
+    fold_drops, all_drops = [], 0
+    for drop in iter_bed(paths["drops"], "drops"):
+        all_drops += 1
+        if drop.chrom in sizes:
+            fold_drops.append(drop)
     fold_regions = [r for r in regions if r.chrom in sizes]
     if not fold_drops:
         log.warning("%s: no drop on the %s chromosomes; every boundary score will be 0", paths["drops"], fold)
     if not fold_regions:
         log.warning("%s: no accessible region on the %s chromosomes", paths["regions"], fold)
-    return _Fold(sizes, fallback, skipped, fold_drops, fold_regions)
+    return _Fold(sizes, fallback, skipped, fold_drops, fold_regions, all_drops)
 
 
 def _counts(fold: _Fold, all_drops: int, calls: dict, edges: dict[str, Edges]) -> dict[str, Any]:
@@ -163,8 +167,9 @@ def _counts(fold: _Fold, all_drops: int, calls: dict, edges: dict[str, Edges]) -
 
 def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: str | os.PathLike,
                          folds: dict[str, list[str]], fold: _Fold, regions: list[Interval], edges: dict[str, Edges],
-                         sampler: PositionSampler, settings: EvaluateSettings) -> dict[str, np.ndarray]:
-    """Score the signal-only caller into ``results``; return the smoothed signal of the scored chromosomes.
+                         sampler: PositionSampler, settings: EvaluateSettings) -> SmoothedSignal:
+    """Score the signal-only caller into ``results``; return the smoothed signal of the scored chromosomes
+    (a :class:`SmoothedSignal`: one chromosome computed at a time, when asked).
 
     Its threshold is tuned on up to ``settings.max_tuning_bases`` of the training
     chromosomes.  Adds ``boundaries.signal``, ``signal_caller`` and ``enrichment_signal``.
@@ -178,7 +183,8 @@ def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: st
     with SignalTrack(signal_path, genome_sizes) as track:
         baseline = signal_baseline(track, fold.sizes, edges, train_sizes, region_edges(regions, train_sizes), distances,
                                    settings.signal_window, settings.signal_threshold)
-    smoothed = baseline.pop("smoothed")
+    baseline.pop("smoothed")  # its track is closed: read again, one chromosome at a time, when asked
+    smoothed = SmoothedSignal(lambda: SignalTrack(signal_path, genome_sizes), fold.sizes, settings.signal_window)
     baseline_calls = baseline.pop("call_positions")
     results["boundaries"]["signal"] = baseline["scores"]
     results["signal_caller"] = {"settings": baseline["settings"], "calls": baseline["calls"]}
@@ -241,11 +247,10 @@ def evaluate(
     settings = settings or EvaluateSettings()
     settings.check()
     scan = ScanDir(scan_dir)
-    drops = read_bed(drops_path, "drops")
     regions = read_regions(regions_path, scan.meta.get("chroms") or scan.sizes)
     folds = _read_folds(folds_path, settings.fold)
     metrics = read_metrics(metrics_path)
-    fold = _fold(scan, drops, regions, folds, settings.fold,
+    fold = _fold(scan, regions, folds, settings.fold,
                  {"drops": drops_path, "regions": regions_path, "folds": folds_path})
     sizes = fold.sizes
     edges = region_edges(regions, sizes)
@@ -261,7 +266,7 @@ def evaluate(
                      "signal": str(signal_path) if signal_path else None},
         "fold": {"name": settings.fold, "chromosomes": list(sizes), "skipped": fold.skipped, "bases": sum(sizes.values()),
                  "fallback": fold.fallback},
-        "counts": _counts(fold, len(drops), calls, edges),
+        "counts": _counts(fold, fold.all_drops, calls, edges),
         "scan": {key: value for key, value in scan.meta.items() if key != "chroms"},
         "boundaries": {"model": score_calls(calls, edges, distances),
                        "drop_ends": score_drop_ends(*drop_end_calls(fold.drops, sizes), edges, distances)},

@@ -15,17 +15,22 @@ best any-edge F1 at the tuning distance wins.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 
 import numpy as np
 
-from gategenome.core.runs import merge_close_runs, moving_average, true_runs
+from gategenome.core.runs import merge_close_runs, true_runs
 from gategenome.evaluate.boundaries import STRANDS, Edges, score_calls
 
 log = logging.getLogger(__name__)
 
 #: Quantiles of the smoothed signal tried as thresholds when tuning.
 TUNING_QUANTILES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99)
+
+
+#: Bases smoothed at a time: the float64 temporaries are a few times this, whatever the chromosome.
+SMOOTH_CHUNK = 1 << 20
 
 
 def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
@@ -43,8 +48,52 @@ def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
     numpy.ndarray
         ``(L,)`` float32.
     """
-    x = np.log1p(np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0, None))
-    return moving_average(x, window)
+    return smooth_track(lambda start, end: np.asarray(values[start:end]), len(values), window)
+
+
+def smooth_track(read: Callable[[int, int], np.ndarray], length: int, window: int,
+                 chunk: int = SMOOTH_CHUNK) -> np.ndarray:
+    """:func:`smooth_log_signal` of a signal read ``chunk`` bases at a time: only the result is chromosome-long.
+
+    The running float64 sum is carried from chunk to chunk and added in the same
+    order as one cumulative sum over the whole chromosome, so the result is
+    bit-identical to smoothing the whole array at once, while the temporaries
+    (float64 sums, positions) are a few times ``chunk`` instead of 32 bytes per base.
+
+    Parameters
+    ----------
+    read
+        ``read(start, end)`` returning ``(end - start,)`` raw signal (NaN and negative read as 0).
+    length
+        Chromosome length.
+    window
+        Window width in bases; zeros are assumed beyond the ends.
+    chunk
+        Output bases computed at a time.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(length,)`` float32.
+    """
+    window = max(1, int(window))
+    left = window // 2
+    out = np.empty(length, dtype=np.float32)
+    carried = 0.0  # P(first): the sum of every base before ``first``, added in chromosome order
+    for lo in range(0, length, chunk):
+        hi = min(lo + chunk, length)
+        first, last = min(max(lo - left, 0), length), min(max(hi - 1 + window - left, 0), length)
+        x = np.log1p(np.clip(np.nan_to_num(np.asarray(read(first, last), dtype=np.float64)), 0, None))
+        if window == 1:  # no smoothing: the values themselves, as moving_average gives them
+            out[lo:hi] = x.astype(np.float32)
+            continue
+        prefix = np.cumsum(np.concatenate([[carried], x]))  # prefix[k] = P(first + k)
+        positions = np.arange(lo, hi, dtype=np.int64)
+        ahead = np.clip(positions + window - left, 0, length) - first
+        behind = np.clip(positions - left, 0, length) - first
+        out[lo:hi] = ((prefix[ahead] - prefix[behind]) / window).astype(np.float32)
+        carried = float(prefix[min(max(hi - left, 0), length) - first])
+    return out
 
 
 def threshold_regions(smoothed: np.ndarray, threshold: float, min_gap: int = 50, min_length: int = 50) -> np.ndarray:
@@ -115,11 +164,14 @@ def tune_threshold(
     """
     pooled = np.concatenate([values[:: max(1, len(values) // 200_000)] for values in smoothed.values()])
     candidates = sorted({float(np.quantile(pooled, q)) for q in TUNING_QUANTILES})
+    calls: dict[float, dict] = {threshold: {} for threshold in candidates}
+    for chrom in reversed(list(smoothed)):  # one chromosome at a time, every threshold (the last one is still held)
+        for threshold in candidates:
+            calls[threshold].update(calls_from_signal({chrom: smoothed[chrom]}, threshold, min_gap, min_length))
     table = []
     best = (-1.0, candidates[0] if candidates else 0.0)
     for threshold in candidates:
-        calls = calls_from_signal(smoothed, threshold, min_gap, min_length)
-        f1 = score_calls(calls, edges, [distance])["any"]["both"][str(distance)]["f1"]
+        f1 = score_calls(calls[threshold], edges, [distance])["any"]["both"][str(distance)]["f1"]
         table.append({"threshold": threshold, "quantile": float((pooled <= threshold).mean()), "f1": f1})
         if f1 > best[0]:
             best = (f1, threshold)
@@ -127,9 +179,55 @@ def tune_threshold(
     return best[1], table
 
 
-def read_smoothed(track, sizes: Mapping[str, int], window: int) -> dict[str, np.ndarray]:
-    """Smoothed log1p signal of whole chromosomes from a :class:`SignalTrack`."""
-    return {chrom: smooth_log_signal(track.values(chrom, 0, length), window) for chrom, length in sizes.items()}
+class SmoothedSignal(Mapping):
+    """Chromosome -> ``(L,)`` float32 smoothed log1p signal, computed when asked, one chromosome held at a time.
+
+    Parameters
+    ----------
+    open_track
+        ``open_track()`` returns a context manager giving a
+        :class:`gategenome.io.bigwig.SignalTrack` (opened for each computation).
+    sizes
+        Chromosome -> length, the chromosomes of the mapping, in order.
+    window
+        Smoothing window (bases).
+    """
+
+    def __init__(self, open_track: Callable, sizes: Mapping[str, int], window: int):
+        self.open_track = open_track
+        self.sizes = dict(sizes)
+        self.window = window
+        self._held: tuple[str, np.ndarray] | None = None
+
+    def __getitem__(self, chrom: str) -> np.ndarray:
+        if self._held is None or self._held[0] != chrom:
+            length = self.sizes[chrom]  # KeyError for a chromosome not in the mapping
+            self._held = None  # release the previous chromosome first
+            with self.open_track() as track:
+                self._held = (chrom, smooth_track(lambda a, b: track.values(chrom, a, b, count_nan=False),
+                                                  length, self.window))
+        return self._held[1]
+
+    def __iter__(self):
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def region(self, chrom: str, start: int, end: int) -> np.ndarray:
+        """``(end - start,)`` smoothed signal of one stretch, without smoothing the whole chromosome."""
+        if self._held is not None and self._held[0] == chrom:
+            return self._held[1][start:end]
+        length = self.sizes[chrom]
+        lo, hi = max(0, start - self.window), min(length, end + self.window)
+        with self.open_track() as track:
+            values = track.values(chrom, lo, hi, count_nan=False)
+        return smooth_track(lambda a, b: values[a:b], hi - lo, self.window)[start - lo:end - lo]
+
+
+def read_smoothed(track, sizes: Mapping[str, int], window: int) -> SmoothedSignal:
+    """Smoothed log1p signal of whole chromosomes of an open :class:`SignalTrack`, one chromosome at a time."""
+    return SmoothedSignal(lambda: nullcontext(track), sizes, window)
 
 
 def signal_baseline(

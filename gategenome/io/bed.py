@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,20 +73,23 @@ def read_bed(path: str | os.PathLike, kind: str = "BED") -> list[Interval]:
     InputError
         Missing file, or a malformed line (the message gives the line number).
     """
+    return list(iter_bed(path, kind))
+
+
+def iter_bed(path: str | os.PathLike, kind: str = "BED") -> Iterator[Interval]:
+    """:func:`read_bed` one record at a time, for callers that keep only some (every line is checked)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: {kind} file not found")
-    intervals: list[Interval] = []
     try:
         handle = _open_text(path)
         with handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip() or line.startswith(("#", "track", "browser")):
                     continue
-                intervals.append(_parse_line(line, path, number, kind))
+                yield _parse_line(line, path, number, kind)
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
-    return intervals
 
 
 def _parse_line(line: str, path: Path, number: int, kind: str) -> Interval:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ from gategenome.io.bed import Interval, write_bed
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.jsonfile import write_json
 from gategenome.simulate.atac import call_peaks, coverage
+from gategenome.simulate.pieces import CoverageFile, FastaStream, sequenced_pieces
 from gategenome.simulate.sequence import BASES, MOTIFS, markov_background, plant_regions
 from gategenome.simulate.settings import SimulationSettings
 from gategenome.simulate.truth import Region, boundaries, region_records
@@ -56,54 +57,56 @@ FILES = {
 }
 
 
-def _write_fasta(path: Path, sequences: dict[str, np.ndarray], width: int = 60) -> None:
-    with atomic_open(path, "wb") as handle:
-        for name, sequence in sequences.items():
-            handle.write(f">{name}\n".encode())
-            raw = sequence.tobytes()
-            handle.write(b"\n".join(raw[i:i + width] for i in range(0, len(raw), width)) + b"\n")
-    import pysam
-
-    pysam.faidx(str(path))
-
-
-def _uncovered_as_gaps(values: np.ndarray):
-    """A :func:`gategenome.io.bigwig.write_bigwig` reader that leaves zero-coverage bases out."""
-
-    def read(start: int, end: int) -> np.ndarray:
-        piece = values[start:end].astype(np.float32)
-        piece[piece == 0] = np.nan
-        return piece
-
-    return read
+def _draw_piece(rng: np.random.Generator, name: str, lo: int, hi: int, settings: SimulationSettings):
+    """Draw bases ``lo:hi`` of chromosome ``name`` on their own: sequence, regions, coverage, peaks (genome coordinates)."""
+    length = hi - lo
+    sequence = BASES[markov_background(rng, length)]
+    regions = plant_regions(rng, name, sequence, settings) if settings.regions else []
+    values = coverage(rng, length, regions, settings)
+    peaks = call_peaks(name, values)
+    if lo:
+        regions = [replace(region, start=region.start + lo, end=region.end + lo) for region in regions]
+        peaks = [replace(peak, start=peak.start + lo, end=peak.end + lo) for peak in peaks]
+    return sequence, values, regions, peaks
 
 
-def _draw_chromosomes(
-    rng: np.random.Generator, settings: SimulationSettings
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[Region], list[Interval]]:
-    """Draw every chromosome in turn: sequence, planted regions, coverage, called peaks.
+def _draw_genome(rng: np.random.Generator, settings: SimulationSettings, out: Path,
+                 spill: CoverageFile) -> tuple[list[Region], list[Interval]]:
+    """Draw every chromosome a piece at a time, writing the FASTA and spilling the coverage as it goes.
 
     Returns
     -------
     tuple
-        ``(sequences, coverages, regions, peaks)``: chromosome -> ``(L,)`` uint8
-        ASCII bases and ``(L,)`` float32 coverage; all planted regions and all
-        peaks (q-values not yet filled in), in chromosome order.
+        ``(regions, peaks)``: all planted regions and all peaks (q-values not yet
+        filled in), in chromosome order.
     """
-    sequences: dict[str, np.ndarray] = {}
-    tracks: dict[str, np.ndarray] = {}
     regions: list[Region] = []
     peaks: list[Interval] = []
-    for number in range(1, settings.chroms + 1):
-        name = f"chrS{number}"
-        sequence = BASES[markov_background(rng, settings.length)]
-        chrom_regions = plant_regions(rng, name, sequence, settings) if settings.regions else []
-        values = coverage(rng, settings.length, chrom_regions, settings)
-        sequences[name], tracks[name] = sequence, values
-        regions += chrom_regions
-        peaks += call_peaks(name, values)
-        log.info("%s: %d bases, %d accessible regions", name, settings.length, len(chrom_regions))
-    return sequences, tracks, regions, peaks
+    with atomic_open(out / FILES["genome"], "wb") as handle:
+        fasta = FastaStream(handle)
+        for name in _names(settings):
+            fasta.start(name)
+            written, planted = 0, 0
+            for lo, hi in sequenced_pieces(settings.length, settings.gap_length):
+                sequence, values, piece_regions, piece_peaks = _draw_piece(rng, name, lo, hi, settings)
+                fasta.write_n(lo - written)
+                fasta.write(sequence.tobytes())
+                spill.write(name, lo, values)
+                written, planted = hi, planted + len(piece_regions)
+                regions += piece_regions
+                peaks += piece_peaks
+            fasta.write_n(settings.length - written)
+            fasta.end()
+            log.info("%s: %d bases, %d accessible regions", name, settings.length, planted)
+    import pysam
+
+    pysam.faidx(str(out / FILES["genome"]))
+    return regions, peaks
+
+
+def _names(settings: SimulationSettings) -> list[str]:
+    """Chromosome names ``chrS1``, ``chrS2``, ..."""
+    return [f"chrS{number}" for number in range(1, settings.chroms + 1)]
 
 
 def _named_peaks(peaks: list[Interval]) -> list[Interval]:
@@ -121,6 +124,11 @@ def _named_peaks(peaks: list[Interval]) -> list[Interval]:
 def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
     """Write a synthetic genome, ATAC coverage, peaks and truth to ``out_dir``.
 
+    Chromosomes are drawn a piece at a time (:mod:`gategenome.simulate.pieces`):
+    the FASTA is written as they are drawn and the coverage spilled to a
+    temporary file the bigWig is written from, so memory does not grow with the
+    chromosome length.
+
     Parameters
     ----------
     out_dir
@@ -135,31 +143,35 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     """
     out = Path(out_dir)
     rng = np.random.default_rng(settings.seed)
-    sequences, tracks, regions, peaks = _draw_chromosomes(rng, settings)
-    # Created only once everything is drawn: an interrupted run leaves no empty directory.
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
+    sizes = {name: settings.length for name in _names(settings)}
+    spill_path = out / f".coverage.{os.getpid()}.tmp"
     try:
-        paths = _write_files(out, settings, sequences, tracks, regions, peaks)
+        spill = CoverageFile(spill_path, sizes)
+        regions, peaks = _draw_genome(rng, settings, out, spill)
+        paths = _write_files(out, settings, sizes, spill, regions, peaks)
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
+        else:
+            for name in (*FILES.values(), FILES["genome"] + ".fai"):
+                (out / name).unlink(missing_ok=True)
         raise
+    finally:
+        spill_path.unlink(missing_ok=True)
     log.info("wrote %d regions, %d peaks to %s", len(regions), len(peaks), out)
     return paths
 
 
-def _write_files(out: Path, settings: SimulationSettings, sequences, tracks, regions, peaks) -> dict[str, Path]:
-    """Write every file of :data:`FILES` into ``out``; returns their paths."""
+def _write_files(out: Path, settings: SimulationSettings, sizes: dict[str, int], spill: CoverageFile,
+                 regions: list[Region], peaks: list[Interval]) -> dict[str, Path]:
+    """Write the files of :data:`FILES` other than the FASTA into ``out``; returns every path."""
     paths = {key: out / name for key, name in FILES.items()}
-    _write_fasta(paths["genome"], sequences)
     with atomic_open(paths["sizes"]) as handle:
-        for name, sequence in sequences.items():
-            handle.write(f"{name}\t{sequence.shape[0]}\n")
-    write_bigwig(
-        paths["signal"], {name: v.shape[0] for name, v in tracks.items()},
-        {name: _uncovered_as_gaps(v) for name, v in tracks.items()},
-    )
+        for name, length in sizes.items():
+            handle.write(f"{name}\t{length}\n")
+    write_bigwig(paths["signal"], sizes, {name: spill.reader(name) for name in sizes})
     peaks = _named_peaks(peaks)
     write_bed(paths["peaks"], peaks)
     write_bed(paths["accessible"], region_records(regions))

@@ -33,6 +33,9 @@ class SimulationSettings:
     regions : bool
         Plant accessible regions; False gives background sequence and signal only
         (no boundary anywhere: the null check of the boundary caller).
+    gap_length : int
+        Bases of N in the middle of each chromosome (a centromere), with 10 kb
+        of N at each end (telomeres); 0 = no N at all.
     """
 
     seed: int = 1
@@ -45,3 +48,4 @@ class SimulationSettings:
     background: float = 0.6
     weak_fraction: float = 0.15
     regions: bool = True
+    gap_length: int = 0

@@ -197,3 +197,23 @@ def test_call_non_finite_options_are_usage_errors(tmp_path, option, value):
     out = tmp_path / "drops.bed"
     result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan_dir), "--out", str(out), option, value])
     assert result.exit_code == 2 and option in result.stderr and not out.exists()
+
+
+def test_long_runs_of_n_neither_make_nor_join_drops(tmp_path):
+    """A chromosome with telomeres and a centromere of N (NaN in the scan), like hg38's, calls like one without."""
+    rng = np.random.default_rng(8)
+    length, gap = 60_000, (20_000, 40_000)
+    forget = {s: 0.9 + rng.normal(0, 0.005, length) for s in "+-"}
+    for values in forget.values():
+        values[:5_000] = np.nan  # telomeres
+        values[-5_000:] = np.nan
+        values[gap[0]:gap[1]] = np.nan  # centromere
+    forget["+"][10_000:10_020] = 0.2  # one drop on each arm
+    forget["+"][45_000:45_020] = 0.2
+    forget["+"][gap[0] - 10:gap[0]] = 0.2  # a drop running into the gap stops at it
+    null = {s: np.where(rng.random(80_000) < 0.02, 0.5 + 0.1 * rng.random(80_000), 0.9 + rng.normal(0, 0.005, 80_000))
+            for s in "+-"}
+    make_scan_dir(tmp_path / "scan", {"chrN": length}, {"chrN": forget}, null={"chrN": null})
+    calls, summary = call_drops(tmp_path / "scan", CallSettings(fdr=0.5, threshold_quantile=0.01, min_depth=0.0))
+    assert [(c.start, c.end) for c in calls] == [(10_000, 10_020), (gap[0] - 10, gap[0]), (45_000, 45_020)]
+    assert summary["tested_drops"] == 3

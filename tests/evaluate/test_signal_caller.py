@@ -16,3 +16,57 @@ def test_signal_caller_pieces_by_hand():
     assert threshold_regions(np.log1p(values), 0.5, min_gap=0, min_length=1).tolist() == [[2, 5], [8, 10]]
     assert threshold_regions(np.log1p(values), 0.5, min_gap=4, min_length=1).tolist() == [[2, 10]]
     assert threshold_regions(np.log1p(values), 0.5, min_gap=0, min_length=3).tolist() == [[2, 5]]
+
+
+def test_chunked_smoothing_is_bit_identical_to_one_moving_average():
+    from gategenome.core.runs import moving_average
+    from gategenome.evaluate.signal_caller import smooth_track
+
+    rng = np.random.default_rng(4)
+    values = rng.poisson(3.0, 20_000).astype(np.float32) * rng.random(20_000).astype(np.float32)
+    values[rng.random(20_000) < 0.05] = np.nan
+    values[:10] = -1.0
+    whole = np.log1p(np.clip(np.nan_to_num(values.astype(np.float64)), 0, None))
+    for window, chunk in ((151, 1_000), (150, 333), (1, 4_096), (5_001, 700), (151, 1 << 20)):
+        got = smooth_track(lambda a, b: values[a:b], values.size, window, chunk)
+        assert got.dtype == np.float32 and np.array_equal(got, moving_average(whole, window)), (window, chunk)
+
+
+def test_chunked_smoothing_memory_is_the_result_plus_a_chunk():
+    import tracemalloc
+
+    from gategenome.evaluate.signal_caller import smooth_track
+
+    length, chunk = 4_000_000, 1 << 16
+    values = np.ones(length, dtype=np.float32)
+    tracemalloc.start()
+    try:
+        smooth_track(lambda a, b: values[a:b], length, 151, chunk)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * length + 64 * chunk  # float32 result + chunk temporaries (whole-array smoothing: 32 B/base)
+
+
+def test_smoothed_signal_holds_one_chromosome_and_smooths_a_stretch_alone(tmp_path):
+    from contextlib import nullcontext
+    from types import SimpleNamespace
+
+    from gategenome.evaluate.signal_caller import SmoothedSignal, smooth_log_signal
+
+    rng = np.random.default_rng(5)
+    data = {"a": rng.poisson(2.0, 5_000).astype(np.float32), "b": rng.poisson(1.0, 3_000).astype(np.float32)}
+    opened = []
+
+    def open_track():
+        opened.append(1)
+        return nullcontext(SimpleNamespace(values=lambda c, s, e, count_nan=True: data[c][s:e]))
+
+    smoothed = SmoothedSignal(open_track, {c: v.size for c, v in data.items()}, 51)
+    assert list(smoothed) == ["a", "b"] and len(smoothed) == 2
+    first = smoothed["a"]
+    assert np.array_equal(first, smooth_log_signal(data["a"], 51)) and smoothed["a"] is first and len(opened) == 1
+    smoothed["b"]
+    assert smoothed._held[0] == "b" and len(opened) == 2  # "a" was released
+    np.testing.assert_allclose(smoothed.region("a", 1_000, 1_200), first[1_000:1_200], rtol=1e-6)
+    np.testing.assert_allclose(smoothed.region("a", 0, 30), first[:30], rtol=1e-6)  # at the chromosome's start

@@ -15,8 +15,8 @@ rule call:
         "results/{sample}/benchmarks/call.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("call"),
+        runtime=job_runtime("call"),
     conda:
         "../../envs/gategenome.yaml"
     shell:
@@ -39,8 +39,8 @@ rule boundaries:
         "results/{sample}/benchmarks/boundaries.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("boundaries"),
+        runtime=job_runtime("boundaries"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

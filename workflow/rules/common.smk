@@ -15,6 +15,8 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
+
 
 def _fail(message):
     raise WorkflowError(f"gategenome workflow configuration: {message}")
@@ -149,16 +151,29 @@ BLACKLIST = config["blacklist"] and _require_file("blacklist", config["blacklist
 SAMPLES = load_samples(config["samples"])
 
 
+def exclude_patterns():
+    """prepare.exclude_chroms as 'gategenome prepare' reads it: unset = the default set, ['none'] = none."""
+    patterns = config["prepare"].get("exclude_chroms")
+    if patterns is None:
+        return list(DEFAULT_EXCLUDE)
+    return [] if [p.lower() for p in patterns] == ["none"] else list(patterns)
+
+
 def scan_chromosomes():
-    """The chromosomes scanned, one scan job each (config scan.chroms / scan.exclude)."""
+    """The chromosomes scanned, one scan job each: scan.chroms, or every chromosome prepare keeps
+    (prepare.exclude_chroms: by default no mitochondrion, EBV, unplaced / alt / fix / decoy / HLA contig),
+    less scan.exclude."""
     names = genome_chromosomes(GENOME)
-    wanted = config["scan"]["chroms"] or names
+    wanted = config["scan"]["chroms"]
     unknown = [name for name in wanted if name not in names]
     if unknown:
         _fail(f"scan.chroms: {', '.join(unknown)} not in the genome {GENOME}; expected some of {', '.join(names[:10])}")
+    if not wanted:
+        excluded = excluded_names(names, exclude_patterns())
+        wanted = [name for name in names if name not in excluded]
     chosen = [name for name in wanted if name not in set(config["scan"]["exclude"])]
     if not chosen:
-        _fail("scan.chroms / scan.exclude: no chromosome left to scan")
+        _fail("scan.chroms / scan.exclude / prepare.exclude_chroms: no chromosome left to scan")
     return chosen
 
 

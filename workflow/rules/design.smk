@@ -23,8 +23,8 @@ rule design:
         "results/{sample}/benchmarks/design.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        mem_mb=job_mem_mb("design"),
+        runtime=job_runtime("design"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

@@ -27,8 +27,8 @@ rule evaluate:
         "results/{sample}/logs/evaluate.log",
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("evaluate"),
+        runtime=job_runtime("evaluate"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

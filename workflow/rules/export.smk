@@ -19,8 +19,8 @@ rule export:
         "results/{sample}/logs/export.log",
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("export"),
+        runtime=job_runtime("export"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

@@ -24,8 +24,8 @@ rule prepare:
         "results/{sample}/logs/prepare.log",
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("prepare"),
+        runtime=job_runtime("prepare"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

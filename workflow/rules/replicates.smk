@@ -22,8 +22,8 @@ rule signal_replicate:
         "results/{sample}/benchmarks/replicates/{replicate}/signal.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        mem_mb=job_mem_mb("signal_replicate"),
+        runtime=job_runtime("signal_replicate"),
     conda:
         "../../envs/gategenome.yaml"
     shell:
@@ -52,8 +52,8 @@ rule scan_replicate:
         "results/{sample}/benchmarks/replicates/{replicate}/scan.tsv"
     threads: config["threads"]["scan"]
     resources:
-        mem_mb=lambda wildcards, attempt: 3000 * attempt,
-        runtime=lambda wildcards, attempt: 120 * attempt,
+        mem_mb=job_mem_mb("scan_replicate"),
+        runtime=job_runtime("scan_replicate"),
     conda:
         "../../envs/gategenome.yaml"
     shell:
@@ -74,8 +74,8 @@ rule call_replicate:
         "results/{sample}/logs/replicates/{replicate}/call.log",
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("call_replicate"),
+        runtime=job_runtime("call_replicate"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

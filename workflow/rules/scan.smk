@@ -23,8 +23,8 @@ rule scan_chrom:
         "results/{sample}/benchmarks/scan/{chrom}.{strand}.tsv"
     threads: config["threads"]["scan"]
     resources:
-        mem_mb=lambda wildcards, attempt: 3000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        mem_mb=job_mem_mb("scan_chrom"),
+        runtime=job_runtime("scan_chrom"),
     conda:
         "../../envs/gategenome.yaml"
     shell:
@@ -42,8 +42,8 @@ rule gather:
         "results/{sample}/logs/gather.log",
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 1000 * attempt,
-        runtime=lambda wildcards, attempt: 10 * attempt,
+        mem_mb=job_mem_mb("gather"),
+        runtime=job_runtime("gather"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

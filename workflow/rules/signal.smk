@@ -22,8 +22,8 @@ rule signal:
         "results/{sample}/benchmarks/signal.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        mem_mb=job_mem_mb("signal"),
+        runtime=job_runtime("signal"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

@@ -14,10 +14,10 @@ rule tracks:
         workers=lambda wildcards, threads: max(1, min(3, threads)),  # one process per track, up to 3
     log:
         "results/{sample}/logs/tracks.log",
-    threads: 1
+    threads: TRACK_WORKERS  # one process per bigWig
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=job_mem_mb("tracks"),
+        runtime=job_runtime("tracks"),
     conda:
         "../../envs/gategenome.yaml"
     shell:

@@ -26,8 +26,8 @@ rule train:
         "results/{sample}/benchmarks/train.tsv"
     threads: config["threads"]["train"]
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 120 * attempt,
+        mem_mb=job_mem_mb("train"),
+        runtime=job_runtime("train"),
         gpu=config["gpu"],
     conda:
         "../../envs/gategenome.yaml"

@@ -28,8 +28,8 @@ if not VARIANTS_SCATTER:
             "results/{sample}/benchmarks/variants/{vcf}.tsv"
         threads: config["threads"]["scan"]
         resources:
-            mem_mb=lambda wildcards, attempt: 3000 * attempt,
-            runtime=lambda wildcards, attempt: 120 * attempt,
+            mem_mb=job_mem_mb("variants"),
+            runtime=job_runtime("variants"),
         conda:
             "../../envs/gategenome.yaml"
         shell:
@@ -61,8 +61,8 @@ else:
             "results/{sample}/benchmarks/variants/{vcf}.{chrom}.tsv"
         threads: config["threads"]["scan"]
         resources:
-            mem_mb=lambda wildcards, attempt: 3000 * attempt,
-            runtime=lambda wildcards, attempt: 120 * attempt,
+            mem_mb=job_mem_mb("variants_chrom"),
+            runtime=job_runtime("variants_chrom"),
         conda:
             "../../envs/gategenome.yaml"
         shell:

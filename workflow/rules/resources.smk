@@ -1,0 +1,110 @@
+# Cluster sizing: every job asks for the memory and runtime it uses, computed from the
+# bases it reads (the genome's .fai) and per-base rates measured by benchmarks/scale.py,
+# so chr1 (249 Mb) and chrY (57 Mb) scan jobs each get what they need.  The numbers and
+# the command that measured them are in docs/scaling.md; a retry (profile `retries`)
+# multiplies both by the attempt number.
+
+import math
+
+
+def genome_lengths(path):
+    """Chromosome -> length of the genome FASTA, from its .fai (when newer than the FASTA) or by reading it."""
+    fai = Path(f"{path}.fai")
+    if fai.exists() and fai.stat().st_mtime >= Path(path).stat().st_mtime:
+        with open(fai) as handle:
+            return {fields[0]: int(fields[1]) for fields in (line.split("\t") for line in handle if line.strip())}
+    with open(path, "rb") as handle:
+        opener = gzip.open if handle.read(2) == b"\x1f\x8b" else open
+    lengths, name = {}, None
+    with opener(path, "rb") as handle:
+        for line in handle:
+            if line.startswith(b">"):
+                name = line[1:].split()[0].decode()
+                lengths[name] = 0
+            elif name is not None:
+                lengths[name] += len(line.strip())
+    return lengths
+
+
+GENOME_LENGTHS = genome_lengths(GENOME)
+#: Bases prepare and train keep (prepare.exclude_chroms), and bases scanned (per strand).
+_EXCLUDED = excluded_names(GENOME_LENGTHS, exclude_patterns())
+KEPT_BASES = sum(length for name, length in GENOME_LENGTHS.items() if name not in _EXCLUDED) or sum(GENOME_LENGTHS.values())
+SCANNED_BASES = sum(GENOME_LENGTHS.get(name, 0) for name in CHROMS)
+SCAN_STRANDS = 2 if config["scan"]["strand"] == "both" else 1
+
+#: Cost of each job: (fixed MB, MB per Mb, fixed minutes, seconds per Mb) of the bases it reads
+#: (JOB_BASES).  Measured by benchmarks/scale.py (docs/scaling.md: peak RSS and wall time of each
+#: command at two genome sizes on a shared, busy 2-core machine, so the times are upper bounds): the
+#: per-Mb rate is the slope between the two sizes, the fixed part what is left at zero bases (--scale 0.1:
+#: 2.5 and 25 Mb).  scan is per strand-Mb, from the single-chromosome scan job (24.9 Mb, both strands);
+#: tracks is its three writer processes together; boundaries reads the drops as call does.  Rules
+#: the benchmark does not run (gather, export, signal, variants, design) keep their former fixed sizes.
+JOB_COSTS = {
+    "prepare": (40, 0.5, 1, 0.12),
+    "train": (510, 32.4, 2, 22.5),
+    "scan_chrom": (330, 2.8, 1, 6.2),
+    "scan_replicate": (330, 2.8, 1, 6.2),
+    "gather": (670, 0.0, 5, 0.0),
+    "tracks": (180, 21.5, 1, 8.6),
+    "call": (45, 5.0, 1, 0.22),
+    "boundaries": (190, 5.0, 1, 0.22),
+    "call_replicate": (45, 5.0, 1, 0.22),
+    "evaluate": (85, 8.1, 1, 0.1),
+    "export": (1340, 0.0, 15, 0.0),
+    "signal": (2670, 0.0, 30, 0.0),
+    "signal_replicate": (2670, 0.0, 30, 0.0),
+    "variants": (2000, 0.0, 60, 0.0),
+    "variants_chrom": (2000, 0.0, 60, 0.0),
+    "design": (1340, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
+}
+#: Head-room over the measured figures (machines differ; the rates are means over a run).
+MEMORY_MARGIN = 1.5
+RUNTIME_MARGIN = 2.0
+#: Processes the tracks job runs at once (one per bigWig).
+TRACK_WORKERS = 3
+
+
+def shard_bases(wildcards):
+    """Bases one scan_chrom job reads: its chromosome's length times the strands of the shard."""
+    return GENOME_LENGTHS[SHARD_CHROMS[wildcards.chrom]] * (2 if wildcards.strand == "both" else 1)
+
+
+def variant_chrom_bases(wildcards):
+    """Bases of the chromosome one variants_chrom job scores."""
+    return GENOME_LENGTHS[VARIANT_CHROMS[wildcards.chrom]]
+
+
+#: The bases each rule's cost grows with.
+JOB_BASES = {
+    "prepare": lambda wildcards: KEPT_BASES,
+    "train": lambda wildcards: KEPT_BASES,
+    "scan_chrom": shard_bases,
+    "scan_replicate": lambda wildcards: SCANNED_BASES * SCAN_STRANDS,
+    "gather": lambda wildcards: SCANNED_BASES * SCAN_STRANDS,
+    "tracks": lambda wildcards: SCANNED_BASES,
+    "call": lambda wildcards: SCANNED_BASES,
+    "boundaries": lambda wildcards: SCANNED_BASES,
+    "call_replicate": lambda wildcards: SCANNED_BASES,
+    "evaluate": lambda wildcards: SCANNED_BASES,
+    "export": lambda wildcards: SCANNED_BASES,
+    "signal": lambda wildcards: KEPT_BASES,
+    "signal_replicate": lambda wildcards: KEPT_BASES,
+    "variants": lambda wildcards: SCANNED_BASES,
+    "variants_chrom": variant_chrom_bases,
+    "design": lambda wildcards: 0,
+}
+
+
+def job_mem_mb(rule_name):
+    """Snakemake ``mem_mb`` of a rule: fixed + per-Mb rate x its bases, with margin, times the attempt."""
+    fixed, per_mb, _, _ = JOB_COSTS[rule_name]
+    bases = JOB_BASES[rule_name]
+    return lambda wildcards, attempt: int(math.ceil(MEMORY_MARGIN * (fixed + per_mb * bases(wildcards) / 1e6))) * attempt
+
+
+def job_runtime(rule_name):
+    """Snakemake ``runtime`` (minutes) of a rule: fixed + per-Mb rate x its bases, with margin, times the attempt."""
+    _, _, fixed, per_mb = JOB_COSTS[rule_name]
+    bases = JOB_BASES[rule_name]
+    return lambda wildcards, attempt: int(math.ceil(RUNTIME_MARGIN * (fixed + per_mb * bases(wildcards) / 1e6 / 60))) * attempt
