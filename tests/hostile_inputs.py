@@ -416,7 +416,7 @@ def _simulate(p):
         Case("simulate", "length-huge", run("--length", "1000000000"), 2, "--length"),
         Case("simulate", "depth-inf", run("--depth", "inf"), 2, "--depth"),
         Case("simulate", "depth-nan", run("--depth", "nan"), 2, "--depth"),
-        Case("simulate", "too-many-bases", run("--chroms", "100", "--length", "5000000"), 1, "--chroms", [out]),
+        Case("simulate", "too-many-bases", run("--chroms", "100", "--length", "20000000"), 1, "--chroms", [out]),
         Case("simulate", "out-dir-under-file", run(out_dir=p["blocker"] / "sim"), 1, "--out-dir"),
     ]
 
