@@ -357,9 +357,12 @@ def test_tracks_workers_die_with_a_killed_command_and_publish_nothing(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "gategenome", "tracks", "--scan-dir", str(scan_dir),
                                 "--workers", "3"], env=env, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
-    while time.time() < deadline and not list(scan_dir.glob(".*.tmp")):  # a worker is writing its bigWig
-        time.sleep(0.1)
-    children = _children(process.pid)
+    children = []
+    while time.time() < deadline and process.poll() is None:  # until the three workers run
+        children = _children(process.pid)
+        if len(children) >= 3:
+            break
+        time.sleep(0.02)
     assert len(children) >= 3, "the workers did not start"
     process.send_signal(signal.SIGKILL)
     process.wait()
