@@ -42,11 +42,11 @@ SCAN_STRANDS = 2 if config["scan"]["strand"] == "both" else 1
 #: the benchmark does not run (gather, export, signal, variants, design) keep their former fixed sizes.
 JOB_COSTS = {
     "prepare": (40, 0.5, 1, 0.12),
-    "train": (510, 32.4, 2, 22.5),
+    "train": (560, 0.8, 2, 22.5),  # memory: genome cache read window by window; runtime: old upper bound
     "scan_chrom": (330, 2.8, 1, 6.2),
     "scan_replicate": (330, 2.8, 1, 6.2),
     "gather": (670, 0.0, 5, 0.0),
-    "tracks": (180, 21.5, 1, 8.6),
+    "tracks": (210, 1.0, 1, 0.2),
     "call": (45, 5.0, 1, 0.22),
     "boundaries": (190, 5.0, 1, 0.22),
     "call_replicate": (45, 5.0, 1, 0.22),
