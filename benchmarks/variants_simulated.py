@@ -99,7 +99,25 @@ def _gc(sequence: str) -> float:
     return sum(base in "GC" for base in sequence) / max(len(sequence), 1)
 
 
-def make_variants(genome: Genome, regions, edge: int, seed: int) -> tuple[list, list]:
+def break_position(name: str, pattern: str, rule: str) -> int:
+    """Index in ``pattern`` (motif ``name`` in either orientation) of the fixed base an SNV changes.
+
+    ``middle``: the middle fixed base of ``pattern``. ``gc``: the fixed C or G of the
+    motif nearest its middle (a strong base is the rarer, more informative one in the
+    AT-rich yeast-like background), ties to the first in the motif's forward
+    orientation, so both strands of a site get the same base; the middle fixed base
+    if the motif has no fixed C or G.
+    """
+    fixed = [k for k, letter in enumerate(pattern) if len(IUPAC[letter]) == 1]
+    forward = MOTIFS[name]
+    strong = [k for k, letter in enumerate(forward) if letter in "GC"]
+    if rule == "middle" or not strong:
+        return fixed[len(fixed) // 2]
+    k = min(strong, key=lambda k: abs(2 * k - (len(forward) - 1)))
+    return k if pattern == forward else len(forward) - 1 - k
+
+
+def make_variants(genome: Genome, regions, edge: int, seed: int, rule: str = "middle") -> tuple[list, list]:
     """Motif-breaking SNVs ``(chrom, pos0, ref, alt, motif)`` and GC-matched random SNVs ``(chrom, pos0, ref, alt)``."""
     rng = np.random.default_rng(seed)
     sites = motif_sites(genome, regions, edge)
@@ -108,9 +126,7 @@ def make_variants(genome: Genome, regions, edge: int, seed: int) -> tuple[list, 
     names = list(genome.sizes)
     lengths = np.array([genome.sizes[c] for c in names], dtype=float)
     for chrom, site, pattern, _, name in sites:
-        fixed = [k for k, letter in enumerate(pattern) if len(IUPAC[letter]) == 1]
-        k = fixed[len(fixed) // 2]
-        pos = site + k
+        pos = site + break_position(name, pattern, rule)
         ref = genome.fetch(chrom, pos, pos + 1).decode().upper()
         alt = str(rng.choice([b for b in "ACGT" if b != ref]))
         gc_ref, gc_local = ref in "GC", _gc(genome.fetch(chrom, max(0, pos - 50), pos + 51).decode().upper())
@@ -169,6 +185,8 @@ def main() -> None:
     parser.add_argument("--train-chroms", type=int, default=16, help="its chromosomes (last two: valid, test)")
     parser.add_argument("--train-length", type=int, default=250_000, help="length of each")
     parser.add_argument("--edge", type=int, default=60, help="motif instances within this many bases of an edge")
+    parser.add_argument("--break-at", choices=("middle", "gc"), default="middle",
+                        help="the motif base each SNV changes: the middle fixed base, or the fixed C/G nearest it")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None, help="keep the VCF and outputs here")
@@ -182,7 +200,7 @@ def main() -> None:
     genome = Genome(args.sim_dir / "genome.fa")
     regions = [(f[0], int(f[1]), int(f[2])) for f in (line.split("\t") for line in
                (args.sim_dir / "truth.accessible.bed").read_text().splitlines() if line)]
-    motif, random = make_variants(genome, regions, args.edge, args.seed)
+    motif, random = make_variants(genome, regions, args.edge, args.seed, args.break_at)
     labelled = [(*v[:4], f"motif{i}_{v[4]}") for i, v in enumerate(motif)]
     labelled += [(*v, f"random{i}") for i, v in enumerate(random)]
     write_vcf(out / "variants.vcf", genome, labelled)
