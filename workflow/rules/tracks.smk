@@ -14,7 +14,7 @@ rule tracks:
         workers=lambda wildcards, threads: max(1, min(3, threads)),  # one process per track, up to 3
     log:
         "results/{sample}/logs/tracks.log",
-    threads: TRACK_WORKERS  # one process per bigWig
+    threads: TRACK_WORKERS  # one process per bigWig being written
     resources:
         mem_mb=job_mem_mb("tracks"),
         runtime=job_runtime("tracks"),
