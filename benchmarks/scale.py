@@ -92,7 +92,9 @@ def run(args: list[str], log: Path) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{log.read_text()[-3000:]}")
-    return wall, max(usage.ru_maxrss * 1024, peak_tree[0]) / 1024 ** 3  # ru_maxrss is in KiB on Linux
+    peak = max(usage.ru_maxrss * 1024, peak_tree[0]) / 1024 ** 3  # ru_maxrss is in KiB on Linux
+    print(f"{args[0]:<10} {wall:9.1f} s {peak:6.2f} GB  ({log.parent.parent.name})", file=sys.stderr, flush=True)
+    return wall, peak
 
 
 def train_config(path: Path, steps: int) -> Path:
