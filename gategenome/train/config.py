@@ -27,7 +27,7 @@ from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
-EDGE_LOSSES = ("log", "linear")
+EDGE_LOSSES = ("log", "linear", "bce")
 
 
 @dataclass
@@ -95,7 +95,10 @@ class TrainConfig:
         vanishes, and with the penalty its optimum is a graded gate), or
         ``"linear"``, ``-mean(1 - f)`` (paid as much per unit of forgetting as the
         penalty charges, so the best gate is all-or-none: shut where an edge is
-        likely enough, open elsewhere).
+        likely enough, open elsewhere), or ``"bce"``: the log edge term with the
+        penalty as ``mean(-log f)``, so ``1 - f`` is trained as a (class-balanced)
+        cross-entropy classifier of "near an edge" whose pull never vanishes on a
+        saturated gate.
     gate_start_epoch
         Epochs trained on the per-base loss alone before the gate terms switch on
         (a curriculum: the model first learns where regions are, then where to

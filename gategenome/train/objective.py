@@ -3,7 +3,10 @@
 The loss of a batch is the per-base binary cross-entropy of "inside an accessible
 region" (masked bases weigh 0), plus a gate-sparsity penalty ``mean(1 - f)`` that
 charges the model for each base where its mean forget gate drops, plus an edge
-term ``mean(-log(1 - f))`` that pays it for forgetting near region edges.
+term ``mean(-log(1 - f))`` that pays it for forgetting near region edges.  With
+``edge_loss: bce`` the penalty is ``mean(-log f)``: the two terms together are the
+cross-entropy of ``1 - f`` as a classifier of "within ``edge_flank`` of an edge",
+whose gradient does not vanish where a chrono-initialised gate saturates near 1.
 """
 
 from __future__ import annotations
@@ -56,16 +59,20 @@ def _masked_mean(values: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
     return (values * where).sum() / where.sum().clamp_min(1.0)
 
 
-def gate_penalty_term(forget: torch.Tensor, y: torch.Tensor, scored: torch.Tensor) -> torch.Tensor:
+def gate_penalty_term(
+    forget: torch.Tensor, y: torch.Tensor, scored: torch.Tensor, cost: torch.Tensor | None = None
+) -> torch.Tensor:
     """``mean(1 - f)`` inside regions and outside, averaged over the sides present.
 
     Balancing the two sides makes forgetting deep inside a short accessible region
     cost as much as forgetting in the long background, so the model cannot mark
-    "inside" by a low gate for free.  ``forget``, ``y``, ``scored``: ``(N, L)``.
+    "inside" by a low gate for free.  ``forget``, ``y``, ``scored``: ``(N, L)``;
+    ``cost``: ``(N, L)`` per-base cost of forgetting in place of ``1 - f``.
     """
     sides = torch.stack([scored * y, scored * (1.0 - y)])  # (2, N, L)
     counts = sides.sum(dim=(1, 2))
-    means = ((1.0 - forget) * sides).sum(dim=(1, 2)) / counts.clamp_min(1.0)
+    cost = 1.0 - forget if cost is None else cost
+    means = (cost * sides).sum(dim=(1, 2)) / counts.clamp_min(1.0)
     present = (counts > 0).to(means.dtype)
     return (means * present).sum() / present.sum().clamp_min(1.0)
 
@@ -119,6 +126,7 @@ def loss_terms(
             else:
                 edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
-        penalty = gate_penalty_term(forget, y, scored)
+        cost = -torch.log(forget.clamp_min(1e-6)) if config.edge_loss == "bce" else None
+        penalty = gate_penalty_term(forget, y, scored, cost)
     total = bce + penalty_weight * penalty + edge_weight * edge
     return LossTerms(total, bce, penalty, edge)

@@ -76,3 +76,29 @@ def test_linear_edge_term_is_minus_the_mean_forgetting_at_edges():
     assert terms.edge.item() == pytest.approx((forget[near] - 1.0).mean().item(), rel=1e-5)
     with pytest.raises(ConfigError, match="edge_loss"):
         TrainConfig(edge_loss="square")
+
+
+def test_bce_gate_terms_are_the_cross_entropy_of_forgetting_as_an_edge_classifier():
+    from gategenome.model.config import ModelConfig
+    from gategenome.model.gates import mean_forget_gate
+    from gategenome.model.network import GateLSTM
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.objective import edge_zone, loss_terms
+
+    torch.manual_seed(2)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1, forget_bias="chrono"))
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 400)), 4).float()
+    y = torch.zeros(1, 400)
+    y[:, 150:300] = 1
+    config = TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce")
+    terms = loss_terms(model, x, y, torch.ones_like(y), config)
+    forget = mean_forget_gate(model, model(x))[0]
+    near = edge_zone(y, 50)[0]
+    inside, outside = ~near & (y[0] > 0), ~near & (y[0] == 0)
+    assert terms.edge.item() == pytest.approx(-torch.log1p(-forget[near]).mean().item(), rel=1e-5)
+    expected = (-torch.log(forget[inside]).mean() - torch.log(forget[outside]).mean()) / 2
+    assert terms.penalty.item() == pytest.approx(expected.item(), rel=1e-5)
+    # on a saturated gate the pull toward forgetting at edges does not vanish
+    terms.total.backward()
+    gradient = sum(p.grad.abs().sum() for p in model.parameters() if p.grad is not None)
+    assert gradient.item() > 1e-3
