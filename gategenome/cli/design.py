@@ -150,6 +150,13 @@ SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
     "contexts, as call sets it from the scan's shuffled null).",
 )
 @click.option(
+    "--min-depth",
+    type=FiniteFloat(0.0, 1.0),
+    default=setting_default(ContextSettings, "min_depth"),
+    help="A drop in the contexts must reach 1 - min f >= this, as call reports no shallower drop (0: off).",
+    **OPTION_SETTINGS,
+)
+@click.option(
     "--reset-shuffles",
     type=click.IntRange(0, 64),
     default=setting_default(SearchSettings, "reset_shuffles"),
@@ -179,7 +186,7 @@ SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
 def command(
     model_path, reference, length, count, goal, gc_min, gc_max, gc_window, max_homopolymer, avoid,
     iterations, proposals, unit_max_k, signal_value, boundaries, genome, flank, accessible,
-    contexts, context_margin, threshold, reset_shuffles, max_identity, seed, device, out_prefix,
+    contexts, context_margin, threshold, min_depth, reset_shuffles, max_identity, seed, device, out_prefix,
 ) -> None:
     """Design long-memory DNA (or synthetic resets) for a model's gates.
 
@@ -243,7 +250,9 @@ def command(
         else:
             comparison = BoundarySettings(boundaries, genome, flank) if boundaries else None
             closed = (
-                ContextSettings(genome, accessible, contexts, context_margin, threshold) if accessible else None
+                ContextSettings(genome, accessible, contexts, context_margin, threshold, min_depth=min_depth)
+                if accessible
+                else None
             )
             run_reset(model, settings, constraints, out_prefix, progress, comparison, context, closed)
     log.info("wrote %s.{%s}", out_prefix, ",".join(SUFFIXES))

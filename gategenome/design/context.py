@@ -19,7 +19,10 @@ The threshold is the one ``call`` uses: the ``threshold_quantile`` (default
 0.05) quantile of the gate over dinucleotide-shuffled sequence, here the
 shuffled context windows (burn-in left out), as ``scan``'s null is shuffled
 genome windows; or a value given (``--threshold``, e.g. the ``threshold`` a
-``call`` run reports).
+``call`` run reports); capped at ``1 - min_depth`` (``call``'s ``min_depth``,
+default 0.9), since ``call`` neither tests nor reports a shallower drop.  (Each
+insertion is one test: the false-discovery control ``call`` applies across a
+genome's drops is not.)
 """
 
 from __future__ import annotations

@@ -258,6 +258,9 @@ def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, co
     if threshold is None:
         threshold = null_threshold(model, windows, contexts.threshold_quantile, settings.signal_value, settings.seed)
         source = f"{contexts.threshold_quantile:g} quantile of the gate over dinucleotide-shuffled contexts"
+    if 1.0 - contexts.min_depth < threshold:
+        threshold = 1.0 - contexts.min_depth
+        source += f", capped at 1 - min_depth ({contexts.min_depth:g}): call reports no shallower drop"
     elements = [row.sequence for row in rows if row.kind == "design"]
     result = drops_in_contexts(model, elements, windows, threshold, settings.signal_value, settings.seed)
     log.info(

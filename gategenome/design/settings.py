@@ -118,6 +118,10 @@ class ContextSettings:
         over dinucleotide-shuffled contexts, as ``call`` sets it from the scan's null.
     threshold_quantile
         Quantile of that null (``call``'s default).
+    min_depth
+        Shallowest drop (``1 - min f``) that counts, as ``call`` tests and reports
+        only drops at least this deep (its ``min_depth``): the threshold applied is
+        ``min(threshold, 1 - min_depth)``.  0 counts every crossing of the threshold.
     """
 
     genome: str
@@ -126,3 +130,4 @@ class ContextSettings:
     margin: int = 500
     threshold: float | None = None
     threshold_quantile: float = 0.05
+    min_depth: float = 0.9

@@ -63,9 +63,24 @@ def test_cli_reset_in_genomic_context(mini, tmp_path):
     prefix = tmp_path / "r"
     args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
             "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "30",
-            "--threshold", "0.5", "--out-prefix", str(prefix)]
+            "--threshold", "0.5", "--min-depth", "0", "--out-prefix", str(prefix)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "r.json").read_text())["genomic_context"]
     assert summary["contexts"] == 30 and summary["threshold"] == 0.5 and len(summary["elements"]) == 2
     assert [r.features[0].qualifiers["label"] for r in SeqIO.parse(tmp_path / "r.gb", "genbank")] == [["reset"]] * 2
+
+
+def test_a_drop_in_context_must_be_as_deep_as_call_reports(mini, tmp_path):
+    from gategenome.call.settings import CallSettings
+    from gategenome.design.settings import ContextSettings
+
+    assert ContextSettings("g", "a").min_depth == CallSettings().min_depth
+    prefix = tmp_path / "r"
+    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+            "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "30",
+            "--threshold", "0.5", "--min-depth", "0.8", "--out-prefix", str(prefix)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "r.json").read_text())["genomic_context"]
+    assert summary["threshold"] == pytest.approx(0.2) and "min_depth" in summary["threshold_source"]
