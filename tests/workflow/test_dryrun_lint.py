@@ -122,3 +122,21 @@ def test_dna_model_is_off_by_default(tmp_path, mini):
     output = run_snakemake(tmp_path, "-n", "-p").stdout
     assert "train_dna" not in [job["rule"] for job in _jobs(output)]
     assert re.search(r"gategenome design --model '?results/s1/model/model.pt", output)
+
+
+def test_resets_enabled_designs_for_the_gate_model_in_genomic_context(tmp_path, mini):
+    samples = [{"sample": "s1", "bigwig": mini["signal"]}]
+    write_config(tmp_path, mini["genome"], samples, dna_model={"enabled": True},
+                 resets={"enabled": True, "contexts": 120, "reset_shuffles": 4})
+    output = "\n".join(run_snakemake(tmp_path, "-n", "-p").stdout.splitlines())
+    jobs = [job for job in _jobs(output) if job["rule"] == "resets"]
+    assert len(jobs) == 1 and "sample=s1" in jobs[0]["wildcards"]
+    command = next(line for line in output.splitlines() if "--goal reset" in line)
+    assert "--model results/s1/model_dna/model.pt" in command or "--model 'results/s1/model_dna/model.pt'" in command
+    for part in ("--boundaries", "results/s1/drops.bed", "--accessible", "results/s1/prepare/accessible.bed",
+                 "--contexts 120", "--reset-shuffles 4"):
+        assert part in command
+    disabled = tmp_path / "off"
+    disabled.mkdir()
+    write_config(disabled, mini["genome"], samples)
+    assert "--goal reset" not in run_snakemake(disabled, "-n", "-p").stdout

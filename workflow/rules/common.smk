@@ -424,6 +424,7 @@ def explain_report_option(wildcards, input):
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
+    design += [rules.resets.output.fasta] if config["resets"]["enabled"] else []
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
     explanation = ["results/{sample}/explain/motifs.html"] if config["explain"]["enabled"] else []
     dna_model = [rules.train_dna.output.model] if config["dna_model"]["enabled"] else []

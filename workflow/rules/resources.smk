@@ -39,7 +39,7 @@ SCAN_STRANDS = 2 if config["scan"]["strand"] == "both" else 1
 #: per-Mb rate is the slope between the two sizes, the fixed part what is left at zero bases (--scale 0.1:
 #: 2.5 and 25 Mb).  scan is per strand-Mb, from the single-chromosome scan job (24.9 Mb, both strands);
 #: tracks is its three writer processes together; boundaries reads the drops as call does.  Rules
-#: the benchmark does not run (gather, export, signal, variants, design) keep their former fixed sizes.
+#: the benchmark does not run (gather, export, signal, variants, design, resets) keep their former fixed sizes.
 JOB_COSTS = {
     "prepare": (40, 0.5, 1, 0.12),
     "train": (560, 0.8, 2, 22.5),  # memory: genome cache read window by window; runtime: old upper bound
@@ -57,6 +57,7 @@ JOB_COSTS = {
     "variants": (2000, 0.0, 60, 0.0),
     "variants_chrom": (2000, 0.0, 60, 0.0),
     "design": (1340, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
+    "resets": (1340, 0.0, 30, 0.0),  # grows with --contexts and --iterations, not with the genome
 }
 #: Head-room over the measured figures (machines differ; the rates are means over a run).
 MEMORY_MARGIN = 1.5
@@ -99,6 +100,7 @@ JOB_BASES = {
     "variants": lambda wildcards: SCANNED_BASES,
     "variants_chrom": variant_chrom_bases,
     "design": lambda wildcards: 0,
+    "resets": lambda wildcards: 0,
 }
 
 
