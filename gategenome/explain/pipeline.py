@@ -29,9 +29,11 @@ log = logging.getLogger(__name__)
 def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summary: dict) -> dict:
     """Run modisco and Tomtom, write ``motifs.html`` and ``motifs.tsv``; the motif part of the summary."""
     started = time.perf_counter()
-    motifs = find_motifs(explained.one_hot, explained.hypothetical, motif_settings)
     references = jaspar_motifs(motif_settings.jaspar_release, motif_settings.tax_group)
-    matches = match_motifs([m.ppm for m in motifs], references, motif_settings.top_matches)
+    motifs, matches = [], []
+    if explained.targets:
+        motifs = find_motifs(explained.one_hot, explained.hypothetical, motif_settings)
+        matches = match_motifs([m.ppm for m in motifs], references, motif_settings.top_matches)
     width = min(motif_settings.window, explained.codes.shape[1])
     header = {"drops explained": len(explained.targets), "method": summary["settings"]["method"],
               "JASPAR": f"{motif_settings.jaspar_release} CORE, {motif_settings.tax_group} "
@@ -61,6 +63,8 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
         The summary saved as ``explain.json``.
     """
     targets = read_targets(drops, genome.sizes, settings.top)
+    if not targets:
+        log.warning("%s has no drops: nothing to explain (the outputs are written empty)", drops)
     started = time.perf_counter()
     explained = explain_drops(model, genome, signal, targets, settings, device, progress)
     seconds = time.perf_counter() - started

@@ -84,7 +84,8 @@ def write_report(path: Path, motifs: list[Motif], matches: list[list[Match]], su
     facts = "".join(f"<li>{html.escape(str(k))}: {html.escape(str(v))}</li>" for k, v in summary.items())
     table = ("<table><tr><th>motif</th><th>contribution logo (CWM)</th><th>seqlets</th><th>consensus</th>"
              "<th>seqlet centres vs summit</th><th>best JASPAR matches (Tomtom)</th></tr>" + "".join(rows)
-             + "</table>") if rows else "<p>No motif: too few seqlets for modisco.</p>"
+             + "</table>") if rows else ("<p>No drops to explain: call found none.</p>" if not summary.get("drops explained")
+                                  else "<p>No motif: too few seqlets for modisco.</p>")
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>gategenome explain: motifs</title>"
             f"<style>{_CSS}</style></head><body><h1>What closes the forget gate</h1>"
             "<p>Motifs found by modisco-lite in the attributions of each drop's dip "

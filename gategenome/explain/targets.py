@@ -87,7 +87,7 @@ def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -
     ------
     InputError
         A record without a ``+``/``-`` strand, on a chromosome the genome lacks, or
-        past its end; no record at all.
+        past its end.  A file without records gives no targets (``call`` found no drop).
     """
     targets = []
     for number, interval in enumerate(read_bed(path, "drops"), 1):
@@ -101,8 +101,6 @@ def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -
                              f"or past the chromosome's end ({sizes[interval.chrom]})")
         targets.append(Target(interval.name, interval.chrom, interval.strand, interval.start, interval.end,
                               _summit(path, number, interval), _depth(path, number, interval)))
-    if not targets:
-        raise InputError(f"{path}: no drops; expected BED6+ records of gategenome call")
     if top and len(targets) > top:
         keep = sorted(range(len(targets)), key=lambda i: (-targets[i].depth, i))[:top]
         targets = [targets[i] for i in sorted(keep)]

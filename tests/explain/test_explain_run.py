@@ -98,3 +98,23 @@ def test_read_targets_keeps_the_deepest_in_file_order(tmp_path):
     assert [t.name for t in targets] == ["b", "c"]
     assert targets[0].summit == 35 and targets[0].scan_summit(100) == 64  # no summit column: the middle
     assert encode_codes("A")[0] == 0
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_a_call_without_drops_gives_empty_outputs_and_a_report_saying_so(tmp_path):
+    small_genome(tmp_path, length=600)
+    path = tmp_path / "model.pt"
+    save_checkpoint(path, model())
+    drops = tmp_path / "drops.bed"
+    drops.write_text("")
+    out = tmp_path / "explain"
+    result = CliRunner().invoke(cli, ["explain", "--model", str(path), "--genome", str(tmp_path / "genome.fa"),
+                                      "--drops", str(drops), "--flank", "32", "--no-progress", "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "no drops" in result.output
+    assert np.load(out / "attributions.npz")["hypothetical"].shape == (0, 32, 4)
+    assert len((out / "drops.tsv").read_text().splitlines()) == 1
+    assert "No drops to explain" in (out / "motifs.html").read_text()
+    assert (out / "motifs.tsv").read_text().count("\n") <= 1
+    with pyBigWig.open(str(out / "attribution.plus.bw")) as track:
+        assert track.chroms("chrA") == 600
