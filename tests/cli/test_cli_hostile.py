@@ -216,6 +216,20 @@ def test_export_replaces_only_what_it_wrote(exportable, tmp_path):
     assert not list(tmp_path.glob(".hub.*"))
 
 
+def test_export_removes_only_a_killed_exports_staging(exportable, tmp_path):
+    host = socket.gethostname()
+    killed = tmp_path / f".hub.{_dead_pid()}@{host}.k1ll3d.tmp"
+    kept = [tmp_path / ".hub.notes.tmp",  # a name no export writes
+            tmp_path / f".hub.{os.getpid()}@{host}.running.tmp",  # a running export's
+            tmp_path / f".hub.{_dead_pid()}@another-node.x.tmp"]  # another host's
+    for path in (killed, *kept):
+        path.mkdir()
+        (path / "file").write_text("x")
+    assert export(exportable, tmp_path / "hub").exit_code == 0
+    assert not killed.exists()
+    assert all((path / "file").exists() for path in kept)
+
+
 @pytest.mark.parametrize("email", ["a@b.org\ndescriptionUrl http://evil.example/x", "two words@x.org", "no-at-sign"])
 def test_export_refuses_an_email_that_could_add_hub_lines(exportable, tmp_path, email):
     hostile.assert_clean_error(export(exportable, tmp_path / "hub", "--email", email), "--email")
