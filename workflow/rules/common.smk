@@ -15,6 +15,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from gategenome.core.settings import non_finite
 from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
 
 
@@ -33,6 +34,10 @@ def _validated(data, schema, what):
 
 
 _validated(config, "../schemas/config.schema.yaml", "config")
+# NaN and infinity pass every range rule of the schema (comparisons with NaN are false).
+_non_finite = non_finite(config)
+if _non_finite is not None:
+    _fail(f"config: {_non_finite[0]}: got {_non_finite[1]!r}, expected a finite number")
 
 # envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout.
 os.environ.setdefault("GATEGENOME_SRC", str(Path(workflow.basedir).resolve()))
