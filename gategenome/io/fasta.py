@@ -166,6 +166,8 @@ class Genome:
         except (OSError, ValueError) as exc:
             detail = " ".join(str(exc).split())[:200]
             raise InputError(f"{self.path}: cannot read FASTA ({detail}); expected a valid FASTA file") from None
+        #: The ``.fai`` (and bgzip ``.gzi``, else None) read: beside the FASTA when up to date, else a fresh one in the cache.
+        self.index_paths: tuple[Path, Path | None] = (index, gzi)
         self.sizes: dict[str, int] = dict(zip(self._fasta.references, self._fasta.lengths))
         if not self.sizes:
             raise InputError(f"{self.path}: FASTA has no sequences; expected at least one '>' record")
