@@ -82,6 +82,19 @@ def test_scattered_variant_file_without_index_is_named(tmp_path, mini):
     _fails_naming(tmp_path, "variants", "calls.vcf.gz", "no index")
 
 
+def test_scattered_variant_file_with_a_stale_index_is_named(tmp_path, mini):
+    import os
+
+    vcf = tmp_path / "calls.vcf.gz"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    index = tmp_path / "calls.vcf.gz.tbi"
+    index.write_text("")
+    os.utime(index, ns=(vcf.stat().st_mtime_ns - 10**9,) * 2)
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 variants=[str(vcf)], variants_scatter=True, **TINY)
+    _fails_naming(tmp_path, "variants", "calls.vcf.gz.tbi", "is older than")
+
+
 @pytest.mark.parametrize("name", ["config.yaml", "demo.yaml", "yeast.yaml"])
 def test_shipped_configurations_pass_the_schema(name):
     """`make demo` and the documented runs start from these files: each must validate as shipped."""

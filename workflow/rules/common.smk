@@ -17,6 +17,7 @@ from snakemake.utils import validate
 
 from gategenome.core.settings import non_finite
 from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
+from gategenome.io.index import stale_index
 
 
 def _fail(message):
@@ -391,10 +392,14 @@ VARIANTS_SCATTER = bool(config.get("variants_scatter"))
 
 
 def _require_vcf_index(path):
-    """A VCF scattered by chromosome is read through its index: path.tbi or path.csi must exist."""
+    """A VCF scattered by chromosome is read through its index: path.tbi or path.csi must exist, newer than it."""
     if not any(Path(f"{path}{suffix}").is_file() for suffix in (".tbi", ".csi")):
         _fail(f"variants: {path} has no index ({path}.tbi or {path}.csi) and variants_scatter is on; "
               "expected a bgzip VCF indexed with 'tabix -p vcf' or 'bcftools index', or variants_scatter: false")
+    stale = stale_index(path, (".tbi", ".csi"))
+    if stale is not None:
+        _fail(f"variants: the index {stale} is older than {path}; expected an index made after the file "
+              "('tabix -f -p vcf' or 'bcftools index -f')")
 
 
 if VARIANTS_SCATTER:
