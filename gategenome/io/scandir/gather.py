@@ -96,7 +96,8 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
     shards
         Scan directories written by ``gategenome scan --chrom`` (or ``--strand``).
     out
-        The gathered scan directory (replaced if it exists and is a scan directory).
+        The gathered scan directory (replaced if it exists and holds only a scan: scan.json, chroms/, null/,
+        the bigWigs of tracks; other files there are refused).
 
     Returns
     -------
