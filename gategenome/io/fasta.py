@@ -120,6 +120,19 @@ def _stale_reason(fasta: Path, fai: Path, compressed: bool) -> str | None:
     return None
 
 
+def fresh_fai(fasta: str | os.PathLike) -> Path | None:
+    """The ``.fai`` beside ``fasta`` when it describes it (not older, reaching its last record), else None.
+
+    For readers that take names and lengths from the index without opening the
+    FASTA (the workflow, when it is parsed); :class:`Genome` makes the same check.
+    """
+    fasta = Path(fasta)
+    fai = Path(f"{fasta}.fai")
+    if not fai.is_file() or not fasta.is_file():
+        return None
+    return fai if _stale_reason(fasta, fai, _is_bgzf(_head(fasta))) is None else None
+
+
 def _build_index(fasta: Path, index: Path, gzi: Path | None) -> None:
     """``samtools faidx`` into temporary names renamed when complete: a killed build leaves no index to be read."""
     import pysam

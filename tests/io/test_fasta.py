@@ -128,3 +128,22 @@ def test_a_failed_index_build_leaves_no_index_to_be_read(tmp_path, monkeypatch, 
     with pytest.raises(InputError, match="cannot build a FASTA index"):
         Genome(fasta)
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted({"genome.fa", fasta.name})
+
+
+def test_fresh_fai_is_the_index_only_when_it_describes_the_fasta(tmp_path):
+    import os
+
+    import pysam
+
+    from gategenome.io.fasta import fresh_fai
+
+    fasta = tmp_path / "genome.fa"
+    fasta.write_text(">chrA\n" + "ACGT" * 30 + "\n>chrB\n" + "AC" * 20 + "\n")
+    assert fresh_fai(fasta) is None  # no index
+    pysam.faidx(str(fasta))
+    fai = Path(f"{fasta}.fai")
+    assert fresh_fai(fasta) == fai
+    os.utime(fai, ns=(fasta.stat().st_mtime_ns - 10**9,) * 2)
+    assert fresh_fai(fasta) is None  # older than the FASTA
+    fai.write_text(fai.read_text().splitlines()[0] + "\n")  # newer, but misses chrB
+    assert fresh_fai(fasta) is None
