@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Union
 
@@ -171,3 +172,103 @@ def require_writable(option: str, path: str | os.PathLike | None, *, directory: 
         raise ConfigError(f"{option} {path}: {ancestor} is a file, not a directory; expected a path under a directory")
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise ConfigError(f"{option} {path}: directory {ancestor} is not writable; expected a writable location")
+
+
+MODEL_HELP = "Trained model.pt (gategenome train)."
+
+
+def model_input_options(genome_help: str, signal_help: str):
+    """``--model``, ``--genome`` and ``--signal`` of the commands that run a trained model.
+
+    Parameters
+    ----------
+    genome_help, signal_help
+        The command's own help of ``--genome`` and ``--signal`` (what the genome
+        is read for, what the signal does there).
+
+    Returns
+    -------
+    callable
+        A decorator adding the three options, in that order, as ``model_path``,
+        ``genome`` and ``signal``.
+    """
+    def decorate(function):
+        function = click.option("--signal", type=click.Path(dir_okay=False), default=None, help=signal_help)(function)
+        function = click.option("--genome", required=True, type=click.Path(dir_okay=False), help=genome_help)(function)
+        return click.option("--model", "model_path", required=True, type=click.Path(dir_okay=False),
+                            help=MODEL_HELP)(function)
+    return decorate
+
+
+@dataclasses.dataclass
+class ModelInputs:
+    """What :func:`open_model_inputs` opened: the model on its device, the genome and the signal.
+
+    Attributes
+    ----------
+    model
+        The :class:`~gategenome.model.network.GateLSTM`, in eval mode on ``device``.
+    fasta
+        The open :class:`~gategenome.io.fasta.Genome`.
+    track
+        The open :class:`~gategenome.io.bigwig.SignalTrack`, or None for a model that reads DNA only.
+    device
+        The ``torch.device`` the model is on.
+    paths
+        ``model``, ``genome`` and ``signal`` (None unless read) as absolute paths, for outputs' provenance.
+    """
+
+    model: Any
+    fasta: Any
+    track: Any
+    device: Any
+    paths: dict[str, str | None]
+
+
+@contextlib.contextmanager
+def open_model_inputs(model_path: PathLike, genome: PathLike, signal: PathLike | None,
+                      device: str) -> Iterator[ModelInputs]:
+    """Open the genome, load the model and open the signal it reads; close them on leaving.
+
+    A dna+signal model without ``signal`` is an error; a ``signal`` given to a
+    DNA-only model is ignored with a warning.
+
+    Parameters
+    ----------
+    model_path, genome, signal
+        The values of ``--model``, ``--genome`` and ``--signal``.
+    device
+        ``--device`` (``auto``, ``cpu`` or ``cuda``).
+
+    Raises
+    ------
+    ConfigError
+        The model reads the signal and no ``--signal`` was given.
+    """
+    import logging
+
+    from gategenome.io.bigwig import SignalTrack
+    from gategenome.io.fasta import Genome
+    from gategenome.model.checkpoint import load_model, resolve_device
+
+    fasta = Genome(genome)
+    track = None
+    try:
+        torch_device = resolve_device(device)
+        model, _ = load_model(model_path, torch_device)
+        model.eval()
+        if model.config.uses_signal:
+            if signal is None:
+                raise ConfigError(f"{model_path}: the model reads DNA + ATAC signal (inputs: dna+signal) but no "
+                                  "--signal was given; expected --signal with the ATAC bigWig")
+            track = SignalTrack(signal, fasta.sizes)
+        elif signal is not None:
+            logging.getLogger("gategenome.cli").warning(
+                "%s: the model reads DNA only (inputs: dna); --signal %s is ignored", model_path, signal)
+        paths = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
+                 "signal": None if track is None else str(Path(signal).resolve())}
+        yield ModelInputs(model, fasta, track, torch_device, paths)
+    finally:
+        if track is not None:
+            track.close()
+        fasta.close()

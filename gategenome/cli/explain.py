@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import device_option, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import (
+    device_option,
+    model_input_options,
+    open_model_inputs,
+    refuse_same_files,
+    require_writable,
+    setting_default,
+)
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.explain.settings import METHODS, ExplainSettings, MotifSettings
 
@@ -18,11 +25,8 @@ def _motif(name: str):
 
 
 @click.command("explain", context_settings=CONTEXT_SETTINGS)
-@click.option("--model", "model_path", required=True, type=click.Path(dir_okay=False),
-              help="Trained model.pt (gategenome train).")
-@click.option("--genome", required=True, type=click.Path(dir_okay=False), help="Genome FASTA the drops are on.")
-@click.option("--signal", type=click.Path(dir_okay=False), default=None,
-              help="ATAC-seq bigWig; required by dna+signal models.")
+@model_input_options(genome_help="Genome FASTA the drops are on.",
+                     signal_help="ATAC-seq bigWig; required by dna+signal models.")
 @click.option("--drops", required=True, type=click.Path(dir_okay=False),
               help="drops.bed of gategenome call (BED6+4: strand = scan direction, column 10 = summit offset).")
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
@@ -97,11 +101,7 @@ def command(model_path, genome, signal, drops, out_dir, top, flank, method, cont
 
     import torch
 
-    from gategenome.errors import ConfigError
     from gategenome.explain.pipeline import run_explain
-    from gategenome.io.bigwig import SignalTrack
-    from gategenome.io.fasta import Genome
-    from gategenome.model.checkpoint import load_model, resolve_device
 
     refuse_same_files({"--out-dir": out_dir}, {"--model": model_path, "--genome": genome, "--signal": signal,
                                                 "--drops": drops})
@@ -113,26 +113,10 @@ def command(model_path, genome, signal, drops, out_dir, top, flank, method, cont
                                    top_matches=top_matches) if motifs else None
     if threads:
         torch.set_num_threads(threads)
-    torch_device = resolve_device(device)
-    model, _ = load_model(model_path, torch_device)
-    model.eval()
-    if not -len(model.lstm_layers) <= layer < len(model.lstm_layers):
-        raise click.BadParameter(f"the model has {len(model.lstm_layers)} layer(s); got {layer}", param_hint="--layer")
-    fasta = Genome(genome)
-    track = None
-    try:
-        if model.config.uses_signal:
-            if signal is None:
-                raise ConfigError(f"{model_path}: the model reads DNA + ATAC signal (inputs: dna+signal) but no "
-                                  "--signal was given; expected --signal with the ATAC bigWig")
-            track = SignalTrack(signal, fasta.sizes)
-        provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
-                      "signal": None if track is None else str(Path(signal).resolve()),
-                      "drops": str(Path(drops).resolve())}
-        summary = run_explain(model, fasta, track, drops, out_dir, settings, motif_settings, torch_device,
-                              provenance, progress)
-    finally:
-        if track is not None:
-            track.close()
-        fasta.close()
+    with open_model_inputs(model_path, genome, signal, device) as inputs:
+        layers = len(inputs.model.lstm_layers)
+        if not -layers <= layer < layers:
+            raise click.BadParameter(f"the model has {layers} layer(s); got {layer}", param_hint="--layer")
+        summary = run_explain(inputs.model, inputs.fasta, inputs.track, drops, out_dir, settings, motif_settings,
+                              inputs.device, {**inputs.paths, "drops": str(Path(drops).resolve())}, progress)
     click.echo(f"gategenome explain: {summary['drops']} drops explained into {out_dir}", err=True)

@@ -20,7 +20,10 @@ def command(out_dir, shards):
     filesystem allows (no copy, so gathering costs no disk and no time per
     base), else copied; the chromosome markers of two strand shards are merged,
     and scan.json lists every chromosome and strand.  OUT_DIR is built under a
-    temporary name and appears only when complete.  This is the workflow's
+    temporary name and appears only when complete.  An earlier gathered scan
+    there is replaced only when it holds nothing but scan files (scan.json,
+    chroms/, null/, the bigWigs of 'tracks'); one holding other files is
+    refused, naming them.  This is the workflow's
     gather step; 'gategenome tracks', 'call', 'evaluate' and 'export' read the
     result.
 

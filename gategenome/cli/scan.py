@@ -6,7 +6,14 @@ import re
 
 import click
 
-from gategenome.cli.common import FiniteFloat, device_option, require_writable, setting_default
+from gategenome.cli.common import (
+    FiniteFloat,
+    device_option,
+    model_input_options,
+    open_model_inputs,
+    require_writable,
+    setting_default,
+)
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.scan.settings import ScanSettings
 
@@ -29,11 +36,10 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
 
 
 @click.command("scan", context_settings=CONTEXT_SETTINGS)
-@click.option("--model", "model_path", required=True, type=click.Path(dir_okay=False),
-              help="Trained model.pt (gategenome train).")
-@click.option("--genome", required=True, type=click.Path(dir_okay=False), help="Genome FASTA (plain or bgzip).")
-@click.option("--signal", type=click.Path(dir_okay=False), default=None,
-              help="ATAC-seq bigWig; required by dna+signal models (a chromosome it lacks reads as zero).")
+@model_input_options(
+    genome_help="Genome FASTA (plain or bgzip).",
+    signal_help="ATAC-seq bigWig; required by dna+signal models (a chromosome it lacks reads as zero).",
+)
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False),
               help="Scan directory (shards of other chromosomes already there are kept).")
 @click.option("--chrom", "chroms", multiple=True, metavar="NAME",
@@ -112,70 +118,52 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
 
     import torch
 
-    from gategenome.errors import ConfigError
-    from gategenome.io.bigwig import SignalTrack
-    from gategenome.io.fasta import Genome
-    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.scan.stream import scan_genome
 
     log = logging.getLogger("gategenome.scan.stream")
     require_writable("--out-dir", out_dir, directory=True)
     if threads:
         torch.set_num_threads(threads)
-    fasta = Genome(genome)
-    unknown = [name for name in chroms if name not in fasta.sizes]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown chromosome(s) {', '.join(unknown)}; expected one of {', '.join(fasta.sizes)}",
-            param_hint="--chrom",
-        )
-    span = _parse_region(region, fasta.sizes) if region else None
-    if span and chroms:
-        raise click.UsageError("--region and --chrom exclude each other")
-    selected = list(chroms) or (None if span else _kept_chromosomes(fasta.sizes, exclude_chroms, log))
-    torch_device = resolve_device(device)
-    model, _ = load_model(model_path, torch_device)
-    track = None
-    if model.config.uses_signal:
-        if signal is None:
-            raise ConfigError(
-                f"{model_path}: the model reads DNA + ATAC signal (inputs: dna+signal) but no --signal was given; "
-                "expected --signal with the ATAC bigWig"
+    with open_model_inputs(model_path, genome, signal, device) as inputs:
+        fasta = inputs.fasta
+        unknown = [name for name in chroms if name not in fasta.sizes]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown chromosome(s) {', '.join(unknown)}; expected one of {', '.join(fasta.sizes)}",
+                param_hint="--chrom",
             )
-        track = SignalTrack(signal, fasta.sizes)
-    elif signal is not None:
-        log.warning("%s: the model reads DNA only (inputs: dna); --signal %s is ignored", model_path, signal)
-    settings = ScanSettings(
-        strands=["+", "-"] if strand == "both" else [strand], chunk_size=chunk_size, batch_size=batch_size,
-        layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
-        null_window=null_window, null_signal=null_signal, seed=seed,
-    )
-    if torch_device.type == "cuda":
-        from gategenome.scan.settings import cuda_defaults
-
-        context = click.get_current_context()
-        given = {name for name in ("batch_size", "segments", "burn_in")
-                 if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
-        settings = cuda_defaults(settings, len(chroms) or (1 if span else len(fasta.sizes)), given)
-        log.info("GPU: %d rows per batch, %d segment(s) per chromosome%s (unmeasured on a GPU so far)",
-                 settings.batch_size, settings.segments,
-                 ", burn-in from the measured forgetting horizon" if settings.burn_in_from_horizon else "")
-    from pathlib import Path
-
-    provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
-                  "signal": None if track is None else str(Path(signal).resolve())}
-    try:
-        scan_genome(model, fasta, out_dir, settings, chroms=selected, region=span, signal=track,
-                    device=torch_device, provenance=provenance, progress=progress)
-    finally:
-        if track is not None:
-            track.close()
-        fasta.close()
+        span = _parse_region(region, fasta.sizes) if region else None
+        if span and chroms:
+            raise click.UsageError("--region and --chrom exclude each other")
+        selected = list(chroms) or (None if span else _kept_chromosomes(fasta.sizes, exclude_chroms, log))
+        settings = ScanSettings(
+            strands=["+", "-"] if strand == "both" else [strand], chunk_size=chunk_size, batch_size=batch_size,
+            layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
+            null_window=null_window, null_signal=null_signal, seed=seed,
+        )
+        if inputs.device.type == "cuda":
+            settings = _cuda_settings(settings, len(chroms) or (1 if span else len(fasta.sizes)), log)
+        scan_genome(inputs.model, fasta, out_dir, settings, chroms=selected, region=span, signal=inputs.track,
+                    device=inputs.device, provenance=inputs.paths, progress=progress)
     if make_tracks and not chroms and not span:
         from gategenome.export.settings import TrackSettings
         from gategenome.export.tracks import write_tracks
 
         write_tracks(out_dir, workers=TrackSettings().workers)
+
+
+def _cuda_settings(settings: ScanSettings, rows: int, log) -> ScanSettings:
+    """The GPU defaults of the batch size, segments and burn-in not given on the command line."""
+    from gategenome.scan.settings import cuda_defaults
+
+    context = click.get_current_context()
+    given = {name for name in ("batch_size", "segments", "burn_in")
+             if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+    settings = cuda_defaults(settings, rows, given)
+    log.info("GPU: %d rows per batch, %d segment(s) per chromosome%s (unmeasured on a GPU so far)",
+             settings.batch_size, settings.segments,
+             ", burn-in from the measured forgetting horizon" if settings.burn_in_from_horizon else "")
+    return settings
 
 
 def _kept_chromosomes(sizes: dict[str, int], exclude_chroms: tuple[str, ...], log) -> list[str] | None:

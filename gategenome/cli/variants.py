@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import FiniteFloat, device_option, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import (
+    FiniteFloat,
+    device_option,
+    model_input_options,
+    open_model_inputs,
+    refuse_same_files,
+    require_writable,
+    setting_default,
+)
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.variants.settings import VariantSettings
 
@@ -27,11 +35,8 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
 
 
 @click.command("variants", context_settings=CONTEXT_SETTINGS)
-@click.option("--model", "model_path", required=True, type=click.Path(dir_okay=False),
-              help="Trained model.pt (gategenome train).")
-@click.option("--genome", required=True, type=click.Path(dir_okay=False), help="Genome FASTA the VCF is on.")
-@click.option("--signal", type=click.Path(dir_okay=False), default=None,
-              help="ATAC-seq bigWig; required by dna+signal models, whose signal is left as measured.")
+@model_input_options(genome_help="Genome FASTA the VCF is on.",
+                     signal_help="ATAC-seq bigWig; required by dna+signal models, whose signal is left as measured.")
 @click.option("--vcf", required=True, type=click.Path(dir_okay=False),
               help="Variants: VCF or BCF, plain or bgzip, sorted; multi-allelic records are split.")
 @click.option("--out", "prefix", required=True, metavar="PREFIX",
@@ -105,14 +110,8 @@ def command(model_path, genome, signal, vcf, prefix, chrom, context, window, foo
           --scan-dir scan --context horizon --device cuda --out gwas
       gategenome variants --model model.pt --genome sacCer3.fa --vcf calls.vcf.gz --chrom chrI --out parts/chrI
     """
-    from pathlib import Path
-
     import torch
 
-    from gategenome.errors import ConfigError
-    from gategenome.io.bigwig import SignalTrack
-    from gategenome.io.fasta import Genome
-    from gategenome.model.checkpoint import load_model, resolve_device
     from gategenome.variants.run import score_vcf
 
     if threshold is not None and scan_dir is not None:
@@ -129,26 +128,11 @@ def command(model_path, genome, signal, vcf, prefix, chrom, context, window, foo
         null_windows=null_windows, null_window=null_window, strict=strict, symbolic=symbolic,
         unknown_chroms=unknown_chroms, layer=layer, seed=seed,
     )
-    torch_device = resolve_device(device)
-    model, _ = load_model(model_path, torch_device)
-    model.eval()
-    fasta = Genome(genome)
-    track = None
-    try:
-        if model.config.uses_signal:
-            if signal is None:
-                raise ConfigError(f"{model_path}: the model reads DNA + ATAC signal (inputs: dna+signal) but no "
-                                  "--signal was given; expected --signal with the ATAC bigWig")
-            track = SignalTrack(signal, fasta.sizes)
+    with open_model_inputs(model_path, genome, signal, device) as inputs:
         if scan_dir is not None:
-            threshold = _scan_threshold(scan_dir, model, threshold_quantile)
-        provenance = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
-                      "signal": None if track is None else str(Path(signal).resolve()), "scan_dir": scan_dir}
-        summary = score_vcf(model, fasta, vcf, prefix, settings, signal=track, threshold=threshold,
-                            device=torch_device, provenance=provenance, progress=progress, chrom=chrom)
-    finally:
-        if track is not None:
-            track.close()
-        fasta.close()
+            threshold = _scan_threshold(scan_dir, inputs.model, threshold_quantile)
+        summary = score_vcf(inputs.model, inputs.fasta, vcf, prefix, settings, signal=inputs.track,
+                            threshold=threshold, device=inputs.device,
+                            provenance={**inputs.paths, "scan_dir": scan_dir}, progress=progress, chrom=chrom)
     click.echo(f"gategenome variants: {summary['counts']['alleles']} alleles scored on {summary['device']}, "
                f"wrote {summary['files']['vcf']}, {summary['files']['table']}", err=True)

@@ -69,3 +69,51 @@ def check_type(name: str, value: Any, annotation: str) -> None:
     if not any(_TYPES[part][0](value) for part in parts):
         expected = " or ".join(_TYPES[part][1] for part in parts)
         raise ConfigError(f"{name}: got {value!r} ({type(value).__name__}), expected {expected}")
+
+
+def non_finite(values: Any, where: str = "") -> tuple[str, float] | None:
+    """The first NaN or infinite number in nested mappings and lists, with its dotted key.
+
+    YAML reads ``.nan``, ``.inf`` and ``1e999`` as floats that pass every range
+    rule of a JSON schema (comparisons with NaN are false), so a configuration is
+    walked for them before use.
+
+    Parameters
+    ----------
+    values
+        A mapping, list or scalar (e.g. a parsed YAML configuration).
+    where
+        The key path of ``values`` (``""`` at the top).
+
+    Returns
+    -------
+    tuple[str, float] or None
+        ``("train.lr", nan)``; list items are named ``key[3]``; None when every number is finite.
+    """
+    if isinstance(values, float):
+        return None if math.isfinite(values) else (where or "(top level)", values)
+    if isinstance(values, dict):
+        items = ((f"{where}.{key}" if where else str(key), value) for key, value in values.items())
+    elif isinstance(values, (list, tuple)):
+        items = ((f"{where}[{index}]", value) for index, value in enumerate(values))
+    else:
+        return None
+    for name, value in items:
+        found = non_finite(value, name)
+        if found is not None:
+            return found
+    return None
+
+
+def require_finite(settings: Any, section: str) -> None:
+    """Refuse a dataclass whose float fields hold NaN or infinity, naming ``section.field``.
+
+    Raises
+    ------
+    ConfigError
+        ``"train.lr: got nan, expected a finite number"``.
+    """
+    for field in fields(settings):
+        value = getattr(settings, field.name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{section}.{field.name}: got {value!r}, expected a finite number")

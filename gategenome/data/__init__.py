@@ -19,6 +19,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
                     "select_chromosomes"],
     "bam": ["open_bam", "read_bam_fragments"],
     "cache": ["CACHE_FORMAT", "CACHE_VERSION", "GenomeCache", "file_sha256", "open_genome_cache"],
+    "cache_entries": ["is_stale", "remove_stale_entries"],
     "fragments": ["FragmentChunk", "FragmentCounts", "read_barcodes", "read_fragment_file"],
     "folds": ["FOLDS", "FoldSplit", "folds_from_mapping", "folds_from_options", "read_folds", "split_chromosomes"],
     "intervals": ["IntervalIndex", "overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],

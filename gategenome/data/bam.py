@@ -21,6 +21,7 @@ import numpy as np
 from gategenome.data.fragments import CHUNK, FragmentChunk, FragmentCounts
 from gategenome.errors import InputError
 from gategenome.io.chroms import match_chromosomes, normalise_name
+from gategenome.io.index import require_fresh_index
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int]):
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: BAM not found")
+    require_fresh_index(path, (".bai", ".csi"), f"samtools index {path.name}")
     try:
         bam = pysam.AlignmentFile(str(path), "rb")
     except (ValueError, OSError) as exc:

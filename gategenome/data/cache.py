@@ -22,6 +22,15 @@ so a killed build leaves no array that looks finished, and two processes buildin
 same cache write the same bytes.  A chromosome is encoded on first use, in blocks of
 ``BLOCK`` bases, so building takes bounded memory whatever the chromosome length.
 
+Each directory also lists the input files it was made from (``sources.json``: path,
+size and modification time).  While open, a directory is held with a shared lock
+on its ``.lock`` file.  Opening a cache removes a sibling directory of its own
+(``sequence-``/``signal-`` + key, with a gategenome manifest and a source list)
+only when one of its listed files is among the inputs now given, every listed
+file has since changed or gone, and no process holds it open: the directories of
+earlier versions of an edited genome or signal.  Nothing else in the cache
+directory, or outside it, is touched; ``rm -r`` clears a cache by hand.
+
 Readers use :func:`open_genome_cache` and :class:`GenomeCache`: :meth:`GenomeCache.codes`
 and :meth:`GenomeCache.signal` read any slice with one ``pread`` (no mapping, so the
 pages read stay in the page cache and out of the process's resident memory), and
@@ -31,17 +40,20 @@ Coordinates are 0-based half-open.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from gategenome.core.encode import encode_codes
+from gategenome.data.cache_entries import LOCK, SOURCES, file_state, remove_stale_entries
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_open
 from gategenome.io.bigwig import SignalTrack
@@ -114,12 +126,48 @@ class _Component:
                                                     for name, length in sizes.items()},
         }
         self._files: dict[str, _ArrayFile] = {}
+        self._lock = -1
 
     def _file(self, name: str) -> Path:
         return self.directory / f"{self.index[name]:05d}.npy"
 
+    def hold(self) -> None:
+        """Create the directory and take a shared lock on it (released by :meth:`close`).
+
+        A directory removed as stale between opening its lock file and locking it is made again.
+        """
+        while self._lock < 0:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lock = self.directory / LOCK
+            try:
+                fd = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o644)
+            except FileNotFoundError:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            try:
+                current = os.stat(lock)
+            except FileNotFoundError:
+                current = None
+            if current is not None and os.path.samestat(os.fstat(fd), current):
+                self._lock = fd
+            else:
+                os.close(fd)
+
+    def record_source(self, files: dict[str, str | os.PathLike]) -> None:
+        """Add the input ``files`` (role -> path) with their size and modification time to ``sources.json``."""
+        path = self.directory / SOURCES
+        try:
+            sources = json.loads(path.read_text())
+        except (OSError, ValueError):
+            sources = []
+        entry = {role: file_state(Path(name)) for role, name in files.items()}
+        if entry not in sources:
+            with atomic_open(path) as handle:
+                json.dump([*sources, entry] if isinstance(sources, list) else [entry], handle, indent=1)
+
     def prepare(self) -> None:
         """Create the directory and its manifest, or check the manifest already there."""
+        self.hold()
         manifest = self.directory / "manifest.json"
         if manifest.exists():
             try:
@@ -165,6 +213,9 @@ class _Component:
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+        if self._lock >= 0:
+            os.close(self._lock)
+            self._lock = -1
 
 
 
@@ -262,32 +313,54 @@ def open_genome_cache(
     InputError
         An unknown chromosome, or a cache manifest that does not describe these inputs.
     """
-    root = Path(directory)
-    with Genome(genome) as fasta:
-        sizes = dict(fasta.sizes)
-        wanted = list(sizes) if chromosomes is None else list(dict.fromkeys(chromosomes))
-        unknown = [name for name in wanted if name not in sizes]
-        if unknown:
-            raise InputError(f"{genome}: no chromosome {unknown[0]!r}; expected one of {', '.join(list(sizes)[:10])}")
-        genome_id = {"sha256": file_sha256(genome), "bytes": os.path.getsize(genome), "sizes": sizes_checksum(sizes)}
-        sequence = _Component(root, "sequence", {"genome": genome_id}, sizes, np.uint8)
-        missing, started = _missing(sequence, wanted), time.perf_counter()
-        for name in missing:
-            sequence.build(name, lambda start, end, name=name: encode_codes(fasta.fetch(name, start, end)))
-        _log_built(sequence, missing, started)
-    track = None
-    if signal is not None:
-        signal_id = {"genome": genome_id, "sha256": file_sha256(signal), "bytes": os.path.getsize(signal)}
-        track = _Component(root, "signal", signal_id, sizes, np.float16)
-        missing = _missing(track, wanted)
-        if missing:
-            started = time.perf_counter()
-            with SignalTrack(signal, sizes) as bigwig:
-                for name in missing:
-                    track.build(name, lambda start, end, name=name: np.minimum(
-                        bigwig.values(name, start, end), FLOAT16_MAX))
-            _log_built(track, missing, started)
+    root, opened = Path(directory), []
+    try:
+        with Genome(genome) as fasta:
+            sizes = dict(fasta.sizes)
+            wanted = list(sizes) if chromosomes is None else list(dict.fromkeys(chromosomes))
+            unknown = [name for name in wanted if name not in sizes]
+            if unknown:
+                raise InputError(f"{genome}: no chromosome {unknown[0]!r}; expected one of {', '.join(list(sizes)[:10])}")
+            genome_id = {"sha256": file_sha256(genome), "bytes": os.path.getsize(genome), "sizes": sizes_checksum(sizes)}
+            sequence = _Component(root, "sequence", {"genome": genome_id}, sizes, np.uint8)
+            opened.append(sequence)
+            _build(sequence, wanted, {"genome": genome}, lambda: contextlib.nullcontext(
+                lambda name, start, end: encode_codes(fasta.fetch(name, start, end))))
+        track = None
+        if signal is not None:
+            signal_id = {"genome": genome_id, "sha256": file_sha256(signal), "bytes": os.path.getsize(signal)}
+            track = _Component(root, "signal", signal_id, sizes, np.float16)
+            opened.append(track)
+            _build(track, wanted, {"genome": genome, "signal": signal}, lambda: _signal_reader(signal, sizes))
+    except BaseException:
+        for component in opened:
+            component.close()
+        raise
+    inputs = [genome] if signal is None else [genome, signal]
+    remove_stale_entries(root, inputs, CACHE_FORMAT, keep=[component.directory for component in opened])
     return GenomeCache(sizes, wanted, sequence, track)
+
+
+def _build(component: _Component, names: list[str], sources: dict, open_reader) -> None:
+    """Check ``component``, record its input files and encode the chromosomes of ``names`` it lacks.
+
+    ``open_reader()`` is a context manager yielding ``read(name, start, end)``, entered only when one is missing.
+    """
+    missing, started = _missing(component, names), time.perf_counter()
+    component.record_source(sources)
+    if not missing:
+        return
+    with open_reader() as read:
+        for name in missing:
+            component.build(name, lambda start, end, name=name: read(name, start, end))
+    _log_built(component, missing, started)
+
+
+@contextlib.contextmanager
+def _signal_reader(signal: str | os.PathLike, sizes: dict[str, int]) -> Iterator:
+    """``read(name, start, end)``: the bigWig's values, clipped to the float16 maximum."""
+    with SignalTrack(signal, sizes) as bigwig:
+        yield lambda name, start, end: np.minimum(bigwig.values(name, start, end), FLOAT16_MAX)
 
 
 def _log_built(component: _Component, names: list[str], started: float) -> None:

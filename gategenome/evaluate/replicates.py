@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from gategenome.data.intervals import IntervalIndex
 from gategenome.errors import ConfigError, InputError
 from gategenome.evaluate.boundaries import STRANDS, call_positions, nearest_distance
 from gategenome.evaluate.calls import base_overlap
@@ -95,12 +96,8 @@ def drops_within(a: Mapping[tuple[str, str], np.ndarray], b: Mapping[tuple[str, 
 
 def window_cover(positions: np.ndarray, distance: int, size: int) -> int:
     """Bases of ``[0, size)`` within ``distance`` of one of the sorted ``(N,)`` ``positions``."""
-    if len(positions) == 0:
-        return 0
-    starts = np.maximum(np.asarray(positions, dtype=np.int64) - distance, 0)
-    ends = np.minimum(np.asarray(positions, dtype=np.int64) + distance + 1, size)
-    overlap = np.maximum(ends[:-1] - starts[1:], 0)  # equal-width windows: each overlaps the union only via its predecessor
-    return int(np.maximum(ends - starts, 0).sum() - overlap.sum())
+    positions = np.asarray(positions, dtype=np.int64)
+    return IntervalIndex(positions - distance, positions + distance + 1, size).covered
 
 
 def chance_within(a: Mapping[tuple[str, str], np.ndarray], b: Mapping[tuple[str, str], np.ndarray],

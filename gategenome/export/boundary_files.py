@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from gategenome.errors import InputError
+from gategenome.export.drop_files import check_span
 from gategenome.io.bed import Interval
 
 BOUNDARY_AUTOSQL = """table gategenomeBoundaries
@@ -62,12 +63,7 @@ def check_calls(records: list[Interval], path: Path, sizes: Mapping[str, int], k
     """
     extra = TRACKS[kind][5]
     for number, record in enumerate(records, 1):
-        if record.chrom not in sizes:
-            raise InputError(f"{path}: record {number} is on {record.chrom!r}, which the genome lacks; expected one of "
-                             f"{', '.join(list(sizes)[:8])}")
-        if record.end > sizes[record.chrom] or record.end <= record.start:
-            raise InputError(f"{path}: record {number} {record.chrom}:{record.start}-{record.end} is empty or past the "
-                             f"chromosome end ({sizes[record.chrom]}); expected 0 <= start < end <= length")
+        check_span(record, number, path, sizes)
         if len(record.extra) != extra:
             raise InputError(f"{path}: record {number} has {6 + len(record.extra)} columns; expected "
                              f"BED6+{extra} from 'gategenome boundaries'" if extra else

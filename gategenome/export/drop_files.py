@@ -28,15 +28,20 @@ NARROWPEAK_AUTOSQL = """table gategenomeDrops
 """
 
 
+def check_span(record: Interval, number: int, path: Path, sizes: Mapping[str, int]) -> None:
+    """Raise :class:`InputError` unless record ``number`` of ``path`` is a non-empty interval inside the genome."""
+    if record.chrom not in sizes:
+        raise InputError(f"{path}: record {number} is on {record.chrom!r}, which the genome lacks; expected one of "
+                         f"{', '.join(list(sizes)[:8])}")
+    if record.end > sizes[record.chrom] or record.end <= record.start:
+        raise InputError(f"{path}: record {number} {record.chrom}:{record.start}-{record.end} is empty or past the "
+                         f"chromosome end ({sizes[record.chrom]}); expected 0 <= start < end <= length")
+
+
 def check_drops(drops: list[Interval], path: Path, sizes: Mapping[str, int]) -> None:
     """Raise :class:`InputError` unless every drop is a BED6+4 record inside the genome of ``sizes``."""
     for number, drop in enumerate(drops, 1):
-        if drop.chrom not in sizes:
-            raise InputError(f"{path}: record {number} is on {drop.chrom!r}, which the genome lacks; expected one of "
-                             f"{', '.join(list(sizes)[:8])}")
-        if drop.end > sizes[drop.chrom] or drop.end <= drop.start:
-            raise InputError(f"{path}: record {number} {drop.chrom}:{drop.start}-{drop.end} is empty or past the "
-                             f"chromosome end ({sizes[drop.chrom]}); expected 0 <= start < end <= length")
+        check_span(drop, number, path, sizes)
         if drop.strand not in "+-" or len(drop.extra) != 4:
             raise InputError(f"{path}: record {number} has strand {drop.strand!r} and {6 + len(drop.extra)} columns; "
                              "expected BED6+4 (narrowPeak layout) with strand + or -")

@@ -209,8 +209,11 @@ def _gate_bigwigs(tracks: Path) -> list[str]:
 
 def _write_data_files(data: Path, drops: list[Interval], drops_path: Path, sizes: Mapping[str, int],
                       tracks: Path, bigwigs: list[str], signal_path: str | os.PathLike | None, genome_path: Path,
-                      copy: bool) -> tuple[str | None, str]:
-    """Write the drop files and link (or copy) the bigWigs and the FASTA into the assembly directory ``data``.
+                      genome_index: tuple[Path, Path | None], copy: bool) -> tuple[str | None, str]:
+    """Write the drop files and link (or copy) the bigWigs, the FASTA and its index into the assembly directory ``data``.
+
+    ``genome_index`` is the ``.fai`` (and ``.gzi``) :class:`~gategenome.io.fasta.Genome`
+    read: the one beside the FASTA only when it describes it, never a stale one.
 
     Returns
     -------
@@ -231,10 +234,9 @@ def _write_data_files(data: Path, drops: list[Interval], drops_path: Path, sizes
         _link_or_copy(Path(signal_path), data / signal_name, copy)
     genome_name = "genome.fa.gz" if genome_path.suffix in {".gz", ".bgz"} else "genome.fa"
     _link_or_copy(genome_path, data / genome_name, copy)
-    for suffix in (".fai", ".gzi"):
-        companion = Path(str(genome_path) + suffix)
-        if companion.exists():
-            _link_or_copy(companion, data / (genome_name + suffix), copy)
+    for suffix, index in zip((".fai", ".gzi"), genome_index):
+        if index is not None:
+            _link_or_copy(index, data / (genome_name + suffix), copy)
     return signal_name, genome_name
 
 
@@ -329,7 +331,7 @@ def export_hub(
     scan = ScanDir(scan_dir)
     genome_path = Path(genome_path)
     with Genome(genome_path) as genome:
-        sizes = dict(genome.sizes)
+        sizes, genome_index = dict(genome.sizes), genome.index_paths
     assembly = _assembly_name(settings, genome_path)
     _check_same_genome(scan, sizes, genome_path)
     drops_path = Path(drops_path)
@@ -345,7 +347,7 @@ def export_hub(
         data = tmp / assembly
         data.mkdir(parents=True)
         signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
-                                                     genome_path, settings.copy)
+                                                     genome_path, genome_index, settings.copy)
         _write_track_lists(tmp, assembly, bigwigs, signal_name, genome_name, locus, bool(drops), calls or {}, sizes)
         _write_hub_descriptors(tmp, assembly, settings)
         problems = validate_hub(tmp)

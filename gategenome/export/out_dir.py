@@ -5,7 +5,9 @@ an output directory that is one of its inputs, holds one, or holds the current
 directory, and one that holds files it did not write (an earlier export lists
 its files in ``export.json``).  Replacing an earlier export removes only the
 files that list names; anything else found there at that moment is left in
-place.  Staging directories of a killed export are removed by the next one.
+place.  Staging directories of a killed export (``.NAME.PID@HOST.X.tmp``, by a
+process of this host that no longer runs) are removed by the next one; nothing else
+beside the output directory is.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from gategenome.errors import ConfigError
-from gategenome.io.atomic import honour_umask
+from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +104,8 @@ def replace_export(out: Path) -> Iterator[Path]:
         The staging directory; on an exception it is removed and ``out`` is left as it was.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.*.tmp"):
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)  # a killed export's staging directory
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    remove_abandoned(out)  # a killed export's staging directory: .NAME.PID@HOST.X.tmp of a dead process here
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".tmp", dir=out.parent))
     honour_umask(tmp)  # mkdtemp makes 0700; the hub is served to browsers
     try:
         yield tmp

@@ -38,6 +38,7 @@ from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.layout import TRACK_FILES
 
 _DEFAULTS = TrackSettings()
 DEFAULT_PRECISION = _DEFAULTS.precision
@@ -47,7 +48,6 @@ log = logging.getLogger(__name__)
 
 #: Name whose temporaries (``.tracks.PID@HOST.X.tmp``) stage the bigWigs until all are complete.
 STAGING = "tracks"
-TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
 
 
 def _read_block(array: np.ndarray, start: int, end: int) -> np.ndarray:

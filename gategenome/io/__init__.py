@@ -14,7 +14,8 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "bigwig": ["SignalTrack", "write_bigwig"],
     "checksum": ["arrays_checksum", "file_head_checksum", "sizes_checksum"],
     "chroms": ["match_chromosomes", "name_lookup", "normalise_name"],
-    "fasta": ["Genome", "check_records", "read_chrom_sizes", "write_chrom_sizes"],
+    "fasta": ["Genome", "check_records", "fresh_fai", "read_chrom_sizes", "write_chrom_sizes"],
+    "index": ["require_fresh_index", "stale_index"],
     "jsonfile": ["finite_json", "json_text", "read_json_object", "write_json"],
     "scandir": ["ScanDir", "gather_shards"],
 })

@@ -13,6 +13,7 @@ cannot be indexed for random access and is refused with a message saying to use
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import logging
@@ -21,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from gategenome.errors import InputError
+from gategenome.io.atomic import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,35 @@ def _stale_reason(fasta: Path, fai: Path, compressed: bool) -> str | None:
     return None
 
 
+def fresh_fai(fasta: str | os.PathLike) -> Path | None:
+    """The ``.fai`` beside ``fasta`` when it describes it (not older, reaching its last record), else None.
+
+    For readers that take names and lengths from the index without opening the
+    FASTA (the workflow, when it is parsed); :class:`Genome` makes the same check.
+    """
+    fasta = Path(fasta)
+    fai = Path(f"{fasta}.fai")
+    if not fai.is_file() or not fasta.is_file():
+        return None
+    return fai if _stale_reason(fasta, fai, _is_bgzf(_head(fasta))) is None else None
+
+
+def _build_index(fasta: Path, index: Path, gzi: Path | None) -> None:
+    """``samtools faidx`` into temporary names renamed when complete: a killed build leaves no index to be read."""
+    import pysam
+
+    with contextlib.ExitStack() as stack:
+        fai_tmp = stack.enter_context(atomic_path(index))
+        args = [str(fasta), "--fai-idx", str(fai_tmp)]
+        if gzi is not None:
+            args += ["--gzi-idx", str(stack.enter_context(atomic_path(gzi)))]
+        verbosity = pysam.set_verbosity(0)  # our one-line error replaces htslib's
+        try:
+            pysam.faidx(*args)
+        finally:
+            pysam.set_verbosity(verbosity)
+
+
 class Genome:
     """A random-access genome.
 
@@ -145,14 +176,7 @@ class Genome:
             if not index.exists() or (gzi is not None and not gzi.exists()):
                 log.info("%s: building the FASTA index %s", self.path, index)
                 check_records(self.path, self._compressed)
-                args = [str(self.path), "--fai-idx", str(index)]
-                if gzi is not None:
-                    args += ["--gzi-idx", str(gzi)]
-                verbosity = pysam.set_verbosity(0)  # our one-line error replaces htslib's
-                try:
-                    pysam.faidx(*args)
-                finally:
-                    pysam.set_verbosity(verbosity)
+                _build_index(self.path, index, gzi)
             self._fasta = pysam.FastaFile(
                 str(self.path),
                 filepath_index=str(index),
@@ -166,6 +190,8 @@ class Genome:
         except (OSError, ValueError) as exc:
             detail = " ".join(str(exc).split())[:200]
             raise InputError(f"{self.path}: cannot read FASTA ({detail}); expected a valid FASTA file") from None
+        #: The ``.fai`` (and bgzip ``.gzi``, else None) read: beside the FASTA when up to date, else a fresh one in the cache.
+        self.index_paths: tuple[Path, Path | None] = (index, gzi)
         self.sizes: dict[str, int] = dict(zip(self._fasta.references, self._fasta.lengths))
         if not self.sizes:
             raise InputError(f"{self.path}: FASTA has no sequences; expected at least one '>' record")

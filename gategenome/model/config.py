@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from gategenome.core.settings import settings_from_dict
+from gategenome.core.settings import require_finite, settings_from_dict
 from gategenome.errors import ConfigError
 
 INPUT_MODES = ("dna", "dna+signal")
@@ -63,6 +63,7 @@ class ModelConfig:
                 raise ConfigError(
                     f"model.forget_bias: got {self.forget_bias!r}, expected a number or 'chrono'"
                 ) from None
+        require_finite(self, "model")
 
     @property
     def input_channels(self) -> int:

@@ -104,6 +104,15 @@ def _draw_genome(rng: np.random.Generator, settings: SimulationSettings, out: Pa
     return regions, peaks
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """``(device, inode, mtime in ns)`` of ``path``, None when absent: what tells a file rewritten from one left alone."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns
+
+
 def _names(settings: SimulationSettings) -> list[str]:
     """Chromosome names ``chrS1``, ``chrS2``, ..."""
     return [f"chrS{number}" for number in range(1, settings.chroms + 1)]
@@ -147,6 +156,8 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     out.mkdir(parents=True, exist_ok=True)
     sizes = {name: settings.length for name in _names(settings)}
     spill_path = out / f".coverage.{os.getpid()}.tmp"
+    names = (*FILES.values(), FILES["genome"] + ".fai")
+    before = {name: _identity(out / name) for name in names}
     try:
         spill = CoverageFile(spill_path, sizes)
         regions, peaks = _draw_genome(rng, settings, out, spill)
@@ -154,9 +165,10 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
-        else:
-            for name in (*FILES.values(), FILES["genome"] + ".fai"):
-                (out / name).unlink(missing_ok=True)
+        else:  # only what this run wrote: an output it had not reached yet is another run's, or the user's
+            for name in names:
+                if _identity(out / name) not in (None, before[name]):
+                    (out / name).unlink(missing_ok=True)
         raise
     finally:
         spill_path.unlink(missing_ok=True)

@@ -15,14 +15,13 @@ key and the valid ones, so a typo never silently falls back to a default.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from gategenome.core.checkout import CONFIG_SCHEMA, checkout_root
-from gategenome.core.settings import settings_from_dict
+from gategenome.core.settings import non_finite, require_finite, settings_from_dict
 from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
@@ -159,6 +158,7 @@ class TrainConfig:
     device: str = "auto"
 
     def __post_init__(self) -> None:
+        require_finite(self, "train")
         positive = ("window", "batch_size", "epochs", "steps_per_epoch", "eval_segment", "eval_batch")
         for name in positive:
             if int(getattr(self, name)) < 1:
@@ -278,10 +278,9 @@ def validate_sections(path: str | os.PathLike, sections: dict[str, dict]) -> Non
         error = errors[0]
         where = ".".join(str(part) for part in error.path) or "(top level)"
         raise ConfigError(f"{path}: {where}: {error.message} (rules: {CONFIG_SCHEMA})")
-    for section, values in sections.items():
-        for key, value in values.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ConfigError(f"{path}: {section}.{key}: got {value!r}, expected a finite number")
+    found = non_finite(sections)
+    if found is not None:
+        raise ConfigError(f"{path}: {found[0]}: got {found[1]!r}, expected a finite number")
 
 
 def dump_config(model: ModelConfig, train: TrainConfig) -> str:

@@ -15,10 +15,12 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gategenome.errors import InputError
 from gategenome.io.chroms import name_lookup
 from gategenome.io.fasta import Genome
+from gategenome.io.index import require_fresh_index
 from gategenome.variants.settings import VariantSettings
 
 log = logging.getLogger(__name__)
@@ -136,11 +138,12 @@ def chrom_contigs(path, handle, genome: Genome, chrom: str) -> list[str]:
     Raises
     ------
     InputError
-        The VCF has no index (``.tbi``/``.csi``), or ``chrom`` is not in the FASTA.
+        The VCF has no index (``.tbi``/``.csi``) or one older than it, or ``chrom`` is not in the FASTA.
     """
     if handle.index is None:
         raise InputError(f"{path}: --chrom needs an indexed VCF; expected bgzip + a .tbi or .csi index "
                          "next to it (tabix -p vcf, bcftools index) or an indexed BCF")
+    require_fresh_index(path, (".tbi", ".csi"), f"tabix -f -p vcf {Path(path).name}, or bcftools index -f")
     lookup = name_lookup(genome.sizes)
     wanted = lookup(chrom)
     if wanted is None:

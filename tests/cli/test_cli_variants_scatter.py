@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pysam
 import pytest
@@ -81,10 +83,14 @@ def test_chrom_without_records_gives_an_empty_part(tmp_path, inputs):
     assert json.loads((tmp_path / "part" / "b.json").read_text())["counts"]["records"] == 0
 
 
-@pytest.mark.parametrize("case", ["unindexed", "unknown-chrom"])
+@pytest.mark.parametrize("case", ["unindexed", "unknown-chrom", "stale-index"])
 def test_chrom_refuses_unindexed_vcf_and_unknown_chromosome(tmp_path, inputs, case):
     model_path, plain, vcf = inputs
     source, chrom, fragment = (plain, "chrA", "indexed") if case == "unindexed" else (vcf, "chrZ", "chrZ")
+    if case == "stale-index":  # the VCF rewritten after its index was made: the index points at old offsets
+        index = Path(f"{vcf}.tbi")
+        os.utime(index, ns=(index.stat().st_mtime_ns - 10**9,) * 2)
+        source, chrom, fragment = vcf, "chrA", "is older than it"
     result = _variants(tmp_path, model_path, source, tmp_path / "out" / "v", "--chrom", chrom)
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("gategenome: error:")]

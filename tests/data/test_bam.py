@@ -128,6 +128,18 @@ def test_a_bam_without_index_is_refused(chri_with_mito, tmp_path):
         list(read_bam_fragments(bam, sizes, FragmentCounts()))
 
 
+def test_a_bam_whose_index_is_older_is_refused(chri_with_mito, tmp_path):
+    """A BAM rewritten after samtools index: its .bai points at old offsets and must not be read."""
+    import os
+
+    genome, sizes = chri_with_mito
+    bam = write_bam(tmp_path / "old.bam", sizes, [("chrI", 100, 250, {})])
+    index = Path(f"{bam}.bai")
+    os.utime(index, ns=(bam.stat().st_mtime_ns - 10**9,) * 2)
+    with pytest.raises(InputError, match=r"old\.bam: its index .*old\.bam\.bai is older than it.*samtools index old\.bam"):
+        list(read_bam_fragments(bam, sizes, FragmentCounts()))
+
+
 def test_a_bam_of_another_assembly_is_refused(chri_with_mito, tmp_path):
     genome, sizes = chri_with_mito
     bam = write_bam(tmp_path / "other.bam", {"chrI": 1000, "chrM": 2000}, [("chrI", 100, 250, {})])

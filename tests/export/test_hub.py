@@ -102,3 +102,23 @@ def test_export_without_drops_writes_a_valid_hub_of_gate_tracks(case, tmp_path):
     assert stanzas and all(s["type"].startswith("bigWig") for s in stanzas)
     resources = {Path(r.get("path")).name for r in ET.parse(out / "igv_session.xml").getroot().iter("Resource")}
     assert resources == {"forget.plus.bw", "forget.minus.bw", "accessibility.bw"}
+
+
+def test_export_never_copies_a_stale_fasta_index_into_the_hub(case, tmp_path):
+    """A .fai older than its FASTA (records since added or resized) is not what IGV gets: the fresh index is."""
+    import os
+    import shutil
+
+    genome = tmp_path / "genome.fa"
+    shutil.copyfile(case["genome"], genome)
+    fresh = [line.split("\t")[:2] for line in Path(f"{case['genome']}.fai").read_text().splitlines()]
+    stale = Path(f"{genome}.fai")
+    stale.write_text("".join(f"{name}\t{int(length) // 2}\t6\t60\t61\n" for name, length in fresh))
+    old = genome.stat().st_mtime_ns - 10**9
+    os.utime(stale, ns=(old, old))
+    out = tmp_path / "hub"
+    result = CliRunner().invoke(cli, ["export", "--scan-dir", str(case["scan"]), "--drops", str(case["drops"]),
+                                      "--genome", str(genome), "--copy", "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    copied = [line.split("\t")[:2] for line in (out / "genome" / "genome.fa.fai").read_text().splitlines()]
+    assert copied == fresh

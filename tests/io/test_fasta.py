@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -104,3 +105,45 @@ def test_an_empty_record_is_an_error_wherever_it_is(tmp_path, where):
     line = {"first": 1, "middle": 4, "last": 7}[where]
     with pytest.raises(InputError, match=rf"bad\.fa: cannot build a FASTA index: record 'empty' \(line {line}\) has no"):
         Genome(fasta)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_failed_index_build_leaves_no_index_to_be_read(tmp_path, monkeypatch, compressed):
+    """An index build cut short (killed, disk full) must not leave a .fai that the next run reads as complete."""
+    import pysam
+
+    fasta = tmp_path / "genome.fa"
+    fasta.write_text(">chrA\n" + "ACGT" * 30 + "\n")
+    if compressed:
+        pysam.tabix_compress(str(fasta), str(fasta) + ".gz")
+        fasta = Path(str(fasta) + ".gz")
+
+    def cut_short(*args):
+        for flag in ("--fai-idx", "--gzi-idx"):
+            if flag in args:
+                Path(args[args.index(flag) + 1]).write_text("chrA\t10\n")
+        raise pysam.SamtoolsError("killed")
+
+    monkeypatch.setattr(pysam, "faidx", cut_short)
+    with pytest.raises(InputError, match="cannot build a FASTA index"):
+        Genome(fasta)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted({"genome.fa", fasta.name})
+
+
+def test_fresh_fai_is_the_index_only_when_it_describes_the_fasta(tmp_path):
+    import os
+
+    import pysam
+
+    from gategenome.io.fasta import fresh_fai
+
+    fasta = tmp_path / "genome.fa"
+    fasta.write_text(">chrA\n" + "ACGT" * 30 + "\n>chrB\n" + "AC" * 20 + "\n")
+    assert fresh_fai(fasta) is None  # no index
+    pysam.faidx(str(fasta))
+    fai = Path(f"{fasta}.fai")
+    assert fresh_fai(fasta) == fai
+    os.utime(fai, ns=(fasta.stat().st_mtime_ns - 10**9,) * 2)
+    assert fresh_fai(fasta) is None  # older than the FASTA
+    fai.write_text(fai.read_text().splitlines()[0] + "\n")  # newer, but misses chrB
+    assert fresh_fai(fasta) is None

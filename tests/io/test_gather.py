@@ -110,3 +110,19 @@ def test_gathered_directory_honours_the_umask(tmp_path):
     subprocess.run(["sh", "-c", 'umask 027 && exec "$@"', "sh", *GATHER, "--out-dir", str(out),
                     str(tmp_path / "shards" / "chrA")], check=True, capture_output=True)
     assert stat.S_IMODE(out.stat().st_mode) == 0o750
+
+
+def test_regathering_keeps_and_refuses_a_scan_holding_other_files(tmp_path):
+    """Replacing a gathered scan removes it whole: only when it holds nothing but scan, gather and tracks files."""
+    shard = tmp_path / "shards" / "chrA"
+    _shard(shard, "chrA")
+    out = tmp_path / "scan"
+    subprocess.run([*GATHER, "--out-dir", str(out), str(shard)], check=True, capture_output=True)
+    (out / "forget.plus.bw").write_bytes(b"a track")  # what 'gategenome tracks' adds: part of the scan
+    subprocess.run([*GATHER, "--out-dir", str(out), str(shard)], check=True, capture_output=True)
+    (out / "analysis").mkdir()
+    (out / "analysis" / "notes.txt").write_text("keep me")
+    result = subprocess.run([*GATHER, "--out-dir", str(out), str(shard)], capture_output=True, text=True)
+    assert result.returncode == 1 and "analysis/notes.txt" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (out / "analysis" / "notes.txt").read_text() == "keep me" and (out / "scan.json").is_file()

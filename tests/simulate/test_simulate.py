@@ -67,3 +67,26 @@ def test_no_regions_gives_background_only(tmp_path):
     assert 0 < values.mean() < 3  # the thin background coverage only
     meta = json.loads((tmp_path / "s" / FILES["settings"]).read_text())
     assert meta["regions"] == 0 and meta["settings"]["regions"] is False
+
+
+def test_a_failed_run_removes_only_what_it_wrote(small, tmp_path, monkeypatch):
+    """A run that fails after the FASTA removes its FASTA but not the files it never reached."""
+    import pytest
+
+    from gategenome.simulate import run
+
+    out = tmp_path / "sim"
+    out.mkdir()
+    (out / FILES["signal"]).write_text("an earlier signal")
+    (out / FILES["settings"]).write_text("{}")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(run, "_write_files", fail)
+    with pytest.raises(RuntimeError):
+        simulate(out, small)
+    assert not (out / FILES["genome"]).exists() and not (out / (FILES["genome"] + ".fai")).exists()
+    assert (out / FILES["signal"]).read_text() == "an earlier signal"
+    assert (out / FILES["settings"]).read_text() == "{}"
+    assert sorted(p.name for p in out.iterdir()) == sorted([FILES["signal"], FILES["settings"]])

@@ -34,6 +34,18 @@ def test_unknown_top_level_key_is_named(tmp_path, mini):
     _fails_naming(tmp_path, "fdr")
 
 
+@pytest.mark.parametrize(("section", "key", "value"), [("train", "lr", float("nan")),
+                                                      ("model", "chrono_max", float("inf")),
+                                                      ("call", "fdr", float("nan"))])
+def test_a_non_finite_number_is_named(tmp_path, mini, section, key, value):
+    """NaN and infinity pass the schema's range rules; the workflow still stops before any job, naming the key."""
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}], **TINY)
+    config = yaml.safe_load((tmp_path / "config.yaml").read_text())
+    config.setdefault(section, {})[key] = value
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    _fails_naming(tmp_path, f"{section}.{key}", "expected a finite number")
+
+
 @pytest.mark.parametrize("name", ["bad name"])
 def test_bad_sample_name_is_named(tmp_path, mini, name):
     write_config(tmp_path, mini["genome"], [{"sample": name, "bigwig": mini["signal"]}], **TINY)
@@ -68,6 +80,19 @@ def test_scattered_variant_file_without_index_is_named(tmp_path, mini):
     write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
                  variants=[str(vcf)], variants_scatter=True, **TINY)
     _fails_naming(tmp_path, "variants", "calls.vcf.gz", "no index")
+
+
+def test_scattered_variant_file_with_a_stale_index_is_named(tmp_path, mini):
+    import os
+
+    vcf = tmp_path / "calls.vcf.gz"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    index = tmp_path / "calls.vcf.gz.tbi"
+    index.write_text("")
+    os.utime(index, ns=(vcf.stat().st_mtime_ns - 10**9,) * 2)
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}],
+                 variants=[str(vcf)], variants_scatter=True, **TINY)
+    _fails_naming(tmp_path, "variants", "calls.vcf.gz.tbi", "is older than")
 
 
 @pytest.mark.parametrize("name", ["config.yaml", "demo.yaml", "yeast.yaml"])

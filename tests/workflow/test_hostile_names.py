@@ -90,3 +90,15 @@ def test_shard_names_match_the_scan_directory_file_names():
     exec("import hashlib, re\n" + block, namespace)
     for name in ["chr1", "chrUn_KI270302v1", *HOSTILE, ".x", "HLA-A*01:01", "é", "a" * 400, "@"]:
         assert namespace["shard_name"](name) == file_name(name)
+
+
+def test_a_fasta_index_that_misses_records_is_not_read(tmp_path, mini):
+    """A .fai newer than the FASTA but short of its records (a FASTA appended to after indexing, then the
+    index touched) would hide chromosomes from the scan jobs: the FASTA is read instead."""
+    genome = _fasta(tmp_path / "genome.fa", ["chrA", "chrB", "chrC"])
+    (tmp_path / "genome.fa.fai").write_text("chrA\t200\t6\t200\t201\n")
+    workdir = tmp_path / "work"
+    write_config(workdir, genome, [{"sample": "s1", "bigwig": mini["signal"]}], **TINY)
+    result = run_snakemake(workdir, "-n", "-p", "--forceall", "--cores", "1", "results/s1/scan")
+    scanned = set(re.findall(r"gategenome scan .*?--chrom (\S+)", result.stdout))
+    assert scanned == {"chrA", "chrB", "chrC"}, result.stdout[-3000:]

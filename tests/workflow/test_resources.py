@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 from test_dryrun_lint import _jobs
 from workflow_helpers import ROOT, run_snakemake, write_config
@@ -15,11 +16,20 @@ HG38_SHAPED = {"chr1": 248_956_422, "chrY": 57_227_415, "chrM": 16_569, "chrEBV"
 
 
 def _hg38_shaped(tmp_path, mini, **settings):
-    """A workflow over a FASTA whose .fai declares hg38-sized chromosomes (a dry run reads only the .fai)."""
+    """A workflow over a FASTA whose .fai declares hg38-sized chromosomes (a dry run reads only the .fai).
+
+    The FASTA is bgzip-compressed: a plain FASTA's .fai is checked against the file (it must reach its last
+    record and not pass its end), which these declared lengths could not pass; a bgzip one's only by date.
+    """
+    import pysam
+
     tmp_path.mkdir(parents=True, exist_ok=True)
-    genome = tmp_path / "hg38.fa"
-    genome.write_text("".join(f">{name}\nACGT\n" for name in HG38_SHAPED))
-    (tmp_path / "hg38.fa.fai").write_text("".join(f"{name}\t{length}\t0\t60\t61\n" for name, length in HG38_SHAPED.items()))
+    plain = tmp_path / "hg38.fa"
+    plain.write_text("".join(f">{name}\nACGT\n" for name in HG38_SHAPED))
+    genome = Path(pysam.tabix_compress(str(plain), f"{plain}.gz") or f"{plain}.gz")
+    plain.unlink()
+    (tmp_path / "hg38.fa.gz.fai").write_text(
+        "".join(f"{name}\t{length}\t0\t60\t61\n" for name, length in HG38_SHAPED.items()))
     write_config(tmp_path, genome, [{"sample": "s", "bigwig": mini["signal"], "peaks": mini["peaks"]}], **settings)
     result = run_snakemake(tmp_path, "-n", "--profile", str(ROOT / "profiles" / "slurm"))
     return _jobs(result.stdout + result.stderr)

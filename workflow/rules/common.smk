@@ -15,7 +15,10 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from gategenome.core.settings import non_finite
 from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
+from gategenome.io.fasta import fresh_fai
+from gategenome.io.index import stale_index
 
 
 def _fail(message):
@@ -33,6 +36,10 @@ def _validated(data, schema, what):
 
 
 _validated(config, "../schemas/config.schema.yaml", "config")
+# NaN and infinity pass every range rule of the schema (comparisons with NaN are false).
+_non_finite = non_finite(config)
+if _non_finite is not None:
+    _fail(f"config: {_non_finite[0]}: got {_non_finite[1]!r}, expected a finite number")
 
 # envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout.
 os.environ.setdefault("GATEGENOME_SRC", str(Path(workflow.basedir).resolve()))
@@ -134,19 +141,28 @@ def load_samples(path):
     return {name: _pooled(path, name, group) for name, group in grouped.items()}
 
 
-def genome_chromosomes(path):
-    """Chromosome names of the genome FASTA, from its .fai (when newer than the FASTA) or the '>' lines."""
-    fai = Path(f"{path}.fai")
-    if fai.exists() and fai.stat().st_mtime >= Path(path).stat().st_mtime:
+def genome_lengths(path):
+    """Chromosome -> length of the genome FASTA, from its .fai when that describes it (io.fasta.fresh_fai:
+    not older than the FASTA, reaching its last record), else by reading the FASTA."""
+    fai = fresh_fai(path)
+    if fai is not None:
         with open(fai) as handle:
-            return [line.split("\t")[0] for line in handle if line.strip()]
+            return {fields[0]: int(fields[1]) for fields in (line.split("\t") for line in handle if line.strip())}
     with open(path, "rb") as handle:
         opener = gzip.open if handle.read(2) == b"\x1f\x8b" else open
-    with opener(path, "rt") as handle:
-        return [line[1:].split()[0] for line in handle if line.startswith(">")]
+    lengths, name = {}, None
+    with opener(path, "rb") as handle:
+        for line in handle:
+            if line.startswith(b">"):
+                name = line[1:].split()[0].decode()
+                lengths[name] = 0
+            elif name is not None:
+                lengths[name] += len(line.strip())
+    return lengths
 
 
 GENOME = _require_file("genome", config["genome"])
+GENOME_LENGTHS = genome_lengths(GENOME)
 BLACKLIST = config["blacklist"] and _require_file("blacklist", config["blacklist"])
 SAMPLES = load_samples(config["samples"])
 
@@ -163,7 +179,7 @@ def scan_chromosomes():
     """The chromosomes scanned, one scan job each: scan.chroms, or every chromosome prepare keeps
     (prepare.exclude_chroms: by default no mitochondrion, EBV, unplaced / alt / fix / decoy / HLA contig),
     less scan.exclude."""
-    names = genome_chromosomes(GENOME)
+    names = list(GENOME_LENGTHS)
     wanted = config["scan"]["chroms"]
     unknown = [name for name in wanted if name not in names]
     if unknown:
@@ -386,17 +402,21 @@ VARIANTS_SCATTER = bool(config.get("variants_scatter"))
 
 
 def _require_vcf_index(path):
-    """A VCF scattered by chromosome is read through its index: path.tbi or path.csi must exist."""
+    """A VCF scattered by chromosome is read through its index: path.tbi or path.csi must exist, newer than it."""
     if not any(Path(f"{path}{suffix}").is_file() for suffix in (".tbi", ".csi")):
         _fail(f"variants: {path} has no index ({path}.tbi or {path}.csi) and variants_scatter is on; "
               "expected a bgzip VCF indexed with 'tabix -p vcf' or 'bcftools index', or variants_scatter: false")
+    stale = stale_index(path, (".tbi", ".csi"))
+    if stale is not None:
+        _fail(f"variants: the index {stale} is older than {path}; expected an index made after the file "
+              "('tabix -f -p vcf' or 'bcftools index -f')")
 
 
 if VARIANTS_SCATTER:
     for _vcf_path in VARIANT_SETS.values():
         _require_vcf_index(_vcf_path)
 #: Shard name -> chromosome of the variant scatter: every chromosome of the genome (not only those scanned).
-VARIANT_CHROMS = {shard_name(chrom): chrom for chrom in genome_chromosomes(GENOME)} if VARIANTS_SCATTER else {}
+VARIANT_CHROMS = {shard_name(chrom): chrom for chrom in GENOME_LENGTHS} if VARIANTS_SCATTER else {}
 
 
 def variant_vcf(wildcards):

@@ -7,26 +7,6 @@
 import math
 
 
-def genome_lengths(path):
-    """Chromosome -> length of the genome FASTA, from its .fai (when newer than the FASTA) or by reading it."""
-    fai = Path(f"{path}.fai")
-    if fai.exists() and fai.stat().st_mtime >= Path(path).stat().st_mtime:
-        with open(fai) as handle:
-            return {fields[0]: int(fields[1]) for fields in (line.split("\t") for line in handle if line.strip())}
-    with open(path, "rb") as handle:
-        opener = gzip.open if handle.read(2) == b"\x1f\x8b" else open
-    lengths, name = {}, None
-    with opener(path, "rb") as handle:
-        for line in handle:
-            if line.startswith(b">"):
-                name = line[1:].split()[0].decode()
-                lengths[name] = 0
-            elif name is not None:
-                lengths[name] += len(line.strip())
-    return lengths
-
-
-GENOME_LENGTHS = genome_lengths(GENOME)
 #: Bases prepare and train keep (prepare.exclude_chroms), and bases scanned (per strand).
 _EXCLUDED = excluded_names(GENOME_LENGTHS, exclude_patterns())
 KEPT_BASES = sum(length for name, length in GENOME_LENGTHS.items() if name not in _EXCLUDED) or sum(GENOME_LENGTHS.values())

@@ -34,7 +34,7 @@ if not VARIANTS_SCATTER:
             "../../envs/gategenome.yaml"
         shell:
             "gategenome variants --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
-            " --vcf {input.vcf:q} --scan-dir {input.scan:q} --threads {threads} --device {params.device}"
+            " --vcf {input.vcf:q} --scan-dir {input.scan:q} --threads {threads} --device {params.device:q}"
             " --no-progress --out {params.prefix:q} 2> {log:q}"
 
 else:
@@ -68,7 +68,7 @@ else:
         shell:
             "gategenome variants --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
             " --vcf {input.vcf:q} --chrom {params.chrom:q} --scan-dir {input.scan:q} --threads {threads}"
-            " --device {params.device} --no-progress --out {params.prefix:q} 2> {log:q}"
+            " --device {params.device:q} --no-progress --out {params.prefix:q} 2> {log:q}"
 
     rule variants_gather:
         input:

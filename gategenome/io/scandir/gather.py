@@ -14,7 +14,7 @@ from typing import Any
 from gategenome.errors import InputError
 from gategenome.io.atomic import honour_umask
 from gategenome.io.jsonfile import read_json_object
-from gategenome.io.scandir.layout import STRAND_ORDER
+from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,23 @@ def _link_shard(shard: Path, into: Path) -> None:
 
 
 
+def _foreign_files(out: Path) -> list[str]:
+    """Files below ``out`` that neither scan, gather nor tracks writes there (replacing ``out`` would remove them)."""
+    foreign = []
+    for path in sorted(out.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        parts = path.relative_to(out).parts
+        if len(parts) == 2 and parts[0] in ("chroms", "null"):
+            continue
+        if len(parts) == 1 and parts[0] in ("scan.json", ".snakemake_timestamp", *TRACK_FILES.values()):
+            continue
+        if parts[0].startswith(".") and parts[0].endswith(".tmp"):  # temporaries of scan and tracks
+            continue
+        foreign.append("/".join(parts))
+    return foreign
+
+
 def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -> Path:
     """Merge scan directories of single chromosomes (or strands) into one.
 
@@ -79,7 +96,8 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
     shards
         Scan directories written by ``gategenome scan --chrom`` (or ``--strand``).
     out
-        The gathered scan directory (replaced if it exists and is a scan directory).
+        The gathered scan directory (replaced if it exists and holds only a scan: scan.json, chroms/, null/,
+        the bigWigs of tracks; other files there are refused).
 
     Returns
     -------
@@ -95,6 +113,10 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
             raise InputError(f"{shard}: not a scan directory (no scan.json); expected the output of 'gategenome scan'")
     if out.exists() and not (out / "scan.json").is_file():
         raise InputError(f"{out}: exists and is not a scan directory; expected a new path or an earlier gathered scan")
+    foreign = _foreign_files(out) if out.exists() else []
+    if foreign:
+        raise InputError(f"{out}: holds {len(foreign)} file(s) that are not part of a scan directory "
+                         f"({', '.join(foreign[:3])}); expected a new path or an earlier gathered scan (it is replaced)")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     honour_umask(tmp)  # mkdtemp makes 0700; the gathered directory is read by other jobs and users

@@ -24,6 +24,9 @@ STRAND_ORDER = {"+": 0, "-": 1}
 
 KINDS = ("forget", "accessibility")
 
+#: The bigWigs ``gategenome tracks`` writes into a scan directory, by track.
+TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
+
 #: ``scan.json`` keys that must agree for shards to share a scan directory: checksums of the
 #: model state, the genome index (names and lengths) and the signal header, not their paths.
 IDENTITY_KEYS = ("model_checksum", "genome_checksum", "signal_checksum", "strands", "layer", "null")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gategenome.errors import ConfigError
-from gategenome.io.atomic import honour_umask
+from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 from gategenome.io.jsonfile import read_json_object, write_json
 from gategenome.io.scandir.layout import IDENTITY_KEYS, KINDS, STRAND_NAMES, array_path, null_path, shard_path
 
@@ -42,7 +42,7 @@ class ArrayWriter:
         self.path = Path(path)
         self.length = int(length)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(self.path), suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
         honour_umask(self.tmp)  # mkstemp makes 0600; a published array is readable as the umask allows
@@ -204,13 +204,14 @@ def remove_if_no_shard(directory: str | os.PathLike) -> None:
 
 def clear_shard_marker(directory: str | os.PathLike, chrom: str) -> None:
     """Mark ``chrom`` incomplete before it is scanned again (readers then skip it), and remove
-    the temporary arrays of ``chrom`` that a killed run left behind."""
+    the temporary arrays of ``chrom`` that a killed scan left behind: only names a scan writes
+    (``.NAME.PID@HOST.X.tmp``) of a process of this host that no longer runs
+    (:func:`gategenome.io.atomic.remove_abandoned`), never another file or a running scan's."""
     shard_path(directory, chrom).unlink(missing_ok=True)
     for strand in STRAND_NAMES:
         finals = [array_path(directory, chrom, strand, kind) for kind in KINDS] + [null_path(directory, chrom, strand)]
         for final in finals:
-            for stale in final.parent.glob(f".{final.name}.*.tmp"):
-                stale.unlink(missing_ok=True)
+            remove_abandoned(final)
 
 
 def write_shard_marker(directory: str | os.PathLike, chrom: str, record: dict[str, Any]) -> None:
