@@ -65,22 +65,20 @@ def test_simulate_with_gaps_and_many_pieces(tmp_path, monkeypatch):
     assert not list((tmp_path / "s").glob(".coverage*"))  # the spill is removed
 
 
-def _draw_peak(tmp_path, length):
-    settings = SimulationSettings(seed=1, chroms=1, length=length, spacing=3_000)
-    out = tmp_path / str(length)
-    out.mkdir()
-    spill = CoverageFile(out / "c.tmp", {"chrS1": length})
+def _simulate_peak(tmp_path, length):
+    """Traced peak (Python objects and numpy arrays) of a whole simulation, drawing and writing."""
+    settings = SimulationSettings(seed=1, chroms=1, length=length, spacing=1_000)
     tracemalloc.start()
     try:
-        run._draw_genome(np.random.default_rng(1), settings, out, spill)
+        run.simulate(tmp_path / str(length), settings)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
-def test_drawing_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):
+def test_simulation_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "PIECE", 500_000)
-    small, large = _draw_peak(tmp_path, 1_000_000), _draw_peak(tmp_path, 6_000_000)
+    small, large = _simulate_peak(tmp_path, 1_000_000), _simulate_peak(tmp_path, 6_000_000)
     assert large < 1.3 * small, (small, large)
 
 
