@@ -26,8 +26,8 @@ class _BlockCache:
     """``array[lo:hi]`` of a memory-mapped array, served from one block read with ``pread`` and kept until
     a request leaves it: the edges come in order, so each block is read about once."""
 
-    def __init__(self, array: np.ndarray, block: int = BLOCK):
-        self.array, self.block = array, block
+    def __init__(self, array: np.ndarray, block: int | None = None):
+        self.array, self.block = array, block or BLOCK
         self.lo, self.values = 0, np.zeros(0, dtype=array.dtype)
 
     def __call__(self, lo: int, hi: int) -> np.ndarray:

@@ -133,7 +133,7 @@ def signal_length(smoothed: Mapping[str, np.ndarray], chrom: str) -> int:
 
 def strided_signal(smoothed: Mapping[str, np.ndarray], chrom: str, stride: int) -> np.ndarray:
     """``smoothed[chrom][::stride]``, gathered chunk by chunk: ``(ceil(L / stride),)`` float32."""
-    parts = [values[(-lo) % stride::stride] for lo, values in signal_chunks(smoothed, chrom)]
+    parts = [values[(-lo) % stride::stride].copy() for lo, values in signal_chunks(smoothed, chrom)]  # not views
     return np.concatenate([np.zeros(0, dtype=np.float32), *parts])
 
 
@@ -259,10 +259,13 @@ class SmoothedSignal(Mapping):
         Chromosome -> length, the chromosomes of the mapping, in order.
     window
         Smoothing window (bases).
+    chunk
+        Bases smoothed at a time by :meth:`chunks` (the results do not depend on it).
     """
 
-    def __init__(self, open_track: Callable, sizes: Mapping[str, int], window: int):
+    def __init__(self, open_track: Callable, sizes: Mapping[str, int], window: int, chunk: int = SMOOTH_CHUNK):
         self.open_track = open_track
+        self.chunk = chunk
         self.sizes = dict(sizes)
         self.window = window
         self._held: tuple[str, np.ndarray] | None = None
@@ -279,6 +282,9 @@ class SmoothedSignal(Mapping):
     def __iter__(self):
         return iter(self.sizes)
 
+    def __contains__(self, chrom: object) -> bool:
+        return chrom in self.sizes  # Mapping's own would smooth the whole chromosome to find out
+
     def chunks(self, chrom: str) -> Iterator[tuple[int, np.ndarray]]:
         """``(lo, values)`` chunks of one chromosome's smoothed signal (:func:`smooth_chunks`): nothing
         chromosome-long is made (the held chromosome, if it is this one, is given whole)."""
@@ -287,7 +293,8 @@ class SmoothedSignal(Mapping):
             return
         length = self.sizes[chrom]
         with self.open_track() as track:
-            yield from smooth_chunks(lambda a, b: track.values(chrom, a, b, count_nan=False), length, self.window)
+            yield from smooth_chunks(lambda a, b: track.values(chrom, a, b, count_nan=False), length, self.window,
+                                     self.chunk)
 
     def __len__(self) -> int:
         return len(self.sizes)
