@@ -12,6 +12,7 @@ from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.simulate import pieces, run
 from gategenome.simulate.pieces import TELOMERE, CoverageFile, FastaStream, sequenced_pieces
+from gategenome.simulate.records import RecordFiles
 from gategenome.simulate.run import FILES, simulate
 from gategenome.simulate.settings import SimulationSettings
 
@@ -65,20 +66,24 @@ def test_simulate_with_gaps_and_many_pieces(tmp_path, monkeypatch):
     assert not list((tmp_path / "s").glob(".coverage*"))  # the spill is removed
 
 
-def _simulate_peak(tmp_path, length):
-    """Traced peak (Python objects and numpy arrays) of a whole simulation, drawing and writing."""
-    settings = SimulationSettings(seed=1, chroms=1, length=length, spacing=1_000)
+def _draw_peak(tmp_path, length):
+    settings = SimulationSettings(seed=1, chroms=1, length=length, spacing=3_000)
+    out = tmp_path / str(length)
+    out.mkdir()
+    spill = CoverageFile(out / "c.tmp", {"chrS1": length})
+    records = RecordFiles(out)
     tracemalloc.start()
     try:
-        run.simulate(tmp_path / str(length), settings)
+        run._draw_genome(np.random.default_rng(1), settings, out, spill, records)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        records.discard()
 
 
-def test_simulation_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):
+def test_drawing_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "PIECE", 500_000)
-    small, large = _simulate_peak(tmp_path, 1_000_000), _simulate_peak(tmp_path, 6_000_000)
+    small, large = _draw_peak(tmp_path, 1_000_000), _draw_peak(tmp_path, 6_000_000)
     assert large < 1.3 * small, (small, large)
 
 
