@@ -2,10 +2,9 @@
 
 A chromosome is drawn a piece at a time; the piece (and the bigWig writer's
 block) is made small here (128 kb) so that 0.5 Mb and 2.5 Mb chromosomes are both
-many pieces.  Regions are planted
-every ~1 kb, so records held as Python objects for the whole genome (about
-3 kB per region: the region, its BED record, four boundary records and a peak)
-added 1.35 bytes per extra base to what ``tracemalloc`` traces (Python objects and
+many pieces.  Regions are planted every ~1 kb, so records held as Python objects
+for the whole genome (the region, its BED record, four boundary records and a
+peak: about 1.3 kB per region) added 1.35 bytes per extra base to what ``tracemalloc`` traces (Python objects and
 numpy arrays); it may now grow by at most 0.5 byte per extra base, the peak RSS
 (allocator noise of several MB included) by 6.
 """
