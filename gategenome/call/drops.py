@@ -38,12 +38,13 @@ from gategenome.core.runs import true_runs
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 
-#: Bases read at a time (a run crossing a block edge is joined exactly): memory is a few times this.
-BLOCK = 1 << 22
+#: Bases read at a time (a run crossing a block edge is joined exactly): memory is a few times this
+#: (about 30 bytes a base at most), whatever the chromosome.
+BLOCK = 1 << 20
 
 
 @dataclass
@@ -65,19 +66,26 @@ class Drops:
         return Drops(self.starts[keep], self.ends[keep], self.minima[keep], self.summits[keep])
 
 
-def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block: int = BLOCK) -> Drops:
+def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block: int = BLOCK,
+               min_depth: float | None = None) -> Drops:
     """Runs of values below ``threshold`` (NaN breaks a run), read ``block`` at a time.
 
     Parameters
     ----------
     values
-        ``(L,)`` mean forget gate (float16, memory-mapped is fine).
+        ``(L,)`` mean forget gate (float16; a memory-mapped one is read with ``pread``, so only the
+        block is resident, not the pages already read).
     threshold
         A base is in a drop when its value is below this.
     min_length
         Shorter runs are left out.
     block
         Bases read at a time (a run crossing a block edge is read whole).
+    min_depth
+        Shallower runs (``1 - min f`` below this) are left out too.  Runs are
+        filtered block by block, so only the kept ones are held: a chromosome
+        has a run below a low threshold every few tens of bases, most of them
+        too short or too shallow to be tested.
 
     Returns
     -------
@@ -90,7 +98,7 @@ def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block:
     position = 0
     while position < length:
         end = min(position + block, length)
-        f = np.asarray(values[position:end], dtype=np.float32)
+        f = np.asarray(read_block(values, position, end), dtype=np.float32)
         starts, ends = true_runs(f < threshold)
         following = end
         if end < length and ends.size and ends[-1] == f.size:
@@ -107,7 +115,10 @@ def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block:
             at_min = f[inside] == minima[run]
             _, first = np.unique(run[at_min], return_index=True)
             summits = inside[at_min][first]
-            found.append((starts + position, ends + position, minima, summits + position))
+            keep = ends - starts >= min_length
+            if min_depth is not None:
+                keep &= (1.0 - minima) >= min_depth  # as Drops.depths >= min_depth
+            found.append((starts[keep] + position, ends[keep] + position, minima[keep], summits[keep] + position))
         position = following
     if not found:
         empty = np.zeros(0, dtype=np.int64)
@@ -136,7 +147,7 @@ def null_threshold(scan: ScanDir, quantile: float) -> tuple[float, int]:
             if null is None:
                 continue
             for start in range(0, null.shape[0], BLOCK):
-                block = np.asarray(null[start:start + BLOCK])
+                block = read_block(null, start, start + BLOCK)
                 counts += np.bincount(block[~np.isnan(block)].view(np.uint16), minlength=1 << 16)
     total = int(counts.sum())
     if total == 0:
@@ -171,7 +182,7 @@ def _tested_drops(scan: ScanDir, threshold: float, settings: CallSettings) -> li
     tested = []
     for chrom in scan.sizes:
         for strand in scan.strands:
-            drops = find_drops(scan.forget(chrom, strand), threshold, settings.min_length)
+            drops = find_drops(scan.forget(chrom, strand), threshold, settings.min_length, min_depth=settings.min_depth)
             tested.append((chrom, strand, drops.subset(drops.depths >= settings.min_depth)))
     return tested
 

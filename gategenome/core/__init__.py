@@ -12,7 +12,7 @@ from gategenome._lazy import lazy_exports
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "encode": ["ALPHABET", "encode_codes", "one_hot", "reverse_complement", "reverse_complement_bytes",
                "reverse_complement_codes"],
-    "runs": ["complement_intervals", "merge_close_runs", "moving_average", "true_runs", "value_runs"],
+    "runs": ["RunJoiner", "complement_intervals", "merge_close_runs", "moving_average", "true_runs", "value_runs"],
     "shuffle": ["dinucleotide_counts", "dinucleotide_shuffle"],
     "checkout": ["CONFIG_SCHEMA", "ENV_VAR", "checkout_root"],
     "progress": ["LogProgress", "progress_bar"],

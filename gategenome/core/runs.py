@@ -122,3 +122,48 @@ def value_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ends = np.append(starts[1:], values.size)
     keep = ~nan[starts]
     return starts[keep].astype(np.int64), ends[keep].astype(np.int64), values[starts[keep]].astype(np.float32)
+
+
+class RunJoiner:
+    """Runs of ``True`` in a mask given one block at a time, in order: a run crossing block edges comes out whole.
+
+    :meth:`add` each consecutive block of the mask, then :meth:`finish`; the runs
+    are those :func:`true_runs` finds in the whole mask, while only one block is
+    held at a time.
+    """
+
+    def __init__(self):
+        self._starts: list[np.ndarray] = []
+        self._ends: list[np.ndarray] = []
+        self._open: int | None = None  # start of a run reaching the end of the blocks so far
+        self._end = 0
+
+    def add(self, mask: np.ndarray) -> None:
+        """Append the next ``(B,)`` block of the mask."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.size == 0:
+            return
+        lo, self._end = self._end, self._end + mask.size
+        starts, ends = true_runs(mask)
+        starts, ends = starts + lo, ends + lo
+        if self._open is not None:
+            if starts.size and starts[0] == lo:
+                starts[0] = self._open
+            else:
+                self._starts.append(np.array([self._open], dtype=np.int64))
+                self._ends.append(np.array([lo], dtype=np.int64))
+            self._open = None
+        if ends.size and ends[-1] == self._end:
+            self._open = int(starts[-1])
+            starts, ends = starts[:-1], ends[:-1]
+        self._starts.append(starts)
+        self._ends.append(ends)
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(starts, ends)``, each ``(R,)`` int64, of every run, in increasing order."""
+        if self._open is not None:
+            self._starts.append(np.array([self._open], dtype=np.int64))
+            self._ends.append(np.array([self._end], dtype=np.int64))
+            self._open = None
+        empty = np.zeros(0, dtype=np.int64)
+        return np.concatenate([empty, *self._starts]), np.concatenate([empty, *self._ends])

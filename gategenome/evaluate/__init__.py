@@ -27,6 +27,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "results": ["Evaluation", "headline", "log_summary"],
     "run": ["evaluate", "read_metrics"],
     "settings": ["EvaluateSettings", "format_distances", "parse_distances"],
-    "signal_caller": ["SmoothedSignal", "calls_from_signal", "read_smoothed", "region_calls", "signal_baseline",
-                      "smooth_log_signal", "smooth_track", "threshold_regions", "tune_threshold"],
+    "signal_caller": ["SmoothedSignal", "calls_from_signal", "chromosome_calls", "read_smoothed", "region_calls",
+                      "signal_baseline", "signal_chunks", "signal_length", "smooth_chunks", "smooth_log_signal",
+                      "smooth_track", "strided_signal", "threshold_regions", "tune_threshold"],
 })

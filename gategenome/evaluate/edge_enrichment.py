@@ -14,6 +14,7 @@ import numpy as np
 
 from gategenome.core.progress import progress_bar
 from gategenome.evaluate.boundaries import STRANDS, Edges, nearest_distance
+from gategenome.io.scandir import read_block
 
 
 class PositionSampler:
@@ -46,14 +47,14 @@ def valid_runs(values: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``(R, 2)`` int64 ``[start, end)`` runs, read chunk by chunk.
+        ``(R, 2)`` int64 ``[start, end)`` runs, read chunk by chunk (a map with ``pread``).
     """
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
     previous = False
     length = len(values)
     for offset in range(0, length, chunk):
-        finite = np.isfinite(np.asarray(values[offset:offset + chunk], dtype=np.float32))
+        finite = np.isfinite(np.asarray(read_block(values, offset, offset + chunk), dtype=np.float32))
         padded = np.concatenate([[previous], finite])
         change = np.flatnonzero(padded[1:] != padded[:-1])
         rising = finite[change]

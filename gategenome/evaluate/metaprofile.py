@@ -5,7 +5,8 @@ For each scanned strand and each edge kind (entry / exit, see
 signed offset from the edge.  Offsets run along the scan: negative before the scan
 reaches the edge, 0 the first base it reads after crossing it.  For the plus strand
 offset ``k`` from an edge at coordinate ``e`` is base ``e + k``; for the minus
-strand (read right to left) it is base ``e - 1 - k``.
+strand (read right to left) it is base ``e - 1 - k``.  The arrays are read a
+block at a time with ``pread``, so memory does not grow with the chromosome.
 """
 
 from __future__ import annotations
@@ -15,7 +16,24 @@ from typing import Any
 import numpy as np
 
 from gategenome.evaluate.boundaries import KINDS
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir import ScanDir, read_block
+
+#: Bases read at a time: memory does not grow with the chromosome.
+BLOCK = 1 << 20
+
+
+class _BlockCache:
+    """``array[lo:hi]`` of a memory-mapped array, served from one block read with ``pread`` and kept until
+    a request leaves it: the edges come in order, so each block is read about once."""
+
+    def __init__(self, array: np.ndarray, block: int | None = None):
+        self.array, self.block = array, block or BLOCK
+        self.lo, self.values = 0, np.zeros(0, dtype=array.dtype)
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        if lo < self.lo or hi > self.lo + self.values.size:
+            self.lo, self.values = lo, read_block(self.array, lo, max(hi, lo + self.block))
+        return self.values[lo - self.lo:hi - self.lo]
 
 
 def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -37,8 +55,8 @@ def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.n
         means = []
         for chrom in edges:
             forget = scan.forget(chrom, strand)
-            for start in range(0, len(forget), 1 << 22):
-                block = np.asarray(forget[start:start + (1 << 22)], dtype=np.float64)
+            for start in range(0, len(forget), BLOCK):
+                block = np.asarray(read_block(forget, start, start + BLOCK), dtype=np.float64)
                 means.append((np.nansum(block), np.isfinite(block).sum()))
         summary["genome_mean"][strand] = float(sum(m[0] for m in means) / max(1, sum(m[1] for m in means)))
         for kind in KINDS:
@@ -47,7 +65,7 @@ def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.n
             used = 0
             for chrom, chrom_edges in edges.items():
                 forget = scan.forget(chrom, strand)
-                length = len(forget)
+                length, read = len(forget), _BlockCache(forget)
                 for edge in chrom_edges.side(strand, kind):
                     # Reference positions at signed scan-direction offsets from the edge.  For the
                     # minus strand, offset k means k bases further along the leftward scan, i.e. the
@@ -58,7 +76,7 @@ def meta_profile(scan: ScanDir, edges: dict, flank: int) -> tuple[dict[str, np.n
                         continue
                     values = np.full(len(offsets), np.nan)
                     lo, hi = positions[inside].min(), positions[inside].max() + 1
-                    window = np.asarray(forget[lo:hi], dtype=np.float64)
+                    window = np.asarray(read(lo, hi), dtype=np.float64)
                     values[inside] = window[positions[inside] - lo]
                     finite = np.isfinite(values)
                     total[finite] += values[finite]

@@ -15,12 +15,12 @@ best any-edge F1 at the tuning distance wins.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 
 import numpy as np
 
-from gategenome.core.runs import merge_close_runs, true_runs
+from gategenome.core.runs import RunJoiner, merge_close_runs, true_runs
 from gategenome.evaluate.boundaries import STRANDS, Edges, score_calls
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,28 @@ def smooth_log_signal(values: np.ndarray, window: int) -> np.ndarray:
 
 def smooth_track(read: Callable[[int, int], np.ndarray], length: int, window: int,
                  chunk: int = SMOOTH_CHUNK) -> np.ndarray:
-    """:func:`smooth_log_signal` of a signal read ``chunk`` bases at a time: only the result is chromosome-long.
+    """:func:`smooth_log_signal` of a signal read ``chunk`` bases at a time (:func:`smooth_chunks`, gathered).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(length,)`` float32.
+    """
+    out = np.empty(length, dtype=np.float32)
+    for lo, values in smooth_chunks(read, length, window, chunk):
+        out[lo:lo + values.size] = values
+    return out
+
+
+def smooth_chunks(read: Callable[[int, int], np.ndarray], length: int, window: int,
+                  chunk: int = SMOOTH_CHUNK) -> Iterator[tuple[int, np.ndarray]]:
+    """:func:`smooth_log_signal` of a signal read and computed ``chunk`` bases at a time, chunk by chunk.
 
     The running float64 sum is carried from chunk to chunk and added in the same
-    order as one cumulative sum over the whole chromosome, so the result is
-    bit-identical to smoothing the whole array at once, while the temporaries
-    (float64 sums, positions) are a few times ``chunk`` instead of 32 bytes per base.
+    order as one cumulative sum over the whole chromosome, so the chunks are
+    bit-identical to smoothing the whole array at once, whatever ``chunk``, while
+    the temporaries (float64 sums, positions) are a few times ``chunk`` instead of
+    32 bytes per base and nothing chromosome-long is made.
 
     Parameters
     ----------
@@ -71,29 +87,54 @@ def smooth_track(read: Callable[[int, int], np.ndarray], length: int, window: in
     chunk
         Output bases computed at a time.
 
-    Returns
-    -------
-    numpy.ndarray
-        ``(length,)`` float32.
+    Yields
+    ------
+    tuple
+        ``(lo, values)``: ``values`` the ``(min(chunk, length - lo),)`` float32 smoothed
+        signal from base ``lo``, for ``lo = 0, chunk, 2 chunk, ...``.
     """
     window = max(1, int(window))
     left = window // 2
-    out = np.empty(length, dtype=np.float32)
     carried = 0.0  # P(first): the sum of every base before ``first``, added in chromosome order
     for lo in range(0, length, chunk):
         hi = min(lo + chunk, length)
         first, last = min(max(lo - left, 0), length), min(max(hi - 1 + window - left, 0), length)
         x = np.log1p(np.clip(np.nan_to_num(np.asarray(read(first, last), dtype=np.float64)), 0, None))
         if window == 1:  # no smoothing: the values themselves, as moving_average gives them
-            out[lo:hi] = x.astype(np.float32)
+            values = x.astype(np.float32)
+            del x
+            yield lo, values
             continue
         prefix = np.cumsum(np.concatenate([[carried], x]))  # prefix[k] = P(first + k)
         positions = np.arange(lo, hi, dtype=np.int64)
         ahead = np.clip(positions + window - left, 0, length) - first
         behind = np.clip(positions - left, 0, length) - first
-        out[lo:hi] = ((prefix[ahead] - prefix[behind]) / window).astype(np.float32)
         carried = float(prefix[min(max(hi - left, 0), length) - first])
-    return out
+        values = ((prefix[ahead] - prefix[behind]) / window).astype(np.float32)
+        del x, prefix, positions, ahead, behind  # not held while the caller uses the chunk
+        yield lo, values
+
+
+def signal_chunks(smoothed: Mapping[str, np.ndarray], chrom: str) -> Iterator[tuple[int, np.ndarray]]:
+    """``(lo, values)`` chunks of one chromosome of ``smoothed``: computed chunk by chunk for a
+    :class:`SmoothedSignal`, the whole array at once for a plain mapping of arrays."""
+    chunks = getattr(smoothed, "chunks", None)
+    if chunks is not None:
+        yield from chunks(chrom)
+    else:
+        yield 0, np.asarray(smoothed[chrom])
+
+
+def signal_length(smoothed: Mapping[str, np.ndarray], chrom: str) -> int:
+    """Length of one chromosome of ``smoothed`` (without computing it for a :class:`SmoothedSignal`)."""
+    sizes = getattr(smoothed, "sizes", None)
+    return int(sizes[chrom]) if sizes is not None else len(smoothed[chrom])
+
+
+def strided_signal(smoothed: Mapping[str, np.ndarray], chrom: str, stride: int) -> np.ndarray:
+    """``smoothed[chrom][::stride]``, gathered chunk by chunk: ``(ceil(L / stride),)`` float32."""
+    parts = [values[(-lo) % stride::stride].copy() for lo, values in signal_chunks(smoothed, chrom)]  # not views
+    return np.concatenate([np.zeros(0, dtype=np.float32), *parts])
 
 
 def threshold_regions(smoothed: np.ndarray, threshold: float, min_gap: int = 50, min_length: int = 50) -> np.ndarray:
@@ -102,7 +143,12 @@ def threshold_regions(smoothed: np.ndarray, threshold: float, min_gap: int = 50,
     Runs separated by fewer than ``min_gap`` bases are merged; runs shorter than
     ``min_length`` are then dropped.
     """
-    starts, ends = merge_close_runs(*true_runs(smoothed > threshold), min_gap - 1)
+    return _regions(*true_runs(smoothed > threshold), min_gap, min_length)
+
+
+def _regions(starts: np.ndarray, ends: np.ndarray, min_gap: int, min_length: int) -> np.ndarray:
+    """:func:`threshold_regions` of the runs ``(starts, ends)`` above the threshold."""
+    starts, ends = merge_close_runs(starts, ends, min_gap - 1)
     runs = np.stack([starts, ends], axis=1)
     return runs[(runs[:, 1] - runs[:, 0]) >= min_length]
 
@@ -111,6 +157,22 @@ def region_calls(runs: np.ndarray, length: int) -> np.ndarray:
     """Sorted edge positions of called runs (chromosome ends excluded), ``(E,)``."""
     edges = np.concatenate([runs[:, 0], runs[:, 1]]) if len(runs) else np.zeros(0, dtype=np.int64)
     return np.unique(edges[(edges > 0) & (edges < length)])
+
+
+def chromosome_calls(smoothed: Mapping[str, np.ndarray], chrom: str, thresholds: Sequence[float],
+                     min_gap: int = 50, min_length: int = 50) -> list[np.ndarray]:
+    """The signal-only caller's edge positions on one chromosome at each threshold, ``(E_t,)`` each.
+
+    The smoothed signal is read chunk by chunk (:func:`signal_chunks`) and the
+    runs above each threshold joined across chunks (:class:`gategenome.core.runs.RunJoiner`):
+    the same calls as thresholding the whole chromosome at once.
+    """
+    joiners = [RunJoiner() for _ in thresholds]
+    for _, values in signal_chunks(smoothed, chrom):
+        for joiner, threshold in zip(joiners, thresholds):
+            joiner.add(values > threshold)
+    length = signal_length(smoothed, chrom)
+    return [region_calls(_regions(*joiner.finish(), min_gap, min_length), length) for joiner in joiners]
 
 
 def calls_from_signal(
@@ -124,7 +186,8 @@ def calls_from_signal(
     Parameters
     ----------
     smoothed
-        Chromosome -> ``(L,)`` smoothed log1p signal.
+        Chromosome -> ``(L,)`` smoothed log1p signal (a :class:`SmoothedSignal` is
+        read chunk by chunk).
     threshold
         Regions are where the smoothed signal exceeds this.
 
@@ -134,8 +197,8 @@ def calls_from_signal(
         ``(chrom, strand)`` -> sorted edge positions (the same on both strands).
     """
     calls = {}
-    for chrom, values in smoothed.items():
-        edges = region_calls(threshold_regions(values, threshold, min_gap, min_length), len(values))
+    for chrom in smoothed:
+        (edges,) = chromosome_calls(smoothed, chrom, [threshold], min_gap, min_length)
         for strand in STRANDS:
             calls[(chrom, strand)] = edges
     return calls
@@ -162,12 +225,13 @@ def tune_threshold(
     tuple
         The best threshold and the tuning table (threshold, quantile, f1) tried.
     """
-    pooled = np.concatenate([values[:: max(1, len(values) // 200_000)] for values in smoothed.values()])
+    pooled = np.concatenate([strided_signal(smoothed, chrom, max(1, signal_length(smoothed, chrom) // 200_000))
+                             for chrom in smoothed])
     candidates = sorted({float(np.quantile(pooled, q)) for q in TUNING_QUANTILES})
     calls: dict[float, dict] = {threshold: {} for threshold in candidates}
-    for chrom in reversed(list(smoothed)):  # one chromosome at a time, every threshold (the last one is still held)
-        for threshold in candidates:
-            calls[threshold].update(calls_from_signal({chrom: smoothed[chrom]}, threshold, min_gap, min_length))
+    for chrom in reversed(list(smoothed)):  # one chromosome at a time, every threshold in one pass
+        for threshold, found in zip(candidates, chromosome_calls(smoothed, chrom, candidates, min_gap, min_length)):
+            calls[threshold].update({(chrom, strand): found for strand in STRANDS})
     table = []
     best = (-1.0, candidates[0] if candidates else 0.0)
     for threshold in candidates:
@@ -182,6 +246,10 @@ def tune_threshold(
 class SmoothedSignal(Mapping):
     """Chromosome -> ``(L,)`` float32 smoothed log1p signal, computed when asked, one chromosome held at a time.
 
+    The caller, the tuning and the accessibility scores read it with :meth:`chunks`
+    (a chunk at a time, nothing chromosome-long); indexing makes the whole
+    chromosome (4 bytes a base) and is left to small genomes and tests.
+
     Parameters
     ----------
     open_track
@@ -191,10 +259,13 @@ class SmoothedSignal(Mapping):
         Chromosome -> length, the chromosomes of the mapping, in order.
     window
         Smoothing window (bases).
+    chunk
+        Bases smoothed at a time by :meth:`chunks` (the results do not depend on it).
     """
 
-    def __init__(self, open_track: Callable, sizes: Mapping[str, int], window: int):
+    def __init__(self, open_track: Callable, sizes: Mapping[str, int], window: int, chunk: int = SMOOTH_CHUNK):
         self.open_track = open_track
+        self.chunk = chunk
         self.sizes = dict(sizes)
         self.window = window
         self._held: tuple[str, np.ndarray] | None = None
@@ -210,6 +281,20 @@ class SmoothedSignal(Mapping):
 
     def __iter__(self):
         return iter(self.sizes)
+
+    def __contains__(self, chrom: object) -> bool:
+        return chrom in self.sizes  # Mapping's own would smooth the whole chromosome to find out
+
+    def chunks(self, chrom: str) -> Iterator[tuple[int, np.ndarray]]:
+        """``(lo, values)`` chunks of one chromosome's smoothed signal (:func:`smooth_chunks`): nothing
+        chromosome-long is made (the held chromosome, if it is this one, is given whole)."""
+        if self._held is not None and self._held[0] == chrom:
+            yield 0, self._held[1]
+            return
+        length = self.sizes[chrom]
+        with self.open_track() as track:
+            yield from smooth_chunks(lambda a, b: track.values(chrom, a, b, count_nan=False), length, self.window,
+                                     self.chunk)
 
     def __len__(self) -> int:
         return len(self.sizes)

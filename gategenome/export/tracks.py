@@ -37,7 +37,7 @@ import numpy as np
 from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir import ScanDir, read_block
 from gategenome.io.scandir.layout import TRACK_FILES
 
 _DEFAULTS = TrackSettings()
@@ -50,22 +50,8 @@ log = logging.getLogger(__name__)
 STAGING = "tracks"
 
 
-def _read_block(array: np.ndarray, start: int, end: int) -> np.ndarray:
-    """``array[start:end]`` of a memory-mapped ``.npy``, read with ``pread``: the pages of a map stay in
-    the process's resident memory once touched, so reading a chromosome through it grows with its length."""
-    if not isinstance(array, np.memmap) or array.filename is None:
-        return np.asarray(array[start:end])
-    count = max(0, min(end, array.shape[0]) - start)
-    fd = os.open(array.filename, os.O_RDONLY)
-    try:
-        data = os.pread(fd, count * array.itemsize, array.offset + start * array.itemsize)
-    finally:
-        os.close(fd)
-    return np.frombuffer(data, dtype=array.dtype, count=count)
-
-
 def _array_reader(array: np.ndarray):
-    return lambda start, end: _read_block(array, start, end)
+    return lambda start, end: read_block(array, start, end)
 
 
 def _accessibility_reader(scan: ScanDir, chrom: str):
@@ -73,9 +59,9 @@ def _accessibility_reader(scan: ScanDir, chrom: str):
 
     def read(start: int, end: int) -> np.ndarray:
         if len(arrays) == 1:
-            return _read_block(arrays[0], start, end)
+            return read_block(arrays[0], start, end)
         # mean of the strands in float32 (one strand where the other is NaN), back to float16
-        plus, minus = (_read_block(a, start, end).astype(np.float32) for a in arrays)
+        plus, minus = (read_block(a, start, end).astype(np.float32) for a in arrays)
         mean = (plus + minus) * np.float32(0.5)
         only_minus, only_plus = np.isnan(plus), np.isnan(minus)
         mean[only_minus] = minus[only_minus]

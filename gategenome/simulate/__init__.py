@@ -10,6 +10,7 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "atac": ["call_peaks", "coverage"],
+    "records": ["RecordFiles"],
     "run": ["FILES", "simulate"],
     "sequence": ["MOTIFS", "markov_background", "plant_regions"],
     "settings": ["SimulationSettings"],

@@ -32,16 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gategenome.core.stats import bh_qvalues
 from gategenome.io.atomic import atomic_open
-from gategenome.io.bed import Interval, write_bed
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.jsonfile import write_json
 from gategenome.simulate.atac import call_peaks, coverage
 from gategenome.simulate.pieces import CoverageFile, FastaStream, sequenced_pieces
+from gategenome.simulate.records import RecordFiles
 from gategenome.simulate.sequence import BASES, MOTIFS, markov_background, plant_regions
 from gategenome.simulate.settings import SimulationSettings
-from gategenome.simulate.truth import Region, boundaries, region_records
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +69,8 @@ def _draw_piece(rng: np.random.Generator, name: str, lo: int, hi: int, settings:
 
 
 def _draw_genome(rng: np.random.Generator, settings: SimulationSettings, out: Path,
-                 spill: CoverageFile) -> tuple[list[Region], list[Interval]]:
-    """Draw every chromosome a piece at a time, writing the FASTA and spilling the coverage as it goes.
-
-    Returns
-    -------
-    tuple
-        ``(regions, peaks)``: all planted regions and all peaks (q-values not yet
-        filled in), in chromosome order.
-    """
-    regions: list[Region] = []
-    peaks: list[Interval] = []
+                 spill: CoverageFile, records: RecordFiles) -> None:
+    """Draw every chromosome a piece at a time, writing the FASTA and spilling the coverage and records as it goes."""
     with atomic_open(out / FILES["genome"], "wb") as handle:
         fasta = FastaStream(handle)
         for name in _names(settings):
@@ -92,16 +81,15 @@ def _draw_genome(rng: np.random.Generator, settings: SimulationSettings, out: Pa
                 fasta.write_n(lo - written)
                 fasta.write(sequence.tobytes())
                 spill.write(name, lo, values)
+                records.add(name, piece_regions, piece_peaks)
                 written, planted = hi, planted + len(piece_regions)
-                regions += piece_regions
-                peaks += piece_peaks
+                del sequence, values, piece_regions, piece_peaks
             fasta.write_n(settings.length - written)
             fasta.end()
             log.info("%s: %d bases, %d accessible regions", name, settings.length, planted)
     import pysam
 
     pysam.faidx(str(out / FILES["genome"]))
-    return regions, peaks
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
@@ -118,25 +106,15 @@ def _names(settings: SimulationSettings) -> list[str]:
     return [f"chrS{number}" for number in range(1, settings.chroms + 1)]
 
 
-def _named_peaks(peaks: list[Interval]) -> list[Interval]:
-    """The peaks named ``peak_<n>``, scored 10 x -log10 p (capped at 1000), with their BH q-values."""
-    log10_p = np.array([float(peak.extra[1]) for peak in peaks])
-    qvalues = -np.log10(np.maximum(bh_qvalues(10.0 ** -log10_p), 1e-300))
-    return [
-        Interval(peak.chrom, peak.start, peak.end, f"peak_{index + 1}",
-                 min(1000, int(10 * float(peak.extra[1]))), ".",
-                 (peak.extra[0], peak.extra[1], f"{q:.3f}", peak.extra[3]))
-        for index, (peak, q) in enumerate(zip(peaks, qvalues.tolist()))
-    ]
-
-
 def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
     """Write a synthetic genome, ATAC coverage, peaks and truth to ``out_dir``.
 
     Chromosomes are drawn a piece at a time (:mod:`gategenome.simulate.pieces`):
-    the FASTA is written as they are drawn and the coverage spilled to a
-    temporary file the bigWig is written from, so memory does not grow with the
-    chromosome length.
+    the FASTA is written as they are drawn, the coverage spilled to a temporary
+    file the bigWig is written from, and the regions, boundaries and peaks to
+    temporary files the BED files are written from
+    (:mod:`gategenome.simulate.records`), so memory grows neither with the
+    chromosome length nor with the genome.
 
     Parameters
     ----------
@@ -158,10 +136,11 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     spill_path = out / f".coverage.{os.getpid()}.tmp"
     names = (*FILES.values(), FILES["genome"] + ".fai")
     before = {name: _identity(out / name) for name in names}
+    records = RecordFiles(out)
     try:
         spill = CoverageFile(spill_path, sizes)
-        regions, peaks = _draw_genome(rng, settings, out, spill)
-        paths = _write_files(out, settings, sizes, spill, regions, peaks)
+        _draw_genome(rng, settings, out, spill, records)
+        paths = _write_files(out, settings, sizes, spill, records)
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
@@ -172,26 +151,24 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
         raise
     finally:
         spill_path.unlink(missing_ok=True)
-    log.info("wrote %d regions, %d peaks to %s", len(regions), len(peaks), out)
+        records.discard()
+    log.info("wrote %d regions, %d peaks to %s", records.regions, records.peaks, out)
     return paths
 
 
 def _write_files(out: Path, settings: SimulationSettings, sizes: dict[str, int], spill: CoverageFile,
-                 regions: list[Region], peaks: list[Interval]) -> dict[str, Path]:
+                 records: RecordFiles) -> dict[str, Path]:
     """Write the files of :data:`FILES` other than the FASTA into ``out``; returns every path."""
     paths = {key: out / name for key, name in FILES.items()}
     with atomic_open(paths["sizes"]) as handle:
         for name, length in sizes.items():
             handle.write(f"{name}\t{length}\n")
     write_bigwig(paths["signal"], sizes, {name: spill.reader(name) for name in sizes})
-    peaks = _named_peaks(peaks)
-    write_bed(paths["peaks"], peaks)
-    write_bed(paths["accessible"], region_records(regions))
-    write_bed(paths["boundaries"], boundaries(regions))
+    records.write(paths["accessible"], paths["boundaries"], paths["peaks"])
     summary = {
         "settings": asdict(settings),
-        "regions": len(regions),
-        "peaks": len(peaks),
+        "regions": records.regions,
+        "peaks": records.peaks,
         "genome_size": settings.chroms * settings.length,
         "files": {key: path.name for key, path in paths.items()},
         "motifs": MOTIFS,

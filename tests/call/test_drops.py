@@ -217,3 +217,17 @@ def test_long_runs_of_n_neither_make_nor_join_drops(tmp_path):
     calls, summary = call_drops(tmp_path / "scan", CallSettings(fdr=0.5, threshold_quantile=0.01, min_depth=0.0))
     assert [(c.start, c.end) for c in calls] == [(10_000, 10_020), (gap[0] - 10, gap[0]), (45_000, 45_020)]
     assert summary["tested_drops"] == 3
+
+
+def test_find_drops_filters_by_depth_block_by_block_as_after_the_whole():
+    rng = np.random.default_rng(8)
+    values = (0.9 + rng.normal(0, 0.05, 50_000)).astype(np.float16)
+    values[rng.random(50_000) < 0.002] = 0.05
+    values[20_000:20_050] = np.nan
+    whole = find_drops(values, 0.85, min_length=2, block=values.size)
+    whole = whole.subset(whole.depths >= 0.5)
+    for block in (97, 1_000, values.size):
+        filtered = find_drops(values, 0.85, min_length=2, block=block, min_depth=0.5)
+        assert 0 < len(filtered.starts) < 200
+        for name in ("starts", "ends", "minima", "summits"):
+            assert np.array_equal(getattr(filtered, name), getattr(whole, name)), (block, name)

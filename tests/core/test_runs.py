@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from gategenome.core.runs import complement_intervals, merge_close_runs, moving_average, true_runs, value_runs
+from gategenome.core.runs import (
+    RunJoiner,
+    complement_intervals,
+    merge_close_runs,
+    moving_average,
+    true_runs,
+    value_runs,
+)
 
 
 def test_true_runs_are_half_open_and_cover_the_ends():
@@ -58,3 +65,16 @@ def test_running_window_mean():
             padded = np.concatenate([np.zeros(left), x, np.zeros(width - 1 - left)])
             expected = np.array([padded[i:i + width].mean() for i in range(len(x))])
             np.testing.assert_allclose(moving_average(x, width, causal, np.float64), expected, atol=1e-12)
+
+
+def test_run_joiner_gives_the_runs_of_the_whole_mask_whatever_the_blocks():
+    rng = np.random.default_rng(3)
+    for trial in range(30):
+        mask = rng.random(rng.integers(0, 400)) < rng.choice([0.1, 0.5, 0.95])
+        cuts = np.sort(rng.integers(0, mask.size + 1, rng.integers(0, 8)))
+        joiner = RunJoiner()
+        for block in np.split(mask, cuts):  # empty blocks included
+            joiner.add(block)
+        starts, ends = joiner.finish()
+        expected = true_runs(mask)
+        assert starts.dtype == np.int64 and np.array_equal(starts, expected[0]) and np.array_equal(ends, expected[1])

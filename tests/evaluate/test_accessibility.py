@@ -15,3 +15,22 @@ def test_accessibility_and_signal_baseline(evaluation):
     signal = evaluation.results["boundaries"]["signal"]["any"]["both"]["100"]
     assert signal["recall"] > 0.9 and signal["precision"] > 0.9
     assert evaluation.results["signal_caller"]["settings"]["tuning"], "threshold tuned on the train fold"
+
+
+def test_small_blocks_give_the_same_accessibility_and_meta_profile(case, monkeypatch):
+    import json
+
+    from gategenome.evaluate import accessibility, metaprofile
+    from gategenome.evaluate.run import evaluate
+    from gategenome.evaluate.settings import EvaluateSettings
+
+    monkeypatch.setattr(accessibility, "CHUNK", 1_000)
+    monkeypatch.setattr(metaprofile, "BLOCK", 777)
+    settings = EvaluateSettings(replicates=200, seed=3, max_auc_bases=10_000)  # stride 4: blocks start on sampled bases
+    small = evaluate(case["drops"], case["scan"], case["regions"], case["folds"], settings, case["metrics"], case["signal"])
+    monkeypatch.undo()
+    whole = evaluate(case["drops"], case["scan"], case["regions"], case["folds"], settings, case["metrics"], case["signal"])
+    assert small.results["accessibility"]["stride"] == 4
+    for key in ("accessibility", "meta_profile", "boundaries"):
+        assert json.dumps(small.results[key], sort_keys=True) == json.dumps(whole.results[key], sort_keys=True), key
+    assert all(np.array_equal(small.profiles[k], whole.profiles[k], equal_nan=True) for k in whole.profiles)

@@ -70,3 +70,36 @@ def test_smoothed_signal_holds_one_chromosome_and_smooths_a_stretch_alone(tmp_pa
     assert smoothed._held[0] == "b" and len(opened) == 2  # "a" was released
     np.testing.assert_allclose(smoothed.region("a", 1_000, 1_200), first[1_000:1_200], rtol=1e-6)
     np.testing.assert_allclose(smoothed.region("a", 0, 30), first[:30], rtol=1e-6)  # at the chromosome's start
+
+
+def test_chunked_caller_tuning_and_sampling_match_the_whole_chromosomes():
+    from contextlib import nullcontext
+    from types import SimpleNamespace
+
+    from gategenome.evaluate.boundaries import Edges
+    from gategenome.evaluate.signal_caller import (
+        SmoothedSignal,
+        calls_from_signal,
+        smooth_log_signal,
+        strided_signal,
+        tune_threshold,
+    )
+
+    rng = np.random.default_rng(9)
+    data = {}
+    for chrom, length in (("a", 30_000), ("b", 17_001)):
+        values = rng.poisson(0.5, length).astype(np.float32)
+        for start in range(500, length - 600, 2_000):
+            values[start:start + rng.integers(100, 500)] += 15
+        data[chrom] = values
+    whole = {chrom: smooth_log_signal(values, 51) for chrom, values in data.items()}
+    edges = {chrom: Edges(np.arange(500, len(v) - 600, 2_000), np.arange(800, len(v) - 300, 2_000)) for chrom, v in data.items()}
+    track = SimpleNamespace(values=lambda c, s, e, count_nan=True: data[c][s:e])
+    for chunk in (333, 4_096, 1 << 20):
+        chunked = SmoothedSignal(lambda: nullcontext(track), {c: v.size for c, v in data.items()}, 51, chunk=chunk)
+        got, expected = calls_from_signal(chunked, 1.0), calls_from_signal(whole, 1.0)
+        assert got.keys() == expected.keys() and all(np.array_equal(got[k], expected[k]) for k in got)
+        assert tune_threshold(chunked, edges) == tune_threshold(whole, edges)
+        for stride in (1, 7, 1_000):
+            assert np.array_equal(strided_signal(chunked, "b", stride), whole["b"][::stride])
+        assert chunked._held is None  # nothing chromosome-long was made

@@ -12,6 +12,7 @@ from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.simulate import pieces, run
 from gategenome.simulate.pieces import TELOMERE, CoverageFile, FastaStream, sequenced_pieces
+from gategenome.simulate.records import RecordFiles
 from gategenome.simulate.run import FILES, simulate
 from gategenome.simulate.settings import SimulationSettings
 
@@ -70,12 +71,14 @@ def _draw_peak(tmp_path, length):
     out = tmp_path / str(length)
     out.mkdir()
     spill = CoverageFile(out / "c.tmp", {"chrS1": length})
+    records = RecordFiles(out)
     tracemalloc.start()
     try:
-        run._draw_genome(np.random.default_rng(1), settings, out, spill)
+        run._draw_genome(np.random.default_rng(1), settings, out, spill, records)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        records.discard()
 
 
 def test_drawing_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):

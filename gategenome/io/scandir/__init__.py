@@ -30,7 +30,7 @@ from gategenome._lazy import lazy_exports
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "layout": ["FORMAT", "VERSION", "KINDS", "STRAND_NAMES", "IDENTITY_KEYS", "array_path", "file_name", "null_path",
                "shard_path"],
-    "reader": ["ScanDir"],
+    "reader": ["ScanDir", "read_block"],
     "writer": ["ArrayWriter", "ShardWriter", "clear_shard_marker", "open_scan_dir", "remove_if_no_shard",
                "write_shard_marker"],
     "gather": ["gather_shards"],

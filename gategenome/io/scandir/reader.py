@@ -109,3 +109,27 @@ def _load(path: Path, length: int | None, what: str) -> np.ndarray:
         raise InputError(f"{path}: {array.dtype} array of shape {array.shape}; expected {what}, "
                          f"float16 of length {length if length is not None else 'M'}")
     return array
+
+
+def read_block(array: np.ndarray, start: int, end: int) -> np.ndarray:
+    """``array[start:end]`` of a memory-mapped ``.npy``, read with ``pread``.
+
+    The pages of a map stay in the process's resident memory once touched, so
+    reading a whole chromosome through its map makes the peak RSS grow with the
+    chromosome (2 bytes per base per float16 array); a positioned read costs only
+    the block.  Arrays that are not maps are sliced.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(min(end, L) - start,)`` values, read-only.
+    """
+    if not isinstance(array, np.memmap) or array.filename is None:
+        return np.asarray(array[start:end])
+    count = max(0, min(end, array.shape[0]) - start)
+    fd = os.open(array.filename, os.O_RDONLY)
+    try:
+        data = os.pread(fd, count * array.itemsize, array.offset + start * array.itemsize)
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype=array.dtype, count=count)
