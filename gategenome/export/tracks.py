@@ -37,7 +37,7 @@ import numpy as np
 from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir import LevelArray, ScanDir, dequantise_probability
 
 _DEFAULTS = TrackSettings()
 DEFAULT_PRECISION = _DEFAULTS.precision
@@ -50,9 +50,12 @@ STAGING = "tracks"
 TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
 
 
-def _read_block(array: np.ndarray, start: int, end: int) -> np.ndarray:
+def _read_block(array: np.ndarray | LevelArray, start: int, end: int) -> np.ndarray:
     """``array[start:end]`` of a memory-mapped ``.npy``, read with ``pread``: the pages of a map stay in
-    the process's resident memory once touched, so reading a chromosome through it grows with its length."""
+    the process's resident memory once touched, so reading a chromosome through it grows with its length.
+    A :class:`LevelArray` (accessibility levels) gives float32 probabilities."""
+    if isinstance(array, LevelArray):
+        return dequantise_probability(_read_block(array.levels, start, end))
     if not isinstance(array, np.memmap) or array.filename is None:
         return np.asarray(array[start:end])
     count = max(0, min(end, array.shape[0]) - start)
@@ -70,17 +73,18 @@ def _array_reader(array: np.ndarray):
 
 def _accessibility_reader(scan: ScanDir, chrom: str):
     arrays = [scan.accessibility(chrom, strand) for strand in scan.strands]
+    stored_levels = any(isinstance(array, LevelArray) for array in arrays)
 
     def read(start: int, end: int) -> np.ndarray:
         if len(arrays) == 1:
             return _read_block(arrays[0], start, end)
-        # mean of the strands in float32 (one strand where the other is NaN), back to float16
+        # mean of the strands in float32 (one strand where the other is NaN); float16 arrays (format 1) back to float16
         plus, minus = (_read_block(a, start, end).astype(np.float32) for a in arrays)
         mean = (plus + minus) * np.float32(0.5)
         only_minus, only_plus = np.isnan(plus), np.isnan(minus)
         mean[only_minus] = minus[only_minus]
         mean[only_plus] = plus[only_plus]
-        return mean.astype(np.float16)
+        return mean if stored_levels else mean.astype(np.float16)
 
     return read
 

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE
-from gategenome.io.scandir import ShardWriter
+from gategenome.io.scandir import ACCESS_MISSING, ShardWriter, quantise_probability
 from gategenome.model.gates import mean_forget_gate
 from gategenome.model.inputs import model_inputs
 from gategenome.model.network import GateLSTM, ModelOutput, StreamState
@@ -63,6 +63,19 @@ def gate_outputs(model: GateLSTM, out: ModelOutput, layer: int) -> tuple[np.ndar
     return forget, access
 
 
+def stored_outputs(model: GateLSTM, out: ModelOutput, layer: int, unknown: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays a scan stores of one forward output: mean forget gate ``(B, L)`` float16 (NaN at
+    ``unknown`` bases) and accessibility ``(B, L)`` uint8 levels of the float32 probability
+    (:func:`~gategenome.io.scandir.quantise_probability`, missing at ``unknown``)."""
+    with torch.no_grad():
+        forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
+        probability = torch.sigmoid(out.logits).cpu().numpy()
+    forget[unknown] = np.nan
+    levels = quantise_probability(probability)
+    levels[unknown] = ACCESS_MISSING
+    return forget, levels
+
+
 def forward_gates(model: GateLSTM, x: np.ndarray, state: StreamState | None, layer: int, device: torch.device):
     """Mean forget gate and accessibility ``(B, L)`` float16 numpy, and the final state."""
     with torch.no_grad():
@@ -91,9 +104,7 @@ def run_steps(
     config = model.config
 
     def finish(step: Step, out: ModelOutput, unknown: np.ndarray) -> None:
-        forget, access = gate_outputs(model, out, layer)
-        forget[unknown] = np.nan
-        access[unknown] = np.nan
+        forget, access = stored_outputs(model, out, layer, unknown)
         for row, (job, start, end) in enumerate(step.pieces):
             job.emit(writer, start, forget[row, : end - start], access[row, : end - start])
             if end >= job.length:
