@@ -15,10 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 import torch
 
-from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE
+from gategenome.core.encode import UNKNOWN_CODE
 from gategenome.io.scandir import ACCESS_MISSING, ShardWriter, quantise_probability
 from gategenome.model.gates import mean_forget_gate
-from gategenome.model.inputs import model_inputs
+from gategenome.model.inputs import write_model_inputs
 from gategenome.model.network import GateLSTM, ModelOutput, StreamState
 from gategenome.scan.jobs import Sources
 from gategenome.scan.plan import Step
@@ -50,7 +50,7 @@ def _prepare(step: Step, source: Sources, config) -> tuple[np.ndarray, np.ndarra
     for row, (job, start, end) in enumerate(step.pieces):
         codes, signal = job.read(source, start, end)
         n = end - start
-        x[row, :n] = model_inputs(ONE_HOT_CODE[codes], signal, config)  # signal is None for a dna model
+        write_model_inputs(x[row, :n], codes, signal, config)  # signal is None for a dna model
         unknown[row, :n] = codes == UNKNOWN_CODE
     return x, unknown
 
