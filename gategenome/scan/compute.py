@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from gategenome.core.encode import UNKNOWN_CODE
-from gategenome.io.scandir import ACCESS_MISSING, ShardWriter, quantise_probability
+from gategenome.io.scandir import ACCESS_LEVELS, ACCESS_MISSING, ShardWriter
 from gategenome.model.gates import mean_forget_gate
 from gategenome.model.inputs import write_model_inputs
 from gategenome.model.network import GateLSTM, ModelOutput, StreamState
@@ -69,9 +69,9 @@ def stored_outputs(model: GateLSTM, out: ModelOutput, layer: int, unknown: np.nd
     (:func:`~gategenome.io.scandir.quantise_probability`, missing at ``unknown``)."""
     with torch.no_grad():
         forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
-        probability = torch.sigmoid(out.logits).cpu().numpy()
+        # a sigmoid is in [0, 1] and never NaN: quantise_probability reduces to a rounding, done in place
+        levels = torch.sigmoid(out.logits).mul_(ACCESS_LEVELS).round_().to(torch.uint8).cpu().numpy()
     forget[unknown] = np.nan
-    levels = quantise_probability(probability)
     levels[unknown] = ACCESS_MISSING
     return forget, levels
 

@@ -267,3 +267,26 @@ def test_batched_scan_equals_each_strand_scanned_alone(tmp_path, batch_size):
             got_forget = as_float32(scan.forget(chrom, strand))
             assert np.abs(got_forget - forget).max() <= 2.0 ** -11 + 1e-6
             assert np.abs(as_float32(scan.accessibility(chrom, strand)) - access).max() < 0.002
+
+
+def test_stored_levels_are_the_quantised_probability():
+    import torch
+
+    from gategenome.io.scandir import ACCESS_MISSING, quantise_probability
+    from gategenome.model.config import ModelConfig
+    from gategenome.scan.compute import stored_outputs
+
+    torch.manual_seed(0)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4)).eval()
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (3, 500)), 4).float()
+    with torch.no_grad():
+        out = model(x)
+        out.logits.copy_(torch.logit(torch.linspace(1e-4, 1 - 1e-4, 1500)).reshape(3, 500))  # every level
+        expected = quantise_probability(torch.sigmoid(out.logits).numpy())
+    unknown = np.zeros((3, 500), dtype=bool)
+    unknown[1, 7:9] = True
+    forget, levels = stored_outputs(model, out, -1, unknown)
+    assert forget.dtype == np.float16 and np.isnan(forget[unknown]).all() and not np.isnan(forget[~unknown]).any()
+    assert levels.dtype == np.uint8 and (levels[unknown] == ACCESS_MISSING).all()
+    np.testing.assert_array_equal(levels[~unknown], expected[~unknown])
+    assert set(np.unique(levels[~unknown]).tolist()) == set(range(255))
