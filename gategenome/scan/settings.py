@@ -21,7 +21,8 @@ class ScanSettings:
     chunk_size
         Bases per chunk and row; the result does not depend on it.
     batch_size
-        Rows (jobs) computed together.
+        Most rows (jobs) computed together; the scan takes fewer when more would not
+        finish sooner (:func:`gategenome.scan.plan.batch_rows`).
     layer
         LSTM layer whose mean forget gate is written (-1: the last).
     segments
