@@ -175,13 +175,13 @@ def test_all_n_chromosome_is_a_complete_nan_shard_and_settings_must_agree(tmp_pa
 
 def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypatch):
     rng = np.random.default_rng(8)
-    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(30_000, rng), "chr2": random_dna(5_000, rng)})
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(120_000, rng), "chr2": random_dna(5_000, rng)})
     model, _ = load_model(small_model(tmp_path / "m.pt"))
     calls = []
 
     def failing(x, state=None):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 20:  # chr1's strands take 30 steps; chr2's 4 jobs end by step 17 (4 rows)
             raise RuntimeError("simulated failure")
         return GateLSTM.forward(model, x, state)
 
