@@ -115,7 +115,7 @@ def test_cli_scan_then_call_end_to_end(tmp_path, cli_inputs):
     assert result.exit_code == 0, result.output
     assert "no signal for 1 genome chromosome(s) (chr2)" in result.output  # bigWig lacks chr2: zero + warning
     meta = json.loads((out / "scan.json").read_text())
-    assert meta["settings"]["chunk_size"] == 8192 and meta["strands"] == ["+", "-"]
+    assert meta["settings"]["chunk_size"] == 2048 and meta["strands"] == ["+", "-"]
     assert {p.name for p in out.glob("*.bw")} == {"forget.plus.bw", "forget.minus.bw", "accessibility.bw"}
     drops = tmp_path / "drops.bed"
     # an untrained model's drops are shallow: test every one
