@@ -100,8 +100,8 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     Streams every chromosome through the model in chunks, carrying the LSTM state
     across chunks (exact: independent of --chunk-size), on both strands (the minus
     strand as the reverse complement, mapped back to reference coordinates).
-    Writes per chromosome and strand float16 arrays of the mean forget gate and
-    the predicted probability of accessibility into OUT_DIR (scan.json,
+    Writes per chromosome and strand the mean forget gate (float16) and the
+    predicted probability of accessibility (uint8, 1/254 steps) into OUT_DIR (scan.json,
     chroms/*.npy, a chroms/<chrom>.json marker written last), plus the null
     for 'gategenome call': the same model over dinucleotide-shuffled windows.
     Runs of N are NaN; the state is reset after --n-reset or more N.  A

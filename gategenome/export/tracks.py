@@ -37,7 +37,7 @@ import numpy as np
 from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir import LevelArray, ScanDir, read_block
 from gategenome.io.scandir.layout import TRACK_FILES
 
 _DEFAULTS = TrackSettings()
@@ -56,17 +56,18 @@ def _array_reader(array: np.ndarray):
 
 def _accessibility_reader(scan: ScanDir, chrom: str):
     arrays = [scan.accessibility(chrom, strand) for strand in scan.strands]
+    stored_levels = any(isinstance(array, LevelArray) for array in arrays)
 
     def read(start: int, end: int) -> np.ndarray:
         if len(arrays) == 1:
             return read_block(arrays[0], start, end)
-        # mean of the strands in float32 (one strand where the other is NaN), back to float16
+        # mean of the strands in float32 (one strand where the other is NaN); float16 arrays (format 1) back to float16
         plus, minus = (read_block(a, start, end).astype(np.float32) for a in arrays)
         mean = (plus + minus) * np.float32(0.5)
         only_minus, only_plus = np.isnan(plus), np.isnan(minus)
         mean[only_minus] = minus[only_minus]
         mean[only_plus] = plus[only_plus]
-        return mean.astype(np.float16)
+        return mean if stored_levels else mean.astype(np.float16)
 
     return read
 

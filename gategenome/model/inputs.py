@@ -36,6 +36,36 @@ def model_inputs(onehot: np.ndarray, signal: np.ndarray | None, config: ModelCon
     return np.concatenate([dna, feature[:, None].astype(np.float32)], axis=1)
 
 
+#: Rows of the input for each base code (``A C G T`` one-hot, unknown all zero), with a fifth signal channel.
+_CODE_ROWS = np.zeros((5, 5), dtype=np.float32)
+_CODE_ROWS[:4, :4] = np.eye(4, dtype=np.float32)
+
+
+def write_model_inputs(out: np.ndarray, codes: np.ndarray, signal: np.ndarray | None, config: ModelConfig) -> None:
+    """Write :func:`model_inputs` of base codes into ``out`` without temporaries of the input's size.
+
+    Parameters
+    ----------
+    out
+        ``(L, C)`` C-contiguous float32, ``C`` = ``config.input_channels``; every element is written.
+    codes
+        ``(L,)`` base codes (:func:`~gategenome.core.encode.encode_codes`; unknown bases give zeros).
+    signal
+        ``(L,)`` raw ATAC signal, or ``None`` for a ``dna`` model.
+    config
+        The model configuration.
+    """
+    channels = config.input_channels
+    np.take(_CODE_ROWS[:, :channels], codes, axis=0, out=out)
+    if not config.uses_signal:
+        return
+    if signal is None:
+        raise ConfigError("the model reads DNA + ATAC signal (inputs: dna+signal) but no signal was given")
+    feature = np.maximum(signal, 0.0, dtype=np.float32)
+    np.log1p(feature, out=feature)
+    np.minimum(feature, config.signal_clip, out=out[:, 4])
+
+
 def encode_batch(
     sequences: list[str],
     config: ModelConfig,

@@ -17,7 +17,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "settings": ["ScanSettings"],
     "jobs": ["GenomeJob", "NullJob", "Sources"],
     "plan": ["ChromosomePlan", "Step", "plan_chromosome", "plan_steps", "scan_segments", "unknown_runs"],
-    "compute": ["forward_gates", "gate_outputs", "run_steps"],
+    "compute": ["forward_gates", "gate_outputs", "run_steps", "stored_outputs"],
     "horizon": ["forgetting_horizon", "measure_horizon"],
     "stream": ["check_scan_inputs", "scan_genome", "scan_metadata"],
 })

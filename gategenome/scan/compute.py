@@ -15,10 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 import torch
 
-from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE
-from gategenome.io.scandir import ShardWriter
+from gategenome.core.encode import UNKNOWN_CODE
+from gategenome.io.scandir import ACCESS_LEVELS, ACCESS_MISSING, ShardWriter
 from gategenome.model.gates import mean_forget_gate
-from gategenome.model.inputs import model_inputs
+from gategenome.model.inputs import write_model_inputs
 from gategenome.model.network import GateLSTM, ModelOutput, StreamState
 from gategenome.scan.jobs import Sources
 from gategenome.scan.plan import Step
@@ -50,7 +50,7 @@ def _prepare(step: Step, source: Sources, config) -> tuple[np.ndarray, np.ndarra
     for row, (job, start, end) in enumerate(step.pieces):
         codes, signal = job.read(source, start, end)
         n = end - start
-        x[row, :n] = model_inputs(ONE_HOT_CODE[codes], signal, config)  # signal is None for a dna model
+        write_model_inputs(x[row, :n], codes, signal, config)  # signal is None for a dna model
         unknown[row, :n] = codes == UNKNOWN_CODE
     return x, unknown
 
@@ -61,6 +61,19 @@ def gate_outputs(model: GateLSTM, out: ModelOutput, layer: int) -> tuple[np.ndar
         forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
         access = torch.sigmoid(out.logits).to(torch.float16).cpu().numpy()
     return forget, access
+
+
+def stored_outputs(model: GateLSTM, out: ModelOutput, layer: int, unknown: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays a scan stores of one forward output: mean forget gate ``(B, L)`` float16 (NaN at
+    ``unknown`` bases) and accessibility ``(B, L)`` uint8 levels of the float32 probability
+    (:func:`~gategenome.io.scandir.quantise_probability`, missing at ``unknown``)."""
+    with torch.no_grad():
+        forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
+        # a sigmoid is in [0, 1] and never NaN: quantise_probability reduces to a rounding, done in place
+        levels = torch.sigmoid(out.logits).mul_(ACCESS_LEVELS).round_().to(torch.uint8).cpu().numpy()
+    forget[unknown] = np.nan
+    levels[unknown] = ACCESS_MISSING
+    return forget, levels
 
 
 def forward_gates(model: GateLSTM, x: np.ndarray, state: StreamState | None, layer: int, device: torch.device):
@@ -91,9 +104,7 @@ def run_steps(
     config = model.config
 
     def finish(step: Step, out: ModelOutput, unknown: np.ndarray) -> None:
-        forget, access = gate_outputs(model, out, layer)
-        forget[unknown] = np.nan
-        access[unknown] = np.nan
+        forget, access = stored_outputs(model, out, layer, unknown)
         for row, (job, start, end) in enumerate(step.pieces):
             job.emit(writer, start, forget[row, : end - start], access[row, : end - start])
             if end >= job.length:

@@ -19,6 +19,10 @@ from gategenome.core.shuffle import dinucleotide_shuffle
 from gategenome.io.fasta import Genome
 from gategenome.io.scandir import ShardWriter
 
+#: Bases a genome job reads at once (FASTA and bigWig) and serves its chunks from: a bigWig
+#: read decompresses whole blocks, so short chunks each read on their own would pay that per chunk.
+READ_AHEAD = 1 << 16
+
 
 class Job:
     """One row's work: a sequence read in scan order and where its outputs go."""
@@ -46,6 +50,7 @@ class GenomeJob(Job):
     end: int
     out_start: int
     out_end: int
+    _ahead: tuple | None = field(default=None, repr=False, compare=False)  # (scan start, codes, signal)
 
     @property
     def length(self) -> int:
@@ -56,7 +61,7 @@ class GenomeJob(Job):
             return self.start + a, self.start + b
         return self.end - b, self.end - a
 
-    def read(self, source, a, b):
+    def _read_span(self, source, a, b):
         lo, hi = self._reference(a, b)
         codes = encode_codes(source.genome.fetch(self.chrom, lo, hi))
         signal = source.signal_values(self.chrom, lo, hi)
@@ -64,6 +69,18 @@ class GenomeJob(Job):
             codes = reverse_complement_codes(codes)
             signal = None if signal is None else signal[::-1]
         return codes, signal
+
+    def read(self, source, a, b):
+        """Scan positions ``[a, b)``, served from a read of up to :data:`READ_AHEAD` bases (chunks come in order)."""
+        ahead = self._ahead
+        if ahead is None or a < ahead[0] or b > ahead[0] + ahead[1].shape[0]:
+            codes, signal = self._read_span(source, a, min(self.length, max(b, a + READ_AHEAD)))
+            ahead = self._ahead = (a, codes, signal)
+        start, codes, signal = ahead
+        piece = codes[a - start:b - start], None if signal is None else signal[a - start:b - start]
+        if b >= self.length:
+            self._ahead = None
+        return piece
 
     def emit(self, writer, a, forget, access):
         lo, hi = self._reference(a, a + forget.shape[0])

@@ -19,9 +19,11 @@ class ScanSettings:
     strands
         ``["+", "-"]``, ``["+"]`` or ``["-"]``.
     chunk_size
-        Bases per chunk and row; the result does not depend on it.
+        Bases per chunk and row; the result does not depend on it.  2048: rows x chunk
+        of the fused LSTM's buffers stays nearer the cache than with 8192 (less CPU per base).
     batch_size
-        Rows (jobs) computed together.
+        Most rows (jobs) computed together; the scan takes fewer when more would not
+        finish sooner (:func:`gategenome.scan.plan.batch_rows`).
     layer
         LSTM layer whose mean forget gate is written (-1: the last).
     segments
@@ -55,7 +57,7 @@ class ScanSettings:
     """
 
     strands: list[str] = field(default_factory=lambda: ["+", "-"])
-    chunk_size: int = 8192
+    chunk_size: int = 2048
     batch_size: int = 32
     layer: int = -1
     segments: int = 1

@@ -59,7 +59,7 @@ from gategenome.model.network import GateLSTM
 from gategenome.scan.compute import run_steps
 from gategenome.scan.horizon import measure_horizon
 from gategenome.scan.jobs import Sources
-from gategenome.scan.plan import ChromosomePlan, plan_chromosome, plan_steps
+from gategenome.scan.plan import ChromosomePlan, batch_rows, plan_chromosome, plan_steps
 from gategenome.scan.settings import ScanSettings
 
 log = logging.getLogger(__name__)
@@ -145,9 +145,11 @@ def _run_with_progress(model: GateLSTM, jobs: list, settings: ScanSettings, sour
     bar = None
     if progress:
         bar = progress_bar(sum(job.length for job in jobs), "scan", unit="b", unit_scale=True)
+    rows = batch_rows([job.length for job in jobs], settings.batch_size, settings.chunk_size)
+    if rows < settings.batch_size and rows < len(jobs):
+        log.info("%d rows per batch (of --batch-size %d): more would finish no sooner", rows, settings.batch_size)
     try:
-        run_steps(model, plan_steps(jobs, settings.batch_size, settings.chunk_size), source, writer, device,
-                  settings.layer, bar)
+        run_steps(model, plan_steps(jobs, rows, settings.chunk_size), source, writer, device, settings.layer, bar)
     except BaseException:
         writer.discard()
         raise

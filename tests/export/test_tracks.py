@@ -76,3 +76,26 @@ def test_tracks_honour_the_umask(scan_dir, tmp_path):
     assert result.exit_code == 0, result.output
     for name in ("forget.plus.bw", "forget.minus.bw", "accessibility.bw"):
         assert stat.S_IMODE((tmp_path / "bw" / name).stat().st_mode) == 0o640
+
+
+def test_accessibility_track_of_level_arrays(scan_dir, tmp_path):
+    """A scan storing accessibility as uint8 levels (format 2): the track is the mean of the decoded strands."""
+    from gategenome.io.scandir import array_path, dequantise_probability, quantise_probability
+
+    path, sizes, forget, access = scan_dir
+    levels = {}
+    for chrom in ("chrB", "chrA"):
+        for strand in "+-":
+            levels[chrom, strand] = quantise_probability(access[chrom][strand])
+            np.save(array_path(path, chrom, strand, "accessibility"), levels[chrom, strand])
+    result = CliRunner().invoke(cli, ["tracks", "--scan-dir", str(path), "--out-dir", str(tmp_path / "bw"),
+                                      "--workers", "1", "--precision", "3"])
+    assert result.exit_code == 0, result.output
+    plus, minus = (dequantise_probability(levels["chrB", strand]) for strand in "+-")
+    mean = np.where(np.isnan(minus), plus, (plus + minus) * np.float32(0.5))
+    bw = pyBigWig.open(str(tmp_path / "bw" / "accessibility.bw"))
+    got = bw.values("chrB", 0, 5_000, numpy=True)
+    np.testing.assert_allclose(got, np.round(mean, 3), atol=1e-6)
+    truth = np.where(np.isnan(access["chrB"]["-"]), access["chrB"]["+"], (access["chrB"]["+"] + access["chrB"]["-"]) / 2)
+    assert np.abs(got - truth).max() < 0.002 + 0.0005  # storage levels + the third decimal
+    bw.close()

@@ -7,14 +7,18 @@ import pytest
 
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.scandir import (
+    ACCESS_MISSING,
     FORMAT,
     VERSION,
     ArrayWriter,
+    LevelArray,
     ScanDir,
     ShardWriter,
     array_path,
+    dequantise_probability,
     null_path,
     open_scan_dir,
+    quantise_probability,
     shard_path,
     write_shard_marker,
 )
@@ -82,3 +86,44 @@ def test_reader_errors_name_the_directory(tmp_path):
     open_scan_dir(tmp_path / "scan", META)
     with pytest.raises(InputError, match="no completed chromosome"):
         ScanDir(tmp_path / "scan")
+
+
+def test_probability_levels_are_within_0_002_and_keep_nan():
+    p = np.concatenate([np.linspace(0, 1, 100_001, dtype=np.float32), [np.nan, -0.1, 1.2]]).astype(np.float32)
+    levels = quantise_probability(p)
+    assert levels.dtype == np.uint8 and levels[-3] == ACCESS_MISSING and levels[-2] == 0 and levels[-1] == 254
+    back = dequantise_probability(levels)
+    assert back.dtype == np.float32 and np.isnan(back[-3])
+    error = np.abs(back[:-3] - p[:-3])
+    assert error.max() < 0.002 and error.max() > 0.0019  # every level is used: the bound is tight
+    assert np.array_equal(quantise_probability(back[:-3]), levels[:-3])  # decoding and re-encoding is exact
+
+
+def test_accessibility_stored_as_levels_and_float16_scans_still_read(tmp_path):
+    out = open_scan_dir(tmp_path / "scan", META)
+    writer = ShardWriter(out, lambda chrom: write_shard_marker(out, chrom, {"chrom": chrom}))
+    writer.open("chrA", "+", "forget", 10, [(8, 10)])
+    writer.open("chrA", "+", "accessibility", 10, [(8, 10)])
+    writer.expect("chrA", 1)
+    p = np.linspace(0.0, 1.0, 8, dtype=np.float32)
+    writer.writer("chrA", "+", "forget").write(0, np.full(8, 0.999))
+    writer.writer("chrA", "+", "accessibility").write(0, p)
+    writer.job_done("chrA")
+    stored = np.load(array_path(out, "chrA", "+", "accessibility"))
+    assert stored.dtype == np.uint8 and stored.nbytes == 10 and (stored[8:] == ACCESS_MISSING).all()
+    scan = ScanDir(out)
+    access = scan.accessibility("chrA", "+")
+    assert isinstance(access, LevelArray) and access.shape == (10,) and len(access) == 10
+    assert np.abs(access[:8] - p).max() < 0.002 and np.isnan(access[8:]).all()
+    assert np.abs(np.asarray(access, dtype=np.float64)[::2][:4] - p[::2]).max() < 0.002
+    assert np.asarray(scan.forget("chrA", "+")).dtype == np.float16  # the forget gate keeps float16
+    # a version-1 scan directory (float16 accessibility) reads the same way
+    np.save(array_path(out, "chrA", "+", "accessibility"), np.append(p, [np.nan, np.nan]).astype(np.float16))
+    old = ScanDir(out).accessibility("chrA", "+")
+    assert np.abs(np.asarray(old[:8], dtype=np.float32) - p).max() < 1e-3 and np.isnan(old[8:]).all()
+    np.save(array_path(out, "chrA", "+", "accessibility"), np.zeros(10, dtype=np.float32))
+    with pytest.raises(InputError, match="float32 array.*float16 or uint8 of length 10"):
+        ScanDir(out).accessibility("chrA", "+")
+    np.save(array_path(out, "chrA", "+", "forget"), np.zeros(10, dtype=np.uint8))
+    with pytest.raises(InputError, match="uint8 array.*float16 of length 10"):
+        ScanDir(out).forget("chrA", "+")

@@ -19,11 +19,13 @@ from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
 from gategenome.scan.jobs import GenomeJob, NullJob
 from gategenome.scan.plan import (
+    batch_rows,
     genome_jobs,
     null_jobs,
     plan_chromosome,
     plan_steps,
     scan_segments,
+    schedule_steps,
     unknown_runs,
 )
 from gategenome.scan.settings import ScanSettings
@@ -143,3 +145,25 @@ def test_null_burn_in_default_follows_the_window():
     assert ScanSettings(null_window=1000).null_burn_in == 500
     with pytest.raises(ConfigError, match="null_burn_in"):
         ScanSettings(null_window=1000, null_burn_in=1000)
+
+
+@pytest.mark.parametrize("rows, chunk_size", [(1, 7), (3, 5), (5, 100), (16, 3)])
+def test_schedule_steps_is_the_number_of_planned_steps(rows, chunk_size):
+    rng = np.random.default_rng(rows * 100 + chunk_size)
+    jobs = [FakeJob(f"j{i}", int(n)) for i, n in enumerate(rng.integers(1, 200, size=13))]
+    steps = list(plan_steps(jobs, rows, chunk_size))
+    assert schedule_steps([job.length for job in jobs], rows, chunk_size) == len(steps)
+
+
+def test_batch_rows_drops_rows_that_would_only_wait():
+    # yeast-like: 16 chromosomes on two strands plus short null windows; the longest sets the steps
+    chroms = [1_531_933, 1_090_940, 1_078_177, 948_066, 924_431, 813_184, 784_333, 745_751, 666_816, 576_874,
+              562_643, 439_888, 316_620, 270_161, 230_218, 85_779]
+    lengths = [n for n in chroms for _ in "+-"] + [50_000] * 40
+    rows = batch_rows(lengths, 32, 8192)
+    assert rows < 24
+    assert schedule_steps(lengths, rows, 8192) == schedule_steps(lengths, 32, 8192) == 188
+    assert schedule_steps(lengths, rows - 1, 8192) > 188  # the fewest such rows
+    assert batch_rows([100] * 10, 4, 10) == 4  # every row needed
+    assert batch_rows([1000, 10, 10], 8, 10) == 2  # the long job on one row, the short ones after each other
+    assert batch_rows([], 8, 10) == 1

@@ -115,7 +115,7 @@ def test_cli_scan_then_call_end_to_end(tmp_path, cli_inputs):
     assert result.exit_code == 0, result.output
     assert "no signal for 1 genome chromosome(s) (chr2)" in result.output  # bigWig lacks chr2: zero + warning
     meta = json.loads((out / "scan.json").read_text())
-    assert meta["settings"]["chunk_size"] == 8192 and meta["strands"] == ["+", "-"]
+    assert meta["settings"]["chunk_size"] == 2048 and meta["strands"] == ["+", "-"]
     assert {p.name for p in out.glob("*.bw")} == {"forget.plus.bw", "forget.minus.bw", "accessibility.bw"}
     drops = tmp_path / "drops.bed"
     # an untrained model's drops are shallow: test every one
@@ -175,13 +175,13 @@ def test_all_n_chromosome_is_a_complete_nan_shard_and_settings_must_agree(tmp_pa
 
 def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypatch):
     rng = np.random.default_rng(8)
-    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(30_000, rng), "chr2": random_dna(5_000, rng)})
+    genome = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(120_000, rng), "chr2": random_dna(5_000, rng)})
     model, _ = load_model(small_model(tmp_path / "m.pt"))
     calls = []
 
     def failing(x, state=None):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 20:  # chr1's strands take 30 steps; chr2's 4 jobs end by step 17 (4 rows)
             raise RuntimeError("simulated failure")
         return GateLSTM.forward(model, x, state)
 
@@ -224,3 +224,69 @@ def test_many_contigs_scan_without_holding_a_file_per_array(tmp_path):
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert list(scan.sizes) == list(contigs)
+
+
+def _unbatched(model, codes, signal):
+    """Mean forget gate and P(accessible) ``(L,)`` float32 of one sequence in one forward, one row."""
+    import torch
+
+    from gategenome.core.encode import ONE_HOT_CODE
+    from gategenome.model.gates import mean_forget_gate
+    from gategenome.model.inputs import model_inputs
+
+    x = torch.from_numpy(model_inputs(ONE_HOT_CODE[codes], signal, model.config)[None])
+    with torch.no_grad():
+        out = model(x)
+        return mean_forget_gate(model, out)[0].numpy(), torch.sigmoid(out.logits)[0].numpy()
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 32])
+def test_batched_scan_equals_each_strand_scanned_alone(tmp_path, batch_size):
+    """Rows shared between chromosomes, strands and null windows, rows handed over as jobs end:
+    every strand's arrays equal one unbatched forward over the whole strand (forget within float16
+    rounding, accessibility within its 0.002 storage levels)."""
+    from gategenome.core.encode import encode_codes, reverse_complement_codes
+
+    rng = np.random.default_rng(7)
+    seqs = {"chrA": random_dna(23_000, rng), "chrB": random_dna(9_000, rng), "chrC": random_dna(4_100, rng)}
+    genome = write_fasta(tmp_path / "g.fa", seqs)
+    values = {name: rng.poisson(2.0, len(seq)).astype(float) for name, seq in seqs.items()}
+    signal = write_bigwig(tmp_path / "s.bw", values)
+    model_path = small_model(tmp_path / "m.pt", inputs="dna+signal", conv_channels=3, conv_width=5, num_layers=2)
+    scan = scan_to_dir(tmp_path, model_path, genome, "scan", signal, chunk_size=4_000, batch_size=batch_size,
+                       null_fraction=0.2, null_window=2_000)
+    model, _ = load_model(model_path)
+    for chrom, seq in seqs.items():
+        codes = encode_codes(seq.encode())
+        for strand in "+-":
+            if strand == "+":
+                forget, access = _unbatched(model, codes, values[chrom])
+            else:
+                forget, access = _unbatched(model, reverse_complement_codes(codes), values[chrom][::-1].copy())
+                forget, access = forget[::-1], access[::-1]
+            got_forget = as_float32(scan.forget(chrom, strand))
+            assert np.abs(got_forget - forget).max() <= 2.0 ** -11 + 1e-6
+            assert np.abs(as_float32(scan.accessibility(chrom, strand)) - access).max() < 0.002
+
+
+def test_stored_levels_are_the_quantised_probability():
+    import torch
+
+    from gategenome.io.scandir import ACCESS_MISSING, quantise_probability
+    from gategenome.model.config import ModelConfig
+    from gategenome.scan.compute import stored_outputs
+
+    torch.manual_seed(0)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4)).eval()
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (3, 500)), 4).float()
+    with torch.no_grad():
+        out = model(x)
+        out.logits.copy_(torch.logit(torch.linspace(1e-4, 1 - 1e-4, 1500)).reshape(3, 500))  # every level
+        expected = quantise_probability(torch.sigmoid(out.logits).numpy())
+    unknown = np.zeros((3, 500), dtype=bool)
+    unknown[1, 7:9] = True
+    forget, levels = stored_outputs(model, out, -1, unknown)
+    assert forget.dtype == np.float16 and np.isnan(forget[unknown]).all() and not np.isnan(forget[~unknown]).any()
+    assert levels.dtype == np.uint8 and (levels[unknown] == ACCESS_MISSING).all()
+    np.testing.assert_array_equal(levels[~unknown], expected[~unknown])
+    assert set(np.unique(levels[~unknown]).tolist()) == set(range(255))

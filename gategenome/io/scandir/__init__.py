@@ -6,13 +6,14 @@ read, this layout::
     DIR/scan.json                              run metadata (model, genome, settings)
     DIR/chroms/{chrom}.json                    shard marker: written last, when the chromosome is complete
     DIR/chroms/{chrom}.{plus|minus}.forget.npy          (L,) float16 mean forget gate
-    DIR/chroms/{chrom}.{plus|minus}.accessibility.npy   (L,) float16 predicted P(accessible)
+    DIR/chroms/{chrom}.{plus|minus}.accessibility.npy   (L,) uint8 predicted P(accessible), levels 0..254
+                                                        (p = level / 254, 255 = no value; float16 before version 2)
     DIR/null/{chrom}.{plus|minus}.forget.npy            (M,) float16 mean forget gate over
                                                         dinucleotide-shuffled windows (the null)
 
 Arrays are indexed by reference coordinate (0-based) on both strands: the minus
 strand is scanned as the reverse complement and mapped back.  Bases with no value
-(runs of N) hold NaN.  Arrays are ``.npy`` files opened memory-mapped, so readers
+(runs of N) hold NaN (level 255 in the accessibility arrays).  Arrays are ``.npy`` files opened memory-mapped, so readers
 never hold a whole genome in RAM.  Null arrays are the concatenated scans of
 shuffled windows; the first bases of each window (the start-up transient) are NaN
 and separate the windows.
@@ -28,9 +29,10 @@ directories of single chromosomes (or strands) into one.
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "layout": ["FORMAT", "VERSION", "KINDS", "STRAND_NAMES", "IDENTITY_KEYS", "array_path", "file_name", "null_path",
+    "layout": ["FORMAT", "VERSION", "KINDS", "DTYPES", "ACCESS_LEVELS", "ACCESS_MISSING", "quantise_probability",
+               "dequantise_probability", "STRAND_NAMES", "IDENTITY_KEYS", "array_path", "file_name", "null_path",
                "shard_path"],
-    "reader": ["ScanDir", "read_block"],
+    "reader": ["LevelArray", "ScanDir", "read_block"],
     "writer": ["ArrayWriter", "ShardWriter", "clear_shard_marker", "open_scan_dir", "remove_if_no_shard",
                "write_shard_marker"],
     "gather": ["gather_shards"],

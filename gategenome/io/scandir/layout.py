@@ -14,9 +14,13 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
+
 FORMAT = "gategenome-scan"
 
-VERSION = 1
+#: 2: accessibility stored as ``uint8`` levels (:func:`quantise_probability`); 1 stored it as float16.
+#: Readers take both (the dtype of each ``.npy`` says which).
+VERSION = 2
 
 STRAND_NAMES = {"+": "plus", "-": "minus"}
 
@@ -26,6 +30,36 @@ KINDS = ("forget", "accessibility")
 
 #: The bigWigs ``gategenome tracks`` writes into a scan directory, by track.
 TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
+
+#: dtype of each stored array (``"null"``: the null forget gate).  The forget gate stays float16: drops
+#: are read from ``1 - f`` near 1, where float16 keeps steps of 2**-11.
+DTYPES = {"forget": np.dtype(np.float16), "accessibility": np.dtype(np.uint8), "null": np.dtype(np.float16)}
+
+#: P(accessible) ``p`` is stored as ``round(p * ACCESS_LEVELS)``, at most ``0.5 / ACCESS_LEVELS`` (< 0.002) off.
+ACCESS_LEVELS = 254
+
+#: The stored accessibility level that means "no value" (NaN).
+ACCESS_MISSING = 255
+
+_LEVEL_VALUES = np.append(np.arange(ACCESS_LEVELS + 1, dtype=np.float32) / np.float32(ACCESS_LEVELS),
+                          np.full(255 - ACCESS_LEVELS, np.nan, dtype=np.float32))
+
+
+def quantise_probability(values: np.ndarray) -> np.ndarray:
+    """Probabilities ``(...)`` (NaN: no value) as the stored ``uint8`` levels ``(...)``.
+
+    Values are clipped to [0, 1] and rounded to the nearest of ``ACCESS_LEVELS + 1``
+    levels; NaN becomes :data:`ACCESS_MISSING`.
+    """
+    values = np.asarray(values, dtype=np.float32)
+    levels = np.rint(np.clip(values, 0.0, 1.0) * np.float32(ACCESS_LEVELS))
+    levels[np.isnan(values)] = ACCESS_MISSING
+    return levels.astype(np.uint8)
+
+
+def dequantise_probability(levels: np.ndarray) -> np.ndarray:
+    """Stored ``uint8`` levels ``(...)`` as probabilities ``(...)`` float32 (NaN where missing)."""
+    return _LEVEL_VALUES[np.asarray(levels, dtype=np.uint8)]
 
 #: ``scan.json`` keys that must agree for shards to share a scan directory: checksums of the
 #: model state, the genome index (names and lengths) and the signal header, not their paths.

@@ -15,11 +15,21 @@ import numpy as np
 from gategenome.errors import ConfigError
 from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 from gategenome.io.jsonfile import read_json_object, write_json
-from gategenome.io.scandir.layout import IDENTITY_KEYS, KINDS, STRAND_NAMES, array_path, null_path, shard_path
+from gategenome.io.scandir.layout import (
+    DTYPES,
+    IDENTITY_KEYS,
+    KINDS,
+    STRAND_NAMES,
+    array_path,
+    null_path,
+    quantise_probability,
+    shard_path,
+)
 
 
 class ArrayWriter:
-    """A float16 ``.npy`` array written by positioned writes and published atomically.
+    """A ``.npy`` array (float16, or ``uint8`` probability levels) written by positioned writes and
+    published atomically.
 
     The file is created under a temporary name in the destination directory with
     :func:`numpy.lib.format.open_memmap` (which writes the header and sizes the
@@ -34,37 +44,50 @@ class ArrayWriter:
         Final path of the array.
     length
         Number of elements.
+    dtype
+        ``float16``, or ``uint8``: probabilities stored as levels (:func:`quantise_probability`;
+        floating values written are quantised, NaN as :data:`ACCESS_MISSING`).
     """
 
     BLOCK = 1 << 20
 
-    def __init__(self, path: str | os.PathLike, length: int):
+    def __init__(self, path: str | os.PathLike, length: int, dtype: np.dtype | type = np.float16):
         self.path = Path(path)
         self.length = int(length)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.dtype(np.float16), np.dtype(np.uint8)):
+            raise ValueError(f"array dtype {self.dtype}; expected float16 or uint8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(self.path), suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
         honour_umask(self.tmp)  # mkstemp makes 0600; a published array is readable as the umask allows
-        array = np.lib.format.open_memmap(self.tmp, mode="w+", dtype=np.float16, shape=(self.length,))
+        array = np.lib.format.open_memmap(self.tmp, mode="w+", dtype=self.dtype, shape=(self.length,))
         self.offset = int(array.offset)
         del array
 
     def fill(self, start: int, end: int, value: float) -> None:
         """Set elements ``[start, end)`` to ``value``."""
-        block = np.full(min(self.BLOCK, max(end - start, 0)), value, dtype=np.float16)
+        block = self._stored(np.full(min(self.BLOCK, max(end - start, 0)), value, dtype=np.float32))
         for position in range(start, end, self.BLOCK):
             count = min(self.BLOCK, end - position)
             self.write(position, block[:count])
 
+    def _stored(self, values: np.ndarray) -> np.ndarray:
+        """``values`` in the stored dtype (floating values quantised for a ``uint8`` array)."""
+        values = np.asarray(values)
+        if self.dtype == np.uint8 and values.dtype != np.uint8:
+            values = quantise_probability(values)
+        return np.ascontiguousarray(values, dtype=self.dtype)
+
     def write(self, start: int, values: np.ndarray) -> None:
-        """Write ``values`` (cast to float16) at elements ``[start, start + len(values))``."""
-        values = np.ascontiguousarray(values, dtype=np.float16)
+        """Write ``values`` (in the stored dtype) at elements ``[start, start + len(values))``."""
+        values = self._stored(values)
         if start < 0 or start + values.size > self.length:
             raise ValueError(f"write of {values.size} values at {start} outside array of length {self.length}")
         fd = os.open(self.tmp, os.O_WRONLY)
         try:
-            os.pwrite(fd, values.tobytes(), self.offset + 2 * int(start))
+            os.pwrite(fd, values.tobytes(), self.offset + self.dtype.itemsize * int(start))
         finally:
             os.close(fd)
 
@@ -115,7 +138,7 @@ class ShardWriter:
         if key not in self.writers:
             length, gaps = self.specs[chrom][(strand, kind)]
             path = null_path(self.out_dir, chrom, strand) if kind == "null" else array_path(self.out_dir, chrom, strand, kind)
-            writer = ArrayWriter(path, length)
+            writer = ArrayWriter(path, length, DTYPES[kind])
             for start, end in gaps:
                 writer.fill(start, end, np.nan)
             self.writers[key] = writer
