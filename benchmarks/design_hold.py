@@ -72,6 +72,8 @@ def main() -> None:
     parser.add_argument("--reset-length", type=int, default=30)
     parser.add_argument("--contexts", type=int, default=200)
     parser.add_argument("--reset-shuffles", type=int, default=8)
+    parser.add_argument("--min-depth", type=float, default=ContextSettings.min_depth,
+                        help="A drop in context must be this deep (call's min_depth); 0: the null quantile alone.")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
@@ -110,7 +112,7 @@ def reset_part(model, context: dict, constraints, args, out: Path) -> None:
         seed=args.seed,
         reset_shuffles=args.reset_shuffles,
     )
-    closed = ContextSettings(args.genome, args.accessible, args.contexts)
+    closed = ContextSettings(args.genome, args.accessible, args.contexts, min_depth=args.min_depth)
     started = time.perf_counter()
     run_reset(model, reset, constraints, str(out / "reset"), _quiet, None, context, closed)
     result = json.loads((out / "reset.json").read_text())["genomic_context"]
