@@ -32,14 +32,13 @@ from gategenome.data.intervals import read_blacklist
 from gategenome.data.region_arrays import (
     RegionArrays,
     count_regions,
-    from_intervals,
     peak_regions,
     read_peak_columns,
     region_bases,
     subtract_blacklist,
     write_regions,
 )
-from gategenome.data.regions import regions_from_signal, signal_threshold
+from gategenome.data.regions import signal_region_arrays, signal_threshold
 from gategenome.data.settings import PrepareSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
@@ -196,8 +195,7 @@ def _accessible_regions(
         }
     else:
         found, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
-        regions = from_intervals(found, order)
-        del found
+        regions = {name: found[name] for name in order if name in found}
         min_length = settings.signal_settings.min_length
         method = {
             "source": "signal",
@@ -267,7 +265,7 @@ def _signal_regions(track, kept_sizes, blacklist, signal_settings):
         threshold.nonzero_bases,
     )
     with _progress_bar(total, "accessible regions") as bar:
-        regions = regions_from_signal(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
+        regions = signal_region_arrays(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
     return regions, threshold
 
 

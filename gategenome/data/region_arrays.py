@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from gategenome.data.intervals import subtract_intervals
+from gategenome.data.regions import merge_columns
 from gategenome.data.settings import PeakRegionSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_open
@@ -81,23 +82,6 @@ def read_peak_columns(path: str | os.PathLike, sizes: Mapping[str, int]) -> Regi
             "expected peaks on the FASTA's assembly"
         )
     return peaks
-
-
-def merge_columns(starts: np.ndarray, ends: np.ndarray, gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Merge overlapping intervals, and those closer than ``gap`` bases (as :func:`merge_intervals`).
-
-    Returns
-    -------
-    tuple
-        ``(R,)`` int64 starts and ends of the merged runs, sorted.
-    """
-    if not len(starts):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.lexsort((ends, starts))
-    starts, reach = starts[order], np.maximum.accumulate(ends[order])
-    first = np.r_[True, starts[1:] > reach[:-1] + gap]
-    last = np.r_[first[1:], True]
-    return starts[first], reach[last]
 
 
 def peak_regions(peaks: RegionArrays, order: Iterable[str], settings: PeakRegionSettings) -> RegionArrays:

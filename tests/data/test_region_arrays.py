@@ -11,13 +11,12 @@ from gategenome.data.intervals import subtract_intervals
 from gategenome.data.prepare import prepare
 from gategenome.data.region_arrays import (
     from_intervals,
-    merge_columns,
     peak_regions,
     read_peak_columns,
     subtract_blacklist,
     write_regions,
 )
-from gategenome.data.regions import regions_from_peaks
+from gategenome.data.regions import merge_columns, regions_from_peaks
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval, merge_intervals, read_bed
