@@ -4,7 +4,8 @@ The signal itself can be made here from aligned reads: fragments files or
 paired-end BAMs piled up into coverage and Tn5 cut-site bigWigs (bulk, pooled
 replicates or single-cell pseudo-bulk per barcode group), with MACS3 peaks.
 
-Accessible regions (the per-base target) from peaks or from the bigWig itself,
+Accessible regions (the per-base target) from peaks or from the bigWig itself, held
+as int64 arrays per chromosome so that prepare does not grow by a record per peak,
 chromosomes kept or excluded, whole chromosomes split into train/valid/test folds,
 blacklists and interval arithmetic; :func:`prepare` writes them all together and
 :func:`load_prepared` reads them back.  :func:`open_genome_cache` encodes the genome
@@ -27,7 +28,10 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_tracks"],
     "prepare": ["OUTPUTS", "prepare"],
     "prepared": ["PreparedInputs", "load_prepared"],
-    "regions": ["SignalThreshold", "region_mask", "regions_from_peaks", "regions_from_signal", "signal_threshold"],
+    "region_arrays": ["RegionArrays", "count_regions", "from_intervals", "peak_regions", "read_peak_columns",
+                      "region_bases", "subtract_blacklist", "write_regions"],
+    "regions": ["SignalThreshold", "merge_columns", "region_mask", "regions_from_peaks", "regions_from_signal",
+                "signal_region_arrays", "signal_threshold"],
     "settings": ["PeakRegionSettings", "PrepareSettings", "SignalRegionSettings", "SignalSettings"],
     "signal": ["make_signal"],
 })

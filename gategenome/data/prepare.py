@@ -28,16 +28,21 @@ from gategenome import __version__
 from gategenome.core.progress import progress_bar
 from gategenome.data.chromosomes import ChromosomeSelection, drop_unsequenced, select_chromosomes
 from gategenome.data.folds import FoldSplit, folds_from_options, read_folds, split_chromosomes
-from gategenome.data.intervals import read_blacklist, resolve_interval_chroms, subtract_intervals
-from gategenome.data.regions import (
-    regions_from_peaks,
-    regions_from_signal,
-    signal_threshold,
+from gategenome.data.intervals import read_blacklist
+from gategenome.data.region_arrays import (
+    RegionArrays,
+    count_regions,
+    peak_regions,
+    read_peak_columns,
+    region_bases,
+    subtract_blacklist,
+    write_regions,
 )
+from gategenome.data.regions import signal_region_arrays, signal_threshold
 from gategenome.data.settings import PrepareSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
-from gategenome.io.bed import Interval, read_bed, sort_intervals, write_bed
+from gategenome.io.bed import Interval
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome, write_chrom_sizes
 from gategenome.io.jsonfile import json_text, read_json_object
@@ -83,7 +88,7 @@ def prepare(settings: PrepareSettings) -> dict:
                 "expected the genome's nuclear chromosomes"
             )
         blacklist = read_blacklist(settings.blacklist, sizes)
-        peaks = _read_peaks(settings.peaks, sizes) if settings.peaks else None
+        peaks = read_peak_columns(settings.peaks, sizes) if settings.peaks else None
         split = _fold_split(settings, kept_sizes, list(selection.excluded))
         regions, method, blacklisted_bases = _accessible_regions(settings, track, peaks, kept_sizes, blacklist, sizes)
         _require_regions(settings, track, regions)
@@ -113,7 +118,7 @@ def prepare(settings: PrepareSettings) -> dict:
     log.info(
         "wrote %s: %d accessible regions, %d bases (%.2f%% of kept bases) in %.1f s",
         out_dir,
-        len(regions),
+        summary["regions"]["count"],
         summary["regions"]["bases"],
         100 * summary["regions"]["fraction_of_kept_bases"],
         summary["seconds"],
@@ -166,21 +171,22 @@ def _genome_chromosomes(settings: PrepareSettings) -> tuple[dict[str, int], Chro
 def _accessible_regions(
     settings: PrepareSettings,
     track: SignalTrack,
-    peaks: list[Interval] | None,
+    peaks: RegionArrays | None,
     kept_sizes: dict[str, int],
     blacklist: list[Interval],
     sizes: dict[str, int],
-) -> tuple[list[Interval], dict, int]:
+) -> tuple[RegionArrays, dict, int]:
     """Regions from the peaks (when given) or the signal, blacklist cut out, genome order.
 
     Returns
     -------
     tuple
-        ``(regions, method, blacklisted_bases)``: the regions, how they were made
+        ``(regions, method, blacklisted_bases)``: the regions (arrays per chromosome), how they were made
         (for ``prepare.json``) and the region bases the blacklist removed.
     """
+    order = [name for name in sizes if name in kept_sizes]
     if peaks is not None:
-        regions = regions_from_peaks([iv for iv in peaks if iv.chrom in kept_sizes], settings.peak_settings)
+        regions = peak_regions(peaks, order, settings.peak_settings)
         min_length = settings.peak_settings.min_length
         method: dict = {
             "source": "peaks",
@@ -188,7 +194,8 @@ def _accessible_regions(
             **asdict(settings.peak_settings),
         }
     else:
-        regions, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
+        found, threshold = _signal_regions(track, kept_sizes, blacklist, settings.signal_settings)
+        regions = {name: found[name] for name in order if name in found}
         min_length = settings.signal_settings.min_length
         method = {
             "source": "signal",
@@ -197,20 +204,19 @@ def _accessible_regions(
             "threshold": threshold.as_dict(),
             "transform": "centred moving average; threshold = factor x mean signal",
         }
-    before = sum(map(len, regions))
+    before = region_bases(regions)
     if blacklist:
-        regions = [iv for iv in subtract_intervals(regions, blacklist) if len(iv) >= min_length]
-    regions = sort_intervals(regions, list(sizes))
-    return regions, method, before - sum(map(len, regions))
+        regions = subtract_blacklist(regions, blacklist, min_length)
+    return regions, method, before - region_bases(regions)
 
 
 def _write_outputs(
-    out_dir: Path, regions: list[Interval], split: FoldSplit, sizes: dict[str, int], summary: dict, started: float
+    out_dir: Path, regions: RegionArrays, split: FoldSplit, sizes: dict[str, int], summary: dict, started: float
 ) -> None:
     """Write the four outputs together (or none); ``summary["seconds"]`` is set last."""
     try:
         with atomic_directory(out_dir) as staging:
-            write_bed(staging / "accessible.bed", regions)
+            write_regions(staging / "accessible.bed", regions)
             (staging / "folds.json").write_text(split.to_json())
             with open(staging / "chrom.sizes", "w") as handle:
                 write_chrom_sizes(sizes, handle)
@@ -222,9 +228,9 @@ def _write_outputs(
         ) from None
 
 
-def _require_regions(settings: PrepareSettings, track: SignalTrack, regions: list[Interval]) -> None:
+def _require_regions(settings: PrepareSettings, track: SignalTrack, regions: RegionArrays) -> None:
     """No accessible region is an error naming why: nothing downstream can train or score without one."""
-    if regions:
+    if count_regions(regions):
         return
     if settings.peaks:
         raise InputError(
@@ -235,19 +241,6 @@ def _require_regions(settings: PrepareSettings, track: SignalTrack, regions: lis
         f"{settings.signal}: no accessible region found ({track.describe_values()}); "
         "expected a non-negative ATAC-seq coverage track with signal on the kept chromosomes"
     )
-
-
-def _read_peaks(path: str, sizes: dict[str, int]) -> list[Interval]:
-    records = read_bed(path, kind="peaks")
-    if not records:
-        raise InputError(f"{path}: no peak (empty peaks file); expected BED/narrowPeak lines 'chrom start end ...'")
-    peaks = resolve_interval_chroms(records, sizes, str(path), unknown="warn")
-    if records and not peaks:
-        raise ConfigError(
-            f"{path}: no peak lies on a genome chromosome (first is {records[0].chrom}); "
-            "expected peaks on the FASTA's assembly"
-        )
-    return peaks
 
 
 def _fold_split(settings: PrepareSettings, kept_sizes: dict[str, int], excluded: list[str]) -> FoldSplit:
@@ -272,7 +265,7 @@ def _signal_regions(track, kept_sizes, blacklist, signal_settings):
         threshold.nonzero_bases,
     )
     with _progress_bar(total, "accessible regions") as bar:
-        regions = regions_from_signal(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
+        regions = signal_region_arrays(track, kept_sizes, chroms, threshold.value, signal_settings, bar.update)
     return regions, threshold
 
 
@@ -280,15 +273,15 @@ def _summary(
     settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases, value_counts
 ) -> dict:
     per_chrom = {name: {"length": sizes[name], "regions": 0, "bases": 0} for name in kept}
-    for iv in regions:
-        per_chrom[iv.chrom]["regions"] += 1
-        per_chrom[iv.chrom]["bases"] += len(iv)
+    for name, (starts, ends) in regions.items():
+        per_chrom[name]["regions"] += len(starts)
+        per_chrom[name]["bases"] += int((ends - starts).sum())
     fold_of = {name: fold for fold, names in split.folds.items() for name in names}
     for name, row in per_chrom.items():
         row["signal_name"] = mapping.get(name)
         row["fold"] = fold_of.get(name)
     kept_bases = sum(sizes[name] for name in kept)
-    region_bases = sum(map(len, regions))
+    covered = region_bases(regions)
 
     def absolute(path):
         return str(Path(path).absolute()) if path else None
@@ -322,10 +315,10 @@ def _summary(
         "signal_negative_bases": int(value_counts["negative"]),
         "regions": {
             **method,
-            "count": len(regions),
-            "bases": region_bases,
+            "count": count_regions(regions),
+            "bases": covered,
             "kept_bases": kept_bases,
-            "fraction_of_kept_bases": region_bases / kept_bases if kept_bases else 0.0,
+            "fraction_of_kept_bases": covered / kept_bases if kept_bases else 0.0,
         },
         "blacklist": {
             "file": absolute(settings.blacklist),

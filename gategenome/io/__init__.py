@@ -10,7 +10,7 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "atomic": ["atomic_directory", "atomic_open", "atomic_path", "remove_abandoned"],
-    "bed": ["Interval", "merge_intervals", "read_bed", "sort_intervals", "write_bed"],
+    "bed": ["BedColumns", "Interval", "merge_intervals", "read_bed", "read_bed_columns", "sort_intervals", "write_bed"],
     "bigwig": ["SignalTrack", "write_bigwig"],
     "checksum": ["arrays_checksum", "file_head_checksum", "sizes_checksum"],
     "chroms": ["match_chromosomes", "name_lookup", "normalise_name"],
