@@ -18,8 +18,8 @@ capped at ``1 / (1 + N)``.  Where fewer than ``min_null`` background candidates
 exist, random positions away from predicted edges (:func:`decoy_steps`) are used
 instead, with a warning.
 
-Everything reads gathered windows of the memory-mapped tracks, never a whole
-chromosome as float32.
+Everything reads windows of the tracks with ``pread``, a span of positions at a
+time (:func:`_gather`), never a whole chromosome as float32 nor through the maps.
 """
 
 from __future__ import annotations
