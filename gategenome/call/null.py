@@ -18,8 +18,8 @@ capped at ``1 / (1 + N)``.  Where fewer than ``min_null`` background candidates
 exist, random positions away from predicted edges (:func:`decoy_steps`) are used
 instead, with a warning.
 
-Everything reads gathered windows of the memory-mapped tracks, never a whole
-chromosome as float32.
+Everything reads windows of the tracks with ``pread``, a span of positions at a
+time (:func:`_gather`), never a whole chromosome as float32 nor through the maps.
 """
 
 from __future__ import annotations
@@ -31,21 +31,44 @@ import warnings
 import numpy as np
 
 from gategenome.core.stats import empirical_pvalues
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 
 #: Positions gathered at a time (each reads 2 windows per strand).
 CHUNK = 8192
+#: Largest span of positions whose windows are read as one block (bases).
+SPAN = 1 << 20
+#: Positions indexed at a time within a span (their ``(ROWS, left + right)`` int64 index is the temporary).
+ROWS = 1024
 
 
 def _gather(track: np.ndarray, positions: np.ndarray, left: int, right: int) -> np.ndarray:
-    """``(K, left + right)`` float32 values ``track[p - left : p + right]`` (NaN beyond the ends)."""
+    """``(K, left + right)`` float32 values ``track[p - left : p + right]`` (NaN beyond the ends).
+
+    The track is read with :func:`~gategenome.io.scandir.read_block` a span of at most
+    :data:`SPAN` bases (plus the windows) at a time, never indexed through its memory
+    map: a map's pages stay resident once touched, so windows spread over a chromosome
+    (the decoys, thousands of candidates) made the peak RSS grow with its length.
+    At most :data:`ROWS` positions are indexed at a time.
+    """
     offsets = np.arange(-left, right, dtype=np.int64)
-    index = positions[:, None] + offsets[None, :]
-    inside = (index >= 0) & (index < track.shape[0])
-    values = np.full(index.shape, np.nan, dtype=np.float32)
-    values[inside] = np.asarray(track[index[inside]], dtype=np.float32)
+    values = np.full((positions.size, left + right), np.nan, dtype=np.float32)
+    length = track.shape[0]
+    order = np.argsort(positions, kind="stable")
+    ordered = positions[order]
+    first = 0
+    while first < ordered.size:
+        last = min(int(np.searchsorted(ordered, ordered[first] + SPAN, side="right")), first + ROWS)
+        lo, hi = max(int(ordered[first]) - left, 0), min(int(ordered[last - 1]) + right, length)
+        if hi > lo:
+            block = np.asarray(read_block(track, lo, hi), dtype=np.float32)
+            index = ordered[first:last, None] + offsets[None, :]
+            inside = (index >= 0) & (index < length)
+            rows = np.full(index.shape, np.nan, dtype=np.float32)
+            rows[inside] = block[index[inside] - lo]
+            values[order[first:last]] = rows
+        first = last
     return values
 
 
