@@ -255,7 +255,6 @@ def _explain(p):
         "--device", "cpu", *extra, "--out-dir", out_dir)
     good = p["existing"] / "drops.bed"
     return [
-        Case("explain", "drops-empty", run(p["empty"]), 1, "empty.bed", [out]),
         Case("explain", "drops-without-strand", run(p["drops_nostrand"]), 1, "drops_nostrand.bed", [out]),
         Case("explain", "drops-unknown-chromosome", run(p["drops_unknown"]), 1, "chrZ", [out]),
         Case("explain", "drops-summit-outside", run(p["drops_summit"]), 1, "summit", [out]),
