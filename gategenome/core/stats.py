@@ -17,8 +17,12 @@ import numpy as np
 
 
 def _curve_counts(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    """Positives and negatives scored at or above each distinct score, highest score first: ``(T,)`` int64 each."""
+    scores = np.asarray(scores).reshape(-1)
     labels = np.asarray(labels).reshape(-1).astype(bool)
+    if np.issubdtype(scores.dtype, np.floating) and np.isfinite(scores).all():
+        return _sorted_curve_counts(scores, labels)
+    scores = scores.astype(np.float64)
     order = np.argsort(-scores, kind="stable")
     ranked = scores[order]
     hits = labels[order]
@@ -26,6 +30,17 @@ def _curve_counts(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, n
     fp = np.cumsum(~hits, dtype=np.int64)
     last_of_tie = np.r_[np.nonzero(np.diff(ranked))[0], ranked.size - 1]
     return tp[last_of_tie], fp[last_of_tie]
+
+
+def _sorted_curve_counts(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_curve_counts` of finite float scores from two sorted copies (all scores, the positives' scores),
+    in their own dtype: a few bytes a score instead of the 70 of ranking by ``argsort``."""
+    ordered = np.sort(scores)
+    positives = np.sort(scores[labels])
+    distinct = ordered[np.r_[np.flatnonzero(ordered[1:] != ordered[:-1]), ordered.size - 1]][::-1]
+    tp = (positives.size - np.searchsorted(positives, distinct, side="left")).astype(np.int64)
+    at_least = (ordered.size - np.searchsorted(ordered, distinct, side="left")).astype(np.int64)
+    return tp, at_least - tp
 
 
 def _auroc_from_counts(tp: np.ndarray, fp: np.ndarray) -> float:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from gategenome.errors import ConfigError, InputError
-from gategenome.io.bed import Interval, merge_intervals, read_bed
+from gategenome.io.bed import Interval, iter_bed, merge_intervals, read_bed
 from gategenome.io.chroms import name_lookup
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ def read_regions(path: str | os.PathLike, sizes: Mapping[str, int]) -> list[Inte
     InputError
         No record (an empty file, or only records of zero length after clipping).
     """
-    regions = resolve_interval_chroms(read_bed(path, kind="regions"), sizes, str(path), unknown="error")
+    regions = resolve_interval_chroms(iter_bed(path, kind="regions"), sizes, str(path), unknown="error")
     if not regions:
         raise InputError(
             f"{path}: no accessible region (no BED record of positive length); "

@@ -48,6 +48,23 @@ def test_metrics_match_their_definitions_with_ties():
     assert both["auprc"] == pytest.approx(brute_auprc(scores, labels), abs=1e-12)
 
 
+def test_sorted_counts_of_float_scores_equal_the_argsort_ranking_exactly():
+    """Finite float scores are ranked from two sorted copies (a few bytes a score); integer scores (and
+    non-finite ones) by the stable argsort: the same tie groups and counts, so bit-identical metrics."""
+    rng = np.random.default_rng(3)
+    for dtype in (np.float16, np.float32, np.float64):
+        levels = rng.integers(0, 300, 5000)  # many ties, as the scan's uint8 accessibility levels give
+        labels = rng.random(5000) < 0.1 + levels / 600
+        scores = (levels / 8).astype(dtype)
+        scores[levels == 0] = -0.0  # -0 and +0 tie
+        scores[levels == 1] = 0.0
+        lean = ranking_metrics(scores, labels)
+        assert lean == ranking_metrics(np.where(levels == 1, 0, levels), labels)  # the argsort path (integers)
+        assert lean["auroc"] == pytest.approx(brute_auroc(scores.astype(float), labels.astype(int)), abs=1e-12)
+    with_nan = np.r_[np.nan, rng.random(50)]  # non-finite: the argsort path, as before
+    assert np.isfinite(ranking_metrics(with_nan, rng.random(51) < 0.5)["auroc"])
+
+
 def test_empirical_pvalues_count_null_depths_at_least_as_deep():
     null = np.array([0.1, 0.2, 0.2, 0.5])
     p = empirical_pvalues(np.array([0.05, 0.2, 0.3, 0.9]), null)
