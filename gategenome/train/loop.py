@@ -220,9 +220,10 @@ def _select_weights(state: dict, model: GateLSTM, valid_auprc: float, epoch: int
 
 def _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds, outputs_cache=None) -> dict:
     segment, burn_in = train_config.eval_segment, train_config.eval_burn_in
+    sample = {"max_bases": train_config.final_bases, "seed": train_config.seed, "batch": train_config.eval_batch}
     metrics = {
-        "valid": evaluate_fold(model, data["valid"], segment, burn_in, batch=train_config.eval_batch),
-        "test": evaluate_fold(model, data["test"], segment, burn_in, batch=train_config.eval_batch),
+        "valid": evaluate_fold(model, data["valid"], segment, burn_in, **sample),
+        "test": evaluate_fold(model, data["test"], segment, burn_in, **sample),
         "best_epoch": state["best_epoch"],
         "epochs_run": state["epoch"],
         "steps": state["step"],

@@ -154,3 +154,11 @@ def test_epochs_before_the_gate_curriculum_are_never_kept(chr_i, tmp_path):
     history = metrics["history"]
     assert history[0]["edge_term"] == 0.0 and history[1]["edge_term"] > 0.0  # the gate terms start in epoch 2
     assert metrics["best_epoch"] == 2  # kept whatever epoch 1's validation auPRC was
+
+
+def test_final_metrics_score_a_sample_of_a_fold_longer_than_final_bases(chr_i, tmp_path):
+    whole = run(chr_i, tmp_path / "a" / "model.pt", epochs=1)
+    sampled = run(chr_i, tmp_path / "b" / "model.pt", epochs=1, final_bases=8_000)
+    assert not whole["test"]["sampled"] and sampled["test"]["sampled"] and sampled["valid"]["sampled"]
+    assert sampled["test"]["bases"] < 0.5 * whole["test"]["bases"]
+    assert 0 < sampled["test"]["bases"] <= 8192  # one segment of eval_segment bases
