@@ -76,3 +76,16 @@ def test_keeping_every_contig_scans_them_all(tmp_path, mini):
     jobs = _hg38_shaped(tmp_path, mini, prepare={"exclude_chroms": ["none"]}, scan={"split_strands": False})
     scanned = {re.search(r"chrom=([^,\s]+)", j["wildcards"]).group(1) for j in jobs if j["rule"] == "scan_chrom"}
     assert len(scanned) == len(HG38_SHAPED) and "chrEBV" in scanned
+
+
+def test_every_job_of_a_whole_human_genome_fits_a_24_gb_node():
+    import ast
+
+    text = (ROOT / "workflow" / "rules" / "resources.smk").read_text()
+    costs = ast.literal_eval(re.search(r"^JOB_COSTS = (\{.*?^\})", text, re.M | re.S).group(1))
+    margin = float(re.search(r"^MEMORY_MARGIN = ([0-9.]+)", text, re.M).group(1))
+    overhead = int(re.search(r"^JOB_OVERHEAD_MB = ([0-9]+)", text, re.M).group(1))
+    per_chromosome = {"scan_chrom": 2 * 249, "variants_chrom": 249}  # chr1, both strands in one job at most
+    for rule, (fixed, per_mb, _, _) in costs.items():
+        megabases = per_chromosome.get(rule, 3_100)
+        assert margin * (fixed + per_mb * megabases) + overhead <= 24_000, rule  # evaluate asked ~38 GB before

@@ -27,10 +27,14 @@ JOB_COSTS = {
     "scan_replicate": (330, 2.8, 1, 6.2),
     "gather": (670, 0.0, 5, 0.0),
     "tracks": (210, 1.0, 1, 0.2),
-    "call": (45, 5.0, 1, 0.22),
-    "boundaries": (190, 5.0, 1, 0.22),
-    "call_replicate": (45, 5.0, 1, 0.22),
-    "evaluate": (85, 8.1, 1, 0.1),
+    # call, boundaries, evaluate: --scale 1 (25 and 250 Mb; blocks and pread, so flat in the bases
+    # themselves: 0.07-0.08, 0.11-0.11, 0.14-0.20 GB), plus room for their drops, which that run's
+    # untrained model did not make: 50 B each in call, about 700 B as records in boundaries and
+    # evaluate, at a few hundred drops per Mb (0.1-0.2 MB per Mb); times 0.09, 0.13, 0.32 s per Mb.
+    "call": (80, 0.2, 1, 0.2),
+    "boundaries": (200, 0.3, 1, 0.3),
+    "call_replicate": (80, 0.2, 1, 0.2),
+    "evaluate": (250, 0.5, 1, 0.5),
     "export": (1340, 0.0, 15, 0.0),
     "signal": (2670, 0.0, 30, 0.0),
     "signal_replicate": (2670, 0.0, 30, 0.0),
