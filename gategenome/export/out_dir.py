@@ -41,7 +41,10 @@ def _listed_files(out: Path) -> set[str] | None:
         return None
     if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
         return None
-    return {os.path.normpath(name) for name in files} | {MANIFEST}
+    names = {os.path.normpath(name) for name in files}
+    # a name that is absolute or leaves the directory (an edited manifest) was never an export's file
+    inside = {name for name in names if not os.path.isabs(name) and name.split(os.sep)[0] != os.pardir}
+    return inside | {MANIFEST}
 
 
 def check_out_dir(out_dir: str | os.PathLike, inputs: Mapping[str, str | os.PathLike | None]) -> Path:

@@ -122,3 +122,20 @@ def test_export_never_copies_a_stale_fasta_index_into_the_hub(case, tmp_path):
     assert result.exit_code == 0, result.output
     copied = [line.split("\t")[:2] for line in (out / "genome" / "genome.fa.fai").read_text().splitlines()]
     assert copied == fresh
+
+
+def test_a_manifest_naming_files_outside_the_hub_never_removes_them(case, tmp_path):
+    out = tmp_path / "hub"
+    args = ["export", "--scan-dir", str(case["scan"]), "--drops", str(case["drops"]), "--genome", str(case["genome"]),
+            "--out-dir", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    outside, beside = tmp_path / "keep.txt", tmp_path / "beside.txt"
+    outside.write_text("user data")
+    beside.write_text("user data")
+    manifest = json.loads((out / "export.json").read_text())
+    manifest["files"] += [str(outside), "../beside.txt", "../../beside.txt"]
+    (out / "export.json").write_text(json.dumps(manifest))
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert outside.read_text() == "user data" and beside.read_text() == "user data"
+    assert validate_hub(out) == []
