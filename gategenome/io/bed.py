@@ -81,24 +81,24 @@ def read_bed(path: str | os.PathLike, kind: str = "BED") -> list[Interval]:
 
 def iter_bed(path: str | os.PathLike, kind: str = "BED") -> Iterator[Interval]:
     """:func:`read_bed` one record at a time, for callers that keep only some (every line is checked)."""
+    for fields, start, end, score, strand in _checked_lines(path, kind):
+        name = fields[3] if len(fields) > 3 else "."
+        yield Interval(fields[0], start, end, name, score, strand, tuple(fields[6:]))
+
+
+def _checked_lines(path: str | os.PathLike, kind: str) -> Iterator[tuple[list[str], int, int, float, str]]:
+    """Every record line of ``path``, split and checked (:func:`_parse_fields`); headers and blanks skipped."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: {kind} file not found")
     try:
-        handle = _open_text(path)
-        with handle:
+        with _open_text(path) as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip() or line.startswith(("#", "track", "browser")):
                     continue
-                yield _parse_line(line, path, number, kind)
+                yield _parse_fields(line, path, number, kind)
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
-
-
-def _parse_line(line: str, path: Path, number: int, kind: str) -> Interval:
-    fields, start, end, score, strand = _parse_fields(line, path, number, kind)
-    name = fields[3] if len(fields) > 3 else "."
-    return Interval(fields[0], start, end, name, score, strand, tuple(fields[6:]))
 
 
 def _parse_fields(line: str, path: Path, number: int, kind: str) -> tuple[list[str], int, int, float, str]:
@@ -162,27 +162,17 @@ def read_bed_columns(path: str | os.PathLike, kind: str = "BED") -> BedColumns:
     InputError
         Missing file, or a malformed line (the message gives the line number).
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: {kind} file not found")
     starts: dict[str, array] = {}
     ends: dict[str, array] = {}
     count, first = 0, None
-    try:
-        with _open_text(path) as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip() or line.startswith(("#", "track", "browser")):
-                    continue
-                fields, start, end, _, _ = _parse_fields(line, path, number, kind)
-                chrom = fields[0]
-                if chrom not in starts:
-                    starts[chrom], ends[chrom] = array("q"), array("q")
-                    first = chrom if first is None else first
-                starts[chrom].append(start)
-                ends[chrom].append(end)
-                count += 1
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
+    for fields, start, end, _, _ in _checked_lines(path, kind):
+        chrom = fields[0]
+        if chrom not in starts:
+            starts[chrom], ends[chrom] = array("q"), array("q")
+            first = chrom if first is None else first
+        starts[chrom].append(start)
+        ends[chrom].append(end)
+        count += 1
     return BedColumns(
         {chrom: np.frombuffer(values, dtype=np.int64) for chrom, values in starts.items()},
         {chrom: np.frombuffer(values, dtype=np.int64) for chrom, values in ends.items()},
