@@ -55,6 +55,17 @@ def device_option(function):
     )(function)
 
 
+def threads_option(note: str = ""):
+    """``--threads N`` (PyTorch intra-op threads, default 1), with ``note`` added to its help."""
+    text = "PyTorch intra-op threads (0: PyTorch's default)." + (f" {note}" if note else "")
+    return click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True, help=text)
+
+
+#: ``--progress/--no-progress``: a progress bar on stderr (on by default).
+progress_option = click.option("--progress/--no-progress", default=True, show_default=True,
+                               help="Progress bar on stderr.")
+
+
 def refuse_same_files(outputs: Mapping[str, PathLike | None], inputs: Mapping[str, PathLike | None] | None = None) -> None:
     """Refuse two outputs, or an output and an input, that are the same file.
 

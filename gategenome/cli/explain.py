@@ -8,9 +8,11 @@ from gategenome.cli.common import (
     device_option,
     model_input_options,
     open_model_inputs,
+    progress_option,
     refuse_same_files,
     require_writable,
     setting_default,
+    threads_option,
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.explain.settings import METHODS, ExplainSettings, MotifSettings
@@ -66,9 +68,8 @@ def _motif(name: str):
               help="JASPAR taxonomic group matched against (fungi, vertebrates, plants, insects, ... or all).")
 @click.option("--top-matches", type=click.IntRange(min=1), default=_motif("top_matches"), show_default=True,
               help="JASPAR matches listed per motif.")
-@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
-              help="PyTorch intra-op threads (0: PyTorch's default).")
-@click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
+@threads_option()
+@progress_option
 @device_option
 def command(model_path, genome, signal, drops, out_dir, top, flank, method, context, block, targets, ig_steps, check,
             layer, chunk_size, motifs, window, max_seqlets, min_metacluster, leiden_runs, jaspar_release, tax_group,

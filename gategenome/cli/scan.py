@@ -11,8 +11,10 @@ from gategenome.cli.common import (
     device_option,
     model_input_options,
     open_model_inputs,
+    progress_option,
     require_writable,
     setting_default,
+    threads_option,
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.scan.settings import ScanSettings
@@ -80,17 +82,16 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
 @click.option("--seed", type=int,
               default=setting_default(ScanSettings, "seed"), show_default=True,
               help="Seed of the null windows and shuffles.")
-@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
-              help="PyTorch intra-op threads (0: PyTorch's default). The LSTM is sequential in the bases "
-                   "and gate recovery and reading already run in their own threads, so one process uses "
-                   "about two cores; use more processes (--chrom shards) to use more cores.")
+@threads_option("The LSTM is sequential in the bases and gate recovery and reading already run in their "
+                "own threads, so one process uses about two cores; use more processes (--chrom shards) "
+                "to use more cores.")
 @click.option("--exclude-chroms", multiple=True, metavar="REGEX",
               help="Whole-genome scan: leave out chromosomes whose full name matches (case-insensitive; repeatable). "
                    "Given patterns replace the default (chrM/MT, chrEBV, *_random, *_alt, *_fix, chrUn_*, *_decoy, "
                    "HLA-*, Ensembl scaffolds such as KI270728.1); 'none' scans every contig.")
 @click.option("--tracks/--no-tracks", "make_tracks", default=True, show_default=True,
               help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
-@click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
+@progress_option
 @device_option
 def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_size, batch_size, layer,
             segments, burn_in, n_reset, null_fraction, null_window, null_signal, seed, threads, exclude_chroms,

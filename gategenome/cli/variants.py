@@ -9,9 +9,11 @@ from gategenome.cli.common import (
     device_option,
     model_input_options,
     open_model_inputs,
+    progress_option,
     refuse_same_files,
     require_writable,
     setting_default,
+    threads_option,
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.variants.settings import VariantSettings
@@ -79,9 +81,8 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
 @click.option("--layer", type=int, default=_default("layer"), show_default=True,
               help="LSTM layer whose mean forget gate is read (-1: the last).")
 @click.option("--seed", type=int, default=_default("seed"), show_default=True, help="Seed of the null windows.")
-@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
-              help="PyTorch intra-op threads (0: PyTorch's default).")
-@click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
+@threads_option()
+@progress_option
 @device_option
 def command(model_path, genome, signal, vcf, prefix, chrom, context, window, footprint_max, footprint_tol, threshold,
             scan_dir, threshold_quantile, null_windows, null_window, strict, symbolic, unknown_chroms, batch_size,
