@@ -98,6 +98,11 @@ class TrainConfig:
         penalty as ``mean(-log f)``, so ``1 - f`` is trained as a (class-balanced)
         cross-entropy classifier of "near an edge" whose pull never vanishes on a
         saturated gate.
+    edge_sharpness
+        ``bce`` only: the cross-entropy scores ``sigmoid(logit(1 - f) / T)``, so
+        the gate itself is the calibrated classifier sharpened ``T`` times: shut
+        (near 0) where an edge is likely, open (near 1) elsewhere, instead of
+        hovering near 0.5 wherever the sequence leaves it unsure.  1 = plain bce.
     gate_start_epoch
         Epochs trained on the per-base loss alone before the gate terms switch on
         (a curriculum: the model first learns where regions are, then where to
@@ -153,6 +158,7 @@ class TrainConfig:
     edge_weight: float = 0.15
     edge_flank: int = 50
     edge_loss: str = "log"
+    edge_sharpness: float = 1.0
     gate_start_epoch: int = 0
     gate_ramp_epochs: int = 0
     eval_segment: int = 16384
@@ -181,6 +187,11 @@ class TrainConfig:
             raise ConfigError(f"train.accessible_fraction: got {self.accessible_fraction!r}, expected 0..1")
         if self.edge_loss not in EDGE_LOSSES:
             raise ConfigError(f"train.edge_loss: got {self.edge_loss!r}, expected one of {', '.join(EDGE_LOSSES)}")
+        if not float(self.edge_sharpness) >= 1.0:
+            raise ConfigError(f"train.edge_sharpness: got {self.edge_sharpness!r}, expected a number >= 1")
+        if float(self.edge_sharpness) != 1.0 and self.edge_loss != "bce":
+            raise ConfigError(f"train.edge_sharpness: got {self.edge_sharpness!r} with edge_loss "
+                              f"{self.edge_loss!r}; it applies to edge_loss: bce only (leave it at 1)")
         if self.schedule not in SCHEDULES:
             raise ConfigError(f"train.schedule: got {self.schedule!r}, expected one of {', '.join(SCHEDULES)}")
         if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):

@@ -6,7 +6,9 @@ charges the model for each base where its mean forget gate drops, plus an edge
 term ``mean(-log(1 - f))`` that pays it for forgetting near region edges.  With
 ``edge_loss: bce`` the penalty is ``mean(-log f)``: the two terms together are the
 cross-entropy of ``1 - f`` as a classifier of "within ``edge_flank`` of an edge",
-whose gradient does not vanish where a chrono-initialised gate saturates near 1.
+whose gradient does not vanish where a chrono-initialised gate saturates near 1;
+``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead, so the gate is
+that classifier sharpened T times (shut at likely edges, open elsewhere).
 """
 
 from __future__ import annotations
@@ -77,6 +79,19 @@ def gate_penalty_term(
     return (means * present).sum() / present.sum().clamp_min(1.0)
 
 
+def edge_logit(forget: torch.Tensor, sharpness: float = 1.0) -> torch.Tensor:
+    """``(N, L)`` mean forget gate -> ``(N, L)`` logit of the edge classifier ``1 - f``, divided by ``sharpness``.
+
+    With ``sharpness`` 1, ``softplus(-z)`` and ``softplus(z)`` of it are ``-log(1 - f)``
+    and ``-log f``: the two sides of the gate's cross-entropy.  With ``T > 1`` the
+    cross-entropy calibrates ``sigmoid(z)``, a softened gate, so the gate itself ends
+    up ``T`` times sharper than a calibrated classifier.
+    """
+    closed = torch.log1p(-forget.clamp_max(1.0 - 1e-6))
+    opened = torch.log(forget.clamp_min(1e-6))
+    return (closed - opened) / sharpness
+
+
 def gate_scale(epoch: int, config: TrainConfig) -> float:
     """Factor (0..1) on the gate terms in 0-based ``epoch``: the curriculum of the gate terms.
 
@@ -123,10 +138,12 @@ def loss_terms(
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
             if config.edge_loss == "linear":
                 edge = _masked_mean(forget - 1.0, near)
+            elif config.edge_loss == "bce":
+                edge = _masked_mean(F.softplus(-edge_logit(forget, config.edge_sharpness)), near)
             else:
                 edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
-        cost = -torch.log(forget.clamp_min(1e-6)) if config.edge_loss == "bce" else None
+        cost = F.softplus(edge_logit(forget, config.edge_sharpness)) if config.edge_loss == "bce" else None
         penalty = gate_penalty_term(forget, y, scored, cost)
     total = bce + penalty_weight * penalty + edge_weight * edge
     return LossTerms(total, bce, penalty, edge)

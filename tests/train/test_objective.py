@@ -102,3 +102,34 @@ def test_bce_gate_terms_are_the_cross_entropy_of_forgetting_as_an_edge_classifie
     terms.total.backward()
     gradient = sum(p.grad.abs().sum() for p in model.parameters() if p.grad is not None)
     assert gradient.item() > 1e-3
+
+
+def test_a_sharpened_bce_scores_the_softened_gate_and_equals_plain_bce_at_sharpness_one():
+    from gategenome.model.config import ModelConfig
+    from gategenome.model.gates import mean_forget_gate
+    from gategenome.model.network import GateLSTM
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.objective import edge_logit, edge_zone, loss_terms
+
+    torch.manual_seed(3)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1, forget_bias=0.0))
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 400)), 4).float()
+    y = torch.zeros(1, 400)
+    y[:, 150:300] = 1
+    plain = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce"))
+    same = loss_terms(model, x, y, torch.ones_like(y),
+                      TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce", edge_sharpness=1.0))
+    sharp = loss_terms(model, x, y, torch.ones_like(y),
+                       TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce", edge_sharpness=4.0))
+    assert same.total.item() == pytest.approx(plain.total.item(), rel=1e-6)
+    forget = mean_forget_gate(model, model(x))[0]
+    near = edge_zone(y, 50)[0]
+    soft_closed = torch.sigmoid(torch.logit(1.0 - forget.double()) / 4.0)  # the classifier T = 4 calibrates
+    assert sharp.edge.item() == pytest.approx(-torch.log(soft_closed[near]).mean().item(), rel=1e-4)
+    assert sharp.edge.item() != pytest.approx(plain.edge.item(), rel=1e-3)
+    # a gate of 0.5 is the classifier's midpoint at every sharpness
+    assert edge_logit(torch.tensor([0.5]), 8.0).item() == pytest.approx(0.0, abs=1e-6)
+    with pytest.raises(ConfigError, match="edge_sharpness"):
+        TrainConfig(edge_loss="log", edge_sharpness=2.0)
+    with pytest.raises(ConfigError, match="edge_sharpness"):
+        TrainConfig(edge_loss="bce", edge_sharpness=0.5)
