@@ -111,7 +111,30 @@ def main(argv=None) -> int:
     for name, columns in probes.items():
         scorer = fit_probe(fit_x[:, columns], fit_edge)
         print(summary(name, 1 - scorer(x[:, columns]), y, edge))
+        if name == "probe: all + logit":
+            for line in sharpened(scorer(x[:, columns]), y, edge):
+                print(line)
     return 0
+
+
+def sharpened(p: np.ndarray, y: np.ndarray, edge: np.ndarray, floors=(0.8, 0.9)) -> list[str]:
+    """The probe read as a sharp gate, ``1 - f = sigmoid(T (logit p - c))``: the lowest edge / outside ratio
+    with the mean gate outside regions at least each floor, over offsets ``c``, for several sharpnesses ``T``."""
+    outside = (~edge) & (y < 0.5)
+    logit = np.log(np.clip(p, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(p, 1e-6, 1 - 1e-6))
+    offsets = np.quantile(logit, np.linspace(0.01, 0.999, 200))
+    lines = []
+    for sharpness in (1, 2, 4, 8, 32):
+        best = {floor: (np.inf, 0.0, 0.0) for floor in floors}
+        for offset in offsets:
+            f = 1.0 / (1.0 + np.exp(sharpness * (logit - offset)))
+            f_edge, f_out = f[edge].mean(), f[outside].mean()
+            for floor in floors:
+                if f_out >= floor and f_edge / f_out < best[floor][0]:
+                    best[floor] = (f_edge / f_out, f_edge, f_out)
+        lines.append(f"  sharp gate T={sharpness:<3d}" + "".join(
+            f"  f_out>={floor}: ratio {r:.2f} (edge {e:.3f}, outside {o:.3f})" for floor, (r, e, o) in best.items()))
+    return lines
 
 
 if __name__ == "__main__":

@@ -102,7 +102,9 @@ class TrainConfig:
         ``bce`` only: the cross-entropy scores ``sigmoid(logit(1 - f) / T)``, so
         the gate itself is the calibrated classifier sharpened ``T`` times: shut
         (near 0) where an edge is likely, open (near 1) elsewhere, instead of
-        hovering near 0.5 wherever the sequence leaves it unsure.  1 = plain bce.
+        hovering near 0.5 wherever the sequence leaves it unsure.  Both terms are
+        multiplied by ``T``, so their pull per unit of the gate's logit, and so the
+        meaning of the two weights, is as at ``T = 1``.  1 = plain bce.
     gate_start_epoch
         Epochs trained on the per-base loss alone before the gate terms switch on
         (a curriculum: the model first learns where regions are, then where to

@@ -7,8 +7,9 @@ term ``mean(-log(1 - f))`` that pays it for forgetting near region edges.  With
 ``edge_loss: bce`` the penalty is ``mean(-log f)``: the two terms together are the
 cross-entropy of ``1 - f`` as a classifier of "within ``edge_flank`` of an edge",
 whose gradient does not vanish where a chrono-initialised gate saturates near 1;
-``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead, so the gate is
-that classifier sharpened T times (shut at likely edges, open elsewhere).
+``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead (times T, so the
+pull per unit of the gate's logit is as at T = 1 and the weights keep their meaning),
+so the gate is that classifier sharpened T times (shut at likely edges, open elsewhere).
 """
 
 from __future__ import annotations
@@ -133,17 +134,18 @@ def loss_terms(
     penalty_weight, edge_weight = scale * config.gate_penalty, scale * config.edge_weight
     if penalty_weight > 0 or edge_weight > 0:
         forget = mean_forget_gate(model, out)
+        sharpness = float(config.edge_sharpness)
         scored = (weight > 0).to(forget.dtype)
         if edge_weight > 0:
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
             if config.edge_loss == "linear":
                 edge = _masked_mean(forget - 1.0, near)
             elif config.edge_loss == "bce":
-                edge = _masked_mean(F.softplus(-edge_logit(forget, config.edge_sharpness)), near)
+                edge = _masked_mean(sharpness * F.softplus(-edge_logit(forget, sharpness)), near)
             else:
                 edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
-        cost = F.softplus(edge_logit(forget, config.edge_sharpness)) if config.edge_loss == "bce" else None
+        cost = sharpness * F.softplus(edge_logit(forget, sharpness)) if config.edge_loss == "bce" else None
         penalty = gate_penalty_term(forget, y, scored, cost)
     total = bce + penalty_weight * penalty + edge_weight * edge
     return LossTerms(total, bce, penalty, edge)

@@ -125,7 +125,7 @@ def test_a_sharpened_bce_scores_the_softened_gate_and_equals_plain_bce_at_sharpn
     forget = mean_forget_gate(model, model(x))[0]
     near = edge_zone(y, 50)[0]
     soft_closed = torch.sigmoid(torch.logit(1.0 - forget.double()) / 4.0)  # the classifier T = 4 calibrates
-    assert sharp.edge.item() == pytest.approx(-torch.log(soft_closed[near]).mean().item(), rel=1e-4)
+    assert sharp.edge.item() == pytest.approx(-4.0 * torch.log(soft_closed[near]).mean().item(), rel=1e-4)
     assert sharp.edge.item() != pytest.approx(plain.edge.item(), rel=1e-3)
     # a gate of 0.5 is the classifier's midpoint at every sharpness
     assert edge_logit(torch.tensor([0.5]), 8.0).item() == pytest.approx(0.0, abs=1e-6)
