@@ -21,11 +21,11 @@ gate within the window) separating motif from random variants, with the auROCs
 of the other effects for comparison, per motif for ``|d_min_forget|`` and
 ``|d_access_max|``, and a table of medians.
 
-Usage (the table of docs/variants.md)::
+Usage (the result table of docs/variants.md; about 12 min of training on one thread)::
 
     gategenome simulate --out-dir sim --seed 3 --chroms 4 --length 250000
-    python benchmarks/variants_simulated.py --sim-dir sim --config benchmarks/configs/dna_sim.yaml \
-        --out varsim --threads 2
+    python benchmarks/variants_simulated.py --sim-dir sim --config benchmarks/configs/dna_sim_long.yaml \
+        --out varsim --threads 1
 
 or with a model trained on the scored genome itself (the first measurement)::
 
@@ -182,7 +182,7 @@ def main() -> None:
     parser.add_argument("--model", help="sequence-only model (default: train one with --config)")
     parser.add_argument("--config", help="train a model with this config on a separate simulated genome")
     parser.add_argument("--train-seed", type=int, default=11, help="seed of the simulated training genome")
-    parser.add_argument("--train-chroms", type=int, default=16, help="its chromosomes (last two: valid, test)")
+    parser.add_argument("--train-chroms", type=int, default=32, help="its chromosomes (last two: valid, test)")
     parser.add_argument("--train-length", type=int, default=250_000, help="length of each")
     parser.add_argument("--edge", type=int, default=60, help="motif instances within this many bases of an edge")
     parser.add_argument("--break-at", choices=("middle", "gc"), default="middle",

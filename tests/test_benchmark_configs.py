@@ -27,3 +27,11 @@ def test_bce_config_trains_the_gate_as_an_edge_classifier():
     assert train.edge_loss == "bce"
     assert train.edge_weight > 0 and train.gate_penalty > 0
     assert model.conv_width >= 13  # a whole Abf1 site (RTCRYNNNNNACG) fits the stem
+
+
+def test_the_variant_benchmark_recipe_sees_whole_abf1_sites_and_trains_long_enough():
+    model, train = load_config(next(p for p in CONFIGS if p.name == "dna_sim_long.yaml"))
+    assert model.conv_width >= 13
+    assert train.gate_penalty == 0 and train.edge_weight == 0
+    # the 400-step recipe had not learned Abf1 (docs/variants.md#simulated)
+    assert train.epochs * train.steps_per_epoch >= 1600
