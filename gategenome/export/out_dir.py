@@ -7,7 +7,10 @@ its files in ``export.json``).  Replacing an earlier export removes only the
 files that list names; anything else found there at that moment is left in
 place.  Staging directories of a killed export (``.NAME.PID@HOST.X.tmp``, by a
 process of this host that no longer runs) are removed by the next one; nothing else
-beside the output directory is.
+beside the output directory is.  The earlier export is moved aside
+(``.NAME.PID@HOST.X.old/previous``) while the new one takes its place; an export
+killed in that moment is finished by the next one: the earlier export is put back
+when no new one took its place, else its listed files are removed as usual.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from gategenome.errors import ConfigError
-from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
+from gategenome.io.atomic import honour_umask, process_alive, remove_abandoned, temporary_prefix
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +102,40 @@ def _remove_listed(old: Path, listed: set[str]) -> None:
         log.warning("%s: kept files that appeared during the export (not written by it)", old)
 
 
+def finish_interrupted_swaps(out: Path) -> list[Path]:
+    """Finish the swaps of exports into ``out`` killed between moving the earlier export aside and removing it.
+
+    Only ``.NAME.PID@HOST.X.old`` directories of processes of this host that no
+    longer run are touched.  When ``out`` is missing (killed before the new export
+    took its place) the earlier export is moved back; otherwise the files its
+    manifest lists are removed (:func:`_remove_listed`, which keeps anything else).
+
+    Returns
+    -------
+    list[Path]
+        The ``.old`` directories handled.
+    """
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)@(.+)\.[^.]+\.old")
+    host, handled = socket.gethostname(), []
+    if not out.parent.is_dir():
+        return handled
+    for aside in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(aside.name)
+        if not match or match[2] != host or process_alive(int(match[1])) or not aside.is_dir() or aside.is_symlink():
+            continue
+        previous = aside / "previous"
+        if previous.is_dir() and not previous.is_symlink():
+            if not out.exists():
+                os.replace(previous, out)
+                log.warning("%s: put back the earlier export that a killed export had moved to %s", out, aside)
+            else:
+                _remove_listed(previous, _listed_files(previous) or {MANIFEST})
+        with contextlib.suppress(OSError):
+            aside.rmdir()
+        handled.append(aside)
+    return handled
+
+
 @contextlib.contextmanager
 def replace_export(out: Path) -> Iterator[Path]:
     """Stage an export beside ``out`` and put it in place of an earlier one (see the module docstring).
@@ -107,6 +146,7 @@ def replace_export(out: Path) -> Iterator[Path]:
         The staging directory; on an exception it is removed and ``out`` is left as it was.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
+    finish_interrupted_swaps(out)  # a killed export's earlier export set aside: .NAME.PID@HOST.X.old
     remove_abandoned(out)  # a killed export's staging directory: .NAME.PID@HOST.X.tmp of a dead process here
     tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".tmp", dir=out.parent))
     honour_umask(tmp)  # mkdtemp makes 0700; the hub is served to browsers
@@ -114,7 +154,7 @@ def replace_export(out: Path) -> Iterator[Path]:
         yield tmp
         if out.exists():
             listed = _listed_files(out) or {MANIFEST}
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            old = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".old", dir=out.parent))
             os.replace(out, old / "previous")
             os.replace(tmp, out)
             _remove_listed(old / "previous", listed)

@@ -24,7 +24,8 @@ def temporary_prefix(final: Path) -> str:
     return f".{final.name}.{os.getpid()}@{socket.gethostname()}."
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (another user's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -57,7 +58,7 @@ def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | No
         return removed
     for candidate in directory.iterdir():
         match = pattern.fullmatch(candidate.name)
-        if match and match[2] == host and not _alive(int(match[1])):
+        if match and match[2] == host and not process_alive(int(match[1])):
             if candidate.is_dir() and not candidate.is_symlink():
                 shutil.rmtree(candidate, ignore_errors=True)
             else:

@@ -421,3 +421,35 @@ def test_gather_refuses_a_corrupt_shard_marker(tmp_path):
     (minus / "chroms" / "chrA.json").write_text('{"chrom": "chr')
     hostile.assert_clean_error(run("gather", "--out-dir", tmp_path / "scan", plus, minus), "chrA.json", "not valid JSON")
     assert not (tmp_path / "scan").exists() and not list(tmp_path.glob(".scan*"))
+
+
+def _killed_swap(tmp_path, listed: dict[str, str], foreign: dict[str, str] = {}):  # noqa: B006
+    """What an export killed mid-swap leaves: the earlier export moved to ``.hub.PID@HOST.X.old/previous``."""
+    previous = tmp_path / f".hub.{_dead_pid()}@{socket.gethostname()}.k1ll3d.old" / "previous"
+    previous.mkdir(parents=True)
+    for name, text in {**listed, **foreign}.items():
+        (previous / name).write_text(text)
+    (previous / "export.json").write_text(json.dumps({"files": sorted(listed)}))
+    return previous
+
+
+def test_an_export_killed_before_its_new_hub_took_the_place_puts_the_earlier_one_back(tmp_path):
+    from gategenome.export.out_dir import finish_interrupted_swaps
+
+    previous = _killed_swap(tmp_path, {"hub.txt": "earlier hub"}, {"notes.txt": "the user's"})
+    running = tmp_path / f".hub.{os.getpid()}@{socket.gethostname()}.running.old"  # a running export's
+    running.mkdir()
+    assert finish_interrupted_swaps(tmp_path / "hub") == [previous.parent]
+    assert (tmp_path / "hub" / "hub.txt").read_text() == "earlier hub"
+    assert (tmp_path / "hub" / "notes.txt").read_text() == "the user's"
+    assert not previous.parent.exists() and running.exists()
+
+
+def test_an_export_killed_after_its_new_hub_took_the_place_removes_only_the_listed_files(exportable, tmp_path):
+    out = tmp_path / "hub"
+    assert export(exportable, out).exit_code == 0
+    previous = _killed_swap(tmp_path, {"hub.txt": "earlier hub"}, {"notes.txt": "the user's"})
+    assert export(exportable, out, "--copy").exit_code == 0
+    assert not (previous / "hub.txt").exists() and not (previous / "export.json").exists()
+    assert (previous / "notes.txt").read_text() == "the user's"  # not the export's: kept where it was
+    assert (out / "export.json").exists()
