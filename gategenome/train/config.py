@@ -26,7 +26,7 @@ from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
-EDGE_LOSSES = ("log", "linear", "bce")
+EDGE_LOSSES = ("log", "linear", "bce", "bce_units")
 
 
 @dataclass
@@ -97,7 +97,10 @@ class TrainConfig:
         likely enough, open elsewhere), or ``"bce"``: the log edge term with the
         penalty as ``mean(-log f)``, so ``1 - f`` is trained as a (class-balanced)
         cross-entropy classifier of "near an edge" whose pull never vanishes on a
-        saturated gate.
+        saturated gate; ``"bce_units"``: the same cross-entropy for each hidden
+        unit's gate, averaged over the units (through the mean gate the pull on a
+        unit saturated near 1 vanishes, so plain ``bce`` leaves such units open
+        for good and they hold the mean gate up).
     edge_sharpness
         ``bce`` only: the cross-entropy scores ``sigmoid(logit(1 - f) / T)``, so
         the gate itself is the calibrated classifier sharpened ``T`` times: shut
@@ -191,9 +194,9 @@ class TrainConfig:
             raise ConfigError(f"train.edge_loss: got {self.edge_loss!r}, expected one of {', '.join(EDGE_LOSSES)}")
         if not float(self.edge_sharpness) >= 1.0:
             raise ConfigError(f"train.edge_sharpness: got {self.edge_sharpness!r}, expected a number >= 1")
-        if float(self.edge_sharpness) != 1.0 and self.edge_loss != "bce":
+        if float(self.edge_sharpness) != 1.0 and self.edge_loss not in ("bce", "bce_units"):
             raise ConfigError(f"train.edge_sharpness: got {self.edge_sharpness!r} with edge_loss "
-                              f"{self.edge_loss!r}; it applies to edge_loss: bce only (leave it at 1)")
+                              f"{self.edge_loss!r}; it applies to edge_loss bce and bce_units only (leave it at 1)")
         if self.schedule not in SCHEDULES:
             raise ConfigError(f"train.schedule: got {self.schedule!r}, expected one of {', '.join(SCHEDULES)}")
         if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):

@@ -10,6 +10,10 @@ whose gradient does not vanish where a chrono-initialised gate saturates near 1;
 ``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead (times T, so the
 pull per unit of the gate's logit is as at T = 1 and the weights keep their meaning),
 so the gate is that classifier sharpened T times (shut at likely edges, open elsewhere).
+``edge_loss: bce_units`` takes the cross-entropy of each hidden unit's gate and
+averages it over the units: the mean gate's gradient to a unit saturated near 1
+vanishes (``f (1 - f)``), so with plain ``bce`` such units stay open for good and
+hold the mean gate up; per unit, the pull on its logit never vanishes.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from gategenome.model.gates import mean_forget_gate
+from gategenome.model.gates import gate_preactivation, layer_tensors, mean_forget_gate
 from gategenome.model.network import GateLSTM
 from gategenome.train.config import TrainConfig
+
+#: Edge losses that train forgetting as a cross-entropy classifier of "near an edge".
+BCE_LOSSES = ("bce", "bce_units")
 
 
 def balance_weights(y: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
@@ -93,6 +100,11 @@ def edge_logit(forget: torch.Tensor, sharpness: float = 1.0) -> torch.Tensor:
     return (closed - opened) / sharpness
 
 
+def _per_base(values: torch.Tensor) -> torch.Tensor:
+    """``(N, L)`` as is, or ``(N, L, H)`` per hidden unit averaged over the units."""
+    return values.mean(dim=-1) if values.dim() == 3 else values
+
+
 def gate_scale(epoch: int, config: TrainConfig) -> float:
     """Factor (0..1) on the gate terms in 0-based ``epoch``: the curriculum of the gate terms.
 
@@ -135,17 +147,22 @@ def loss_terms(
     if penalty_weight > 0 or edge_weight > 0:
         forget = mean_forget_gate(model, out)
         sharpness = float(config.edge_sharpness)
+        if config.edge_loss == "bce_units":
+            last = len(model.lstm_layers) - 1
+            closed = -gate_preactivation(model.lstm_layers[last], *layer_tensors(out, last), "forget") / sharpness
+        elif config.edge_loss == "bce":
+            closed = edge_logit(forget, sharpness)
         scored = (weight > 0).to(forget.dtype)
         if edge_weight > 0:
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
             if config.edge_loss == "linear":
                 edge = _masked_mean(forget - 1.0, near)
-            elif config.edge_loss == "bce":
-                edge = _masked_mean(sharpness * F.softplus(-edge_logit(forget, sharpness)), near)
+            elif config.edge_loss in BCE_LOSSES:
+                edge = _masked_mean(_per_base(sharpness * F.softplus(-closed)), near)
             else:
                 edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
-        cost = sharpness * F.softplus(edge_logit(forget, sharpness)) if config.edge_loss == "bce" else None
+        cost = _per_base(sharpness * F.softplus(closed)) if config.edge_loss in BCE_LOSSES else None
         penalty = gate_penalty_term(forget, y, scored, cost)
     total = bce + penalty_weight * penalty + edge_weight * edge
     return LossTerms(total, bce, penalty, edge)

@@ -133,3 +133,36 @@ def test_a_sharpened_bce_scores_the_softened_gate_and_equals_plain_bce_at_sharpn
         TrainConfig(edge_loss="log", edge_sharpness=2.0)
     with pytest.raises(ConfigError, match="edge_sharpness"):
         TrainConfig(edge_loss="bce", edge_sharpness=0.5)
+
+
+def test_bce_units_is_each_units_cross_entropy_and_pulls_a_unit_saturated_near_one():
+    from gategenome.model.config import ModelConfig
+    from gategenome.model.gates import forget_gates, layer_tensors
+    from gategenome.model.network import GateLSTM
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.objective import edge_zone, loss_terms
+
+    torch.manual_seed(4)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1, forget_bias=0.0))
+    with torch.no_grad():
+        model.lstm_layers[0].bias_hh_l0[4] = 12.0  # unit 0's forget gate saturated near 1
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 400)), 4).float()
+    y = torch.zeros(1, 400)
+    y[:, 150:300] = 1
+    config = TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce_units", edge_sharpness=2.0)
+    terms = loss_terms(model, x, y, torch.ones_like(y), config)
+    out = model(x)
+    units = forget_gates(model.lstm_layers[0], *layer_tensors(out, 0))[0].double()  # (L, H)
+    near = edge_zone(y, 50)[0]
+    soft_closed = torch.sigmoid(torch.logit(1.0 - units) / 2.0)
+    expected = (-2.0 * torch.log(soft_closed[near])).mean(dim=1).mean()
+    assert terms.edge.item() == pytest.approx(expected.item(), rel=1e-4)
+    # the pull on the saturated unit's bias: through the mean gate it vanishes, per unit it does not
+    terms.edge.backward()
+    per_unit = model.lstm_layers[0].bias_hh_l0.grad[4].abs().item()
+    model.zero_grad()
+    mean_gate = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, gate_penalty=1.0,
+                                                                       edge_loss="bce", edge_sharpness=2.0))
+    mean_gate.edge.backward()
+    assert per_unit > 0.1
+    assert per_unit > 1000 * model.lstm_layers[0].bias_hh_l0.grad[4].abs().item()
