@@ -8,6 +8,7 @@ from gategenome.core.settings import require_finite, settings_from_dict
 from gategenome.errors import ConfigError
 
 INPUT_MODES = ("dna", "dna+signal")
+HEAD_READS = ("last", "all")
 
 
 @dataclass
@@ -36,6 +37,10 @@ class ModelConfig:
         Longest memory (bases) of the chrono initialisation.
     signal_clip
         Upper clip of ``log1p(signal)``.
+    head_reads
+        What the per-base head reads: ``"last"``, the last layer's hidden state,
+        or ``"all"``, every layer's (concatenated), so the prediction keeps the
+        lower layers' memory where the last layer's gate is trained to reset.
     """
 
     inputs: str = "dna+signal"
@@ -47,6 +52,7 @@ class ModelConfig:
     forget_bias: float | str = 1.0
     chrono_max: float = 2000.0
     signal_clip: float = 6.0
+    head_reads: str = "last"
 
     def __post_init__(self) -> None:
         if self.inputs not in INPUT_MODES:
@@ -56,6 +62,8 @@ class ModelConfig:
                 raise ConfigError(f"model.{name}: got {getattr(self, name)!r}, expected a positive integer")
         if int(self.conv_channels) < 0:
             raise ConfigError(f"model.conv_channels: got {self.conv_channels!r}, expected >= 0")
+        if self.head_reads not in HEAD_READS:
+            raise ConfigError(f"model.head_reads: got {self.head_reads!r}, expected one of {', '.join(HEAD_READS)}")
         if isinstance(self.forget_bias, str) and self.forget_bias != "chrono":
             try:
                 self.forget_bias = float(self.forget_bias)

@@ -183,7 +183,8 @@ class GateLSTM(nn.Module):
                 layers.append(nn.LSTM(layer_input, config.hidden_size, batch_first=True))
             layer_input = config.hidden_size
         self.lstm_layers = nn.ModuleList(layers)
-        self.head = nn.Linear(config.hidden_size, 1)
+        head_input = config.hidden_size * (config.num_layers if config.head_reads == "all" else 1)
+        self.head = nn.Linear(head_input, 1)
         self.reset_forget_bias()
 
     @property
@@ -253,6 +254,8 @@ class GateLSTM(nn.Module):
             hidden.append(out)
             finals.append((h_n[0], c_n[0]))
             layer_input = out
+        if self.config.head_reads == "all" and len(hidden) > 1:
+            layer_input = torch.cat(hidden, dim=-1)  # (N, L, layers * H)
         major = layer_input.transpose(0, 1)
         if major.is_contiguous():  # the fused kernel's time-major output: no (N, L, H) copy
             logits = self.head(major).squeeze(-1).t()

@@ -26,6 +26,7 @@ class Payload:
     ModelConfig(inputs="dna", hidden_size=6),
     ModelConfig(inputs="dna+signal", hidden_size=5, num_layers=2, conv_channels=3, conv_width=4, forget_bias="chrono"),
     ModelConfig(inputs="dna", hidden_size=4, coupled=True),
+    ModelConfig(inputs="dna", hidden_size=4, num_layers=2, coupled=False, head_reads="all"),
 ])
 def test_round_trip_gives_the_same_model(tmp_path, config):
     torch.manual_seed(1)
