@@ -15,6 +15,10 @@ def test_dna_recipe_is_sequence_only_with_a_gate_curriculum():
     assert model.inputs == "dna" and not model.uses_signal
     assert 0 < train.gate_start_epoch < train.epochs
     assert train.edge_weight > 0 and train.gate_penalty > 0
+    # every unit of the scanned layer is an edge classifier (a unit left open holds the mean gate up),
+    # and the head also reads the first layer, whose memory the gate terms leave alone
+    assert train.edge_loss == "bce_units" and train.edge_sharpness > 1
+    assert model.num_layers >= 2 and model.head_reads == "all"
 
 
 @pytest.mark.parametrize("key", ["gate_start_epoch", "gate_ramp_epochs"])
