@@ -9,7 +9,9 @@ scored on ``--score`` chromosomes (forward strand, causal, every ``--stride``-th
 base).  It prints the edge auROC of each probe, and for the probe's ``f = 1 - p``
 the means within 50 bp of an edge, outside regions and inside, with the ratio
 edge / outside that the boundary target asks to be <= 0.5; and the model's own
-gate on the same bases.
+gate on the same bases.  The last probe is also read as a sharp gate,
+``1 - f = sigmoid(T (logit p - c))`` (what ``edge_sharpness: T`` trains): for each T,
+the lowest edge / outside ratio with the mean gate outside regions at least 0.8 and 0.9.
 
 Example::
 
