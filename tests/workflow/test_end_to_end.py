@@ -65,8 +65,11 @@ def _check_outputs(results: Path, trained_here: bool = True) -> None:
 def _interrupt_during_scan(workdir: Path) -> int:
     """Start the workflow, SIGINT it once a chrI scan job is running; return snakemake's status."""
     log = workdir / "results" / "chrI" / "logs" / "scan" / "chrI.plus.log"
+    # A user's Ctrl-C reaches a snakemake whose SIGINT has its default action; a test runner whose SIGINT is
+    # ignored (as after some earlier tests in one session) would hand that on and the interrupt would be lost.
     process = subprocess.Popen(snakemake_command(workdir, "--cores", "2"), env=snakemake_env(),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         while not log.exists() and process.poll() is None and time.monotonic() < deadline:
