@@ -145,13 +145,15 @@ def loss_terms(
     penalty, edge = zero, zero
     penalty_weight, edge_weight = scale * config.gate_penalty, scale * config.edge_weight
     if penalty_weight > 0 or edge_weight > 0:
-        forget = mean_forget_gate(model, out)
         sharpness = float(config.edge_sharpness)
-        if config.edge_loss == "bce_units":
+        if config.edge_loss == "bce_units":  # one gate recovery: the units' logits, then their mean gate
             last = len(model.lstm_layers) - 1
-            closed = -gate_preactivation(model.lstm_layers[last], *layer_tensors(out, last), "forget") / sharpness
-        elif config.edge_loss == "bce":
-            closed = edge_logit(forget, sharpness)
+            preactivation = gate_preactivation(model.lstm_layers[last], *layer_tensors(out, last), "forget")
+            forget = torch.sigmoid(preactivation).mean(dim=-1)
+            closed = -preactivation / sharpness
+        else:
+            forget = mean_forget_gate(model, out)
+            closed = edge_logit(forget, sharpness) if config.edge_loss == "bce" else None
         scored = (weight > 0).to(forget.dtype)
         if edge_weight > 0:
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
