@@ -157,11 +157,14 @@ def _records(chrom: str, cand: Candidates, steps: np.ndarray, p: np.ndarray, q: 
     for i in range(cand.positions.size):
         start, end = int(cand.lo[i]), int(min(cand.hi[i], length))
         step = float(steps[i])
+        # no step where a window holds no scanned base (a chromosome end, a run of N): p = 1, no direction
+        direction = "." if np.isnan(step) else "opening" if step > 0 else "closing"
+        step = 0.0 if np.isnan(step) else step
         strands = ("+" if cand.plus[i] else "") + ("-" if cand.minus[i] else "")
         records.append(Interval(
             chrom, start, end, ".", int(np.clip(round(1000 * abs(step)), 0, 1000)), ".",
             (f"{abs(step):.4f}", f"{-np.log10(p[i]):.4f}", f"{-np.log10(q[i]):.4f}",
-             str(int(cand.positions[i]) - start), "opening" if step > 0 else "closing", strands,
+             str(int(cand.positions[i]) - start), direction, strands,
              f"{cand.depths[i]:.4f}"),
         ))
     return records

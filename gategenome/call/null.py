@@ -187,7 +187,7 @@ def tail_pvalues(statistic: np.ndarray, null: np.ndarray, tail_fraction: float =
     Returns
     -------
     numpy.ndarray
-        ``(K,)`` float64 p-values in (0, 1].
+        ``(K,)`` float64 p-values in (0, 1] (at least the smallest normal float64, about 2.2e-308).
     """
     statistic = np.asarray(statistic, dtype=np.float64)
     null = np.sort(np.asarray(null, dtype=np.float64))
@@ -196,6 +196,8 @@ def tail_pvalues(statistic: np.ndarray, null: np.ndarray, tail_fraction: float =
     mu = max(float(np.mean(top - top[0])), 1e-3)
     beyond = statistic > null[-1]
     p[beyond] = np.exp(-(statistic[beyond] - null[-1]) / mu) / (1.0 + null.size)
+    # far beyond the null exp() underflows to 0, and -log10 p would be written as inf
+    p = np.maximum(p, np.finfo(np.float64).tiny)
     return np.where(statistic < 0, 1.0, p)
 
 

@@ -138,3 +138,32 @@ def test_boundaries_cli_without_null_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(cli, ["boundaries", "--scan-dir", str(tmp_path / "scan"), "--out", str(out)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "--null-fraction" in result.output and not out.exists()
+
+
+def test_a_candidate_without_accessibility_on_a_side_is_written_with_no_direction(tmp_path):
+    # A drop inside a stretch with no scanned value (a run of N) has no step: it is tested
+    # with p = 1 and written with step 0 and direction '.', not a crash on the NaN.
+    rng = np.random.default_rng(0)
+    acc = np.clip(0.05 + rng.normal(0, 0.01, LENGTH), 0, 1)
+    acc[3_000:3_600] = 0.9
+    acc[10_000:11_000] = np.nan
+    forget = {s: 0.95 + rng.normal(0, 0.005, LENGTH) for s in "+-"}
+    _dip(forget["+"], 3_000 + OFFSET)
+    _dip(forget["+"], 10_500)
+    null = {s: 0.95 + rng.normal(0, 0.005, 20_000) for s in "+-"}
+    for strand in "+-":
+        for start in range(300, 20_000, 400):
+            null[strand][start:start + 10] = 0.5
+    scan_dir = make_scan_dir(tmp_path / "scan", {"chrA": LENGTH}, {"chrA": forget},
+                             access={"chrA": {s: acc for s in "+-"}}, null={"chrA": null})
+    records, _ = call_boundaries(scan_dir, CallSettings(), BoundaryCallSettings(fdr=1.0))
+    by_position = {r.start + int(r.extra[3]): r for r in records}
+    blank = [r for p, r in by_position.items() if 10_000 <= p < 11_000]
+    assert len(blank) == 1 and blank[0].extra[4] == "." and blank[0].score == 0
+    assert float(blank[0].extra[0]) == 0.0 and float(blank[0].extra[1]) == 0.0  # -log10 p = 0
+    assert any(r.extra[4] == "opening" for r in records)
+
+
+def test_tail_pvalues_far_beyond_the_null_stay_positive():
+    p = tail_pvalues(np.array([1e6]), np.linspace(0.0, 0.01, 50))
+    assert p[0] > 0 and np.isfinite(-np.log10(p[0]))
