@@ -63,9 +63,12 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
       gategenome train ... --resume        # after an interrupted run
       gategenome train ... --cache prep/genome.cache --threads 2
     """
+    from gategenome.core.allocator import retain_freed_memory
     from gategenome.train.config import load_config
     from gategenome.train.files import TrainInputs, TrainOutputs
     from gategenome.train.loop import train_model
+
+    retain_freed_memory()  # a step's buffers are reused instead of faulted in again (docs/train.md)
 
     outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path, cache=cache_dir)
     refuse_same_files(
