@@ -33,6 +33,7 @@ from pathlib import Path
 
 import torch
 
+from gategenome.core.allocator import retain_freed_memory
 from gategenome.data.folds import read_folds
 from gategenome.io.bed import read_bed
 from gategenome.io.fasta import Genome
@@ -63,6 +64,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     torch.set_num_threads(args.threads)
+    retain_freed_memory()  # as gategenome train does: the CNN's fit time is comparable to the LSTM's
 
     model_config, train_config = load_config(args.config)
     train_config = TrainConfig.from_dict({**train_config.to_dict(), "device": "cpu"})
