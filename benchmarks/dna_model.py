@@ -11,7 +11,9 @@ the same train chromosomes and scored on the same test bases (blacklist masked):
   receptive field of ``--cnn-field`` bases ending at the base, trained with the
   LSTM's windows, loss, optimiser and schedule for as many steps as the LSTM took.
 
-Prints the three per-base auPRCs (and auROCs), and the LSTM's mean forget gate
+Prints the three per-base auPRCs (and auROCs), each for the forward strand (the
+causal prediction) and for the mean of both strands' logits (``scan`` reads both
+strands: every base then has context on both sides), and the LSTM's mean forget gate
 inside regions, outside and within 50 bp of a region edge, with the ratio
 edge / outside.
 
@@ -42,7 +44,7 @@ from gategenome.model.cnn import matching_config, parameter_count
 from gategenome.model.network import GateLSTM
 from gategenome.train.baselines import CnnBaseline, KmerFeatures, KmerLogistic
 from gategenome.train.config import TrainConfig, load_config
-from gategenome.train.holdout import evaluate_fold
+from gategenome.train.holdout import evaluate_fold, predict_chromosome, strand_averaged_metrics
 from gategenome.train.windows import load_chromosomes
 
 
@@ -116,6 +118,14 @@ def main(argv=None) -> int:
         rows["lstm"] = {**result, "seconds": time.perf_counter() - started, "steps": int(summary["steps"]),
                         "parameters": parameter_count(lstm), "train_seconds": summary.get("train_seconds")}
         names["lstm"] = f"LSTM (dna), {rows['lstm']['steps']} steps"
+    # the mean of the two strands' predictions (scan reads both): a causal model sees both sides
+    scorers = {"kmer": kmer.scores, "cnn": cnn.scores}
+    if lstm is not None:
+        scorers["lstm"] = lambda chrom: predict_chromosome(lstm, chrom, train_config.eval_segment,
+                                                           train_config.eval_burn_in, with_gates=False)[0]
+    for key, score in scorers.items():
+        both = strand_averaged_metrics(score, test)
+        rows[key]["both_strands"] = {"auroc": both["auroc"], "auprc": both["auprc"]}
     report(rows, names, folds["test"], args.out)
     return 0
 
@@ -124,14 +134,19 @@ def report(rows: dict, names: dict, test: list, out: str | None) -> None:
     """Print the table (and the LSTM's gate summary); write the rows as JSON to ``out``."""
 
     print(f"test fold: {', '.join(test)} ({rows['kmer']['bases']:,} bases)")
-    print(f"{'model':44s} {'params':>7s} {'auROC':>7s} {'auPRC':>7s}")
+    print(f"{'model':44s} {'params':>7s} {'auROC':>7s} {'auPRC':>7s}   both strands: {'auROC':>7s} {'auPRC':>7s}")
     for key, name in names.items():
         row = rows[key]
-        print(f"{name:44s} {row['parameters']:7,d} {row['auroc']:7.4f} {row['auprc']:7.4f}")
+        both = row.get("both_strands", {"auroc": float("nan"), "auprc": float("nan")})
+        print(f"{name:44s} {row['parameters']:7,d} {row['auroc']:7.4f} {row['auprc']:7.4f}   "
+              f"{'':14s}{both['auroc']:7.4f} {both['auprc']:7.4f}")
     if "lstm" in rows:
         lstm = rows["lstm"]
         gate = lstm["forget"]
         print(f"LSTM auPRC / k-mer {lstm['auprc'] / rows['kmer']['auprc']:.2f}, / CNN {lstm['auprc'] / rows['cnn']['auprc']:.2f}")
+        if "both_strands" in lstm:
+            print(f"both strands: LSTM auPRC / k-mer {lstm['both_strands']['auprc'] / rows['kmer']['both_strands']['auprc']:.2f}, "
+                  f"/ CNN {lstm['both_strands']['auprc'] / rows['cnn']['both_strands']['auprc']:.2f}")
         print(f"LSTM forget gate: inside {gate['inside']:.3f}, outside {gate['outside']:.3f}, within 50 bp of an edge "
               f"{gate['boundary']:.3f}; edge / outside {gate['boundary'] / gate['outside']:.2f} (target <= 0.5)")
         gate.pop("profile", None)

@@ -14,14 +14,16 @@ random sample of its segments (``max_bases``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
 
+from gategenome.core.stats import ranking_metrics
 from gategenome.model.gates import mean_forget_gate
 from gategenome.model.network import GateLSTM
 from gategenome.train.foldstats import FoldStatistics
+from gategenome.train.windows import Chromosome
 
 
 def sample_segments(
@@ -178,3 +180,32 @@ def evaluate_fold(
     result = stats.result()
     result["sampled"] = sum(map(len, plan)) < sum(math.ceil(len(chrom) / segment) for chrom in chromosomes)
     return result
+
+
+def strand_averaged_metrics(score: Callable[[Chromosome], np.ndarray], chromosomes: Sequence[Chromosome]) -> dict:
+    """auROC/auPRC of the per-base logit averaged over the two strands, as ``scan`` averages them.
+
+    Each chromosome is scored as given and as its reverse complement
+    (:meth:`~gategenome.train.windows.Chromosome.reverse_complement`), the second
+    score flipped back to forward coordinates; the mean of the two logits is ranked
+    over the unmasked bases.  A causal model then sees both sides of every base.
+
+    Parameters
+    ----------
+    score
+        Per-base logits of a chromosome, ``(L,)``.
+    chromosomes
+        The fold.
+
+    Returns
+    -------
+    dict
+        ``auroc``, ``auprc`` and ``bases``.
+    """
+    scores, labels = [], []
+    for chrom in chromosomes:
+        both = (np.asarray(score(chrom), dtype=np.float32) + np.asarray(score(chrom.reverse_complement()))[::-1]) / 2
+        scores.append(both[chrom.mask])
+        labels.append(chrom.labels[chrom.mask])
+    scores, labels = np.concatenate(scores), np.concatenate(labels)
+    return {**ranking_metrics(scores, labels), "bases": int(labels.size)}

@@ -78,6 +78,18 @@ class Chromosome:
         """``(end - start,)`` bool: bases of ``[start, end)`` within ``flank`` bases of a region edge."""
         return edge_index(self.regions, len(self), flank).mask(start, end)
 
+    def reverse_complement(self) -> Chromosome:
+        """The other strand read 5' to 3': position ``i`` here is ``L - 1 - i`` there.
+
+        One-hot channels A, C, G, T reversed are the complements T, G, C, A; labels,
+        mask and signal are reversed, each region ``[s, e)`` becomes ``[L - e, L - s)``.
+        """
+        length = len(self)
+        regions = (length - self.regions[::-1, ::-1]).copy()
+        signal = None if self.signal is None else self.signal[::-1].copy()
+        return Chromosome(self.name, self.onehot[::-1, ::-1].copy(), signal, self.labels[::-1].copy(),
+                          self.mask[::-1].copy(), regions)
+
 
 def edge_index(regions: np.ndarray, length: int, flank: int) -> IntervalIndex:
     """The bases ``[edge - flank, edge + flank)`` around every start and end of ``(K, 2)`` ``regions``."""

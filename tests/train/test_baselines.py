@@ -1,6 +1,7 @@
 """The no-memory k-mer baseline and the signal-as-score baseline."""
 
 import numpy as np
+import pytest
 
 from gategenome.core.encode import one_hot
 from gategenome.train.baselines import KmerFeatures, KmerLogistic, signal_scores
@@ -76,3 +77,24 @@ def test_cnn_baseline_learns_a_planted_motif_and_segments_change_nothing():
     assert baseline.evaluate([chrom])["auroc"] > 0.9
     whole = baseline.model(torch.from_numpy(chrom.onehot[None].astype(np.float32)))[0].detach().numpy()
     np.testing.assert_allclose(baseline.scores(chrom, segment=777), whole, atol=1e-4)
+
+
+def test_strand_averaged_metrics_average_each_base_with_its_other_strand():
+    from gategenome.core.stats import ranking_metrics
+    from gategenome.train.holdout import strand_averaged_metrics
+    from test_windows import toy_chromosome
+
+    chrom = toy_chromosome()
+    # a one-sided score: high only just after a region start on this strand (sees the left edge),
+    # so neither strand alone ranks the region's far end; the two strands together cover it
+    def score(c):
+        s = np.zeros(len(c), dtype=np.float32)
+        for start, _ in c.regions:
+            s[start:start + 150] = 1.0
+        return s
+
+    one = ranking_metrics(score(chrom), chrom.labels)
+    both = strand_averaged_metrics(score, [chrom])
+    expected = (score(chrom) + score(chrom.reverse_complement())[::-1]) / 2
+    assert both["auprc"] == pytest.approx(ranking_metrics(expected, chrom.labels)["auprc"])
+    assert both["auroc"] > one["auroc"] and both["bases"] == len(chrom)

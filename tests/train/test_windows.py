@@ -93,3 +93,23 @@ def test_shipped_config_is_the_default(tmp_path):
 
     model, train = load_config(Path(__file__).resolve().parents[2] / "config" / "train.yaml")
     assert model == ModelConfig() and train == TrainConfig()
+
+
+def test_reverse_complement_reads_the_other_strand():
+    base = toy_chromosome()
+    sequence = np.random.default_rng(2).choice(list("ACGT"), len(base)).astype("S1").tobytes()
+    chrom = Chromosome("chrT", one_hot(sequence, np.uint8), base.signal, base.labels, base.mask.copy(), base.regions)
+    chrom.mask[10:20] = False
+    rc = chrom.reverse_complement()
+    length = len(chrom)
+    codes = "ACGT"
+    forward = "".join(codes[i] for i in chrom.onehot.argmax(1))
+    other = "".join(codes[i] for i in rc.onehot.argmax(1))
+    assert other == forward[::-1].translate(str.maketrans("ACGT", "TGCA"))
+    assert rc.regions.tolist() == [[length - 3400, length - 3000], [length - 1200, length - 1000]]
+    np.testing.assert_array_equal(rc.labels, chrom.labels[::-1])
+    assert not rc.mask[length - 20:length - 10].any() and rc.mask.sum() == chrom.mask.sum()
+    np.testing.assert_array_equal(rc.signal, chrom.signal[::-1])
+    again = rc.reverse_complement()
+    np.testing.assert_array_equal(again.onehot, chrom.onehot)
+    np.testing.assert_array_equal(again.regions, chrom.regions)
