@@ -72,6 +72,10 @@ def main() -> None:
     parser.add_argument("--reset-length", type=int, default=30)
     parser.add_argument("--contexts", type=int, default=200)
     parser.add_argument("--reset-shuffles", type=int, default=8)
+    parser.add_argument("--design-contexts", type=int, default=ContextSettings.design_contexts,
+                        help="closed-chromatin windows the reset search scores candidates in (0: random flanks)")
+    parser.add_argument("--unconstrained-resets", action="store_true",
+                        help="design the reset elements without the synthesis constraints of the memory designs")
     parser.add_argument("--min-depth", type=float, default=ContextSettings.min_depth,
                         help="A drop in context must be this deep (call's min_depth); 0: the null quantile alone.")
     parser.add_argument("--skip-memory", action="store_true")
@@ -112,12 +116,18 @@ def reset_part(model, context: dict, constraints, args, out: Path) -> None:
         seed=args.seed,
         reset_shuffles=args.reset_shuffles,
     )
-    closed = ContextSettings(args.genome, args.accessible, args.contexts, min_depth=args.min_depth)
+    closed = ContextSettings(args.genome, args.accessible, args.contexts, min_depth=args.min_depth,
+                             design_contexts=args.design_contexts)
+    if args.unconstrained_resets:
+        constraints = SequenceConstraints(0.0, 1.0, 50, None, [])
     started = time.perf_counter()
     run_reset(model, reset, constraints, str(out / "reset"), _quiet, None, context, closed)
-    result = json.loads((out / "reset.json").read_text())["genomic_context"]
+    saved = json.loads((out / "reset.json").read_text())
+    result, designed_in = saved["genomic_context"], saved["designed_in"]
     print(f"## reset elements in {result['contexts']} native closed-chromatin contexts "
           f"({time.perf_counter() - started:.0f} s)\n")
+    print(f"constraints: {constraints.to_dict()}; designed in: "
+          f"{designed_in if isinstance(designed_in, str) else str(designed_in['contexts']) + ' other closed-chromatin contexts'}\n")
     print(f"threshold {result['threshold']:.4g} ({result['threshold_source']}); "
           f"native windows below it over the element's span: {100 * result['native_drop_fraction']:.1f}%\n")
     print("| element | drops the gate | dinucleotide-shuffled element |")

@@ -136,6 +136,15 @@ SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
     **OPTION_SETTINGS,
 )
 @click.option(
+    "--design-contexts",
+    type=click.IntRange(min=0),
+    default=setting_default(ContextSettings, "design_contexts"),
+    help="Reset goal with --genome and --accessible: score every candidate inside this many other "
+    "closed-chromatin windows (none of them tested), so the search finds elements that drop the gate in "
+    "the genome and whose shuffles do not; 0 scores candidates between random flanks.",
+    **OPTION_SETTINGS,
+)
+@click.option(
     "--context-margin",
     type=click.IntRange(min=0),
     default=setting_default(ContextSettings, "margin"),
@@ -186,7 +195,7 @@ SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
 def command(
     model_path, reference, length, count, goal, gc_min, gc_max, gc_window, max_homopolymer, avoid,
     iterations, proposals, unit_max_k, signal_value, boundaries, genome, flank, accessible,
-    contexts, context_margin, threshold, min_depth, reset_shuffles, max_identity, seed, device, out_prefix,
+    contexts, design_contexts, context_margin, threshold, min_depth, reset_shuffles, max_identity, seed, device, out_prefix,
 ) -> None:
     """Design long-memory DNA (or synthetic resets) for a model's gates.
 
@@ -250,7 +259,8 @@ def command(
         else:
             comparison = BoundarySettings(boundaries, genome, flank) if boundaries else None
             closed = (
-                ContextSettings(genome, accessible, contexts, context_margin, threshold, min_depth=min_depth)
+                ContextSettings(genome, accessible, contexts, context_margin, threshold, min_depth=min_depth,
+                                design_contexts=design_contexts)
                 if accessible
                 else None
             )

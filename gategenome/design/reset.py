@@ -192,7 +192,7 @@ def _propose(
     return batch, owners
 
 
-def _shuffle_element(element: str, k: int, seed: int) -> str:
+def shuffled_element(element: str, k: int, seed: int) -> str:
     """The ``k``-th dinucleotide shuffle of ``element`` (the same for the same element and seed)."""
     rng = np.random.default_rng([seed, 37, k, zlib.crc32(element.encode())])
     return _LETTERS[dinucleotide_shuffle(encode_codes(element), rng)].tobytes().decode("ascii")
@@ -213,7 +213,7 @@ def reset_objective(model: GateLSTM, elements: list[str], settings: SearchSettin
     seed, signal_value = settings.seed, settings.signal_value
     values = np.array([s.min_forget for s in score_elements(model, elements, seed, signal_value)])
     if settings.reset_shuffles > 0 and elements:
-        shuffled = [_shuffle_element(e, k, seed) for k in range(settings.reset_shuffles) for e in elements]
+        shuffled = [shuffled_element(e, k, seed) for k in range(settings.reset_shuffles) for e in elements]
         controls = np.array([s.min_forget for s in score_elements(model, shuffled, seed, signal_value)])
         values = values - controls.reshape(settings.reset_shuffles, len(elements)).mean(axis=0)
     return values
@@ -224,11 +224,14 @@ def design_resets(
     settings: SearchSettings,
     constraints: SequenceConstraints,
     progress: Callable[[int], None] | None = None,
+    objective: Callable[[list[str]], np.ndarray] | None = None,
 ) -> tuple[list[str], list[ResetScore], list[str]]:
     """Reset elements of ``settings.length`` bases under ``constraints``.
 
     Uses ``length``, ``count``, ``seed``, ``iterations``, ``proposals``,
     ``signal_value`` and ``reset_shuffles`` (:func:`reset_objective`) of ``settings``.
+    ``objective`` (elements to ``(E,)`` scores, lower is better) replaces
+    :func:`reset_objective`, e.g. :class:`gategenome.design.in_context.ContextObjective`.
 
     Returns
     -------
@@ -244,12 +247,15 @@ def design_resets(
     top = ranked[:20]
     rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(settings.count)]
     current = _start_elements(settings, constraints, top, k, rngs)
-    values = list(reset_objective(model, current, settings))
+    if objective is None:
+        def objective(elements):
+            return reset_objective(model, elements, settings)
+    values = list(objective(current))
     best = list(zip(current, values))
     for step in range(settings.iterations):
         batch, owners = _propose(current, settings, constraints, top, rngs)
         if batch:
-            scores = list(reset_objective(model, batch, settings))
+            scores = list(objective(batch))
             for chain in range(settings.count):
                 mine = [i for i, owner in enumerate(owners) if owner == chain]
                 if mine:

@@ -22,6 +22,7 @@ from gategenome.design.context import closed_contexts, drops_in_contexts, null_t
 from gategenome.design.distinct import distinct_designs
 from gategenome.design.diversity import max_pairwise_identity
 from gategenome.design.enrichment import boundary_windows, compare_with_boundaries
+from gategenome.design.in_context import ContextObjective, design_contexts
 from gategenome.design.memory import Plan, kmers, linearised_log_retention, plan_memory, repeat_unit
 from gategenome.design.order import Design, Part, write_order_files
 from gategenome.design.outputs import Row, format_power, model_label, write_outputs
@@ -250,9 +251,9 @@ def _reset_rows(
     ]
 
 
-def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, contexts: ContextSettings) -> dict:
-    """Insert the designed resets into native closed chromatin (:mod:`gategenome.design.context`)."""
-    windows = closed_contexts(contexts.genome, contexts.accessible, contexts.contexts, contexts.margin, settings.seed)
+def _context_threshold(model: GateLSTM, windows: list, settings: SearchSettings,
+                       contexts: ContextSettings) -> tuple[float, str]:
+    """The drop threshold in ``windows`` and where it came from, as ``call`` sets it."""
     threshold = contexts.threshold
     source = "given (--threshold)"
     if threshold is None:
@@ -261,6 +262,33 @@ def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, co
     if 1.0 - contexts.min_depth < threshold:
         threshold = 1.0 - contexts.min_depth
         source += f", capped at 1 - min_depth ({contexts.min_depth:g}): call reports no shallower drop"
+    return threshold, source
+
+
+def _tested_windows(settings: SearchSettings, contexts: ContextSettings) -> list:
+    """The closed-chromatin windows the designed resets are tested in."""
+    return closed_contexts(contexts.genome, contexts.accessible, contexts.contexts, contexts.margin, settings.seed)
+
+
+def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: ContextSettings | None):
+    """The in-context search objective (:mod:`gategenome.design.in_context`), or None for random flanks."""
+    if contexts is None or contexts.design_contexts <= 0:
+        return None
+    # as many untested windows as the test reads set the threshold (a quantile of a few windows is
+    # too low: 0.0017 from 16 yeast windows against 0.0077 from 200); the search reads the first ones
+    windows = design_contexts(contexts.genome, contexts.accessible, max(contexts.design_contexts, contexts.contexts),
+                              contexts.margin, settings.seed, _tested_windows(settings, contexts))
+    threshold, _ = _context_threshold(model, windows, settings, contexts)
+    windows = windows[:contexts.design_contexts]
+    log.info("scoring reset candidates in %d closed-chromatin contexts (threshold %.4g), apart from the %d tested",
+             len(windows), threshold, contexts.contexts)
+    return ContextObjective(model, windows, threshold, settings.reset_shuffles, settings.seed, settings.signal_value)
+
+
+def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, contexts: ContextSettings) -> dict:
+    """Insert the designed resets into native closed chromatin (:mod:`gategenome.design.context`)."""
+    windows = _tested_windows(settings, contexts)
+    threshold, source = _context_threshold(model, windows, settings, contexts)
     elements = [row.sequence for row in rows if row.kind == "design"]
     result = drops_in_contexts(model, elements, windows, threshold, settings.signal_value, settings.seed)
     log.info(
@@ -294,8 +322,9 @@ def run_reset(
     windows = boundary_windows(boundaries) if boundaries is not None else None
     if contexts is not None:  # fail fast on a bad file, before the search
         closed_contexts(contexts.genome, contexts.accessible, 1, contexts.margin, settings.seed)
+    objective = _context_objective(model, settings, contexts)
     elements, scores, ranked = design_resets(
-        model, settings, constraints, progress("searching resets", settings.iterations)
+        model, settings, constraints, progress("searching resets", settings.iterations), objective
     )
     rows = _reset_rows(model, elements, scores, settings, constraints)
     profiles = forget_profile(model, [row.sequence for row in rows], settings.seed, settings.signal_value)
@@ -311,6 +340,11 @@ def run_reset(
         "pass_through": {row.name: row.extra for row in rows},
         "boundary_enrichment": enrichment,
         "genomic_context": _context_test(model, rows, settings, contexts) if contexts is not None else None,
+        "designed_in": (
+            {"contexts": objective.count, "threshold": objective.threshold,
+             "drop_fraction": [float(v) for v in objective.drop_fraction(elements)]}
+            if objective is not None else "random flanks"
+        ),
         **(context or {}),
     }
     write_outputs(

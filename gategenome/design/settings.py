@@ -122,6 +122,10 @@ class ContextSettings:
         Shallowest drop (``1 - min f``) that counts, as ``call`` tests and reports
         only drops at least this deep (its ``min_depth``): the threshold applied is
         ``min(threshold, 1 - min_depth)``.  0 counts every crossing of the threshold.
+    design_contexts
+        Other closed-chromatin windows (none overlapping the tested ones) the
+        search scores every candidate in (:mod:`gategenome.design.in_context`);
+        0 scores candidates between random flanks.
     """
 
     genome: str
@@ -131,3 +135,4 @@ class ContextSettings:
     threshold: float | None = None
     threshold_quantile: float = 0.05
     min_depth: float = 0.9
+    design_contexts: int = 16

@@ -30,13 +30,13 @@ def test_reset_elements_drop_the_forget_gate_below_random(tmp_path):
 
 
 def test_reset_objective_subtracts_the_shuffles_of_each_element():
-    from gategenome.design.reset import _shuffle_element, reset_objective, score_elements
+    from gategenome.design.reset import shuffled_element, reset_objective, score_elements
 
     model = small_model(4)
     elements = ["ACGTTGCAAC", "GGGCCCATAT"]
     plain = reset_objective(model, elements, SearchSettings(seed=2))
     contrast = reset_objective(model, elements, SearchSettings(seed=2, reset_shuffles=3))
-    shuffles = [[_shuffle_element(e, k, 2) for k in range(3)] for e in elements]
+    shuffles = [[shuffled_element(e, k, 2) for k in range(3)] for e in elements]
     assert all(sorted(s) == sorted(e) for e, group in zip(elements, shuffles) for s in group)  # same composition
     for e, value, group in zip(elements, contrast, shuffles):
         controls = np.mean([s.min_forget for s in score_elements(model, group, 2)])

@@ -80,9 +80,10 @@ def test_cnn_baseline_learns_a_planted_motif_and_segments_change_nothing():
 
 
 def test_strand_averaged_metrics_average_each_base_with_its_other_strand():
+    from test_windows import toy_chromosome
+
     from gategenome.core.stats import ranking_metrics
     from gategenome.train.holdout import strand_averaged_metrics
-    from test_windows import toy_chromosome
 
     chrom = toy_chromosome()
     # a one-sided score: high only just after a region start on this strand (sees the left edge),
