@@ -119,16 +119,19 @@ def design_contexts(genome: str, accessible: str, count: int, margin: int, seed:
     """``count`` closed-chromatin windows for the search, none overlapping a ``held_out`` window.
 
     Drawn with the seed ``seed + SEED_OFFSET`` (a few more than needed, then the
-    overlapping ones left out; on a genome with little closed chromatin, fewer).
+    overlapping ones left out; on a genome with little closed chromatin fewer, or none).
     """
     width = len(held_out[0].sequence) if held_out else 0
     taken: dict[str, list[int]] = {}
     for window in held_out:
         taken.setdefault(window.chrom, []).append(window.start)
-    try:
-        drawn = closed_contexts(genome, accessible, count + len(held_out) // 4 + 8, margin, seed + SEED_OFFSET)
-    except InputError:  # no room for the extra windows: draw as many as asked
-        drawn = closed_contexts(genome, accessible, count, margin, seed + SEED_OFFSET)
+    drawn = []
+    for wanted in (count + len(held_out) // 4 + 8, count):  # no room for the extra windows: as many as asked
+        try:
+            drawn = closed_contexts(genome, accessible, wanted, margin, seed + SEED_OFFSET)
+            break
+        except InputError:
+            continue
     kept = [w for w in drawn if all(abs(w.start - s) >= width for s in taken.get(w.chrom, []))]
     return kept[:count]
 

@@ -278,6 +278,10 @@ def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: Cont
     # too low: 0.0017 from 16 yeast windows against 0.0077 from 200); the search reads the first ones
     windows = design_contexts(contexts.genome, contexts.accessible, max(contexts.design_contexts, contexts.contexts),
                               contexts.margin, settings.seed, _tested_windows(settings, contexts))
+    if not windows:
+        log.warning("%s: no closed-chromatin window apart from the %d tested; reset candidates are scored "
+                    "between random flanks (fewer --contexts leaves room)", contexts.accessible, contexts.contexts)
+        return None
     threshold, _ = _context_threshold(model, windows, settings, contexts)
     windows = windows[:contexts.design_contexts]
     log.info("scoring reset candidates in %d closed-chromatin contexts (threshold %.4g), apart from the %d tested",

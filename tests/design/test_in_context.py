@@ -79,3 +79,17 @@ def test_cli_designs_in_context_by_default_and_between_flanks_with_zero(mini, tm
     result = CliRunner().invoke(cli, [*common, "--design-contexts", "0", "--out-prefix", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "b.json").read_text())["designed_in"] == "random flanks"
+
+
+def test_no_room_for_design_windows_falls_back_to_random_flanks(mini, tmp_path, monkeypatch):
+    # a genome whose closed windows are all taken by the test: the search scores between flanks, with a warning
+    from gategenome.design import run
+
+    monkeypatch.setattr(run, "design_contexts", lambda *args: [])
+    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+            "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "20",
+            "--threshold", "0.5", "--min-depth", "0", "--out-prefix", str(tmp_path / "r")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "scored between random flanks" in result.output
+    assert json.loads((tmp_path / "r.json").read_text())["designed_in"] == "random flanks"
