@@ -42,6 +42,8 @@ from gategenome.io.scandir import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 
+#: Below this genome / null ratio of drops per base, a call with no drop warns (an FDR of 0.05 needs about 20).
+RATE_WARNING = 2.0
 #: Bases read at a time (a run crossing a block edge is joined exactly): memory is a few times this
 #: (about 30 bytes a base at most), whatever the chromosome.
 BLOCK = 1 << 20
@@ -218,6 +220,7 @@ def call_drop_table(scan_dir: str | os.PathLike, settings: CallSettings | None =
     qvalues = bh_qvalues(pvalues)
     table = DropTable.from_tested(tested, pvalues, qvalues, list(scan.meta.get("chroms", scan.sizes)))
     table = table.subset(table.qvalues <= settings.fdr)
+    rate = _rate_over_null(depths.size, null_depths, null_values, scan, settings)
     del tested, depths, pvalues, qvalues
     summary = {
         "threshold": threshold,
@@ -232,12 +235,30 @@ def call_drop_table(scan_dir: str | os.PathLike, settings: CallSettings | None =
         "min_pvalue": float(1.0 / (1.0 + null_depths.size)),
         "chromosomes_called": list(scan.sizes),
         "chromosomes_not_scanned": unscanned,
+        "rate_over_null": rate,
     }
     log.info(
         "threshold %.4f (null quantile %g); %d null drops; %d of %d drops at q <= %g",
         threshold, settings.threshold_quantile, null_depths.size, len(table), table.tested, settings.fdr,
     )
+    if rate is not None and rate < RATE_WARNING and len(table) == 0 and table.tested:
+        log.warning(
+            "%s: the shuffled-sequence null has about as many drops per base as the genome (genome / null %.2fx), "
+            "so none can pass the FDR: the gate closes on composition a dinucleotide shuffle keeps; "
+            "call this model's boundaries instead (gategenome boundaries, which tests the drops on its predicted "
+            "accessibility step; docs/call.md)", scan.path, rate,
+        )
     return table, summary
+
+
+def _rate_over_null(tested: int, null_depths: np.ndarray, null_values: int, scan: ScanDir,
+                    settings: CallSettings) -> float | None:
+    """Tested drops per scanned base of the genome over null drops as deep per null base (None without any)."""
+    genome_bases = sum(scan.sizes.values()) * len(scan.strands)
+    null_deep = int((null_depths >= settings.min_depth).sum())
+    if not genome_bases or not null_values or not null_deep:
+        return None
+    return round((tested / genome_bases) / (null_deep / null_values), 4)
 
 
 def call_drops(scan_dir: str | os.PathLike, settings: CallSettings | None = None) -> tuple[list[Interval], dict]:

@@ -231,3 +231,32 @@ def test_find_drops_filters_by_depth_block_by_block_as_after_the_whole():
         assert 0 < len(filtered.starts) < 200
         for name in ("starts", "ends", "minima", "summits"):
             assert np.array_equal(getattr(filtered, name), getattr(whole, name)), (block, name)
+
+
+def test_a_null_as_busy_as_the_genome_warns_to_call_boundaries(tmp_path, caplog):
+    # the genome and its shuffled null close the gate alike (a composition-driven gate): nothing
+    # passes the FDR, the summary says how the rates compare, and a warning points to boundaries
+    rng = np.random.default_rng(3)
+
+    def dips(length):
+        values = 0.9 + rng.normal(0, 0.005, length)
+        for start in range(300, length, 1_000):
+            values[start:start + 60] = rng.uniform(0.0, 0.05, 60)  # 6% of bases: the 5% quantile lies in them
+        return values
+
+    sizes = {"chrA": 40_000}
+    forget = {"chrA": {s: dips(40_000) for s in "+-"}}
+    null = {"chrA": {s: dips(40_000) for s in "+-"}}
+    make_scan_dir(tmp_path / "scan", sizes, forget, null=null)
+    with caplog.at_level("WARNING"):
+        intervals, summary = call_drops(tmp_path / "scan", CallSettings())
+    assert intervals == [] and summary["tested_drops"] > 0
+    assert 0.8 < summary["rate_over_null"] < 1.25
+    assert any("gategenome boundaries" in r.getMessage() for r in caplog.records)
+
+
+def test_a_genome_far_busier_than_its_null_does_not_warn(tmp_path, caplog):
+    scan_dir, _ = _constructed(tmp_path)
+    with caplog.at_level("WARNING"):
+        _, summary = call_drops(scan_dir, CallSettings(fdr=0.1, threshold_quantile=0.01, min_depth=0.0))
+    assert summary["called_drops"] == 3 and not any("boundaries" in r.getMessage() for r in caplog.records)
