@@ -14,6 +14,7 @@ asked in :mod:`gategenome.design.enrichment`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import zlib
 from collections.abc import Callable
@@ -247,9 +248,7 @@ def design_resets(
     top = ranked[:20]
     rngs = [np.random.default_rng([seed, 11, chain]) for chain in range(settings.count)]
     current = _start_elements(settings, constraints, top, k, rngs)
-    if objective is None:
-        def objective(elements):
-            return reset_objective(model, elements, settings)
+    objective = objective or functools.partial(reset_objective, model, settings=settings)
     values = list(objective(current))
     best = list(zip(current, values))
     for step in range(settings.iterations):

@@ -265,19 +265,17 @@ def _context_threshold(model: GateLSTM, windows: list, settings: SearchSettings,
     return threshold, source
 
 
-def _tested_windows(settings: SearchSettings, contexts: ContextSettings) -> list:
-    """The closed-chromatin windows the designed resets are tested in."""
-    return closed_contexts(contexts.genome, contexts.accessible, contexts.contexts, contexts.margin, settings.seed)
+def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: ContextSettings | None, tested: list):
+    """The in-context search objective (:mod:`gategenome.design.in_context`), or None for random flanks.
 
-
-def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: ContextSettings | None):
-    """The in-context search objective (:mod:`gategenome.design.in_context`), or None for random flanks."""
+    ``tested`` are the windows the designed resets are tested in; the search reads none of them.
+    """
     if contexts is None or contexts.design_contexts <= 0:
         return None
     # as many untested windows as the test reads set the threshold (a quantile of a few windows is
     # too low: 0.0017 from 16 yeast windows against 0.0077 from 200); the search reads the first ones
     windows = design_contexts(contexts.genome, contexts.accessible, max(contexts.design_contexts, contexts.contexts),
-                              contexts.margin, settings.seed, _tested_windows(settings, contexts))
+                              contexts.margin, settings.seed, tested)
     if not windows:
         log.warning("%s: no closed-chromatin window apart from the %d tested; reset candidates are scored "
                     "between random flanks (fewer --contexts leaves room)", contexts.accessible, contexts.contexts)
@@ -289,9 +287,9 @@ def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: Cont
     return ContextObjective(model, windows, threshold, settings.reset_shuffles, settings.seed, settings.signal_value)
 
 
-def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, contexts: ContextSettings) -> dict:
-    """Insert the designed resets into native closed chromatin (:mod:`gategenome.design.context`)."""
-    windows = _tested_windows(settings, contexts)
+def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, contexts: ContextSettings,
+                  windows: list) -> dict:
+    """Insert the designed resets into native closed chromatin ``windows`` (:mod:`gategenome.design.context`)."""
     threshold, source = _context_threshold(model, windows, settings, contexts)
     elements = [row.sequence for row in rows if row.kind == "design"]
     result = drops_in_contexts(model, elements, windows, threshold, settings.signal_value, settings.seed)
@@ -324,9 +322,10 @@ def run_reset(
     (model source and configuration) is added to the saved summary.
     """
     windows = boundary_windows(boundaries) if boundaries is not None else None
-    if contexts is not None:  # fail fast on a bad file, before the search
-        closed_contexts(contexts.genome, contexts.accessible, 1, contexts.margin, settings.seed)
-    objective = _context_objective(model, settings, contexts)
+    tested = None
+    if contexts is not None:  # drawn before the search: a bad file fails fast
+        tested = closed_contexts(contexts.genome, contexts.accessible, contexts.contexts, contexts.margin, settings.seed)
+    objective = _context_objective(model, settings, contexts, tested)
     elements, scores, ranked = design_resets(
         model, settings, constraints, progress("searching resets", settings.iterations), objective
     )
@@ -343,7 +342,7 @@ def run_reset(
         "min_forget": {row.name: row.score for row in rows},
         "pass_through": {row.name: row.extra for row in rows},
         "boundary_enrichment": enrichment,
-        "genomic_context": _context_test(model, rows, settings, contexts) if contexts is not None else None,
+        "genomic_context": _context_test(model, rows, settings, contexts, tested) if contexts is not None else None,
         "designed_in": (
             {"contexts": objective.count, "threshold": objective.threshold,
              "drop_fraction": [float(v) for v in objective.drop_fraction(elements)]}

@@ -183,7 +183,7 @@ def evaluate_fold(
 
 
 def strand_averaged_metrics(score: Callable[[Chromosome], np.ndarray], chromosomes: Sequence[Chromosome]) -> dict:
-    """auROC/auPRC of the per-base logit averaged over the two strands, as ``scan`` averages them.
+    """auROC/auPRC of the per-base logit averaged over the two strands (``scan`` reads both).
 
     Each chromosome is scored as given and as its reverse complement
     (:meth:`~gategenome.train.windows.Chromosome.reverse_complement`), the second
