@@ -15,7 +15,10 @@ such as ``benchmarks/configs/dna.yaml`` trained on yeast):
     (at least 500 bp from every region of ``--accessible``), scanned, and the
     fraction whose gate drops below the call threshold (the 0.05 quantile over
     dinucleotide-shuffled contexts), against dinucleotide-shuffled elements in
-    the same windows and the windows without an insertion.
+    the same windows and the windows without an insertion: how often a drop (a
+    run below the threshold, as ``call`` finds them) starts over the element and
+    the 10 bp after it, and how often the gate is below the threshold anywhere
+    there (which also counts a drop under way at the insertion point).
 
 Prints both tables (markdown) and writes the design files under ``--out-dir``.
 
@@ -128,13 +131,14 @@ def reset_part(model, context: dict, constraints, args, out: Path) -> None:
           f"({time.perf_counter() - started:.0f} s)\n")
     print(f"constraints: {constraints.to_dict()}; designed in: "
           f"{designed_in if isinstance(designed_in, str) else str(designed_in['contexts']) + ' other closed-chromatin contexts'}\n")
-    print(f"threshold {result['threshold']:.4g} ({result['threshold_source']}); "
-          f"native windows below it over the element's span: {100 * result['native_drop_fraction']:.1f}%\n")
-    print("| element | drops the gate | dinucleotide-shuffled element |")
-    print("|---|---|---|")
-    for row in result["elements"]:
-        print(f"| {row['element']} | {100 * row['drop_fraction']:.1f}% | {100 * row['shuffled_drop_fraction']:.1f}% |")
-    print(f"| all | {100 * result['drop_fraction']:.1f}% | {100 * result['shuffled_drop_fraction']:.1f}% |")
+    print(f"threshold {result['threshold']:.4g} ({result['threshold_source']}); native windows (no insertion): "
+          f"a drop starts over the element's span in {100 * result['native_drop_fraction']:.1f}%, the gate is below "
+          f"the threshold there in {100 * result['native_below_fraction']:.1f}%\n")
+    print("| element | a drop starts: element | its dinucleotide shuffles | below anywhere: element | shuffles |")
+    print("|---|---|---|---|---|")
+    for row in [*result["elements"], {"element": "all", **result}]:
+        print(f"| {row['element']} | {100 * row['drop_fraction']:.1f}% | {100 * row['shuffled_drop_fraction']:.1f}% | "
+              f"{100 * row['below_fraction']:.1f}% | {100 * row['shuffled_below_fraction']:.1f}% |")
 
 
 if __name__ == "__main__":

@@ -220,8 +220,9 @@ def command(
     lowest; with --boundaries and --genome, the top reset 6-mers are counted
     around real boundaries against random genome windows; with --accessible and
     --genome each element is inserted into --contexts native closed-chromatin
-    windows and scanned: how often the gate drops below the call threshold,
-    against dinucleotide-shuffled elements in the same windows.
+    windows and scanned: how often a drop below the call threshold starts over
+    the element (or the 10 bases after it), against dinucleotide-shuffled
+    elements in the same windows and the windows with nothing inserted.
 
     Besides PREFIX.fa/.tsv/.png/.json it writes PREFIX.gb (GenBank, writer,
     filler and reset features) and PREFIX.gates.png (per-base forget gate of

@@ -55,8 +55,23 @@ def test_drop_fractions_follow_the_gate_arithmetic(mini):
     assert second["drop_fraction"] == 1.0 and second["shuffled_drop_fraction"] == 1.0  # the A stays in a shuffle
     assert result["native_drop_fraction"] == pytest.approx(native)
     assert result["contexts"] == 120 and 0.0 < tails < 1.0
+    assert first["below_fraction"] == first["drop_fraction"] and second["below_fraction"] == 1.0
     # the null: ~30% of yeast bases are A, whose gate is 0, so a 5% quantile is 0 and a 90% one is not
     assert null_threshold(model, contexts, 0.05) < 1e-6 < null_threshold(model, contexts, 0.9)
+
+
+def test_a_drop_under_way_at_the_insertion_point_is_not_the_elements(mini):
+    # reference LSTM, threshold 0.5: every A is below it, so a run of A that begins upstream
+    # continues into an element starting with A; the element starts a drop only after a non-A
+    contexts = closed_contexts(str(mini["genome"]), str(mini["peaks"]), 200, seed=3)
+    element = "AAAAAA" + "T" * 24
+    result = drops_in_contexts(reference_model(), [element], contexts, 0.5, seed=2)
+    upstream_a = np.array([c.sequence[BEFORE - 1] == "A" for c in contexts])
+    tail_a = np.array(["A" in c.sequence[BEFORE : BEFORE + TAIL] for c in contexts])
+    row = result["elements"][0]
+    assert 0.0 < upstream_a.mean() < 1.0
+    assert row["below_fraction"] == 1.0
+    assert row["drop_fraction"] == pytest.approx(np.mean(~upstream_a | tail_a)) and row["drop_fraction"] < 1.0
 
 
 def test_cli_reset_in_genomic_context(mini, tmp_path):
