@@ -281,10 +281,11 @@ def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: Cont
                     "between random flanks (fewer --contexts leaves room)", contexts.accessible, contexts.contexts)
         return None
     threshold, _ = _context_threshold(model, windows, settings, contexts)
-    windows = windows[:contexts.design_contexts]
-    log.info("scoring reset candidates in %d closed-chromatin contexts (threshold %.4g), apart from the %d tested",
-             len(windows), threshold, contexts.contexts)
-    return ContextObjective(model, windows, threshold, settings.reset_shuffles, settings.seed, settings.signal_value)
+    objective = ContextObjective(model, windows, threshold, settings.reset_shuffles, settings.seed,
+                                 settings.signal_value, count=contexts.design_contexts)
+    log.info("scoring reset candidates in %d closed-chromatin contexts with the gate open at the insertion point "
+             "(threshold %.4g), apart from the %d tested", objective.count, threshold, contexts.contexts)
+    return objective
 
 
 def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, contexts: ContextSettings,
@@ -294,7 +295,8 @@ def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, co
     elements = [row.sequence for row in rows if row.kind == "design"]
     result = drops_in_contexts(model, elements, windows, threshold, settings.signal_value, settings.seed)
     log.info(
-        "in %d closed-chromatin contexts the resets drop the gate below %.4g in %.1f%% (shuffled %.1f%%, native %.1f%%)",
+        "in %d closed-chromatin contexts a drop below %.4g starts over the resets in %.1f%% "
+        "(their shuffles %.1f%%, nothing inserted %.1f%%)",
         result["contexts"],
         threshold,
         100 * result["drop_fraction"],

@@ -12,7 +12,7 @@ from design_testlib import small_model
 
 from gategenome.cli.main import cli
 from gategenome.design.context import BEFORE, TAIL, closed_contexts
-from gategenome.design.in_context import MARGIN, ContextObjective, design_contexts
+from gategenome.design.in_context import MARGIN, SHUFFLE_MARGIN, ContextObjective, design_contexts
 from gategenome.design.reset import shuffled_element
 from gategenome.design.retention import reference_model
 from gategenome.model.gates import mean_forget_gate
@@ -57,6 +57,36 @@ def test_the_objective_counts_misses_and_shuffles_that_drop(mini):
     # an A shuts the gate in every context, and in every shuffle too (the A stays): the penalty is large
     assert scores[1] > 10
     assert all("A" in shuffled_element(with_a, k, 2) for k in range(3))
+
+
+def test_each_context_reads_its_own_shuffles_held_above_the_threshold(mini):
+    # a random model whose gates sit near 0.994: with t = 0.99 both hinges are active
+    model = small_model(seed=3, num_layers=2)
+    contexts = closed_contexts(str(mini["genome"]), str(mini["peaks"]), 4, seed=2)
+    t, shuffles, element = 0.99, 2, "ACGTACGTTTAGCATTGCA"
+    objective = ContextObjective(model, contexts, threshold=t, shuffles=shuffles, seed=7)
+    count = objective.count
+    level = min(t * SHUFFLE_MARGIN, np.sqrt(t))  # sqrt(t) here: t * 4 would be above 1
+    own = [[shuffled_element(element, c * shuffles + k, 7) for k in range(shuffles)] for c in range(count)]
+    assert count == 4 and len({s for row in own for s in row}) > shuffles  # not the same few shuffles everywhere
+    f = objective.min_forget([element])[0]
+    f_shuffled = np.array([[objective.min_forget([s])[0, c] for s in own[c]] for c in range(count)])
+    want = (np.maximum(np.log(f) - np.log(t / MARGIN), 0).mean()
+            + np.maximum(np.log(level) - np.log(f_shuffled), 0).mean())
+    assert objective([element])[0] == pytest.approx(want, rel=1e-9)
+    assert np.log(level) - np.log(f_shuffled).min() > 0  # the shuffle term is not empty
+
+
+def test_only_contexts_with_the_gate_open_at_the_insertion_point_are_kept(mini):
+    # reference LSTM: the gate at the last upstream base is 0 when it is an A (below 0.5)
+    contexts = closed_contexts(str(mini["genome"]), str(mini["peaks"]), 60, seed=5)
+    open_ones = [c for c in contexts if c.sequence[BEFORE - 1] != "A"]
+    assert 0 < len(open_ones) < len(contexts)
+    model = reference_model()
+    every = ContextObjective(model, contexts, threshold=0.5)
+    assert every.count == len(open_ones)
+    first = ContextObjective(model, contexts, threshold=0.5, count=5)
+    assert first.tails == [c.sequence[BEFORE:BEFORE + TAIL] for c in open_ones[:5]]
 
 
 def test_design_contexts_never_overlap_the_tested_windows(mini):
