@@ -42,3 +42,25 @@ def test_reset_objective_subtracts_the_shuffles_of_each_element():
         controls = np.mean([s.min_forget for s in score_elements(model, group, 2)])
         assert value == pytest.approx(plain[elements.index(e)] - controls)
     assert list(reset_objective(model, elements, SearchSettings(seed=2, reset_shuffles=3))) == list(contrast)
+
+
+def test_the_best_chains_by_the_objective_are_kept(monkeypatch):
+    import gategenome.design.reset as reset
+
+    model = small_model(4)
+    constraints = SequenceConstraints(0.3, 0.7, 20, 4, [])
+
+    def objective(elements):  # a toy objective: fewer G is better
+        return np.array([e.count("G") + 0.01 * e.count("C") for e in elements], dtype=float)
+
+    def run(count):
+        settings = SearchSettings(length=20, count=count, iterations=3, proposals=4, seed=3)
+        return reset.design_resets(model, settings, constraints, objective=objective)[0]
+
+    monkeypatch.setattr(reset, "CHAINS_PER_ELEMENT", 1)
+    every_chain = run(4)  # chains 0-3, best first
+    monkeypatch.setattr(reset, "CHAINS_PER_ELEMENT", 2)
+    kept = run(2)  # the same four chains, two kept
+    assert kept == every_chain[:2]
+    values = objective(every_chain)
+    assert list(values) == sorted(values) and values[1] < values[3]  # the better half, best first
