@@ -18,6 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from gategenome.core.encode import encode_codes
+
+#: Text of the codes of :func:`gategenome.core.encode.encode_codes` (anything not ACGT comes back as N).
+_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
+
 
 def dinucleotide_shuffle(codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Shuffle a sequence keeping its dinucleotide counts exactly.
@@ -93,3 +98,8 @@ def dinucleotide_counts(codes: np.ndarray, letters: int = 5) -> np.ndarray:
     codes = np.asarray(codes, dtype=np.int64)
     pairs = codes[:-1] * letters + codes[1:]
     return np.bincount(pairs, minlength=letters * letters).reshape(letters, letters)
+
+
+def shuffled_text(sequence: str, rng: np.random.Generator) -> str:
+    """A dinucleotide shuffle of ``sequence`` as upper-case text (letters other than ACGT become N)."""
+    return _LETTERS[dinucleotide_shuffle(encode_codes(sequence), rng)].tobytes().decode("ascii")

@@ -38,8 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.core.encode import encode_codes
-from gategenome.core.shuffle import dinucleotide_shuffle
+from gategenome.core.shuffle import shuffled_text
 from gategenome.errors import InputError
 from gategenome.io.bed import read_bed
 from gategenome.io.fasta import Genome
@@ -51,7 +50,6 @@ from gategenome.model.network import GateLSTM
 BEFORE, AFTER = 1000, 200
 #: Bases after the element still read for a drop.
 TAIL = 10
-_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 
 
 @dataclass
@@ -120,10 +118,6 @@ def closed_contexts(
     return contexts
 
 
-def _shuffled(sequence: str, rng: np.random.Generator) -> str:
-    return _LETTERS[dinucleotide_shuffle(encode_codes(sequence), rng)].tobytes().decode("ascii")
-
-
 def _gates(model: GateLSTM, sequences: list[str], signal_value: float, batch_size: int = 64) -> np.ndarray:
     """``(n, L)`` per-base mean forget gate (last layer) of equal-length sequences."""
     out = []
@@ -139,7 +133,7 @@ def null_threshold(
 ) -> float:
     """The ``quantile`` of the gate over dinucleotide-shuffled context windows, burn-in left out."""
     rng = np.random.default_rng([seed, 29])
-    gates = _gates(model, [_shuffled(c.sequence, rng) for c in contexts], signal_value)
+    gates = _gates(model, [shuffled_text(c.sequence, rng) for c in contexts], signal_value)
     return float(np.quantile(gates[:, BEFORE:], quantile))
 
 
@@ -181,7 +175,7 @@ def drops_in_contexts(
     pooled: dict[str, list[np.ndarray]] = {key: [] for key in ("designed", "shuffled", "designed_below", "shuffled_below")}
     for element in elements:
         inserted = [c.sequence[:BEFORE] + element + c.sequence[BEFORE:] for c in contexts]
-        controls = [c.sequence[:BEFORE] + _shuffled(element, rng) + c.sequence[BEFORE:] for c in contexts]
+        controls = [c.sequence[:BEFORE] + shuffled_text(element, rng) + c.sequence[BEFORE:] for c in contexts]
         designed, designed_below = _drops(model, inserted, len(element), threshold, signal_value)
         shuffled, shuffled_below = _drops(model, controls, len(element), threshold, signal_value)
         for key, value in zip(pooled, (designed, shuffled, designed_below, shuffled_below)):

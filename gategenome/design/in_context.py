@@ -14,8 +14,9 @@ stays held out); :class:`ContextObjective` runs each one's
 and keeps only windows whose gate is open (at or above the threshold) at the
 insertion point, since the test counts drops that start over the element.  A
 candidate is then scored from those cached states over its own bases and the
-:data:`~gategenome.design.context.TAIL` native bases after it: ``min f``, the lowest per-base mean forget gate of the last layer, the
-quantity the context test thresholds.
+:data:`~gategenome.design.context.TAIL` native bases after it: ``min f``, the
+lowest per-base mean forget gate of the last layer, the quantity the context
+test thresholds.
 
 The objective (lower is better) of an element is, with ``t`` the drop threshold
 (set from untested windows as the test sets it), a target ``t / MARGIN`` below

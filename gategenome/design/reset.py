@@ -26,8 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.core.encode import encode_codes
-from gategenome.core.shuffle import dinucleotide_shuffle
+from gategenome.core.shuffle import shuffled_text
 from gategenome.design.constraints import SequenceConstraints, random_sequence
 from gategenome.design.memory import kmers
 from gategenome.design.settings import SearchSettings
@@ -45,7 +44,6 @@ CHAINS_PER_ELEMENT = 2
 _LEFT, _RIGHT, _AFTER = 200, 20, 10
 #: Bases before the element in :func:`forget_profile`.
 PROFILE_BEFORE = 30
-_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 
 
 @dataclass
@@ -201,7 +199,7 @@ def _propose(
 def shuffled_element(element: str, k: int, seed: int) -> str:
     """The ``k``-th dinucleotide shuffle of ``element`` (the same for the same element and seed)."""
     rng = np.random.default_rng([seed, 37, k, zlib.crc32(element.encode())])
-    return _LETTERS[dinucleotide_shuffle(encode_codes(element), rng)].tobytes().decode("ascii")
+    return shuffled_text(element, rng)
 
 
 def reset_objective(model: GateLSTM, elements: list[str], settings: SearchSettings) -> np.ndarray:
