@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip install -q -c constraints.txt
 DEMO   := demo
+# pytest-xdist workers of `make test` (0: one process); tests/conftest.py gives each one OpenMP thread
+TEST_WORKERS ?= 2
 
 .PHONY: setup test demo clean browser-packages
 
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 test: $(STAMP) browser-packages
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -n $(TEST_WORKERS) --dist loadfile
 
 # igv.js and playwright-core for tests/export/test_browser.py, pinned by package-lock.json;
 # installed when npm is present (Chromium itself comes from .ci/setup-browser.sh).

@@ -1,12 +1,40 @@
-"""Shared fixtures: the real yeast data in ../shared/data (skipped with a reason where absent)."""
+"""Shared fixtures: the real yeast data in ../shared/data (skipped with a reason where absent);
+how the suite is shared out between pytest-xdist workers (``make test`` runs two)."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TESTS = Path(__file__).resolve().parent
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One OpenMP thread per worker, here and in the commands the tests start: two workers of
+    # two spinning OpenMP threads on two cores train 3x slower (docs/train.md, threads).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+if importlib.util.find_spec("xdist"):
+
+    def pytest_xdist_make_scheduler(config, log):
+        """``--dist loadfile`` (``make test``), with all of tests/cluster as one file: a module's tests run
+        on one worker (its module fixtures are built once), and the SLURM tests share one local cluster."""
+        if config.getvalue("dist") != "loadfile":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
+
+        class ModuleScheduling(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return "tests/cluster" if path.startswith("tests/cluster/") else path
+
+        return ModuleScheduling(config, log)
+
+
+SHARED_DATA = TESTS.parents[1] / "shared" / "data"
 MINI = SHARED_DATA / "yeast_chrI_atac_mini"
 YEAST = SHARED_DATA / "yeast_sacCer3_atac_SRR1822137"
 
