@@ -66,7 +66,7 @@ def test_each_context_reads_its_own_shuffles_held_above_the_threshold(mini):
     t, shuffles, element = 0.99, 2, "ACGTACGTTTAGCATTGCA"
     objective = ContextObjective(model, contexts, threshold=t, shuffles=shuffles, seed=7)
     count = objective.count
-    level = min(t * SHUFFLE_MARGIN, np.sqrt(t))  # sqrt(t) here: t * 4 would be above 1
+    level = min(t * SHUFFLE_MARGIN, np.sqrt(t))  # sqrt(t) here: t * SHUFFLE_MARGIN would be above 1
     own = [[shuffled_element(element, c * shuffles + k, 7) for k in range(shuffles)] for c in range(count)]
     assert count == 4 and len({s for row in own for s in row}) > shuffles  # not the same few shuffles everywhere
     f = objective.min_forget([element])[0]
