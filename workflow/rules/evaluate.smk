@@ -15,7 +15,8 @@ rule evaluate:
         replicate_scans=replicate_scans,
         explain=explain_report,
     output:
-        report="results/{sample}/evaluation/report.html",
+        report=report("results/{sample}/evaluation/report.html", caption="../report/evaluation.rst",
+                      category="Evaluation", labels={"sample": "{sample}"}),
         numbers="results/{sample}/evaluation/evaluation.json",
     params:
         options=cli_options({key: value for key, value in config["evaluate"].items() if key != "enabled"}),

@@ -11,7 +11,8 @@ rule explain:
         signal=sample_signal,
         drops=rules.call.output.drops,
     output:
-        report="results/{sample}/explain/motifs.html",
+        report=report("results/{sample}/explain/motifs.html", caption="../report/motifs.rst",
+                      category="Motifs", labels={"sample": "{sample}"}),
         motifs="results/{sample}/explain/motifs.tsv",
         arrays="results/{sample}/explain/attributions.npz",
         plus="results/{sample}/explain/attribution.plus.bw",
