@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from gategenome.core.checkout import CONFIG_SCHEMA, checkout_root
+from gategenome.core.checkout import CONFIG_SCHEMA, workflow_root
 from gategenome.core.settings import non_finite, require_finite, settings_from_dict
 from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
@@ -270,11 +270,12 @@ def validate_sections(path: str | os.PathLike, sections: dict[str, dict]) -> Non
     """Check the ``model:`` and ``train:`` sections against the workflow's configuration schema.
 
     The rules (types, ranges, choices) are the ``model`` and ``train`` sections of
-    ``workflow/schemas/config.schema.yaml`` in the checkout (see
-    :mod:`gategenome.core.checkout`), the file the workflow validates
-    ``config.yaml`` with; ``train.seed``, ``threads`` and ``device`` follow the
-    schema's top-level ``seed`` and ``device`` keys.  Without a checkout (a wheel
-    install) only the dataclass types are checked.  NaN and infinity are refused
+    ``workflow/schemas/config.schema.yaml`` of the workflow files (the checkout
+    or a wheel's copy, see :mod:`gategenome.core.checkout`), the file the
+    workflow validates ``config.yaml`` with; ``train.seed``, ``threads`` and
+    ``device`` follow the schema's top-level ``seed`` and ``device`` keys.
+    Without the schema (``$GATEGENOME_WORKFLOW`` naming a directory without
+    it) only the dataclass types are checked.  NaN and infinity are refused
     as numbers.
 
     Raises
@@ -282,7 +283,7 @@ def validate_sections(path: str | os.PathLike, sections: dict[str, dict]) -> Non
     ConfigError
         The first key that breaks a rule, with its value and the rule.
     """
-    schema_path = checkout_root() / CONFIG_SCHEMA
+    schema_path = workflow_root() / CONFIG_SCHEMA
     if not schema_path.is_file():
         return
     import jsonschema

@@ -80,9 +80,9 @@ def test_config_type_errors_are_one_line(chr_i, tmp_path, section, line, needle)
 def test_config_errors_follow_the_workflow_schema():
     import yaml
 
-    from gategenome.core.checkout import CONFIG_SCHEMA, checkout_root
+    from gategenome.core.checkout import CONFIG_SCHEMA, workflow_root
 
-    schema = yaml.safe_load((checkout_root() / CONFIG_SCHEMA).read_text())["properties"]
+    schema = yaml.safe_load((workflow_root() / CONFIG_SCHEMA).read_text())["properties"]
     fields = {f.name for f in dataclasses.fields(ModelConfig)} | {f.name for f in dataclasses.fields(TrainConfig)}
     covered = set(schema["model"]["properties"]) | set(schema["train"]["properties"]) | {"seed", "threads", "device"}
     assert fields == covered, fields ^ covered

@@ -15,6 +15,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+import gategenome
 from gategenome.core.settings import non_finite
 from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
 from gategenome.io.fasta import fresh_fai
@@ -41,8 +42,11 @@ _non_finite = non_finite(config)
 if _non_finite is not None:
     _fail(f"config: {_non_finite[0]}: got {_non_finite[1]!r}, expected a finite number")
 
-# envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout.
-os.environ.setdefault("GATEGENOME_SRC", str(Path(workflow.basedir).resolve()))
+# envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout, or for the
+# copy of the workflow a wheel carries (no pyproject.toml beside it) the same release from the package index.
+_WORKFLOW_BASE = Path(workflow.basedir).resolve()
+os.environ.setdefault("GATEGENOME_SRC", str(_WORKFLOW_BASE) if (_WORKFLOW_BASE / "pyproject.toml").is_file()
+                      else f"gategenome=={gategenome.__version__}")
 
 
 def _require_file(key, path):
