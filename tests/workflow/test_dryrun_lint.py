@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 
-from workflow_helpers import ROOT, run_snakemake, write_config
+import pytest
+import yaml
+from workflow_helpers import ROOT, run_snakemake, snakemake_env, write_config
 
 
 def _jobs(output: str) -> list[dict[str, str]]:
@@ -45,6 +50,26 @@ def test_slurm_profile_dry_run_lists_per_chromosome_and_strand_scan_jobs(tmp_pat
 def test_lint_is_clean(mini_workdir):
     result = run_snakemake(mini_workdir, "--lint")
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("scatter", [False, True])
+def test_lint_finds_nothing_with_the_demo_config_and_every_optional_rule(tmp_path, scatter):
+    """``snakemake --lint`` over config/demo.yaml (on a small simulated genome), with the optional rules on."""
+    subprocess.run([sys.executable, "-m", "gategenome", "simulate", "--out-dir", "demo", "--chroms", "2",
+                    "--length", "20000"], cwd=tmp_path, env=snakemake_env(), capture_output=True, check=True)
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    vcf = tmp_path / "calls.vcf.gz"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    (tmp_path / "calls.vcf.gz.tbi").write_text("")
+    (tmp_path / "optional.yaml").write_text(yaml.safe_dump({
+        "variants": [str(vcf)], "variants_scatter": scatter, "explain": {"enabled": True},
+        "dna_model": {"enabled": True}, "resets": {"enabled": True}}))
+    result = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--lint",
+                             "--configfile", "config/demo.yaml", "optional.yaml"],
+                            cwd=tmp_path, env=snakemake_env(), capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "Lints for" not in output, output[-4000:]
+    assert "Congratulations, your workflow is in a good condition!" in output
 
 
 def test_variants_list_gives_one_job_per_vcf_and_sample(tmp_path, mini):
