@@ -90,6 +90,7 @@ def _peak_memory(mini, tmp_path, count: int) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_prepare_memory_does_not_grow_by_an_object_per_peak(mini, tmp_path):
     small, large = _peak_memory(mini, tmp_path, 10_000), _peak_memory(mini, tmp_path, 100_000)
     per_peak = (large - small) / 90_000

@@ -41,6 +41,7 @@ TSV_COLUMNS = [
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
+@pytest.mark.slow
 def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
     model = small_model(2)
     cases = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import numpy as np
+import pytest
 
 from gategenome.explain.jaspar import Match, jaspar_motifs, match_motifs
 from gategenome.explain.motifs import Motif, trim_bounds
@@ -18,6 +19,7 @@ def _ppm(consensus: str, purity: float = 0.91) -> np.ndarray:
     return ppm
 
 
+@pytest.mark.slow
 def test_planted_yeast_sites_match_their_factors_in_jaspar():
     references = jaspar_motifs("JASPAR2024", "fungi")
     assert len(references) > 100 and {"REB1", "RAP1", "ABF1"} <= {r.name.upper() for r in references}

@@ -208,6 +208,7 @@ def test_null_windows_are_separated_by_one_nan(tmp_path):
     assert scan.shard("chr1")["null_bases"] == windows * 4_000
 
 
+@pytest.mark.slow
 def test_many_contigs_scan_without_holding_a_file_per_array(tmp_path):
     """300 contigs stay in progress together (their null windows run last); no descriptor each."""
     import resource

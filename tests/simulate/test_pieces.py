@@ -6,6 +6,7 @@ import io
 import tracemalloc
 
 import numpy as np
+import pytest
 
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
@@ -81,6 +82,7 @@ def _draw_peak(tmp_path, length):
         records.discard()
 
 
+@pytest.mark.slow
 def test_drawing_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "PIECE", 500_000)
     small, large = _draw_peak(tmp_path, 1_000_000), _draw_peak(tmp_path, 6_000_000)

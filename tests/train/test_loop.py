@@ -78,6 +78,7 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(chr_i, tmp_path):
     assert strip(resumed["history"]) == strip(full["history"])
 
 
+@pytest.mark.slow
 def test_edge_term_pulls_the_forget_gate_down_at_region_edges(chr_i, tmp_path):
     # A tiny run is too short for the full dip (the gate still steps down inside
     # regions; the dip on yeast needs the default budget), but the edge term must

@@ -149,6 +149,7 @@ def test_dna_model_is_off_by_default(tmp_path, mini):
     assert re.search(r"gategenome design --model '?results/s1/model/model.pt", output)
 
 
+@pytest.mark.slow
 def test_resets_enabled_designs_for_the_gate_model_in_genomic_context(tmp_path, mini):
     samples = [{"sample": "s1", "bigwig": mini["signal"]}]
     write_config(tmp_path, mini["genome"], samples, dna_model={"enabled": True},
