@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 #: Files of the workflow every wheel must carry, under gategenome/_workflow/.
 WORKFLOW_FILES = ("Snakefile", "workflow/schemas/config.schema.yaml", "workflow/schemas/samples.schema.yaml",
                   "envs/gategenome.yaml", "profiles/default/config.yaml", "profiles/slurm/config.yaml",
-                  "config/config.yaml", "config/dna.yaml")
+                  "config/config.yaml", "config/dna.yaml", "workflow/report/evaluation.rst",
+                  "workflow/report/motifs.rst")
 
 
 def _python(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 300) -> str:
