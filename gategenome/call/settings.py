@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gategenome.core.settings import check_ranges, setting
+
 
 @dataclass(frozen=True)
 class CallSettings:
@@ -29,10 +31,16 @@ class CallSettings:
         gives shallow drops.
     """
 
-    fdr: float = 0.05
-    min_length: int = 1
-    threshold_quantile: float = 0.05
-    min_depth: float = 0.9
+    fdr: float = setting(0.05, "Report drops with Benjamini-Hochberg q-value at most this.", low=0.0, high=1.0)
+    min_length: int = setting(1, "Shortest drop tested and reported, bases (the null keeps drops of every length).",
+                              low=1)
+    threshold_quantile: float = setting(0.05, "Drop threshold: this quantile of the null's mean forget gate.",
+                                        low=0.0, high=1.0, low_open=True)
+    min_depth: float = setting(0.9, "Shallowest drop (1 - min forget gate) tested and reported; 0 tests every drop.",
+                               low=0.0, high=1.0)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "call")
 
 
 @dataclass(frozen=True)
