@@ -82,14 +82,22 @@ class BoundaryCallSettings:
         than ``window``: more counts, more power, for regions of a few hundred bases).
     """
 
-    fdr: float = 0.05
-    merge_distance: int = 50
-    window: int = 100
-    ci_pad: int = 10
-    refine: bool = True
-    decoy_exclusion: int = 300
-    min_null: int = 10
-    decoys: int = 100_000
-    seed: int = 0
-    signal_test: bool = True
-    signal_window: int = 200
+    fdr: float = setting(0.05, "Report boundaries with Benjamini-Hochberg q-value at most this.", low=0.0, high=1.0)
+    merge_distance: int = setting(50, "Drop summits of either strand closer than this are one boundary, bases.",
+                                  low=1)
+    window: int = setting(100, "Bases on each side over which the predicted accessibility step is measured.", low=1)
+    ci_pad: int = setting(10, "Bases added on each side of the merged summits' span (the reported interval).",
+                          low=0)
+    refine: bool = setting(True, "Move each boundary to the nearest half-way crossing of the predicted "
+                                 "accessibility.")
+    decoy_exclusion: int = setting(300, "A candidate is background (null) when predicted accessibility stays on "
+                                        "one side of 0.5 within this many bases.", low=1)
+    min_null: int = setting(10, "Fewer background candidates than this: the null uses random positions instead.",
+                            low=1)
+    decoys: int = setting(100_000, "Random positions of that fallback null.", low=1)
+    seed: int = setting(0, "Seed of the random positions.")
+    signal_test: bool = setting(True, "Also require the signal on the accessible side to exceed the other side's.")
+    signal_window: int = setting(200, "Bases on each side over which the signal test sums the signal.", low=1)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "boundaries")

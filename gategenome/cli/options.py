@@ -33,7 +33,7 @@ def _option_type(item: Field) -> click.ParamType | None:
     bounds = dict(min=meta.get("low"), max=meta.get("high"), min_open=meta.get("low_open", False),
                   max_open=meta.get("high_open", False))
     if annotation == "int":
-        return click.IntRange(**bounds)
+        return click.IntRange(**bounds) if meta.get("low") is not None or meta.get("high") is not None else click.INT
     if annotation == "float":
         return FiniteFloat(**bounds)
     return _REPEATED.get(annotation)
