@@ -27,8 +27,7 @@ def command(scan_dir, out_dir, workers, precision, max_zooms):
     accessibility: the mean of the two strands, or the one scanned strand).
     Chromosomes are in FASTA order; runs of N are gaps; chromosomes not (yet)
     scanned are empty.  Values are rounded to --precision decimal places and
-    stored as fixedStep or run-length sections: on yeast 0.47 bytes per base
-    per forget track and 0.17 for accessibility at the default precision.
+    stored as fixedStep or run-length sections, well under a byte per base.
 
     \b
     Examples:
