@@ -30,9 +30,9 @@ def _per_mode_option(name: str):
     """One option for a field of both region modes: unset, each mode keeps its own default."""
     signal_field, peak_field = ({item.name: item for item in declared_fields(cls)}[name]
                                 for cls in (SignalRegionSettings, PeakRegionSettings))
+    shown = f"{signal_field.default} (bigWig mode), {peak_field.default} (peaks)"
     return click.option(option_name(signal_field), name, type=click.IntRange(min=signal_field.metadata["low"]),
-                        default=None, show_default=f"{signal_field.default} (bigWig mode), {peak_field.default} (peaks)",
-                        help=signal_field.metadata["help"])
+                        default=None, show_default=shown, help=signal_field.metadata["help"])
 
 
 @click.command("prepare", context_settings=CONTEXT_SETTINGS)

@@ -51,5 +51,5 @@ def command(genome, fragments, bam, barcodes, out_dir, **options):
 
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({"--out-dir": out_dir}, {**{f"--fragments {f}": f for f in fragments}, **{f"--bam {b}": b for b in bam}})
-    make_signal(settings_from_options(SignalSettings, options, genome=genome, out_dir=out_dir, fragments=list(fragments),
-                                      bam=list(bam), barcodes=barcodes))
+    make_signal(settings_from_options(SignalSettings, options, genome=genome, out_dir=out_dir,
+                                      fragments=list(fragments), bam=list(bam), barcodes=barcodes))

@@ -38,4 +38,5 @@ def command(scan_dir, out_dir, **options):
 
     require_writable("--out-dir" if out_dir else "--scan-dir", out_dir or scan_dir, directory=True)
     settings = settings_from_options(TrackSettings, options)
-    write_tracks(scan_dir, out_dir, workers=settings.workers, precision=settings.precision, max_zooms=settings.max_zooms)
+    write_tracks(scan_dir, out_dir, workers=settings.workers, precision=settings.precision,
+                 max_zooms=settings.max_zooms)
