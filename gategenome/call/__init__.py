@@ -17,7 +17,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "boundaries": ["Candidates", "call_boundaries", "cluster_labels", "merge_strands", "score_candidates",
                    "select_boundaries"],
     "contrast": ["contrast_pvalues", "estimate_dispersion", "g_statistic"],
-    "drops": ["Drops", "call_drop_table", "call_drops", "find_drops", "null_threshold"],
+    "drops": ["Drops", "call_drop_table", "call_drops", "find_drops", "scan_null_threshold"],
     "null": ["accessibility_steps", "decoy_positions", "decoy_steps"],
     "regions": ["boundary_qvalue", "pair_regions"],
     "settings": ["BoundaryCallSettings", "CallSettings"],

@@ -25,7 +25,7 @@ def _default(name: str):
 
 def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
     """``call``'s drop threshold from a scan directory made with this model."""
-    from gategenome.call.drops import null_threshold
+    from gategenome.call.drops import scan_null_threshold
     from gategenome.errors import ConfigError
     from gategenome.io.scandir import ScanDir
 
@@ -33,7 +33,7 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
     if scan.meta.get("model_config") != model.config.to_dict():
         raise ConfigError(f"{scan_dir}: the scan was made with another model (its model_config differs); "
                           "expected a scan of the same --model")
-    return null_threshold(scan, quantile)[0]
+    return scan_null_threshold(scan, quantile)[0]
 
 
 @click.command("variants", context_settings=CONTEXT_SETTINGS)

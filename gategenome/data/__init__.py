@@ -25,7 +25,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "folds": ["FOLDS", "FoldSplit", "folds_from_mapping", "folds_from_options", "read_folds", "split_chromosomes"],
     "intervals": ["IntervalIndex", "overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],
     "peaks": ["call_peaks", "callpeak_command", "find_macs3", "macs3_version"],
-    "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_tracks"],
+    "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_pileup_tracks"],
     "prepare": ["OUTPUTS", "prepare"],
     "prepared": ["PreparedInputs", "load_prepared"],
     "region_arrays": ["RegionArrays", "count_regions", "from_intervals", "peak_regions", "read_peak_columns",

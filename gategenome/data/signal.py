@@ -31,7 +31,7 @@ from gategenome import __version__
 from gategenome.data.bam import read_bam_fragments
 from gategenome.data.fragments import FragmentCounts, read_barcodes, read_fragment_file
 from gategenome.data.peaks import call_peaks, find_macs3
-from gategenome.data.pileup import TN5_SHIFT, TRACKS, RunStore, accumulate, write_tracks
+from gategenome.data.pileup import TN5_SHIFT, TRACKS, RunStore, accumulate, write_pileup_tracks
 from gategenome.data.settings import SignalSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
@@ -150,7 +150,7 @@ def make_signal(settings: SignalSettings) -> dict:
                              "fragments on the genome's chromosomes")
         outputs = {(index, track): staging / f"{prefixes[group]}{track}.bw"
                    for index, group in enumerate(groups) for track in TRACKS}
-        write_tracks(store, sizes, outputs)
+        write_pileup_tracks(store, sizes, outputs)
         peaks = {}
         if settings.call_peaks:
             genome_size = settings.genome_size or sum(sizes.values())

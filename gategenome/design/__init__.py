@@ -18,7 +18,7 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "settings": ["BoundarySettings", "ConstraintSettings", "ContextSettings", "SearchSettings"],
-    "context": ["closed_contexts", "drops_in_contexts", "null_threshold"],
+    "context": ["closed_contexts", "drops_in_contexts", "context_null_threshold"],
     "order": ["Design", "Part", "write_order_files"],
     "constraints": ["SequenceConstraints", "random_sequence"],
     "retention": ["Retention", "measure_retention", "reference_model"],

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
-from gategenome.design.context import closed_contexts, drops_in_contexts, null_threshold
+from gategenome.design.context import closed_contexts, context_null_threshold, drops_in_contexts
 from gategenome.design.distinct import distinct_designs
 from gategenome.design.diversity import max_pairwise_identity
 from gategenome.design.enrichment import boundary_windows, compare_with_boundaries
@@ -257,7 +257,8 @@ def _context_threshold(model: GateLSTM, windows: list, settings: SearchSettings,
     threshold = contexts.threshold
     source = "given (--threshold)"
     if threshold is None:
-        threshold = null_threshold(model, windows, contexts.threshold_quantile, settings.signal_value, settings.seed)
+        threshold = context_null_threshold(model, windows, contexts.threshold_quantile, settings.signal_value,
+                                           settings.seed)
         source = f"{contexts.threshold_quantile:g} quantile of the gate over dinucleotide-shuffled contexts"
     if 1.0 - contexts.min_depth < threshold:
         threshold = 1.0 - contexts.min_depth

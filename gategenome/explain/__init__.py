@@ -20,9 +20,9 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "naive": ["naive_mutagenesis"],
     "gradients": ["channel_shares", "integrated_gradients"],
     "run": ["Explained", "agreement", "explain_drops"],
-    "outputs": ["write_arrays", "write_table", "write_tracks"],
+    "outputs": ["write_arrays", "write_attribution_tracks", "write_drop_table"],
     "motifs": ["Motif", "find_motifs"],
     "jaspar": ["Match", "Reference", "jaspar_motifs", "match_motifs"],
-    "report": ["write_motif_table", "write_report"],
+    "report": ["write_motif_report", "write_motif_table"],
     "pipeline": ["run_explain"],
 })

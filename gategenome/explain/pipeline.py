@@ -13,8 +13,8 @@ import torch
 
 from gategenome.explain.jaspar import jaspar_motifs, match_motifs
 from gategenome.explain.motifs import find_motifs
-from gategenome.explain.outputs import write_arrays, write_table, write_tracks
-from gategenome.explain.report import write_motif_table, write_report
+from gategenome.explain.outputs import write_arrays, write_attribution_tracks, write_drop_table
+from gategenome.explain.report import write_motif_report, write_motif_table
 from gategenome.explain.run import agreement, explain_drops
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.explain.targets import read_targets
@@ -38,7 +38,7 @@ def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summar
     header = {"drops explained": len(explained.targets), "method": summary["settings"]["method"],
               "JASPAR": f"{motif_settings.jaspar_release} CORE, {motif_settings.tax_group} "
                         f"({len(references)} matrices)"}
-    write_report(stage / "motifs.html", motifs, matches, header, width)
+    write_motif_report(stage / "motifs.html", motifs, matches, header, width)
     write_motif_table(stage / "motifs.tsv", motifs, matches)
     return {
         "seconds": round(time.perf_counter() - started, 1),
@@ -80,8 +80,8 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
         summary["dna_share_median"] = float(np.nanmedian(explained.dna_share))
     with atomic_directory(out_dir) as stage:
         write_arrays(stage, explained)
-        write_tracks(stage, explained, genome.sizes)
-        write_table(stage / "drops.tsv", explained)
+        write_attribution_tracks(stage, explained, genome.sizes)
+        write_drop_table(stage / "drops.tsv", explained)
         if motif_settings is not None:
             summary["motif_settings"] = asdict(motif_settings)
             summary["motif_results"] = _motif_outputs(stage, explained, motif_settings, summary)

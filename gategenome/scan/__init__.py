@@ -15,7 +15,7 @@ from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "settings": ["ScanSettings"],
-    "jobs": ["GenomeJob", "NullJob", "Sources"],
+    "jobs": ["GenomeJob", "NullJob", "Sources", "scan_codes"],
     "plan": ["ChromosomePlan", "Step", "plan_chromosome", "plan_steps", "scan_segments", "unknown_runs"],
     "compute": ["forward_gates", "gate_outputs", "run_steps", "stored_outputs"],
     "horizon": ["forgetting_horizon", "measure_horizon"],

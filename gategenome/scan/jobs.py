@@ -24,6 +24,14 @@ from gategenome.io.scandir import ShardWriter
 READ_AHEAD = 1 << 16
 
 
+def scan_codes(genome: Genome, chrom: str, strand: str, start: int, end: int) -> np.ndarray:
+    """``(end - start,)`` base codes of scan positions ``[start, end)`` of one strand (minus: reverse complement)."""
+    if strand == "+":
+        return encode_codes(genome.fetch(chrom, start, end))
+    length = genome.sizes[chrom]
+    return reverse_complement_codes(encode_codes(genome.fetch(chrom, length - end, length - start)))
+
+
 class Job:
     """One row's work: a sequence read in scan order and where its outputs go."""
 

@@ -9,7 +9,7 @@ the same seed gives byte-identical files.  For demos and tests; never imports to
 from gategenome._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "atac": ["call_peaks", "coverage"],
+    "atac": ["call_poisson_peaks", "coverage"],
     "records": ["RecordFiles"],
     "run": ["FILES", "simulate"],
     "sequence": ["MOTIFS", "markov_background", "plant_regions"],

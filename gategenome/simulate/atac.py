@@ -71,7 +71,7 @@ def _poisson_log10_sf(count: float, mean: float) -> float:
     return max(0.0, -log_sf / math.log(10))
 
 
-def call_peaks(chrom: str, values: np.ndarray, window: int = 50, min_length: int = 80) -> list[Interval]:
+def call_poisson_peaks(chrom: str, values: np.ndarray, window: int = 50, min_length: int = 80) -> list[Interval]:
     """Call narrowPeak-style peaks from coverage with a Poisson threshold.
 
     Parameters

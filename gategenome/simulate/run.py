@@ -35,7 +35,7 @@ import numpy as np
 from gategenome.io.atomic import atomic_open
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.jsonfile import write_json
-from gategenome.simulate.atac import call_peaks, coverage
+from gategenome.simulate.atac import call_poisson_peaks, coverage
 from gategenome.simulate.pieces import CoverageFile, FastaStream, sequenced_pieces
 from gategenome.simulate.records import RecordFiles
 from gategenome.simulate.sequence import BASES, MOTIFS, markov_background, plant_regions
@@ -61,7 +61,7 @@ def _draw_piece(rng: np.random.Generator, name: str, lo: int, hi: int, settings:
     sequence = BASES[markov_background(rng, length)]
     regions = plant_regions(rng, name, sequence, settings) if settings.regions else []
     values = coverage(rng, length, regions, settings)
-    peaks = call_peaks(name, values)
+    peaks = call_poisson_peaks(name, values)
     if lo:
         regions = [replace(region, start=region.start + lo, end=region.end + lo) for region in regions]
         peaks = [replace(peak, start=peak.start + lo, end=peak.end + lo) for peak in peaks]

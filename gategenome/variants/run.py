@@ -16,8 +16,8 @@ from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
-from gategenome.variants.null import null_threshold
-from gategenome.variants.outputs import write_annotated_vcf, write_table
+from gategenome.variants.null import genome_null_threshold
+from gategenome.variants.outputs import write_allele_table, write_annotated_vcf
 from gategenome.variants.score import score_alleles
 from gategenome.variants.settings import VariantSettings
 from gategenome.variants.vcf import read_alleles
@@ -86,7 +86,7 @@ def score_vcf(
     began = time.perf_counter()
     found = read_alleles(vcf, genome, settings, chrom)
     if threshold is None:
-        threshold = null_threshold(model, genome, signal, settings, device)
+        threshold = genome_null_threshold(model, genome, signal, settings, device)
         log.info("drop threshold %.4f (quantile %g of the shuffled-sequence null)", threshold,
                  settings.threshold_quantile)
     bar = None
@@ -101,7 +101,7 @@ def score_vcf(
             bar.close()
     paths = output_paths(prefix)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows, found.contigs)
-    write_table(paths["table"], found.alleles, rows)
+    write_allele_table(paths["table"], found.alleles, rows)
     summary = _summary(model, found, rows, context, threshold, settings, device, paths,
                        dict(provenance or {}, vcf=str(vcf), chrom=chrom), time.perf_counter() - began)
     write_json(paths["summary"], summary)
