@@ -38,7 +38,7 @@ from gategenome.core.runs import true_runs
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir.reader import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 

@@ -89,7 +89,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     from gategenome.evaluate.report import write_report
     from gategenome.evaluate.results import log_summary
     from gategenome.evaluate.run import evaluate
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
 
     named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
     named_scans = parse_named_paths(replicate_scan, "--replicate-scan")

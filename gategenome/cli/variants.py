@@ -27,7 +27,7 @@ def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
     """``call``'s drop threshold from a scan directory made with this model."""
     from gategenome.call.drops import scan_null_threshold
     from gategenome.errors import ConfigError
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
 
     scan = ScanDir(scan_dir)
     if scan.meta.get("model_config") != model.config.to_dict():

@@ -51,7 +51,7 @@ from gategenome.evaluate.signal_caller import SmoothedSignal, signal_baseline
 from gategenome.io.bed import Interval, iter_bed, read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.jsonfile import read_json_object
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ from gategenome.export.out_dir import check_out_dir, replace_export
 from gategenome.export.settings import ExportSettings
 from gategenome.io.bed import Interval, read_bed, sort_intervals
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 log = logging.getLogger(__name__)
 

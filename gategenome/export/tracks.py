@@ -37,8 +37,8 @@ import numpy as np
 from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
-from gategenome.io.scandir import LevelArray, ScanDir, read_block
 from gategenome.io.scandir.layout import TRACK_FILES
+from gategenome.io.scandir.reader import LevelArray, ScanDir, read_block
 
 _DEFAULTS = TrackSettings()
 DEFAULT_PRECISION = _DEFAULTS.precision

@@ -45,10 +45,8 @@ from gategenome.core.runs import complement_intervals
 from gategenome.errors import ConfigError
 from gategenome.io.checksum import arrays_checksum, file_head_checksum, sizes_checksum
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import (
-    FORMAT,
-    KINDS,
-    VERSION,
+from gategenome.io.scandir.layout import FORMAT, KINDS, VERSION
+from gategenome.io.scandir.writer import (
     ShardWriter,
     clear_shard_marker,
     open_scan_dir,

@@ -14,7 +14,7 @@ from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.io.bed import read_bed
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 
 def test_find_drops_matches_a_direct_scan_across_block_edges():

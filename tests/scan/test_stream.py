@@ -21,7 +21,7 @@ from scan_testlib import (
 
 from gategenome.cli.main import cli
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 from gategenome.model.checkpoint import load_model
 from gategenome.model.network import GateLSTM
 from gategenome.scan.settings import ScanSettings
@@ -272,7 +272,7 @@ def test_batched_scan_equals_each_strand_scanned_alone(tmp_path, batch_size):
 def test_stored_levels_are_the_quantised_probability():
     import torch
 
-    from gategenome.io.scandir import ACCESS_MISSING, quantise_probability
+    from gategenome.io.scandir.layout import ACCESS_MISSING, quantise_probability
     from gategenome.model.config import ModelConfig
     from gategenome.scan.compute import stored_outputs
 
