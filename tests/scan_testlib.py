@@ -113,12 +113,12 @@ def scan_to_dir(tmp_path, model_path, genome_path, name, signal_path=None, **set
     from gategenome.io.scandir.reader import ScanDir
     from gategenome.model.checkpoint import load_model
     from gategenome.scan.settings import ScanSettings
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     model, _ = load_model(model_path)
     genome = Genome(genome_path)
     track = SignalTrack(signal_path, genome.sizes) if signal_path else None
-    scan_genome(model, genome, tmp_path / name, ScanSettings(**settings), signal=track, progress=False)
+    run_scan(model, genome, track, tmp_path / name, ScanSettings(**settings), progress=False)
     return ScanDir(tmp_path / name)
 
 

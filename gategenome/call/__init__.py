@@ -20,6 +20,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "drops": ["Drops", "call_drop_table", "call_drops", "find_drops", "scan_null_threshold"],
     "null": ["accessibility_steps", "decoy_positions", "decoy_steps"],
     "regions": ["boundary_qvalue", "pair_regions"],
+    "run": ["run_boundaries", "run_call"],
     "settings": ["BoundaryCallSettings", "CallSettings"],
     "table": ["DropTable"],
 })

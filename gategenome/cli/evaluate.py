@@ -81,15 +81,10 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
           --folds prep/folds.json --replicate-drops r1=r1/drops.bed --replicate-drops r2=r2/drops.bed \\
           --replicate-scan r1=r1/scan --replicate-scan r2=r2/scan --out-dir report
     """
-    import logging
-    import os
     from pathlib import Path
 
-    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
-    from gategenome.evaluate.report import write_report
-    from gategenome.evaluate.results import log_summary
-    from gategenome.evaluate.run import evaluate
-    from gategenome.io.scandir.reader import ScanDir
+    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths
+    from gategenome.evaluate.run import run_evaluate
 
     named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
     named_scans = parse_named_paths(replicate_scan, "--replicate-scan")
@@ -102,13 +97,6 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     check_replicate_inputs(named_drops, named_scans)
     settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
                                 seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
-    evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
-    if named_drops:
-        scanned = ScanDir(scan_dir).sizes
-        sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
-        evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans, seed=seed)
-    if explain_report is not None:
-        evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out_dir).absolute())
-    paths = write_report(evaluation, out_dir)
-    log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
-    logging.getLogger("gategenome.evaluate.run").info("wrote %s and %s", paths["html"], paths["json"])
+    run_evaluate(signal, regions, folds, scan_dir, drops, out_dir, settings, metrics=metrics, boundaries=boundaries,
+                 region_calls=region_calls, replicate_drops=named_drops, replicate_scans=named_scans,
+                 explain_report=explain_report)

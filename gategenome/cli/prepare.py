@@ -167,7 +167,7 @@ def command(
     from pathlib import Path
 
     from gategenome.data.chromosomes import DEFAULT_EXCLUDE
-    from gategenome.data.prepare import OUTPUTS, PrepareSettings, prepare
+    from gategenome.data.prepare import OUTPUTS, PrepareSettings, run_prepare
     from gategenome.data.regions import PeakRegionSettings, SignalRegionSettings
 
     require_writable("--out-dir", out_dir, directory=True)
@@ -183,17 +183,10 @@ def command(
     signal_defaults = SignalRegionSettings()
     peak_defaults = PeakRegionSettings()
     settings = PrepareSettings(
-        genome=genome,
-        signal=signal,
-        out_dir=out_dir,
-        peaks=peaks,
-        blacklist=blacklist,
         exclude_chroms=patterns,
-        folds_file=folds_file,
         valid_chroms=_split_names(valid_chroms),
         test_chroms=_split_names(test_chroms),
         seed=seed,
-        signal_summary=signal_summary,
         peak_settings=PeakRegionSettings(
             merge_gap=peak_defaults.merge_gap if merge_gap is None else merge_gap,
             min_length=peak_defaults.min_length if min_length is None else min_length,
@@ -205,4 +198,5 @@ def command(
             merge_gap=signal_defaults.merge_gap if merge_gap is None else merge_gap,
         ),
     )
-    prepare(settings)
+    run_prepare(genome, signal, out_dir, settings, peaks=peaks, blacklist=blacklist, folds_file=folds_file,
+                signal_summary=signal_summary)

@@ -55,12 +55,10 @@ def command(genome, fragments, bam, barcodes, min_mapq, tn5_shift, call_peaks, q
       gategenome signal --genome hg38.fa --fragments fragments.tsv.gz \\
           --barcodes cell_types.tsv --no-call-peaks --out-dir pseudobulk
     """
-    from gategenome.data.signal import make_signal
+    from gategenome.data.signal import run_signal
 
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({"--out-dir": out_dir}, {**{f"--fragments {f}": f for f in fragments}, **{f"--bam {b}": b for b in bam}})
-    make_signal(SignalSettings(
-        genome=genome, out_dir=out_dir, fragments=list(fragments), bam=list(bam), barcodes=barcodes,
-        min_mapq=min_mapq, tn5_shift=tn5_shift, call_peaks=call_peaks, qvalue=qvalue, genome_size=genome_size,
-        macs3=macs3,
-    ))
+    settings = SignalSettings(min_mapq=min_mapq, tn5_shift=tn5_shift, call_peaks=call_peaks, qvalue=qvalue,
+                              genome_size=genome_size, macs3=macs3)
+    run_signal(genome, list(fragments), list(bam), out_dir, settings, barcodes=barcodes)

@@ -55,7 +55,7 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
       gategenome simulate --out-dir chr1 --chroms 1 --length 249000000 --gap-length 18000000   # chr1-sized
     """
     from gategenome.errors import ConfigError
-    from gategenome.simulate.run import simulate
+    from gategenome.simulate.run import run_simulate
 
     if chroms * length > MAX_BASES:
         raise ConfigError(f"--chroms {chroms} x --length {length} = {chroms * length} bases; "
@@ -65,5 +65,5 @@ def command(out_dir: str, seed: int, chroms: int, length: int, spacing: int, dep
         raise ConfigError(f"--gap-length {gap_length}: expected at most half of --length {length}")
     settings = SimulationSettings(seed=seed, chroms=chroms, length=length, spacing=spacing, depth=depth,
                                   regions=regions, gap_length=gap_length)
-    paths = simulate(out_dir, settings)
+    paths = run_simulate(out_dir, settings)
     click.echo(f"gategenome simulate: wrote {paths['genome'].parent}", err=True)

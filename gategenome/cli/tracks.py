@@ -36,7 +36,7 @@ def command(scan_dir, out_dir, workers, precision, max_zooms):
       gategenome tracks --scan-dir scan --out-dir browser
       gategenome tracks --scan-dir scan --precision 3 --max-zooms 5
     """
-    from gategenome.export.tracks import write_tracks
+    from gategenome.export.tracks import run_tracks
 
     require_writable("--out-dir" if out_dir else "--scan-dir", out_dir or scan_dir, directory=True)
-    write_tracks(scan_dir, out_dir, workers=workers, precision=precision, max_zooms=max_zooms)
+    run_tracks(scan_dir, out_dir, TrackSettings(workers=workers, precision=precision, max_zooms=max_zooms))

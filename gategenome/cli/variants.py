@@ -113,7 +113,7 @@ def command(model_path, genome, signal, vcf, prefix, chrom, context, window, foo
     """
     import torch
 
-    from gategenome.variants.run import score_vcf
+    from gategenome.variants.run import run_variants
 
     if threshold is not None and scan_dir is not None:
         raise click.UsageError("--threshold and --scan-dir exclude each other")
@@ -132,8 +132,8 @@ def command(model_path, genome, signal, vcf, prefix, chrom, context, window, foo
     with open_model_inputs(model_path, genome, signal, device) as inputs:
         if scan_dir is not None:
             threshold = _scan_threshold(scan_dir, inputs.model, threshold_quantile)
-        summary = score_vcf(inputs.model, inputs.fasta, vcf, prefix, settings, signal=inputs.track,
-                            threshold=threshold, device=inputs.device,
-                            provenance={**inputs.paths, "scan_dir": scan_dir}, progress=progress, chrom=chrom)
+        summary = run_variants(inputs.model, inputs.fasta, inputs.track, vcf, prefix, settings, threshold=threshold,
+                               chrom=chrom, device=inputs.device, provenance={**inputs.paths, "scan_dir": scan_dir},
+                               progress=progress)
     click.echo(f"gategenome variants: {summary['counts']['alleles']} alleles scored on {summary['device']}, "
                f"wrote {summary['files']['vcf']}, {summary['files']['table']}", err=True)

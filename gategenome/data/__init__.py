@@ -7,7 +7,7 @@ replicates or single-cell pseudo-bulk per barcode group), with MACS3 peaks.
 Accessible regions (the per-base target) from peaks or from the bigWig itself, held
 as int64 arrays per chromosome so that prepare does not grow by a record per peak,
 chromosomes kept or excluded, whole chromosomes split into train/valid/test folds,
-blacklists and interval arithmetic; :func:`prepare` writes them all together and
+blacklists and interval arithmetic; :func:`run_prepare` writes them all together and
 :func:`load_prepared` reads them back.  :func:`open_genome_cache` encodes the genome
 and signal once into per-chromosome arrays on disk (1 + 2 bytes per base) that
 training reads slice by slice.  Never imports torch.
@@ -26,12 +26,12 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "intervals": ["IntervalIndex", "overlap_summary", "read_blacklist", "read_regions", "resolve_interval_chroms", "subtract_intervals"],
     "peaks": ["call_peaks", "callpeak_command", "find_macs3", "macs3_version"],
     "pileup": ["TN5_SHIFT", "ChromPileup", "RunStore", "accumulate", "shift_fragments", "write_pileup_tracks"],
-    "prepare": ["OUTPUTS", "prepare"],
+    "prepare": ["OUTPUTS", "run_prepare"],
     "prepared": ["PreparedInputs", "load_prepared"],
     "region_arrays": ["RegionArrays", "count_regions", "from_intervals", "peak_regions", "read_peak_columns",
                       "region_bases", "subtract_blacklist", "write_regions"],
     "regions": ["SignalThreshold", "merge_columns", "region_mask", "regions_from_peaks", "regions_from_signal",
                 "signal_region_arrays", "signal_threshold"],
     "settings": ["PeakRegionSettings", "PrepareSettings", "SignalRegionSettings", "SignalSettings"],
-    "signal": ["make_signal"],
+    "signal": ["run_signal"],
 })

@@ -69,62 +69,34 @@ class PeakRegionSettings:
 
 @dataclass
 class PrepareSettings:
-    """Everything :func:`prepare` needs; saved resolved in ``prepare.json``.
+    """Options of :func:`gategenome.data.prepare.run_prepare`; saved resolved in ``prepare.json`` with its paths.
 
     Attributes
     ----------
-    genome, signal
-        FASTA and bigWig paths.
-    out_dir
-        Output directory.
-    peaks, blacklist
-        Optional BED/narrowPeak paths.
     exclude_chroms
         Regular expressions of chromosome names to drop.
-    folds_file
-        Optional user ``folds.json``.
     valid_chroms, test_chroms
-        Optional user held-out chromosomes (instead of ``folds_file``).
+        Optional user held-out chromosomes (instead of a ``folds.json``).
     seed
         Seed of the automatic fold split.
     peak_settings, signal_settings
         Region-making settings for each mode.
-    signal_summary
-        Optional ``signal.json`` of ``gategenome signal`` that made the bigWig
-        (and the peaks): its inputs, counts and MACS3 command and version are
-        recorded in ``prepare.json``.
     """
 
-    genome: str
-    signal: str
-    out_dir: str
-    peaks: str | None = None
-    blacklist: str | None = None
     exclude_chroms: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
-    folds_file: str | None = None
     valid_chroms: list[str] = field(default_factory=list)
     test_chroms: list[str] = field(default_factory=list)
     seed: int = 0
     peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
     signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
-    signal_summary: str | None = None
 
 
 @dataclass
 class SignalSettings:
-    """Everything :func:`gategenome.data.signal.make_signal` needs; saved in ``signal.json``.
+    """Options of :func:`gategenome.data.signal.run_signal`; saved in ``signal.json`` with its paths.
 
     Attributes
     ----------
-    genome
-        FASTA whose chromosomes name and size the bigWigs.
-    out_dir
-        Output directory.
-    fragments, bam
-        Fragments files and paired-end BAMs; all of them are pooled (replicates).
-    barcodes
-        Optional cell barcodes: one column keeps those cells, ``barcode  group``
-        makes one signal per group.
     min_mapq
         Lowest mapping quality of a BAM read kept.
     tn5_shift
@@ -141,11 +113,6 @@ class SignalSettings:
         About this many fragment lines are read at a time (bounds memory with the chromosome length).
     """
 
-    genome: str
-    out_dir: str
-    fragments: list[str] = field(default_factory=list)
-    bam: list[str] = field(default_factory=list)
-    barcodes: str | None = None
     min_mapq: int = 30
     tn5_shift: bool = False
     call_peaks: bool = True
@@ -155,11 +122,7 @@ class SignalSettings:
     chunk: int = 1 << 18
 
     def validate(self) -> None:
-        """Raise :class:`ConfigError` on missing input or a value outside its range."""
-        if not self.fragments and not self.bam:
-            raise ConfigError("give --fragments or --bam (repeatable; replicates are pooled)")
-        if self.barcodes and self.bam:
-            raise ConfigError("--barcodes selects cells of a fragments file; it cannot be used with --bam")
+        """Raise :class:`ConfigError` on a value outside its range."""
         if self.min_mapq < 0:
             raise ConfigError(f"--min-mapq: must be >= 0, got {self.min_mapq}")
         if not 0 < self.qvalue < 1:

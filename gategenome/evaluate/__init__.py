@@ -25,7 +25,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
                    "replicate_agreement", "window_cover"],
     "report": ["render_html", "write_report"],
     "results": ["Evaluation", "headline", "log_summary"],
-    "run": ["evaluate", "read_metrics"],
+    "run": ["evaluate", "read_metrics", "run_evaluate"],
     "settings": ["EvaluateSettings", "format_distances", "parse_distances"],
     "signal_caller": ["SmoothedSignal", "calls_from_signal", "chromosome_calls", "read_smoothed", "region_calls",
                       "signal_baseline", "signal_chunks", "signal_length", "smooth_chunks", "smooth_log_signal",

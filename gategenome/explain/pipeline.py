@@ -48,20 +48,42 @@ def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summar
     }
 
 
-def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLike, out_dir: str | os.PathLike,
-                settings: ExplainSettings, motif_settings: MotifSettings | None, device: torch.device,
-                provenance: dict | None = None, progress: bool = False) -> dict:
-    """Explain the drops of ``drops`` and write everything into ``out_dir`` (all files or none).
+def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLike, out: str | os.PathLike,
+                settings: ExplainSettings, motif_settings: MotifSettings | None, *,
+                device: torch.device | str = "cpu", provenance: dict | None = None, progress: bool = False) -> dict:
+    """Explain the drops of ``drops`` and write everything into the directory ``out`` (all files or none).
 
     Writes ``attributions.npz``, ``modisco_ohe.npz``, ``modisco_attr.npz``,
     ``attribution.plus.bw``, ``attribution.minus.bw``, ``drops.tsv``, ``explain.json``
     and, unless ``motif_settings`` is None, ``motifs.html`` and ``motifs.tsv``.
+
+    Parameters
+    ----------
+    model
+        The model (eval mode, on ``device``).
+    genome
+        The genome the drops are on.
+    signal
+        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a ``dna+signal`` model, else None.
+    drops
+        ``drops.bed`` of ``gategenome call``.
+    out
+        Output directory.
+    settings, motif_settings
+        How to attribute, and how to find motifs (None: no motifs).
+    device
+        Where to compute.
+    provenance
+        Paths saved in the summary.
+    progress
+        A progress bar on stderr.
 
     Returns
     -------
     dict
         The summary saved as ``explain.json``.
     """
+    device = torch.device(device)
     targets = read_targets(drops, genome.sizes, settings.top)
     if not targets:
         log.warning("%s has no drops: nothing to explain (the outputs are written empty)", drops)
@@ -78,7 +100,7 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
     }
     if explained.dna_share is not None and explained.dna_share.size:
         summary["dna_share_median"] = float(np.nanmedian(explained.dna_share))
-    with atomic_directory(out_dir) as stage:
+    with atomic_directory(out) as stage:
         write_arrays(stage, explained)
         write_attribution_tracks(stage, explained, genome.sizes)
         write_drop_table(stage / "drops.tsv", explained)

@@ -13,9 +13,9 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "boundary_files": ["BOUNDARY_AUTOSQL", "REGION_AUTOSQL", "add_igv_tracks", "check_calls", "track_stanzas",
                        "write_calls_bigbed"],
     "drop_files": ["check_drops", "check_span", "write_bigbed", "write_tabix_bed"],
-    "hub": ["export_hub", "igv_session", "track_db"],
+    "hub": ["igv_session", "run_export", "track_db"],
     "hub_validation": ["bigwig_problem", "has_magic", "parse_stanzas", "validate_hub"],
     "out_dir": ["check_out_dir", "replace_export"],
     "settings": ["ExportSettings", "TrackSettings"],
-    "tracks": ["write_tracks"],
+    "tracks": ["run_tracks"],
 })

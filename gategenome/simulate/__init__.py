@@ -11,7 +11,7 @@ from gategenome._lazy import lazy_exports
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "atac": ["call_poisson_peaks", "coverage"],
     "records": ["RecordFiles"],
-    "run": ["FILES", "simulate"],
+    "run": ["FILES", "run_simulate"],
     "sequence": ["MOTIFS", "markov_background", "plant_regions"],
     "settings": ["SimulationSettings"],
     "truth": ["Region", "boundaries", "region_records"],

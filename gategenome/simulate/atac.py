@@ -89,7 +89,7 @@ def call_poisson_peaks(chrom: str, values: np.ndarray, window: int = 50, min_len
     -------
     list[Interval]
         Peaks with narrowPeak columns (signalValue = fold enrichment, pValue =
-        -log10 Poisson p of the summit, qValue filled in by :func:`gategenome.simulate.run.simulate`,
+        -log10 Poisson p of the summit, qValue filled in by :func:`gategenome.simulate.run.run_simulate`,
         peak = summit offset).
     """
     smooth = np.convolve(values, np.ones(window) / window, mode="same")

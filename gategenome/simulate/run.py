@@ -106,8 +106,8 @@ def _names(settings: SimulationSettings) -> list[str]:
     return [f"chrS{number}" for number in range(1, settings.chroms + 1)]
 
 
-def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
-    """Write a synthetic genome, ATAC coverage, peaks and truth to ``out_dir``.
+def run_simulate(out: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
+    """Write a synthetic genome, ATAC coverage, peaks and truth into the directory ``out``.
 
     Chromosomes are drawn a piece at a time (:mod:`gategenome.simulate.pieces`):
     the FASTA is written as they are drawn, the coverage spilled to a temporary
@@ -118,7 +118,7 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
 
     Parameters
     ----------
-    out_dir
+    out
         Output directory (created).
     settings
         Simulation parameters.
@@ -128,7 +128,7 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     dict[str, Path]
         The written files, keyed as in :data:`FILES`.
     """
-    out = Path(out_dir)
+    out = Path(out)
     rng = np.random.default_rng(settings.seed)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)

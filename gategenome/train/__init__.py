@@ -18,7 +18,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "files": ["TrainInputs", "TrainOutputs", "file_identity", "input_identities"],
     "foldstats": ["BOUNDARY_FLANK", "PROFILE_FLANK", "FoldStatistics"],
     "holdout": ["evaluate_fold", "predict_chromosome", "predict_segments", "sample_segments", "strand_averaged_metrics"],
-    "loop": ["set_determinism", "train_model"],
+    "loop": ["run_train", "set_determinism"],
     "objective": ["LossTerms", "balance_weights", "edge_zone", "gate_penalty_term", "gate_scale", "loss_terms"],
     "resume": ["initial_state", "load_resume", "save_resume"],
     "schedule": ["learning_rate"],

@@ -9,7 +9,7 @@ windows (:mod:`.windows`), and compared on positions aligned to the reference
 minimum forget gate near the variant, a drop gained or lost under ``call``'s
 threshold (:mod:`.null`), and the memory footprint.  Alleles are read in
 :mod:`.vcf`, scored in :mod:`.score`, written by :mod:`.outputs` through
-:func:`score_vcf` (:mod:`.run`); :mod:`.naive` is the whole-chromosome reference.
+:func:`run_variants` (:mod:`.run`); :mod:`.naive` is the whole-chromosome reference.
 """
 
 from gategenome._lazy import lazy_exports
@@ -24,6 +24,6 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "naive": ["naive_tracks", "score_naive"],
     "null": ["genome_null_threshold"],
     "outputs": ["EFFECT_COLUMNS", "INFO_FIELDS", "write_allele_table", "write_annotated_vcf"],
-    "run": ["output_paths", "score_vcf"],
+    "run": ["output_paths", "run_variants"],
     "gather": ["gather_parts"],
 })

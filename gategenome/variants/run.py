@@ -32,20 +32,21 @@ def output_paths(prefix: str | os.PathLike) -> dict[str, Path]:
             "table": Path(prefix + ".tsv"), "summary": Path(prefix + ".json")}
 
 
-def score_vcf(
+def run_variants(
     model: GateLSTM,
     genome: Genome,
+    signal: Any | None,
     vcf: str | os.PathLike,
-    prefix: str | os.PathLike,
+    out: str | os.PathLike,
     settings: VariantSettings,
-    signal: Any | None = None,
+    *,
     threshold: float | None = None,
+    chrom: str | None = None,
     device: torch.device | str = "cpu",
     provenance: dict[str, Any] | None = None,
     progress: bool = False,
-    chrom: str | None = None,
 ) -> dict[str, Any]:
-    """Score every allele of a VCF and write ``PREFIX.tsv``, ``PREFIX.vcf.gz`` (+ ``.tbi``), ``PREFIX.json``.
+    """Score every allele of a VCF and write ``OUT.tsv``, ``OUT.vcf.gz`` (+ ``.tbi``), ``OUT.json``.
 
     Parameters
     ----------
@@ -53,31 +54,31 @@ def score_vcf(
         The model (eval mode, on ``device``).
     genome
         The FASTA the VCF is on.
+    signal
+        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a
+        ``dna+signal`` model, left as measured (see :mod:`gategenome.variants.windows`); else None.
     vcf
         VCF or BCF, plain or bgzip, sorted.
-    prefix
+    out
         Output prefix.
     settings
         :class:`VariantSettings`.
-    signal
-        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a
-        ``dna+signal`` model, left as measured (see :mod:`gategenome.variants.windows`).
     threshold
         Drop threshold; None computes ``call``'s null threshold here (:mod:`gategenome.variants.null`).
+    chrom
+        Score only this chromosome's records, read through the VCF's index (the
+        workflow's scatter; :func:`gategenome.variants.gather.gather_parts` joins the parts).
     device
         Where to compute.
     provenance
         Paths saved in the summary.
     progress
         A tqdm bar (alleles) on stderr.
-    chrom
-        Score only this chromosome's records, read through the VCF's index (the
-        workflow's scatter; :func:`gategenome.variants.gather.gather_parts` joins the parts).
 
     Returns
     -------
     dict
-        The summary written to ``PREFIX.json``.
+        The summary written to ``OUT.json``.
     """
     if model.config.uses_signal and signal is None:
         raise ConfigError("the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with "
@@ -99,7 +100,7 @@ def score_vcf(
     finally:
         if bar is not None:
             bar.close()
-    paths = output_paths(prefix)
+    paths = output_paths(out)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows, found.contigs)
     write_allele_table(paths["table"], found.alleles, rows)
     summary = _summary(model, found, rows, context, threshold, settings, device, paths,

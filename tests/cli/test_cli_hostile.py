@@ -132,7 +132,7 @@ def test_a_failed_scan_leaves_no_directory_holding_only_scan_json(tmp_path, mode
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
     from gategenome.scan.settings import ScanSettings
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     network, _ = load_model(model)
 
@@ -148,7 +148,7 @@ def test_a_failed_scan_leaves_no_directory_holding_only_scan_json(tmp_path, mode
     stream.run_steps = explode
     try:
         with Genome(genome) as fasta, pytest.raises(Boom):
-            scan_genome(network, fasta, out, ScanSettings(null_fraction=0.0), progress=False)
+            run_scan(network, fasta, None, out, ScanSettings(null_fraction=0.0), progress=False)
     finally:
         stream.run_steps = original
     assert not out.exists()
