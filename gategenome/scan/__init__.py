@@ -11,13 +11,8 @@ the three-thread compute pipeline (:mod:`.compute`) -> a scan directory
 ``--segments``.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.scan.settings import ScanSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["ScanSettings"],
-    "jobs": ["GenomeJob", "NullJob", "Sources", "scan_codes"],
-    "plan": ["ChromosomePlan", "Step", "plan_chromosome", "plan_steps", "scan_segments", "unknown_runs"],
-    "compute": ["forward_gates", "gate_outputs", "run_steps", "stored_outputs"],
-    "horizon": ["forgetting_horizon", "measure_horizon"],
-    "stream": ["check_scan_inputs", "run_scan", "scan_metadata"],
-})
+__all__ = ["ScanSettings", "run_scan"]
+__getattr__ = import_on_first_use(__name__, {"run_scan": "stream"})

@@ -12,18 +12,8 @@ threshold (:mod:`.null`), and the memory footprint.  Alleles are read in
 :func:`run_variants` (:mod:`.run`); :mod:`.naive` is the whole-chromosome reference.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.variants.settings import VariantSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["VariantSettings"],
-    "vcf": ["Allele", "VariantInput", "open_vcf", "read_alleles"],
-    "effects": ["StrandEffect", "aligned_index", "combine", "common_ends", "strand_effect"],
-    "windows": ["Window", "make_window", "run_rows", "window_inputs"],
-    "context": ["context_bases", "reference_states", "window_start"],
-    "score": ["chromosome_windows", "score_alleles"],
-    "naive": ["naive_tracks", "score_naive"],
-    "null": ["genome_null_threshold"],
-    "outputs": ["EFFECT_COLUMNS", "INFO_FIELDS", "write_allele_table", "write_annotated_vcf"],
-    "run": ["output_paths", "run_variants"],
-    "gather": ["gather_parts"],
-})
+__all__ = ["VariantSettings", "gather_parts", "run_variants"]
+__getattr__ = import_on_first_use(__name__, {"gather_parts": "gather", "run_variants": "run"})
