@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 from gategenome.core.stats import empirical_pvalues
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir.reader import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ ROWS = 1024
 def _gather(track: np.ndarray, positions: np.ndarray, left: int, right: int) -> np.ndarray:
     """``(K, left + right)`` float32 values ``track[p - left : p + right]`` (NaN beyond the ends).
 
-    The track is read with :func:`~gategenome.io.scandir.read_block` a span of at most
+    The track is read with :func:`~gategenome.io.scandir.reader.read_block` a span of at most
     :data:`SPAN` bases (plus the windows) at a time, never indexed through its memory
     map: a map's pages stay resident once touched, so windows spread over a chromosome
     (the decoys, thousands of candidates) made the peak RSS grow with its length.

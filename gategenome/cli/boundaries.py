@@ -51,10 +51,7 @@ def command(scan_dir, out, regions_out, signal, track_line, **options):
     """
     from pathlib import Path
 
-    from gategenome.call.boundaries import score_candidates, select_boundaries, summarise
-    from gategenome.call.regions import pair_regions
-    from gategenome.io.bed import write_bed
-    from gategenome.io.jsonfile import write_json
+    from gategenome.call.run import run_boundaries
 
     out_path = Path(out)
     outputs = {"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json"),
@@ -65,18 +62,4 @@ def command(scan_dir, out, regions_out, signal, track_line, **options):
     settings = settings_from_options(BoundaryCallSettings, options)
     # --fdr is the boundaries' FDR; the drops that make candidates are taken at any q-value
     call_settings = settings_from_options(CallSettings, {name: value for name, value in options.items() if name != "fdr"})
-    fdr = settings.fdr
-    tested, summary = score_candidates(scan_dir, call_settings, settings, signal=signal)
-    boundaries = select_boundaries(tested, fdr)
-    summary = summarise(summary, boundaries, fdr)
-    regions = pair_regions(tested, fdr=fdr) if regions_out else []
-    summary.update({"scan_dir": str(scan_dir), "out": str(out), "regions_out": regions_out,
-                    "region_calls": len(regions) if regions_out else None})
-    line = None
-    if track_line:
-        line = f'track name="gategenome boundaries" description="accessibility boundaries (q <= {fdr})" useScore=1'
-    write_bed(out_path, boundaries, track_line=line)
-    if regions_out:
-        region_line = 'track name="gategenome regions" description="boundary-pair regions"' if track_line else None
-        write_bed(regions_out, regions, track_line=region_line)
-    write_json(out_path.with_suffix(".json"), summary)
+    run_boundaries(signal, scan_dir, out, settings, call_settings, regions_out=regions_out, track_line=track_line)

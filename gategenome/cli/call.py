@@ -39,8 +39,7 @@ def command(scan_dir, out, track_line, **options):
     """
     from pathlib import Path
 
-    from gategenome.call.drops import call_drop_table
-    from gategenome.io.jsonfile import write_json
+    from gategenome.call.run import run_call
 
     out_path = Path(out)
     refuse_same_files({"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json")},
@@ -48,11 +47,4 @@ def command(scan_dir, out, track_line, **options):
     require_writable("--out", out_path)
     require_writable("--out", out_path.with_suffix(".json"))
     settings = settings_from_options(CallSettings, options)
-    table, summary = call_drop_table(scan_dir, settings)
-    line = None
-    if track_line:
-        line = (f'track name="gategenome drops" description="forget-gate drops (q <= {settings.fdr})" '
-                'type=narrowPeak useScore=1')
-    summary.update({"scan_dir": str(scan_dir), "out": str(out)})
-    table.write_bed(out_path, track_line=line)
-    write_json(out_path.with_suffix(".json"), summary)
+    run_call(scan_dir, out, settings, track_line=track_line)

@@ -256,7 +256,7 @@ def command(
     model, context = load_design_model(None if reference else model_path, device, settings)
     with _progress_bars() as progress:
         if goal == "memory":
-            run_memory(model, settings, constraints, out_prefix, progress, context)
+            run_memory(model, out_prefix, settings, constraints, progress=progress, provenance=context)
         else:
             comparison = BoundarySettings(boundaries, genome, flank) if boundaries else None
             closed = (
@@ -265,7 +265,8 @@ def command(
                 if accessible
                 else None
             )
-            run_reset(model, settings, constraints, out_prefix, progress, comparison, context, closed)
+            run_reset(model, out_prefix, settings, constraints, boundaries=comparison, contexts=closed,
+                      progress=progress, provenance=context)
     log.info("wrote %s.{%s}", out_prefix, ",".join(SUFFIXES))
 
 

@@ -71,15 +71,10 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
       gategenome evaluate --drops drops.bed --scan-dir scan --regions prep/accessible.bed \\
           --folds prep/folds.json --config evaluate.yaml --out-dir report   # settings from YAML
     """
-    import logging
-    import os
     from pathlib import Path
 
-    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
-    from gategenome.evaluate.report import write_report
-    from gategenome.evaluate.results import log_summary
-    from gategenome.evaluate.run import evaluate
-    from gategenome.io.scandir import ScanDir
+    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths
+    from gategenome.evaluate.run import run_evaluate
 
     named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
     named_scans = parse_named_paths(replicate_scan, "--replicate-scan")
@@ -91,14 +86,6 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     require_writable("--out-dir", out_dir, directory=True)
     check_replicate_inputs(named_drops, named_scans)
     settings = settings_from_options(EvaluateSettings, options)
-    evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
-    if named_drops:
-        scanned = ScanDir(scan_dir).sizes
-        sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
-        evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans,
-                                                                    seed=settings.seed)
-    if explain_report is not None:
-        evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out_dir).absolute())
-    paths = write_report(evaluation, out_dir)
-    log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
-    logging.getLogger("gategenome.evaluate.run").info("wrote %s and %s", paths["html"], paths["json"])
+    run_evaluate(signal, regions, folds, scan_dir, drops, out_dir, settings, metrics=metrics, boundaries=boundaries,
+                 region_calls=region_calls, replicate_drops=named_drops, replicate_scans=named_scans,
+                 explain_report=explain_report)

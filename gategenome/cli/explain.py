@@ -119,5 +119,6 @@ def command(model_path, genome, signal, drops, out_dir, top, flank, method, cont
         if not -layers <= layer < layers:
             raise click.BadParameter(f"the model has {layers} layer(s); got {layer}", param_hint="--layer")
         summary = run_explain(inputs.model, inputs.fasta, inputs.track, drops, out_dir, settings, motif_settings,
-                              inputs.device, {**inputs.paths, "drops": str(Path(drops).resolve())}, progress)
+                              device=inputs.device, provenance={**inputs.paths, "drops": str(Path(drops).resolve())},
+                              progress=progress)
     click.echo(f"gategenome explain: {summary['drops']} drops explained into {out_dir}", err=True)

@@ -49,9 +49,9 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, boundaries, re
       gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
           --config export.yaml --out-dir hub   # settings from YAML (keys as the options)
     """
-    from gategenome.export.hub import export_hub
+    from gategenome.export.hub import run_export
 
     require_writable("--out-dir", out_dir, directory=True)
     settings = settings_from_options(ExportSettings, options)
-    export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings,
-               {"boundaries": boundaries, "region_calls": region_calls})
+    run_export(genome, signal, scan_dir, drops, out_dir, settings, tracks_dir=tracks_dir,
+               calls={"boundaries": boundaries, "region_calls": region_calls})

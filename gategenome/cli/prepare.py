@@ -116,7 +116,7 @@ def command(genome, signal, peaks, blacklist, folds_file, signal_summary, out_di
     """
     from pathlib import Path
 
-    from gategenome.data.prepare import OUTPUTS, prepare
+    from gategenome.data.prepare import OUTPUTS, run_prepare
 
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in OUTPUTS},
@@ -126,8 +126,8 @@ def command(genome, signal, peaks, blacklist, folds_file, signal_summary, out_di
     options.update(exclude_chroms=_exclude_patterns(options["exclude_chroms"]),
                    valid_chroms=_split_names(options["valid_chroms"]), test_chroms=_split_names(options["test_chroms"]))
     settings = settings_from_options(
-        PrepareSettings, options, genome=genome, signal=signal, out_dir=out_dir, peaks=peaks, blacklist=blacklist,
-        folds_file=folds_file, signal_summary=signal_summary, peak_settings=PeakRegionSettings(**per_mode),
+        PrepareSettings, options, peak_settings=PeakRegionSettings(**per_mode),
         signal_settings=settings_from_options(SignalRegionSettings, {**options, **per_mode}),
     )
-    prepare(settings)
+    run_prepare(genome, signal, out_dir, settings, peaks=peaks, blacklist=blacklist, folds_file=folds_file,
+                signal_summary=signal_summary)

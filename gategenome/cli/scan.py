@@ -119,7 +119,7 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
 
     import torch
 
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     log = logging.getLogger("gategenome.scan.stream")
     require_writable("--out-dir", out_dir, directory=True)
@@ -144,13 +144,13 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
         )
         if inputs.device.type == "cuda":
             settings = _cuda_settings(settings, len(chroms) or (1 if span else len(fasta.sizes)), log)
-        scan_genome(inputs.model, fasta, out_dir, settings, chroms=selected, region=span, signal=inputs.track,
-                    device=inputs.device, provenance=inputs.paths, progress=progress)
+        run_scan(inputs.model, fasta, inputs.track, out_dir, settings, chroms=selected, region=span,
+                 device=inputs.device, provenance=inputs.paths, progress=progress)
     if make_tracks and not chroms and not span:
         from gategenome.export.settings import TrackSettings
-        from gategenome.export.tracks import write_tracks
+        from gategenome.export.tracks import run_tracks
 
-        write_tracks(out_dir, workers=TrackSettings().workers)
+        run_tracks(out_dir, None, TrackSettings())
 
 
 def _cuda_settings(settings: ScanSettings, rows: int, log) -> ScanSettings:

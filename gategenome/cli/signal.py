@@ -47,9 +47,9 @@ def command(genome, fragments, bam, barcodes, out_dir, **options):
           --barcodes cell_types.tsv --no-call-peaks --out-dir pseudobulk
       gategenome signal --genome hg38.fa --bam rep1.bam --config signal.yaml --out-dir signal   # settings from YAML
     """
-    from gategenome.data.signal import make_signal
+    from gategenome.data.signal import run_signal
 
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({"--out-dir": out_dir}, {**{f"--fragments {f}": f for f in fragments}, **{f"--bam {b}": b for b in bam}})
-    make_signal(settings_from_options(SignalSettings, options, genome=genome, out_dir=out_dir,
-                                      fragments=list(fragments), bam=list(bam), barcodes=barcodes))
+    settings = settings_from_options(SignalSettings, options)
+    run_signal(genome, list(fragments), list(bam), out_dir, settings, barcodes=barcodes)

@@ -36,7 +36,7 @@ def command(out_dir: str, **options) -> None:
       gategenome simulate --out-dir sim --config simulate.yaml   # settings from YAML (keys as the options)
     """
     from gategenome.errors import ConfigError
-    from gategenome.simulate.run import simulate
+    from gategenome.simulate.run import run_simulate
 
     chroms, length, gap_length = options["chroms"], options["length"], options["gap_length"]
     if chroms * length > MAX_BASES:
@@ -46,5 +46,5 @@ def command(out_dir: str, **options) -> None:
     if gap_length > length // 2:
         raise ConfigError(f"--gap-length {gap_length}: expected at most half of --length {length}")
     settings = settings_from_options(SimulationSettings, options)
-    paths = simulate(out_dir, settings)
+    paths = run_simulate(out_dir, settings)
     click.echo(f"gategenome simulate: wrote {paths['genome'].parent}", err=True)

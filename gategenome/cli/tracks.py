@@ -33,9 +33,7 @@ def command(scan_dir, out_dir, **options):
       gategenome tracks --scan-dir scan --precision 3 --max-zooms 5
       gategenome tracks --scan-dir scan --config tracks.yaml   # settings from YAML (keys as the options)
     """
-    from gategenome.export.tracks import write_tracks
+    from gategenome.export.tracks import run_tracks
 
     require_writable("--out-dir" if out_dir else "--scan-dir", out_dir or scan_dir, directory=True)
-    settings = settings_from_options(TrackSettings, options)
-    write_tracks(scan_dir, out_dir, workers=settings.workers, precision=settings.precision,
-                 max_zooms=settings.max_zooms)
+    run_tracks(scan_dir, out_dir, settings_from_options(TrackSettings, options))

@@ -65,8 +65,8 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     """
     from gategenome.core.allocator import retain_freed_memory
     from gategenome.train.config import load_config
-    from gategenome.train.files import TrainInputs, TrainOutputs
-    from gategenome.train.loop import train_model
+    from gategenome.train.files import TrainOutputs
+    from gategenome.train.loop import run_train
 
     retain_freed_memory()  # a step's buffers are reused instead of faulted in again (docs/train.md)
 
@@ -82,11 +82,5 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
                          ("--out", outputs.config), ("--out", outputs.resume)):
         require_writable(option, path)
-    train_model(
-        TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist),
-        outputs,
-        model_config,
-        train_config,
-        resume=resume,
-        progress=not no_progress,
-    )
+    run_train(genome, signal, regions, folds, out, model_config, train_config, blacklist=blacklist,
+              metrics=metrics_path, curves=curves_path, cache=cache_dir, resume=resume, progress=not no_progress)

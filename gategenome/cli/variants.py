@@ -25,15 +25,15 @@ def _default(name: str):
 
 def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
     """``call``'s drop threshold from a scan directory made with this model."""
-    from gategenome.call.drops import null_threshold
+    from gategenome.call.drops import scan_null_threshold
     from gategenome.errors import ConfigError
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
 
     scan = ScanDir(scan_dir)
     if scan.meta.get("model_config") != model.config.to_dict():
         raise ConfigError(f"{scan_dir}: the scan was made with another model (its model_config differs); "
                           "expected a scan of the same --model")
-    return null_threshold(scan, quantile)[0]
+    return scan_null_threshold(scan, quantile)[0]
 
 
 @click.command("variants", context_settings=CONTEXT_SETTINGS)
@@ -113,7 +113,7 @@ def command(model_path, genome, signal, vcf, prefix, chrom, context, window, foo
     """
     import torch
 
-    from gategenome.variants.run import score_vcf
+    from gategenome.variants.run import run_variants
 
     if threshold is not None and scan_dir is not None:
         raise click.UsageError("--threshold and --scan-dir exclude each other")
@@ -132,8 +132,8 @@ def command(model_path, genome, signal, vcf, prefix, chrom, context, window, foo
     with open_model_inputs(model_path, genome, signal, device) as inputs:
         if scan_dir is not None:
             threshold = _scan_threshold(scan_dir, inputs.model, threshold_quantile)
-        summary = score_vcf(inputs.model, inputs.fasta, vcf, prefix, settings, signal=inputs.track,
-                            threshold=threshold, device=inputs.device,
-                            provenance={**inputs.paths, "scan_dir": scan_dir}, progress=progress, chrom=chrom)
+        summary = run_variants(inputs.model, inputs.fasta, inputs.track, vcf, prefix, settings, threshold=threshold,
+                               chrom=chrom, device=inputs.device, provenance={**inputs.paths, "scan_dir": scan_dir},
+                               progress=progress)
     click.echo(f"gategenome variants: {summary['counts']['alleles']} alleles scored on {summary['device']}, "
                f"wrote {summary['files']['vcf']}, {summary['files']['table']}", err=True)

@@ -68,65 +68,37 @@ class PeakRegionSettings:
 
 @dataclass
 class PrepareSettings:
-    """Everything :func:`prepare` needs; saved resolved in ``prepare.json``.
+    """Options of :func:`gategenome.data.prepare.run_prepare`; saved resolved in ``prepare.json`` with its paths.
 
     Attributes
     ----------
-    genome, signal
-        FASTA and bigWig paths.
-    out_dir
-        Output directory.
-    peaks, blacklist
-        Optional BED/narrowPeak paths.
     exclude_chroms
         Regular expressions of chromosome names to drop.
-    folds_file
-        Optional user ``folds.json``.
     valid_chroms, test_chroms
-        Optional user held-out chromosomes (instead of ``folds_file``).
+        Optional user held-out chromosomes (instead of a ``folds.json``).
     seed
         Seed of the automatic fold split.
     peak_settings, signal_settings
         Region-making settings for each mode.
-    signal_summary
-        Optional ``signal.json`` of ``gategenome signal`` that made the bigWig
-        (and the peaks): its inputs, counts and MACS3 command and version are
-        recorded in ``prepare.json``.
     """
 
-    genome: str
-    signal: str
-    out_dir: str
-    peaks: str | None = None
-    blacklist: str | None = None
     exclude_chroms: list[str] = setting(list(DEFAULT_EXCLUDE), "Drop chromosomes whose full name matches "
                                         "(regular expressions, case-insensitive; repeatable). Given patterns replace "
                                         "the default (mitochondrion, unplaced/random/alt contigs); 'none' keeps every "
                                         "chromosome.")
-    folds_file: str | None = None
     valid_chroms: list[str] = setting([], "Comma-separated validation chromosomes (repeatable); the rest train.")
     test_chroms: list[str] = setting([], "Comma-separated test chromosomes (repeatable); the rest train.")
     seed: int = setting(0, "Seed of the automatic fold split.")
     peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
     signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
-    signal_summary: str | None = None
 
 
 @dataclass
 class SignalSettings:
-    """Everything :func:`gategenome.data.signal.make_signal` needs; saved in ``signal.json``.
+    """Options of :func:`gategenome.data.signal.run_signal`; saved in ``signal.json`` with its paths.
 
     Attributes
     ----------
-    genome
-        FASTA whose chromosomes name and size the bigWigs.
-    out_dir
-        Output directory.
-    fragments, bam
-        Fragments files and paired-end BAMs; all of them are pooled (replicates).
-    barcodes
-        Optional cell barcodes: one column keeps those cells, ``barcode  group``
-        makes one signal per group.
     min_mapq
         Lowest mapping quality of a BAM read kept.
     tn5_shift
@@ -143,11 +115,6 @@ class SignalSettings:
         About this many fragment lines are read at a time (bounds memory with the chromosome length).
     """
 
-    genome: str
-    out_dir: str
-    fragments: list[str] = field(default_factory=list)
-    bam: list[str] = field(default_factory=list)
-    barcodes: str | None = None
     min_mapq: int = setting(30, "BAM: lowest mapping quality kept.", low=0)
     tn5_shift: bool = setting(False, "Move fragment starts +4 and ends -5 onto the Tn5 insertion centres.")
     call_peaks: bool = setting(True, "Call peaks with MACS3 (callpeak -f BEDPE) on the kept fragments.")
@@ -160,11 +127,7 @@ class SignalSettings:
         check_ranges(self, "signal")
 
     def validate(self) -> None:
-        """Raise :class:`ConfigError` on missing input or a value outside its range."""
-        if not self.fragments and not self.bam:
-            raise ConfigError("give --fragments or --bam (repeatable; replicates are pooled)")
-        if self.barcodes and self.bam:
-            raise ConfigError("--barcodes selects cells of a fragments file; it cannot be used with --bam")
+        """Raise :class:`ConfigError` on a value outside its range."""
         check_ranges(self, "signal")
         if self.chunk < 1:
             raise ConfigError(f"chunk: must be >= 1 fragment, got {self.chunk}")

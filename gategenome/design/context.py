@@ -128,7 +128,7 @@ def _gates(model: GateLSTM, sequences: list[str], signal_value: float, batch_siz
     return np.concatenate(out)
 
 
-def null_threshold(
+def context_null_threshold(
     model: GateLSTM, contexts: list[Context], quantile: float, signal_value: float = 0.0, seed: int = 0
 ) -> float:
     """The ``quantile`` of the gate over dinucleotide-shuffled context windows, burn-in left out."""

@@ -44,8 +44,7 @@ class TrackSettings:
     ----------
     workers : int
         Tracks written in parallel processes: by default one per track (forget
-        gate of each strand, accessibility).  :func:`gategenome.export.tracks.write_tracks`
-        called from Python writes them in turn unless given more.
+        gate of each strand, accessibility).  ``workers=1`` writes them in turn.
     precision : int
         Decimal places kept.  2 keeps every value within 0.005 of the scan's: a
         gate or probability track spans 0..1, so on a 100-pixel-high browser track

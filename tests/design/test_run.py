@@ -50,7 +50,7 @@ def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
     for seed in range(4):
         constraints = cases[seed % 2]
         settings = SearchSettings(length=240, count=2, iterations=4, proposals=4, seed=seed, unit_max_k=4)
-        rows = run_memory(model, settings, constraints, str(tmp_path / f"m{seed}"), no_progress)
+        rows = run_memory(model, str(tmp_path / f"m{seed}"), settings, constraints, progress=no_progress)
         designs = [r for r in rows if r.kind == "design"]
         assert len(designs) == 2
         for row in rows:
@@ -67,7 +67,7 @@ def test_optimised_design_beats_best_unit_on_the_reference_under_gc_limits(tmp_p
     # best 5-mer under GC >= 0.35 has 2 G/C in 5; the search mixes T and C more finely
     constraints = SequenceConstraints(0.35, 0.65, 50, 6, ["GAATTC"])
     settings = SearchSettings(length=600, count=1, iterations=15, proposals=8, seed=0, unit_max_k=5)
-    rows = run_memory(reference_model(), settings, constraints, str(tmp_path / "ref"), no_progress)
+    rows = run_memory(reference_model(), str(tmp_path / "ref"), settings, constraints, progress=no_progress)
     design = next(r for r in rows if r.kind == "design")
     unit = next(r for r in rows if r.kind == "best_constrained_unit")
     assert design.score >= unit.score - 1e-9

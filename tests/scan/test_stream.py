@@ -21,11 +21,11 @@ from scan_testlib import (
 
 from gategenome.cli.main import cli
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 from gategenome.model.checkpoint import load_model
 from gategenome.model.network import GateLSTM
 from gategenome.scan.settings import ScanSettings
-from gategenome.scan.stream import scan_genome
+from gategenome.scan.stream import run_scan
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -187,7 +187,7 @@ def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypa
 
     monkeypatch.setattr(model, "forward", failing)
     with pytest.raises(RuntimeError, match="simulated"):
-        scan_genome(model, Genome(genome), tmp_path / "scan", ScanSettings(chunk_size=4_000), progress=False)
+        run_scan(model, Genome(genome), None, tmp_path / "scan", ScanSettings(chunk_size=4_000), progress=False)
     files = {p.name for p in (tmp_path / "scan").rglob("*") if p.is_file()}
     assert not [name for name in files if name.endswith(".tmp")]
     assert not [name for name in files if name.startswith("chr1.")]  # the unfinished chromosome left nothing
@@ -272,7 +272,7 @@ def test_batched_scan_equals_each_strand_scanned_alone(tmp_path, batch_size):
 def test_stored_levels_are_the_quantised_probability():
     import torch
 
-    from gategenome.io.scandir import ACCESS_MISSING, quantise_probability
+    from gategenome.io.scandir.layout import ACCESS_MISSING, quantise_probability
     from gategenome.model.config import ModelConfig
     from gategenome.scan.compute import stored_outputs
 

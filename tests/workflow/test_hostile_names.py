@@ -82,7 +82,7 @@ def test_invalid_export_and_prepare_options_are_refused_at_parse_time(tmp_path, 
 
 
 def test_shard_names_match_the_scan_directory_file_names():
-    from gategenome.io.scandir import file_name
+    from gategenome.io.scandir.layout import file_name
 
     namespace: dict = {}
     source = (Path(__file__).resolve().parents[2] / "workflow" / "rules" / "common.smk").read_text()
