@@ -11,6 +11,7 @@ import ast
 import dataclasses
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
@@ -18,7 +19,13 @@ from gategenome.call.settings import BoundaryCallSettings as CallBoundarySetting
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
-from gategenome.design.settings import BoundarySettings, ConstraintSettings, ContextSettings, SearchSettings
+from gategenome.design.settings import (
+    BoundarySettings,
+    ConstraintSettings,
+    ContextSettings,
+    ResetSettings,
+    SearchSettings,
+)
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
@@ -41,7 +48,7 @@ COMMAND_SETTINGS = {
     "boundaries": [CallBoundarySettings, CallSettings],
     "evaluate": [EvaluateSettings],
     "export": [ExportSettings],
-    "design": [SearchSettings, ConstraintSettings, BoundarySettings, ContextSettings],
+    "design": [SearchSettings, ResetSettings, ConstraintSettings, BoundarySettings, ContextSettings],
     "simulate": [SimulationSettings],
     "variants": [VariantSettings],
     "explain": [ExplainSettings, MotifSettings],
@@ -67,6 +74,14 @@ def _has_default(param) -> bool:
     return param.default is not None and not type(param.default).__name__ == "Sentinel"
 
 
+def _params(command: str) -> list:
+    """The parameters of a command, or of every subcommand of a group (design memory, design reset)."""
+    found = cli.get_command(None, command)
+    if isinstance(found, click.Group):
+        return [param for name in found.list_commands(None) for param in found.get_command(None, name).params]
+    return found.params
+
+
 def test_every_command_is_listed():
     assert set(COMMAND_SETTINGS) == set(cli.list_commands(None))
 
@@ -75,7 +90,7 @@ def test_every_command_is_listed():
 def test_option_defaults_are_the_settings_defaults(command):
     fields = _field_defaults(COMMAND_SETTINGS[command])
     compared = 0
-    params = [param for param in cli.get_command(None, command).params if param.name in fields]
+    params = [param for param in _params(command) if param.name in fields]
     for param in params:
         if not _has_default(param):
             continue
@@ -116,7 +131,7 @@ def test_no_settings_default_is_typed_again_in_the_cli(command):
 
 
 def _option_defaults(command: str) -> dict[str, object]:
-    return {p.name: p.default for p in cli.get_command(None, command).params if p.name}
+    return {p.name: p.default for p in _params(command) if p.name}
 
 
 @pytest.mark.parametrize(
