@@ -247,3 +247,31 @@ def test_design_settings_and_command_import_neither_torch_nor_numpy():
         "heavy = {'torch', 'numpy', 'pyBigWig', 'matplotlib'} & set(sys.modules); assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_config_file_sets_the_settings_and_options_given_win(tmp_path):
+    config = tmp_path / "design.yaml"
+    config.write_text("length: 300\ncount: 1\niterations: 2\nunit_max_k: 3\ngc_window: 40\nseed: 5\n")
+    result = CliRunner().invoke(cli, ["design", "memory", "--reference", "--config", str(config), "--seed", "7",
+                                      "--out-prefix", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "m.json").read_text())
+    assert saved["settings"]["length"] == 300 and saved["settings"]["unit_max_k"] == 3
+    assert saved["settings"]["seed"] == 7 and saved["constraints"]["gc_window"] == 40
+
+
+def test_config_file_keys_are_the_subcommands_own_options(tmp_path):
+    config = tmp_path / "resets.yaml"
+    config.write_text("element_length: 12\ncount: 1\niterations: 2\ncontext_margin: 100\n")
+    result = CliRunner().invoke(cli, ["design", "reset", "--reference", "--config", str(config),
+                                      "--out-prefix", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r.json").read_text())["settings"]["length"] == 12
+    from gategenome.cli.options import settings_from_options
+
+    # the option --context-margin sets ContextSettings.margin, under its own name in the file too
+    assert settings_from_options(ContextSettings, {"context_margin": 100}, genome="g", accessible="a").margin == 100
+    config.write_text("length: 12\n")  # the memory goal's key
+    result = CliRunner().invoke(cli, ["design", "reset", "--reference", "--config", str(config),
+                                      "--out-prefix", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "unknown key(s) length" in result.output
