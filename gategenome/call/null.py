@@ -9,9 +9,8 @@ The null is the same statistic at the **background candidates**: the merged drop
 around which ``a`` stays on one side of 0.5 for ``decoy_exclusion`` bases, i.e.
 where the gate closed without the model predicting a region edge (gate noise,
 small signal bumps).  They are drops too, so they carry the same selection (a
-drop sits where the signal wobbles) that random positions lack: on a simulated
-genome with one region in 2.5 Mb, random positions gave steps far smaller than
-the drops' and 56 calls per Mb at FDR 0.05, this null 2.
+drop sits where the signal wobbles) that random positions lack: random
+positions give steps far smaller than the drops', and so many false calls.
 Empirical p-values, ``(1 + #{null >= s}) / (1 + N)``, get an exponential tail
 beyond the largest null step (:func:`tail_pvalues`), so a full region edge is not
 capped at ``1 / (1 + N)``.  Where fewer than ``min_null`` background candidates

@@ -76,7 +76,7 @@ class BoundaryCallSettings:
         Also test the ATAC signal on the side called accessible against the
         other side (:mod:`gategenome.call.contrast`); the p-value is the larger
         of that and the step's.  Without it, background bumps the model answers
-        are called (2.1 per Mb at FDR 0.05 on a genome with no region).
+        are called, even on a genome with no region.
     signal_window : int
         Bases on each side over which the signal test sums the signal (longer
         than ``window``: more counts, more power, for regions of a few hundred bases).

@@ -129,6 +129,10 @@ class FiniteFloat(click.FloatRange):
                  min_open: bool = False, max_open: bool = False) -> None:
         super().__init__(min=min, max=max, min_open=min_open, max_open=max_open, clamp=False)
 
+    def _describe_range(self) -> str:
+        """No range in ``--help`` for an unbounded float (click would show ``x<=None``)."""
+        return "" if self.min is None and self.max is None else super()._describe_range()
+
     def convert(self, value, param, ctx):
         number = click.FLOAT.convert(value, param, ctx) if not isinstance(value, float) else value
         if not math.isfinite(number):

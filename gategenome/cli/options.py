@@ -21,6 +21,20 @@ from gategenome.core.settings import check_type, declared_fields, range_problem
 _REPEATED = {"tuple[str, ...]": click.STRING, "list[str]": click.STRING, "tuple[int, ...]": click.INT}
 
 
+class CommaSeparatedIntegers(click.ParamType):
+    """Integers given as one comma-separated word (``50,100,250``), or as a YAML list in ``--config``."""
+
+    name = "integers"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, ...]:
+        items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+        try:
+            return tuple(item if isinstance(item, int) and not isinstance(item, bool) else int(str(item).strip())
+                         for item in items if str(item).strip())
+        except ValueError:
+            self.fail(f"{value!r}: expected comma-separated integers, e.g. 50,100,250", param, ctx)
+
+
 def option_name(item: Field) -> str:
     """``--min-depth`` for field ``min_depth`` (or the field's declared ``flag``)."""
     return item.metadata.get("flag") or "--" + item.name.replace("_", "-")
@@ -71,6 +85,9 @@ def field_option(item: Field, *, prefix: str = "", override: str | None = None) 
     annotation = str(item.type)
     if annotation == "bool":
         return click.option(f"{name}/--no-{name[2:]}", parameter, **common)
+    if meta.get("comma_separated"):
+        common["default"] = ",".join(map(str, default))
+        return click.option(name, parameter, type=CommaSeparatedIntegers(), **common)
     if annotation in _REPEATED:
         return click.option(name, parameter, type=_REPEATED[annotation], multiple=True, **common)
     return click.option(name, parameter, type=_option_type(item), **common)

@@ -121,7 +121,7 @@ def require_finite(settings: Any, section: str) -> None:
 
 def setting(default: Any, help: str, *, low: float | None = None, high: float | None = None,
             low_open: bool = False, high_open: bool = False, choices: tuple[str, ...] | None = None,
-            flag: str | None = None) -> Any:
+            flag: str | None = None, comma_separated: bool = False) -> Any:
     """A settings field that declares, once, everything said about it.
 
     The command-line option (:func:`gategenome.cli.options.settings_options`), the
@@ -142,6 +142,9 @@ def setting(default: Any, help: str, *, low: float | None = None, high: float | 
         The allowed strings.
     flag
         The option's name when it is not ``--`` plus the field name with dashes.
+    comma_separated
+        A ``tuple[int, ...]`` given as one comma-separated word (``--distances 50,100,250``)
+        instead of a repeated option.
 
     Returns
     -------
@@ -149,7 +152,8 @@ def setting(default: Any, help: str, *, low: float | None = None, high: float | 
         To assign to the dataclass attribute.
     """
     metadata = {"help": help, "low": low, "high": high, "low_open": low_open, "high_open": high_open,
-                "choices": tuple(choices) if choices is not None else None, "flag": flag}
+                "choices": tuple(choices) if choices is not None else None, "flag": flag,
+                "comma_separated": comma_separated}
     if isinstance(default, (list, dict, set)):
         return field(default_factory=lambda: type(default)(default), metadata=metadata)
     return field(default=default, metadata=metadata)

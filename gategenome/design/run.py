@@ -272,8 +272,8 @@ def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: Cont
     """
     if contexts is None or contexts.design_contexts <= 0:
         return None
-    # as many untested windows as the test reads set the threshold (a quantile of a few windows is
-    # too low: 0.0017 from 16 yeast windows against 0.0077 from 200); the search reads the first ones
+    # as many untested windows as the test reads set the threshold (a low quantile of a few windows
+    # falls far below that of many); the search reads the first ones
     windows = design_contexts(contexts.genome, contexts.accessible, max(contexts.design_contexts, contexts.contexts),
                               contexts.margin, settings.seed, tested)
     if not windows:

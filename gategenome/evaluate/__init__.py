@@ -26,7 +26,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "report": ["render_html", "write_report"],
     "results": ["Evaluation", "headline", "log_summary"],
     "run": ["evaluate", "read_metrics"],
-    "settings": ["EvaluateSettings", "format_distances", "parse_distances"],
+    "settings": ["EvaluateSettings"],
     "signal_caller": ["SmoothedSignal", "calls_from_signal", "chromosome_calls", "read_smoothed", "region_calls",
                       "signal_baseline", "signal_chunks", "signal_length", "smooth_chunks", "smooth_log_signal",
                       "smooth_track", "strided_signal", "threshold_regions", "tune_threshold"],

@@ -20,8 +20,8 @@ class ScanSettings:
     strands
         ``["+", "-"]``, ``["+"]`` or ``["-"]``.
     chunk_size
-        Bases per chunk and row; the result does not depend on it.  2048: rows x chunk
-        of the fused LSTM's buffers stays nearer the cache than with 8192 (less CPU per base).
+        Bases per chunk and row; the result does not depend on it.  2048 keeps the
+        fused LSTM's buffers (rows x chunk) nearer the CPU cache than longer chunks.
     batch_size
         Most rows (jobs) computed together; the scan takes fewer when more would not
         finish sooner (:func:`gategenome.scan.plan.batch_rows`).

@@ -2,7 +2,10 @@
 
 Every command is listed with the settings it exposes; each option named like a
 field of them must default to the field's default (or to None, meaning "the
-setting decides"), and its default in the source must not be a literal.
+setting decides"), and its default in the source must not be a literal.  A field
+declared with :func:`gategenome.core.settings.setting` is an option of the
+command, generated from the declaration (its help), and the command reads a
+``--config`` YAML of them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import yaml
 from gategenome.call.settings import BoundaryCallSettings as CallBoundarySettings
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
+from gategenome.core.settings import declared_fields
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
 from gategenome.design.settings import (
     BoundarySettings,
@@ -102,6 +106,20 @@ def test_option_defaults_are_the_settings_defaults(command):
         compared += 1
     overrides = [param.name for param in params if not _has_default(param)]
     assert compared + len(overrides) >= (1 if COMMAND_SETTINGS[command] else 0)
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_SETTINGS))
+def test_declared_settings_are_generated_options(command):
+    params = {param.name: param for param in cli.get_command(None, command).params}
+    helps: dict[str, set[str]] = {}
+    for cls in COMMAND_SETTINGS[command]:
+        for item in declared_fields(cls):
+            helps.setdefault(item.name, set()).add(item.metadata["help"])
+    for name, texts in helps.items():
+        assert name in params, f"{command}: declared setting {name} has no option"
+        assert params[name].help in texts, f"{command} --{name.replace('_', '-')}: help typed again"
+    if helps:
+        assert "config_file" in params, f"{command}: declared settings but no --config"
 
 
 def _literal_defaults(path: Path) -> list[tuple[str, object]]:

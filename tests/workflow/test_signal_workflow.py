@@ -25,7 +25,8 @@ def test_dry_run_pools_replicate_rows_into_one_signal_job(tmp_path, mini, fragme
     output = result.stdout + result.stderr
     command = next(line for line in output.splitlines() if "gategenome signal" in line)
     assert f"--fragments {fragments}" in command and f"--fragments {second}" in command
-    assert "--tn5-shift" in command and "--call-peaks" in command
+    assert "--config results/chrI/config/signal.yaml" in command and "--call-peaks" in command
+    assert "tn5_shift: true" in output  # the signal section, written as that --config YAML
     prepare = next(line for line in output.splitlines() if "gategenome prepare" in line)
     assert "--signal results/chrI/signal/coverage.bw" in prepare
     assert "--peaks results/chrI/signal/peaks.narrowPeak" in prepare

@@ -10,11 +10,12 @@ rule signal_replicate:
         coverage="results/{sample}/replicates/{replicate}/signal/coverage.bw",
         cutsites="results/{sample}/replicates/{replicate}/signal/cutsites.bw",
         summary="results/{sample}/replicates/{replicate}/signal/signal.json",
+        config="results/{sample}/replicates/{replicate}/config/signal.yaml",
     params:
         inputs=lambda wildcards, input: cli_options(
             {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes")}
         ),
-        options=lambda wildcards: cli_options(config["signal"]),
+        settings=section_settings("signal"),
         out_dir=lambda wildcards, output: Path(output.summary).parent,
     log:
         "results/{sample}/logs/replicates/{replicate}/signal.log",
@@ -27,7 +28,8 @@ rule signal_replicate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome signal --genome {input.genome:q} {params.inputs} {params.options} --no-call-peaks"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome signal --genome {input.genome:q} {params.inputs} --config {output.config:q} --no-call-peaks"
         " --out-dir {params.out_dir:q} 2> {log:q}"
 
 
@@ -69,8 +71,9 @@ rule call_replicate:
     output:
         drops="results/{sample}/replicates/{replicate}/drops.bed",
         settings="results/{sample}/replicates/{replicate}/drops.json",
+        config="results/{sample}/replicates/{replicate}/config/call.yaml",
     params:
-        options=cli_options(config["call"]),
+        settings=section_settings("call"),
     log:
         "results/{sample}/logs/replicates/{replicate}/call.log",
     threads: 1
@@ -80,4 +83,5 @@ rule call_replicate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome call --scan-dir {input:q} --out {output.drops:q} {params.options} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome call --scan-dir {input:q} --out {output.drops:q} --config {output.config:q} 2> {log:q}"
