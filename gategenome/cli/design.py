@@ -12,6 +12,8 @@ from gategenome.cli.common import device_option, refuse_same_files, require_writ
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.design.settings import (
+    MEMORY_ONLY,
+    RESET_ONLY,
     BoundarySettings,
     ConstraintSettings,
     ContextSettings,
@@ -23,9 +25,6 @@ log = logging.getLogger(__name__)
 
 #: Files of ``--out-prefix P``: P.fa, P.tsv, ...
 SUFFIXES = ("fa", "tsv", "png", "json", "gb", "gates.png")
-#: Search settings of one goal only.
-MEMORY_ONLY = ("length", "unit_max_k", "max_identity")
-RESET_ONLY = ("reset_shuffles",)
 
 
 def model_options(function: Callable) -> Callable:

@@ -14,6 +14,9 @@ from gategenome.core.settings import check_ranges, setting
 MAX_LENGTH = 1_000_000
 #: Longest reset element (bases).
 MAX_RESET_LENGTH = 50
+#: Search settings of one goal only ('design memory', 'design reset'): not options of the other's subcommand.
+MEMORY_ONLY = ("length", "unit_max_k", "max_identity")
+RESET_ONLY = ("reset_shuffles",)
 
 
 @dataclass
