@@ -153,7 +153,7 @@ def test_no_settings_default_is_typed_again_in_the_cli(command):
     fields = _field_defaults(COMMAND_SETTINGS[command])
     source = ROOT / "gategenome" / "cli" / f"{command.replace('-', '_')}.py"
     typed = [(name, value) for name, value in _literal_defaults(source) if name in fields]
-    assert not typed, f"{source.name}: literal defaults of settings fields {typed}; use setting_default"
+    assert not typed, f"{source.name}: literal defaults of settings fields {typed}; declare them with setting()"
 
 
 def _option_defaults(command: str) -> dict[str, object]:
