@@ -1,4 +1,4 @@
-"""``gategenome design memory`` and ``design reset``: long-memory DNA or synthetic resets under synthesis constraints."""
+"""``gategenome design memory`` and ``design reset``: long-memory DNA or synthetic resets under constraints."""
 
 from __future__ import annotations
 
