@@ -1,7 +1,7 @@
 """Stable-hold designs against their baselines, and reset elements in native closed chromatin.
 
 Measured in one run on a trained model (a sequence-only model, ``inputs: dna``,
-such as ``benchmarks/configs/dna.yaml`` trained on yeast):
+such as ``config/dna.yaml`` trained on yeast):
 
 (a) memory goal at ``--length`` L (2000) under GC 0.35-0.65 in every 50 bp window,
     homopolymers <= 6 and no GAATTC / GGATCC on either strand: the hold (the

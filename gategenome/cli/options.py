@@ -40,6 +40,12 @@ def option_name(item: Field) -> str:
     return item.metadata.get("flag") or "--" + item.name.replace("_", "-")
 
 
+def parameter_name(item: Field) -> str:
+    """The command's parameter and ``--config`` key of a field: its option name with underscores
+    (``context_margin`` for field ``margin`` declared with ``flag="--context-margin"``)."""
+    return option_name(item)[2:].replace("-", "_")
+
+
 def _option_type(item: Field) -> click.ParamType | None:
     meta, annotation = item.metadata, str(item.type).replace(" | None", "")
     if meta.get("choices") is not None and annotation == "str":
@@ -53,7 +59,7 @@ def _option_type(item: Field) -> click.ParamType | None:
     return _REPEATED.get(annotation)
 
 
-def field_option(item: Field, *, prefix: str = "") -> Callable:
+def field_option(item: Field, *, prefix: str = "", override: str | None = None) -> Callable:
     """The click option of one declared settings field.
 
     Parameters
@@ -62,6 +68,9 @@ def field_option(item: Field, *, prefix: str = "") -> Callable:
         A field declared with :func:`gategenome.core.settings.setting`.
     prefix
         Put before the option name and parameter (``"design"`` gives ``--design-count``).
+    override
+        The section of a settings file the option overrides (``"train"``): the
+        option defaults to None, so the file's value, else the field's default, applies.
     """
     meta = item.metadata
     name = option_name(item)
@@ -70,6 +79,9 @@ def field_option(item: Field, *, prefix: str = "") -> Callable:
     parameter = name[2:].replace("-", "_")
     default = item.default if item.default_factory is MISSING else item.default_factory()
     common = dict(default=default, show_default=True, help=meta["help"])
+    if override is not None:
+        common = dict(default=None, help=f"{meta['help']}  [default: --config's {override}.{item.name}, "
+                                         f"else {default}]")
     annotation = str(item.type)
     if annotation == "bool":
         return click.option(f"{name}/--no-{name[2:]}", parameter, **common)
@@ -114,21 +126,22 @@ def settings_from_options(cls: type, values: Mapping[str, Any], **extra: Any) ->
     """
     chosen = {}
     for item in declared_fields(cls):
-        if item.name in values:
-            value = values[item.name]
+        if parameter_name(item) in values:
+            value = values[parameter_name(item)]
             chosen[item.name] = list(value) if str(item.type) == "list[str]" else value
     return cls(**chosen, **extra)
 
 
-def config_option(*classes: type) -> Callable:
+def config_option(*classes: type, exclude: Iterable[str] = ()) -> Callable:
     """``--config FILE``: a YAML mapping of ``classes``' settings; options given on the command line win.
 
-    The file's keys are the fields' names (``min_depth``); unknown keys, values of
+    The file's keys are the options' names with underscores (``min_depth``); unknown keys, values of
     the wrong type and values out of range are one-line errors naming the file.
     The values become the options' defaults, so they are checked and converted
-    exactly as typed options are.
+    exactly as typed options are.  ``exclude``: as in :func:`settings_options`.
     """
-    known = {item.name: item for cls in classes for item in declared_fields(cls)}
+    known = {parameter_name(item): item for cls in classes for item in declared_fields(cls)
+             if item.name not in set(exclude)}
 
     def load(ctx: click.Context, param: click.Parameter, path: str | None) -> str | None:
         if path is None:

@@ -17,10 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from gategenome.call.settings import CallSettings
+from gategenome.cli.options import parameter_name
 from gategenome.core.settings import declared_fields
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
+from gategenome.design.settings import (
+    MEMORY_ONLY,
+    RESET_ONLY,
+    BoundarySettings,
+    ConstraintSettings,
+    ContextSettings,
+    ResetSettings,
+    SearchSettings,
+)
 from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
+from gategenome.model.config import ModelConfig
+from gategenome.scan.settings import ScanSettings
+from gategenome.train.config import TrainConfig
 
 #: The workflow's schema, in a source checkout.
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
@@ -39,11 +53,14 @@ class Section:
         Keys the rules read themselves (described in the schema), not passed to the command.
     from_rule
         Declared fields the rule sets itself (from a top-level key or its threads), not keys of the section.
+    not_taken
+        Declared fields of the classes that the section's command does not take (the other design goal's).
     """
 
     classes: tuple[type, ...]
     workflow_only: tuple[str, ...] = ()
     from_rule: tuple[str, ...] = ()
+    not_taken: tuple[str, ...] = ()
 
 
 #: Section of config/config.yaml -> the settings behind it.
@@ -54,16 +71,27 @@ SECTIONS: dict[str, Section] = {
     "evaluate": Section((EvaluateSettings,), workflow_only=("enabled",), from_rule=("seed",)),
     "tracks": Section((TrackSettings,), from_rule=("workers",)),
     "export": Section((ExportSettings,)),
+    "model": Section((ModelConfig,)),
+    "train": Section((TrainConfig,), from_rule=("seed", "threads", "device")),
+    "scan": Section((ScanSettings,), workflow_only=("chroms", "exclude", "strand", "split_strands"),
+                    from_rule=("seed",)),
+    "design": Section((SearchSettings, ConstraintSettings), workflow_only=("enabled",), from_rule=("seed",),
+                      not_taken=RESET_ONLY),
+    "resets": Section((ResetSettings, SearchSettings, ConstraintSettings, BoundarySettings, ContextSettings),
+                      workflow_only=("enabled", "length"), from_rule=("seed", "element_length"),
+                      not_taken=MEMORY_ONLY),
+    "explain": Section((ExplainSettings, MotifSettings), workflow_only=("enabled",)),
 }
 
 
 def section_fields(section: Section) -> dict[str, list[tuple[type, Field]]]:
-    """Key -> ``(class, field)`` of every class declaring it, in declaration order (``from_rule`` left out)."""
+    """Key -> ``(class, field)`` of every class declaring it, in declaration order (``from_rule`` and
+    ``not_taken`` left out); the key is the option's name with underscores (``motif_window``)."""
     keys: dict[str, list[tuple[type, Field]]] = {}
     for cls in section.classes:
         for item in declared_fields(cls):
-            if item.name not in section.from_rule:
-                keys.setdefault(item.name, []).append((cls, item))
+            if item.name not in section.from_rule + section.not_taken:
+                keys.setdefault(parameter_name(item), []).append((cls, item))
     return keys
 
 

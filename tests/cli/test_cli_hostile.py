@@ -311,7 +311,8 @@ def test_evaluate_refuses_an_input_among_its_outputs(tmp_path):
 
 def test_design_refuses_an_input_among_its_outputs(tmp_path):
     before = _files(tmp_path, "designs.json")
-    result = run("design", "--model", tmp_path / "designs.json", "--length", 200, "--out-prefix", tmp_path / "designs")
+    result = run("design", "memory", "--model", tmp_path / "designs.json", "--length", 200, "--out-prefix",
+                 tmp_path / "designs")
     hostile.assert_clean_error(result, "--model", "same file")
     assert hostile.checksums(tmp_path) == before
 

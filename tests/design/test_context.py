@@ -76,7 +76,7 @@ def test_a_drop_under_way_at_the_insertion_point_is_not_the_elements(mini):
 
 def test_cli_reset_in_genomic_context(mini, tmp_path):
     prefix = tmp_path / "r"
-    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+    args = ["design", "reset", "--reference", "--element-length", "12", "--count", "2", "--iterations", "2",
             "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "30",
             "--threshold", "0.5", "--min-depth", "0", "--out-prefix", str(prefix)]
     result = CliRunner().invoke(cli, args)
@@ -92,7 +92,7 @@ def test_a_drop_in_context_must_be_as_deep_as_call_reports(mini, tmp_path):
 
     assert ContextSettings("g", "a").min_depth == CallSettings().min_depth
     prefix = tmp_path / "r"
-    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+    args = ["design", "reset", "--reference", "--element-length", "12", "--count", "2", "--iterations", "2",
             "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "30",
             "--threshold", "0.5", "--min-depth", "0.8", "--out-prefix", str(prefix)]
     result = CliRunner().invoke(cli, args)

@@ -290,3 +290,19 @@ def test_stored_levels_are_the_quantised_probability():
     assert levels.dtype == np.uint8 and (levels[unknown] == ACCESS_MISSING).all()
     np.testing.assert_array_equal(levels[~unknown], expected[~unknown])
     assert set(np.unique(levels[~unknown]).tolist()) == set(range(255))
+
+
+def test_cli_scan_reads_its_settings_from_a_config_file(tmp_path, cli_inputs):
+    config = tmp_path / "scan.yaml"
+    config.write_text("chunk_size: 1024\nnull_fraction: 0.5\nnull_window: 5000\nseed: 2\n")
+    out = tmp_path / "scan"
+    result = _run(["scan", "--model", str(cli_inputs["dna"]), "--genome", str(cli_inputs["genome"]), "--chrom", "chr2",
+                   "--config", str(config), "--seed", "3", "--threads", "1", "--no-progress", "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    settings = json.loads((out / "scan.json").read_text())["settings"]
+    assert (settings["chunk_size"], settings["null_fraction"], settings["null_window"]) == (1024, 0.5, 5000)
+    assert settings["seed"] == 3  # the command line wins
+    config.write_text("chunks: 1024\n")
+    result = _run(["scan", "--model", str(cli_inputs["dna"]), "--genome", str(cli_inputs["genome"]),
+                   "--config", str(config), "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "unknown key(s) chunks" in result.output

@@ -104,7 +104,9 @@ def test_dry_run_scans_calls_and_evaluates_each_replicate(tmp_path, mini, fragme
         own = next(line for line in signals if f"results/chrI/replicates/{label}/signal" in line)
         assert f"--fragments {path}" in own and "--no-call-peaks" in own and str(first if label == "r2" else second) not in own
         scan = next(line for line in lines if "gategenome scan" in line and f"replicates/{label}/scan" in line)
-        assert "--model results/chrI/model/model.pt" in scan and "--null-fraction 0.2" in scan
+        assert "--model results/chrI/model/model.pt" in scan
+        assert f"--config results/chrI/config/replicates/{label}/scan.yaml" in scan
+        assert "null_fraction: 0.2" in result.stdout  # the scan section, as scan's settings file
         assert f"--signal results/chrI/replicates/{label}/signal/coverage.bw" in scan
         call = next(line for line in lines if "gategenome call" in line and f"replicates/{label}/" in line)
         assert f"--out results/chrI/replicates/{label}/drops.bed" in call

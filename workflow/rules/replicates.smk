@@ -39,11 +39,10 @@ rule scan_replicate:
         genome=GENOME,
         signal=rules.signal_replicate.output.coverage,
     output:
-        directory("results/{sample}/replicates/{replicate}/scan"),
+        scan=directory("results/{sample}/replicates/{replicate}/scan"),
+        config="results/{sample}/config/replicates/{replicate}/scan.yaml",
     params:
-        options=cli_options(
-            {key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude", "strand", "split_strands")}
-        ),
+        settings=section_settings("scan", drop=("chroms", "exclude", "strand", "split_strands")),
         chroms=cli_options({"chrom": CHROMS}),
         strand=config["scan"]["strand"],
         seed=config["seed"],
@@ -59,14 +58,16 @@ rule scan_replicate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
-        " {params.chroms} --strand {params.strand:q} {params.options} --seed {params.seed:q}"
-        " --threads {threads} --device {params.device:q} --no-tracks --no-progress --out-dir {output:q} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " {params.chroms} --strand {params.strand:q} --config {output.config:q} --seed {params.seed:q}"
+        " --threads {threads} --device {params.device:q} --no-tracks --no-progress --out-dir {output.scan:q}"
+        " 2> {log:q}"
 
 
 rule call_replicate:
     input:
-        rules.scan_replicate.output,
+        rules.scan_replicate.output.scan,
     output:
         drops="results/{sample}/replicates/{replicate}/drops.bed",
         settings="results/{sample}/replicates/{replicate}/drops.json",
