@@ -9,7 +9,7 @@ import pytest
 
 from gategenome.explain.jaspar import Match, jaspar_motifs, match_motifs
 from gategenome.explain.motifs import Motif, trim_bounds
-from gategenome.explain.report import write_motif_table, write_report
+from gategenome.explain.report import write_motif_report, write_motif_table
 
 
 def _ppm(consensus: str, purity: float = 0.91) -> np.ndarray:
@@ -52,7 +52,7 @@ class _Images(HTMLParser):
 def test_report_embeds_a_logo_and_a_position_histogram_per_motif(tmp_path):
     motif = Motif("pos_1", 1, _ppm("TTACCCGG") - 0.25, _ppm("TTACCCGG"), 42, np.array([-30.0, -20.0, -25.0]), 0.5)
     matches = [[Match("MA0363.3", "REB1", 1e-6, 1e-4, 700.0, "+")]]
-    write_report(tmp_path / "motifs.html", [motif], matches, {"drops explained": 3}, 200)
+    write_motif_report(tmp_path / "motifs.html", [motif], matches, {"drops explained": 3}, 200)
     page = (tmp_path / "motifs.html").read_text()
     images = _Images()
     images.feed(page)

@@ -330,6 +330,16 @@ def cli_options(options):
     return " ".join(words)
 
 
+def section_settings(section, drop=()):
+    """A config section as the YAML of a command's ``--config`` (unset keys and workflow-only ``drop`` left out).
+
+    The rule writes it beside its outputs and passes it with ``--config``, so the
+    command reads the section exactly as a user's own settings file.
+    """
+    values = {name: value for name, value in config[section].items() if name not in drop and value is not None}
+    return yaml.safe_dump(values, sort_keys=True)
+
+
 def gate_model(wildcards):
     """The model whose forget gate explain and design read, for one sample.
 

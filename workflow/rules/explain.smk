@@ -19,8 +19,9 @@ rule explain:
         minus="results/{sample}/explain/attribution.minus.bw",
         table="results/{sample}/explain/drops.tsv",
         summary="results/{sample}/explain/explain.json",
+        config="results/{sample}/config/explain.yaml",
     params:
-        options=cli_options({key: value for key, value in config["explain"].items() if key != "enabled"}),
+        settings=section_settings("explain", drop=("enabled",)),
         device=config["device"],
         out_dir=lambda wildcards, output: Path(output.report).parent,
     log:
@@ -34,6 +35,7 @@ rule explain:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome explain --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
-        " --drops {input.drops:q} {params.options} --threads {threads} --device {params.device:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome explain --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " --drops {input.drops:q} --config {output.config:q} --threads {threads} --device {params.device:q}"
         " --no-progress --out-dir {params.out_dir:q} 2> {log:q}"
