@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -33,9 +34,16 @@ def _python(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: i
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The wheel built, without network, from the sdist of this checkout."""
-    out = tmp_path_factory.mktemp("dist")
+    out, checkout = tmp_path_factory.mktemp("dist"), tmp_path_factory.mktemp("checkout")
+    # built from a copy of the checkout's files, so the build leaves nothing (egg-info) in the checkout
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, checkout / name)
     name = _python("-c", "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))",
-                   str(out), cwd=ROOT).strip().splitlines()[-1]
+                   str(out), cwd=checkout).strip().splitlines()[-1]
     with tarfile.open(out / name) as sdist:
         sdist.extractall(out, filter="data")
     source = out / name.removesuffix(".tar.gz")
