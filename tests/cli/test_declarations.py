@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from gategenome.cli.reference import SECTIONS
 from declarations import config_problems, disagreements, expected_keys, schema_section
+from gategenome.cli.reference import SECTIONS
+from gategenome.errors import ConfigError
+from gategenome.explain.settings import MotifSettings
+from gategenome.model.config import ModelConfig
+from gategenome.scan.settings import ScanSettings
 
-#: The sections checked here (the others have their own test_declarations_*.py).
-CHECKED = ("signal", "prepare", "call", "evaluate", "tracks", "export")
+#: Every section that reaches a command as its settings.
+CHECKED = tuple(SECTIONS)
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -33,5 +37,21 @@ def test_config_yaml_values_are_valid_settings(name, tmp_path):
     assert config_problems(name, tmp_path) == []
 
 
-def test_checked_sections_are_mapped():
-    assert set(CHECKED) <= set(SECTIONS)
+def test_every_command_section_is_checked():
+    assert {"signal", "prepare", "call", "evaluate", "tracks", "export", "model", "train", "scan", "design",
+            "resets", "explain"} <= set(CHECKED)
+
+
+def test_a_key_is_the_options_name_when_the_option_is_renamed():
+    # MotifSettings.window is --motif-window, ContextSettings.margin --context-margin
+    assert "motif_window" in expected_keys("explain") and "window" not in schema_section("explain")
+    assert "context_margin" in expected_keys("resets")
+
+
+def test_a_value_out_of_its_declared_range_is_refused_by_the_settings():
+    with pytest.raises(ConfigError, match="scan.null_window"):
+        ScanSettings(null_window=1)
+    with pytest.raises(ConfigError, match="model.chrono_max"):
+        ModelConfig(chrono_max=1.0)
+    with pytest.raises(ConfigError, match="explain.window"):
+        MotifSettings(window=10)
