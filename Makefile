@@ -1,5 +1,8 @@
-# make demo : set everything up and run the workflow on the built-in simulated genome
-# make test : set everything up and run the test suite
+# make demo      : set everything up and run the workflow on the built-in simulated genome
+# make test      : set everything up and run the whole test suite (CI, and before a merge)
+# make test-fast : the same without the tests marked slow (end-to-end workflow runs, the wheel,
+#                  SLURM, training to a goal: each over 10 s), in under 2 minutes on 2 cores;
+#                  the loop while editing (tests/README.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +12,7 @@ DEMO   := demo
 # pytest-xdist workers of `make test` (0: one process); tests/conftest.py gives each one OpenMP thread
 TEST_WORKERS ?= 2
 
-.PHONY: setup test demo clean browser-packages
+.PHONY: setup test test-fast demo clean browser-packages
 
 setup: $(STAMP)
 
@@ -21,6 +24,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 test: $(STAMP) browser-packages
 	$(BIN)/python -m pytest tests -n $(TEST_WORKERS) --dist loadfile
+
+test-fast: $(STAMP) browser-packages
+	$(BIN)/python -m pytest tests -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
 # igv.js and playwright-core for tests/export/test_browser.py, pinned by package-lock.json;
 # installed when npm is present (Chromium itself comes from .ci/setup-browser.sh).

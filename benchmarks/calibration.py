@@ -35,7 +35,7 @@ from gategenome.call.boundaries import call_boundaries
 from gategenome.call.drops import call_drops
 from gategenome.call.settings import BoundaryCallSettings, CallSettings
 from gategenome.io.bed import read_bed
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 FDRS = (0.01, 0.05, 0.1)
 

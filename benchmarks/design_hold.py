@@ -1,7 +1,7 @@
 """Stable-hold designs against their baselines, and reset elements in native closed chromatin.
 
 Measured in one run on a trained model (a sequence-only model, ``inputs: dna``,
-such as ``benchmarks/configs/dna.yaml`` trained on yeast):
+such as ``config/dna.yaml`` trained on yeast):
 
 (a) memory goal at ``--length`` L (2000) under GC 0.35-0.65 in every 50 bp window,
     homopolymers <= 6 and no GAATTC / GGATCC on either strand: the hold (the
@@ -100,7 +100,7 @@ def main() -> None:
 
 def memory_part(model, context: dict, settings: SearchSettings, constraints, args, out: Path) -> None:
     started = time.perf_counter()
-    rows = run_memory(model, settings, constraints, str(out / "memory"), _quiet, context)
+    rows = run_memory(model, str(out / "memory"), settings, constraints, progress=_quiet, provenance=context)
     summary = json.loads((out / "memory.json").read_text())
     print(f"## memory, L = {args.length}, model {args.model} ({time.perf_counter() - started:.0f} s)\n")
     print("\n".join(memory_table(rows)))
@@ -124,7 +124,7 @@ def reset_part(model, context: dict, constraints, args, out: Path) -> None:
     if args.unconstrained_resets:
         constraints = SequenceConstraints(0.0, 1.0, 50, None, [])
     started = time.perf_counter()
-    run_reset(model, reset, constraints, str(out / "reset"), _quiet, None, context, closed)
+    run_reset(model, str(out / "reset"), reset, constraints, contexts=closed, progress=_quiet, provenance=context)
     saved = json.loads((out / "reset.json").read_text())
     result, designed_in = saved["genomic_context"], saved["designed_in"]
     print(f"## reset elements in {result['contexts']} native closed-chromatin contexts "

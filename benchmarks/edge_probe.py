@@ -1,6 +1,6 @@
 """How well can a gate read "within 50 bp of a region edge" from a model's states? A linear probe.
 
-The gate terms of ``edge_loss: bce`` train ``1 - f`` of the last layer as a
+The gate terms of ``edge_loss: bce_units`` train ``1 - f`` of the last layer as a
 class-balanced classifier of the edge zone.  This script asks what the best such
 classifier could reach on the information the trained model carries: a
 class-balanced logistic regression on the per-base hidden states of each LSTM

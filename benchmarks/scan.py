@@ -176,23 +176,24 @@ def best_plain_rate(model, batch: int, chunks: list[int], bases: int, repeats: i
 def scan_rate(model_path: Path, genome: Path, signal: Path | None, out: Path, batch: int, chunk: int,
               workers: int = 3) -> dict:
     """The whole scan as ``gategenome scan`` runs it: both strands, null, then the three bigWigs."""
-    from gategenome.export.tracks import write_tracks
+    from gategenome.export.settings import TrackSettings
+    from gategenome.export.tracks import run_tracks
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
     from gategenome.scan.settings import ScanSettings
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     model, _ = load_model(model_path)
     fasta = Genome(genome)
     track = SignalTrack(signal, fasta.sizes) if signal else None
     settings = ScanSettings(chunk_size=chunk, batch_size=batch)
     start, cpu = time.perf_counter(), time.process_time()
-    summary = scan_genome(model, fasta, out, settings, signal=track, progress=False)
+    summary = run_scan(model, fasta, track, out, settings, progress=False)
     scanned = time.perf_counter() - start
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     children_cpu = children.ru_utime + children.ru_stime
-    write_tracks(out, workers=workers)
+    run_tracks(out, None, TrackSettings(workers=workers))
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += children.ru_utime + children.ru_stime - children_cpu  # the track writers' processes
@@ -213,12 +214,12 @@ def memory_child(args) -> None:
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
     from gategenome.scan.settings import ScanSettings
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     model, _ = load_model(args.model)
     settings = ScanSettings(chunk_size=args.chunk, batch_size=args.batch)
     start = time.perf_counter()
-    scan_genome(model, Genome(args.genome), args.out, settings, progress=False)
+    run_scan(model, Genome(args.genome), None, args.out, settings, progress=False)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peak_mb": peak_kb / 1024, "seconds": time.perf_counter() - start}))
 

@@ -71,10 +71,9 @@ def _child(mode: str, path: str, out_dir: str) -> None:
         count = counts.kept
     else:
         from gategenome.data.settings import SignalSettings
-        from gategenome.data.signal import make_signal
+        from gategenome.data.signal import run_signal
 
-        summary = make_signal(SignalSettings(genome=str(GENOME), out_dir=out_dir, fragments=[path],
-                                             call_peaks=False))
+        summary = run_signal(str(GENOME), [path], [], out_dir, SignalSettings(call_peaks=False))
         count = summary["inputs"][0]["kept"]
     seconds = time.perf_counter() - started
     rss_mb = _peak_rss_mb()

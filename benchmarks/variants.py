@@ -1,7 +1,7 @@
 """Throughput of ``gategenome variants`` against the naive whole-chromosome way, measured in one run.
 
-On a random chromosome and a model of the shape of ``benchmarks/configs/dna.yaml``
-(random weights; the speed does not depend on them), with random SNVs,
+On a random chromosome and a model of the shape of ``config/dna.yaml`` with one
+LSTM layer (:data:`SHAPE`; random weights: the speed does not depend on them), with random SNVs,
 insertions and deletions:
 
 (a) the naive way (:func:`gategenome.variants.naive.score_naive`): for each
@@ -45,7 +45,9 @@ from gategenome.variants.score import STRANDS, chromosome_windows, score_alleles
 from gategenome.variants.settings import VariantSettings
 from gategenome.variants.vcf import Allele
 
-CONFIG = Path(__file__).resolve().parent / "configs" / "dna.yaml"
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "dna.yaml"
+#: The measured shape: the recipe's model with one plain LSTM layer (the head reads it).
+SHAPE = {"num_layers": 1, "head_reads": "last"}
 GENOME_BASES = 3.1e9
 
 
@@ -83,7 +85,7 @@ def main() -> None:
     (tmp / "genome.fa").write_text(">chr1\n" + "\n".join(sequence[i:i + 60] for i in range(0, len(sequence), 60)) + "\n")
     genome = Genome(tmp / "genome.fa")
     torch.manual_seed(0)
-    model = GateLSTM(ModelConfig(**yaml.safe_load(CONFIG.read_text())["model"])).to(device).eval()
+    model = GateLSTM(ModelConfig(**{**yaml.safe_load(CONFIG.read_text())["model"], **SHAPE})).to(device).eval()
     alleles = random_alleles(sequence, args.alleles, rng)
     exact = VariantSettings(context="exact")
     approx = VariantSettings(context=str(args.context_bases))

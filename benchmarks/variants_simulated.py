@@ -32,7 +32,7 @@ or with a model trained on the scored genome itself (the first measurement)::
     gategenome simulate --out-dir sim --seed 3 --chroms 4 --length 250000
     echo '{"train": ["chrS1", "chrS2"], "valid": ["chrS3"], "test": ["chrS4"]}' > folds.json
     gategenome train --genome sim/genome.fa --regions sim/truth.accessible.bed --folds folds.json \\
-        --config benchmarks/configs/dna.yaml --out model/model.pt --threads 1
+        --config config/dna.yaml --out model/model.pt --threads 1
     python benchmarks/variants_simulated.py --sim-dir sim --model model/model.pt
 """
 

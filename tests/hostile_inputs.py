@@ -379,31 +379,33 @@ def _design(p):
     prefix = p["root"] / "out" / "design" / "d"
     outputs = [prefix.parent]
 
-    def run(*extra, out=prefix, model=("--reference",)):
-        return _s("design", *model, "--iterations", "2", "--device", "cpu", *extra, "--out-prefix", out)
+    def run(goal, *extra, out=prefix, model=("--reference",)):
+        return _s("design", goal, *model, "--iterations", "2", "--device", "cpu", *extra, "--out-prefix", out)
 
     return [
-        Case("design", "length-huge", run("--length", "1000000000"), 2, "--length"),
-        Case("design", "gc-min-nan", run("--length", "100", "--gc-min", "nan"), 2, "--gc-min"),
-        Case("design", "signal-value-inf", run("--length", "100", "--signal-value", "inf"), 2, "--signal-value"),
-        Case("design", "reset-empty-boundaries", run("--goal", "reset", "--length", "20", "--boundaries", p["empty"],
+        Case("design", "length-huge", run("memory", "--length", "1000000000"), 2, "--length"),
+        Case("design", "gc-min-nan", run("memory", "--length", "100", "--gc-min", "nan"), 2, "--gc-min"),
+        Case("design", "signal-value-inf", run("memory", "--length", "100", "--signal-value", "inf"), 2,
+             "--signal-value"),
+        Case("design", "reset-empty-boundaries", run("reset", "--element-length", "20", "--boundaries", p["empty"],
                                                      "--genome", p["genome"]), 1, "empty.bed", outputs),
-        Case("design", "out-prefix-under-file", run("--length", "100", out=p["blocker"] / "d"), 1, "--out-prefix"),
-        Case("design", "reset-empty-accessible", run("--goal", "reset", "--length", "20", "--accessible", p["empty"],
+        Case("design", "out-prefix-under-file", run("memory", "--length", "100", out=p["blocker"] / "d"), 1,
+             "--out-prefix"),
+        Case("design", "reset-empty-accessible", run("reset", "--element-length", "20", "--accessible", p["empty"],
                                                      "--genome", p["genome"]), 1, "empty.bed", outputs),
-        Case("design", "accessible-without-genome", run("--goal", "reset", "--length", "20", "--accessible",
+        Case("design", "accessible-without-genome", run("reset", "--element-length", "20", "--accessible",
                                                         p["empty"]), 1, "--genome", outputs),
-        Case("design", "accessible-memory-goal", run("--length", "100", "--accessible", p["empty"], "--genome",
-                                                     p["genome"]), 1, "--goal reset", outputs),
-        Case("design", "contexts-zero", run("--goal", "reset", "--length", "20", "--contexts", "0"), 2, "--contexts"),
-        Case("design", "threshold-nan", run("--goal", "reset", "--length", "20", "--threshold", "nan"), 2,
+        Case("design", "accessible-memory-goal", run("memory", "--length", "100", "--accessible", p["empty"],
+                                                     "--genome", p["genome"]), 2, "--accessible", outputs),
+        Case("design", "contexts-zero", run("reset", "--element-length", "20", "--contexts", "0"), 2, "--contexts"),
+        Case("design", "threshold-nan", run("reset", "--element-length", "20", "--threshold", "nan"), 2,
              "--threshold"),
-        Case("design", "reset-shuffles-negative", run("--goal", "reset", "--length", "20", "--reset-shuffles", "-1"), 2,
+        Case("design", "reset-shuffles-negative", run("reset", "--element-length", "20", "--reset-shuffles", "-1"), 2,
              "--reset-shuffles"),
-        Case("design", "max-identity-above-1", run("--length", "100", "--max-identity", "1.5"), 2, "--max-identity"),
-        Case("design", "model-text", run("--length", "100", model=("--model", p["model_text"])), 1, "model_text.pt",
+        Case("design", "max-identity-above-1", run("memory", "--length", "100", "--max-identity", "1.5"), 2, "--max-identity"),
+        Case("design", "model-text", run("memory", "--length", "100", model=("--model", p["model_text"])), 1, "model_text.pt",
              outputs),
-        Case("design", "model-code", run("--length", "100", model=("--model", p["model_code"])), 1, "model_code.pt",
+        Case("design", "model-code", run("memory", "--length", "100", model=("--model", p["model_code"])), 1, "model_code.pt",
              outputs),
     ]
 

@@ -106,6 +106,7 @@ def write_fasta(path: Path, sizes: dict[str, int], seed: int = 0) -> Path:
 
 def write_gate_tracks(scan: Path) -> dict[str, Path]:
     """forget.plus.bw / forget.minus.bw / accessibility.bw of a scan directory (``gategenome tracks``)."""
-    from gategenome.export.tracks import write_tracks
+    from gategenome.export.settings import TrackSettings
+    from gategenome.export.tracks import run_tracks
 
-    return write_tracks(scan)
+    return run_tracks(scan, None, TrackSettings(workers=1))

@@ -90,7 +90,7 @@ def make_scan_dir(path: Path, sizes: dict[str, int], forget: dict, access: dict 
     """A scan directory written by hand: ``forget[chrom][strand]`` arrays (chromosomes
     absent from ``forget`` are left unscanned), ``null[chrom][strand]`` null arrays."""
     from gategenome.io.jsonfile import write_json
-    from gategenome.io.scandir import FORMAT, VERSION, array_path, null_path, shard_path
+    from gategenome.io.scandir.layout import FORMAT, VERSION, array_path, null_path, shard_path
 
     write_json(path / "scan.json", {"format": FORMAT, "version": VERSION, "chroms": sizes, "strands": list(strands)})
     for chrom, by_strand in forget.items():
@@ -110,15 +110,15 @@ def scan_to_dir(tmp_path, model_path, genome_path, name, signal_path=None, **set
     """Scan a FASTA with a saved model into ``tmp_path / name``; the :class:`ScanDir`."""
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
     from gategenome.model.checkpoint import load_model
     from gategenome.scan.settings import ScanSettings
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     model, _ = load_model(model_path)
     genome = Genome(genome_path)
     track = SignalTrack(signal_path, genome.sizes) if signal_path else None
-    scan_genome(model, genome, tmp_path / name, ScanSettings(**settings), signal=track, progress=False)
+    run_scan(model, genome, track, tmp_path / name, ScanSettings(**settings), progress=False)
     return ScanDir(tmp_path / name)
 
 

@@ -12,7 +12,7 @@ CONFIGS = sorted((Path(__file__).resolve().parents[1] / "benchmarks" / "configs"
 
 
 def test_there_are_configs():
-    assert any(path.name == "dna_sim_bce.yaml" for path in CONFIGS)
+    assert any(path.name == "dna_sim_long.yaml" for path in CONFIGS)
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
@@ -20,13 +20,6 @@ def test_config_loads_as_a_sequence_only_model(path):
     model, train = load_config(path)
     assert model.inputs == "dna"
     assert train.epochs >= 1
-
-
-def test_bce_config_trains_the_gate_as_an_edge_classifier():
-    model, train = load_config(next(p for p in CONFIGS if p.name == "dna_sim_bce.yaml"))
-    assert train.edge_loss == "bce"
-    assert train.edge_weight > 0 and train.gate_penalty > 0
-    assert model.conv_width >= 13  # a whole Abf1 site (RTCRYNNNNNACG) fits the stem
 
 
 def test_the_variant_benchmark_recipe_sees_whole_abf1_sites_and_trains_long_enough():

@@ -11,15 +11,8 @@ an opening boundary with the next closing one (:mod:`gategenome.call.regions`).
 Reads a scan directory (:mod:`gategenome.io.scandir`); never imports torch.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.call.settings import BoundaryCallSettings, CallSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "boundaries": ["Candidates", "call_boundaries", "cluster_labels", "merge_strands", "score_candidates",
-                   "select_boundaries"],
-    "contrast": ["contrast_pvalues", "estimate_dispersion", "g_statistic"],
-    "drops": ["Drops", "call_drop_table", "call_drops", "find_drops", "null_threshold"],
-    "null": ["accessibility_steps", "decoy_positions", "decoy_steps"],
-    "regions": ["boundary_qvalue", "pair_regions"],
-    "settings": ["BoundaryCallSettings", "CallSettings"],
-    "table": ["DropTable"],
-})
+__all__ = ["BoundaryCallSettings", "CallSettings", "run_boundaries", "run_call"]
+__getattr__ = import_on_first_use(__name__, {"run_boundaries": "run", "run_call": "run"})

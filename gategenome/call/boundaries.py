@@ -46,7 +46,7 @@ from gategenome.core.stats import bh_qvalues
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval, sort_intervals
 from gategenome.io.bigwig import SignalTrack
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,9 @@
 The accessibility step of :mod:`gategenome.call.null` is the model's evidence for
 a boundary; its null (the step at drops with no predicted edge nearby) leaves out
 by construction the background drops where the model *does* predict a short
-accessible stretch, so on a genome with no region at all it called 2.1 false
-boundaries per Mb at FDR 0.05.  This module adds the input signal's evidence.
+accessible stretch, so on its own it calls false boundaries at background bumps
+the model answers, even on a genome with no region at all.  This module adds the
+input signal's evidence.
 
 With ``S_open`` and ``S_closed`` the summed signal over the ``w`` bases on the
 side the model calls accessible and on the other side, and ``D`` the signal's

@@ -38,7 +38,7 @@ from gategenome.core.runs import true_runs
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.errors import InputError
 from gategenome.io.bed import Interval
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir.reader import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def find_drops(values: np.ndarray, threshold: float, min_length: int = 1, block:
     return Drops(starts, ends, minima, summits).subset(ends - starts >= min_length)
 
 
-def null_threshold(scan: ScanDir, quantile: float) -> tuple[float, int]:
+def scan_null_threshold(scan: ScanDir, quantile: float) -> tuple[float, int]:
     """The ``quantile`` of all null values, exact, from a histogram of float16 bit patterns.
 
     Returns
@@ -212,7 +212,7 @@ def call_drop_table(scan_dir: str | os.PathLike, settings: CallSettings | None =
     settings = settings or CallSettings()
     scan = ScanDir(scan_dir)
     unscanned = _warn_unscanned(scan)
-    threshold, null_values = null_threshold(scan, settings.threshold_quantile)
+    threshold, null_values = scan_null_threshold(scan, settings.threshold_quantile)
     null_depths = _null_depths(scan, threshold)
     tested = _tested_drops(scan, threshold, settings)
     depths = np.concatenate([d.depths for _, _, d in tested]) if tested else np.zeros(0, dtype=np.float32)

@@ -9,9 +9,8 @@ The null is the same statistic at the **background candidates**: the merged drop
 around which ``a`` stays on one side of 0.5 for ``decoy_exclusion`` bases, i.e.
 where the gate closed without the model predicting a region edge (gate noise,
 small signal bumps).  They are drops too, so they carry the same selection (a
-drop sits where the signal wobbles) that random positions lack: on a simulated
-genome with one region in 2.5 Mb, random positions gave steps far smaller than
-the drops' and 56 calls per Mb at FDR 0.05, this null 2.
+drop sits where the signal wobbles) that random positions lack: random
+positions give steps far smaller than the drops', and so many false calls.
 Empirical p-values, ``(1 + #{null >= s}) / (1 + N)``, get an exponential tail
 beyond the largest null step (:func:`tail_pvalues`), so a full region edge is not
 capped at ``1 / (1 + N)``.  Where fewer than ``min_null`` background candidates
@@ -31,7 +30,7 @@ import warnings
 import numpy as np
 
 from gategenome.core.stats import empirical_pvalues
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir.reader import ScanDir, read_block
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ ROWS = 1024
 def _gather(track: np.ndarray, positions: np.ndarray, left: int, right: int) -> np.ndarray:
     """``(K, left + right)`` float32 values ``track[p - left : p + right]`` (NaN beyond the ends).
 
-    The track is read with :func:`~gategenome.io.scandir.read_block` a span of at most
+    The track is read with :func:`~gategenome.io.scandir.reader.read_block` a span of at most
     :data:`SPAN` bases (plus the windows) at a time, never indexed through its memory
     map: a map's pages stay resident once touched, so windows spread over a chromosome
     (the decoys, thousands of candidates) made the peak RSS grow with its length.

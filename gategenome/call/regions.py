@@ -3,13 +3,12 @@
 Walking each chromosome left to right, an ``opening`` boundary starts a region
 and the next ``closing`` boundary ends it.  Two openings in a row mean the
 closing between them was missed, so the later opening replaces the earlier one
-(keeping the earlier made one region over the closed chromatin between two
-regions: on the yeast test fold that halved the base precision, 0.47 against
-0.93); a closing boundary with no open region is left unpaired.  The command
+(keeping the earlier would make one region over the closed chromatin between
+two regions); a closing boundary with no open region is left unpaired.  The command
 pairs every tested candidate, whatever its q-value, and keeps a region when at
 least one of its edges is a boundary call: pairing the calls alone joins two
 regions over the closed chromatin between them wherever the inner edges missed
-the FDR (on the yeast test fold: base precision 0.79 against 0.93).  The
+the FDR.  The
 region runs from the opening boundary's position to the closing one's
 (0-based, half-open), so it can be compared base by base with a peak caller's
 regions.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gategenome.core.settings import check_ranges, setting
+
 
 @dataclass(frozen=True)
 class CallSettings:
@@ -29,10 +31,16 @@ class CallSettings:
         gives shallow drops.
     """
 
-    fdr: float = 0.05
-    min_length: int = 1
-    threshold_quantile: float = 0.05
-    min_depth: float = 0.9
+    fdr: float = setting(0.05, "Report drops with Benjamini-Hochberg q-value at most this.", low=0.0, high=1.0)
+    min_length: int = setting(1, "Shortest drop tested and reported, bases (the null keeps drops of every length).",
+                              low=1)
+    threshold_quantile: float = setting(0.05, "Drop threshold: this quantile of the null's mean forget gate.",
+                                        low=0.0, high=1.0, low_open=True)
+    min_depth: float = setting(0.9, "Shallowest drop (1 - min forget gate) tested and reported; 0 tests every drop.",
+                               low=0.0, high=1.0)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "call")
 
 
 @dataclass(frozen=True)
@@ -68,20 +76,28 @@ class BoundaryCallSettings:
         Also test the ATAC signal on the side called accessible against the
         other side (:mod:`gategenome.call.contrast`); the p-value is the larger
         of that and the step's.  Without it, background bumps the model answers
-        are called (2.1 per Mb at FDR 0.05 on a genome with no region).
+        are called, even on a genome with no region.
     signal_window : int
         Bases on each side over which the signal test sums the signal (longer
         than ``window``: more counts, more power, for regions of a few hundred bases).
     """
 
-    fdr: float = 0.05
-    merge_distance: int = 50
-    window: int = 100
-    ci_pad: int = 10
-    refine: bool = True
-    decoy_exclusion: int = 300
-    min_null: int = 10
-    decoys: int = 100_000
-    seed: int = 0
-    signal_test: bool = True
-    signal_window: int = 200
+    fdr: float = setting(0.05, "Report boundaries with Benjamini-Hochberg q-value at most this.", low=0.0, high=1.0)
+    merge_distance: int = setting(50, "Drop summits of either strand closer than this are one boundary, bases.",
+                                  low=1)
+    window: int = setting(100, "Bases on each side over which the predicted accessibility step is measured.", low=1)
+    ci_pad: int = setting(10, "Bases added on each side of the merged summits' span (the reported interval).",
+                          low=0)
+    refine: bool = setting(True, "Move each boundary to the nearest half-way crossing of the predicted "
+                                 "accessibility.")
+    decoy_exclusion: int = setting(300, "A candidate is background (null) when predicted accessibility stays on "
+                                        "one side of 0.5 within this many bases.", low=1)
+    min_null: int = setting(10, "Fewer background candidates than this: the null uses random positions instead.",
+                            low=1)
+    decoys: int = setting(100_000, "Random positions of that fallback null.", low=1)
+    seed: int = setting(0, "Seed of the random positions.")
+    signal_test: bool = setting(True, "Also require the signal on the accessible side to exceed the other side's.")
+    signal_window: int = setting(200, "Bases on each side over which the signal test sums the signal.", low=1)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "boundaries")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from gategenome.call.settings import BoundaryCallSettings, CallSettings
-from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
-
-_B = BoundaryCallSettings
+from gategenome.cli.options import config_option, settings_from_options, settings_options
 
 
 @click.command("boundaries", context_settings=CONTEXT_SETTINGS)
@@ -18,43 +17,13 @@ _B = BoundaryCallSettings
 @click.option("--regions-out", type=click.Path(dir_okay=False), default=None,
               help="Also write region calls (an opening candidate paired with the next closing one, at least "
                    "one of them a boundary call), BED6.")
-@click.option("--fdr", type=FiniteFloat(0.0, 1.0), default=setting_default(_B, "fdr"), show_default=True,
-              help="Report boundaries with Benjamini-Hochberg q-value at most this.")
-@click.option("--merge-distance", type=click.IntRange(min=1), default=setting_default(_B, "merge_distance"),
-              show_default=True, help="Drop summits of either strand closer than this are one boundary, bases.")
-@click.option("--window", type=click.IntRange(min=1), default=setting_default(_B, "window"), show_default=True,
-              help="Bases on each side over which the predicted accessibility step is measured.")
-@click.option("--ci-pad", type=click.IntRange(min=0), default=setting_default(_B, "ci_pad"), show_default=True,
-              help="Bases added on each side of the merged summits' span (the reported interval).")
-@click.option("--refine/--no-refine", default=setting_default(_B, "refine"), show_default=True,
-              help="Move each boundary to the nearest half-way crossing of the predicted accessibility.")
-@click.option("--decoy-exclusion", type=click.IntRange(min=1), default=setting_default(_B, "decoy_exclusion"),
-              show_default=True,
-              help="A candidate is background (null) when predicted accessibility stays on one side of 0.5 "
-                   "within this many bases.")
-@click.option("--min-null", type=click.IntRange(min=1), default=setting_default(_B, "min_null"), show_default=True,
-              help="Fewer background candidates than this: the null uses random positions instead.")
-@click.option("--decoys", type=click.IntRange(min=1), default=setting_default(_B, "decoys"), show_default=True,
-              help="Random positions of that fallback null.")
-@click.option("--seed", type=int, default=setting_default(_B, "seed"), show_default=True,
-              help="Seed of the random positions.")
 @click.option("--signal", type=click.Path(dir_okay=False), default=None,
               help="ATAC bigWig of the signal test; default: the one the scan read (its scan.json).")
-@click.option("--signal-test/--no-signal-test", default=setting_default(_B, "signal_test"), show_default=True,
-              help="Also require the signal on the accessible side to exceed the other side's.")
-@click.option("--signal-window", type=click.IntRange(min=1), default=setting_default(_B, "signal_window"),
-              show_default=True, help="Bases on each side over which the signal test sums the signal.")
-@click.option("--min-depth", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
-              show_default=True, help="Shallowest drop (1 - min forget gate) that can make a boundary.")
-@click.option("--min-length", type=click.IntRange(min=1), default=setting_default(CallSettings, "min_length"),
-              show_default=True, help="Shortest drop that can make a boundary, bases.")
-@click.option("--threshold-quantile", type=FiniteFloat(0.0, 1.0, min_open=True),
-              default=setting_default(CallSettings, "threshold_quantile"), show_default=True,
-              help="Drop threshold: this quantile of the null's mean forget gate (as in 'gategenome call').")
+@settings_options(BoundaryCallSettings, CallSettings)
+@config_option(BoundaryCallSettings, CallSettings)
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the files with a UCSC 'track' line.")
-def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, refine, decoy_exclusion, min_null, decoys, seed,
-            signal, signal_test, signal_window, min_depth, min_length, threshold_quantile, track_line):
+def command(scan_dir, out, regions_out, signal, track_line, **options):
     """Call accessibility boundaries: the two strands' drops merged, one record per boundary.
 
     The drops of 'gategenome call' (any q-value) whose summits lie within
@@ -82,10 +51,7 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
     """
     from pathlib import Path
 
-    from gategenome.call.boundaries import score_candidates, select_boundaries, summarise
-    from gategenome.call.regions import pair_regions
-    from gategenome.io.bed import write_bed
-    from gategenome.io.jsonfile import write_json
+    from gategenome.call.run import run_boundaries
 
     out_path = Path(out)
     outputs = {"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json"),
@@ -93,21 +59,7 @@ def command(scan_dir, out, regions_out, fdr, merge_distance, window, ci_pad, ref
     refuse_same_files(outputs, {"--scan-dir's scan.json": Path(scan_dir) / "scan.json"})
     for label, path in outputs.items():
         require_writable("--out" if label.startswith("the settings") else label, path)
-    call_settings = CallSettings(min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
-    settings = BoundaryCallSettings(fdr=fdr, merge_distance=merge_distance, window=window, ci_pad=ci_pad, refine=refine,
-                                    decoy_exclusion=decoy_exclusion, min_null=min_null, decoys=decoys, seed=seed,
-                                    signal_test=signal_test, signal_window=signal_window)
-    tested, summary = score_candidates(scan_dir, call_settings, settings, signal=signal)
-    boundaries = select_boundaries(tested, fdr)
-    summary = summarise(summary, boundaries, fdr)
-    regions = pair_regions(tested, fdr=fdr) if regions_out else []
-    summary.update({"scan_dir": str(scan_dir), "out": str(out), "regions_out": regions_out,
-                    "region_calls": len(regions) if regions_out else None})
-    line = None
-    if track_line:
-        line = f'track name="gategenome boundaries" description="accessibility boundaries (q <= {fdr})" useScore=1'
-    write_bed(out_path, boundaries, track_line=line)
-    if regions_out:
-        region_line = 'track name="gategenome regions" description="boundary-pair regions"' if track_line else None
-        write_bed(regions_out, regions, track_line=region_line)
-    write_json(out_path.with_suffix(".json"), summary)
+    settings = settings_from_options(BoundaryCallSettings, options)
+    # --fdr is the boundaries' FDR; the drops that make candidates are taken at any q-value
+    call_settings = settings_from_options(CallSettings, {name: value for name, value in options.items() if name != "fdr"})
+    run_boundaries(signal, scan_dir, out, settings, call_settings, regions_out=regions_out, track_line=track_line)

@@ -5,28 +5,20 @@ from __future__ import annotations
 import click
 
 from gategenome.call.settings import CallSettings
-from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.cli.options import config_option, settings_from_options, settings_options
 
 
 @click.command("call", context_settings=CONTEXT_SETTINGS)
 @click.option("--scan-dir", required=True, type=click.Path(file_okay=False), help="Output of 'gategenome scan'.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="Drops BED6+4 (narrowPeak layout); settings and counts go to the same name with .json.")
-@click.option("--fdr", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "fdr"),
-              show_default=True, help="Report drops with Benjamini-Hochberg q-value at most this.")
-@click.option("--min-length", type=click.IntRange(min=1), default=setting_default(CallSettings, "min_length"),
-              show_default=True,
-              help="Shortest drop tested and reported, bases (the null keeps drops of every length).")
-@click.option("--min-depth", type=FiniteFloat(0.0, 1.0), default=setting_default(CallSettings, "min_depth"),
-              show_default=True,
-              help="Shallowest drop (1 - min forget gate) tested and reported; 0 tests every drop.")
-@click.option("--threshold-quantile", type=FiniteFloat(0.0, 1.0, min_open=True),
-              default=setting_default(CallSettings, "threshold_quantile"), show_default=True,
-              help="Drop threshold: this quantile of the null's mean forget gate.")
+@settings_options(CallSettings)
+@config_option(CallSettings)
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the file with a UCSC 'track' line.")
-def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track_line):
+def command(scan_dir, out, track_line, **options):
     """Call forget-gate drops: runs of bases whose mean forget gate falls below a threshold.
 
     The threshold is a low quantile of the null (the model's gates over
@@ -43,23 +35,16 @@ def command(scan_dir, out, fdr, min_length, min_depth, threshold_quantile, track
       gategenome call --scan-dir scan --out drops.bed
       gategenome call --scan-dir scan --out drops.bed --fdr 0.01 --min-length 5 --track-line
       gategenome call --scan-dir scan --out drops.bed --min-depth 0    # every drop the null allows
+      gategenome call --scan-dir scan --out drops.bed --config call.yaml   # settings from YAML
     """
     from pathlib import Path
 
-    from gategenome.call.drops import call_drop_table
-    from gategenome.io.jsonfile import write_json
+    from gategenome.call.run import run_call
 
     out_path = Path(out)
     refuse_same_files({"--out": out_path, "the settings JSON (--out with .json)": out_path.with_suffix(".json")},
                       {"--scan-dir's scan.json": Path(scan_dir) / "scan.json"})
     require_writable("--out", out_path)
     require_writable("--out", out_path.with_suffix(".json"))
-    settings = CallSettings(fdr=fdr, min_length=min_length, threshold_quantile=threshold_quantile, min_depth=min_depth)
-    table, summary = call_drop_table(scan_dir, settings)
-    line = None
-    if track_line:
-        line = (f'track name="gategenome drops" description="forget-gate drops (q <= {fdr})" '
-                'type=narrowPeak useScore=1')
-    summary.update({"scan_dir": str(scan_dir), "out": str(out)})
-    table.write_bed(out_path, track_line=line)
-    write_json(out_path.with_suffix(".json"), summary)
+    settings = settings_from_options(CallSettings, options)
+    run_call(scan_dir, out, settings, track_line=track_line)

@@ -20,30 +20,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 OPTION_SETTINGS = {"show_default": True}
 
 
-def setting_default(settings: type, name: str) -> Any:
-    """The default of field ``name`` of a settings dataclass, for a click option.
-
-    CLI defaults are read from the library's settings (never typed again), so the
-    two cannot drift apart.  The settings modules import no heavy library, so
-    ``--help`` stays instant.
-
-    Parameters
-    ----------
-    settings
-        A dataclass type, e.g. :class:`gategenome.scan.settings.ScanSettings`.
-    name
-        One of its fields.
-    """
-    for field in dataclasses.fields(settings):
-        if field.name == name:
-            if field.default_factory is not dataclasses.MISSING:
-                return field.default_factory()
-            if field.default is dataclasses.MISSING:
-                raise ValueError(f"{settings.__name__}.{name} has no default")
-            return field.default
-    raise ValueError(f"{settings.__name__} has no field {name!r}")
-
-
 def device_option(function):
     """``--device auto|cpu|cuda``."""
     return click.option(
@@ -128,6 +104,10 @@ class FiniteFloat(click.FloatRange):
     def __init__(self, min: float | None = None, max: float | None = None,
                  min_open: bool = False, max_open: bool = False) -> None:
         super().__init__(min=min, max=max, min_open=min_open, max_open=max_open, clamp=False)
+
+    def _describe_range(self) -> str:
+        """No range in ``--help`` for an unbounded float (click would show ``x<=None``)."""
+        return "" if self.min is None and self.max is None else super()._describe_range()
 
     def convert(self, value, param, ctx):
         number = click.FLOAT.convert(value, param, ctx) if not isinstance(value, float) else value

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
-from gategenome.evaluate.settings import EvaluateSettings, format_distances, parse_distances
+from gategenome.cli.options import config_option, settings_from_options, settings_options
+from gategenome.evaluate.settings import EvaluateSettings
 
 _FILE = click.Path(dir_okay=False)
 
@@ -24,29 +25,16 @@ _FILE = click.Path(dir_okay=False)
               help="Boundary calls from 'gategenome boundaries', scored beside the drops.")
 @click.option("--region-calls", type=_FILE, default=None,
               help="Region calls from 'gategenome boundaries --regions-out': edges and base-level Jaccard.")
-@click.option("--fold", default=setting_default(EvaluateSettings, "fold"), show_default=True,
-              help="Fold of folds.json whose chromosomes are scored.")
-@click.option("--distances", default=format_distances(setting_default(EvaluateSettings, "distances")),
-              show_default=True, help="Comma-separated tolerances d, bases.")
-@click.option("--flank", type=click.IntRange(min=1), default=setting_default(EvaluateSettings, "flank"), show_default=True,
-              help="Meta-profile half-width, bases.")
-@click.option("--replicates", type=click.IntRange(min=1), default=setting_default(EvaluateSettings, "replicates"), show_default=True,
-              help="Bootstrap replicates of the enrichment.")
-@click.option("--seed", type=int, default=setting_default(EvaluateSettings, "seed"), show_default=True,
-              help="Seed of the random positions and the bootstrap.")
-@click.option("--signal-window", type=click.IntRange(min=1), default=setting_default(EvaluateSettings, "signal_window"), show_default=True,
-              help="Signal-only caller: moving-average width over log1p(signal), bases.")
-@click.option("--signal-threshold", type=FiniteFloat(), default=setting_default(EvaluateSettings, "signal_threshold"),
-              show_default="tuned on the train fold",
-              help="Signal-only caller: threshold on the smoothed log1p signal.")
+@settings_options(EvaluateSettings)
+@config_option(EvaluateSettings)
 @click.option("--replicate-drops", multiple=True, metavar="[NAME=]PATH",
               help="Drops of one replicate's own signal (repeat, two or more): pairwise agreement in the report.")
 @click.option("--explain-report", type=_FILE, default=None,
               help="motifs.html of 'gategenome explain': linked from the report (what makes the gate drop).")
 @click.option("--replicate-scan", multiple=True, metavar="NAME=DIR",
               help="Scan directory of a replicate named in --replicate-drops: adds the forget-gate correlation.")
-def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, fold, distances, flank, replicates, seed,
-            signal_window, signal_threshold, replicate_drops, replicate_scan, explain_report):
+def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, replicate_drops,
+            replicate_scan, explain_report, **options):
     """Score forget-gate drops against accessible-region edges; write an HTML report.
 
     On the chromosomes of one fold (--fold, default test), drops are compared with
@@ -80,16 +68,13 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
       gategenome evaluate --drops drops.bed --scan-dir scan --regions prep/accessible.bed \\
           --folds prep/folds.json --replicate-drops r1=r1/drops.bed --replicate-drops r2=r2/drops.bed \\
           --replicate-scan r1=r1/scan --replicate-scan r2=r2/scan --out-dir report
+      gategenome evaluate --drops drops.bed --scan-dir scan --regions prep/accessible.bed \\
+          --folds prep/folds.json --config evaluate.yaml --out-dir report   # settings from YAML
     """
-    import logging
-    import os
     from pathlib import Path
 
-    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths, replicate_agreement
-    from gategenome.evaluate.report import write_report
-    from gategenome.evaluate.results import log_summary
-    from gategenome.evaluate.run import evaluate
-    from gategenome.io.scandir import ScanDir
+    from gategenome.evaluate.replicates import check_replicate_inputs, parse_named_paths
+    from gategenome.evaluate.run import run_evaluate
 
     named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
     named_scans = parse_named_paths(replicate_scan, "--replicate-scan")
@@ -100,15 +85,7 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
                        **{f"--replicate-drops {name}": path for name, path in named_drops.items()}})
     require_writable("--out-dir", out_dir, directory=True)
     check_replicate_inputs(named_drops, named_scans)
-    settings = EvaluateSettings(fold=fold, distances=parse_distances(distances), flank=flank, replicates=replicates,
-                                seed=seed, signal_window=signal_window, signal_threshold=signal_threshold)
-    evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
-    if named_drops:
-        scanned = ScanDir(scan_dir).sizes
-        sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
-        evaluation.results["replicates"] = replicate_agreement(named_drops, sizes, settings.distances, named_scans, seed=seed)
-    if explain_report is not None:
-        evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out_dir).absolute())
-    paths = write_report(evaluation, out_dir)
-    log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
-    logging.getLogger("gategenome.evaluate.run").info("wrote %s and %s", paths["html"], paths["json"])
+    settings = settings_from_options(EvaluateSettings, options)
+    run_evaluate(signal, regions, folds, scan_dir, drops, out_dir, settings, metrics=metrics, boundaries=boundaries,
+                 region_calls=region_calls, replicate_drops=named_drops, replicate_scans=named_scans,
+                 explain_report=explain_report)

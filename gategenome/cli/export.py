@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import require_writable, setting_default
+from gategenome.cli.common import require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.export.settings import ExportSettings
 
 
@@ -21,15 +22,9 @@ from gategenome.export.settings import ExportSettings
               help="Boundary calls from 'gategenome boundaries', added as a bigBed track.")
 @click.option("--region-calls", type=click.Path(dir_okay=False), default=None,
               help="Region calls from 'gategenome boundaries --regions-out', added as a bigBed track.")
-@click.option("--assembly", default=setting_default(ExportSettings, "assembly"), show_default="FASTA file name without .fa",
-              help="Assembly name in genomes.txt (a UCSC database such as sacCer3 for the UCSC browser).")
-@click.option("--locus", default=setting_default(ExportSettings, "locus"), show_default="around the strongest drop",
-              help="IGV session start locus, chr:start-end.")
-@click.option("--email", default=setting_default(ExportSettings, "email"), show_default=True,
-              help="Contact e-mail in hub.txt.")
-@click.option("--copy", is_flag=True, default=setting_default(ExportSettings, "copy"),
-              help="Copy the bigWigs and the FASTA instead of hard-linking them.")
-def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, boundaries, region_calls, assembly, locus, email, copy):
+@settings_options(ExportSettings)
+@config_option(ExportSettings)
+def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, boundaries, region_calls, **options):
     """Export drops and gate tracks for IGV and the UCSC genome browser.
 
     Writes drops as bigBed 6+4 (narrowPeak fields, autoSql embedded) and as a
@@ -51,10 +46,12 @@ def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, boundaries, re
           --signal atac.bw --locus chrI:140000-150000 --out-dir hub
       gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
           --boundaries boundaries.bed --region-calls region_calls.bed --out-dir hub
+      gategenome export --scan-dir scan --drops drops.bed --genome sacCer3.fa \\
+          --config export.yaml --out-dir hub   # settings from YAML (keys as the options)
     """
-    from gategenome.export.hub import export_hub
+    from gategenome.export.hub import run_export
 
     require_writable("--out-dir", out_dir, directory=True)
-    settings = ExportSettings(assembly=assembly, email=email, locus=locus, copy=copy)
-    export_hub(scan_dir, drops, genome, out_dir, tracks_dir, signal, settings,
-               {"boundaries": boundaries, "region_calls": region_calls})
+    settings = settings_from_options(ExportSettings, options)
+    run_export(genome, signal, scan_dir, drops, out_dir, settings, tracks_dir=tracks_dir,
+               calls={"boundaries": boundaries, "region_calls": region_calls})

@@ -32,7 +32,7 @@ def command(out_dir, shards):
       gategenome gather --out-dir scan shards/chrI.both shards/chrII.both
       gategenome gather --out-dir scan shards/chrI.plus shards/chrI.minus
     """
-    from gategenome.io.scandir import gather_shards
+    from gategenome.io.scandir.gather import gather_shards
 
     refuse_same_files({"--out-dir": out_dir}, {f"shard {shard}": shard for shard in shards})
     require_writable("--out-dir", out_dir, directory=True)

@@ -12,7 +12,7 @@ import click
 from gategenome import __version__
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_NOT_COMMANDS = {"main", "common"}
+_NOT_COMMANDS = {"main", "common", "options", "reference"}
 
 
 def _command_modules() -> list[str]:

@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.cli.options import config_option, option_name, settings_from_options, settings_options
+from gategenome.core.settings import declared_fields
+from gategenome.data.chromosomes import DEFAULT_EXCLUDE
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings
+
+#: Settings both region modes declare, each with its own default.
+_PER_MODE = ("min_length", "merge_gap")
 
 
 def _split_names(values: tuple[str, ...]) -> list[str]:
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _exclude_patterns(values: tuple[str, ...]) -> list[str]:
+    """The --exclude-chroms patterns: ``none`` alone keeps every chromosome, none given (an empty list) the default."""
+    if not values:
+        return list(DEFAULT_EXCLUDE)
+    return [] if [value.lower() for value in values] == ["none"] else list(values)
+
+
+def _per_mode_option(name: str):
+    """One option for a field of both region modes: unset, each mode keeps its own default."""
+    signal_field, peak_field = ({item.name: item for item in declared_fields(cls)}[name]
+                                for cls in (SignalRegionSettings, PeakRegionSettings))
+    shown = f"{signal_field.default} (bigWig mode), {peak_field.default} (peaks)"
+    return click.option(option_name(signal_field), name, type=click.IntRange(min=signal_field.metadata["low"]),
+                        default=None, show_default=shown, help=signal_field.metadata["help"])
 
 
 @click.command("prepare", context_settings=CONTEXT_SETTINGS)
@@ -42,16 +64,7 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     help="BED of regions to cut out of the accessible regions (e.g. collapsed repeats).",
     show_default=True,
 )
-@click.option(
-    "--exclude-chroms",
-    multiple=True,
-    metavar="REGEX",
-    default=setting_default(PrepareSettings, "exclude_chroms"),
-    show_default=True,
-    help="Drop chromosomes whose full name matches (case-insensitive; repeatable). "
-    "Given patterns replace the default (mitochondrion, unplaced/random/alt "
-    "contigs); 'none' keeps every chromosome.",
-)
+@settings_options(PrepareSettings)
 @click.option(
     "--folds",
     "folds_file",
@@ -60,58 +73,10 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     help='Use this folds.json ({"train": [...], "valid": [...], "test": [...]}).',
     show_default=True,
 )
-@click.option(
-    "--valid-chroms",
-    multiple=True,
-    metavar="NAMES",
-    help="Comma-separated validation chromosomes (repeatable); the rest train.",
-    show_default=True,
-)
-@click.option(
-    "--test-chroms",
-    multiple=True,
-    metavar="NAMES",
-    help="Comma-separated test chromosomes (repeatable); the rest train.",
-    show_default=True,
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=setting_default(PrepareSettings, "seed"),
-    show_default=True,
-    help="Seed of the automatic fold split.",
-)
-@click.option(
-    "--smooth",
-    type=int,
-    default=setting_default(SignalRegionSettings, "smooth"),
-    show_default=True,
-    help="bigWig mode: centred moving-average width over the signal, bases.",
-)
-@click.option(
-    "--threshold-factor",
-    type=FiniteFloat(0.0, min_open=True),
-    default=setting_default(SignalRegionSettings, "threshold_factor"),
-    show_default=True,
-    help="bigWig mode: accessible where the smoothed signal >= this x the genome-wide mean "
-    "(fold enrichment; independent of sequencing depth).",
-)
-@click.option(
-    "--min-length",
-    type=int,
-    default=None,
-    show_default=f"{setting_default(SignalRegionSettings, 'min_length')} (bigWig mode), "
-    f"{setting_default(PeakRegionSettings, 'min_length')} (peaks)",
-    help="Shortest region kept, bases.",
-)
-@click.option(
-    "--merge-gap",
-    type=int,
-    default=None,
-    show_default=f"{setting_default(SignalRegionSettings, 'merge_gap')} (bigWig mode), "
-    f"{setting_default(PeakRegionSettings, 'merge_gap')} (peaks)",
-    help="Join regions closer than this many bases.",
-)
+@settings_options(SignalRegionSettings, exclude=_PER_MODE)
+@_per_mode_option("min_length")
+@_per_mode_option("merge_gap")
+@config_option(PrepareSettings, SignalRegionSettings, PeakRegionSettings)
 @click.option(
     "--signal-summary",
     type=click.Path(dir_okay=False),
@@ -127,23 +92,7 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
     help="Output directory (created; existing files of the same names are replaced).",
     show_default=True,
 )
-def command(
-    genome,
-    signal,
-    peaks,
-    blacklist,
-    exclude_chroms,
-    folds_file,
-    valid_chroms,
-    test_chroms,
-    seed,
-    smooth,
-    threshold_factor,
-    min_length,
-    merge_gap,
-    signal_summary,
-    out_dir,
-):
+def command(genome, signal, peaks, blacklist, folds_file, signal_summary, out_dir, **options):
     """Make accessible regions, chromosome folds and sizes for training.
 
     Regions come from --peaks when given (merged, clipped to the chromosomes),
@@ -163,46 +112,22 @@ def command(
           --peaks peaks.narrowPeak --blacklist config/sacCer3.blacklist.bed --out-dir prep
       gategenome prepare --genome hg38.fa --signal atac.bw --test-chroms chr8,chr9 \\
           --valid-chroms chr10 --out-dir prep
+      gategenome prepare --genome hg38.fa --signal atac.bw --config prepare.yaml --out-dir prep   # settings from YAML
     """
     from pathlib import Path
 
-    from gategenome.data.chromosomes import DEFAULT_EXCLUDE
-    from gategenome.data.prepare import OUTPUTS, PrepareSettings, prepare
-    from gategenome.data.regions import PeakRegionSettings, SignalRegionSettings
+    from gategenome.data.prepare import OUTPUTS, run_prepare
 
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in OUTPUTS},
                       {"--genome": genome, "--signal": signal, "--peaks": peaks, "--blacklist": blacklist,
                        "--folds-file": folds_file})
-    if not exclude_chroms:
-        patterns = list(DEFAULT_EXCLUDE)
-    elif [p.lower() for p in exclude_chroms] == ["none"]:
-        patterns = []
-    else:
-        patterns = list(exclude_chroms)
-    signal_defaults = SignalRegionSettings()
-    peak_defaults = PeakRegionSettings()
-    settings = PrepareSettings(
-        genome=genome,
-        signal=signal,
-        out_dir=out_dir,
-        peaks=peaks,
-        blacklist=blacklist,
-        exclude_chroms=patterns,
-        folds_file=folds_file,
-        valid_chroms=_split_names(valid_chroms),
-        test_chroms=_split_names(test_chroms),
-        seed=seed,
-        signal_summary=signal_summary,
-        peak_settings=PeakRegionSettings(
-            merge_gap=peak_defaults.merge_gap if merge_gap is None else merge_gap,
-            min_length=peak_defaults.min_length if min_length is None else min_length,
-        ),
-        signal_settings=SignalRegionSettings(
-            smooth=smooth,
-            threshold_factor=threshold_factor,
-            min_length=signal_defaults.min_length if min_length is None else min_length,
-            merge_gap=signal_defaults.merge_gap if merge_gap is None else merge_gap,
-        ),
+    per_mode = {name: value for name in _PER_MODE if (value := options.pop(name)) is not None}
+    options.update(exclude_chroms=_exclude_patterns(options["exclude_chroms"]),
+                   valid_chroms=_split_names(options["valid_chroms"]), test_chroms=_split_names(options["test_chroms"]))
+    settings = settings_from_options(
+        PrepareSettings, options, peak_settings=PeakRegionSettings(**per_mode),
+        signal_settings=settings_from_options(SignalRegionSettings, {**options, **per_mode}),
     )
-    prepare(settings)
+    run_prepare(genome, signal, out_dir, settings, peaks=peaks, blacklist=blacklist, folds_file=folds_file,
+                signal_summary=signal_summary)

@@ -1,10 +1,10 @@
 """``gategenome run``: run the Snakemake workflow of this installation.
 
 The workflow (``Snakefile``, ``workflow/``, ``envs/``, ``profiles/``, ``config/``)
-sits at the root of the source checkout, beside the ``gategenome`` package.  It is
-found there when gategenome is installed from a checkout (``pip install -e .``,
-``make setup``); a wheel does not carry it, and the error says to clone the
-repository.
+is the source checkout's when gategenome runs from one (``pip install -e .``,
+``make setup``), and the copy a wheel carries otherwise
+(:mod:`gategenome.core.checkout`).  Snakemake runs in the current directory,
+which holds the configuration and the results.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from gategenome.core.checkout import ENV_VAR, checkout_root
+from gategenome.core.checkout import ENV_VAR, workflow_root
 from gategenome.errors import InputError
 
 __all__ = ["ENV_VAR", "command", "find_snakefile"]
@@ -27,21 +27,23 @@ def find_snakefile() -> Path:
     -------
     Path
         ``$GATEGENOME_WORKFLOW/Snakefile`` when that variable is set, else the
-        ``Snakefile`` of the checkout the package was installed from.
+        ``Snakefile`` the wheel carries, else that of the checkout the package
+        runs from.
 
     Raises
     ------
     InputError
-        No Snakefile there (for example a wheel install).
+        No Snakefile there (``$GATEGENOME_WORKFLOW`` names another directory, or
+        the package is neither a wheel install nor in a checkout).
     """
     override = os.environ.get(ENV_VAR)
-    root = checkout_root()
+    root = workflow_root()
     snakefile = root / "Snakefile"
     if not snakefile.is_file():
         where = f"${ENV_VAR}={override}" if override else f"the installation at {root}"
         raise InputError(
             f"{snakefile}: workflow Snakefile not found in {where}; expected a source checkout "
-            f"(git clone, then 'pip install -e .'), or set {ENV_VAR} to one"
+            f"(git clone, then 'pip install -e .') or a wheel install, or set {ENV_VAR} to a checkout"
         )
     return snakefile
 
@@ -59,9 +61,12 @@ def command(ctx: click.Context, print_snakefile: bool, snakemake_args: tuple[str
     Runs `snakemake --snakefile <gategenome>/Snakefile SNAKEMAKE_ARGS...` in the
     current directory with the same Python, and exits with Snakemake's exit
     status. Results go to ./results/{sample}/; the configuration is
-    ./config/config.yaml unless --configfile is given. The Snakefile is the one
-    of the source checkout gategenome is installed from (pip install -e . or
-    make setup); pass --snakefile yourself to run another.
+    ./config/config.yaml unless --configfile is given, and relative paths in it
+    are relative to the current directory. The Snakefile is the one of the
+    source checkout gategenome runs from (pip install -e . or make setup), or
+    else the copy the installed wheel carries (--print-snakefile shows which;
+    its profiles/ directory sits beside it); pass --snakefile yourself to run
+    another.
 
     \b
     Examples:

@@ -7,16 +7,15 @@ import re
 import click
 
 from gategenome.cli.common import (
-    FiniteFloat,
     device_option,
     model_input_options,
     open_model_inputs,
     progress_option,
     require_writable,
-    setting_default,
     threads_option,
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.scan.settings import ScanSettings
 
 _REGION = re.compile(r"^(?P<chrom>[^:]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)$")
@@ -50,38 +49,8 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="Scan only this stretch (0-based, half-open); arrays stay chromosome-long, NaN outside.")
 @click.option("--strand", type=click.Choice(["both", "+", "-"]), default="both", show_default=True,
               help="Strands to scan; the minus strand is the reverse complement mapped back.")
-@click.option("--chunk-size", type=click.IntRange(min=1),
-              default=setting_default(ScanSettings, "chunk_size"), show_default=True,
-              help="Bases per chunk and row; results do not depend on it (state is carried).")
-@click.option("--batch-size", type=click.IntRange(min=1),
-              default=setting_default(ScanSettings, "batch_size"), show_default=True,
-              help="Rows (strands/stretches/null windows) computed together.")
-@click.option("--layer", type=int, default=setting_default(ScanSettings, "layer"), show_default=True,
-              help="LSTM layer whose mean forget gate is written (-1: the last).")
-@click.option("--segments", type=click.IntRange(min=1),
-              default=setting_default(ScanSettings, "segments"), show_default=True,
-              help="Pieces per chromosome scanned in parallel with burn-in (approximate; 1 is exact). "
-                   "On --device cuda, unless given: enough to fill a 256-row batch, with the measured "
-                   "forgetting horizon as burn-in.")
-@click.option("--burn-in", type=click.IntRange(min=0),
-              default=setting_default(ScanSettings, "burn_in"), show_default=True,
-              help="Bases each piece starts early when --segments > 1.")
-@click.option("--n-reset", type=click.IntRange(min=1),
-              default=setting_default(ScanSettings, "n_reset"), show_default=True,
-              help="A run of at least this many N is skipped and the state reset after it.")
-@click.option("--null-fraction", type=FiniteFloat(0.0, 1.0),
-              default=setting_default(ScanSettings, "null_fraction"), show_default=True,
-              help="Fraction of each chromosome scanned again dinucleotide-shuffled, as the null of 'call'.")
-@click.option("--null-window", type=click.IntRange(min=2),
-              default=setting_default(ScanSettings, "null_window"), show_default=True,
-              help="Length of each shuffled null window.")
-@click.option("--null-signal", type=click.Choice(["mean", "permute"]),
-              default=setting_default(ScanSettings, "null_signal"), show_default=True,
-              help="Null signal of dna+signal models: the window's mean everywhere (no signal edges), "
-                   "or its values permuted.")
-@click.option("--seed", type=int,
-              default=setting_default(ScanSettings, "seed"), show_default=True,
-              help="Seed of the null windows and shuffles.")
+@settings_options(ScanSettings)
+@config_option(ScanSettings)
 @threads_option("The LSTM is sequential in the bases and gate recovery and reading already run in their "
                 "own threads, so one process uses about two cores; use more processes (--chrom shards) "
                 "to use more cores.")
@@ -93,9 +62,8 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
 @progress_option
 @device_option
-def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_size, batch_size, layer,
-            segments, burn_in, n_reset, null_fraction, null_window, null_signal, seed, threads, exclude_chroms,
-            make_tracks, progress, device):
+def command(model_path, genome, signal, out_dir, chroms, region, strand, threads, exclude_chroms, make_tracks,
+            progress, device, **options):
     """Scan a genome with a trained model: mean forget gate and accessibility per base.
 
     Streams every chromosome through the model in chunks, carrying the LSTM state
@@ -113,13 +81,14 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
     Examples:
       gategenome scan --model model.pt --genome sacCer3.fa --signal atac.bw --out-dir scan
       gategenome scan --model model.pt --genome hg38.fa --signal atac.bw --chrom chr1 --out-dir scan
+      gategenome scan --model model.pt --genome sacCer3.fa --config scan.yaml --out-dir scan   # settings from YAML
       gategenome tracks --scan-dir scan
     """
     import logging
 
     import torch
 
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     log = logging.getLogger("gategenome.scan.stream")
     require_writable("--out-dir", out_dir, directory=True)
@@ -137,20 +106,17 @@ def command(model_path, genome, signal, out_dir, chroms, region, strand, chunk_s
         if span and chroms:
             raise click.UsageError("--region and --chrom exclude each other")
         selected = list(chroms) or (None if span else _kept_chromosomes(fasta.sizes, exclude_chroms, log))
-        settings = ScanSettings(
-            strands=["+", "-"] if strand == "both" else [strand], chunk_size=chunk_size, batch_size=batch_size,
-            layer=layer, segments=segments, burn_in=burn_in, n_reset=n_reset, null_fraction=null_fraction,
-            null_window=null_window, null_signal=null_signal, seed=seed,
-        )
+        settings = settings_from_options(ScanSettings, options,
+                                         strands=["+", "-"] if strand == "both" else [strand])
         if inputs.device.type == "cuda":
             settings = _cuda_settings(settings, len(chroms) or (1 if span else len(fasta.sizes)), log)
-        scan_genome(inputs.model, fasta, out_dir, settings, chroms=selected, region=span, signal=inputs.track,
-                    device=inputs.device, provenance=inputs.paths, progress=progress)
+        run_scan(inputs.model, fasta, inputs.track, out_dir, settings, chroms=selected, region=span,
+                 device=inputs.device, provenance=inputs.paths, progress=progress)
     if make_tracks and not chroms and not span:
         from gategenome.export.settings import TrackSettings
-        from gategenome.export.tracks import write_tracks
+        from gategenome.export.tracks import run_tracks
 
-        write_tracks(out_dir, workers=TrackSettings().workers)
+        run_tracks(out_dir, None, TrackSettings())
 
 
 def _cuda_settings(settings: ScanSettings, rows: int, log) -> ScanSettings:

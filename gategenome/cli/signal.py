@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import FiniteFloat, refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.data.settings import SignalSettings
 
 
@@ -20,21 +21,11 @@ from gategenome.data.settings import SignalSettings
               help="Paired-end BAM, coordinate-sorted and indexed (repeatable: pooled).")
 @click.option("--barcodes", type=click.Path(dir_okay=False), default=None,
               help="Cells to keep, one barcode per line; 'barcode<TAB>group' lines make one signal per group.")
-@click.option("--min-mapq", type=int, default=setting_default(SignalSettings, "min_mapq"), show_default=True,
-              help="BAM: lowest mapping quality kept.")
-@click.option("--tn5-shift/--no-tn5-shift", default=setting_default(SignalSettings, "tn5_shift"),
-              show_default=True, help="Move fragment starts +4 and ends -5 onto the Tn5 insertion centres.")
-@click.option("--call-peaks/--no-call-peaks", default=setting_default(SignalSettings, "call_peaks"),
-              show_default=True, help="Call peaks with MACS3 (callpeak -f BEDPE) on the kept fragments.")
-@click.option("--qvalue", type=FiniteFloat(0.0, 1.0, min_open=True), default=setting_default(SignalSettings, "qvalue"), show_default=True,
-              help="MACS3 q-value cut-off (-q).")
-@click.option("--genome-size", type=int, default=setting_default(SignalSettings, "genome_size"),
-              show_default=True, help="MACS3 effective genome size (-g); 0 = the genome's length.")
-@click.option("--macs3", default=setting_default(SignalSettings, "macs3"), show_default=True,
-              help="The MACS3 program.")
+@settings_options(SignalSettings)
+@config_option(SignalSettings)
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False),
               help="Output directory (created; existing files of the same names are replaced).")
-def command(genome, fragments, bam, barcodes, min_mapq, tn5_shift, call_peaks, qvalue, genome_size, macs3, out_dir):
+def command(genome, fragments, bam, barcodes, out_dir, **options):
     """Make ATAC-seq coverage and Tn5 cut-site bigWigs from fragments or a BAM.
 
     Every fragment adds 1 to the coverage of the bases it spans and 1 to the
@@ -54,13 +45,11 @@ def command(genome, fragments, bam, barcodes, min_mapq, tn5_shift, call_peaks, q
       gategenome signal --genome hg38.fa --bam rep1.bam --bam rep2.bam --tn5-shift --out-dir signal
       gategenome signal --genome hg38.fa --fragments fragments.tsv.gz \\
           --barcodes cell_types.tsv --no-call-peaks --out-dir pseudobulk
+      gategenome signal --genome hg38.fa --bam rep1.bam --config signal.yaml --out-dir signal   # settings from YAML
     """
-    from gategenome.data.signal import make_signal
+    from gategenome.data.signal import run_signal
 
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({"--out-dir": out_dir}, {**{f"--fragments {f}": f for f in fragments}, **{f"--bam {b}": b for b in bam}})
-    make_signal(SignalSettings(
-        genome=genome, out_dir=out_dir, fragments=list(fragments), bam=list(bam), barcodes=barcodes,
-        min_mapq=min_mapq, tn5_shift=tn5_shift, call_peaks=call_peaks, qvalue=qvalue, genome_size=genome_size,
-        macs3=macs3,
-    ))
+    settings = settings_from_options(SignalSettings, options)
+    run_signal(genome, list(fragments), list(bam), out_dir, settings, barcodes=barcodes)

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import refuse_same_files, require_writable, setting_default
+from gategenome.cli.common import refuse_same_files, require_writable
+from gategenome.cli.options import field_option
+from gategenome.core.settings import declared_fields
 from gategenome.train.config import TrainConfig
+
+#: The train settings the command line overrides (the rest come from --config).
+OVERRIDES = ("seed", "threads", "device")
+
+
+def override_options(function):
+    """``--seed``, ``--threads`` and ``--device``: :data:`OVERRIDES`, over the --config file's train section."""
+    fields = {item.name: item for item in declared_fields(TrainConfig)}
+    for name in reversed(OVERRIDES):
+        function = field_option(fields[name], override="train")(function)
+    return function
 
 
 @click.command(name="train")
@@ -18,17 +31,11 @@ from gategenome.train.config import TrainConfig
               help="folds.json with train/valid/test chromosomes.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output model checkpoint (model.pt).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="YAML with 'model:' and 'train:' sections (see config/train.yaml); defaults otherwise.")
+              help="YAML with 'model:' and 'train:' sections (keys: the ModelConfig and TrainConfig settings, "
+                   "e.g. config/dna.yaml); defaults otherwise.")
 @click.option("--blacklist", type=click.Path(exists=True, dir_okay=False), default=None,
               help="BED of bases left out of the loss and metrics (e.g. collapsed rDNA).")
-@click.option("--seed", type=int, default=None,
-              help=f"Override train.seed.  [default: train.seed, {setting_default(TrainConfig, 'seed')}]")
-@click.option("--threads", type=click.IntRange(min=0), default=None,
-              help="Override train.threads (CPU threads; 0 = torch default).  "
-              f"[default: train.threads, {setting_default(TrainConfig, 'threads')}]")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
-              help="Override train.device (auto: CUDA when available).  "
-              f"[default: train.device, {setting_default(TrainConfig, 'device')}]")
+@override_options
 @click.option("--resume", is_flag=True, help="Continue from the resume checkpoint beside --out after a crash or kill.")
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False), default=None,
               help="metrics.json path  [default: metrics.json beside --out]")
@@ -59,14 +66,14 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     Examples:
       gategenome train --genome sacCer3.fa --signal atac.bw --regions prep/accessible.bed \\
           --folds prep/folds.json --out results/model.pt
-      gategenome train ... --config config/train.yaml --seed 1 --device cuda
+      gategenome train ... --config config/dna.yaml --seed 1 --device cuda   # no --signal: a DNA recipe
       gategenome train ... --resume        # after an interrupted run
       gategenome train ... --cache prep/genome.cache --threads 2
     """
     from gategenome.core.allocator import retain_freed_memory
     from gategenome.train.config import load_config
-    from gategenome.train.files import TrainInputs, TrainOutputs
-    from gategenome.train.loop import train_model
+    from gategenome.train.files import TrainOutputs
+    from gategenome.train.loop import run_train
 
     retain_freed_memory()  # a step's buffers are reused instead of faulted in again (docs/train.md)
 
@@ -82,11 +89,5 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
                          ("--out", outputs.config), ("--out", outputs.resume)):
         require_writable(option, path)
-    train_model(
-        TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist),
-        outputs,
-        model_config,
-        train_config,
-        resume=resume,
-        progress=not no_progress,
-    )
+    run_train(genome, signal, regions, folds, out, model_config, train_config, blacklist=blacklist,
+              metrics=metrics_path, curves=curves_path, cache=cache_dir, resume=resume, progress=not no_progress)

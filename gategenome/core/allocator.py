@@ -4,14 +4,12 @@ A training step allocates and frees the same large buffers (the LSTM's gate
 pre-activations of a batch, their gradients) hundreds of times.  glibc's malloc
 serves a block above its mmap threshold with a fresh ``mmap`` and returns it with
 ``munmap`` on free, and trims the top of the heap once more than its trim
-threshold is free; every new buffer is then faulted in again, page by page.  On
-yeast with ``config/dna.yaml`` that was about 30% of the training's CPU time,
-spent in the kernel (6.3 million page faults in 30 steps).
+threshold is free; every new buffer is then faulted in again, page by page, and
+a large share of the training's CPU time is spent in the kernel.
 
 :func:`retain_freed_memory` raises both thresholds (``mallopt``), so freed blocks
-stay in the heap and are reused: the same 30 steps took 0.27 million faults and
-1.1 s of system time instead of 16 s, for a peak RSS about 20% higher (the
-heap keeps its largest working set).  ``benchmarks/train_allocator.py`` measures it.
+stay in the heap and are reused, for a somewhat higher peak RSS (the heap keeps
+its largest working set).  ``benchmarks/train_allocator.py`` measures it.
 
 It only acts on Linux with glibc; elsewhere (or with ``GATEGENOME_RETAIN_FREED=0``
 in the environment) it does nothing.

@@ -102,8 +102,8 @@ def one_hot(sequence: bytes | str | np.ndarray, dtype: np.dtype | type = np.floa
         raw = bytes(raw) + b"N"
     # One translate pass gives each base's nibble; two neighbouring bases are packed
     # into one byte (little-endian uint16 view: (b0 << 4) | b1, low byte kept), and
-    # unpackbits spreads each byte back into 2 x 4 one-hot bytes.  About 6x faster
-    # than indexing the 256 x 4 table (measured by benchmarks/encode.py).
+    # unpackbits spreads each byte back into 2 x 4 one-hot bytes: faster than
+    # indexing the 256 x 4 table (benchmarks/encode.py compares the two).
     pairs = np.frombuffer(raw.translate(_NIBBLE_TABLE), dtype="<u2")
     packed = ((pairs << 4) | (pairs >> 8)).astype(np.uint8)
     onehot = np.unpackbits(packed).reshape(-1, 4)[:length]

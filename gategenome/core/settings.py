@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import fields
+from dataclasses import Field, field, fields
 from typing import Any, TypeVar
 
 from gategenome.errors import ConfigError
@@ -117,3 +117,81 @@ def require_finite(settings: Any, section: str) -> None:
         value = getattr(settings, field.name)
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{section}.{field.name}: got {value!r}, expected a finite number")
+
+
+def setting(default: Any, help: str, *, low: float | None = None, high: float | None = None,
+            low_open: bool = False, high_open: bool = False, choices: tuple[str, ...] | None = None,
+            flag: str | None = None, comma_separated: bool = False) -> Any:
+    """A settings field that declares, once, everything said about it.
+
+    The command-line option (:func:`gategenome.cli.options.settings_options`), the
+    ``--config`` YAML keys, the workflow schema check and the configuration
+    reference page are all read from these fields.
+
+    Parameters
+    ----------
+    default
+        The default value; a list or tuple default is copied for each instance.
+    help
+        One sentence for ``--help`` and the reference page.
+    low, high
+        Inclusive bounds of a number (None: unbounded on that side).
+    low_open, high_open
+        Exclude the bound itself.
+    choices
+        The allowed strings.
+    flag
+        The option's name when it is not ``--`` plus the field name with dashes.
+    comma_separated
+        A ``tuple[int, ...]`` given as one comma-separated word (``--distances 50,100,250``)
+        instead of a repeated option.
+
+    Returns
+    -------
+    dataclasses.Field
+        To assign to the dataclass attribute.
+    """
+    metadata = {"help": help, "low": low, "high": high, "low_open": low_open, "high_open": high_open,
+                "choices": tuple(choices) if choices is not None else None, "flag": flag,
+                "comma_separated": comma_separated}
+    if isinstance(default, (list, dict, set)):
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def declared_fields(cls: type) -> list[Field]:
+    """The fields of dataclass ``cls`` declared with :func:`setting` (those with a help text)."""
+    return [item for item in fields(cls) if "help" in item.metadata]
+
+
+def check_ranges(settings: Any, section: str) -> None:
+    """Refuse a settings instance whose values lie outside their declared ranges or choices.
+
+    NaN and infinity are refused in every float field.  Call it from ``__post_init__``.
+
+    Raises
+    ------
+    ConfigError
+        ``"call.fdr: got 2.0, expected at most 1"``.
+    """
+    require_finite(settings, section)
+    for item in declared_fields(type(settings)):
+        value = getattr(settings, item.name)
+        problem = range_problem(value, item.metadata)
+        if problem:
+            raise ConfigError(f"{section}.{item.name}: got {value!r}, expected {problem}")
+
+
+def range_problem(value: Any, metadata: dict[str, Any]) -> str | None:
+    """What ``value`` must be to satisfy a field's declared range or choices, or None when it does."""
+    choices = metadata.get("choices")
+    if choices is not None and isinstance(value, str) and value not in choices:
+        return "one of " + ", ".join(choices)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    low, high = metadata.get("low"), metadata.get("high")
+    if low is not None and (value < low or (metadata.get("low_open") and value == low)):
+        return ("more than " if metadata.get("low_open") else "at least ") + f"{low:g}"
+    if high is not None and (value > high or (metadata.get("high_open") and value == high)):
+        return ("less than " if metadata.get("high_open") else "at most ") + f"{high:g}"
+    return None

@@ -224,7 +224,9 @@ def accumulate(
     return totals
 
 
-def write_tracks(store: RunStore, genome_sizes: Mapping[str, int], outputs: Mapping[tuple[int, str], Path]) -> dict:
+def write_pileup_tracks(
+    store: RunStore, genome_sizes: Mapping[str, int], outputs: Mapping[tuple[int, str], Path]
+) -> dict:
     """Write one bigWig per ``(group, track)`` from the store.
 
     Parameters

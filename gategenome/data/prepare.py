@@ -1,6 +1,6 @@
 """The ``prepare`` step: accessible regions, folds and chromosome sizes for training.
 
-:func:`prepare` validates every input first (genome, bigWig, peaks, blacklist,
+:func:`run_prepare` validates every input first (genome, bigWig, peaks, blacklist,
 folds), then computes the regions and the split, and writes all outputs into the
 output directory together (:func:`gategenome.io.atomic.atomic_directory`): a failed
 run leaves no output file behind.
@@ -20,8 +20,9 @@ Outputs
 from __future__ import annotations
 
 import logging
+import os
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from gategenome import __version__
@@ -57,13 +58,41 @@ def _progress_bar(total: int, description: str):
     return progress_bar(total, description, unit="b", unit_scale=True)
 
 
-def prepare(settings: PrepareSettings) -> dict:
+@dataclass(frozen=True)
+class _Files:
+    """The files of one prepare run (as given; ``prepare.json`` records them absolute)."""
+
+    genome: str
+    signal: str
+    out_dir: str | os.PathLike
+    peaks: str | None
+    blacklist: str | None
+    folds_file: str | None
+    signal_summary: str | None
+
+
+def run_prepare(genome: str, signal: str, out: str | os.PathLike, settings: PrepareSettings, *,
+                peaks: str | None = None, blacklist: str | None = None, folds_file: str | None = None,
+                signal_summary: str | None = None) -> dict:
     """Run the prepare step and write its outputs.
 
     Parameters
     ----------
+    genome, signal
+        FASTA and bigWig.
+    out
+        Output directory.
     settings
-        Inputs, output directory and options.
+        Options.
+    peaks, blacklist
+        Optional BED/narrowPeak files: regions come from the peaks instead of the
+        bigWig; the blacklist is cut out of them.
+    folds_file
+        Optional user ``folds.json`` (instead of ``settings.valid_chroms`` / ``test_chroms``).
+    signal_summary
+        Optional ``signal.json`` of ``gategenome signal`` that made the bigWig
+        (and the peaks): its inputs, counts and MACS3 command and version are
+        recorded in ``prepare.json``.
 
     Returns
     -------
@@ -76,22 +105,24 @@ def prepare(settings: PrepareSettings) -> dict:
         Any invalid input or option; nothing is written then.
     """
     started = time.perf_counter()
-    out_dir = _check_settings(settings)
-    provenance = _signal_provenance(settings.signal_summary)
-    sizes, selection = _genome_chromosomes(settings)
+    files = _Files(genome, signal, out, peaks, blacklist, folds_file, signal_summary)
+    out_dir = _check_settings(files, settings)
+    provenance = _signal_provenance(signal_summary)
+    sizes, selection = _genome_chromosomes(genome, settings)
     kept_sizes = {name: sizes[name] for name in selection.kept}
-    track = SignalTrack(settings.signal, sizes)
+    track = SignalTrack(signal, sizes)
     try:
         if not any(name in track.mapping for name in selection.kept):
             raise ConfigError(
-                f"{settings.signal}: has no signal on any kept chromosome ({', '.join(selection.kept[:5])}...); "
+                f"{signal}: has no signal on any kept chromosome ({', '.join(selection.kept[:5])}...); "
                 "expected the genome's nuclear chromosomes"
             )
-        blacklist = read_blacklist(settings.blacklist, sizes)
-        peaks = read_peak_columns(settings.peaks, sizes) if settings.peaks else None
-        split = _fold_split(settings, kept_sizes, list(selection.excluded))
-        regions, method, blacklisted_bases = _accessible_regions(settings, track, peaks, kept_sizes, blacklist, sizes)
-        _require_regions(settings, track, regions)
+        blacklisted = read_blacklist(blacklist, sizes)
+        peak_columns = read_peak_columns(peaks, sizes) if peaks else None
+        split = _fold_split(folds_file, settings, kept_sizes, list(selection.excluded))
+        regions, method, blacklisted_bases = _accessible_regions(files, settings, track, peak_columns, kept_sizes,
+                                                                 blacklisted, sizes)
+        _require_regions(files, track, regions)
         value_counts = {"nan": track.nan_count, "infinite": track.infinite_count, "negative": track.negative_count}
         mapping = dict(track.mapping)
         missing = list(track.missing)
@@ -99,6 +130,7 @@ def prepare(settings: PrepareSettings) -> dict:
         track.close()
 
     summary = _summary(
+        files,
         settings,
         sizes,
         selection.kept,
@@ -108,7 +140,7 @@ def prepare(settings: PrepareSettings) -> dict:
         method,
         mapping,
         missing,
-        blacklist,
+        blacklisted,
         blacklisted_bases,
         value_counts,
     )
@@ -142,11 +174,11 @@ def _signal_provenance(path: str | None) -> dict | None:
     }
 
 
-def _check_settings(settings: PrepareSettings) -> Path:
+def _check_settings(files: _Files, settings: PrepareSettings) -> Path:
     """Options that contradict each other or are out of range; the output directory."""
-    if settings.folds_file and (settings.valid_chroms or settings.test_chroms):
+    if files.folds_file and (settings.valid_chroms or settings.test_chroms):
         raise ConfigError("--folds cannot be combined with --valid-chroms/--test-chroms; give one or the other")
-    out_dir = Path(settings.out_dir)
+    out_dir = Path(files.out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory")
     settings.peak_settings.validate()
@@ -154,14 +186,14 @@ def _check_settings(settings: PrepareSettings) -> Path:
     return out_dir
 
 
-def _genome_chromosomes(settings: PrepareSettings) -> tuple[dict[str, int], ChromosomeSelection]:
+def _genome_chromosomes(path: str, settings: PrepareSettings) -> tuple[dict[str, int], ChromosomeSelection]:
     """Every FASTA chromosome's length and which of them are kept (at least one)."""
-    with Genome(settings.genome) as genome:
+    with Genome(path) as genome:
         sizes = dict(genome.sizes)
         selection = drop_unsequenced(genome, select_chromosomes(sizes, settings.exclude_chroms))
     if not selection.kept:
         raise ConfigError(
-            f"{settings.genome}: every chromosome is excluded "
+            f"{path}: every chromosome is excluded "
             f"({', '.join(f'{name}: {why}' for name, why in list(selection.excluded.items())[:5])}); "
             "expected at least one kept (see --exclude-chroms)"
         )
@@ -169,6 +201,7 @@ def _genome_chromosomes(settings: PrepareSettings) -> tuple[dict[str, int], Chro
 
 
 def _accessible_regions(
+    files: _Files,
     settings: PrepareSettings,
     track: SignalTrack,
     peaks: RegionArrays | None,
@@ -190,7 +223,7 @@ def _accessible_regions(
         min_length = settings.peak_settings.min_length
         method: dict = {
             "source": "peaks",
-            "file": str(Path(settings.peaks).absolute()),
+            "file": str(Path(files.peaks).absolute()),
             **asdict(settings.peak_settings),
         }
     else:
@@ -199,7 +232,7 @@ def _accessible_regions(
         min_length = settings.signal_settings.min_length
         method = {
             "source": "signal",
-            "file": str(Path(settings.signal).absolute()),
+            "file": str(Path(files.signal).absolute()),
             **asdict(settings.signal_settings),
             "threshold": threshold.as_dict(),
             "transform": "centred moving average; threshold = factor x mean signal",
@@ -228,24 +261,25 @@ def _write_outputs(
         ) from None
 
 
-def _require_regions(settings: PrepareSettings, track: SignalTrack, regions: RegionArrays) -> None:
+def _require_regions(files: _Files, track: SignalTrack, regions: RegionArrays) -> None:
     """No accessible region is an error naming why: nothing downstream can train or score without one."""
     if count_regions(regions):
         return
-    if settings.peaks:
+    if files.peaks:
         raise InputError(
-            f"{settings.peaks}: no accessible region left from the peaks (none on a kept chromosome, "
+            f"{files.peaks}: no accessible region left from the peaks (none on a kept chromosome, "
             f"or all shorter than --min-length or blacklisted); expected peaks on the kept chromosomes"
         )
     raise InputError(
-        f"{settings.signal}: no accessible region found ({track.describe_values()}); "
+        f"{files.signal}: no accessible region found ({track.describe_values()}); "
         "expected a non-negative ATAC-seq coverage track with signal on the kept chromosomes"
     )
 
 
-def _fold_split(settings: PrepareSettings, kept_sizes: dict[str, int], excluded: list[str]) -> FoldSplit:
-    if settings.folds_file:
-        return read_folds(settings.folds_file, kept_sizes, excluded)
+def _fold_split(folds_file: str | None, settings: PrepareSettings, kept_sizes: dict[str, int],
+                excluded: list[str]) -> FoldSplit:
+    if folds_file:
+        return read_folds(folds_file, kept_sizes, excluded)
     if settings.valid_chroms or settings.test_chroms:
         return folds_from_options(settings.valid_chroms, settings.test_chroms, kept_sizes, excluded)
     return split_chromosomes(kept_sizes, seed=settings.seed)
@@ -270,7 +304,8 @@ def _signal_regions(track, kept_sizes, blacklist, signal_settings):
 
 
 def _summary(
-    settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases, value_counts
+    files, settings, sizes, kept, excluded, regions, split, method, mapping, missing, blacklist, blacklisted_bases,
+    value_counts,
 ) -> dict:
     per_chrom = {name: {"length": sizes[name], "regions": 0, "bases": 0} for name in kept}
     for name, (starts, ends) in regions.items():
@@ -290,17 +325,17 @@ def _summary(
         "format": "gategenome-prepare",
         "version": __version__,
         "settings": {
-            "genome": absolute(settings.genome),
-            "signal": absolute(settings.signal),
-            "peaks": absolute(settings.peaks),
-            "blacklist": absolute(settings.blacklist),
+            "genome": absolute(files.genome),
+            "signal": absolute(files.signal),
+            "peaks": absolute(files.peaks),
+            "blacklist": absolute(files.blacklist),
             "exclude_chroms": list(settings.exclude_chroms),
-            "folds_file": absolute(settings.folds_file),
+            "folds_file": absolute(files.folds_file),
             "valid_chroms": list(settings.valid_chroms),
             "test_chroms": list(settings.test_chroms),
             "seed": settings.seed,
-            "out_dir": absolute(settings.out_dir),
-            "signal_summary": absolute(settings.signal_summary),
+            "out_dir": absolute(files.out_dir),
+            "signal_summary": absolute(files.signal_summary),
         },
         "genome": {"chromosomes": len(sizes), "bases": sum(sizes.values())},
         "kept_chromosomes": list(kept),
@@ -321,7 +356,7 @@ def _summary(
             "fraction_of_kept_bases": covered / kept_bases if kept_bases else 0.0,
         },
         "blacklist": {
-            "file": absolute(settings.blacklist),
+            "file": absolute(files.blacklist),
             "records": len(blacklist),
             "bases": sum(map(len, blacklist)),
             "region_bases_removed": int(blacklisted_bases),

@@ -19,7 +19,7 @@ from the ATAC-seq bigWig itself:
 
 The defaults of :class:`~gategenome.data.settings.SignalRegionSettings`
 (``smooth=101``, ``threshold_factor=4``, ``merge_gap=50``, ``min_length=100``) were chosen by agreement with MACS3 peaks on the yeast
-SRR1822137 data (``benchmarks/targets.py``).
+SRR1822137 data (``benchmarks/prepare.py --sweep``).
 
 Regions are cut out where a blacklist BED says so (:mod:`gategenome.data.intervals`);
 which chromosomes are kept is :mod:`gategenome.data.chromosomes`.  Coordinates are

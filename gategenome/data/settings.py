@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gategenome.core.settings import check_ranges, setting
 from gategenome.data.chromosomes import DEFAULT_EXCLUDE
 from gategenome.errors import ConfigError
 
@@ -32,22 +33,20 @@ class SignalRegionSettings:
         Bases read from the bigWig at a time (bounds memory).
     """
 
-    smooth: int = 101
-    threshold_factor: float = 4.0
-    min_length: int = 100
-    merge_gap: int = 50
+    smooth: int = setting(101, "bigWig mode: centred moving-average width over the signal, bases.", low=1)
+    threshold_factor: float = setting(4.0, "bigWig mode: accessible where the smoothed signal >= this x the "
+                                           "genome-wide mean (fold enrichment; independent of sequencing depth).",
+                                      low=0.0, low_open=True)
+    min_length: int = setting(100, "Shortest region kept, bases.", low=1)
+    merge_gap: int = setting(50, "Join regions closer than this many bases.", low=0)
     chunk_size: int = 5_000_000
 
+    def __post_init__(self) -> None:
+        check_ranges(self, "prepare")
+
     def validate(self) -> None:
-        """Raise :class:`ConfigError` on a value outside its range."""
-        if self.smooth < 1:
-            raise ConfigError(f"--smooth: moving-average window must be >= 1 base, got {self.smooth}")
-        if not self.threshold_factor > 0:
-            raise ConfigError(f"--threshold-factor: must be > 0, got {self.threshold_factor}")
-        if self.min_length < 1:
-            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
-        if self.merge_gap < 0:
-            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
+        """Raise :class:`ConfigError` on a value outside its range (the declared ranges are checked on creation)."""
+        check_ranges(self, "prepare")
         if self.chunk_size < 10 * self.smooth:
             raise ConfigError(f"chunk size must be >= 10 x the --smooth window, got {self.chunk_size}")
 
@@ -56,75 +55,50 @@ class SignalRegionSettings:
 class PeakRegionSettings:
     """How regions are made from a peaks file: merged across small gaps, short ones dropped."""
 
-    merge_gap: int = 0
-    min_length: int = 1
+    merge_gap: int = setting(0, "Join regions closer than this many bases.", low=0)
+    min_length: int = setting(1, "Shortest region kept, bases.", low=1)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "prepare")
 
     def validate(self) -> None:
-        """Raise :class:`ConfigError` on a value outside its range."""
-        if self.merge_gap < 0:
-            raise ConfigError(f"--merge-gap: must be >= 0 bases, got {self.merge_gap}")
-        if self.min_length < 1:
-            raise ConfigError(f"--min-length: shortest region must be >= 1 base, got {self.min_length}")
+        """Raise :class:`ConfigError` on a value outside its range (also checked on creation)."""
+        check_ranges(self, "prepare")
 
 
 @dataclass
 class PrepareSettings:
-    """Everything :func:`prepare` needs; saved resolved in ``prepare.json``.
+    """Options of :func:`gategenome.data.prepare.run_prepare`; saved resolved in ``prepare.json`` with its paths.
 
     Attributes
     ----------
-    genome, signal
-        FASTA and bigWig paths.
-    out_dir
-        Output directory.
-    peaks, blacklist
-        Optional BED/narrowPeak paths.
     exclude_chroms
         Regular expressions of chromosome names to drop.
-    folds_file
-        Optional user ``folds.json``.
     valid_chroms, test_chroms
-        Optional user held-out chromosomes (instead of ``folds_file``).
+        Optional user held-out chromosomes (instead of a ``folds.json``).
     seed
         Seed of the automatic fold split.
     peak_settings, signal_settings
         Region-making settings for each mode.
-    signal_summary
-        Optional ``signal.json`` of ``gategenome signal`` that made the bigWig
-        (and the peaks): its inputs, counts and MACS3 command and version are
-        recorded in ``prepare.json``.
     """
 
-    genome: str
-    signal: str
-    out_dir: str
-    peaks: str | None = None
-    blacklist: str | None = None
-    exclude_chroms: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
-    folds_file: str | None = None
-    valid_chroms: list[str] = field(default_factory=list)
-    test_chroms: list[str] = field(default_factory=list)
-    seed: int = 0
+    exclude_chroms: list[str] = setting(list(DEFAULT_EXCLUDE), "Drop chromosomes whose full name matches "
+                                        "(regular expressions, case-insensitive; repeatable). Given patterns replace "
+                                        "the default (mitochondrion, unplaced/random/alt contigs); 'none' keeps every "
+                                        "chromosome.")
+    valid_chroms: list[str] = setting([], "Comma-separated validation chromosomes (repeatable); the rest train.")
+    test_chroms: list[str] = setting([], "Comma-separated test chromosomes (repeatable); the rest train.")
+    seed: int = setting(0, "Seed of the automatic fold split.")
     peak_settings: PeakRegionSettings = field(default_factory=PeakRegionSettings)
     signal_settings: SignalRegionSettings = field(default_factory=SignalRegionSettings)
-    signal_summary: str | None = None
 
 
 @dataclass
 class SignalSettings:
-    """Everything :func:`gategenome.data.signal.make_signal` needs; saved in ``signal.json``.
+    """Options of :func:`gategenome.data.signal.run_signal`; saved in ``signal.json`` with its paths.
 
     Attributes
     ----------
-    genome
-        FASTA whose chromosomes name and size the bigWigs.
-    out_dir
-        Output directory.
-    fragments, bam
-        Fragments files and paired-end BAMs; all of them are pooled (replicates).
-    barcodes
-        Optional cell barcodes: one column keeps those cells, ``barcode  group``
-        makes one signal per group.
     min_mapq
         Lowest mapping quality of a BAM read kept.
     tn5_shift
@@ -141,30 +115,19 @@ class SignalSettings:
         About this many fragment lines are read at a time (bounds memory with the chromosome length).
     """
 
-    genome: str
-    out_dir: str
-    fragments: list[str] = field(default_factory=list)
-    bam: list[str] = field(default_factory=list)
-    barcodes: str | None = None
-    min_mapq: int = 30
-    tn5_shift: bool = False
-    call_peaks: bool = True
-    qvalue: float = 0.01
-    genome_size: int = 0
-    macs3: str = "macs3"
+    min_mapq: int = setting(30, "BAM: lowest mapping quality kept.", low=0)
+    tn5_shift: bool = setting(False, "Move fragment starts +4 and ends -5 onto the Tn5 insertion centres.")
+    call_peaks: bool = setting(True, "Call peaks with MACS3 (callpeak -f BEDPE) on the kept fragments.")
+    qvalue: float = setting(0.01, "MACS3 q-value cut-off (-q).", low=0.0, high=1.0, low_open=True, high_open=True)
+    genome_size: int = setting(0, "MACS3 effective genome size (-g); 0 = the genome's length.", low=0)
+    macs3: str = setting("macs3", "The MACS3 program.")
     chunk: int = 1 << 18
 
+    def __post_init__(self) -> None:
+        check_ranges(self, "signal")
+
     def validate(self) -> None:
-        """Raise :class:`ConfigError` on missing input or a value outside its range."""
-        if not self.fragments and not self.bam:
-            raise ConfigError("give --fragments or --bam (repeatable; replicates are pooled)")
-        if self.barcodes and self.bam:
-            raise ConfigError("--barcodes selects cells of a fragments file; it cannot be used with --bam")
-        if self.min_mapq < 0:
-            raise ConfigError(f"--min-mapq: must be >= 0, got {self.min_mapq}")
-        if not 0 < self.qvalue < 1:
-            raise ConfigError(f"--qvalue: must be in (0, 1), got {self.qvalue}")
-        if self.genome_size < 0:
-            raise ConfigError(f"--genome-size: must be >= 0 (0: the genome length), got {self.genome_size}")
+        """Raise :class:`ConfigError` on a value outside its range."""
+        check_ranges(self, "signal")
         if self.chunk < 1:
             raise ConfigError(f"chunk: must be >= 1 fragment, got {self.chunk}")

@@ -1,6 +1,6 @@
 """The ``signal`` step: ATAC-seq bigWigs (and MACS3 peaks) from fragments or BAMs.
 
-:func:`make_signal` reads every input (replicates are pooled), keeps the listed
+:func:`run_signal` reads every input (replicates are pooled), keeps the listed
 cells when barcodes are given, piles the fragments up one chromosome at a time
 (:mod:`gategenome.data.pileup`) and writes, all together or none
 (:func:`gategenome.io.atomic.atomic_directory`):
@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from gategenome import __version__
 from gategenome.data.bam import read_bam_fragments
 from gategenome.data.fragments import FragmentCounts, read_barcodes, read_fragment_file
 from gategenome.data.peaks import call_peaks, find_macs3
-from gategenome.data.pileup import TN5_SHIFT, TRACKS, RunStore, accumulate, write_tracks
+from gategenome.data.pileup import TN5_SHIFT, TRACKS, RunStore, accumulate, write_pileup_tracks
 from gategenome.data.settings import SignalSettings
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
@@ -85,23 +87,41 @@ class _FragmentWriter:
             handle.close()
 
 
-def _sources(settings: SignalSettings, sizes, barcodes):
+def _sources(fragments: list[str], bam: list[str], settings: SignalSettings, sizes, cells):
     """``(label, counts, chunk iterator)`` of every input, fragments files first."""
-    for path in settings.fragments:
+    for path in fragments:
         counts = FragmentCounts()
-        yield path, counts, read_fragment_file(path, sizes, counts, barcodes, settings.chunk)
-    for path in settings.bam:
+        yield path, counts, read_fragment_file(path, sizes, counts, cells, settings.chunk)
+    for path in bam:
         counts = FragmentCounts()
         yield path, counts, read_bam_fragments(path, sizes, counts, settings.min_mapq, settings.chunk)
 
 
-def make_signal(settings: SignalSettings) -> dict:
+def _check_reads(fragments: list[str], bam: list[str], barcodes: str | None) -> None:
+    """Raise :class:`ConfigError` when no reads are given, or barcodes with BAMs."""
+    if not fragments and not bam:
+        raise ConfigError("give --fragments or --bam (repeatable; replicates are pooled)")
+    if barcodes and bam:
+        raise ConfigError("--barcodes selects cells of a fragments file; it cannot be used with --bam")
+
+
+def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: str | os.PathLike,
+               settings: SignalSettings, *, barcodes: str | None = None) -> dict:
     """Run the signal step and write its outputs.
 
     Parameters
     ----------
+    genome
+        FASTA whose chromosomes name and size the bigWigs.
+    fragments, bam
+        Fragments files and paired-end BAMs (either may be empty); all of them are pooled (replicates).
+    out
+        Output directory.
     settings
-        Inputs, output directory and options.
+        Options.
+    barcodes
+        Optional cell barcodes: one column keeps those cells, ``barcode  group``
+        makes one signal per group.
 
     Returns
     -------
@@ -114,18 +134,20 @@ def make_signal(settings: SignalSettings) -> dict:
         Any invalid input or option; nothing is written then.
     """
     started = time.perf_counter()
+    fragments, bam = list(fragments), list(bam)
+    _check_reads(fragments, bam, barcodes)
     settings.validate()
-    out_dir = Path(settings.out_dir)
+    out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"--out-dir {out_dir}: exists and is not a directory")
-    with Genome(settings.genome) as genome:
-        sizes = dict(genome.sizes)
-    barcodes, groups = read_barcodes(settings.barcodes) if settings.barcodes else (None, ["all"])
+    with Genome(genome) as fasta:
+        sizes = dict(fasta.sizes)
+    cells, groups = read_barcodes(barcodes) if barcodes else (None, ["all"])
     prefixes = output_names(groups)
     if settings.call_peaks:
         find_macs3(settings.macs3)
-    direct_peaks = (settings.call_peaks and len(settings.fragments) == 1 and not settings.bam
-                    and barcodes is None and _first_columns(settings.fragments[0]) == 3)
+    direct_peaks = (settings.call_peaks and len(fragments) == 1 and not bam
+                    and cells is None and _first_columns(fragments[0]) == 3)
     shift = TN5_SHIFT if settings.tn5_shift else None
     with atomic_directory(out_dir) as staging:
         scratch = staging / ".scratch"
@@ -133,7 +155,7 @@ def make_signal(settings: SignalSettings) -> dict:
         writer = _FragmentWriter(scratch, len(groups)) if settings.call_peaks and not direct_peaks else None
         inputs, piled = [], np.zeros(len(groups), dtype=np.int64)
         try:
-            for number, (label, counts, chunks) in enumerate(_sources(settings, sizes, barcodes)):
+            for number, (label, counts, chunks) in enumerate(_sources(fragments, bam, settings, sizes, cells)):
                 piled += accumulate(writer.tee(chunks) if writer else chunks, sizes, len(groups), store, number, shift)
                 inputs.append({"file": str(Path(label).absolute()), **counts.as_dict()})
                 log.info("%s: %d fragments kept of %d records (%d mitochondrial)", label, counts.kept,
@@ -142,40 +164,45 @@ def make_signal(settings: SignalSettings) -> dict:
             if writer:
                 writer.close()
         empty = [group for group, count in zip(groups, piled) if count == 0]
-        if empty and settings.barcodes:
-            raise InputError(f"{settings.barcodes}: no fragment kept for group(s) {', '.join(empty[:5])}; expected "
+        if empty and barcodes:
+            raise InputError(f"{barcodes}: no fragment kept for group(s) {', '.join(empty[:5])}; expected "
                              "its barcodes to match column 4 of the fragments file")
         if empty:
-            raise InputError(f"{', '.join(settings.fragments + settings.bam)}: no fragment kept; expected "
+            raise InputError(f"{', '.join(fragments + bam)}: no fragment kept; expected "
                              "fragments on the genome's chromosomes")
         outputs = {(index, track): staging / f"{prefixes[group]}{track}.bw"
                    for index, group in enumerate(groups) for track in TRACKS}
-        write_tracks(store, sizes, outputs)
+        write_pileup_tracks(store, sizes, outputs)
         peaks = {}
         if settings.call_peaks:
             genome_size = settings.genome_size or sum(sizes.values())
             for index, group in enumerate(groups):
-                source = settings.fragments[0] if direct_peaks else writer.paths[index]
+                source = fragments[0] if direct_peaks else writer.paths[index]
                 peaks[group] = call_peaks(source, staging / f"{prefixes[group]}peaks.narrowPeak", genome_size,
                                           settings.qvalue, settings.macs3)
         for path in scratch.iterdir():
             path.unlink()
         scratch.rmdir()
-        summary = _summary(settings, sizes, groups, prefixes, piled, inputs, peaks, started)
+        paths = {"genome": genome, "out_dir": out, "fragments": fragments, "bam": bam, "barcodes": barcodes}
+        summary = _summary(paths, settings, sizes, groups, prefixes, piled, inputs, peaks, started)
         write_json(staging / "signal.json", summary)
     log.info("wrote %s: %d fragments piled up in %.1f s", out_dir, int(piled.sum()), summary["seconds"])
     return summary
 
 
-def _summary(settings, sizes, groups, prefixes, piled, inputs, peaks, started) -> dict:
+def _summary(paths, settings, sizes, groups, prefixes, piled, inputs, peaks, started) -> dict:
+    """``signal.json``: the paths (absolute) and settings, counts per input and group, peaks."""
     outputs = {group: {track: f"{prefixes[group]}{track}.bw" for track in TRACKS} for group in groups}
     for group in peaks:
         outputs[group]["peaks"] = f"{prefixes[group]}peaks.narrowPeak"
-    resolved = asdict(settings)
-    for key in ("genome", "out_dir", "barcodes"):
-        resolved[key] = str(Path(resolved[key]).absolute()) if resolved[key] else None
-    resolved["fragments"] = [str(Path(path).absolute()) for path in settings.fragments]
-    resolved["bam"] = [str(Path(path).absolute()) for path in settings.bam]
+    resolved = {
+        "genome": str(Path(paths["genome"]).absolute()),
+        "out_dir": str(Path(paths["out_dir"]).absolute()),
+        "fragments": [str(Path(path).absolute()) for path in paths["fragments"]],
+        "bam": [str(Path(path).absolute()) for path in paths["bam"]],
+        "barcodes": str(Path(paths["barcodes"]).absolute()) if paths["barcodes"] else None,
+        **asdict(settings),
+    }
     return {
         "format": "gategenome-signal",
         "version": __version__,

@@ -14,20 +14,8 @@ goal and writes the FASTA, TSV, plot and settings (:mod:`~gategenome.design.outp
 the settings (:mod:`~gategenome.design.settings`) import no heavy library.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.design.settings import BoundarySettings, ConstraintSettings, ContextSettings, SearchSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["BoundarySettings", "ConstraintSettings", "ContextSettings", "SearchSettings"],
-    "context": ["closed_contexts", "drops_in_contexts", "null_threshold"],
-    "order": ["Design", "Part", "write_order_files"],
-    "constraints": ["SequenceConstraints", "random_sequence"],
-    "retention": ["Retention", "measure_retention", "reference_model"],
-    "memory": ["Plan", "plan_memory"],
-    "search": ["anneal", "best_constrained_unit", "difference_score", "ranked_units"],
-    "distinct": ["distinct_designs", "search_starts"],
-    "diversity": ["identity", "max_pairwise_identity", "pick_distinct"],
-    "reset": ["ResetScore", "design_resets", "score_elements", "sequence_gates"],
-    "enrichment": ["BoundaryWindows", "boundary_enrichment", "boundary_windows", "compare_with_boundaries"],
-    "outputs": ["Row", "write_outputs"],
-    "run": ["load_design_model", "run_memory", "run_reset"],
-})
+__all__ = ["BoundarySettings", "ConstraintSettings", "ContextSettings", "SearchSettings", "run_memory", "run_reset"]
+__getattr__ = import_on_first_use(__name__, {"run_memory": "run", "run_reset": "run"})

@@ -110,6 +110,7 @@ class SequenceConstraints(ConstraintSettings):
             raise ConfigError(f"--gc-min {self.gc_min} is above --gc-max {self.gc_max}; expected gc-min <= gc-max")
         if self.gc_window < 1:
             raise ConfigError(f"--gc-window: got {self.gc_window}, expected a positive number of bases")
+        super().__post_init__()
         self.avoid = [motif.strip().upper() for motif in self.avoid]
         self._patterns = [motif_regex(motif) for motif in self.avoid]
 

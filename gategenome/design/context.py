@@ -13,9 +13,9 @@ last layer, the track ``scan`` reports, is below the threshold) *starts* over th
 element or the :data:`TAIL` bases after it.  A run already under way at the
 insertion point belongs to the upstream sequence (``call`` would place it there),
 so it counts only if the gate rises above the threshold and falls again in the
-span.  Native closed chromatin is inside such a run at about 1 base in 12 on the
-yeast sequence-only model, so "below the threshold anywhere over the span"
-(reported too, as ``below_fraction``) credits every element with those drops.
+span.  Native closed chromatin is itself often inside such a run, so "below the
+threshold anywhere over the span" (reported too, as ``below_fraction``) would
+credit every element with those drops.
 
 The same test is run, in the same contexts, on a dinucleotide-shuffled version
 of each element (:func:`gategenome.core.shuffle.dinucleotide_shuffle`, one
@@ -128,7 +128,7 @@ def _gates(model: GateLSTM, sequences: list[str], signal_value: float, batch_siz
     return np.concatenate(out)
 
 
-def null_threshold(
+def context_null_threshold(
     model: GateLSTM, contexts: list[Context], quantile: float, signal_value: float = 0.0, seed: int = 0
 ) -> float:
     """The ``quantile`` of the gate over dinucleotide-shuffled context windows, burn-in left out."""

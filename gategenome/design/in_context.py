@@ -2,9 +2,7 @@
 
 An element that shuts the gate between random flanks often does not inside a
 genome: the state the upstream sequence leaves behind decides whether the same
-bases close it (on the yeast sequence-only model, elements at a minimum gate of
-0.002-0.005 between flanks dropped it below ``call``'s threshold in 17-37% of
-native contexts).  The search can score every candidate where it will be used.
+bases close it.  The search can score every candidate where it will be used.
 
 :func:`design_contexts` draws the search's own **design contexts** (native
 closed-chromatin windows, :func:`gategenome.design.context.closed_contexts`, with
@@ -31,9 +29,8 @@ that its dinucleotide shuffles (``reset_shuffles`` per context, each context its
 own, as the test draws a new shuffle per window) stay well above the threshold:
 the drop must come from the order of the bases, not from their composition.
 Both margins matter for the held-out test: with the shuffles aiming only at
-``t`` the search fitted its few shuffles and windows (on the yeast model, 3-15%
-of the scored shuffles dropped in the design windows, 17-29% of new ones in new
-windows).
+``t``, the search would fit its few shuffles and windows rather than the
+element's behaviour in new ones.
 
 Cost: ``(length + TAIL) x contexts x (1 + reset_shuffles)`` bases run per
 candidate (30 bp elements, 16 contexts, 8 shuffles: 5,760 bases), whatever the

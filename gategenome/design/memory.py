@@ -1,6 +1,6 @@
 """Design long-memory DNA: a writer, then a filler that holds the forget gate near 1.
 
-The path for ``--goal memory``:
+The path for ``gategenome design memory``:
 
 1. **Screen repeated units.**  Every k-mer up to ``unit_max_k`` (5460 units up to
    6-mers) is repeated to 120 bases; the mean ``log f`` over the last 60 bases
@@ -23,7 +23,7 @@ The path for ``--goal memory``:
    gates-only linearisation ``log sum_j w_j prod_t f_tj`` (``w = d0 / |d0|``),
    which ignores feedback through ``h``, ranks units and writers in the screens.
 
-``--goal reset`` lives in :mod:`gategenome.design.reset`.
+``gategenome design reset`` lives in :mod:`gategenome.design.reset`.
 """
 
 from __future__ import annotations

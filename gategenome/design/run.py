@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from gategenome.design.constraints import SequenceConstraints, random_sequence
-from gategenome.design.context import closed_contexts, drops_in_contexts, null_threshold
+from gategenome.design.context import closed_contexts, context_null_threshold, drops_in_contexts
 from gategenome.design.distinct import distinct_designs
 from gategenome.design.diversity import max_pairwise_identity
 from gategenome.design.enrichment import boundary_windows, compare_with_boundaries
@@ -180,15 +180,16 @@ def _order_designs(model: GateLSTM, rows: list[Row], writer: str, signal_value: 
 
 def run_memory(
     model: GateLSTM,
+    out: str,
     settings: SearchSettings,
     constraints: SequenceConstraints,
-    prefix: str,
+    *,
     progress: Progress,
-    context: dict | None = None,
+    provenance: dict | None = None,
 ) -> list[Row]:
-    """Plan, search, verify and write a long-memory design run; returns the TSV rows.
+    """Plan, search, verify and write a long-memory design run (``OUT.fa``, ``.tsv``, ...); returns the TSV rows.
 
-    ``context`` (model source and configuration) is added to the saved summary.
+    ``provenance`` (model source and configuration) is added to the saved summary.
     """
     constraints.require_feasible(settings.length, seed=settings.seed)
     plan = plan_memory(model, settings, constraints, progress("screening units", len(kmers(settings.unit_max_k))))
@@ -207,9 +208,9 @@ def run_memory(
     ]
     named.append((f"unit_{plan.free_unit}", "unconstrained_unit", free, measured[-1]))
     rows, curves = _memory_rows(model, plan, settings, constraints, named)
-    summary = {**_memory_summary(plan, settings, constraints, unit, rows), **(context or {})}
+    summary = {**_memory_summary(plan, settings, constraints, unit, rows), **(provenance or {})}
     write_outputs(
-        prefix,
+        out,
         "memory",
         rows,
         curves,
@@ -217,7 +218,7 @@ def run_memory(
         "log10 retention (of the written cell difference)",
         "distance after the writer (bp)",
     )
-    write_order_files(prefix, _order_designs(model, rows, plan.writer, settings.signal_value), model_label(summary))
+    write_order_files(out, _order_designs(model, rows, plan.writer, settings.signal_value), model_label(summary))
     return rows
 
 
@@ -257,7 +258,8 @@ def _context_threshold(model: GateLSTM, windows: list, settings: SearchSettings,
     threshold = contexts.threshold
     source = "given (--threshold)"
     if threshold is None:
-        threshold = null_threshold(model, windows, contexts.threshold_quantile, settings.signal_value, settings.seed)
+        threshold = context_null_threshold(model, windows, contexts.threshold_quantile, settings.signal_value,
+                                           settings.seed)
         source = f"{contexts.threshold_quantile:g} quantile of the gate over dinucleotide-shuffled contexts"
     if 1.0 - contexts.min_depth < threshold:
         threshold = 1.0 - contexts.min_depth
@@ -272,8 +274,8 @@ def _context_objective(model: GateLSTM, settings: SearchSettings, contexts: Cont
     """
     if contexts is None or contexts.design_contexts <= 0:
         return None
-    # as many untested windows as the test reads set the threshold (a quantile of a few windows is
-    # too low: 0.0017 from 16 yeast windows against 0.0077 from 200); the search reads the first ones
+    # as many untested windows as the test reads set the threshold (a low quantile of a few windows
+    # falls far below that of many); the search reads the first ones
     windows = design_contexts(contexts.genome, contexts.accessible, max(contexts.design_contexts, contexts.contexts),
                               contexts.margin, settings.seed, tested)
     if not windows:
@@ -308,19 +310,20 @@ def _context_test(model: GateLSTM, rows: list[Row], settings: SearchSettings, co
 
 def run_reset(
     model: GateLSTM,
+    out: str,
     settings: SearchSettings,
     constraints: SequenceConstraints,
-    prefix: str,
-    progress: Progress,
+    *,
     boundaries: BoundarySettings | None = None,
-    context: dict | None = None,
     contexts: ContextSettings | None = None,
+    progress: Progress,
+    provenance: dict | None = None,
 ) -> list[Row]:
-    """Design reset elements, compare them with real boundaries, write the outputs.
+    """Design reset elements, compare them with real boundaries, write the outputs (``OUT.fa``, ``.tsv``, ...).
 
     ``boundaries`` (read before the search, so a bad file fails fast) adds the
     comparison of the top reset k-mers with real boundaries; ``contexts`` the
-    test of the elements inserted into native closed chromatin; ``context``
+    test of the elements inserted into native closed chromatin; ``provenance``
     (model source and configuration) is added to the saved summary.
     """
     windows = boundary_windows(boundaries) if boundaries is not None else None
@@ -350,10 +353,10 @@ def run_reset(
              "drop_fraction": [float(v) for v in objective.drop_fraction(elements)]}
             if objective is not None else "random flanks"
         ),
-        **(context or {}),
+        **(provenance or {}),
     }
     write_outputs(
-        prefix,
+        out,
         "reset",
         rows,
         curves,
@@ -361,5 +364,5 @@ def run_reset(
         "mean forget gate (last layer)",
         f"position (element starts at {PROFILE_BEFORE})",
     )
-    write_order_files(prefix, _order_designs(model, rows, "", settings.signal_value), model_label(summary))
+    write_order_files(out, _order_designs(model, rows, "", settings.signal_value), model_label(summary))
     return rows

@@ -6,7 +6,17 @@ no numpy), so the command line reads its option defaults from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from gategenome.core.settings import check_ranges, setting
+
+#: Longest design: the search keeps a few float32 states per base and proposal.
+MAX_LENGTH = 1_000_000
+#: Longest reset element (bases).
+MAX_RESET_LENGTH = 50
+#: Search settings of one goal only ('design memory', 'design reset'): not options of the other's subcommand.
+MEMORY_ONLY = ("length", "unit_max_k", "max_identity")
+RESET_ONLY = ("reset_shuffles",)
 
 
 @dataclass
@@ -40,17 +50,36 @@ class SearchSettings:
         Sequences per forward pass.
     """
 
-    length: int = 2000
-    count: int = 4
-    iterations: int = 60
-    proposals: int = 16
-    seed: int = 0
-    signal_value: float = 0.0
-    unit_max_k: int = 6
+    length: int = setting(2000, "Filler length L (retention is reported L bases after the writer).", low=1,
+                          high=MAX_LENGTH)
+    count: int = setting(4, "Designs to emit (independent seeded chains).", low=1)
+    iterations: int = setting(60, "Search steps per design.", low=0)
+    proposals: int = setting(16, "Mutations evaluated per design and step.", low=1)
+    seed: int = setting(0, "Seed of every random choice.")
+    signal_value: float = setting(0.0, "Constant raw ATAC signal fed to a dna+signal model (0 = closed chromatin).",
+                                  low=0.0)
+    unit_max_k: int = setting(6, "Longest repeated unit (k-mer) screened.", low=1, high=6)
     writer_max_k: int = 4
     batch_size: int = 256
-    max_identity: float = 0.8
-    reset_shuffles: int = 0
+    max_identity: float = setting(0.8, "Largest aligned identity between two designs of the run.", low=0.0, high=1.0)
+    reset_shuffles: int = setting(0, "Favour resets made by base order, less the mean of this many dinucleotide "
+                                     "shuffles (0: off).", low=0, high=64)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "design")
+
+
+@dataclass
+class ResetSettings:
+    """What the reset goal sets beyond :class:`SearchSettings` (whose ``length`` it becomes).
+
+    Attributes
+    ----------
+    element_length
+        Bases of each reset element.
+    """
+
+    element_length: int = setting(30, "Length of each reset element, bases.", low=1, high=MAX_RESET_LENGTH)
 
 
 @dataclass
@@ -70,11 +99,14 @@ class ConstraintSettings:
         Forbidden motifs (IUPAC), refused on both strands.
     """
 
-    gc_min: float = 0.0
-    gc_max: float = 1.0
-    gc_window: int = 50
-    max_homopolymer: int | None = None
-    avoid: list[str] = field(default_factory=list)
+    gc_min: float = setting(0.0, "Lowest GC fraction of every window.", low=0.0, high=1.0)
+    gc_max: float = setting(1.0, "Highest GC fraction of every window.", low=0.0, high=1.0)
+    gc_window: int = setting(50, "Sliding window (bp) of the GC constraint.", low=1)
+    max_homopolymer: int | None = setting(None, "Longest run of one base allowed (default: no limit).", low=1)
+    avoid: list[str] = setting([], "Forbidden motif, IUPAC, both strands (repeatable), e.g. GAATTC.")
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "design")
 
 
 @dataclass
@@ -95,7 +127,10 @@ class BoundarySettings:
 
     boundaries: str
     genome: str
-    flank: int = 25
+    flank: int = setting(25, "Bases around each boundary compared with the resets.", low=1)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "design")
 
 
 @dataclass
@@ -130,9 +165,19 @@ class ContextSettings:
 
     genome: str
     accessible: str
-    contexts: int = 200
-    margin: int = 500
-    threshold: float | None = None
+    contexts: int = setting(200, "Closed-chromatin contexts each reset is inserted into.", low=1, high=100_000)
+    margin: int = setting(500, "Least distance (bp) between a context and an accessible region.", low=0,
+                          flag="--context-margin")
+    threshold: float | None = setting(None, "Gate threshold of a drop in the contexts (default: the 0.05 quantile "
+                                            "over dinucleotide-shuffled contexts, as call sets it from the scan's "
+                                            "shuffled null).", low=0.0, high=1.0)
     threshold_quantile: float = 0.05
-    min_depth: float = 0.9
-    design_contexts: int = 16
+    min_depth: float = setting(0.9, "A drop in the contexts must reach 1 - min f >= this, as call reports no "
+                                    "shallower drop (0: off).", low=0.0, high=1.0)
+    design_contexts: int = setting(16, "Score every candidate inside this many other closed-chromatin windows (none "
+                                       "of them tested), so the search finds elements that drop the gate in the "
+                                       "genome and whose shuffles do not; 0 scores candidates between random "
+                                       "flanks.", low=0)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "design")

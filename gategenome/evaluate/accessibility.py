@@ -19,7 +19,7 @@ import numpy as np
 from gategenome.core.stats import ranking_metrics
 from gategenome.evaluate.signal_caller import strided_signal
 from gategenome.io.bed import Interval
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir.reader import ScanDir, read_block
 
 #: Bases read at a time: memory does not grow with the chromosome.
 CHUNK = 1 << 20

@@ -14,7 +14,7 @@ import numpy as np
 
 from gategenome.core.progress import progress_bar
 from gategenome.evaluate.boundaries import STRANDS, Edges, nearest_distance
-from gategenome.io.scandir import read_block
+from gategenome.io.scandir.reader import read_block
 
 
 class PositionSampler:

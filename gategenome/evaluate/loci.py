@@ -13,7 +13,7 @@ import numpy as np
 
 from gategenome.evaluate.boundaries import drop_summit, nearest_distance
 from gategenome.io.bed import Interval
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 
 def pick_loci(drops: list[Interval], edges: dict, count: int, spacing: int,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gategenome.evaluate.boundaries import KINDS
-from gategenome.io.scandir import ScanDir, read_block
+from gategenome.io.scandir.reader import ScanDir, read_block
 
 #: Bases read at a time: memory does not grow with the chromosome.
 BLOCK = 1 << 20

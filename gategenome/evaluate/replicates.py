@@ -36,7 +36,7 @@ from gategenome.errors import ConfigError, InputError
 from gategenome.evaluate.boundaries import STRANDS, call_positions, nearest_distance
 from gategenome.evaluate.calls import base_overlap
 from gategenome.io.bed import Interval, read_bed
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 
 def parse_named_paths(values: Sequence[str], option: str) -> dict[str, str]:

@@ -18,7 +18,8 @@ computes:
   so the report shows what the model adds over thresholding the signal.
 
 :func:`gategenome.evaluate.report.write_report` writes ``evaluation.json`` (every
-number and the settings) and ``report.html``.
+number and the settings) and ``report.html``; :func:`run_evaluate` does it all,
+with the agreement of replicates (:mod:`gategenome.evaluate.replicates`) added.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from gategenome.data.folds import FOLDS_FILE
@@ -45,13 +47,15 @@ from gategenome.evaluate.calls import score_boundary_calls, score_region_calls
 from gategenome.evaluate.edge_enrichment import PositionSampler, enrichment, valid_runs
 from gategenome.evaluate.loci import locus_arrays, pick_loci
 from gategenome.evaluate.metaprofile import meta_profile
-from gategenome.evaluate.results import Evaluation
+from gategenome.evaluate.replicates import replicate_agreement
+from gategenome.evaluate.report import write_report
+from gategenome.evaluate.results import Evaluation, log_summary
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.evaluate.signal_caller import SmoothedSignal, signal_baseline
 from gategenome.io.bed import Interval, iter_bed, read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.jsonfile import read_json_object
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 log = logging.getLogger(__name__)
 
@@ -284,3 +288,55 @@ def evaluate(
     results["examples"] = [{k: locus[k] for k in ("chrom", "start", "end", "label")} for locus in loci]
     history = metrics.get("history") if isinstance(metrics.get("history"), list) else []
     return Evaluation(results, profiles, loci, [h for h in history if isinstance(h, dict)])
+
+
+def run_evaluate(
+    signal: str | os.PathLike | None,
+    regions: str | os.PathLike,
+    folds: str | os.PathLike,
+    scan_dir: str | os.PathLike,
+    drops: str | os.PathLike,
+    out: str | os.PathLike,
+    settings: EvaluateSettings,
+    *,
+    metrics: str | os.PathLike | None = None,
+    boundaries: str | os.PathLike | None = None,
+    region_calls: str | os.PathLike | None = None,
+    replicate_drops: dict[str, str] | None = None,
+    replicate_scans: dict[str, str] | None = None,
+    explain_report: str | os.PathLike | None = None,
+) -> Evaluation:
+    """Evaluate drops (:func:`evaluate`) and write ``evaluation.json`` and ``report.html`` into the directory ``out``.
+
+    Parameters
+    ----------
+    signal
+        ATAC bigWig for the signal-only baseline, or None.
+    regions, folds, scan_dir, drops, metrics, boundaries, region_calls
+        As in :func:`evaluate`.
+    out
+        Output directory.
+    settings
+        :class:`EvaluateSettings`.
+    replicate_drops, replicate_scans
+        Replicate name -> its drops (two or more) and, where given, its scan
+        directory: every pair is compared (:func:`gategenome.evaluate.replicates.replicate_agreement`).
+    explain_report
+        The motif report of ``gategenome explain``, linked by its path relative to ``out``.
+
+    Returns
+    -------
+    Evaluation
+    """
+    evaluation = evaluate(drops, scan_dir, regions, folds, settings, metrics, signal, boundaries, region_calls)
+    if replicate_drops:
+        scanned = ScanDir(scan_dir).sizes
+        sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
+        evaluation.results["replicates"] = replicate_agreement(replicate_drops, sizes, settings.distances,
+                                                               replicate_scans, seed=settings.seed)
+    if explain_report is not None:
+        evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out).absolute())
+    paths = write_report(evaluation, out)
+    log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
+    log.info("wrote %s and %s", paths["html"], paths["json"])
+    return evaluation

@@ -1,57 +1,43 @@
-"""Settings of one evaluation (saved in ``evaluation.json``) and the parsing of its distances.
+"""Settings of one evaluation (saved in ``evaluation.json``).
 
-Free of heavy imports, so the command line reads its option defaults from here.
+Free of heavy imports, so the command line reads its options from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gategenome.core.settings import check_ranges, setting
 from gategenome.errors import ConfigError
 
 
 @dataclass
 class EvaluateSettings:
-    """Settings of one evaluation (saved in ``evaluation.json``)."""
+    """Settings of one evaluation (saved in ``evaluation.json``).
 
-    fold: str = "test"
-    distances: tuple[int, ...] = (50, 100, 250)
-    flank: int = 2000
-    replicates: int = 1000
-    seed: int = 0
-    signal_window: int = 151
-    signal_threshold: float | None = None
+    ``distances`` are kept sorted and distinct; the fields without a help text
+    (``max_auc_bases`` ...) bound the work and have no option.
+    """
+
+    fold: str = setting("test", "Fold of folds.json whose chromosomes are scored.", choices=("train", "valid", "test"))
+    distances: tuple[int, ...] = setting((50, 100, 250), "Comma-separated tolerances d, bases.", comma_separated=True)
+    flank: int = setting(2000, "Meta-profile half-width, bases.", low=1)
+    replicates: int = setting(1000, "Bootstrap replicates of the enrichment.", low=10)
+    seed: int = setting(0, "Seed of the random positions and the bootstrap.")
+    signal_window: int = setting(151, "Signal-only caller: moving-average width over log1p(signal), bases.", low=1)
+    signal_threshold: float | None = setting(None, "Signal-only caller: threshold on the smoothed log1p signal; "
+                                                   "default: tuned on the train fold.")
     max_auc_bases: int = 4_000_000
     max_tuning_bases: int = 50_000_000
     examples: int = 4
     example_width: int = 6000
 
+    def __post_init__(self) -> None:
+        self.distances = tuple(sorted(set(self.distances)))
+        check_ranges(self, "evaluate")
+
     def check(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
+        check_ranges(self, "evaluate")
         if not self.distances or min(self.distances) < 0:
             raise ConfigError(f"--distances {self.distances}: expected one or more non-negative integers")
-        if self.flank < 1:
-            raise ConfigError(f"--flank {self.flank}: expected a positive number of bases")
-        if self.replicates < 10:
-            raise ConfigError(f"--replicates {self.replicates}: expected at least 10 bootstrap replicates")
-        if self.signal_window < 1:
-            raise ConfigError(f"--signal-window {self.signal_window}: expected a positive number of bases")
-
-
-def format_distances(distances: Sequence[int]) -> str:
-    """``(50, 100, 250)`` -> ``"50,100,250"``, the form :func:`parse_distances` reads."""
-    return ",".join(str(d) for d in distances)
-
-
-def parse_distances(text: str | Sequence[int]) -> tuple[int, ...]:
-    """``"50,100,250"`` -> ``(50, 100, 250)``; raises :class:`ConfigError` otherwise."""
-    if not isinstance(text, str):
-        return tuple(int(v) for v in text)
-    try:
-        values = tuple(sorted({int(v) for v in text.split(",") if v.strip()}))
-    except ValueError:
-        raise ConfigError(f"--distances {text!r}: expected comma-separated integers, e.g. 50,100,250") from None
-    if not values:
-        raise ConfigError(f"--distances {text!r}: expected comma-separated integers, e.g. 50,100,250")
-    return values

@@ -9,20 +9,8 @@ matched to JASPAR with Tomtom (:mod:`.jaspar`) in an HTML report (:mod:`.report`
 :func:`run_explain` (:mod:`.pipeline`) writes everything.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.explain.settings import ExplainSettings, MotifSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["ExplainSettings", "MotifSettings"],
-    "targets": ["Target", "read_targets"],
-    "windows": ["scan_inputs", "upstream_states"],
-    "scores": ["dip_score", "last_mean_forget"],
-    "mutagenesis": ["hypothetical_from_deltas", "saturation_mutagenesis"],
-    "naive": ["naive_mutagenesis"],
-    "gradients": ["channel_shares", "integrated_gradients"],
-    "run": ["Explained", "agreement", "explain_drops"],
-    "outputs": ["write_arrays", "write_table", "write_tracks"],
-    "motifs": ["Motif", "find_motifs"],
-    "jaspar": ["Match", "Reference", "jaspar_motifs", "match_motifs"],
-    "report": ["write_motif_table", "write_report"],
-    "pipeline": ["run_explain"],
-})
+__all__ = ["ExplainSettings", "MotifSettings", "run_explain"]
+__getattr__ = import_on_first_use(__name__, {"run_explain": "pipeline"})

@@ -73,7 +73,7 @@ def strand_tracks(explained: Explained, sizes: dict[str, int], strand: str) -> d
     return readers
 
 
-def write_tracks(out: Path, explained: Explained, sizes: dict[str, int]) -> dict[str, str]:
+def write_attribution_tracks(out: Path, explained: Explained, sizes: dict[str, int]) -> dict[str, str]:
     """``attribution.plus.bw`` and ``attribution.minus.bw`` into ``out``; strand -> file name."""
     names = {}
     for strand, name in (("+", "attribution.plus.bw"), ("-", "attribution.minus.bw")):
@@ -82,7 +82,7 @@ def write_tracks(out: Path, explained: Explained, sizes: dict[str, int]) -> dict
     return names
 
 
-def write_table(path: Path, explained: Explained) -> None:
+def write_drop_table(path: Path, explained: Explained) -> None:
     """``drops.tsv``: one row per explained drop (``dna_share`` empty for ``dna`` models)."""
     with open(path, "w") as handle:
         handle.write("\t".join(TABLE_COLUMNS) + "\n")

@@ -13,8 +13,8 @@ import torch
 
 from gategenome.explain.jaspar import jaspar_motifs, match_motifs
 from gategenome.explain.motifs import find_motifs
-from gategenome.explain.outputs import write_arrays, write_table, write_tracks
-from gategenome.explain.report import write_motif_table, write_report
+from gategenome.explain.outputs import write_arrays, write_attribution_tracks, write_drop_table
+from gategenome.explain.report import write_motif_report, write_motif_table
 from gategenome.explain.run import agreement, explain_drops
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.explain.targets import read_targets
@@ -38,7 +38,7 @@ def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summar
     header = {"drops explained": len(explained.targets), "method": summary["settings"]["method"],
               "JASPAR": f"{motif_settings.jaspar_release} CORE, {motif_settings.tax_group} "
                         f"({len(references)} matrices)"}
-    write_report(stage / "motifs.html", motifs, matches, header, width)
+    write_motif_report(stage / "motifs.html", motifs, matches, header, width)
     write_motif_table(stage / "motifs.tsv", motifs, matches)
     return {
         "seconds": round(time.perf_counter() - started, 1),
@@ -48,20 +48,42 @@ def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summar
     }
 
 
-def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLike, out_dir: str | os.PathLike,
-                settings: ExplainSettings, motif_settings: MotifSettings | None, device: torch.device,
-                provenance: dict | None = None, progress: bool = False) -> dict:
-    """Explain the drops of ``drops`` and write everything into ``out_dir`` (all files or none).
+def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLike, out: str | os.PathLike,
+                settings: ExplainSettings, motif_settings: MotifSettings | None, *,
+                device: torch.device | str = "cpu", provenance: dict | None = None, progress: bool = False) -> dict:
+    """Explain the drops of ``drops`` and write everything into the directory ``out`` (all files or none).
 
     Writes ``attributions.npz``, ``modisco_ohe.npz``, ``modisco_attr.npz``,
     ``attribution.plus.bw``, ``attribution.minus.bw``, ``drops.tsv``, ``explain.json``
     and, unless ``motif_settings`` is None, ``motifs.html`` and ``motifs.tsv``.
+
+    Parameters
+    ----------
+    model
+        The model (eval mode, on ``device``).
+    genome
+        The genome the drops are on.
+    signal
+        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a ``dna+signal`` model, else None.
+    drops
+        ``drops.bed`` of ``gategenome call``.
+    out
+        Output directory.
+    settings, motif_settings
+        How to attribute, and how to find motifs (None: no motifs).
+    device
+        Where to compute.
+    provenance
+        Paths saved in the summary.
+    progress
+        A progress bar on stderr.
 
     Returns
     -------
     dict
         The summary saved as ``explain.json``.
     """
+    device = torch.device(device)
     targets = read_targets(drops, genome.sizes, settings.top)
     if not targets:
         log.warning("%s has no drops: nothing to explain (the outputs are written empty)", drops)
@@ -78,10 +100,10 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
     }
     if explained.dna_share is not None and explained.dna_share.size:
         summary["dna_share_median"] = float(np.nanmedian(explained.dna_share))
-    with atomic_directory(out_dir) as stage:
+    with atomic_directory(out) as stage:
         write_arrays(stage, explained)
-        write_tracks(stage, explained, genome.sizes)
-        write_table(stage / "drops.tsv", explained)
+        write_attribution_tracks(stage, explained, genome.sizes)
+        write_drop_table(stage / "drops.tsv", explained)
         if motif_settings is not None:
             summary["motif_settings"] = asdict(motif_settings)
             summary["motif_results"] = _motif_outputs(stage, explained, motif_settings, summary)

@@ -72,7 +72,7 @@ def _matches_html(matches: list[Match]) -> str:
         f"p={m.pvalue:.2g} ({m.strand})</span>" for m in matches) or "–"
 
 
-def write_report(path: Path, motifs: list[Motif], matches: list[list[Match]], summary: dict, width: int) -> None:
+def write_motif_report(path: Path, motifs: list[Motif], matches: list[list[Match]], summary: dict, width: int) -> None:
     """Write ``motifs.html`` (see the module docstring); ``summary`` gives the header's facts."""
     rows = []
     for motif, found in zip(motifs, matches):

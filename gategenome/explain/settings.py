@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gategenome.core.settings import check_ranges, setting
 from gategenome.errors import ConfigError
 
 METHODS = ("ism", "ig")
@@ -44,29 +45,25 @@ class ExplainSettings:
         Bases per forward call when streaming the upstream state.
     """
 
-    flank: int = 200
-    top: int = 0
-    method: str = "ism"
-    context: str = "exact"
-    block: int = 16
-    targets: int = 8
-    ig_steps: int = 32
-    check: int = 20
-    layer: int = -1
-    chunk_size: int = 8192
+    flank: int = setting(200, "Bases attributed per drop: the summit and those upstream of it in the scan "
+                              "direction.", low=1)
+    top: int = setting(0, "Explain only the N deepest drops (column 7); 0: all.", low=0)
+    method: str = setting("ism", "ism: exact saturation mutagenesis; ig: integrated gradients (faster, approximate).",
+                          choices=METHODS)
+    context: str = setting("exact", "State where each window starts: the whole-chromosome scan's (exact) or zeros "
+                                    "BASES upstream.")
+    block: int = setting(16, "Mutagenesis: positions whose mutants share one forward call.", low=1)
+    targets: int = setting(8, "Drops computed together.", low=1)
+    ig_steps: int = setting(32, "Integrated gradients: points on the path from the all-zero baseline.", low=1)
+    check: int = setting(20, "With --method ig: drops also run by mutagenesis to report the agreement.", low=0)
+    layer: int = setting(-1, "LSTM layer whose mean forget gate is explained (-1: the last).")
+    chunk_size: int = setting(8192, "Bases per forward call when streaming the upstream state.", low=1)
 
     def __post_init__(self) -> None:
         self.context = str(self.context)
         if self.context != "exact" and not self.context.isdigit():
             raise ConfigError(f"--context: got {self.context!r}, expected exact or a number of bases")
-        if self.method not in METHODS:
-            raise ConfigError(f"--method: got {self.method!r}, expected one of {', '.join(METHODS)}")
-        for name in ("flank", "block", "targets", "ig_steps", "chunk_size"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected a positive integer")
-        for name in ("top", "check"):
-            if int(getattr(self, name)) < 0:
-                raise ConfigError(f"--{name}: got {getattr(self, name)!r}, expected 0 or more")
+        check_ranges(self, "explain")
 
 
 @dataclass
@@ -92,15 +89,14 @@ class MotifSettings:
         JASPAR matches listed per motif.
     """
 
-    window: int = 200
-    max_seqlets: int = 20000
-    min_metacluster: int = 30
-    leiden_runs: int = 8
-    jaspar_release: str = "JASPAR2024"
-    tax_group: str = "fungi"
-    top_matches: int = 3
+    window: int = setting(200, "Bases before each summit given to modisco.", low=30, flag="--motif-window")
+    max_seqlets: int = setting(20000, "Seqlets per metacluster at most.", low=1)
+    min_metacluster: int = setting(30, "Fewest seqlets for modisco to cluster a metacluster.", low=1)
+    leiden_runs: int = setting(8, "Leiden clustering runs of modisco.", low=1)
+    jaspar_release: str = setting("JASPAR2024", "JASPAR release of pyjaspar's offline database.")
+    tax_group: str = setting("fungi", "JASPAR taxonomic group matched against (fungi, vertebrates, plants, insects, "
+                                      "... or all).")
+    top_matches: int = setting(3, "JASPAR matches listed per motif.", low=1)
 
     def __post_init__(self) -> None:
-        for name in ("window", "max_seqlets", "min_metacluster", "leiden_runs", "top_matches"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected a positive integer")
+        check_ranges(self, "explain")

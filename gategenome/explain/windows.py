@@ -14,18 +14,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from gategenome.core.encode import ONE_HOT_CODE, encode_codes, reverse_complement_codes
+from gategenome.core.encode import ONE_HOT_CODE
 from gategenome.io.fasta import Genome
 from gategenome.model.inputs import model_inputs
 from gategenome.model.network import GateLSTM, StreamState
-
-
-def scan_codes(genome: Genome, chrom: str, strand: str, start: int, end: int) -> np.ndarray:
-    """``(end - start,)`` base codes of scan positions ``[start, end)`` of one strand."""
-    if strand == "+":
-        return encode_codes(genome.fetch(chrom, start, end))
-    length = genome.sizes[chrom]
-    return reverse_complement_codes(encode_codes(genome.fetch(chrom, length - end, length - start)))
+from gategenome.scan.jobs import scan_codes
 
 
 def scan_inputs(genome: Genome, signal, chrom: str, strand: str, start: int, end: int,

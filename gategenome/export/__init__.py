@@ -7,15 +7,8 @@ directory that is both a UCSC track hub and an IGV session, with the boundary
 and region calls of ``gategenome boundaries`` as bigBed tracks when given.  Never imports torch.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.export.settings import ExportSettings, TrackSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "boundary_files": ["BOUNDARY_AUTOSQL", "REGION_AUTOSQL", "add_igv_tracks", "check_calls", "track_stanzas",
-                       "write_calls_bigbed"],
-    "drop_files": ["check_drops", "check_span", "write_bigbed", "write_tabix_bed"],
-    "hub": ["export_hub", "igv_session", "track_db"],
-    "hub_validation": ["bigwig_problem", "has_magic", "parse_stanzas", "validate_hub"],
-    "out_dir": ["check_out_dir", "replace_export"],
-    "settings": ["ExportSettings", "TrackSettings"],
-    "tracks": ["write_tracks"],
-})
+__all__ = ["ExportSettings", "TrackSettings", "run_export", "run_tracks"]
+__getattr__ = import_on_first_use(__name__, {"run_export": "hub", "run_tracks": "tracks"})

@@ -1,6 +1,6 @@
 """A UCSC track hub and an IGV session over the drops and gate tracks.
 
-``export_hub`` writes one directory that both browsers open::
+:func:`run_export` writes one directory that both browsers open::
 
     HUB/hub.txt                       UCSC track hub descriptor
     HUB/genomes.txt                   assembly -> trackDb
@@ -39,7 +39,7 @@ from gategenome.export.out_dir import check_out_dir, replace_export
 from gategenome.export.settings import ExportSettings
 from gategenome.io.bed import Interval, read_bed, sort_intervals
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 log = logging.getLogger(__name__)
 
@@ -284,38 +284,39 @@ def _read_calls(calls: Mapping[str, str | os.PathLike], sizes: Mapping[str, int]
     return records
 
 
-def export_hub(
+def run_export(
+    genome: str | os.PathLike,
+    signal: str | os.PathLike | None,
     scan_dir: str | os.PathLike,
-    drops_path: str | os.PathLike,
-    genome_path: str | os.PathLike,
-    out_dir: str | os.PathLike,
-    tracks_dir: str | os.PathLike | None = None,
-    signal_path: str | os.PathLike | None = None,
+    drops: str | os.PathLike,
+    out: str | os.PathLike,
     settings: ExportSettings | None = None,
+    *,
+    tracks_dir: str | os.PathLike | None = None,
     calls: dict[str, str | os.PathLike] | None = None,
 ) -> dict[str, Path]:
     """Write the track hub / IGV session directory (see the module docstring).
 
     Parameters
     ----------
+    genome
+        Genome FASTA the scan was made on.
+    signal
+        ATAC bigWig to show beside the gates, or None.
     scan_dir
         Scan directory (its metadata names the genome; its bigWigs are used when
         ``tracks_dir`` is not given).
-    drops_path
+    drops
         ``drops.bed`` (BED6+4, narrowPeak layout).
-    genome_path
-        Genome FASTA the scan was made on.
-    out_dir
+    out
         Hub directory to create.  An earlier export there is replaced (only the
         files its ``export.json`` lists are removed); a directory that is an input,
         holds one, or holds other files is refused (:mod:`gategenome.export.out_dir`).
+    settings
+        :class:`ExportSettings`.
     tracks_dir
         Directory with ``forget.plus.bw``, ``forget.minus.bw``, ``accessibility.bw``
         (default: the scan directory).
-    signal_path
-        Optional ATAC bigWig to show beside the gates.
-    settings
-        :class:`ExportSettings`.
     calls
         Optional ``{"boundaries": path, "region_calls": path}``: bigBed tracks of them.
 
@@ -326,27 +327,26 @@ def export_hub(
     """
     settings = settings or ExportSettings()
     _check_text_settings(settings)
-    out = check_out_dir(out_dir, {"--scan-dir": scan_dir, "--drops": drops_path, "--genome": genome_path, "the FASTA "
-                                  "index": f"{genome_path}.fai", "--tracks-dir": tracks_dir, "--signal": signal_path})
+    out = check_out_dir(out, {"--scan-dir": scan_dir, "--drops": drops, "--genome": genome, "the FASTA "
+                              "index": f"{genome}.fai", "--tracks-dir": tracks_dir, "--signal": signal})
     scan = ScanDir(scan_dir)
-    genome_path = Path(genome_path)
-    with Genome(genome_path) as genome:
-        sizes, genome_index = dict(genome.sizes), genome.index_paths
+    genome_path, drops_path = Path(genome), Path(drops)
+    with Genome(genome_path) as fasta:
+        sizes, genome_index = dict(fasta.sizes), fasta.index_paths
     assembly = _assembly_name(settings, genome_path)
     _check_same_genome(scan, sizes, genome_path)
-    drops_path = Path(drops_path)
     drops = read_bed(drops_path, "drops")
     check_drops(drops, drops_path, sizes)
     drops = sort_intervals(drops, list(sizes))
     tracks = Path(tracks_dir) if tracks_dir else scan.path
     bigwigs = _gate_bigwigs(tracks)
-    _check_signal(signal_path)
+    _check_signal(signal)
     locus = _check_locus(settings.locus, sizes) if settings.locus else _default_locus(drops, sizes)
 
     with replace_export(out) as tmp:
         data = tmp / assembly
         data.mkdir(parents=True)
-        signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal_path,
+        signal_name, genome_name = _write_data_files(data, drops, drops_path, sizes, tracks, bigwigs, signal,
                                                      genome_path, genome_index, settings.copy)
         _write_track_lists(tmp, assembly, bigwigs, signal_name, genome_name, locus, bool(drops), calls or {}, sizes)
         _write_hub_descriptors(tmp, assembly, settings)
@@ -357,7 +357,7 @@ def export_hub(
         (tmp / "export.json").write_text(json.dumps({
             "settings": {**vars(settings), "assembly": assembly, "locus": locus}, "scan_dir": str(scan.path),
             "drops": str(drops_path), "genome": str(genome_path), "tracks_dir": str(tracks),
-            "signal": str(signal_path) if signal_path else None, "drops_written": len(drops), "files": listing,
+            "signal": str(signal) if signal else None, "drops_written": len(drops), "files": listing,
         }, indent=2) + "\n")
     files = {name: out / name for name in ("hub.txt", "genomes.txt", "igv_session.xml", "export.json")}
     files.update({p.name: p for p in (out / assembly).iterdir()})

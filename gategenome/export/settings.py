@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gategenome.core.settings import check_ranges, setting
+
 
 @dataclass
 class ExportSettings:
@@ -26,11 +28,12 @@ class ExportSettings:
         Copy the bigWigs and the FASTA instead of hard-linking them.
     """
 
-    assembly: str | None = None
+    assembly: str | None = setting(None, "Assembly name in genomes.txt (a UCSC database such as sacCer3 for the "
+                                         "UCSC browser); default: the FASTA file name without .fa.")
     hub_name: str = "gategenome"
-    email: str = "nobody@example.org"
-    locus: str | None = None
-    copy: bool = False
+    email: str = setting("nobody@example.org", "Contact e-mail in hub.txt.")
+    locus: str | None = setting(None, "IGV session start locus, chr:start-end; default: around the strongest drop.")
+    copy: bool = setting(False, "Copy the bigWigs and the FASTA instead of hard-linking them.")
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,7 @@ class TrackSettings:
     ----------
     workers : int
         Tracks written in parallel processes: by default one per track (forget
-        gate of each strand, accessibility).  :func:`gategenome.export.tracks.write_tracks`
-        called from Python writes them in turn unless given more.
+        gate of each strand, accessibility).  ``workers=1`` writes them in turn.
     precision : int
         Decimal places kept.  2 keeps every value within 0.005 of the scan's: a
         gate or probability track spans 0..1, so on a 100-pixel-high browser track
@@ -53,6 +55,10 @@ class TrackSettings:
         4 times coarser at each level).
     """
 
-    workers: int = 3
-    precision: int = 2
-    max_zooms: int = 10
+    workers: int = setting(3, "Tracks written in parallel processes.", low=1, high=3)
+    precision: int = setting(2, "Decimal places kept (2: within 0.005, half a pixel of a 100-pixel track).",
+                             low=0, high=7)
+    max_zooms: int = setting(10, "Most zoom levels (summaries for zoomed-out views).", low=0, high=10)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "tracks")

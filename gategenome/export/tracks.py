@@ -37,8 +37,8 @@ import numpy as np
 from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
-from gategenome.io.scandir import LevelArray, ScanDir, read_block
 from gategenome.io.scandir.layout import TRACK_FILES
+from gategenome.io.scandir.reader import LevelArray, ScanDir, read_block
 
 _DEFAULTS = TrackSettings()
 DEFAULT_PRECISION = _DEFAULTS.precision
@@ -103,9 +103,8 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def write_tracks(
-    scan_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, workers: int = 1,
-    precision: int | None = DEFAULT_PRECISION, max_zooms: int = DEFAULT_MAX_ZOOMS,
+def run_tracks(
+    scan_dir: str | os.PathLike, out: str | os.PathLike | None, settings: TrackSettings,
 ) -> dict[str, Path]:
     """Gather a scan directory's shards into the bigWig tracks.
 
@@ -113,14 +112,11 @@ def write_tracks(
     ----------
     scan_dir
         A scan directory (see :mod:`gategenome.io.scandir`).
-    out_dir
-        Where to write the bigWigs (default: the scan directory).
-    workers
-        Tracks written in parallel processes (up to 3; 1 writes them in turn).
-    precision
-        Decimal places kept (``None``: the stored float16 values exactly).
-    max_zooms
-        Most zoom levels of each bigWig.
+    out
+        The directory to write the bigWigs into (None: the scan directory).
+    settings
+        :class:`TrackSettings`: processes (up to 3; 1 writes the tracks in turn),
+        decimal places kept (``None``: the stored float16 values exactly) and zoom levels.
 
     Returns
     -------
@@ -129,7 +125,7 @@ def write_tracks(
     """
     scan = ScanDir(scan_dir)
     scan.check_arrays()
-    out_dir = Path(out_dir) if out_dir is not None else scan.path
+    out_dir = Path(out) if out is not None else scan.path
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_abandoned(out_dir / STAGING, out_dir)  # a killed run's staging directory, never a running one's
     missing = [name for name in scan.meta["chroms"] if name not in scan.sizes]
@@ -140,14 +136,16 @@ def write_tracks(
     paths = {track: out_dir / TRACK_FILES[track] for track in tracks}
     staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(out_dir / STAGING), suffix=".tmp", dir=out_dir))
     staged = {track: staging / TRACK_FILES[track] for track in tracks}
-    arguments = [(str(scan.path), track, str(staged[track]), precision, max_zooms) for track in tracks]
+    arguments = [(str(scan.path), track, str(staged[track]), settings.precision, settings.max_zooms)
+                 for track in tracks]
     try:
-        if workers > 1:
+        if settings.workers > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("spawn")  # no fork of a process that may hold torch threads
-            with ProcessPoolExecutor(min(workers, len(tracks)), mp_context=context, initializer=_die_with_parent,
+            workers = min(settings.workers, len(tracks))
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent,
                                      initargs=(os.getpid(),)) as pool:
                 counts = list(pool.map(_write_track, *zip(*arguments)))
         else:

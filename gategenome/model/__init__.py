@@ -7,14 +7,9 @@ Checkpoints load with ``weights_only=True``.  :class:`ModelConfig` imports no to
 A causal dilated CNN (:mod:`~gategenome.model.cnn`) is the no-memory comparison.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.model.config import ModelConfig
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "checkpoint": ["load_model", "read_checkpoint", "resolve_device", "save_checkpoint"],
-    "cnn": ["CausalCNN", "CnnConfig", "matching_config", "parameter_count"],
-    "config": ["INPUT_MODES", "ModelConfig"],
-    "gates": ["LayerGates", "blocked_mean_forget_gate", "forget_gates", "input_gates", "layer_forget_gates",
-              "mean_forget_gate", "model_gates"],
-    "inputs": ["encode_batch", "model_inputs"],
-    "network": ["CoupledLSTM", "GateLSTM", "ModelOutput", "StreamState"],
-})
+__all__ = ["GateLSTM", "ModelConfig", "load_model", "save_checkpoint"]
+__getattr__ = import_on_first_use(__name__, {"GateLSTM": "network", "load_model": "checkpoint",
+                                             "save_checkpoint": "checkpoint"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from gategenome.core.settings import require_finite, settings_from_dict
+from gategenome.core.settings import check_ranges, setting, settings_from_dict
 from gategenome.errors import ConfigError
 
 INPUT_MODES = ("dna", "dna+signal")
@@ -43,27 +43,22 @@ class ModelConfig:
         lower layers' memory where the last layer's gate is trained to reset.
     """
 
-    inputs: str = "dna+signal"
-    hidden_size: int = 32
-    num_layers: int = 2
-    conv_channels: int = 0
-    conv_width: int = 9
-    coupled: bool = True
-    forget_bias: float | str = 1.0
-    chrono_max: float = 2000.0
-    signal_clip: float = 6.0
-    head_reads: str = "last"
+    inputs: str = setting("dna+signal", "What the model reads: DNA (4 channels) or DNA + ATAC signal (5).",
+                          choices=INPUT_MODES)
+    hidden_size: int = setting(32, "LSTM units per layer.", low=1)
+    num_layers: int = setting(2, "Stacked LSTM layers (the last one is scanned).", low=1)
+    conv_channels: int = setting(0, "Channels of the causal convolutional stem; 0 disables it.", low=0)
+    conv_width: int = setting(9, "Width (bases) of the stem's filters.", low=1)
+    coupled: bool = setting(True, "Tie the input gate to 1 - forget gate.")
+    forget_bias: float | str = setting(1.0, "Forget-gate bias initialisation: a number, or chrono (a spread of "
+                                            "memory lengths).", choices=("chrono",))
+    chrono_max: float = setting(2000.0, "Longest memory (bases) of the chrono initialisation.", low=1.0,
+                                low_open=True)
+    signal_clip: float = setting(6.0, "Upper clip of log1p(signal).", low=0.0, low_open=True)
+    head_reads: str = setting("last", "What the per-base head reads: the last layer's hidden state, or all "
+                                      "layers'.", choices=HEAD_READS)
 
     def __post_init__(self) -> None:
-        if self.inputs not in INPUT_MODES:
-            raise ConfigError(f"model.inputs: got {self.inputs!r}, expected one of {', '.join(INPUT_MODES)}")
-        for name in ("hidden_size", "num_layers", "conv_width"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"model.{name}: got {getattr(self, name)!r}, expected a positive integer")
-        if int(self.conv_channels) < 0:
-            raise ConfigError(f"model.conv_channels: got {self.conv_channels!r}, expected >= 0")
-        if self.head_reads not in HEAD_READS:
-            raise ConfigError(f"model.head_reads: got {self.head_reads!r}, expected one of {', '.join(HEAD_READS)}")
         if isinstance(self.forget_bias, str) and self.forget_bias != "chrono":
             try:
                 self.forget_bias = float(self.forget_bias)
@@ -71,7 +66,7 @@ class ModelConfig:
                 raise ConfigError(
                     f"model.forget_bias: got {self.forget_bias!r}, expected a number or 'chrono'"
                 ) from None
-        require_finite(self, "model")
+        check_ranges(self, "model")
 
     @property
     def input_channels(self) -> int:

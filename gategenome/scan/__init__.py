@@ -6,18 +6,13 @@ reverse complement mapped back to reference coordinates.  Dinucleotide-shuffled
 windows of each chromosome are scanned too, as the null of ``call``.  Settings
 (:mod:`.settings`) -> chromosome plans and jobs (:mod:`.plan`, :mod:`.jobs`) ->
 the three-thread compute pipeline (:mod:`.compute`) -> a scan directory
-(:mod:`gategenome.io.scandir`), driven by :func:`scan_genome` (:mod:`.stream`).
+(:mod:`gategenome.io.scandir`), driven by :func:`run_scan` (:mod:`.stream`).
 :mod:`.horizon` measures how long the model remembers its start state, for
 ``--segments``.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.scan.settings import ScanSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["ScanSettings"],
-    "jobs": ["GenomeJob", "NullJob", "Sources"],
-    "plan": ["ChromosomePlan", "Step", "plan_chromosome", "plan_steps", "scan_segments", "unknown_runs"],
-    "compute": ["forward_gates", "gate_outputs", "run_steps", "stored_outputs"],
-    "horizon": ["forgetting_horizon", "measure_horizon"],
-    "stream": ["check_scan_inputs", "scan_genome", "scan_metadata"],
-})
+__all__ = ["ScanSettings", "run_scan"]
+__getattr__ = import_on_first_use(__name__, {"run_scan": "stream"})

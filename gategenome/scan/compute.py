@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from gategenome.core.encode import UNKNOWN_CODE
-from gategenome.io.scandir import ACCESS_LEVELS, ACCESS_MISSING, ShardWriter
+from gategenome.io.scandir.layout import ACCESS_LEVELS, ACCESS_MISSING
+from gategenome.io.scandir.writer import ShardWriter
 from gategenome.model.gates import mean_forget_gate
 from gategenome.model.inputs import write_model_inputs
 from gategenome.model.network import GateLSTM, ModelOutput, StreamState
@@ -66,7 +67,7 @@ def gate_outputs(model: GateLSTM, out: ModelOutput, layer: int) -> tuple[np.ndar
 def stored_outputs(model: GateLSTM, out: ModelOutput, layer: int, unknown: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The arrays a scan stores of one forward output: mean forget gate ``(B, L)`` float16 (NaN at
     ``unknown`` bases) and accessibility ``(B, L)`` uint8 levels of the float32 probability
-    (:func:`~gategenome.io.scandir.quantise_probability`, missing at ``unknown``)."""
+    (:func:`~gategenome.io.scandir.layout.quantise_probability`, missing at ``unknown``)."""
     with torch.no_grad():
         forget = mean_forget_gate(model, out, layer).to(torch.float16).cpu().numpy()
         # a sigmoid is in [0, 1] and never NaN: quantise_probability reduces to a rounding, done in place

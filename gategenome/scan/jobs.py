@@ -4,7 +4,7 @@ A job is one strand of one stretch of a chromosome (:class:`GenomeJob`) or one
 dinucleotide-shuffled null window (:class:`NullJob`); it reads its sequence in scan
 order (the minus strand as the reverse complement) and writes its outputs back at
 reference coordinates through the scan-directory writer
-(:class:`gategenome.io.scandir.ShardWriter`).
+(:class:`gategenome.io.scandir.writer.ShardWriter`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,19 @@ import numpy as np
 from gategenome.core.encode import encode_codes, reverse_complement_codes
 from gategenome.core.shuffle import dinucleotide_shuffle
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import ShardWriter
+from gategenome.io.scandir.writer import ShardWriter
 
 #: Bases a genome job reads at once (FASTA and bigWig) and serves its chunks from: a bigWig
 #: read decompresses whole blocks, so short chunks each read on their own would pay that per chunk.
 READ_AHEAD = 1 << 16
+
+
+def scan_codes(genome: Genome, chrom: str, strand: str, start: int, end: int) -> np.ndarray:
+    """``(end - start,)`` base codes of scan positions ``[start, end)`` of one strand (minus: reverse complement)."""
+    if strand == "+":
+        return encode_codes(genome.fetch(chrom, start, end))
+    length = genome.sizes[chrom]
+    return reverse_complement_codes(encode_codes(genome.fetch(chrom, length - end, length - start)))
 
 
 class Job:

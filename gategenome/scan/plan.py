@@ -213,8 +213,8 @@ def batch_rows(lengths: list[int], batch_size: int, chunk_size: int) -> int:
 
     Rows beyond that only start every job early to leave it waiting at the end: a
     chromosome's strand is sequential, so the longest one sets the number of steps,
-    and the last steps run a few rows (yeast on 32 rows: 54 of 188 steps with 4 or
-    fewer), where the fused LSTM costs more per base; fewer rows, each refilled as
+    and the last steps run a few rows, where the fused LSTM costs more per base;
+    fewer rows, each refilled as
     its job ends, keep every step full for the same number of steps.  The result is
     the same for any number of rows.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gategenome.core.settings import check_ranges, setting
 from gategenome.errors import ConfigError
 
 #: Leading bases of a null window left out, unless the window is shorter than twice this.
@@ -19,8 +20,8 @@ class ScanSettings:
     strands
         ``["+", "-"]``, ``["+"]`` or ``["-"]``.
     chunk_size
-        Bases per chunk and row; the result does not depend on it.  2048: rows x chunk
-        of the fused LSTM's buffers stays nearer the cache than with 8192 (less CPU per base).
+        Bases per chunk and row; the result does not depend on it.  2048 keeps the
+        fused LSTM's buffers (rows x chunk) nearer the CPU cache than longer chunks.
     batch_size
         Most rows (jobs) computed together; the scan takes fewer when more would not
         finish sooner (:func:`gategenome.scan.plan.batch_rows`).
@@ -57,17 +58,21 @@ class ScanSettings:
     """
 
     strands: list[str] = field(default_factory=lambda: ["+", "-"])
-    chunk_size: int = 2048
-    batch_size: int = 32
-    layer: int = -1
-    segments: int = 1
-    burn_in: int = 10000
-    n_reset: int = 1000
-    null_fraction: float = 0.05
-    null_window: int = 50000
+    chunk_size: int = setting(2048, "Bases per chunk and row; results do not depend on it (state is carried).", low=1)
+    batch_size: int = setting(32, "Rows (strands/stretches/null windows) computed together.", low=1)
+    layer: int = setting(-1, "LSTM layer whose mean forget gate is written (-1: the last).")
+    segments: int = setting(1, "Pieces per chromosome scanned in parallel with burn-in (approximate; 1 is exact). "
+                               "On --device cuda, unless given: enough to fill a 256-row batch, with the measured "
+                               "forgetting horizon as burn-in.", low=1)
+    burn_in: int = setting(10000, "Bases each piece starts early when --segments > 1.", low=0)
+    n_reset: int = setting(1000, "A run of at least this many N is skipped and the state reset after it.", low=1)
+    null_fraction: float = setting(0.05, "Fraction of each chromosome scanned again dinucleotide-shuffled, as the "
+                                         "null of 'call'.", low=0.0, high=1.0)
+    null_window: int = setting(50000, "Length of each shuffled null window.", low=2)
     null_burn_in: int | None = None
-    null_signal: str = "mean"
-    seed: int = 0
+    null_signal: str = setting("mean", "Null signal of dna+signal models: the window's mean everywhere (no signal "
+                                       "edges), or its values permuted.", choices=("mean", "permute"))
+    seed: int = setting(0, "Seed of the null windows and shuffles.")
     horizon_tol: float = 1e-3
     horizon_max: int = 100000
     burn_in_from_horizon: bool = False
@@ -78,16 +83,11 @@ class ScanSettings:
         bad = [s for s in self.strands if s not in ("+", "-")]
         if bad or not self.strands:
             raise ConfigError(f"strands: got {self.strands!r}, expected '+', '-' or both")
-        for name in ("chunk_size", "batch_size", "segments", "n_reset", "null_window", "horizon_max"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected a positive integer")
-        for name in ("burn_in", "null_burn_in"):
-            if int(getattr(self, name)) < 0:
-                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected >= 0")
-        if not 0.0 <= self.null_fraction <= 1.0:
-            raise ConfigError(f"--null-fraction: got {self.null_fraction!r}, expected a number in [0, 1]")
-        if self.null_signal not in ("permute", "mean"):
-            raise ConfigError(f"--null-signal: got {self.null_signal!r}, expected permute or mean")
+        check_ranges(self, "scan")
+        if int(self.horizon_max) < 1:
+            raise ConfigError(f"scan.horizon_max: got {self.horizon_max!r}, expected a positive integer")
+        if int(self.null_burn_in) < 0:
+            raise ConfigError(f"scan.null_burn_in: got {self.null_burn_in!r}, expected >= 0")
         if self.null_burn_in >= self.null_window:
             raise ConfigError(f"null_burn_in {self.null_burn_in} must be shorter than null_window {self.null_window}")
 

@@ -45,10 +45,8 @@ from gategenome.core.runs import complement_intervals
 from gategenome.errors import ConfigError
 from gategenome.io.checksum import arrays_checksum, file_head_checksum, sizes_checksum
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import (
-    FORMAT,
-    KINDS,
-    VERSION,
+from gategenome.io.scandir.layout import FORMAT, KINDS, VERSION
+from gategenome.io.scandir.writer import (
     ShardWriter,
     clear_shard_marker,
     open_scan_dir,
@@ -158,14 +156,15 @@ def _run_with_progress(model: GateLSTM, jobs: list, settings: ScanSettings, sour
             bar.close()
 
 
-def scan_genome(
+def run_scan(
     model: GateLSTM,
     genome: Genome,
-    out_dir: str | Path,
+    signal: Any | None,
+    out: str | Path,
     settings: ScanSettings,
+    *,
     chroms: list[str] | None = None,
     region: tuple[str, int, int] | None = None,
-    signal: Any | None = None,
     device: torch.device | str = "cpu",
     provenance: dict[str, Any] | None = None,
     progress: bool = True,
@@ -178,7 +177,9 @@ def scan_genome(
         The model (eval mode, on ``device``).
     genome
         The genome.
-    out_dir
+    signal
+        :class:`~gategenome.io.bigwig.SignalTrack` for ``dna+signal`` models, else None.
+    out
         Scan directory (created; other chromosomes' shards are kept).
     settings
         How to scan.
@@ -187,8 +188,6 @@ def scan_genome(
     region
         ``(chrom, start, end)``: scan only this stretch (the arrays still cover
         the whole chromosome, NaN outside).
-    signal
-        :class:`~gategenome.io.bigwig.SignalTrack` for ``dna+signal`` models.
     device
         Where to compute.
     provenance
@@ -208,7 +207,7 @@ def scan_genome(
     provenance = dict(provenance or {})
     if signal is not None and not provenance.get("signal") and getattr(signal, "path", None) is not None:
         provenance["signal"] = str(signal.path)
-    out_dir = open_scan_dir(out_dir, scan_metadata(model, genome, settings, provenance))
+    out_dir = open_scan_dir(out, scan_metadata(model, genome, settings, provenance))
     try:
         return _scan_into(model, genome, out_dir, settings, chroms, region, signal, device, progress)
     except BaseException:
@@ -219,7 +218,7 @@ def scan_genome(
 def _scan_into(model: GateLSTM, genome: Genome, out_dir: Path, settings: ScanSettings, chroms: list[str],
                region: tuple[str, int, int] | None, signal: Any | None, device: torch.device,
                progress: bool) -> dict[str, Any]:
-    """Scan ``chroms`` into the opened scan directory ``out_dir`` (see :func:`scan_genome`)."""
+    """Scan ``chroms`` into the opened scan directory ``out_dir`` (see :func:`run_scan`)."""
     started = time.perf_counter()
     plans = _plan_chromosomes(out_dir, genome, chroms, settings, region)
     horizon = None

@@ -6,13 +6,8 @@ called back from it, and the truth (the regions and their strand-aware edges);
 the same seed gives byte-identical files.  For demos and tests; never imports torch.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.simulate.settings import SimulationSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "atac": ["call_peaks", "coverage"],
-    "records": ["RecordFiles"],
-    "run": ["FILES", "simulate"],
-    "sequence": ["MOTIFS", "markov_background", "plant_regions"],
-    "settings": ["SimulationSettings"],
-    "truth": ["Region", "boundaries", "region_records"],
-})
+__all__ = ["SimulationSettings", "run_simulate"]
+__getattr__ = import_on_first_use(__name__, {"run_simulate": "run"})

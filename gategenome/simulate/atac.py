@@ -71,7 +71,7 @@ def _poisson_log10_sf(count: float, mean: float) -> float:
     return max(0.0, -log_sf / math.log(10))
 
 
-def call_peaks(chrom: str, values: np.ndarray, window: int = 50, min_length: int = 80) -> list[Interval]:
+def call_poisson_peaks(chrom: str, values: np.ndarray, window: int = 50, min_length: int = 80) -> list[Interval]:
     """Call narrowPeak-style peaks from coverage with a Poisson threshold.
 
     Parameters
@@ -89,7 +89,7 @@ def call_peaks(chrom: str, values: np.ndarray, window: int = 50, min_length: int
     -------
     list[Interval]
         Peaks with narrowPeak columns (signalValue = fold enrichment, pValue =
-        -log10 Poisson p of the summit, qValue filled in by :func:`gategenome.simulate.run.simulate`,
+        -log10 Poisson p of the summit, qValue filled in by :func:`gategenome.simulate.run.run_simulate`,
         peak = summit offset).
     """
     smooth = np.convolve(values, np.ones(window) / window, mode="same")

@@ -8,8 +8,7 @@ most :data:`PIECE` bases, and each piece is drawn on its own (background,
 planted regions, coverage, peaks), written out and forgotten.  Memory therefore
 depends on :data:`PIECE`, not on the chromosome: a 249 Mb chromosome is drawn
 in about the memory of a 4 Mb one.  A chromosome of at most :data:`PIECE` bases
-without gaps is one piece, drawn exactly as a whole chromosome always was (the
-same seed gives the same bytes as before pieces existed).
+without gaps is one piece, drawn as a whole chromosome.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ import numpy as np
 from gategenome.io.atomic import atomic_open
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.jsonfile import write_json
-from gategenome.simulate.atac import call_peaks, coverage
+from gategenome.simulate.atac import call_poisson_peaks, coverage
 from gategenome.simulate.pieces import CoverageFile, FastaStream, sequenced_pieces
 from gategenome.simulate.records import RecordFiles
 from gategenome.simulate.sequence import BASES, MOTIFS, markov_background, plant_regions
@@ -61,7 +61,7 @@ def _draw_piece(rng: np.random.Generator, name: str, lo: int, hi: int, settings:
     sequence = BASES[markov_background(rng, length)]
     regions = plant_regions(rng, name, sequence, settings) if settings.regions else []
     values = coverage(rng, length, regions, settings)
-    peaks = call_peaks(name, values)
+    peaks = call_poisson_peaks(name, values)
     if lo:
         regions = [replace(region, start=region.start + lo, end=region.end + lo) for region in regions]
         peaks = [replace(peak, start=peak.start + lo, end=peak.end + lo) for peak in peaks]
@@ -106,8 +106,8 @@ def _names(settings: SimulationSettings) -> list[str]:
     return [f"chrS{number}" for number in range(1, settings.chroms + 1)]
 
 
-def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
-    """Write a synthetic genome, ATAC coverage, peaks and truth to ``out_dir``.
+def run_simulate(out: str | os.PathLike, settings: SimulationSettings = SimulationSettings()) -> dict[str, Path]:
+    """Write a synthetic genome, ATAC coverage, peaks and truth into the directory ``out``.
 
     Chromosomes are drawn a piece at a time (:mod:`gategenome.simulate.pieces`):
     the FASTA is written as they are drawn, the coverage spilled to a temporary
@@ -118,7 +118,7 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
 
     Parameters
     ----------
-    out_dir
+    out
         Output directory (created).
     settings
         Simulation parameters.
@@ -128,7 +128,7 @@ def simulate(out_dir: str | os.PathLike, settings: SimulationSettings = Simulati
     dict[str, Path]
         The written files, keyed as in :data:`FILES`.
     """
-    out = Path(out_dir)
+    out = Path(out)
     rng = np.random.default_rng(settings.seed)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)

@@ -20,13 +20,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from gategenome.core.checkout import CONFIG_SCHEMA, checkout_root
-from gategenome.core.settings import non_finite, require_finite, settings_from_dict
+from gategenome.core.checkout import CONFIG_SCHEMA, workflow_root
+from gategenome.core.settings import check_ranges, non_finite, setting, settings_from_dict
 from gategenome.errors import ConfigError
 from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
-EDGE_LOSSES = ("log", "linear", "bce", "bce_units")
+EDGE_LOSSES = ("log", "bce_units")
 
 
 @dataclass
@@ -90,24 +90,17 @@ class TrainConfig:
         Half-width in bases of the edge zone of ``edge_weight`` (the same flank as
         the ``boundary`` gate metric).
     edge_loss
-        Form of the edge term: ``"log"``, ``mean(-log(1 - f))`` (its pull never
-        vanishes, and with the penalty its optimum is a graded gate), or
-        ``"linear"``, ``-mean(1 - f)`` (paid as much per unit of forgetting as the
-        penalty charges, so the best gate is all-or-none: shut where an edge is
-        likely enough, open elsewhere), or ``"bce"``: the log edge term with the
-        penalty as ``mean(-log f)``, so ``1 - f`` is trained as a (class-balanced)
-        cross-entropy classifier of "near an edge" whose pull never vanishes on a
-        saturated gate; ``"bce_units"``: the same cross-entropy for each hidden
-        unit's gate, averaged over the units (through the mean gate the pull on a
-        unit saturated near 1 vanishes, so plain ``bce`` leaves such units open
-        for good and they hold the mean gate up).
+        Form of the gate terms: ``"log"``, the edge term ``mean(-log(1 - f))``
+        (its pull never vanishes, and with the penalty its optimum is a graded
+        gate), or ``"bce_units"``: each hidden unit's gate of the last layer is a
+        class-balanced cross-entropy classifier of "near an edge" (the edge term
+        ``-log(1 - f)``, the penalty ``-log f``), averaged over the units, so the
+        pull on a unit saturated near 1 never vanishes.
     edge_sharpness
-        ``bce`` only: the cross-entropy scores ``sigmoid(logit(1 - f) / T)``, so
-        the gate itself is the calibrated classifier sharpened ``T`` times: shut
-        (near 0) where an edge is likely, open (near 1) elsewhere, instead of
-        hovering near 0.5 wherever the sequence leaves it unsure.  Both terms are
-        multiplied by ``T``, so their pull per unit of the gate's logit, and so the
-        meaning of the two weights, is as at ``T = 1``.  1 = plain bce.
+        ``bce_units`` only: the cross-entropy scores ``sigmoid(logit(1 - f) / T)``,
+        so the gate itself is the calibrated classifier sharpened ``T`` times: shut
+        (near 0) where an edge is likely, open (near 1) elsewhere.  Both terms are
+        multiplied by ``T``, so the meaning of the two weights is as at ``T = 1``.
     gate_start_epoch
         Epochs trained on the per-base loss alone before the gate terms switch on
         (a curriculum: the model first learns where regions are, then where to
@@ -143,64 +136,56 @@ class TrainConfig:
         ``auto``, ``cpu`` or ``cuda``.
     """
 
-    window: int = 4096
-    batch_size: int = 16
-    epochs: int = 10
-    steps_per_epoch: int = 40
-    lr: float = 3e-3
-    schedule: str = "cosine"
-    warmup_steps: int = 20
-    min_lr_ratio: float = 0.05
-    weight_decay: float = 0.01
-    grad_clip: float = 1.0
-    patience: int = 3
-    select_tolerance: float = 0.002
-    accessible_fraction: float = 0.5
-    shift_jitter: int = 2048
-    rc_augment: bool = True
-    class_balance: bool = False
-    gate_penalty: float = 0.6
-    edge_weight: float = 0.15
-    edge_flank: int = 50
-    edge_loss: str = "log"
-    edge_sharpness: float = 1.0
-    gate_start_epoch: int = 0
-    gate_ramp_epochs: int = 0
-    eval_segment: int = 16384
-    eval_burn_in: int = 1024
-    eval_batch: int = 16
-    valid_bases: int = 8_000_000
-    final_bases: int = 100_000_000
-    seed: int = 0
-    threads: int = 0
-    device: str = "auto"
+    window: int = setting(4096, "Bases per training window.", low=1)
+    batch_size: int = setting(16, "Windows per optimisation step.", low=1)
+    epochs: int = setting(10, "Most epochs; early stopping may end sooner.", low=1)
+    steps_per_epoch: int = setting(40, "Optimisation steps per epoch.", low=1)
+    lr: float = setting(3e-3, "Peak learning rate of AdamW.", low=0.0)
+    schedule: str = setting("cosine", "Learning-rate schedule after the warm-up: cosine decay or constant.",
+                            choices=SCHEDULES)
+    warmup_steps: int = setting(20, "Linear warm-up steps.", low=0)
+    min_lr_ratio: float = setting(0.05, "Final learning rate of the cosine schedule as a fraction of lr.", low=0.0)
+    weight_decay: float = setting(0.01, "AdamW weight decay.", low=0.0)
+    grad_clip: float = setting(1.0, "Gradient-norm clip; 0 disables it.", low=0.0)
+    patience: int = setting(3, "Epochs without a better validation auPRC before stopping; 0 disables it.", low=0)
+    select_tolerance: float = setting(0.002, "An epoch within this of the best validation auPRC replaces the kept "
+                                             "weights; 0 keeps strictly the best.", low=0.0)
+    accessible_fraction: float = setting(0.5, "Fraction of windows placed to touch an accessible region.", low=0.0,
+                                         high=1.0)
+    shift_jitter: int = setting(2048, "Largest random shift (bases) of a region-anchored window.", low=0)
+    rc_augment: bool = setting(True, "Reverse-complement half of the windows.")
+    class_balance: bool = setting(False, "Weight accessible and background bases of each batch equally.")
+    gate_penalty: float = setting(0.6, "Weight of the gate-sparsity penalty mean(1 - f) of the last layer.",
+                                  low=0.0)
+    edge_weight: float = setting(0.15, "Weight of the edge term paying the gate to forget near region edges; "
+                                       "0 turns it off.", low=0.0)
+    edge_flank: int = setting(50, "Half-width in bases of the edge zone of edge_weight.", low=0)
+    edge_loss: str = setting("log", "Form of the gate terms: log, or bce_units (each unit's gate a cross-entropy "
+                                    "classifier of near an edge).", choices=EDGE_LOSSES)
+    edge_sharpness: float = setting(1.0, "bce_units: the gate is the edge classifier sharpened this many times "
+                                         "(1 = plain).", low=1.0)
+    gate_start_epoch: int = setting(0, "Epochs trained on the per-base loss alone before the gate terms switch on.",
+                                    low=0)
+    gate_ramp_epochs: int = setting(0, "Epochs over which the gate terms' weights rise linearly to full; 0 "
+                                       "switches them on at full weight.", low=0)
+    eval_segment: int = setting(16384, "Bases per segment when predicting whole held-out chromosomes.", low=1)
+    eval_burn_in: int = setting(1024, "Bases of context read (and discarded) before each evaluation segment.",
+                                low=0)
+    eval_batch: int = setting(16, "Segments per forward pass when predicting held-out chromosomes.", low=1)
+    valid_bases: int = setting(8_000_000, "Bases of the valid fold's fixed sample scored each epoch; 0 scores the "
+                                          "whole fold.", low=0)
+    final_bases: int = setting(100_000_000, "Bases of each fold's fixed sample scored by the final metrics; 0 "
+                                            "scores every base.", low=0)
+    seed: int = setting(0, "Seed of the weights and of the window sampling.", low=0)
+    threads: int = setting(0, "CPU threads of torch (intra-op and inter-op); 0 leaves torch's default.", low=0)
+    device: str = setting("auto", "Where to train: auto (CUDA when available), cpu or cuda.",
+                          choices=("auto", "cpu", "cuda"))
 
     def __post_init__(self) -> None:
-        require_finite(self, "train")
-        positive = ("window", "batch_size", "epochs", "steps_per_epoch", "eval_segment", "eval_batch")
-        for name in positive:
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a positive integer")
-        for name in ("warmup_steps", "patience", "shift_jitter", "eval_burn_in", "threads", "seed", "edge_flank",
-                     "valid_bases", "final_bases", "gate_start_epoch", "gate_ramp_epochs"):
-            if int(getattr(self, name)) < 0:
-                raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected an integer >= 0")
-        for name in ("lr", "weight_decay", "grad_clip", "gate_penalty", "edge_weight", "min_lr_ratio", "select_tolerance"):
-            if float(getattr(self, name)) < 0:
-                raise ConfigError(f"train.{name}: got {getattr(self, name)!r}, expected a number >= 0")
-        if not 0.0 <= float(self.accessible_fraction) <= 1.0:
-            raise ConfigError(f"train.accessible_fraction: got {self.accessible_fraction!r}, expected 0..1")
-        if self.edge_loss not in EDGE_LOSSES:
-            raise ConfigError(f"train.edge_loss: got {self.edge_loss!r}, expected one of {', '.join(EDGE_LOSSES)}")
-        if not float(self.edge_sharpness) >= 1.0:
-            raise ConfigError(f"train.edge_sharpness: got {self.edge_sharpness!r}, expected a number >= 1")
-        if float(self.edge_sharpness) != 1.0 and self.edge_loss not in ("bce", "bce_units"):
+        check_ranges(self, "train")
+        if float(self.edge_sharpness) != 1.0 and self.edge_loss != "bce_units":
             raise ConfigError(f"train.edge_sharpness: got {self.edge_sharpness!r} with edge_loss "
-                              f"{self.edge_loss!r}; it applies to edge_loss bce and bce_units only (leave it at 1)")
-        if self.schedule not in SCHEDULES:
-            raise ConfigError(f"train.schedule: got {self.schedule!r}, expected one of {', '.join(SCHEDULES)}")
-        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
-            raise ConfigError(f"train.device: got {self.device!r}, expected auto, cpu or cuda")
+                              f"{self.edge_loss!r}; it applies to edge_loss bce_units only (leave it at 1)")
 
     def to_dict(self) -> dict:
         """Plain-type dictionary (for checkpoints, metrics.json and YAML)."""
@@ -270,11 +255,12 @@ def validate_sections(path: str | os.PathLike, sections: dict[str, dict]) -> Non
     """Check the ``model:`` and ``train:`` sections against the workflow's configuration schema.
 
     The rules (types, ranges, choices) are the ``model`` and ``train`` sections of
-    ``workflow/schemas/config.schema.yaml`` in the checkout (see
-    :mod:`gategenome.core.checkout`), the file the workflow validates
-    ``config.yaml`` with; ``train.seed``, ``threads`` and ``device`` follow the
-    schema's top-level ``seed`` and ``device`` keys.  Without a checkout (a wheel
-    install) only the dataclass types are checked.  NaN and infinity are refused
+    ``workflow/schemas/config.schema.yaml`` of the workflow files (the checkout
+    or a wheel's copy, see :mod:`gategenome.core.checkout`), the file the
+    workflow validates ``config.yaml`` with; ``train.seed``, ``threads`` and
+    ``device`` follow the schema's top-level ``seed`` and ``device`` keys.
+    Without the schema (``$GATEGENOME_WORKFLOW`` naming a directory without
+    it) only the dataclass types are checked.  NaN and infinity are refused
     as numbers.
 
     Raises
@@ -282,7 +268,7 @@ def validate_sections(path: str | os.PathLike, sections: dict[str, dict]) -> Non
     ConfigError
         The first key that breaks a rule, with its value and the rule.
     """
-    schema_path = checkout_root() / CONFIG_SCHEMA
+    schema_path = workflow_root() / CONFIG_SCHEMA
     if not schema_path.is_file():
         return
     import jsonschema

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -66,11 +67,19 @@ def _progress(total: int, description: str):
     return progress_bar(total, description, unit="step")
 
 
-def train_model(
-    inputs: TrainInputs,
-    outputs: TrainOutputs,
+def run_train(
+    genome: str,
+    signal: str | None,
+    regions: str,
+    folds: str,
+    out: str | os.PathLike,
     model_config: ModelConfig,
     train_config: TrainConfig,
+    *,
+    blacklist: str | None = None,
+    metrics: str | os.PathLike | None = None,
+    curves: str | os.PathLike | None = None,
+    cache: str | os.PathLike | None = None,
     resume: bool = False,
     progress: bool = True,
     on_epoch_end: Callable[[int], None] | None = None,
@@ -79,12 +88,16 @@ def train_model(
 
     Parameters
     ----------
-    inputs, outputs
-        Files read and written.
+    genome, signal, regions, folds, blacklist
+        Files read (see :class:`gategenome.train.files.TrainInputs`); ``signal`` may be None
+        for a ``dna`` model.
+    out
+        The model file written; ``metrics``, ``curves`` and the genome ``cache`` go beside
+        it unless given (see :class:`gategenome.train.files.TrainOutputs`).
     model_config, train_config
         The resolved configuration.
     resume
-        Continue from ``outputs.resume`` when it exists (same configuration required).
+        Continue from ``OUT``'s resume checkpoint when it exists (same configuration required).
     progress
         Show progress (loss, bases/s) on stderr: a bar on a terminal, else a log line every 10%.
     on_epoch_end
@@ -95,6 +108,8 @@ def train_model(
     dict
         The metrics written to ``metrics.json``.
     """
+    inputs = TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist)
+    outputs = TrainOutputs(out, metrics=metrics, curves=curves, cache=cache)
     set_determinism(train_config)
     device = resolve_device(train_config.device)
     model = GateLSTM(model_config).to(device)
@@ -113,7 +128,7 @@ def train_model(
 
 def _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device, progress,
            on_epoch_end) -> dict:
-    """:func:`train_model` on opened training data, from ``state``."""
+    """:func:`run_train` on opened training data, from ``state``."""
     folds, data = training.folds, training.data
     sampler = WindowSampler(data["train"], model_config, train_config)
     started = time.perf_counter()

@@ -4,16 +4,14 @@ The loss of a batch is the per-base binary cross-entropy of "inside an accessibl
 region" (masked bases weigh 0), plus a gate-sparsity penalty ``mean(1 - f)`` that
 charges the model for each base where its mean forget gate drops, plus an edge
 term ``mean(-log(1 - f))`` that pays it for forgetting near region edges.  With
-``edge_loss: bce`` the penalty is ``mean(-log f)``: the two terms together are the
-cross-entropy of ``1 - f`` as a classifier of "within ``edge_flank`` of an edge",
-whose gradient does not vanish where a chrono-initialised gate saturates near 1;
-``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead (times T, so the
-pull per unit of the gate's logit is as at T = 1 and the weights keep their meaning),
-so the gate is that classifier sharpened T times (shut at likely edges, open elsewhere).
-``edge_loss: bce_units`` takes the cross-entropy of each hidden unit's gate and
-averages it over the units: the mean gate's gradient to a unit saturated near 1
-vanishes (``f (1 - f)``), so with plain ``bce`` such units stay open for good and
-hold the mean gate up; per unit, the pull on its logit never vanishes.
+``edge_loss: bce_units`` the two terms are, for each hidden unit's gate, the
+cross-entropy of ``1 - f`` as a classifier of "within ``edge_flank`` of an edge"
+(the penalty ``-log f``), averaged over the units: the mean gate's gradient to a
+unit saturated near 1 vanishes (``f (1 - f)``), per unit the pull on its logit
+never does.  ``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead
+(times T, so the pull per unit of the gate's logit is as at T = 1 and the weights
+keep their meaning), so the gate is that classifier sharpened T times (shut at
+likely edges, open elsewhere).
 """
 
 from __future__ import annotations
@@ -26,10 +24,6 @@ import torch.nn.functional as F
 from gategenome.model.gates import gate_preactivation, layer_tensors, mean_forget_gate
 from gategenome.model.network import GateLSTM
 from gategenome.train.config import TrainConfig
-
-#: Edge losses that train forgetting as a cross-entropy classifier of "near an edge".
-BCE_LOSSES = ("bce", "bce_units")
-
 
 def balance_weights(y: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """Reweight ``(N, L)`` per-base weights so positives and negatives carry half the total each."""
@@ -87,22 +81,9 @@ def gate_penalty_term(
     return (means * present).sum() / present.sum().clamp_min(1.0)
 
 
-def edge_logit(forget: torch.Tensor, sharpness: float = 1.0) -> torch.Tensor:
-    """``(N, L)`` mean forget gate -> ``(N, L)`` logit of the edge classifier ``1 - f``, divided by ``sharpness``.
-
-    With ``sharpness`` 1, ``softplus(-z)`` and ``softplus(z)`` of it are ``-log(1 - f)``
-    and ``-log f``: the two sides of the gate's cross-entropy.  With ``T > 1`` the
-    cross-entropy calibrates ``sigmoid(z)``, a softened gate, so the gate itself ends
-    up ``T`` times sharper than a calibrated classifier.
-    """
-    closed = torch.log1p(-forget.clamp_max(1.0 - 1e-6))
-    opened = torch.log(forget.clamp_min(1e-6))
-    return (closed - opened) / sharpness
-
-
-def _per_base(values: torch.Tensor) -> torch.Tensor:
-    """``(N, L)`` as is, or ``(N, L, H)`` per hidden unit averaged over the units."""
-    return values.mean(dim=-1) if values.dim() == 3 else values
+def _unit_mean(values: torch.Tensor) -> torch.Tensor:
+    """``(N, L, H)`` per hidden unit -> ``(N, L)`` averaged over the units."""
+    return values.mean(dim=-1)
 
 
 def gate_scale(epoch: int, config: TrainConfig) -> float:
@@ -146,25 +127,23 @@ def loss_terms(
     penalty_weight, edge_weight = scale * config.gate_penalty, scale * config.edge_weight
     if penalty_weight > 0 or edge_weight > 0:
         sharpness = float(config.edge_sharpness)
-        if config.edge_loss == "bce_units":  # one gate recovery: the units' logits, then their mean gate
+        units = config.edge_loss == "bce_units"
+        if units:  # one gate recovery: the units' logits, then their mean gate
             last = len(model.lstm_layers) - 1
             preactivation = gate_preactivation(model.lstm_layers[last], *layer_tensors(out, last), "forget")
             forget = torch.sigmoid(preactivation).mean(dim=-1)
-            closed = -preactivation / sharpness
+            closed = -preactivation / sharpness  # (N, L, H) logit of each unit's 1 - f, softened T times
         else:
             forget = mean_forget_gate(model, out)
-            closed = edge_logit(forget, sharpness) if config.edge_loss == "bce" else None
         scored = (weight > 0).to(forget.dtype)
         if edge_weight > 0:
             near = edge_zone(y, config.edge_flank).to(forget.dtype) * scored
-            if config.edge_loss == "linear":
-                edge = _masked_mean(forget - 1.0, near)
-            elif config.edge_loss in BCE_LOSSES:
-                edge = _masked_mean(_per_base(sharpness * F.softplus(-closed)), near)
+            if units:
+                edge = _masked_mean(_unit_mean(sharpness * F.softplus(-closed)), near)
             else:
                 edge = _masked_mean(-torch.log1p(-forget.clamp_max(1.0 - 1e-6)), near)
             scored = scored * (1.0 - near)
-        cost = _per_base(sharpness * F.softplus(closed)) if config.edge_loss in BCE_LOSSES else None
+        cost = _unit_mean(sharpness * F.softplus(closed)) if units else None
         penalty = gate_penalty_term(forget, y, scored, cost)
     total = bce + penalty_weight * penalty + edge_weight * edge
     return LossTerms(total, bce, penalty, edge)

@@ -9,21 +9,11 @@ windows (:mod:`.windows`), and compared on positions aligned to the reference
 minimum forget gate near the variant, a drop gained or lost under ``call``'s
 threshold (:mod:`.null`), and the memory footprint.  Alleles are read in
 :mod:`.vcf`, scored in :mod:`.score`, written by :mod:`.outputs` through
-:func:`score_vcf` (:mod:`.run`); :mod:`.naive` is the whole-chromosome reference.
+:func:`run_variants` (:mod:`.run`); :mod:`.naive` is the whole-chromosome reference.
 """
 
-from gategenome._lazy import lazy_exports
+from gategenome import import_on_first_use
+from gategenome.variants.settings import VariantSettings
 
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "settings": ["VariantSettings"],
-    "vcf": ["Allele", "VariantInput", "open_vcf", "read_alleles"],
-    "effects": ["StrandEffect", "aligned_index", "combine", "common_ends", "strand_effect"],
-    "windows": ["Window", "make_window", "run_rows", "scan_codes", "window_inputs"],
-    "context": ["context_bases", "reference_states", "window_start"],
-    "score": ["chromosome_windows", "score_alleles"],
-    "naive": ["naive_tracks", "score_naive"],
-    "null": ["null_threshold"],
-    "outputs": ["EFFECT_COLUMNS", "INFO_FIELDS", "write_annotated_vcf", "write_table"],
-    "run": ["output_paths", "score_vcf"],
-    "gather": ["gather_parts"],
-})
+__all__ = ["VariantSettings", "gather_parts", "run_variants"]
+__getattr__ = import_on_first_use(__name__, {"gather_parts": "gather", "run_variants": "run"})

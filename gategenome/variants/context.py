@@ -28,8 +28,9 @@ from gategenome.io.fasta import Genome
 from gategenome.model.inputs import model_inputs
 from gategenome.model.network import GateLSTM, StreamState
 from gategenome.scan.horizon import forgetting_horizon
+from gategenome.scan.jobs import scan_codes
 from gategenome.variants.settings import VariantSettings
-from gategenome.variants.windows import scan_codes, scan_signal
+from gategenome.variants.windows import scan_signal
 
 log = logging.getLogger(__name__)
 

@@ -92,20 +92,20 @@ def _merge_summaries(summaries: Sequence[dict[str, Any]], parts: Sequence[str]) 
     return merged
 
 
-def gather_parts(parts: Sequence[str | os.PathLike], prefix: str | os.PathLike) -> dict[str, Any]:
-    """Join the outputs of ``gategenome variants`` runs into ``PREFIX.vcf.gz`` (+ ``.tbi``), ``.tsv``, ``.json``.
+def gather_parts(parts: Sequence[str | os.PathLike], out: str | os.PathLike) -> dict[str, Any]:
+    """Join the outputs of ``gategenome variants`` runs into ``OUT.vcf.gz`` (+ ``.tbi``), ``OUT.tsv``, ``OUT.json``.
 
     Parameters
     ----------
     parts
         Output prefixes of the runs (one per chromosome), in the order wanted.
-    prefix
+    out
         The gathered output prefix.
 
     Returns
     -------
     dict
-        The gathered summary (``PREFIX.json``): the first part's, with counts and
+        The gathered summary (``OUT.json``): the first part's, with counts and
         drops summed, ``parts`` listing each part, ``threshold`` None when the
         parts' thresholds differ.
 
@@ -124,13 +124,13 @@ def gather_parts(parts: Sequence[str | os.PathLike], prefix: str | os.PathLike) 
         except (OSError, ValueError) as exc:
             raise InputError(f"{paths['summary']}: cannot read as JSON ({exc}); expected a 'gategenome variants' "
                              "summary") from None
-    out = output_paths(prefix)
-    rows = _gather_tables([paths["table"] for paths in found], out["table"])
-    _gather_vcfs([paths["vcf"] for paths in found], out["vcf"])
+    written = output_paths(out)
+    rows = _gather_tables([paths["table"] for paths in found], written["table"])
+    _gather_vcfs([paths["vcf"] for paths in found], written["vcf"])
     summary = _merge_summaries(summaries, [str(p) for p in parts])
-    summary["files"] = {key: str(path) for key, path in out.items()}
+    summary["files"] = {key: str(path) for key, path in written.items()}
     if rows != summary["counts"].get("alleles", rows):
-        raise InputError(f"{out['table']}: {rows} rows but the parts' summaries count {summary['counts']['alleles']} "
-                         "alleles; expected complete parts")
-    write_json(out["summary"], summary)
+        raise InputError(f"{written['table']}: {rows} rows but the parts' summaries count "
+                         f"{summary['counts']['alleles']} alleles; expected complete parts")
+    write_json(written["summary"], summary)
     return summary

@@ -23,7 +23,9 @@ from gategenome.variants.settings import VariantSettings
 from gategenome.variants.windows import run_rows
 
 
-def null_threshold(model: GateLSTM, genome: Genome, signal, settings: VariantSettings, device: torch.device) -> float:
+def genome_null_threshold(
+    model: GateLSTM, genome: Genome, signal, settings: VariantSettings, device: torch.device
+) -> float:
     """The ``threshold_quantile`` quantile of the mean forget gate over shuffled genome windows.
 
     Returns

@@ -45,7 +45,7 @@ def _format(value) -> str:
     return str(value)
 
 
-def write_table(path: str | os.PathLike, alleles: Sequence[Allele], rows: Sequence[dict]) -> None:
+def write_allele_table(path: str | os.PathLike, alleles: Sequence[Allele], rows: Sequence[dict]) -> None:
     """One tab-separated row per allele (header line first)."""
     with atomic_open(path) as handle:
         handle.write("\t".join(ALLELE_COLUMNS + EFFECT_COLUMNS) + "\n")

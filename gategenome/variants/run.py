@@ -16,8 +16,8 @@ from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
-from gategenome.variants.null import null_threshold
-from gategenome.variants.outputs import write_annotated_vcf, write_table
+from gategenome.variants.null import genome_null_threshold
+from gategenome.variants.outputs import write_allele_table, write_annotated_vcf
 from gategenome.variants.score import score_alleles
 from gategenome.variants.settings import VariantSettings
 from gategenome.variants.vcf import read_alleles
@@ -32,20 +32,21 @@ def output_paths(prefix: str | os.PathLike) -> dict[str, Path]:
             "table": Path(prefix + ".tsv"), "summary": Path(prefix + ".json")}
 
 
-def score_vcf(
+def run_variants(
     model: GateLSTM,
     genome: Genome,
+    signal: Any | None,
     vcf: str | os.PathLike,
-    prefix: str | os.PathLike,
+    out: str | os.PathLike,
     settings: VariantSettings,
-    signal: Any | None = None,
+    *,
     threshold: float | None = None,
+    chrom: str | None = None,
     device: torch.device | str = "cpu",
     provenance: dict[str, Any] | None = None,
     progress: bool = False,
-    chrom: str | None = None,
 ) -> dict[str, Any]:
-    """Score every allele of a VCF and write ``PREFIX.tsv``, ``PREFIX.vcf.gz`` (+ ``.tbi``), ``PREFIX.json``.
+    """Score every allele of a VCF and write ``OUT.tsv``, ``OUT.vcf.gz`` (+ ``.tbi``), ``OUT.json``.
 
     Parameters
     ----------
@@ -53,31 +54,31 @@ def score_vcf(
         The model (eval mode, on ``device``).
     genome
         The FASTA the VCF is on.
+    signal
+        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a
+        ``dna+signal`` model, left as measured (see :mod:`gategenome.variants.windows`); else None.
     vcf
         VCF or BCF, plain or bgzip, sorted.
-    prefix
+    out
         Output prefix.
     settings
         :class:`VariantSettings`.
-    signal
-        The ATAC bigWig (:class:`gategenome.io.bigwig.SignalTrack`) of a
-        ``dna+signal`` model, left as measured (see :mod:`gategenome.variants.windows`).
     threshold
         Drop threshold; None computes ``call``'s null threshold here (:mod:`gategenome.variants.null`).
+    chrom
+        Score only this chromosome's records, read through the VCF's index (the
+        workflow's scatter; :func:`gategenome.variants.gather.gather_parts` joins the parts).
     device
         Where to compute.
     provenance
         Paths saved in the summary.
     progress
         A tqdm bar (alleles) on stderr.
-    chrom
-        Score only this chromosome's records, read through the VCF's index (the
-        workflow's scatter; :func:`gategenome.variants.gather.gather_parts` joins the parts).
 
     Returns
     -------
     dict
-        The summary written to ``PREFIX.json``.
+        The summary written to ``OUT.json``.
     """
     if model.config.uses_signal and signal is None:
         raise ConfigError("the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with "
@@ -86,7 +87,7 @@ def score_vcf(
     began = time.perf_counter()
     found = read_alleles(vcf, genome, settings, chrom)
     if threshold is None:
-        threshold = null_threshold(model, genome, signal, settings, device)
+        threshold = genome_null_threshold(model, genome, signal, settings, device)
         log.info("drop threshold %.4f (quantile %g of the shuffled-sequence null)", threshold,
                  settings.threshold_quantile)
     bar = None
@@ -99,9 +100,9 @@ def score_vcf(
     finally:
         if bar is not None:
             bar.close()
-    paths = output_paths(prefix)
+    paths = output_paths(out)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows, found.contigs)
-    write_table(paths["table"], found.alleles, rows)
+    write_allele_table(paths["table"], found.alleles, rows)
     summary = _summary(model, found, rows, context, threshold, settings, device, paths,
                        dict(provenance or {}, vcf=str(vcf), chrom=chrom), time.perf_counter() - began)
     write_json(paths["summary"], summary)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gategenome.core.settings import check_ranges, setting
 from gategenome.errors import ConfigError
 
 
@@ -52,34 +53,33 @@ class VariantSettings:
         Seed of the null windows.
     """
 
-    context: str = "exact"
-    window: int = 50
-    footprint_max: int = 2000
-    footprint_tol: float = 1e-3
-    batch_size: int = 64
-    grid: int = 512
-    chunk_size: int = 8192
-    threshold_quantile: float = 0.05
-    null_windows: int = 16
-    null_window: int = 20000
-    strict: bool = False
-    symbolic: str = "skip"
-    unknown_chroms: str = "error"
-    layer: int = -1
-    seed: int = 0
+    context: str = setting("exact", "Upstream context: exact states streamed from the reference, the measured "
+                                    "forgetting horizon, or a number of bases (approximate).")
+    window: int = setting(50, "w: minimum forget gate and largest accessibility change within w bases of the "
+                              "allele.", low=1)
+    footprint_max: int = setting(2000, "Bases scanned downstream of each allele: the longest footprint measured.",
+                                 low=1)
+    footprint_tol: float = setting(1e-3, "Tracks differ where the forget gate or accessibility differ by more.",
+                                   low=0.0, low_open=True)
+    batch_size: int = setting(64, "Rows computed together (reference and alternative, per strand).", low=2)
+    grid: int = setting(512, "With --context exact, windows start at a multiple of this (shared states, long "
+                             "chunks).", low=1)
+    chunk_size: int = setting(8192, "Bases per forward call; results do not depend on it.", low=1)
+    threshold_quantile: float = setting(0.05, "Null quantile that is the drop threshold (as in call).", low=0.0,
+                                        high=1.0, low_open=True, high_open=True)
+    null_windows: int = setting(16, "Shuffled windows of the null made here (without --threshold/--scan-dir).",
+                                low=1)
+    null_window: int = setting(20000, "Length of each null window.", low=2)
+    strict: bool = setting(False, "A REF that does not match the FASTA is an error (otherwise counted and skipped).")
+    symbolic: str = setting("skip", "Symbolic alleles (<DEL>, *, breakends): skipped and counted, or an error.",
+                            choices=("skip", "error"))
+    unknown_chroms: str = setting("error", "Records on a chromosome the FASTA lacks: an error, or skipped and "
+                                           "counted.", choices=("error", "skip"))
+    layer: int = setting(-1, "LSTM layer whose mean forget gate is read (-1: the last).")
+    seed: int = setting(0, "Seed of the null windows.")
 
     def __post_init__(self) -> None:
         self.context = str(self.context)
         if self.context not in ("exact", "horizon") and not (self.context.isdigit()):
             raise ConfigError(f"--context: got {self.context!r}, expected exact, horizon or a number of bases")
-        for name in ("window", "footprint_max", "batch_size", "grid", "chunk_size", "null_windows", "null_window"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')}: got {getattr(self, name)!r}, expected a positive integer")
-        if not 0.0 < self.threshold_quantile < 1.0:
-            raise ConfigError(f"--threshold-quantile: got {self.threshold_quantile!r}, expected a number in (0, 1)")
-        if self.footprint_tol <= 0:
-            raise ConfigError(f"--footprint-tol: got {self.footprint_tol!r}, expected a positive number")
-        if self.symbolic not in ("skip", "error"):
-            raise ConfigError(f"--symbolic: got {self.symbolic!r}, expected skip or error")
-        if self.unknown_chroms not in ("skip", "error"):
-            raise ConfigError(f"--unknown-chroms: got {self.unknown_chroms!r}, expected skip or error")
+        check_ranges(self, "variants")

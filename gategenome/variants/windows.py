@@ -15,11 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE, encode_codes, reverse_complement_codes
+from gategenome.core.encode import ONE_HOT_CODE, UNKNOWN_CODE, encode_codes
 from gategenome.io.fasta import Genome
 from gategenome.model.gates import mean_forget_gate
 from gategenome.model.inputs import model_inputs
 from gategenome.model.network import GateLSTM, StreamState
+from gategenome.scan.jobs import scan_codes
 from gategenome.variants.vcf import Allele
 
 _RC = bytes.maketrans(b"ACGTN", b"TGCAN")
@@ -68,14 +69,6 @@ def make_window(index: int, strand: str, length: int, start: int, downstream: in
         ref, alt = ref.encode().translate(_RC)[::-1].decode(), alt.encode().translate(_RC)[::-1].decode()
     end = min(length, u + len(ref) + downstream)
     return Window(index, strand, start, u - start, end, ref, alt)
-
-
-def scan_codes(genome: Genome, chrom: str, strand: str, start: int, end: int) -> np.ndarray:
-    """``(end - start,)`` codes of scan positions ``[start, end)`` of one strand."""
-    if strand == "+":
-        return encode_codes(genome.fetch(chrom, start, end))
-    length = genome.sizes[chrom]
-    return reverse_complement_codes(encode_codes(genome.fetch(chrom, length - end, length - start)))
 
 
 def scan_signal(signal, chrom: str, strand: str, start: int, end: int, length: int) -> np.ndarray | None:

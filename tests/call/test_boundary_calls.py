@@ -14,7 +14,7 @@ from gategenome.call.settings import BoundaryCallSettings, CallSettings
 from gategenome.cli.main import cli
 from gategenome.core.stats import empirical_pvalues
 from gategenome.io.bed import read_bed
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 REGIONS = [(3_000, 3_600), (9_000, 9_500), (15_000, 16_200), (24_000, 24_400)]
 LENGTH = 30_000

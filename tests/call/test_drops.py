@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from scan_testlib import make_scan_dir
 
-from gategenome.call.drops import call_drops, find_drops, null_threshold
+from gategenome.call.drops import call_drops, find_drops, scan_null_threshold
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
 from gategenome.core.stats import bh_qvalues, empirical_pvalues
 from gategenome.io.bed import read_bed
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 
 def test_find_drops_matches_a_direct_scan_across_block_edges():
@@ -133,7 +133,7 @@ def test_null_threshold_is_the_exact_quantile(tmp_path):
     values = rng.random(10_001).astype(np.float16)
     make_scan_dir(tmp_path / "scan", {"c": 10}, {"c": {"+": np.zeros(10), "-": np.zeros(10)}},
                   null={"c": {"+": values, "-": values}})
-    threshold, total = null_threshold(ScanDir(tmp_path / "scan"), 0.25)
+    threshold, total = scan_null_threshold(ScanDir(tmp_path / "scan"), 0.25)
     pooled = np.sort(np.concatenate([values, values]).astype(np.float32))
     assert total == pooled.size
     assert threshold == pooled[int(np.ceil(0.25 * pooled.size)) - 1]

@@ -2,7 +2,10 @@
 
 Every command is listed with the settings it exposes; each option named like a
 field of them must default to the field's default (or to None, meaning "the
-setting decides"), and its default in the source must not be a literal.
+setting decides"), and its default in the source must not be a literal.  A field
+declared with :func:`gategenome.core.settings.setting` is an option of the
+command, generated from the declaration (its help), and the command reads a
+``--config`` YAML of them.
 """
 
 from __future__ import annotations
@@ -11,14 +14,24 @@ import ast
 import dataclasses
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
 from gategenome.call.settings import BoundaryCallSettings as CallBoundarySettings
 from gategenome.call.settings import CallSettings
 from gategenome.cli.main import cli
+from gategenome.cli.options import parameter_name
+from gategenome.cli.train import OVERRIDES as TRAIN_OVERRIDES
+from gategenome.core.settings import declared_fields
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
-from gategenome.design.settings import BoundarySettings, ConstraintSettings, ContextSettings, SearchSettings
+from gategenome.design.settings import (
+    BoundarySettings,
+    ConstraintSettings,
+    ContextSettings,
+    ResetSettings,
+    SearchSettings,
+)
 from gategenome.evaluate.settings import EvaluateSettings
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
@@ -41,7 +54,7 @@ COMMAND_SETTINGS = {
     "boundaries": [CallBoundarySettings, CallSettings],
     "evaluate": [EvaluateSettings],
     "export": [ExportSettings],
-    "design": [SearchSettings, ConstraintSettings, BoundarySettings, ContextSettings],
+    "design": [SearchSettings, ResetSettings, ConstraintSettings, BoundarySettings, ContextSettings],
     "simulate": [SimulationSettings],
     "variants": [VariantSettings],
     "explain": [ExplainSettings, MotifSettings],
@@ -67,6 +80,14 @@ def _has_default(param) -> bool:
     return param.default is not None and not type(param.default).__name__ == "Sentinel"
 
 
+def _params(command: str) -> list:
+    """The parameters of a command, or of every subcommand of a group (design memory, design reset)."""
+    found = cli.get_command(None, command)
+    if isinstance(found, click.Group):
+        return [param for name in found.list_commands(None) for param in found.get_command(None, name).params]
+    return found.params
+
+
 def test_every_command_is_listed():
     assert set(COMMAND_SETTINGS) == set(cli.list_commands(None))
 
@@ -75,7 +96,7 @@ def test_every_command_is_listed():
 def test_option_defaults_are_the_settings_defaults(command):
     fields = _field_defaults(COMMAND_SETTINGS[command])
     compared = 0
-    params = [param for param in cli.get_command(None, command).params if param.name in fields]
+    params = [param for param in _params(command) if param.name in fields]
     for param in params:
         if not _has_default(param):
             continue
@@ -87,6 +108,26 @@ def test_option_defaults_are_the_settings_defaults(command):
         compared += 1
     overrides = [param.name for param in params if not _has_default(param)]
     assert compared + len(overrides) >= (1 if COMMAND_SETTINGS[command] else 0)
+
+
+#: Commands whose declared settings are keys of their --config file, only these of them also options.
+CONFIG_FILE_ONLY = {"train": TRAIN_OVERRIDES}
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_SETTINGS))
+def test_declared_settings_are_generated_options(command):
+    params = {param.name: param for param in _params(command)}  # design: both subcommands
+    helps: dict[str, set[str]] = {}
+    for cls in COMMAND_SETTINGS[command]:
+        for item in declared_fields(cls):
+            if command not in CONFIG_FILE_ONLY or item.name in CONFIG_FILE_ONLY[command]:
+                helps.setdefault(parameter_name(item), set()).add(item.metadata["help"])
+    for name, texts in helps.items():
+        assert name in params, f"{command}: declared setting {name} has no option"
+        assert any(params[name].help.startswith(text) for text in texts), \
+            f"{command} --{name.replace('_', '-')}: help typed again"
+    if helps:
+        assert {"config_file", "config_path"} & set(params), f"{command}: declared settings but no --config"
 
 
 def _literal_defaults(path: Path) -> list[tuple[str, object]]:
@@ -112,11 +153,11 @@ def test_no_settings_default_is_typed_again_in_the_cli(command):
     fields = _field_defaults(COMMAND_SETTINGS[command])
     source = ROOT / "gategenome" / "cli" / f"{command.replace('-', '_')}.py"
     typed = [(name, value) for name, value in _literal_defaults(source) if name in fields]
-    assert not typed, f"{source.name}: literal defaults of settings fields {typed}; use setting_default"
+    assert not typed, f"{source.name}: literal defaults of settings fields {typed}; declare them with setting()"
 
 
 def _option_defaults(command: str) -> dict[str, object]:
-    return {p.name: p.default for p in cli.get_command(None, command).params if p.name}
+    return {p.name: p.default for p in _params(command) if p.name}
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_scan_keeps_hostile_chromosome_names_inside_the_output(tmp_path, model):
     written = {p for p in tmp_path.rglob("*")} - before
     assert written and all(p == tmp_path / "work" or (tmp_path / "work" / "scan") in p.parents
                            or p == tmp_path / "work" / "scan" or p.name == "genome.fa.fai" for p in written), written
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
 
     reader = ScanDir(tmp_path / "work" / "scan")
     assert list(reader.sizes) == names
@@ -132,7 +132,7 @@ def test_a_failed_scan_leaves_no_directory_holding_only_scan_json(tmp_path, mode
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model
     from gategenome.scan.settings import ScanSettings
-    from gategenome.scan.stream import scan_genome
+    from gategenome.scan.stream import run_scan
 
     network, _ = load_model(model)
 
@@ -148,7 +148,7 @@ def test_a_failed_scan_leaves_no_directory_holding_only_scan_json(tmp_path, mode
     stream.run_steps = explode
     try:
         with Genome(genome) as fasta, pytest.raises(Boom):
-            scan_genome(network, fasta, out, ScanSettings(null_fraction=0.0), progress=False)
+            run_scan(network, fasta, None, out, ScanSettings(null_fraction=0.0), progress=False)
     finally:
         stream.run_steps = original
     assert not out.exists()
@@ -311,7 +311,8 @@ def test_evaluate_refuses_an_input_among_its_outputs(tmp_path):
 
 def test_design_refuses_an_input_among_its_outputs(tmp_path):
     before = _files(tmp_path, "designs.json")
-    result = run("design", "--model", tmp_path / "designs.json", "--length", 200, "--out-prefix", tmp_path / "designs")
+    result = run("design", "memory", "--model", tmp_path / "designs.json", "--length", 200, "--out-prefix",
+                 tmp_path / "designs")
     hostile.assert_clean_error(result, "--model", "same file")
     assert hostile.checksums(tmp_path) == before
 
@@ -334,7 +335,7 @@ def _scan_dir(path: Path, sizes: dict[str, int]) -> Path:
 
 @pytest.mark.parametrize("damage", ["truncate", "remove", "empty"])
 def test_tracks_refuses_a_missing_or_truncated_array_before_writing_any_bigwig(tmp_path, damage):
-    from gategenome.io.scandir import array_path
+    from gategenome.io.scandir.layout import array_path
 
     scan_dir = _scan_dir(tmp_path / "scan", {"chrA": 5000, "chrB": 3000})
     target = array_path(scan_dir, "chrB", "-", "accessibility")
@@ -349,7 +350,7 @@ def test_tracks_refuses_a_corrupt_shard_marker(tmp_path):
     scan_dir = _scan_dir(tmp_path / "scan", {"chrA": 500})
     (scan_dir / "chroms" / "chrA.json").write_text("{trunc")
     from gategenome.errors import InputError
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
 
     with pytest.raises(InputError, match="chrA.json"):
         ScanDir(scan_dir).shard("chrA")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gategenome.cli.main import cli
@@ -26,6 +27,7 @@ def test_missing_workflow_is_one_line_error(tmp_path, monkeypatch):
     assert "Snakefile" in result.output and str(tmp_path) in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_passes_arguments_and_returns_snakemake_status(tmp_path):
     ok = subprocess.run([*GATEGENOME, "run", "--version"], capture_output=True, text=True, cwd=tmp_path)
     assert ok.returncode == 0 and ok.stdout.strip()[0].isdigit()

@@ -83,3 +83,19 @@ def test_bad_input_is_a_one_line_error_and_leaves_no_output(tmp_path, inputs, ca
     result = _run(tmp_path, model_path, vcf, *body[1])
     _one_line_error(result, str(vcf), body[2])
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_variants_reads_its_settings_from_a_config_file_and_options_win(tmp_path, inputs):
+    _, chroms, model_path = inputs
+    a = chroms["chrA"]
+    vcf = tmp_path / "in.vcf"
+    vcf.write_text(vcf_text("chrA", 6000, [f"chrA\t1001\tm\t{a[1000]}\t{'C' if a[1000] != 'C' else 'G'}\t.\t.\t."]))
+    config = tmp_path / "variants.yaml"
+    config.write_text("window: 20\ngrid: 256\nsymbolic: error\nseed: 3\n")
+    result = _run(tmp_path, model_path, vcf, "--config", str(config), "--seed", "4")
+    assert result.exit_code == 0, result.output
+    settings = json.loads((tmp_path / "out" / "v.json").read_text())["settings"]
+    assert (settings["window"], settings["grid"], settings["symbolic"], settings["seed"]) == (20, 256, "error", 4)
+    config.write_text("window: 0\n")
+    result = _run(tmp_path, model_path, vcf, "--config", str(config))
+    assert result.exit_code == 2 and "variants.yaml: window: got 0, expected at least 1" in result.output

@@ -11,10 +11,20 @@ from __future__ import annotations
 import atexit
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 from clusterhelp import require_cluster
 from localslurm import LocalSlurm
+
+CLUSTER_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test here is slow (``make test-fast`` leaves them out): they need the cluster CI sets up."""
+    for item in items:
+        if item.path.is_relative_to(CLUSTER_TESTS):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

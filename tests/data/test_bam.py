@@ -13,7 +13,7 @@ import pytest
 from gategenome.data.bam import read_bam_fragments
 from gategenome.data.fragments import FragmentCounts
 from gategenome.data.settings import SignalSettings
-from gategenome.data.signal import make_signal
+from gategenome.data.signal import run_signal
 from gategenome.errors import InputError
 
 READ = 36
@@ -91,8 +91,7 @@ def test_a_bam_of_the_fragments_gives_the_same_signal_and_filters_are_counted(
     mito = [("chrM", 100, 300, {}), ("chrM", 500, 650, {})]
     pairs = [(c, s, e, {}) for c, s, e in fragments] + filtered + mito
     bam = write_bam(tmp_path / "atac.bam", sizes, pairs)
-    summary = make_signal(SignalSettings(genome=str(genome), out_dir=str(tmp_path / "sig"), bam=[str(bam)],
-                                         call_peaks=False))
+    summary = run_signal(str(genome), [], [str(bam)], str(tmp_path / "sig"), SignalSettings(call_peaks=False))
     assert np.array_equal(_values(tmp_path / "sig" / "coverage.bw"), _values(mini["signal"]))
     assert np.array_equal(_values(tmp_path / "sig" / "cutsites.bw"), _values(mini["cutsites"]))
     counts = summary["inputs"][0]
@@ -150,8 +149,8 @@ def test_a_bam_of_another_assembly_is_refused(chri_with_mito, tmp_path):
 def test_a_bam_and_a_fragments_file_pool_as_replicates(mini, chri_with_mito, fragments, tmp_path):
     genome, sizes = chri_with_mito
     bam = write_bam(tmp_path / "rep1.bam", sizes, [(c, s, e, {}) for c, s, e in fragments])
-    summary = make_signal(SignalSettings(
-        genome=str(genome), out_dir=str(tmp_path / "pooled"), bam=[str(bam)],
-        fragments=[str(mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz")], call_peaks=False))
+    fragments_file = mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz"
+    summary = run_signal(str(genome), [str(fragments_file)], [str(bam)], str(tmp_path / "pooled"),
+                         SignalSettings(call_peaks=False))
     assert np.array_equal(_values(tmp_path / "pooled" / "coverage.bw"), 2 * _values(mini["signal"]))
     assert [record["kept"] for record in summary["inputs"]] == [len(fragments), len(fragments)]

@@ -12,7 +12,7 @@ import pytest
 
 from gategenome.data.fragments import FragmentCounts, read_barcodes, read_fragment_file
 from gategenome.data.settings import SignalSettings
-from gategenome.data.signal import make_signal
+from gategenome.data.signal import run_signal
 from gategenome.errors import InputError
 
 
@@ -40,8 +40,8 @@ def test_groups_sum_to_the_bulk_and_one_column_keeps_cells(mini, tenx, tmp_path)
     fragments, types = tenx
     groups_file = tmp_path / "types.tsv"
     groups_file.write_text("".join(f"{cell}\t{kind}\n" for cell, kind in types.items()))
-    summary = make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(tmp_path / "groups"),
-                                         fragments=[str(fragments)], barcodes=str(groups_file), call_peaks=False))
+    summary = run_signal(str(mini["genome"]), [str(fragments)], [], str(tmp_path / "groups"),
+                         SignalSettings(call_peaks=False), barcodes=str(groups_file))
     assert set(summary["groups"]) == {"Bcell", "Tcell", "Mono"}
     for track, shared in (("coverage", mini["signal"]), ("cutsites", mini["cutsites"])):
         per_group = [_values(tmp_path / "groups" / f"{kind}.{track}.bw") for kind in ("Bcell", "Tcell", "Mono")]
@@ -52,8 +52,8 @@ def test_groups_sum_to_the_bulk_and_one_column_keeps_cells(mini, tenx, tmp_path)
     tcells = sorted(cell for cell, kind in types.items() if kind == "Tcell")
     keep = tmp_path / "tcells.txt"
     keep.write_text("\n".join(tcells) + "\n")
-    make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(tmp_path / "t"),
-                               fragments=[str(fragments)], barcodes=str(keep), call_peaks=False))
+    run_signal(str(mini["genome"]), [str(fragments)], [], str(tmp_path / "t"), SignalSettings(call_peaks=False),
+               barcodes=str(keep))
     assert np.array_equal(_values(tmp_path / "t" / "coverage.bw"), _values(tmp_path / "groups" / "Tcell.coverage.bw"))
     record = json.loads((tmp_path / "t" / "signal.json").read_text())["inputs"][0]
     assert record["kept"] == summary["groups"]["Tcell"]["fragments"]
@@ -86,8 +86,8 @@ def test_a_group_name_that_cannot_name_a_file_is_refused(mini, tenx, tmp_path):
     fragments, types = tenx
     bad = _write(tmp_path / "bad.tsv", "".join(f"{cell}\t../up\n" for cell in types))
     with pytest.raises(InputError, match="group '../up'"):
-        make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(tmp_path / "x"),
-                                   fragments=[str(fragments)], barcodes=str(bad), call_peaks=False))
+        run_signal(str(mini["genome"]), [str(fragments)], [], str(tmp_path / "x"), SignalSettings(call_peaks=False),
+                   barcodes=str(bad))
     assert not (tmp_path / "x").exists()
 
 

@@ -8,9 +8,9 @@ import shlex
 import pytest
 
 from gategenome.data.peaks import call_peaks, callpeak_command, find_macs3, macs3_version
-from gategenome.data.prepare import prepare
+from gategenome.data.prepare import run_prepare
 from gategenome.data.settings import PrepareSettings, SignalSettings
-from gategenome.data.signal import make_signal
+from gategenome.data.signal import run_signal
 from gategenome.errors import ConfigError
 from gategenome.io.bed import read_bed
 
@@ -55,8 +55,7 @@ def test_macs3_on_the_yeast_fragments_gives_the_shared_peaks(yeast, tmp_path):
 def test_signal_calls_peaks_and_prepare_records_the_macs3_command(mini, tmp_path):
     fragments = mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz"
     out = tmp_path / "signal"
-    summary = make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(out), fragments=[str(fragments)],
-                                         genome_size=YEAST_LENGTH))
+    summary = run_signal(str(mini["genome"]), [str(fragments)], [], str(out), SignalSettings(genome_size=YEAST_LENGTH))
     record = summary["peaks"]["all"]
     assert record["version"] == macs3_version(find_macs3())
     assert record["command"].startswith("macs3 callpeak -t ") and "-f BEDPE -g 12157105" in record["command"]
@@ -67,9 +66,9 @@ def test_signal_calls_peaks_and_prepare_records_the_macs3_command(mini, tmp_path
     assert hit >= 0.8 * len(shared), (hit, len(shared))
 
     prep = tmp_path / "prep"
-    prepare(PrepareSettings(genome=str(mini["genome"]), signal=str(out / "coverage.bw"),
-                            peaks=str(out / "peaks.narrowPeak"), out_dir=str(prep), exclude_chroms=[],
-                            valid_chroms=[], test_chroms=[], signal_summary=str(out / "signal.json")))
+    run_prepare(str(mini["genome"]), str(out / "coverage.bw"), str(prep),
+                PrepareSettings(exclude_chroms=[], valid_chroms=[], test_chroms=[]),
+                peaks=str(out / "peaks.narrowPeak"), signal_summary=str(out / "signal.json"))
     recorded = json.loads((prep / "prepare.json").read_text())["signal_provenance"]
     assert recorded["peaks"]["all"]["command"] == record["command"]
     assert recorded["peaks"]["all"]["version"] == record["version"]
@@ -79,8 +78,8 @@ def test_signal_calls_peaks_and_prepare_records_the_macs3_command(mini, tmp_path
 def test_missing_macs3_is_a_config_error_before_any_work(mini, tmp_path):
     fragments = mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz"
     with pytest.raises(ConfigError, match="--macs3 no-such-macs3: MACS3 not found"):
-        make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(tmp_path / "s"),
-                                   fragments=[str(fragments)], macs3="no-such-macs3"))
+        run_signal(str(mini["genome"]), [str(fragments)], [], str(tmp_path / "s"),
+                   SignalSettings(macs3="no-such-macs3"))
     assert not (tmp_path / "s").exists()
 
 
@@ -96,8 +95,8 @@ def test_each_barcode_group_gets_its_own_macs3_peaks(mini, tmp_path):
     groups = tmp_path / "groups.tsv"
     groups.write_text("cell0-1\tA\ncell1-1\tA\ncell2-1\tB\ncell3-1\tB\n")
     out = tmp_path / "signal"
-    summary = make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(out), fragments=[str(fragments)],
-                                         barcodes=str(groups), genome_size=YEAST_LENGTH))
+    summary = run_signal(str(mini["genome"]), [str(fragments)], [], str(out), SignalSettings(genome_size=YEAST_LENGTH),
+                         barcodes=str(groups))
     assert set(summary["peaks"]) == {"A", "B"}
     for group in ("A", "B"):
         record = summary["peaks"][group]

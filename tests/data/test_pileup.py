@@ -9,7 +9,7 @@ import pytest
 from gategenome.data.fragments import FragmentChunk
 from gategenome.data.pileup import ChromPileup, runs_to_values, shift_fragments
 from gategenome.data.settings import SignalSettings
-from gategenome.data.signal import make_signal
+from gategenome.data.signal import run_signal
 
 
 def _values(path, chrom, length):
@@ -29,8 +29,8 @@ def _assert_same_bigwig(made, expected):
 
 def test_mini_fragments_give_the_shared_coverage_and_cutsites(mini, tmp_path):
     fragments = mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz"
-    summary = make_signal(SignalSettings(genome=str(mini["genome"]), out_dir=str(tmp_path / "sig"),
-                                         fragments=[str(fragments)], call_peaks=False))
+    summary = run_signal(str(mini["genome"]), [str(fragments)], [], str(tmp_path / "sig"),
+                         SignalSettings(call_peaks=False))
     _assert_same_bigwig(tmp_path / "sig" / "coverage.bw", mini["signal"])
     _assert_same_bigwig(tmp_path / "sig" / "cutsites.bw", mini["cutsites"])
     assert summary["inputs"][0]["kept"] == 5771
@@ -41,8 +41,7 @@ def test_mini_fragments_give_the_shared_coverage_and_cutsites(mini, tmp_path):
 @pytest.mark.slow
 def test_whole_yeast_genome_gives_the_shared_bigwigs(yeast, tmp_path):
     fragments = yeast["genome"].parent / "SRR1822137.fragments.bedpe.gz"
-    summary = make_signal(SignalSettings(genome=str(yeast["genome"]), out_dir=str(tmp_path),
-                                         fragments=[str(fragments)], call_peaks=False))
+    summary = run_signal(str(yeast["genome"]), [str(fragments)], [], str(tmp_path), SignalSettings(call_peaks=False))
     _assert_same_bigwig(tmp_path / "coverage.bw", yeast["signal"])
     _assert_same_bigwig(tmp_path / "cutsites.bw", yeast["cutsites"])
     counts = summary["inputs"][0]

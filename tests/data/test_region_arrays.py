@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gategenome.data.intervals import subtract_intervals
-from gategenome.data.prepare import prepare
+from gategenome.data.prepare import run_prepare
 from gategenome.data.region_arrays import (
     from_intervals,
     peak_regions,
@@ -80,16 +80,16 @@ def _peak_memory(mini, tmp_path, count: int) -> int:
     starts = rng.integers(0, 230_000, count)
     peaks = tmp_path / f"p{count}.narrowPeak"
     _write(peaks, [Interval("chrI", int(s), int(s) + 200) for s in starts])
-    settings = PrepareSettings(genome=str(mini["genome"]), signal=str(mini["signal"]), peaks=str(peaks),
-                               out_dir=str(tmp_path / f"out{count}"), valid_chroms=(), test_chroms=())
+    settings = PrepareSettings(valid_chroms=(), test_chroms=())
     tracemalloc.start()
     try:
-        prepare(settings)
+        run_prepare(str(mini["genome"]), str(mini["signal"]), str(tmp_path / f"out{count}"), settings, peaks=str(peaks))
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_prepare_memory_does_not_grow_by_an_object_per_peak(mini, tmp_path):
     small, large = _peak_memory(mini, tmp_path, 10_000), _peak_memory(mini, tmp_path, 100_000)
     per_peak = (large - small) / 90_000

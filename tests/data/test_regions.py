@@ -120,10 +120,14 @@ def test_subtract_and_overlap():
 
 
 def test_settings_are_validated():
-    with pytest.raises(ConfigError, match="--smooth"):
-        SignalRegionSettings(smooth=0).validate()
-    with pytest.raises(ConfigError, match="--merge-gap"):
-        PeakRegionSettings(merge_gap=-1).validate()
+    with pytest.raises(ConfigError, match="smooth: got 0, expected at least 1"):
+        SignalRegionSettings(smooth=0)
+    with pytest.raises(ConfigError, match="merge_gap: got -1, expected at least 0"):
+        PeakRegionSettings(merge_gap=-1)
+    settings = SignalRegionSettings()
+    settings.smooth = 0  # changed after creation: validate() checks again
+    with pytest.raises(ConfigError, match="smooth"):
+        settings.validate()
 
 
 def test_region_mask_window_and_overlaps():

@@ -10,7 +10,7 @@ from Bio import SeqIO
 from click.testing import CliRunner
 
 from gategenome.cli.main import cli
-from gategenome.design.context import AFTER, BEFORE, TAIL, closed_contexts, drops_in_contexts, null_threshold
+from gategenome.design.context import AFTER, BEFORE, TAIL, closed_contexts, context_null_threshold, drops_in_contexts
 from gategenome.design.retention import reference_model
 from gategenome.errors import InputError
 
@@ -57,7 +57,7 @@ def test_drop_fractions_follow_the_gate_arithmetic(mini):
     assert result["contexts"] == 120 and 0.0 < tails < 1.0
     assert first["below_fraction"] == first["drop_fraction"] and second["below_fraction"] == 1.0
     # the null: ~30% of yeast bases are A, whose gate is 0, so a 5% quantile is 0 and a 90% one is not
-    assert null_threshold(model, contexts, 0.05) < 1e-6 < null_threshold(model, contexts, 0.9)
+    assert context_null_threshold(model, contexts, 0.05) < 1e-6 < context_null_threshold(model, contexts, 0.9)
 
 
 def test_a_drop_under_way_at_the_insertion_point_is_not_the_elements(mini):
@@ -76,7 +76,7 @@ def test_a_drop_under_way_at_the_insertion_point_is_not_the_elements(mini):
 
 def test_cli_reset_in_genomic_context(mini, tmp_path):
     prefix = tmp_path / "r"
-    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+    args = ["design", "reset", "--reference", "--element-length", "12", "--count", "2", "--iterations", "2",
             "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "30",
             "--threshold", "0.5", "--min-depth", "0", "--out-prefix", str(prefix)]
     result = CliRunner().invoke(cli, args)
@@ -92,7 +92,7 @@ def test_a_drop_in_context_must_be_as_deep_as_call_reports(mini, tmp_path):
 
     assert ContextSettings("g", "a").min_depth == CallSettings().min_depth
     prefix = tmp_path / "r"
-    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+    args = ["design", "reset", "--reference", "--element-length", "12", "--count", "2", "--iterations", "2",
             "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "30",
             "--threshold", "0.5", "--min-depth", "0.8", "--out-prefix", str(prefix)]
     result = CliRunner().invoke(cli, args)

@@ -25,9 +25,10 @@ def _aligned_identity(a: str, b: str) -> float:
     return aligner.align(a, b)[0].counts().identities / max(len(a), len(b))
 
 
+@pytest.mark.slow
 def test_count_10_gives_10_distinct_designs_meeting_every_constraint(tmp_path):
     save_checkpoint(tmp_path / "model.pt", small_model(5))
-    args = ["design", "--model", str(tmp_path / "model.pt"), "--length", "400", "--count", "10",
+    args = ["design", "memory", "--model", str(tmp_path / "model.pt"), "--length", "400", "--count", "10",
             "--iterations", "3", "--proposals", "4", "--unit-max-k", "4", "--gc-min", "0.4", "--gc-max", "0.65",
             "--gc-window", "50", "--max-homopolymer", "6", "--avoid", "GAATTC", "--avoid", "GGATCC",
             "--out-prefix", str(tmp_path / "d")]

@@ -46,11 +46,10 @@ def test_reset_cli_compares_with_real_peak_edges(tmp_path, mini):
         cli,
         [
             "design",
+            "reset",
             "--model",
             str(tmp_path / "model.pt"),
-            "--goal",
-            "reset",
-            "--length",
+            "--element-length",
             "12",
             "--count",
             "1",
@@ -99,7 +98,7 @@ def test_reset_cli_with_empty_boundaries_fails_before_the_search(tmp_path, mini)
     bed = tmp_path / "empty.bed"
     bed.write_text("")
     out = tmp_path / "resets"
-    result = CliRunner().invoke(cli, ["design", "--reference", "--goal", "reset", "--length", "20", "--iterations", "2",
+    result = CliRunner().invoke(cli, ["design", "reset", "--reference", "--element-length", "20", "--iterations", "2",
                                       "--boundaries", str(bed), "--genome", str(mini["genome"]), "--out-prefix", str(out)])
     assert result.exit_code == 1 and "empty.bed" in result.stderr and "Traceback" not in result.output
     assert not list(tmp_path.glob("resets*"))

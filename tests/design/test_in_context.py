@@ -99,7 +99,7 @@ def test_design_contexts_never_overlap_the_tested_windows(mini):
 
 
 def test_cli_designs_in_context_by_default_and_between_flanks_with_zero(mini, tmp_path):
-    common = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+    common = ["design", "reset", "--reference", "--element-length", "12", "--count", "2", "--iterations", "2",
               "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "20",
               "--threshold", "0.5", "--min-depth", "0"]
     result = CliRunner().invoke(cli, [*common, "--design-contexts", "6", "--out-prefix", str(tmp_path / "a")])
@@ -116,7 +116,7 @@ def test_no_room_for_design_windows_falls_back_to_random_flanks(mini, tmp_path, 
     from gategenome.design import run
 
     monkeypatch.setattr(run, "design_contexts", lambda *args: [])
-    args = ["design", "--reference", "--goal", "reset", "--length", "12", "--count", "2", "--iterations", "2",
+    args = ["design", "reset", "--reference", "--element-length", "12", "--count", "2", "--iterations", "2",
             "--genome", str(mini["genome"]), "--accessible", str(mini["peaks"]), "--contexts", "20",
             "--threshold", "0.5", "--min-depth", "0", "--out-prefix", str(tmp_path / "r")]
     result = CliRunner().invoke(cli, args)

@@ -17,6 +17,7 @@ def test_no_usable_writer_fails_with_one_line(tmp_path):
         [
             "-q",
             "design",
+            "memory",
             "--reference",
             "--length",
             "300",

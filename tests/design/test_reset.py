@@ -17,7 +17,7 @@ def test_reset_elements_drop_the_forget_gate_below_random(tmp_path):
     model = small_model(4)
     constraints = SequenceConstraints(0.3, 0.7, 20, 4, ["GAATTC"])
     settings = SearchSettings(length=20, count=2, iterations=8, proposals=8, seed=1)
-    rows = run_reset(model, settings, constraints, str(tmp_path / "r"), no_progress)
+    rows = run_reset(model, str(tmp_path / "r"), settings, constraints, progress=no_progress)
     designs = [r for r in rows if r.kind == "design"]
     randoms = [r for r in rows if r.kind == "random_constrained"]
     assert len(designs) == 2 and all(len(r.sequence) == 20 for r in designs)

@@ -18,7 +18,13 @@ from gategenome.cli.main import cli
 from gategenome.design.constraints import SequenceConstraints
 from gategenome.design.retention import reference_model
 from gategenome.design.run import run_memory
-from gategenome.design.settings import BoundarySettings, ConstraintSettings, SearchSettings
+from gategenome.design.settings import (
+    BoundarySettings,
+    ConstraintSettings,
+    ContextSettings,
+    ResetSettings,
+    SearchSettings,
+)
 from gategenome.model.checkpoint import save_checkpoint
 
 TSV_COLUMNS = [
@@ -41,6 +47,7 @@ TSV_COLUMNS = [
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
+@pytest.mark.slow
 def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
     model = small_model(2)
     cases = [
@@ -50,7 +57,7 @@ def test_designs_meet_every_constraint_over_many_seeds(tmp_path):
     for seed in range(4):
         constraints = cases[seed % 2]
         settings = SearchSettings(length=240, count=2, iterations=4, proposals=4, seed=seed, unit_max_k=4)
-        rows = run_memory(model, settings, constraints, str(tmp_path / f"m{seed}"), no_progress)
+        rows = run_memory(model, str(tmp_path / f"m{seed}"), settings, constraints, progress=no_progress)
         designs = [r for r in rows if r.kind == "design"]
         assert len(designs) == 2
         for row in rows:
@@ -67,7 +74,7 @@ def test_optimised_design_beats_best_unit_on_the_reference_under_gc_limits(tmp_p
     # best 5-mer under GC >= 0.35 has 2 G/C in 5; the search mixes T and C more finely
     constraints = SequenceConstraints(0.35, 0.65, 50, 6, ["GAATTC"])
     settings = SearchSettings(length=600, count=1, iterations=15, proposals=8, seed=0, unit_max_k=5)
-    rows = run_memory(reference_model(), settings, constraints, str(tmp_path / "ref"), no_progress)
+    rows = run_memory(reference_model(), str(tmp_path / "ref"), settings, constraints, progress=no_progress)
     design = next(r for r in rows if r.kind == "design")
     unit = next(r for r in rows if r.kind == "best_constrained_unit")
     assert design.score >= unit.score - 1e-9
@@ -87,7 +94,6 @@ def test_optimised_design_beats_best_unit_on_the_reference_under_gc_limits(tmp_p
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["--max-homopolymer", "0"], "--max-homopolymer 0"),
         (["--avoid", "N"], "--avoid N"),
         (["--gc-min", "0.41", "--gc-max", "0.43", "--gc-window", "10"], "--gc-min 0.41"),
         (["--gc-min", "0.5", "--avoid", "S"], "--gc-min 0.5"),
@@ -99,7 +105,7 @@ def test_optimised_design_beats_best_unit_on_the_reference_under_gc_limits(tmp_p
 def test_impossible_constraints_fail_fast_with_one_line(tmp_path, args, needle):
     prefix = tmp_path / "out"
     started = time.perf_counter()
-    result = CliRunner().invoke(cli, ["design", "--reference", "--length", "2000", *args, "--out-prefix", str(prefix)])
+    result = CliRunner().invoke(cli, ["design", "memory", "--reference", "--length", "2000", *args, "--out-prefix", str(prefix)])
     assert time.perf_counter() - started < 10
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
@@ -114,6 +120,7 @@ def test_cli_reference_design_outputs_parse(tmp_path):
         cli,
         [
             "design",
+            "memory",
             "--reference",
             "--length",
             "1000",
@@ -160,6 +167,7 @@ def test_cli_design_with_checkpoint_and_signal_channel(tmp_path):
         cli,
         [
             "design",
+            "memory",
             "--model",
             str(tmp_path / "model.pt"),
             "--length",
@@ -191,17 +199,38 @@ def test_cli_design_with_checkpoint_and_signal_channel(tmp_path):
 
 
 def test_cli_needs_exactly_one_model_source(tmp_path):
-    result = CliRunner().invoke(cli, ["design", "--length", "10", "--out-prefix", str(tmp_path / "x")])
-    assert result.exit_code == 2
+    for goal in ("memory", "reset"):
+        result = CliRunner().invoke(cli, ["design", goal, "--out-prefix", str(tmp_path / "x")])
+        assert result.exit_code == 2 and "exactly one of --model" in result.output
     result = CliRunner().invoke(
-        cli, ["design", "--reference", "--goal", "reset", "--length", "60", "--out-prefix", str(tmp_path / "x")]
+        cli, ["design", "reset", "--reference", "--element-length", "60", "--out-prefix", str(tmp_path / "x")]
     )
-    assert result.exit_code == 1 and "--length 60" in result.output
+    assert result.exit_code == 2 and "--element-length" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_option_out_of_its_declared_range_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["design", "memory", "--reference", "--max-homopolymer", "0",
+                                      "--out-prefix", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "--max-homopolymer" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_each_goal_has_only_its_own_options():
+    design = cli.get_command(None, "design")
+    memory = {p.name for p in design.get_command(None, "memory").params}
+    reset = {p.name for p in design.get_command(None, "reset").params}
+    assert {"length", "unit_max_k", "max_identity"} <= memory - reset
+    assert {"element_length", "reset_shuffles", "boundaries", "accessible", "flank", "contexts",
+            "context_margin", "design_contexts", "threshold", "min_depth"} <= reset - memory
+    assert "goal" not in memory | reset
+
+
 def test_cli_defaults_are_the_settings_defaults():
-    defaults = {p.name: p.default for p in cli.get_command(None, "design").params if p.name}
+    design = cli.get_command(None, "design")
+    defaults = {p.name: p.default for goal in ("memory", "reset") for p in design.get_command(None, goal).params}
+    assert defaults["length"] == SearchSettings().length and defaults["element_length"] == ResetSettings().element_length
+    assert defaults["context_margin"] == ContextSettings("genome.fa", "accessible.bed").margin
     cases = [
         (SearchSettings(), ["count", "iterations", "proposals", "unit_max_k", "signal_value", "seed"]),
         (ConstraintSettings(), ["gc_min", "gc_max", "gc_window", "max_homopolymer"]),
@@ -219,3 +248,31 @@ def test_design_settings_and_command_import_neither_torch_nor_numpy():
         "heavy = {'torch', 'numpy', 'pyBigWig', 'matplotlib'} & set(sys.modules); assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_config_file_sets_the_settings_and_options_given_win(tmp_path):
+    config = tmp_path / "design.yaml"
+    config.write_text("length: 300\ncount: 1\niterations: 2\nunit_max_k: 3\ngc_window: 40\nseed: 5\n")
+    result = CliRunner().invoke(cli, ["design", "memory", "--reference", "--config", str(config), "--seed", "7",
+                                      "--out-prefix", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "m.json").read_text())
+    assert saved["settings"]["length"] == 300 and saved["settings"]["unit_max_k"] == 3
+    assert saved["settings"]["seed"] == 7 and saved["constraints"]["gc_window"] == 40
+
+
+def test_config_file_keys_are_the_subcommands_own_options(tmp_path):
+    config = tmp_path / "resets.yaml"
+    config.write_text("element_length: 12\ncount: 1\niterations: 2\ncontext_margin: 100\n")
+    result = CliRunner().invoke(cli, ["design", "reset", "--reference", "--config", str(config),
+                                      "--out-prefix", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r.json").read_text())["settings"]["length"] == 12
+    from gategenome.cli.options import settings_from_options
+
+    # the option --context-margin sets ContextSettings.margin, under its own name in the file too
+    assert settings_from_options(ContextSettings, {"context_margin": 100}, genome="g", accessible="a").margin == 100
+    config.write_text("length: 12\n")  # the memory goal's key
+    result = CliRunner().invoke(cli, ["design", "reset", "--reference", "--config", str(config),
+                                      "--out-prefix", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "unknown key(s) length" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import scan_fixture
 from click.testing import CliRunner
 
@@ -62,6 +63,7 @@ def test_evaluate_scores_boundary_and_region_calls(case, tmp_path):
     assert abs(overlap["jaccard"] - (region_bases - 450) / region_bases) < 1e-12
 
 
+@pytest.mark.slow
 def test_evaluate_cli_reports_boundary_and_region_calls(case, tmp_path):
     boundaries, regions = _calls(tmp_path)
     out = tmp_path / "report"

@@ -22,7 +22,7 @@ def _bad_run(tmp_path, case, **override):
     return result, out
 
 
-@pytest.mark.parametrize("problem", ["missing-drops", "bad-folds-json", "unknown-fold", "not-a-scan", "other-genome",
+@pytest.mark.parametrize("problem", ["missing-drops", "bad-folds-json", "not-a-scan", "other-genome",
                                      "bad-drops-line", "empty-regions", "unknown-chromosome-regions"])
 def test_cli_bad_input(case, tmp_path, problem):
     bad = tmp_path / "bad"
@@ -31,8 +31,6 @@ def test_cli_bad_input(case, tmp_path, problem):
     elif problem == "bad-folds-json":
         bad.write_text("{not json")
         override, name = {"--folds": bad}, "bad"
-    elif problem == "unknown-fold":
-        override, name = {"--fold": "holdout"}, "folds.json"
     elif problem == "not-a-scan":
         bad.mkdir()
         override, name = {"--scan-dir": bad}, "bad"
@@ -69,13 +67,9 @@ def test_unscanned_fold_falls_back_to_the_other_held_out_fold(case, tmp_path):
     assert result.results["counts"]["drops"] == 4
 
 
-def test_cli_bad_distances(case, tmp_path):
-    result, out = _bad_run(tmp_path, case, **{"--distances": "50,abc"})
-    assert result.exit_code == 1 and "--distances" in result.output and not out.exists()
-
-
 @pytest.mark.parametrize("option, value", [("--signal-threshold", "nan"), ("--signal-threshold", "inf"),
-                                           ("--flank", "-5"), ("--replicates", "0"), ("--signal-window", "0")])
-def test_cli_bad_numbers_are_usage_errors(case, tmp_path, option, value):
+                                           ("--flank", "-5"), ("--replicates", "0"), ("--replicates", "9"),
+                                           ("--signal-window", "0"), ("--distances", "50,abc"), ("--fold", "holdout")])
+def test_cli_bad_settings_are_usage_errors(case, tmp_path, option, value):
     result, out = _bad_run(tmp_path, case, **{option: value})
     assert result.exit_code == 2 and option in result.output and not out.exists()

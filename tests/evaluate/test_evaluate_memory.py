@@ -36,6 +36,7 @@ _CHILD = textwrap.dedent(f"""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status: Linux")
 def test_evaluate_memory_does_not_grow_with_the_chromosome(tmp_path):
     sizes = (2_000_000, 10_000_000)

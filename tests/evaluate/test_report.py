@@ -24,6 +24,7 @@ class _Links(HTMLParser):
         self.urls += [value for name, value in attrs if name in {"src", "href"} and value]
 
 
+@pytest.mark.slow
 def test_cli_writes_self_contained_report(case, tmp_path):
     out = tmp_path / "report"
     result = CliRunner().invoke(cli, [
@@ -54,6 +55,7 @@ def test_report_written_atomically(evaluation, tmp_path, monkeypatch):
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
 
 
+@pytest.mark.slow
 def test_report_links_the_explain_report_relative_to_itself(case, tmp_path):
     explain = tmp_path / "explain" / "motifs.html"
     explain.parent.mkdir()

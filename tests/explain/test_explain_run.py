@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pyBigWig
 import pytest
@@ -118,3 +120,25 @@ def test_a_call_without_drops_gives_empty_outputs_and_a_report_saying_so(tmp_pat
     assert (out / "motifs.tsv").read_text().count("\n") <= 1
     with pyBigWig.open(str(out / "attribution.plus.bw")) as track:
         assert track.chroms("chrA") == 600
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_explain_reads_its_settings_from_a_config_file(tmp_path):
+    small_genome(tmp_path, length=600)
+    path = tmp_path / "model.pt"
+    save_checkpoint(path, model())
+    drops = tmp_path / "drops.bed"
+    drops.write_text("")
+    config = tmp_path / "explain.yaml"
+    config.write_text("flank: 32\nmethod: ig\nmotif_window: 30\ntax_group: vertebrates\n")
+    out = tmp_path / "explain"
+    result = CliRunner().invoke(cli, ["explain", "--model", str(path), "--genome", str(tmp_path / "genome.fa"),
+                                      "--drops", str(drops), "--config", str(config), "--no-progress",
+                                      "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    settings = json.loads((out / "explain.json").read_text())["settings"]
+    assert settings["flank"] == 32 and settings["method"] == "ig"
+    config.write_text("motif_window: 10\n")  # the schema's and the option's key, below the declared 30
+    result = CliRunner().invoke(cli, ["explain", "--model", str(path), "--genome", str(tmp_path / "genome.fa"),
+                                      "--drops", str(drops), "--config", str(config), "--out-dir", str(out)])
+    assert result.exit_code == 2 and "motif_window: got 10, expected at least 30" in result.output

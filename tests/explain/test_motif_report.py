@@ -5,10 +5,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import numpy as np
+import pytest
 
 from gategenome.explain.jaspar import Match, jaspar_motifs, match_motifs
 from gategenome.explain.motifs import Motif, trim_bounds
-from gategenome.explain.report import write_motif_table, write_report
+from gategenome.explain.report import write_motif_report, write_motif_table
 
 
 def _ppm(consensus: str, purity: float = 0.91) -> np.ndarray:
@@ -18,6 +19,7 @@ def _ppm(consensus: str, purity: float = 0.91) -> np.ndarray:
     return ppm
 
 
+@pytest.mark.slow
 def test_planted_yeast_sites_match_their_factors_in_jaspar():
     references = jaspar_motifs("JASPAR2024", "fungi")
     assert len(references) > 100 and {"REB1", "RAP1", "ABF1"} <= {r.name.upper() for r in references}
@@ -50,7 +52,7 @@ class _Images(HTMLParser):
 def test_report_embeds_a_logo_and_a_position_histogram_per_motif(tmp_path):
     motif = Motif("pos_1", 1, _ppm("TTACCCGG") - 0.25, _ppm("TTACCCGG"), 42, np.array([-30.0, -20.0, -25.0]), 0.5)
     matches = [[Match("MA0363.3", "REB1", 1e-6, 1e-4, 700.0, "+")]]
-    write_report(tmp_path / "motifs.html", [motif], matches, {"drops explained": 3}, 200)
+    write_motif_report(tmp_path / "motifs.html", [motif], matches, {"drops explained": 3}, 200)
     page = (tmp_path / "motifs.html").read_text()
     images = _Images()
     images.feed(page)

@@ -17,7 +17,7 @@ from gategenome.export.hub_validation import parse_stanzas, validate_hub
 
 
 def test_bigwigs_open_with_pybigwig(hub, case):
-    from gategenome.io.scandir import ScanDir
+    from gategenome.io.scandir.reader import ScanDir
 
     scan = ScanDir(case["scan"])
     for name, strand in (("forget.plus.bw", "+"), ("forget.minus.bw", "-")):

@@ -80,7 +80,7 @@ def test_tracks_honour_the_umask(scan_dir, tmp_path):
 
 def test_accessibility_track_of_level_arrays(scan_dir, tmp_path):
     """A scan storing accessibility as uint8 levels (format 2): the track is the mean of the decoded strands."""
-    from gategenome.io.scandir import array_path, dequantise_probability, quantise_probability
+    from gategenome.io.scandir.layout import array_path, dequantise_probability, quantise_probability
 
     path, sizes, forget, access = scan_dir
     levels = {}

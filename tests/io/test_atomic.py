@@ -74,7 +74,7 @@ def test_published_outputs_honour_the_umask(tmp_path, group_umask):
     import numpy as np
 
     from gategenome.io.atomic import current_umask
-    from gategenome.io.scandir import ArrayWriter
+    from gategenome.io.scandir.writer import ArrayWriter
 
     assert current_umask() == group_umask
     writer = ArrayWriter(tmp_path / "chroms" / "chr1.plus.forget.npy", 10)

@@ -118,6 +118,7 @@ _CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_writer_memory_does_not_grow_with_the_chromosome(tmp_path):
     peaks = {}
     for length in (4_000_000, 40_000_000):

@@ -8,7 +8,8 @@ import sys
 
 import numpy as np
 
-from gategenome.io.scandir import FORMAT, ScanDir, array_path, shard_path
+from gategenome.io.scandir.layout import FORMAT, array_path, shard_path
+from gategenome.io.scandir.reader import ScanDir
 
 GATHER = [sys.executable, "-m", "gategenome", "gather"]
 SIZES = {"chrA": 50, "chrB": 30, "chrC": 10}

@@ -6,22 +6,18 @@ import numpy as np
 import pytest
 
 from gategenome.errors import ConfigError, InputError
-from gategenome.io.scandir import (
+from gategenome.io.scandir.layout import (
     ACCESS_MISSING,
     FORMAT,
     VERSION,
-    ArrayWriter,
-    LevelArray,
-    ScanDir,
-    ShardWriter,
     array_path,
     dequantise_probability,
     null_path,
-    open_scan_dir,
     quantise_probability,
     shard_path,
-    write_shard_marker,
 )
+from gategenome.io.scandir.reader import LevelArray, ScanDir
+from gategenome.io.scandir.writer import ArrayWriter, ShardWriter, open_scan_dir, write_shard_marker
 
 META = {"format": FORMAT, "version": VERSION, "model": "m.pt", "genome": "g.fa", "signal": None,
         "strands": ["+", "-"], "layer": -1, "null": {"seed": 0}, "chroms": {"chrA": 10, "chrB": 6}}

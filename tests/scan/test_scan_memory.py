@@ -15,6 +15,7 @@ import textwrap
 
 import numpy as np
 import pysam
+import pytest
 from scan_testlib import small_model
 
 _CHILD = textwrap.dedent("""
@@ -42,6 +43,7 @@ def _genome(path, length: int, seed: int):
     return path
 
 
+@pytest.mark.slow
 def test_scan_peak_memory_does_not_grow_with_chromosome_length(tmp_path):
     model = small_model(tmp_path / "model.pt", hidden_size=4, num_layers=1)
     peaks = {}

@@ -21,11 +21,11 @@ from scan_testlib import (
 
 from gategenome.cli.main import cli
 from gategenome.io.fasta import Genome
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 from gategenome.model.checkpoint import load_model
 from gategenome.model.network import GateLSTM
 from gategenome.scan.settings import ScanSettings
-from gategenome.scan.stream import scan_genome
+from gategenome.scan.stream import run_scan
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -187,7 +187,7 @@ def test_a_failed_scan_leaves_no_shard_and_no_temporary_files(tmp_path, monkeypa
 
     monkeypatch.setattr(model, "forward", failing)
     with pytest.raises(RuntimeError, match="simulated"):
-        scan_genome(model, Genome(genome), tmp_path / "scan", ScanSettings(chunk_size=4_000), progress=False)
+        run_scan(model, Genome(genome), None, tmp_path / "scan", ScanSettings(chunk_size=4_000), progress=False)
     files = {p.name for p in (tmp_path / "scan").rglob("*") if p.is_file()}
     assert not [name for name in files if name.endswith(".tmp")]
     assert not [name for name in files if name.startswith("chr1.")]  # the unfinished chromosome left nothing
@@ -208,6 +208,7 @@ def test_null_windows_are_separated_by_one_nan(tmp_path):
     assert scan.shard("chr1")["null_bases"] == windows * 4_000
 
 
+@pytest.mark.slow
 def test_many_contigs_scan_without_holding_a_file_per_array(tmp_path):
     """300 contigs stay in progress together (their null windows run last); no descriptor each."""
     import resource
@@ -272,7 +273,7 @@ def test_batched_scan_equals_each_strand_scanned_alone(tmp_path, batch_size):
 def test_stored_levels_are_the_quantised_probability():
     import torch
 
-    from gategenome.io.scandir import ACCESS_MISSING, quantise_probability
+    from gategenome.io.scandir.layout import ACCESS_MISSING, quantise_probability
     from gategenome.model.config import ModelConfig
     from gategenome.scan.compute import stored_outputs
 
@@ -290,3 +291,19 @@ def test_stored_levels_are_the_quantised_probability():
     assert levels.dtype == np.uint8 and (levels[unknown] == ACCESS_MISSING).all()
     np.testing.assert_array_equal(levels[~unknown], expected[~unknown])
     assert set(np.unique(levels[~unknown]).tolist()) == set(range(255))
+
+
+def test_cli_scan_reads_its_settings_from_a_config_file(tmp_path, cli_inputs):
+    config = tmp_path / "scan.yaml"
+    config.write_text("chunk_size: 1024\nnull_fraction: 0.5\nnull_window: 5000\nseed: 2\n")
+    out = tmp_path / "scan"
+    result = _run(["scan", "--model", str(cli_inputs["dna"]), "--genome", str(cli_inputs["genome"]), "--chrom", "chr2",
+                   "--config", str(config), "--seed", "3", "--threads", "1", "--no-progress", "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    settings = json.loads((out / "scan.json").read_text())["settings"]
+    assert (settings["chunk_size"], settings["null_fraction"], settings["null_window"]) == (1024, 0.5, 5000)
+    assert settings["seed"] == 3  # the command line wins
+    config.write_text("chunks: 1024\n")
+    result = _run(["scan", "--model", str(cli_inputs["dna"]), "--genome", str(cli_inputs["genome"]),
+                   "--config", str(config), "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "unknown key(s) chunks" in result.output

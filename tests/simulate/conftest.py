@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gategenome.simulate.run import simulate
+from gategenome.simulate.run import run_simulate
 from gategenome.simulate.settings import SimulationSettings
 
 
@@ -17,5 +17,5 @@ def small() -> SimulationSettings:
 @pytest.fixture(scope="session")
 def sim(small, tmp_path_factory):
     out = tmp_path_factory.mktemp("sim")
-    simulate(out, small)
+    run_simulate(out, small)
     return out

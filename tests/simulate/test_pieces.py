@@ -6,6 +6,7 @@ import io
 import tracemalloc
 
 import numpy as np
+import pytest
 
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
@@ -13,7 +14,7 @@ from gategenome.io.fasta import Genome
 from gategenome.simulate import pieces, run
 from gategenome.simulate.pieces import TELOMERE, CoverageFile, FastaStream, sequenced_pieces
 from gategenome.simulate.records import RecordFiles
-from gategenome.simulate.run import FILES, simulate
+from gategenome.simulate.run import FILES, run_simulate
 from gategenome.simulate.settings import SimulationSettings
 
 
@@ -51,7 +52,7 @@ def test_coverage_file_reads_unwritten_and_zero_bases_as_no_value(tmp_path):
 def test_simulate_with_gaps_and_many_pieces(tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "PIECE", 40_000)
     settings = SimulationSettings(seed=2, chroms=2, length=200_000, spacing=2_000, gap_length=30_000)
-    simulate(tmp_path / "s", settings)
+    run_simulate(tmp_path / "s", settings)
     genome = Genome(tmp_path / "s" / FILES["genome"])
     assert genome.sizes == {"chrS1": 200_000, "chrS2": 200_000}
     sequence = np.frombuffer(genome.fetch("chrS1"), dtype=np.uint8)
@@ -81,6 +82,7 @@ def _draw_peak(tmp_path, length):
         records.discard()
 
 
+@pytest.mark.slow
 def test_drawing_memory_does_not_grow_with_the_chromosome(tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "PIECE", 500_000)
     small, large = _draw_peak(tmp_path, 1_000_000), _draw_peak(tmp_path, 6_000_000)

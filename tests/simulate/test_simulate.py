@@ -12,7 +12,7 @@ from gategenome.cli.main import cli
 from gategenome.io.bed import read_bed
 from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
-from gategenome.simulate.run import FILES, simulate
+from gategenome.simulate.run import FILES, run_simulate
 from gategenome.simulate.settings import SimulationSettings
 
 
@@ -21,9 +21,9 @@ def _digests(directory):
 
 
 def test_same_seed_same_bytes_other_seed_differs(sim, small, tmp_path):
-    simulate(tmp_path / "again", small)
+    run_simulate(tmp_path / "again", small)
     assert _digests(tmp_path / "again") == _digests(sim)
-    simulate(tmp_path / "other", SimulationSettings(**{**small.__dict__, "seed": 4}))
+    run_simulate(tmp_path / "other", SimulationSettings(**{**small.__dict__, "seed": 4}))
     assert _digests(tmp_path / "other")[FILES["genome"]] != _digests(sim)[FILES["genome"]]
 
 
@@ -85,7 +85,7 @@ def test_a_failed_run_removes_only_what_it_wrote(small, tmp_path, monkeypatch):
 
     monkeypatch.setattr(run, "_write_files", fail)
     with pytest.raises(RuntimeError):
-        simulate(out, small)
+        run_simulate(out, small)
     assert not (out / FILES["genome"]).exists() and not (out / (FILES["genome"] + ".fai")).exists()
     assert (out / FILES["signal"]).read_text() == "an earlier signal"
     assert (out / FILES["settings"]).read_text() == "{}"

@@ -31,6 +31,7 @@ _CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB: Linux")
 def test_simulate_memory_does_not_grow_with_the_chromosome(tmp_path):
     sizes = (500_000, 2_500_000)

@@ -14,7 +14,7 @@ from gategenome.model.config import ModelConfig
 from gategenome.model.network import GateLSTM
 from gategenome.train.config import TrainConfig
 from gategenome.train.files import TrainOutputs
-from gategenome.train.loop import train_model
+from gategenome.train.loop import run_train
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
             device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0, edge_weight=0.0)
@@ -23,7 +23,7 @@ TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_step
 def run(inputs, out, seed=0, model=None, **overrides):
     model = model or ModelConfig(inputs="dna+signal", hidden_size=16, num_layers=1, coupled=False)
     train = TrainConfig(**{**TINY, "seed": seed, **overrides})
-    return train_model(inputs, TrainOutputs(out), model, train, progress=False)
+    return run_train(inputs.genome, inputs.signal, inputs.regions, inputs.folds, out, model, train, progress=False)
 
 
 def weights(path):
@@ -67,17 +67,19 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(chr_i, tmp_path):
             raise KeyboardInterrupt
 
     out = TrainOutputs(tmp_path / "cut" / "model.pt")
+    files = (chr_i.genome, chr_i.signal, chr_i.regions, chr_i.folds)
     config = TrainConfig(**{**TINY, **overrides})
     with pytest.raises(KeyboardInterrupt):
-        train_model(chr_i, out, model, config, progress=False, on_epoch_end=kill)
+        run_train(*files, out.model, model, config, progress=False, on_epoch_end=kill)
     assert out.resume.exists() and not out.model.exists()
-    resumed = train_model(chr_i, out, model, config, resume=True, progress=False)
+    resumed = run_train(*files, out.model, model, config, resume=True, progress=False)
     a, b = weights(tmp_path / "full" / "model.pt"), weights(out.model)
     assert all(torch.equal(a[key], b[key]) for key in a)
     strip = lambda history: [{k: v for k, v in r.items() if k not in ("seconds", "bases_per_second")} for r in history]
     assert strip(resumed["history"]) == strip(full["history"])
 
 
+@pytest.mark.slow
 def test_edge_term_pulls_the_forget_gate_down_at_region_edges(chr_i, tmp_path):
     # A tiny run is too short for the full dip (the gate still steps down inside
     # regions; the dip on yeast needs the default budget), but the edge term must

@@ -58,81 +58,16 @@ def test_scale_zero_leaves_the_per_base_loss_alone():
     assert on.total.item() == pytest.approx(on.bce.item() + 0.3 * on.penalty.item() + 0.15 * on.edge.item(), rel=1e-5)
 
 
-def test_linear_edge_term_is_minus_the_mean_forgetting_at_edges():
-    from gategenome.model.config import ModelConfig
-    from gategenome.model.gates import mean_forget_gate
-    from gategenome.model.network import GateLSTM
+def test_edge_loss_and_sharpness_are_refused_outside_their_choices():
     from gategenome.train.config import TrainConfig
-    from gategenome.train.objective import edge_zone, loss_terms
 
-    torch.manual_seed(1)
-    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1))
-    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 300)), 4).float()
-    y = torch.zeros(1, 300)
-    y[:, 100:200] = 1
-    terms = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, edge_loss="linear"))
-    forget = mean_forget_gate(model, model(x))
-    near = edge_zone(y, 50)
-    assert terms.edge.item() == pytest.approx((forget[near] - 1.0).mean().item(), rel=1e-5)
-    with pytest.raises(ConfigError, match="edge_loss"):
-        TrainConfig(edge_loss="square")
-
-
-def test_bce_gate_terms_are_the_cross_entropy_of_forgetting_as_an_edge_classifier():
-    from gategenome.model.config import ModelConfig
-    from gategenome.model.gates import mean_forget_gate
-    from gategenome.model.network import GateLSTM
-    from gategenome.train.config import TrainConfig
-    from gategenome.train.objective import edge_zone, loss_terms
-
-    torch.manual_seed(2)
-    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1, forget_bias="chrono"))
-    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 400)), 4).float()
-    y = torch.zeros(1, 400)
-    y[:, 150:300] = 1
-    config = TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce")
-    terms = loss_terms(model, x, y, torch.ones_like(y), config)
-    forget = mean_forget_gate(model, model(x))[0]
-    near = edge_zone(y, 50)[0]
-    inside, outside = ~near & (y[0] > 0), ~near & (y[0] == 0)
-    assert terms.edge.item() == pytest.approx(-torch.log1p(-forget[near]).mean().item(), rel=1e-5)
-    expected = (-torch.log(forget[inside]).mean() - torch.log(forget[outside]).mean()) / 2
-    assert terms.penalty.item() == pytest.approx(expected.item(), rel=1e-5)
-    # on a saturated gate the pull toward forgetting at edges does not vanish
-    terms.total.backward()
-    gradient = sum(p.grad.abs().sum() for p in model.parameters() if p.grad is not None)
-    assert gradient.item() > 1e-3
-
-
-def test_a_sharpened_bce_scores_the_softened_gate_and_equals_plain_bce_at_sharpness_one():
-    from gategenome.model.config import ModelConfig
-    from gategenome.model.gates import mean_forget_gate
-    from gategenome.model.network import GateLSTM
-    from gategenome.train.config import TrainConfig
-    from gategenome.train.objective import edge_logit, edge_zone, loss_terms
-
-    torch.manual_seed(3)
-    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1, forget_bias=0.0))
-    x = torch.nn.functional.one_hot(torch.randint(0, 4, (1, 400)), 4).float()
-    y = torch.zeros(1, 400)
-    y[:, 150:300] = 1
-    plain = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce"))
-    same = loss_terms(model, x, y, torch.ones_like(y),
-                      TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce", edge_sharpness=1.0))
-    sharp = loss_terms(model, x, y, torch.ones_like(y),
-                       TrainConfig(edge_weight=1.0, gate_penalty=1.0, edge_loss="bce", edge_sharpness=4.0))
-    assert same.total.item() == pytest.approx(plain.total.item(), rel=1e-6)
-    forget = mean_forget_gate(model, model(x))[0]
-    near = edge_zone(y, 50)[0]
-    soft_closed = torch.sigmoid(torch.logit(1.0 - forget.double()) / 4.0)  # the classifier T = 4 calibrates
-    assert sharp.edge.item() == pytest.approx(-4.0 * torch.log(soft_closed[near]).mean().item(), rel=1e-4)
-    assert sharp.edge.item() != pytest.approx(plain.edge.item(), rel=1e-3)
-    # a gate of 0.5 is the classifier's midpoint at every sharpness
-    assert edge_logit(torch.tensor([0.5]), 8.0).item() == pytest.approx(0.0, abs=1e-6)
+    for removed in ("square", "linear", "bce"):
+        with pytest.raises(ConfigError, match="edge_loss"):
+            TrainConfig(edge_loss=removed)
     with pytest.raises(ConfigError, match="edge_sharpness"):
         TrainConfig(edge_loss="log", edge_sharpness=2.0)
     with pytest.raises(ConfigError, match="edge_sharpness"):
-        TrainConfig(edge_loss="bce", edge_sharpness=0.5)
+        TrainConfig(edge_loss="bce_units", edge_sharpness=0.5)
 
 
 def test_bce_units_is_each_units_cross_entropy_and_pulls_a_unit_saturated_near_one():
@@ -161,8 +96,7 @@ def test_bce_units_is_each_units_cross_entropy_and_pulls_a_unit_saturated_near_o
     terms.edge.backward()
     per_unit = model.lstm_layers[0].bias_hh_l0.grad[4].abs().item()
     model.zero_grad()
-    mean_gate = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, gate_penalty=1.0,
-                                                                       edge_loss="bce", edge_sharpness=2.0))
+    mean_gate = loss_terms(model, x, y, torch.ones_like(y), TrainConfig(edge_weight=1.0, gate_penalty=1.0))
     mean_gate.edge.backward()
     assert per_unit > 0.1
     assert per_unit > 1000 * model.lstm_layers[0].bias_hh_l0.grad[4].abs().item()

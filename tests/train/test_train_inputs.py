@@ -14,7 +14,7 @@ from gategenome.errors import ModelError
 from gategenome.model.config import ModelConfig
 from gategenome.train.config import TrainConfig
 from gategenome.train.files import TrainOutputs
-from gategenome.train.loop import train_model
+from gategenome.train.loop import run_train
 
 TINY_YAML = ("model:\n  inputs: dna\n  hidden_size: 4\n  num_layers: 1\n"
              "train:\n  window: 512\n  batch_size: 2\n  epochs: 1\n  steps_per_epoch: 1\n  warmup_steps: 0\n"
@@ -80,9 +80,9 @@ def test_config_type_errors_are_one_line(chr_i, tmp_path, section, line, needle)
 def test_config_errors_follow_the_workflow_schema():
     import yaml
 
-    from gategenome.core.checkout import CONFIG_SCHEMA, checkout_root
+    from gategenome.core.checkout import CONFIG_SCHEMA, workflow_root
 
-    schema = yaml.safe_load((checkout_root() / CONFIG_SCHEMA).read_text())["properties"]
+    schema = yaml.safe_load((workflow_root() / CONFIG_SCHEMA).read_text())["properties"]
     fields = {f.name for f in dataclasses.fields(ModelConfig)} | {f.name for f in dataclasses.fields(TrainConfig)}
     covered = set(schema["model"]["properties"]) | set(schema["train"]["properties"]) | {"seed", "threads", "device"}
     assert fields == covered, fields ^ covered
@@ -111,18 +111,19 @@ def test_resume_refuses_other_input_data(chr_i, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        train_model(chr_i, out, model, config, progress=False, on_epoch_end=kill)
+        run_train(chr_i.genome, chr_i.signal, chr_i.regions, chr_i.folds, out.model, model, config, progress=False,
+                  on_epoch_end=kill)
     before = out.resume.read_bytes()
     other = tmp_path / "other.bed"
     other.write_text(Path(chr_i.regions).read_text().replace("\n", "\n", 1) + "chrA\t10\t20\n")
-    changed = dataclasses.replace(chr_i, regions=str(other))
     with pytest.raises(ModelError, match=r"other input data \(--regions differ"):
-        train_model(changed, out, model, config, resume=True, progress=False)
+        run_train(chr_i.genome, chr_i.signal, str(other), chr_i.folds, out.model, model, config, resume=True,
+                  progress=False)
     assert out.resume.read_bytes() == before
     # a copy of the same file is the same data
     same = tmp_path / "copy.bed"
     same.write_text(Path(chr_i.regions).read_text())
-    train_model(dataclasses.replace(chr_i, regions=str(same)), out, model, config, resume=True, progress=False)
+    run_train(chr_i.genome, chr_i.signal, str(same), chr_i.folds, out.model, model, config, resume=True, progress=False)
     assert out.model.exists() and not out.resume.exists()
 
 

@@ -81,6 +81,7 @@ def train_peak_rss(directory: Path) -> tuple[int, dict]:
     return usage.ru_maxrss * 1024, json.loads((directory / "out" / "metrics.json").read_text())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB and os.wait4: Linux")
 def test_training_memory_does_not_grow_with_the_genome(tmp_path):
     sizes = (2_000_000, 10_000_000)

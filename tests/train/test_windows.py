@@ -88,10 +88,8 @@ def test_config_file_keys_and_errors(tmp_path):
         load_config(path)
 
 
-def test_shipped_config_is_the_default(tmp_path):
-    from pathlib import Path
-
-    model, train = load_config(Path(__file__).resolve().parents[2] / "config" / "train.yaml")
+def test_no_config_file_is_the_defaults():
+    model, train = load_config(None)
     assert model == ModelConfig() and train == TrainConfig()
 
 

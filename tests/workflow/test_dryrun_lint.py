@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 
-from workflow_helpers import ROOT, run_snakemake, write_config
+import pytest
+import yaml
+from workflow_helpers import ROOT, run_snakemake, snakemake_env, write_config
 
 
 def _jobs(output: str) -> list[dict[str, str]]:
@@ -45,6 +50,26 @@ def test_slurm_profile_dry_run_lists_per_chromosome_and_strand_scan_jobs(tmp_pat
 def test_lint_is_clean(mini_workdir):
     result = run_snakemake(mini_workdir, "--lint")
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("scatter", [False, True])
+def test_lint_finds_nothing_with_the_demo_config_and_every_optional_rule(tmp_path, scatter):
+    """``snakemake --lint`` over config/demo.yaml (on a small simulated genome), with the optional rules on."""
+    subprocess.run([sys.executable, "-m", "gategenome", "simulate", "--out-dir", "demo", "--chroms", "2",
+                    "--length", "20000"], cwd=tmp_path, env=snakemake_env(), capture_output=True, check=True)
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    vcf = tmp_path / "calls.vcf.gz"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    (tmp_path / "calls.vcf.gz.tbi").write_text("")
+    (tmp_path / "optional.yaml").write_text(yaml.safe_dump({
+        "variants": [str(vcf)], "variants_scatter": scatter, "explain": {"enabled": True},
+        "dna_model": {"enabled": True}, "resets": {"enabled": True}}))
+    result = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--lint",
+                             "--configfile", "config/demo.yaml", "optional.yaml"],
+                            cwd=tmp_path, env=snakemake_env(), capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "Lints for" not in output, output[-4000:]
+    assert "Congratulations, your workflow is in a good condition!" in output
 
 
 def test_variants_list_gives_one_job_per_vcf_and_sample(tmp_path, mini):
@@ -92,7 +117,8 @@ def test_explain_enabled_gives_one_job_per_sample_linked_from_the_evaluation(tmp
     assert len(jobs) == 1 and "sample=s1" in jobs[0]["wildcards"]
     assert "gategenome explain --model 'results/s1/model/model.pt'" in output or \
         "gategenome explain --model results/s1/model/model.pt" in output
-    assert "--top 50" in output and "--method ig" in output
+    assert "--config results/s1/config/explain.yaml" in output  # the explain section, as explain's settings file
+    assert "top: 50" in output and "method: ig" in output
     assert "--explain-report results/s1/explain/motifs.html" in output
 
 
@@ -110,7 +136,7 @@ def test_dna_model_is_trained_and_read_by_design_when_enabled(tmp_path, mini):
     output = "\n".join(run_snakemake(tmp_path, "-n", "-p").stdout.splitlines())
     rules = [job["rule"] for job in _jobs(output)]
     assert rules.count("train_dna") == 1 and rules.count("train") == 1
-    design = re.search(r"gategenome design --model (\S+)", output)
+    design = re.search(r"gategenome design memory --model (\S+)", output)
     assert design and design.group(1).strip("'") == "results/s1/model_dna/model.pt"
     train_dna = re.search(r"gategenome train --genome \S+ --regions .*--out (\S+)", output)
     assert train_dna and "model_dna/model.pt" in train_dna.group(1) and "--signal" not in train_dna.group(0)
@@ -121,9 +147,10 @@ def test_dna_model_is_off_by_default(tmp_path, mini):
     write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}])
     output = run_snakemake(tmp_path, "-n", "-p").stdout
     assert "train_dna" not in [job["rule"] for job in _jobs(output)]
-    assert re.search(r"gategenome design --model '?results/s1/model/model.pt", output)
+    assert re.search(r"gategenome design memory --model '?results/s1/model/model.pt", output)
 
 
+@pytest.mark.slow
 def test_resets_enabled_designs_for_the_gate_model_in_genomic_context(tmp_path, mini):
     samples = [{"sample": "s1", "bigwig": mini["signal"]}]
     write_config(tmp_path, mini["genome"], samples, dna_model={"enabled": True},
@@ -131,12 +158,14 @@ def test_resets_enabled_designs_for_the_gate_model_in_genomic_context(tmp_path, 
     output = "\n".join(run_snakemake(tmp_path, "-n", "-p").stdout.splitlines())
     jobs = [job for job in _jobs(output) if job["rule"] == "resets"]
     assert len(jobs) == 1 and "sample=s1" in jobs[0]["wildcards"]
-    command = next(line for line in output.splitlines() if "--goal reset" in line)
+    command = next(line for line in output.splitlines() if "gategenome design reset" in line)
     assert "--model results/s1/model_dna/model.pt" in command or "--model 'results/s1/model_dna/model.pt'" in command
     for part in ("--boundaries", "results/s1/drops.bed", "--accessible", "results/s1/prepare/accessible.bed",
-                 "--contexts 120", "--reset-shuffles 4"):
+                 "--element-length 30", "--config results/s1/config/resets.yaml"):
         assert part in command
+    settings = output.split("rule resets:")[1]  # the resets section, written as design reset's settings file
+    assert "contexts: 120" in settings and "reset_shuffles: 4" in settings
     disabled = tmp_path / "off"
     disabled.mkdir()
     write_config(disabled, mini["genome"], samples)
-    assert "--goal reset" not in run_snakemake(disabled, "-n", "-p").stdout
+    assert "design reset" not in run_snakemake(disabled, "-n", "-p").stdout

@@ -15,7 +15,7 @@ import pytest
 from workflow_helpers import TINY, run_snakemake, snakemake_command, snakemake_env, write_config
 
 from gategenome.io.bed import read_bed
-from gategenome.io.scandir import ScanDir
+from gategenome.io.scandir.reader import ScanDir
 
 CHRI = 230_218
 

@@ -6,6 +6,7 @@ import math
 import re
 from pathlib import Path
 
+import pytest
 from test_dryrun_lint import _jobs
 from workflow_helpers import ROOT, run_snakemake, write_config
 
@@ -61,6 +62,7 @@ def test_scan_jobs_are_sized_by_their_chromosome_and_extra_contigs_are_not_scann
     assert _resource(chr1, "runtime") > _resource(chr_y, "runtime") and _resource(chr1, "mem_mb") > _resource(chr_y, "mem_mb")
 
 
+@pytest.mark.slow
 def test_genome_wide_jobs_grow_with_the_genome_and_tracks_asks_two_threads(tmp_path, mini):
     large = {j["rule"]: j for j in _hg38_shaped(tmp_path / "hg38", mini)}
     write_config(tmp_path / "mini", mini["genome"], [{"sample": "s", "bigwig": mini["signal"], "peaks": mini["peaks"]}])

@@ -25,7 +25,8 @@ def test_dry_run_pools_replicate_rows_into_one_signal_job(tmp_path, mini, fragme
     output = result.stdout + result.stderr
     command = next(line for line in output.splitlines() if "gategenome signal" in line)
     assert f"--fragments {fragments}" in command and f"--fragments {second}" in command
-    assert "--tn5-shift" in command and "--call-peaks" in command
+    assert "--config results/chrI/config/signal.yaml" in command and "--call-peaks" in command
+    assert "tn5_shift: true" in output  # the signal section, written as that --config YAML
     prepare = next(line for line in output.splitlines() if "gategenome prepare" in line)
     assert "--signal results/chrI/signal/coverage.bw" in prepare
     assert "--peaks results/chrI/signal/peaks.narrowPeak" in prepare
@@ -103,7 +104,9 @@ def test_dry_run_scans_calls_and_evaluates_each_replicate(tmp_path, mini, fragme
         own = next(line for line in signals if f"results/chrI/replicates/{label}/signal" in line)
         assert f"--fragments {path}" in own and "--no-call-peaks" in own and str(first if label == "r2" else second) not in own
         scan = next(line for line in lines if "gategenome scan" in line and f"replicates/{label}/scan" in line)
-        assert "--model results/chrI/model/model.pt" in scan and "--null-fraction 0.2" in scan
+        assert "--model results/chrI/model/model.pt" in scan
+        assert f"--config results/chrI/config/replicates/{label}/scan.yaml" in scan
+        assert "null_fraction: 0.2" in result.stdout  # the scan section, as scan's settings file
         assert f"--signal results/chrI/replicates/{label}/signal/coverage.bw" in scan
         call = next(line for line in lines if "gategenome call" in line and f"replicates/{label}/" in line)
         assert f"--out results/chrI/replicates/{label}/drops.bed" in call

@@ -7,8 +7,9 @@ rule call:
     output:
         drops="results/{sample}/drops.bed",
         settings="results/{sample}/drops.json",
+        config="results/{sample}/config/call.yaml",
     params:
-        options=cli_options(config["call"]),
+        settings=section_settings("call"),
     log:
         "results/{sample}/logs/call.log",
     benchmark:
@@ -20,7 +21,8 @@ rule call:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome call --scan-dir {input:q} --out {output.drops:q} {params.options} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome call --scan-dir {input:q} --out {output.drops:q} --config {output.config:q} 2> {log:q}"
 
 
 # boundaries: one call per boundary (both strands' drops merged) and region calls from boundary pairs.
@@ -31,8 +33,9 @@ rule boundaries:
         boundaries="results/{sample}/boundaries.bed",
         regions="results/{sample}/region_calls.bed",
         settings="results/{sample}/boundaries.json",
+        config="results/{sample}/config/boundaries.yaml",
     params:
-        options=cli_options(config["call"]),
+        settings=section_settings("call"),
     log:
         "results/{sample}/logs/boundaries.log",
     benchmark:
@@ -44,5 +47,6 @@ rule boundaries:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome boundaries --scan-dir {input:q} --out {output.boundaries:q} --regions-out {output.regions:q}"
-        " {params.options} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome boundaries --scan-dir {input:q} --out {output.boundaries:q} --regions-out {output.regions:q}"
+        " --config {output.config:q} 2> {log:q}"

@@ -15,6 +15,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+import gategenome
 from gategenome.core.settings import non_finite
 from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
 from gategenome.io.fasta import fresh_fai
@@ -41,8 +42,11 @@ _non_finite = non_finite(config)
 if _non_finite is not None:
     _fail(f"config: {_non_finite[0]}: got {_non_finite[1]!r}, expected a finite number")
 
-# envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout.
-os.environ.setdefault("GATEGENOME_SRC", str(Path(workflow.basedir).resolve()))
+# envs/gategenome.yaml installs gategenome with pip from ${GATEGENOME_SRC}: this checkout, or for the
+# copy of the workflow a wheel carries (no pyproject.toml beside it) the same release from the package index.
+_WORKFLOW_BASE = Path(workflow.basedir).resolve()
+os.environ.setdefault("GATEGENOME_SRC", str(_WORKFLOW_BASE) if (_WORKFLOW_BASE / "pyproject.toml").is_file()
+                      else f"gategenome=={gategenome.__version__}")
 
 
 def _require_file(key, path):
@@ -324,6 +328,16 @@ def cli_options(options):
         for item in value if isinstance(value, list) else [value]:
             words += [flag, shlex.quote(str(item))]
     return " ".join(words)
+
+
+def section_settings(section, drop=()):
+    """A config section as the YAML of a command's ``--config`` (unset keys and workflow-only ``drop`` left out).
+
+    The rule writes it beside its outputs and passes it with ``--config``, so the
+    command reads the section exactly as a user's own settings file.
+    """
+    values = {name: value for name, value in config[section].items() if name not in drop and value is not None}
+    return yaml.safe_dump(values, sort_keys=True)
 
 
 def gate_model(wildcards):

@@ -1,4 +1,4 @@
-# design: long-memory DNA (the memory goal) for the model whose gates the sample's
+# design: long-memory DNA ('gategenome design memory') for the model whose gates the sample's
 # designs are read from (gate_model); designs.json and every FASTA header name it.
 
 
@@ -12,8 +12,9 @@ rule design:
         settings="results/{sample}/design/designs.json",
         genbank="results/{sample}/design/designs.gb",
         gates="results/{sample}/design/designs.gates.png",
+        config="results/{sample}/config/design.yaml",
     params:
-        options=cli_options({key: value for key, value in config["design"].items() if key != "enabled"}),
+        settings=section_settings("design", drop=("enabled",)),
         seed=config["seed"],
         device=config["device"],
         prefix=lambda wildcards, output: Path(output.fasta).with_suffix(""),
@@ -28,14 +29,15 @@ rule design:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome design --model {input.model:q} {params.options} --seed {params.seed:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome design memory --model {input.model:q} --config {output.config:q} --seed {params.seed:q}"
         " --device {params.device:q} --out-prefix {params.prefix:q} 2> {log:q}"
 
 
-# resets: synthetic boundary elements (the reset goal) for the same model, tested where they
+# resets: synthetic boundary elements ('gategenome design reset') for the same model, tested where they
 # would be used: inserted into native closed chromatin of the genome, against their own
 # dinucleotide shuffles (designs/resets.json "genomic_context"), and their top 6-mers counted
-# around the sample's drops. Optional: config resets.enabled.
+# around the sample's drops. Optional: config resets.enabled; resets.length is --element-length.
 rule resets:
     input:
         model=gate_model,
@@ -49,8 +51,10 @@ rule resets:
         settings="results/{sample}/design/resets.json",
         genbank="results/{sample}/design/resets.gb",
         gates="results/{sample}/design/resets.gates.png",
+        config="results/{sample}/config/resets.yaml",
     params:
-        options=cli_options({key: value for key, value in config["resets"].items() if key != "enabled"}),
+        settings=section_settings("resets", drop=("enabled", "length")),
+        length=config["resets"]["length"],
         seed=config["seed"],
         device=config["device"],
         prefix=lambda wildcards, output: Path(output.fasta).with_suffix(""),
@@ -65,6 +69,8 @@ rule resets:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome design --goal reset --model {input.model:q} --genome {input.genome:q}"
-        " --boundaries {input.drops:q} --accessible {input.accessible:q} {params.options}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome design reset --model {input.model:q} --genome {input.genome:q}"
+        " --boundaries {input.drops:q} --accessible {input.accessible:q} --element-length {params.length:q}"
+        " --config {output.config:q}"
         " --seed {params.seed:q} --device {params.device:q} --out-prefix {params.prefix:q} 2> {log:q}"

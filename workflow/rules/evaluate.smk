@@ -15,10 +15,12 @@ rule evaluate:
         replicate_scans=replicate_scans,
         explain=explain_report,
     output:
-        report="results/{sample}/evaluation/report.html",
+        report=report("results/{sample}/evaluation/report.html", caption="../report/evaluation.rst",
+                      category="Evaluation", labels={"sample": "{sample}"}),
         numbers="results/{sample}/evaluation/evaluation.json",
+        config="results/{sample}/config/evaluate.yaml",
     params:
-        options=cli_options({key: value for key, value in config["evaluate"].items() if key != "enabled"}),
+        settings=section_settings("evaluate", drop=("enabled",)),
         replicates=replicate_evaluate_options,
         explain=explain_report_option,
         seed=config["seed"],
@@ -32,7 +34,8 @@ rule evaluate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome evaluate --drops {input.drops:q} --scan-dir {input.scan:q} --regions {input.regions:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome evaluate --drops {input.drops:q} --scan-dir {input.scan:q} --regions {input.regions:q}"
         " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
-        " --folds {input.folds:q} --metrics {input.metrics:q} --signal {input.signal:q} {params.options}"
+        " --folds {input.folds:q} --metrics {input.metrics:q} --signal {input.signal:q} --config {output.config:q}"
         " {params.replicates} {params.explain} --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

@@ -11,15 +11,17 @@ rule explain:
         signal=sample_signal,
         drops=rules.call.output.drops,
     output:
-        report="results/{sample}/explain/motifs.html",
+        report=report("results/{sample}/explain/motifs.html", caption="../report/motifs.rst",
+                      category="Motifs", labels={"sample": "{sample}"}),
         motifs="results/{sample}/explain/motifs.tsv",
         arrays="results/{sample}/explain/attributions.npz",
         plus="results/{sample}/explain/attribution.plus.bw",
         minus="results/{sample}/explain/attribution.minus.bw",
         table="results/{sample}/explain/drops.tsv",
         summary="results/{sample}/explain/explain.json",
+        config="results/{sample}/config/explain.yaml",
     params:
-        options=cli_options({key: value for key, value in config["explain"].items() if key != "enabled"}),
+        settings=section_settings("explain", drop=("enabled",)),
         device=config["device"],
         out_dir=lambda wildcards, output: Path(output.report).parent,
     log:
@@ -33,6 +35,7 @@ rule explain:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome explain --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
-        " --drops {input.drops:q} {params.options} --threads {threads} --device {params.device:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome explain --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " --drops {input.drops:q} --config {output.config:q} --threads {threads} --device {params.device:q}"
         " --no-progress --out-dir {params.out_dir:q} 2> {log:q}"

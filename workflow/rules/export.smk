@@ -11,9 +11,10 @@ rule export:
         signal=sample_signal,
         tracks=rules.tracks.output,
     output:
-        directory("results/{sample}/hub"),
+        hub=directory("results/{sample}/hub"),
+        config="results/{sample}/config/export.yaml",
     params:
-        options=cli_options(config["export"]),
+        settings=section_settings("export"),
         tracks_dir=lambda wildcards, input: Path(input.tracks[0]).parent,
     log:
         "results/{sample}/logs/export.log",
@@ -24,6 +25,8 @@ rule export:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome export --scan-dir {input.scan:q} --drops {input.drops:q} --genome {input.genome:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome export --scan-dir {input.scan:q} --drops {input.drops:q} --genome {input.genome:q}"
         " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
-        " --tracks-dir {params.tracks_dir:q} --signal {input.signal:q} {params.options} --out-dir {output:q} 2> {log:q}"
+        " --tracks-dir {params.tracks_dir:q} --signal {input.signal:q} --config {output.config:q}"
+        " --out-dir {output.hub:q} 2> {log:q}"

@@ -9,15 +9,16 @@ rule prepare:
         folds="results/{sample}/prepare/folds.json",
         sizes="results/{sample}/prepare/chrom.sizes",
         settings="results/{sample}/prepare/prepare.json",
+        config="results/{sample}/config/prepare.yaml",
     params:
-        options=lambda wildcards, input: cli_options(
+        inputs=lambda wildcards, input: cli_options(
             {
                 "peaks": input.get("peaks"),
                 "blacklist": input.get("blacklist"),
                 "signal_summary": input.get("signal_summary"),
-                **config["prepare"],
             }
         ),
+        settings=section_settings("prepare"),
         seed=config["seed"],
         out_dir=lambda wildcards, output: Path(output.settings).parent,
     log:
@@ -29,5 +30,6 @@ rule prepare:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome prepare --genome {input.genome:q} --signal {input.signal:q} {params.options}"
-        " --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome prepare --genome {input.genome:q} --signal {input.signal:q} {params.inputs}"
+        " --config {output.config:q} --seed {params.seed:q} --out-dir {params.out_dir:q} 2> {log:q}"

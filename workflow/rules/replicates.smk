@@ -10,11 +10,12 @@ rule signal_replicate:
         coverage="results/{sample}/replicates/{replicate}/signal/coverage.bw",
         cutsites="results/{sample}/replicates/{replicate}/signal/cutsites.bw",
         summary="results/{sample}/replicates/{replicate}/signal/signal.json",
+        config="results/{sample}/replicates/{replicate}/config/signal.yaml",
     params:
         inputs=lambda wildcards, input: cli_options(
             {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes")}
         ),
-        options=lambda wildcards: cli_options(config["signal"]),
+        settings=section_settings("signal"),
         out_dir=lambda wildcards, output: Path(output.summary).parent,
     log:
         "results/{sample}/logs/replicates/{replicate}/signal.log",
@@ -27,7 +28,8 @@ rule signal_replicate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome signal --genome {input.genome:q} {params.inputs} {params.options} --no-call-peaks"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome signal --genome {input.genome:q} {params.inputs} --config {output.config:q} --no-call-peaks"
         " --out-dir {params.out_dir:q} 2> {log:q}"
 
 
@@ -37,11 +39,10 @@ rule scan_replicate:
         genome=GENOME,
         signal=rules.signal_replicate.output.coverage,
     output:
-        directory("results/{sample}/replicates/{replicate}/scan"),
+        scan=directory("results/{sample}/replicates/{replicate}/scan"),
+        config="results/{sample}/config/replicates/{replicate}/scan.yaml",
     params:
-        options=cli_options(
-            {key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude", "strand", "split_strands")}
-        ),
+        settings=section_settings("scan", drop=("chroms", "exclude", "strand", "split_strands")),
         chroms=cli_options({"chrom": CHROMS}),
         strand=config["scan"]["strand"],
         seed=config["seed"],
@@ -57,19 +58,22 @@ rule scan_replicate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
-        " {params.chroms} --strand {params.strand:q} {params.options} --seed {params.seed:q}"
-        " --threads {threads} --device {params.device:q} --no-tracks --no-progress --out-dir {output:q} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " {params.chroms} --strand {params.strand:q} --config {output.config:q} --seed {params.seed:q}"
+        " --threads {threads} --device {params.device:q} --no-tracks --no-progress --out-dir {output.scan:q}"
+        " 2> {log:q}"
 
 
 rule call_replicate:
     input:
-        rules.scan_replicate.output,
+        rules.scan_replicate.output.scan,
     output:
         drops="results/{sample}/replicates/{replicate}/drops.bed",
         settings="results/{sample}/replicates/{replicate}/drops.json",
+        config="results/{sample}/replicates/{replicate}/config/call.yaml",
     params:
-        options=cli_options(config["call"]),
+        settings=section_settings("call"),
     log:
         "results/{sample}/logs/replicates/{replicate}/call.log",
     threads: 1
@@ -79,4 +83,5 @@ rule call_replicate:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome call --scan-dir {input:q} --out {output.drops:q} {params.options} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome call --scan-dir {input:q} --out {output.drops:q} --config {output.config:q} 2> {log:q}"

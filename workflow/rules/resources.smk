@@ -1,7 +1,7 @@
 # Cluster sizing: every job asks for the memory and runtime it uses, computed from the
 # bases it reads (the genome's .fai) and per-base rates measured by benchmarks/scale.py,
 # so chr1 (249 Mb) and chrY (57 Mb) scan jobs each get what they need.  The numbers and
-# the command that measured them are in docs/scaling.md; a retry (profile `retries`)
+# the command that measured them are in docs/results/scaling.md; a retry (profile `retries`)
 # multiplies both by the attempt number.
 
 import math
@@ -14,7 +14,7 @@ SCANNED_BASES = sum(GENOME_LENGTHS.get(name, 0) for name in CHROMS)
 SCAN_STRANDS = 2 if config["scan"]["strand"] == "both" else 1
 
 #: Cost of each job: (fixed MB, MB per Mb, fixed minutes, seconds per Mb) of the bases it reads
-#: (JOB_BASES).  Measured by benchmarks/scale.py (docs/scaling.md: peak RSS and wall time of each
+#: (JOB_BASES).  Measured by benchmarks/scale.py (docs/results/scaling.md: peak RSS and wall time of each
 #: command at two genome sizes on a shared, busy 2-core machine, so the times are upper bounds): the
 #: per-Mb rate is the slope between the two sizes, the fixed part what is left at zero bases (--scale 0.1:
 #: 2.5 and 25 Mb).  scan is per strand-Mb, from the single-chromosome scan job (24.9 Mb, both strands);

@@ -9,10 +9,9 @@ rule scan_chrom:
         signal=sample_signal,
     output:
         shard=temp(directory("results/{sample}/scan_shards/{chrom}.{strand}")),
+        config="results/{sample}/config/scan/{chrom}.{strand}.yaml",
     params:
-        options=cli_options(
-            {key: value for key, value in config["scan"].items() if key not in ("chroms", "exclude", "strand", "split_strands")}
-        ),
+        settings=section_settings("scan", drop=("chroms", "exclude", "strand", "split_strands")),
         chrom=chrom_of_shard,
         strand=strand_option,
         seed=config["seed"],
@@ -28,8 +27,9 @@ rule scan_chrom:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
-        " --chrom {params.chrom:q} --strand {params.strand:q} {params.options} --seed {params.seed:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome scan --model {input.model:q} --genome {input.genome:q} --signal {input.signal:q}"
+        " --chrom {params.chrom:q} --strand {params.strand:q} --config {output.config:q} --seed {params.seed:q}"
         " --threads {threads} --device {params.device:q} --no-progress --out-dir {output.shard:q} 2> {log:q}"
 
 

@@ -10,11 +10,12 @@ rule signal:
         cutsites="results/{sample}/signal/cutsites.bw",
         peaks="results/{sample}/signal/peaks.narrowPeak",
         summary="results/{sample}/signal/signal.json",
+        config="results/{sample}/config/signal.yaml",
     params:
         inputs=lambda wildcards, input: cli_options(
             {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes")}
         ),
-        options=lambda wildcards: cli_options(config["signal"]),
+        settings=section_settings("signal"),
         out_dir=lambda wildcards, output: Path(output.summary).parent,
     log:
         "results/{sample}/logs/signal.log",
@@ -27,5 +28,6 @@ rule signal:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome signal --genome {input.genome:q} {params.inputs} {params.options} --call-peaks"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome signal --genome {input.genome:q} {params.inputs} --config {output.config:q} --call-peaks"
         " --out-dir {params.out_dir:q} 2> {log:q}"

@@ -8,9 +8,10 @@ rule tracks:
         plus="results/{sample}/tracks/forget.plus.bw",
         minus="results/{sample}/tracks/forget.minus.bw",
         accessibility="results/{sample}/tracks/accessibility.bw",
+        config="results/{sample}/config/tracks.yaml",
     params:
         out_dir=lambda wildcards, output: Path(output.plus).parent,
-        options=cli_options(config["tracks"]),
+        settings=section_settings("tracks"),
         workers=lambda wildcards, threads: max(1, min(3, threads)),  # one process per track, up to 3
     log:
         "results/{sample}/logs/tracks.log",
@@ -21,5 +22,6 @@ rule tracks:
     conda:
         "../../envs/gategenome.yaml"
     shell:
-        "gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} --workers {params.workers}"
-        " {params.options} 2> {log:q}"
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome tracks --scan-dir {input:q} --out-dir {params.out_dir:q} --workers {params.workers}"
+        " --config {output.config:q} 2> {log:q}"

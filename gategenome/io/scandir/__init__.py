@@ -18,22 +18,10 @@ never hold a whole genome in RAM.  Null arrays are the concatenated scans of
 shuffled windows; the first bases of each window (the start-up transient) are NaN
 and separate the windows.
 
-Writers create each array under a temporary name (:class:`ArrayWriter`), fill it
+Writers create each array under a temporary name (:class:`~.writer.ArrayWriter`), fill it
 by positioned writes, and rename it when the chromosome is complete
-(:class:`ShardWriter`); the shard marker is written after every array of the
-chromosome is in place.  :func:`open_scan_dir` writes ``scan.json`` and refuses a
-directory made with other settings, and :func:`gather_shards` merges scan
+(:class:`~.writer.ShardWriter`); the shard marker is written after every array of the
+chromosome is in place.  :func:`~.writer.open_scan_dir` writes ``scan.json`` and refuses a
+directory made with other settings, and :func:`~.gather.gather_shards` merges scan
 directories of single chromosomes (or strands) into one.
 """
-
-from gategenome._lazy import lazy_exports
-
-__all__, __getattr__, __dir__ = lazy_exports(__name__, {
-    "layout": ["FORMAT", "VERSION", "KINDS", "DTYPES", "ACCESS_LEVELS", "ACCESS_MISSING", "quantise_probability",
-               "dequantise_probability", "STRAND_NAMES", "IDENTITY_KEYS", "array_path", "file_name", "null_path",
-               "shard_path"],
-    "reader": ["LevelArray", "ScanDir", "read_block"],
-    "writer": ["ArrayWriter", "ShardWriter", "clear_shard_marker", "open_scan_dir", "remove_if_no_shard",
-               "write_shard_marker"],
-    "gather": ["gather_shards"],
-})
