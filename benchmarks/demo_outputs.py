@@ -4,7 +4,8 @@ Runs, in a new directory: ``gategenome simulate`` (the demo genome), the workflo
 on ``config/demo.yaml`` with its optional stages switched on and small (prepare,
 train, scan, gather, tracks, call, boundaries, evaluate, export, design memory and
 reset, explain, variants on a VCF of 40 substitutions), then ``signal`` on the
-simulated fragments and ``call`` and ``boundaries`` with non-default settings.  Writes a manifest (path -> SHA-256;
+fragments drawn from the planted regions and ``call`` and ``boundaries`` with
+non-default settings.  Writes a manifest (path -> SHA-256;
 JSON files also hashed with volatile keys such as timings removed).
 
 \b
@@ -34,7 +35,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 #: JSON keys whose values differ from run to run (timings, dates, hosts, versions).
-VOLATILE = re.compile(r"(seconds|elapsed|time|date|host|version|duration|_s$|wall)", re.IGNORECASE)
+VOLATILE = re.compile(r"(seconds|per_second|elapsed|time|date|host|version|duration|_s$|wall)", re.IGNORECASE)
+#: A timing shown in an HTML report: its label cell, then the number.
+HTML_TIMING = re.compile(r"(<code>[^<]*(?:seconds|per_second)[^<]*</code>\s*</td>\s*<td[^>]*>)[0-9.eE+-]+")
 #: Directories of run bookkeeping, not outputs.
 SKIPPED = {".snakemake", "logs", "benchmarks"}
 
@@ -71,6 +74,26 @@ def write_vcf(genome: Path, path: Path, count: int = 40, seed: int = 0) -> None:
     pysam.tabix_index(str(plain), preset="vcf", force=True)
 
 
+def write_fragments(truth: Path, sizes: Path, path: Path, count: int = 50_000, seed: int = 0) -> None:
+    """A sorted BEDPE of ``count`` fragments: four in five inside the planted accessible regions, the rest anywhere."""
+    rng = random.Random(seed)
+    regions = [(fields[0], int(fields[1]), int(fields[2])) for fields in
+               (line.split("\t") for line in truth.read_text().splitlines() if line and not line.startswith("#"))]
+    lengths = dict(line.split("\t")[:2] for line in sizes.read_text().splitlines() if line)
+    fragments = []
+    for _ in range(count):
+        if rng.random() < 0.8:
+            chrom, start, end = rng.choice(regions)
+        else:
+            chrom = rng.choice(sorted(lengths))
+            start, end = 0, int(lengths[chrom])
+        begin = rng.randrange(start, max(start + 1, end - 60))
+        fragments.append((chrom, begin, min(int(lengths[chrom]), begin + rng.randrange(40, 300))))
+    fragments.sort()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in fragments))
+
+
 def run_all(work: Path) -> None:
     """Simulate the demo genome, run the demo workflow and the other commands in ``work``."""
     work.mkdir(parents=True)
@@ -90,9 +113,10 @@ def run_all(work: Path) -> None:
                    check=True, env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
                                                           f"{os.environ.get('PATH', '')}"})
     genome = "demo/genome.fa"
-    fragments = sorted(str(path.relative_to(work)) for path in (work / "demo").glob("*fragments*.gz"))
-    if fragments:
-        gategenome("signal", "--genome", genome, "--fragments", fragments[0], "--out-dir", "extra/signal", cwd=work)
+    write_fragments(work / "demo" / "truth.accessible.bed", work / "demo" / "genome.chrom.sizes",
+                    work / "extra" / "fragments.bedpe")
+    gategenome("signal", "--genome", genome, "--fragments", "extra/fragments.bedpe", "--out-dir", "extra/signal",
+               cwd=work)
     gategenome("call", "--scan-dir", "results/demo/scan", "--out", "extra/call/drops.bed", "--fdr", "0.2",
                "--min-depth", "0.5", "--track-line", cwd=work)
     gategenome("boundaries", "--scan-dir", "results/demo/scan", "--out", "extra/boundaries/b.bed",
@@ -112,20 +136,48 @@ def without_volatile(value):
     return value
 
 
+def normalised(path: Path) -> str | None:
+    """A hash of ``path`` with what differs from run to run left out, or None where nothing does.
+
+    JSON without timing keys; a genome cache's ``sources.json`` without its inputs'
+    modification times (a new simulation writes the same files anew); a checkpoint
+    by its weights, configuration and summary without timings; an HTML report
+    without the timings it shows.
+    """
+    if path.suffix == ".json":
+        try:
+            data = without_volatile(json.loads(path.read_text()))
+        except ValueError:
+            return None
+        if path.name == "sources.json" and path.parent.parent.name.endswith(".cache"):
+            data = [{name: entry[:-1] for name, entry in item.items()} for item in data]  # [path, size, mtime_ns]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    if path.suffix == ".pt":
+        import torch
+
+        checkpoint = torch.load(path, weights_only=True, map_location="cpu")
+        hasher = hashlib.sha256(json.dumps(without_volatile({key: value for key, value in checkpoint.items()
+                                                             if key != "state_dict"}), sort_keys=True,
+                                           default=str).encode())
+        for name, tensor in sorted(checkpoint["state_dict"].items()):
+            hasher.update(name.encode() + tensor.numpy().tobytes())
+        return hasher.hexdigest()
+    if path.suffix == ".html":
+        return hashlib.sha256(HTML_TIMING.sub(r"\1", path.read_text()).encode()).hexdigest()
+    return None
+
+
 def manifest(work: Path) -> dict[str, dict[str, str]]:
-    """Relative path -> {"sha256": ..., "json": hash of the JSON without volatile keys} for every output."""
+    """Relative path -> {"sha256": ..., "normalised": hash without run-to-run differences} for every output."""
     entries = {}
     for path in sorted(work.rglob("*")):
         relative = path.relative_to(work)
         if not path.is_file() or SKIPPED & set(relative.parts):
             continue
         entry = {"sha256": digest(path)}
-        if path.suffix == ".json":
-            try:
-                data = without_volatile(json.loads(path.read_text()))
-                entry["json"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-            except ValueError:
-                pass
+        other = normalised(path)
+        if other is not None:
+            entry["normalised"] = other
         entries[str(relative)] = entry
     return entries
 
@@ -141,9 +193,9 @@ def compare(before: dict, after: dict) -> int:
             print(f"new      {name}")
         elif before[name]["sha256"] == after[name]["sha256"]:
             same += 1
-        elif "json" in before[name] and before[name].get("json") == after[name].get("json"):
+        elif "normalised" in before[name] and before[name]["normalised"] == after[name].get("normalised"):
             changed_volatile += 1
-            print(f"timings  {name} (identical once timings, dates and versions are removed)")
+            print(f"timings  {name} (identical but for timings, dates, versions or input mtimes)")
         else:
             problems.append(f"DIFFERS  {name}")
     print("\n".join(problems))
@@ -158,16 +210,21 @@ def main() -> None:
     run = commands.add_parser("run", help="run every command in a new directory and write its manifest")
     run.add_argument("--work-dir", type=Path, required=True)
     run.add_argument("--manifest", type=Path, required=True)
+    again = commands.add_parser("hash", help="write the manifest of an existing run directory")
+    again.add_argument("--work-dir", type=Path, required=True)
+    again.add_argument("--manifest", type=Path, required=True)
     both = commands.add_parser("compare", help="compare two manifests")
     both.add_argument("before", type=Path)
     both.add_argument("after", type=Path)
     args = parser.parse_args()
-    if args.action == "run":
-        if args.work_dir.exists():
-            parser.error(f"--work-dir {args.work_dir}: exists; expected a new directory")
-        run_all(args.work_dir)
-        args.manifest.write_text(json.dumps(manifest(args.work_dir), indent=1, sort_keys=True) + "\n")
-        print(f"{args.manifest}: {len(manifest(args.work_dir))} files")
+    if args.action in ("run", "hash"):
+        if args.action == "run":
+            if args.work_dir.exists():
+                parser.error(f"--work-dir {args.work_dir}: exists; expected a new directory")
+            run_all(args.work_dir)
+        entries = manifest(args.work_dir)
+        args.manifest.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n")
+        print(f"{args.manifest}: {len(entries)} files")
     else:
         sys.exit(1 if compare(json.loads(args.before.read_text()), json.loads(args.after.read_text())) else 0)
 
