@@ -89,8 +89,17 @@ def check_out_dir(out_dir: str | os.PathLike, inputs: Mapping[str, str | os.Path
 
 
 def _remove_listed(old: Path, listed: set[str]) -> None:
-    """Remove the listed files of a replaced export, then its empty directories; keep anything else."""
+    """Remove the listed files of a replaced export, then its empty directories; keep anything else.
+
+    A listed file is removed only where it lies in the export's own directories: a
+    name reached through a symbolic link (a directory of the hub replaced by a link
+    to the user's files) is left alone.
+    """
+    root = os.path.realpath(old)
     for name in listed:
+        if os.path.realpath((old / name).parent) != os.path.normpath(os.path.join(root, os.path.dirname(name))):
+            log.warning("%s: not removed, reached through a symbolic link", old / name)
+            continue
         with contextlib.suppress(FileNotFoundError):
             (old / name).unlink()
     for directory in sorted((p for p in old.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):

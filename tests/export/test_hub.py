@@ -139,3 +139,24 @@ def test_a_manifest_naming_files_outside_the_hub_never_removes_them(case, tmp_pa
     assert result.exit_code == 0, result.output
     assert outside.read_text() == "user data" and beside.read_text() == "user data"
     assert validate_hub(out) == []
+
+
+def test_a_symlink_where_the_hub_keeps_a_directory_never_leads_a_re_export_to_remove_the_users_files(case, tmp_path):
+    out = tmp_path / "hub"
+    args = ["export", "--scan-dir", str(case["scan"]), "--drops", str(case["drops"]), "--genome", str(case["genome"]),
+            "--out-dir", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    users = tmp_path / "users"
+    users.mkdir()
+    listed = json.loads((out / "export.json").read_text())["files"]
+    names = [Path(name).name for name in listed if name.startswith("genome/")]
+    for name in names:  # the user's own files, named as the hub's
+        (users / name).write_text("user data")
+    for path in sorted((out / "genome").rglob("*"), reverse=True):
+        path.unlink() if not path.is_dir() or path.is_symlink() else path.rmdir()
+    (out / "genome").rmdir()
+    (out / "genome").symlink_to(users, target_is_directory=True)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert names and all((users / name).read_text() == "user data" for name in names)
+    assert validate_hub(out) == []
