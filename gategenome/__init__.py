@@ -6,13 +6,13 @@ point(s), ``run_<stage>``, and its settings; everything else is reached through 
 stage's modules.
 """
 
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from gategenome.errors import GategenomeError
+
 __version__ = "0.1.0"
-
-import importlib  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-
-from gategenome.errors import GategenomeError  # noqa: E402
 
 __all__ = ["GategenomeError", "__version__"]
 

@@ -8,14 +8,14 @@ is generated here, so adding a setting is a one-file change.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import MISSING, Field
+from dataclasses import Field
 from pathlib import Path
 from typing import Any
 
 import click
 
 from gategenome.cli.common import FiniteFloat
-from gategenome.core.settings import check_type, declared_fields, range_problem
+from gategenome.core.settings import check_type, declared_fields, field_default, range_problem
 
 #: Annotations whose option takes the value several times (``--test-chrom I --test-chrom II``).
 _REPEATED = {"tuple[str, ...]": click.STRING, "list[str]": click.STRING, "tuple[int, ...]": click.INT}
@@ -59,25 +59,20 @@ def _option_type(item: Field) -> click.ParamType | None:
     return _REPEATED.get(annotation)
 
 
-def field_option(item: Field, *, prefix: str = "", override: str | None = None) -> Callable:
+def field_option(item: Field, *, override: str | None = None) -> Callable:
     """The click option of one declared settings field.
 
     Parameters
     ----------
     item
         A field declared with :func:`gategenome.core.settings.setting`.
-    prefix
-        Put before the option name and parameter (``"design"`` gives ``--design-count``).
     override
         The section of a settings file the option overrides (``"train"``): the
         option defaults to None, so the file's value, else the field's default, applies.
     """
     meta = item.metadata
-    name = option_name(item)
-    if prefix:
-        name = f"--{prefix}-{name[2:]}"
-    parameter = name[2:].replace("-", "_")
-    default = item.default if item.default_factory is MISSING else item.default_factory()
+    name, parameter = option_name(item), parameter_name(item)
+    default = field_default(item)
     common = dict(default=default, show_default=True, help=meta["help"])
     if override is not None:
         common = dict(default=None, help=f"{meta['help']}  [default: --config's {override}.{item.name}, "

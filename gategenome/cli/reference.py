@@ -12,13 +12,13 @@ reads, and sections not listed, are described from the schema
 
 from __future__ import annotations
 
-from dataclasses import MISSING, Field, dataclass
-from pathlib import Path
+from dataclasses import Field, dataclass
 from typing import Any
 
 from gategenome.call.settings import CallSettings
 from gategenome.cli.options import parameter_name
-from gategenome.core.settings import declared_fields
+from gategenome.core.checkout import CONFIG_SCHEMA, workflow_root
+from gategenome.core.settings import declared_fields, field_default
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
 from gategenome.design.settings import (
     MEMORY_ONLY,
@@ -36,8 +36,8 @@ from gategenome.model.config import ModelConfig
 from gategenome.scan.settings import ScanSettings
 from gategenome.train.config import TrainConfig
 
-#: The workflow's schema, in a source checkout.
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+#: The workflow's schema (in the checkout, or the copy an installed wheel carries).
+SCHEMA = workflow_root() / CONFIG_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,6 @@ def section_fields(section: Section) -> dict[str, list[tuple[type, Field]]]:
             if item.name not in section.from_rule + section.not_taken:
                 keys.setdefault(parameter_name(item), []).append((cls, item))
     return keys
-
-
-def field_default(item: Field) -> Any:
-    """The default of a dataclass field (a factory's value)."""
-    return item.default_factory() if item.default_factory is not MISSING else item.default
 
 
 def _number(value: float) -> str:
@@ -220,7 +215,7 @@ def render_reference(schema: dict) -> str:
 
 
 def main() -> None:
-    """Print the reference page of this checkout's schema."""
+    """Print the reference page of the workflow's schema."""
     import yaml
 
     print(render_reference(yaml.safe_load(SCHEMA.read_text())), end="")

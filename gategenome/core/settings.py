@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import Field, field, fields
+from dataclasses import MISSING, Field, field, fields
 from typing import Any, TypeVar
 
 from gategenome.errors import ConfigError
@@ -113,10 +113,10 @@ def require_finite(settings: Any, section: str) -> None:
     ConfigError
         ``"train.lr: got nan, expected a finite number"``.
     """
-    for field in fields(settings):
-        value = getattr(settings, field.name)
+    for item in fields(settings):
+        value = getattr(settings, item.name)
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{section}.{field.name}: got {value!r}, expected a finite number")
+            raise ConfigError(f"{section}.{item.name}: got {value!r}, expected a finite number")
 
 
 def setting(default: Any, help: str, *, low: float | None = None, high: float | None = None,
@@ -162,6 +162,11 @@ def setting(default: Any, help: str, *, low: float | None = None, high: float | 
 def declared_fields(cls: type) -> list[Field]:
     """The fields of dataclass ``cls`` declared with :func:`setting` (those with a help text)."""
     return [item for item in fields(cls) if "help" in item.metadata]
+
+
+def field_default(item: Field) -> Any:
+    """The default of a dataclass field (a factory's value)."""
+    return item.default_factory() if item.default_factory is not MISSING else item.default
 
 
 def check_ranges(settings: Any, section: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from gategenome.cli.main import cli
-from gategenome.cli.reference import field_default
+from gategenome.core.settings import field_default
 from gategenome.core.settings import declared_fields
 from gategenome.data.settings import PeakRegionSettings, PrepareSettings, SignalRegionSettings, SignalSettings
 from gategenome.evaluate.settings import EvaluateSettings
