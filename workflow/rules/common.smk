@@ -16,6 +16,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 import gategenome
+from gategenome.cli.reference import SECTIONS
 from gategenome.core.settings import non_finite
 from gategenome.io.chroms import DEFAULT_EXCLUDE, excluded_names
 from gategenome.io.fasta import fresh_fai
@@ -330,12 +331,14 @@ def cli_options(options):
     return " ".join(words)
 
 
-def section_settings(section, drop=()):
-    """A config section as the YAML of a command's ``--config`` (unset keys and workflow-only ``drop`` left out).
+def section_settings(section):
+    """A config section as the YAML of a command's ``--config``: unset keys and the keys only the
+    workflow reads (``SECTIONS[section].workflow_only``, gategenome/cli/reference.py) left out.
 
     The rule writes it beside its outputs and passes it with ``--config``, so the
     command reads the section exactly as a user's own settings file.
     """
+    drop = SECTIONS[section].workflow_only
     values = {name: value for name, value in config[section].items() if name not in drop and value is not None}
     return yaml.safe_dump(values, sort_keys=True)
 

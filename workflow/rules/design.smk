@@ -14,7 +14,7 @@ rule design:
         gates="results/{sample}/design/designs.gates.png",
         config="results/{sample}/config/design.yaml",
     params:
-        settings=section_settings("design", drop=("enabled",)),
+        settings=section_settings("design"),
         seed=config["seed"],
         device=config["device"],
         prefix=lambda wildcards, output: Path(output.fasta).with_suffix(""),
@@ -53,7 +53,7 @@ rule resets:
         gates="results/{sample}/design/resets.gates.png",
         config="results/{sample}/config/resets.yaml",
     params:
-        settings=section_settings("resets", drop=("enabled", "length")),
+        settings=section_settings("resets"),
         length=config["resets"]["length"],
         seed=config["seed"],
         device=config["device"],

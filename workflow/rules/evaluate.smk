@@ -20,7 +20,7 @@ rule evaluate:
         numbers="results/{sample}/evaluation/evaluation.json",
         config="results/{sample}/config/evaluate.yaml",
     params:
-        settings=section_settings("evaluate", drop=("enabled",)),
+        settings=section_settings("evaluate"),
         replicates=replicate_evaluate_options,
         explain=explain_report_option,
         seed=config["seed"],

@@ -21,7 +21,7 @@ rule explain:
         summary="results/{sample}/explain/explain.json",
         config="results/{sample}/config/explain.yaml",
     params:
-        settings=section_settings("explain", drop=("enabled",)),
+        settings=section_settings("explain"),
         device=config["device"],
         out_dir=lambda wildcards, output: Path(output.report).parent,
     log:

@@ -42,7 +42,7 @@ rule scan_replicate:
         scan=directory("results/{sample}/replicates/{replicate}/scan"),
         config="results/{sample}/config/replicates/{replicate}/scan.yaml",
     params:
-        settings=section_settings("scan", drop=("chroms", "exclude", "strand", "split_strands")),
+        settings=section_settings("scan"),
         chroms=cli_options({"chrom": CHROMS}),
         strand=config["scan"]["strand"],
         seed=config["seed"],

@@ -11,7 +11,7 @@ rule scan_chrom:
         shard=temp(directory("results/{sample}/scan_shards/{chrom}.{strand}")),
         config="results/{sample}/config/scan/{chrom}.{strand}.yaml",
     params:
-        settings=section_settings("scan", drop=("chroms", "exclude", "strand", "split_strands")),
+        settings=section_settings("scan"),
         chrom=chrom_of_shard,
         strand=strand_option,
         seed=config["seed"],
