@@ -246,7 +246,7 @@ def score_candidates(scan_dir: str | os.PathLike, call_settings: CallSettings | 
         log.warning("%s: no signal named in scan.json and none given; boundary p-values come from the "
                     "accessibility step alone, which calls background bumps (see docs/call.md)", scan.path)
     with contextlib.ExitStack() as stack:  # the signal is opened (and checked) before the work
-        track = stack.enter_context(SignalTrack(signal_path, dict(scan.sizes))) if signal_path else None
+        track = stack.enter_context(SignalTrack(signal_path, dict(scan.sizes), str(scan.path))) if signal_path else None
         candidates = _candidates(scan, call_settings, settings)
         if settings.refine:
             for chrom, cand in candidates.items():

@@ -252,7 +252,7 @@ def open_model_inputs(model_path: PathLike, genome: PathLike, signal: PathLike |
             if signal is None:
                 raise ConfigError(f"{model_path}: the model reads DNA + ATAC signal (inputs: dna+signal) but no "
                                   "--signal was given; expected --signal with the ATAC bigWig")
-            track = SignalTrack(signal, fasta.sizes)
+            track = SignalTrack(signal, fasta.sizes, str(genome))
         elif signal is not None:
             logging.getLogger("gategenome.cli").warning(
                 "%s: the model reads DNA only (inputs: dna); --signal %s is ignored", model_path, signal)

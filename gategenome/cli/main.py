@@ -39,12 +39,21 @@ class CommandGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from gategenome.errors import GategenomeError
+        from gategenome.io.reading import LIBRARY_ERRORS, describe
 
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # click's own: usage errors, --help, exit codes (Exit and Abort are RuntimeErrors)
         except GategenomeError as exc:
             message = " ".join(str(exc).split("\n"))
             click.echo(f"gategenome: error: {message}", err=True)
+            ctx.exit(1)
+        except LIBRARY_ERRORS as exc:  # a reader that escaped gategenome.io.reading: still one line, no traceback
+            logging.getLogger("gategenome").debug("unexpected %s", type(exc).__name__, exc_info=True)
+            where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+            click.echo(f"gategenome: error: {where}{type(exc).__name__}: {describe(exc)}; expected readable, "
+                       "well-formed inputs (run with -v for the details)", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("gategenome: interrupted", err=True)

@@ -19,16 +19,17 @@ from gategenome.cli.options import config_option, settings_from_options, setting
 from gategenome.variants.settings import VariantSettings
 
 
-def _scan_threshold(scan_dir: str, model, quantile: float) -> float:
-    """``call``'s drop threshold from a scan directory made with this model."""
+def _scan_threshold(scan_dir: str, model, model_path: str, fasta, genome_path: str, quantile: float) -> float:
+    """``call``'s drop threshold from a scan directory made with this model on this genome."""
     from gategenome.call.drops import scan_null_threshold
-    from gategenome.errors import ConfigError
+    from gategenome.io.provenance import Product, genome_product, require_compatible, scan_product
     from gategenome.io.scandir.reader import ScanDir
+    from gategenome.scan.stream import model_checksum
 
     scan = ScanDir(scan_dir)
-    if scan.meta.get("model_config") != model.config.to_dict():
-        raise ConfigError(f"{scan_dir}: the scan was made with another model (its model_config differs); "
-                          "expected a scan of the same --model")
+    product = scan_product(scan.path / "scan.json", scan.meta)
+    require_compatible(product, Product(model_path, model_checksum=model_checksum(model)))
+    require_compatible(product, genome_product(genome_path, fasta.sizes))
     return scan_null_threshold(scan, quantile)[0]
 
 
@@ -93,7 +94,8 @@ def command(model_path, genome, signal, vcf, prefix, chrom, threshold, scan_dir,
     settings = settings_from_options(VariantSettings, options)
     with open_model_inputs(model_path, genome, signal, device) as inputs:
         if scan_dir is not None:
-            threshold = _scan_threshold(scan_dir, inputs.model, settings.threshold_quantile)
+            threshold = _scan_threshold(scan_dir, inputs.model, model_path, inputs.fasta, genome,
+                                        settings.threshold_quantile)
         summary = run_variants(inputs.model, inputs.fasta, inputs.track, vcf, prefix, settings, threshold=threshold,
                                chrom=chrom, device=inputs.device, provenance={**inputs.paths, "scan_dir": scan_dir},
                                progress=progress)

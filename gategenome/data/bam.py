@@ -10,6 +10,7 @@ BAM is read one genome chromosome at a time through its index, in genome order.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from array import array
@@ -22,6 +23,7 @@ from gategenome.data.fragments import CHUNK, FragmentChunk, FragmentCounts
 from gategenome.errors import InputError
 from gategenome.io.chroms import match_chromosomes, normalise_name
 from gategenome.io.index import require_fresh_index
+from gategenome.io.reading import reading
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +67,8 @@ def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int]):
     if not path.exists():
         raise InputError(f"{path}: BAM not found")
     require_fresh_index(path, (".bai", ".csi"), f"samtools index {path.name}")
-    try:
+    with reading(path, "a coordinate-sorted, indexed BAM"):
         bam = pysam.AlignmentFile(str(path), "rb")
-    except (ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot open as BAM ({exc}); expected a coordinate-sorted BAM") from None
     if not bam.has_index():
         bam.close()
         raise InputError(f"{path}: no index (.bai/.csi); expected a coordinate-sorted, indexed BAM "
@@ -78,10 +78,15 @@ def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int]):
         bam.close()
         raise InputError(f"{path}: shares no chromosome with the genome; expected the same assembly")
     seen = paired = 0
-    for read in bam.head(1000):
-        if not read.is_unmapped:
-            seen += 1
-            paired += read.is_paired
+    with reading(path, "a coordinate-sorted, indexed BAM"):
+        try:
+            for read in bam.head(1000):
+                if not read.is_unmapped:
+                    seen += 1
+                    paired += read.is_paired
+        except BaseException:
+            bam.close()
+            raise
     if seen and not paired:
         bam.close()
         raise InputError(f"{path}: the first {seen} mapped reads are single-end; expected paired-end ATAC-seq "
@@ -136,7 +141,7 @@ def read_bam_fragments(
     """
     bam, mapping = open_bam(path, genome_sizes)
     mito = {name for name in genome_sizes if normalise_name(name) == "m"}
-    try:
+    with contextlib.closing(bam), reading(path, "a coordinate-sorted, indexed BAM (a corrupt block?)"):
         for chrom, bam_chrom in mapping.items():
             length = int(genome_sizes[chrom])
             buffer = _ChunkBuffer(chunk)
@@ -165,5 +170,3 @@ def read_bam_fragments(
         if unmatched:
             log.warning("%s: reads on %d BAM contig(s) absent from the genome are skipped (%s)",
                         path, len(unmatched), ", ".join(unmatched[:10]))
-    finally:
-        bam.close()

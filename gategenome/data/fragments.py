@@ -18,7 +18,6 @@ does not grow with the number of fragments.
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 from collections.abc import Iterator, Mapping
@@ -29,6 +28,7 @@ import numpy as np
 
 from gategenome.errors import InputError
 from gategenome.io.chroms import name_lookup, normalise_name
+from gategenome.io.reading import open_binary, reading
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +136,6 @@ def read_barcodes(path: str | os.PathLike) -> tuple[dict[str, int], list[str]]:
     return barcodes, groups
 
 
-def _open_binary(path: Path):
-    with open(path, "rb") as handle:
-        magic = handle.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
-
-
 _SKIP = ("#", "track ", "track\t", "browser ", "browser\t")
 _SORTED = "expected fragments sorted by chromosome and start (sort -k1,1 -k2,2n)"
 #: First bytes of a line that may be a comment, header or blank line (checked one by one).
@@ -194,20 +188,30 @@ class _Batch:
         return self.text.split("\n")[number - self.first]
 
 
+#: Most digits of a coordinate or count (int64 holds every 18-digit number).
+_MAX_DIGITS = 18
+
+
+def _plain_number(value: str) -> bool:
+    """Whether ``value`` is ASCII digits only, at most :data:`_MAX_DIGITS` of them (no sign, ``_`` or other script)."""
+    return value.isascii() and value.isdigit() and len(value) <= _MAX_DIGITS
+
+
 def _column(batch: _Batch, index: int, lo: int, hi: int, path) -> np.ndarray:
-    """Integer field ``index`` of data lines ``lo:hi``; a malformed line is reported with its number."""
+    """Integer field ``index`` of data lines ``lo:hi``; a malformed line is reported with its number.
+
+    Only ASCII digits are numbers: ``1_000``, ``+5``, `` 7`` or digits of another script (which
+    Python's ``int`` accepts) are refused, as is a number too long for int64.
+    """
     values = batch.cols[index][lo:hi] if index < len(batch.cols) else [""] * (hi - lo)
-    try:
+    joined = "".join(values)
+    longest = max(map(len, values), default=0)
+    if joined.isascii() and joined.isdigit() and 0 < longest <= _MAX_DIGITS and all(values):
         return np.fromiter(map(int, values), dtype=np.int64, count=hi - lo)
-    except ValueError:
-        for offset, value in enumerate(values):
-            try:
-                int(value)
-            except ValueError:
-                number = int(batch.numbers[lo + offset])
-                raise _bad_line(path, number, batch.line(number), "expected 'chrom start end [barcode count]' "
-                                "separated by tabs, with integer start, end and count") from None
-        raise
+    offset = next(offset for offset, value in enumerate(values) if not _plain_number(value))
+    number = int(batch.numbers[lo + offset])
+    raise _bad_line(path, number, batch.line(number), "expected 'chrom start end [barcode count]' separated by "
+                    f"tabs, with start, end and count in ASCII digits (at most {_MAX_DIGITS})")
 
 
 class _FileState:
@@ -332,19 +336,16 @@ def read_fragment_file(
         raise InputError(f"{path}: fragments file not found")
     state = _FileState(path, genome_sizes)
     first = 1
-    with _open_binary(path) as handle:
-        try:
-            for data in _blocks(handle, max(chunk, 1) * _BYTES_PER_LINE):
-                batch = _Batch(data, first)
-                names = np.array(batch.cols[0]) if batch.numbers.size else np.zeros(0, dtype=str)
-                cuts = [0, *(np.flatnonzero(names[1:] != names[:-1]) + 1).tolist(), names.size]
-                for lo, hi in zip(cuts[:-1], cuts[1:]):
-                    if lo == hi:
-                        continue
-                    state.enter(str(names[lo]), int(batch.numbers[lo]))
-                    piece = _segment(state, batch, lo, hi, barcodes, counts)
-                    if piece is not None:
-                        yield piece
-                first += data.count(b"\n")
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read ({exc}); expected a plain or gzip text fragments file") from None
+    with reading(path, "a plain or gzip text fragments file"), open_binary(path) as handle:
+        for data in _blocks(handle, max(chunk, 1) * _BYTES_PER_LINE):
+            batch = _Batch(data, first)
+            names = np.array(batch.cols[0]) if batch.numbers.size else np.zeros(0, dtype=str)
+            cuts = [0, *(np.flatnonzero(names[1:] != names[:-1]) + 1).tolist(), names.size]
+            for lo, hi in zip(cuts[:-1], cuts[1:]):
+                if lo == hi:
+                    continue
+                state.enter(str(names[lo]), int(batch.numbers[lo]))
+                piece = _segment(state, batch, lo, hi, barcodes, counts)
+                if piece is not None:
+                    yield piece
+            first += data.count(b"\n")

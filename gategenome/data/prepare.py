@@ -110,7 +110,7 @@ def run_prepare(genome: str, signal: str, out: str | os.PathLike, settings: Prep
     provenance = _signal_provenance(signal_summary)
     sizes, selection = _genome_chromosomes(genome, settings)
     kept_sizes = {name: sizes[name] for name in selection.kept}
-    track = SignalTrack(signal, sizes)
+    track = SignalTrack(signal, sizes, str(genome))
     try:
         if not any(name in track.mapping for name in selection.kept):
             raise ConfigError(

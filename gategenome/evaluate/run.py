@@ -184,7 +184,7 @@ def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: st
     for chrom in folds.get("train", []):  # tune on up to ~50 Mb of the training chromosomes
         if chrom in genome_sizes and chrom not in fold.sizes and sum(train_sizes.values()) < settings.max_tuning_bases:
             train_sizes[chrom] = genome_sizes[chrom]
-    with SignalTrack(signal_path, genome_sizes) as track:
+    with SignalTrack(signal_path, genome_sizes, str(scan.path)) as track:
         baseline = signal_baseline(track, fold.sizes, edges, train_sizes, region_edges(regions, train_sizes), distances,
                                    settings.signal_window, settings.signal_threshold)
     baseline.pop("smoothed")  # its track is closed: read again, one chromosome at a time, when asked

@@ -6,7 +6,6 @@ skipped on reading.  Writers go through :func:`gategenome.io.atomic.atomic_open`
 
 from __future__ import annotations
 
-import gzip
 import os
 from array import array
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ import numpy as np
 
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_open
+from gategenome.io.reading import open_text, reading
 
 
 @dataclass(frozen=True, order=True)
@@ -46,14 +46,6 @@ class Interval:
             columns += [self.name, str(score), self.strand]
         columns += list(self.extra)
         return "\t".join(columns)
-
-
-def _open_text(path: Path):
-    with open(path, "rb") as handle:
-        magic = handle.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt")
-    return open(path)
 
 
 def read_bed(path: str | os.PathLike, kind: str = "BED") -> list[Interval]:
@@ -91,14 +83,14 @@ def _checked_lines(path: str | os.PathLike, kind: str) -> Iterator[tuple[list[st
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: {kind} file not found")
-    try:
-        with _open_text(path) as handle:
+    with reading(path, f"a plain or gzip text {kind} file"), open_text(path) as handle:
+        try:
             for number, line in enumerate(handle, 1):
                 if not line.strip() or line.startswith(("#", "track", "browser")):
                     continue
                 yield _parse_fields(line, path, number, kind)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
 
 
 def _parse_fields(line: str, path: Path, number: int, kind: str) -> tuple[list[str], int, int, float, str]:

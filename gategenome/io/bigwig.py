@@ -22,6 +22,7 @@ from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_path
 from gategenome.io.bigwig_writer import BLOCK, MAX_ZOOMS, BigWigWriter
 from gategenome.io.chroms import match_chromosomes
+from gategenome.io.reading import reading
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class SignalTrack:
         bigWig file.
     genome_sizes
         Genome chromosome name -> length, in genome order.
+    genome_label
+        What the genome is (its path), named when the two are not the same assembly.
 
     Attributes
     ----------
@@ -67,7 +70,7 @@ class SignalTrack:
         Genome chromosomes the bigWig does not have (read as zeros).
     """
 
-    def __init__(self, path: str | os.PathLike, genome_sizes: Mapping[str, int]):
+    def __init__(self, path: str | os.PathLike, genome_sizes: Mapping[str, int], genome_label: str = "the genome"):
         self.path = Path(path)
         if not self.path.exists():
             raise InputError(f"{self.path}: bigWig not found")
@@ -84,7 +87,9 @@ class SignalTrack:
                 self._bw = None
         if self._bw is None or not self._bw.isBigWig():
             raise InputError(f"{self.path}: cannot open as bigWig; expected a valid bigWig signal track")
-        self.mapping = match_chromosomes(genome_sizes, self._bw.chroms(), str(self.path))
+        with reading(self.path, "a bigWig signal track"):
+            declared = self._bw.chroms()
+        self.mapping = match_chromosomes(genome_sizes, declared, str(self.path), genome_label)
         self.missing = [name for name in genome_sizes if name not in self.mapping]
         if not self.mapping:
             raise InputError(
@@ -132,12 +137,8 @@ class SignalTrack:
         """
         if chrom not in self.mapping or end <= start:
             return np.zeros(max(end - start, 0), dtype=np.float32)
-        try:
+        with reading(self.path, f"a valid bigWig (reading {self.mapping[chrom]}:{start}-{end})"):
             values = self._bw.values(self.mapping[chrom], int(start), int(end), numpy=True).astype(np.float32)
-        except RuntimeError as exc:
-            raise InputError(
-                f"{self.path}: cannot read {self.mapping[chrom]}:{start}-{end} ({exc}); expected a valid bigWig"
-            ) from None
         nan = np.isnan(values)
         count = int(nan.sum())
         if count:

@@ -21,7 +21,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from gategenome.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +89,7 @@ def match_chromosomes(
     reference: Mapping[str, int],
     other: Mapping[str, int],
     other_label: str,
+    reference_label: str = "the genome",
 ) -> dict[str, str]:
     """Map reference chromosome names to the names used by another file.
 
@@ -101,6 +101,8 @@ def match_chromosomes(
         Chromosome name -> length as the other file (e.g. a bigWig) declares them.
     other_label
         The other file's path, used in messages.
+    reference_label
+        The genome's path (or what it is), used in messages.
 
     Returns
     -------
@@ -111,20 +113,19 @@ def match_chromosomes(
     Raises
     ------
     InputError
-        When a matched chromosome has a different length (another assembly).
+        When a matched chromosome has a different length (another assembly):
+        :func:`gategenome.io.provenance.require_compatible`.
     """
+    from gategenome.io.provenance import Product, require_compatible
+
+    require_compatible(Product(reference_label, chroms=reference), Product(other_label, chroms=other))
     lookup = name_lookup(other)
     mapping: dict[str, str] = {}
     renamed: list[str] = []
-    for name, length in reference.items():
+    for name in reference:
         match = lookup(name)
         if match is None:
             continue
-        if int(other[match]) != int(length):
-            raise InputError(
-                f"{other_label}: chromosome {match} has length {other[match]} but the genome's "
-                f"{name} has length {length}; expected the same assembly as the FASTA"
-            )
         mapping[name] = match
         if match != name:
             renamed.append(f"{name}->{match}")

@@ -77,6 +77,14 @@ def check_scan_inputs(model: GateLSTM, settings: ScanSettings, signal: Any | Non
         raise ConfigError(f"--layer: got {settings.layer}, expected -{layers} .. {layers - 1} (the model has {layers})")
 
 
+def model_checksum(model: GateLSTM) -> str:
+    """Checksum of a model's state (every tensor's bytes, by name): the same weights give the same value
+    wherever the checkpoint lies."""
+    return arrays_checksum(
+        (name, tensor.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes())
+        for name, tensor in model.state_dict().items())
+
+
 def scan_metadata(
     model: GateLSTM, genome: Genome, settings: ScanSettings, provenance: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -87,16 +95,13 @@ def scan_metadata(
     (the signal bigWig's size and header), beside their paths for the record.
     """
     provenance = dict(provenance or {})
-    state = model.state_dict()
     signal_path = provenance.get("signal")
     return {
         "format": FORMAT,
         "version": VERSION,
         "gategenome": __version__,
         "model": provenance.get("model"),
-        "model_checksum": arrays_checksum(
-            (name, tensor.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes())
-            for name, tensor in state.items()),
+        "model_checksum": model_checksum(model),
         "model_config": model.config.to_dict(),
         "genome": provenance.get("genome", str(genome.path)),
         "genome_checksum": sizes_checksum(genome.sizes),

@@ -20,6 +20,7 @@ from typing import Any
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.io.jsonfile import write_json
+from gategenome.io.provenance import Product, require_compatible
 from gategenome.variants.run import output_paths
 
 
@@ -92,6 +93,34 @@ def _merge_summaries(summaries: Sequence[dict[str, Any]], parts: Sequence[str]) 
     return merged
 
 
+#: Summary keys parts must share besides the model and genome checksums and the settings (the threshold may
+#: differ: a null per part).
+SHARED_KEYS = ("model_config", "context")
+#: Settings whose value does not change a result (so parts may differ in them).
+RESULT_NEUTRAL = ("batch_size", "chunk_size")
+
+
+def _shared_facts(summary: dict[str, Any]) -> dict[str, Any]:
+    facts = {key: summary[key] for key in SHARED_KEYS if key in summary}
+    settings = summary.get("settings")
+    if isinstance(settings, dict):
+        facts.update({f"settings.{key}": value for key, value in settings.items() if key not in RESULT_NEUTRAL})
+    return facts
+
+
+def _require_one_run(summaries: Sequence[Any], paths: Sequence[Path]) -> None:
+    """Refuse parts of different models, genomes or settings (:func:`~gategenome.io.provenance.require_compatible`)."""
+    products = []
+    for summary, path in zip(summaries, paths):
+        if not isinstance(summary, dict):
+            raise InputError(f"{path}: not a JSON object; expected a 'gategenome variants' summary")
+        products.append(Product(path, model_checksum=summary.get("model_checksum"),
+                                genome_checksum=summary.get("genome_checksum"),
+                                settings=_shared_facts(summary)))
+    for product in products[1:]:
+        require_compatible(products[0], product)
+
+
 def gather_parts(parts: Sequence[str | os.PathLike], out: str | os.PathLike) -> dict[str, Any]:
     """Join the outputs of ``gategenome variants`` runs into ``OUT.vcf.gz`` (+ ``.tbi``), ``OUT.tsv``, ``OUT.json``.
 
@@ -112,7 +141,8 @@ def gather_parts(parts: Sequence[str | os.PathLike], out: str | os.PathLike) -> 
     Raises
     ------
     InputError
-        No part, a missing part file, or TSVs with different columns.
+        No part, a missing part file, parts of different models, genomes or settings, or TSVs with different
+        columns.
     """
     if not parts:
         raise InputError("no parts to gather; expected the output prefixes of 'gategenome variants --chrom' runs")
@@ -124,6 +154,7 @@ def gather_parts(parts: Sequence[str | os.PathLike], out: str | os.PathLike) -> 
         except (OSError, ValueError) as exc:
             raise InputError(f"{paths['summary']}: cannot read as JSON ({exc}); expected a 'gategenome variants' "
                              "summary") from None
+    _require_one_run(summaries, [paths["summary"] for paths in found])
     written = output_paths(out)
     rows = _gather_tables([paths["table"] for paths in found], written["table"])
     _gather_vcfs([paths["vcf"] for paths in found], written["vcf"])

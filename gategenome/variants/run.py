@@ -13,9 +13,11 @@ import torch
 
 from gategenome import __version__
 from gategenome.errors import ConfigError
+from gategenome.io.checksum import sizes_checksum
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
+from gategenome.scan.stream import model_checksum
 from gategenome.variants.null import genome_null_threshold
 from gategenome.variants.outputs import write_allele_table, write_annotated_vcf
 from gategenome.variants.score import score_alleles
@@ -103,7 +105,7 @@ def run_variants(
     paths = output_paths(out)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows, found.contigs)
     write_allele_table(paths["table"], found.alleles, rows)
-    summary = _summary(model, found, rows, context, threshold, settings, device, paths,
+    summary = _summary(model, genome, found, rows, context, threshold, settings, device, paths,
                        dict(provenance or {}, vcf=str(vcf), chrom=chrom), time.perf_counter() - began)
     write_json(paths["summary"], summary)
     log.info("scored %d alleles of %d records in %.1f s (%s)", len(rows), found.counts["records"], summary["seconds"],
@@ -112,17 +114,21 @@ def run_variants(
     return summary
 
 
-def _summary(model, found, rows, context, threshold, settings, device, paths, inputs, elapsed) -> dict[str, Any]:
-    """What ``PREFIX.json`` says: inputs, threshold, context, counts, drops, settings, files."""
+def _summary(model, genome, found, rows, context, threshold, settings, device, paths, inputs,
+             elapsed) -> dict[str, Any]:
+    """What ``PREFIX.json`` says: inputs (and the checksums of the model state and genome index), threshold,
+    context, counts, drops, settings, files."""
     return {
         "gategenome": __version__,
         "inputs": inputs,
+        "model_checksum": model_checksum(model),
+        "genome_checksum": sizes_checksum(genome.sizes),
         "model_config": model.config.to_dict(),
         "device": str(device),
         "threshold": threshold,
         "context": "exact" if context is None else context,
         "counts": {key: int(found.counts[key]) for key in
-                   ("records", "alleles", "ref_mismatch", "symbolic", "unknown_chrom", "no_alt")},
+                   ("records", "alleles", "ref_mismatch", "symbolic", "alt_is_ref", "unknown_chrom", "no_alt")},
         "drops": {kind: sum(1 for row in rows if row["drop"] == kind) for kind in ("gained", "lost", "gained+lost")},
         "seconds": round(elapsed, 3),
         "settings": asdict(settings),

@@ -21,11 +21,17 @@ from gategenome.errors import InputError
 from gategenome.io.chroms import name_lookup
 from gategenome.io.fasta import Genome
 from gategenome.io.index import require_fresh_index
+from gategenome.io.provenance import Product, genome_product, require_compatible
+from gategenome.io.reading import LIBRARY_ERRORS, describe, reading
 from gategenome.variants.settings import VariantSettings
 
 log = logging.getLogger(__name__)
 
 _BASES = re.compile(r"^[ACGTN]+$")
+#: IUPAC codes -> the bases each stands for: a REF written with them matches any of those bases of the FASTA.
+IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "R": "AG", "Y": "CT", "S": "CG", "W": "AT", "K": "GT", "M": "AC",
+         "B": "CGT", "D": "AGT", "H": "ACT", "V": "ACG", "N": "ACGTN"}
+_REF_BASES = re.compile(r"^[ACGTNRYSWKMBDHV]+$")
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,8 @@ class VariantInput:
     alleles
         In file order.
     counts
-        ``records``, ``alleles``, ``ref_mismatch``, ``symbolic``, ``unknown_chrom``,
-        ``no_alt`` (records without an ALT).
+        ``records``, ``alleles``, ``ref_mismatch``, ``symbolic``, ``alt_is_ref`` (an ALT equal to
+        REF: no change to score, skipped), ``unknown_chrom``, ``no_alt`` (records without an ALT).
     chroms
         Chromosome names as the VCF's records spell them, in file order.
     contigs
@@ -97,6 +103,10 @@ class VariantInput:
     contigs: list[str] | None = None
 
 
+#: What a ``--vcf`` must be (for messages).
+VCF_EXPECTED = "a VCF with its header (##fileformat and #CHROM lines), plain, bgzip (not plain gzip) or BCF"
+
+
 def open_vcf(path: str | os.PathLike):
     """Open a VCF/BCF with pysam, a missing file or header as one-line :class:`InputError`."""
     import pysam
@@ -105,13 +115,8 @@ def open_vcf(path: str | os.PathLike):
         raise InputError(f"{path}: no such file; expected a VCF or BCF (plain or bgzip)")
     verbosity = pysam.set_verbosity(0)
     try:
-        return pysam.VariantFile(str(path))
-    except (OSError, ValueError) as exc:
-        detail = " ".join(str(exc).split())[:160]
-        raise InputError(
-            f"{path}: cannot read as VCF/BCF ({detail}); expected a VCF with its header "
-            "(##fileformat and #CHROM lines), plain, bgzip or BCF"
-        ) from None
+        with reading(path, VCF_EXPECTED):
+            return pysam.VariantFile(str(path))
     finally:
         pysam.set_verbosity(verbosity)
 
@@ -167,9 +172,8 @@ def _iterate(path, handle, contigs=None):
     try:
         for index, record in enumerate(selected_records(handle, contigs)):
             yield index, record
-    except (OSError, ValueError) as exc:
-        detail = " ".join(str(exc).split())[:160]
-        raise InputError(f"{path}: cannot read record {index + 2} ({detail}); expected valid VCF records") from None
+    except LIBRARY_ERRORS as exc:
+        raise InputError(f"{path}: cannot read record {index + 2} ({describe(exc)}); expected valid VCF records") from None
 
 
 class _SortCheck:
@@ -196,14 +200,22 @@ class _SortCheck:
 
 
 def _check_ref(path, genome: Genome, chrom: str, pos: int, ref: str, strict: bool) -> bool:
-    """Whether ``ref`` is the FASTA's sequence at ``pos`` (N in REF matches any base)."""
+    """Whether ``ref`` is the FASTA's sequence at ``pos`` (an IUPAC code in REF matches any base it stands for)."""
     stop = pos + len(ref)
     actual = genome.fetch(chrom, pos, min(stop, genome.sizes[chrom])).decode().upper()
-    ok = len(actual) == len(ref) and all(r == a or r == "N" for r, a in zip(ref, actual))
+    ok = len(actual) == len(ref) and all(r == "N" or a in IUPAC[r] for r, a in zip(ref, actual))
     if not ok and strict:
         raise InputError(f"{path}: REF {ref} at {chrom}:{pos + 1} does not match the FASTA ({actual or 'past the end'}); "
                          "expected the VCF to be on the same assembly as --genome (--strict)")
     return ok
+
+
+def _check_position(path, record, chrom: str, length: int) -> None:
+    """Refuse a record whose REF does not lie on the chromosome (POS 0, or past its end)."""
+    ref_length = len(record.ref or "") or 1
+    if record.pos < 1 or record.pos - 1 + ref_length > length:
+        raise InputError(f"{path}: record {record.chrom}:{record.pos}: REF ends past {chrom} or starts before it; "
+                         f"expected 1 <= POS and POS + len(REF) - 1 <= {length} (the length of {chrom} in --genome)")
 
 
 def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSettings,
@@ -231,7 +243,7 @@ def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSetti
     Raises
     ------
     InputError
-        No header, unsorted records, and (as the settings say) a REF that does not
+        No header, ``##contig`` lengths other than the FASTA's, unsorted records, and (as the settings say) a REF that does not
         match, a symbolic allele or an unknown chromosome; with ``chrom``, a VCF
         without an index.
     """
@@ -240,6 +252,8 @@ def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSetti
     counts = result.counts
     sort_check = _SortCheck(path)
     with open_vcf(path) as handle:
+        declared = {name: contig.length for name, contig in handle.header.contigs.items() if contig.length is not None}
+        require_compatible(Product(path, chroms=declared), genome_product(genome.path, genome.sizes))
         contigs = result.contigs = None if chrom is None else chrom_contigs(path, handle, genome, chrom)
         for index, record in _iterate(path, handle, contigs):
             counts["records"] += 1
@@ -256,6 +270,7 @@ def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSetti
             if not record.alts:
                 counts["no_alt"] += 1
                 continue
+            _check_position(path, record, chrom, genome.sizes[chrom])
             ref = record.ref.upper()
             plain = [_BASES.match(alt.upper()) is not None for alt in record.alts]
             if not all(plain) and settings.symbolic == "error":
@@ -263,18 +278,21 @@ def read_alleles(path: str | os.PathLike, genome: Genome, settings: VariantSetti
                 raise InputError(f"{path}: record {record.chrom}:{record.pos}: symbolic allele {bad}; "
                                  "expected sequence alleles (A, C, G, T, N), or --symbolic skip")
             counts["symbolic"] += plain.count(False)
-            if not _BASES.match(ref):
+            if not _REF_BASES.match(ref):
                 counts["symbolic"] += plain.count(True)
                 continue
             if not _check_ref(path, genome, chrom, record.pos - 1, ref, settings.strict):
                 counts["ref_mismatch"] += len(record.alts)
                 continue
             for alt_index, (alt, ok) in enumerate(zip(record.alts, plain)):
-                if ok:
+                if ok and alt.upper() == ref:
+                    counts["alt_is_ref"] += 1
+                elif ok:
                     result.alleles.append(Allele(index, alt_index, chrom, record.pos - 1, ref, alt.upper(),
                                                  record.chrom, record.id or "."))
     counts["alleles"] = len(result.alleles)
     for key, what in (("ref_mismatch", "REF not matching the FASTA"), ("symbolic", "symbolic"),
+                      ("alt_is_ref", "with ALT equal to REF (no change)"),
                       ("unknown_chrom", "on unknown chromosomes (records)")):
         if counts[key]:
             log.warning("%s: %d allele(s) %s skipped", path, counts[key], what)

@@ -14,9 +14,13 @@ from typing import Any
 from gategenome.errors import InputError
 from gategenome.io.atomic import honour_umask
 from gategenome.io.jsonfile import read_json_object
+from gategenome.io.provenance import require_compatible, scan_product
 from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES
 
 log = logging.getLogger(__name__)
+
+#: ``scan.json`` keys besides the model and genome checksums that shards must share (strands may differ).
+SHARED_KEYS = ("signal_checksum", "layer", "null")
 
 def _merge_marker(target: Path, source: Path) -> None:
     """Fold one strand shard's chromosome marker into the one already gathered."""
@@ -88,7 +92,8 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
     of one chromosome's two strands hold distinct arrays but the same marker
     ``chroms/{chrom}.json``: the markers are merged (strands united, seconds added).
     ``scan.json`` is the first shard's, with ``chroms`` and ``strands`` the union of
-    every shard's.  The directory is built under a temporary name and renamed into
+    every shard's.  Shards of another model, genome, signal, layer or null are refused
+    (:func:`~gategenome.io.provenance.require_compatible`).  The directory is built under a temporary name and renamed into
     place when complete.
 
     Parameters
@@ -121,9 +126,14 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     honour_umask(tmp)  # mkdtemp makes 0700; the gathered directory is read by other jobs and users
     try:
-        meta = None
+        meta = first = None
         for shard in shards:
-            meta = _merge_meta(meta, read_json_object(shard / "scan.json", "the scan metadata written by 'gategenome scan'"))
+            shard_meta = read_json_object(shard / "scan.json", "the scan metadata written by 'gategenome scan'")
+            product = scan_product(shard / "scan.json", shard_meta, SHARED_KEYS)
+            if first is None:
+                first = product
+            require_compatible(first, product)
+            meta = _merge_meta(meta, shard_meta)
             _link_shard(shard, tmp)
             log.info("gathered %s", shard)
         (tmp / "scan.json").write_text(json.dumps(meta, indent=2))
