@@ -19,17 +19,21 @@ from gategenome.cli.options import config_option, settings_from_options, setting
 from gategenome.variants.settings import VariantSettings
 
 
-def _scan_threshold(scan_dir: str, model, model_path: str, fasta, genome_path: str, quantile: float) -> float:
-    """``call``'s drop threshold from a scan directory made with this model on this genome."""
+def _scan_threshold(scan_dir: str, inputs, model_path: str, genome_path: str, signal_path: str | None,
+                    quantile: float) -> float:
+    """``call``'s drop threshold from a scan directory made with this model on this genome (and signal)."""
     from gategenome.call.drops import scan_null_threshold
+    from gategenome.io.checksum import file_head_checksum
     from gategenome.io.provenance import Product, genome_product, require_compatible, scan_product
     from gategenome.io.scandir.reader import ScanDir
     from gategenome.scan.stream import model_checksum
 
     scan = ScanDir(scan_dir)
-    product = scan_product(scan.path / "scan.json", scan.meta)
-    require_compatible(product, Product(model_path, model_checksum=model_checksum(model)))
-    require_compatible(product, genome_product(genome_path, fasta.sizes))
+    product = scan_product(scan.path / "scan.json", scan.meta, ("signal_checksum",) if inputs.track else ())
+    require_compatible(product, Product(model_path, model_checksum=model_checksum(inputs.model)))
+    require_compatible(product, genome_product(genome_path, inputs.fasta.sizes))
+    if inputs.track is not None:  # a dna+signal model's null depends on the signal it read
+        require_compatible(product, Product(signal_path, settings={"signal_checksum": file_head_checksum(signal_path)}))
     return scan_null_threshold(scan, quantile)[0]
 
 
@@ -94,8 +98,7 @@ def command(model_path, genome, signal, vcf, prefix, chrom, threshold, scan_dir,
     settings = settings_from_options(VariantSettings, options)
     with open_model_inputs(model_path, genome, signal, device) as inputs:
         if scan_dir is not None:
-            threshold = _scan_threshold(scan_dir, inputs.model, model_path, inputs.fasta, genome,
-                                        settings.threshold_quantile)
+            threshold = _scan_threshold(scan_dir, inputs, model_path, genome, signal, settings.threshold_quantile)
         summary = run_variants(inputs.model, inputs.fasta, inputs.track, vcf, prefix, settings, threshold=threshold,
                                chrom=chrom, device=inputs.device, provenance={**inputs.paths, "scan_dir": scan_dir},
                                progress=progress)

@@ -23,6 +23,7 @@ from gategenome.data.fragments import CHUNK, FragmentChunk, FragmentCounts
 from gategenome.errors import InputError
 from gategenome.io.chroms import match_chromosomes, normalise_name
 from gategenome.io.index import require_fresh_index
+from gategenome.io.provenance import Product, require_compatible
 from gategenome.io.reading import reading
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,9 @@ class _ChunkBuffer:
 
 
 
-def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int]):
-    """Open a BAM, refusing one without index or without paired reads.
+def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int], genome_label: str = "the genome"):
+    """Open a BAM, refusing one without index or without paired reads, or of another assembly than the genome
+    (``genome_label``: its path, for messages).
 
     Returns
     -------
@@ -73,10 +75,13 @@ def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int]):
         bam.close()
         raise InputError(f"{path}: no index (.bai/.csi); expected a coordinate-sorted, indexed BAM "
                          f"(samtools sort, then samtools index {path.name})")
-    mapping = match_chromosomes(genome_sizes, dict(zip(bam.references, bam.lengths)), str(path))
-    if not mapping:
+    declared = dict(zip(bam.references, bam.lengths))
+    try:
+        require_compatible(Product(genome_label, chroms=genome_sizes), Product(path, chroms=declared), shared=True)
+    except BaseException:
         bam.close()
-        raise InputError(f"{path}: shares no chromosome with the genome; expected the same assembly")
+        raise
+    mapping = match_chromosomes(genome_sizes, declared, str(path))
     seen = paired = 0
     with reading(path, "a coordinate-sorted, indexed BAM"):
         try:
@@ -123,6 +128,7 @@ def read_bam_fragments(
     counts: FragmentCounts,
     min_mapq: int = 30,
     chunk: int = CHUNK,
+    genome_label: str = "the genome",
 ) -> Iterator[FragmentChunk]:
     """Stream the fragments of a paired-end BAM, one genome chromosome at a time.
 
@@ -138,8 +144,10 @@ def read_bam_fragments(
         Lowest mapping quality kept (of both mates when the ``MQ`` tag is present).
     chunk
         Most fragments per yielded chunk.
+    genome_label
+        The genome's path, named when the BAM is of another assembly.
     """
-    bam, mapping = open_bam(path, genome_sizes)
+    bam, mapping = open_bam(path, genome_sizes, genome_label)
     mito = {name for name in genome_sizes if normalise_name(name) == "m"}
     with contextlib.closing(bam), reading(path, "a coordinate-sorted, indexed BAM (a corrupt block?)"):
         for chrom, bam_chrom in mapping.items():

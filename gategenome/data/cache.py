@@ -321,6 +321,8 @@ def open_genome_cache(
             unknown = [name for name in wanted if name not in sizes]
             if unknown:
                 raise InputError(f"{genome}: no chromosome {unknown[0]!r}; expected one of {', '.join(list(sizes)[:10])}")
+            if signal is not None:  # a signal of another assembly is refused before anything is cached
+                SignalTrack(signal, sizes, str(genome)).close()
             genome_id = {"sha256": file_sha256(genome), "bytes": os.path.getsize(genome), "sizes": sizes_checksum(sizes)}
             sequence = _Component(root, "sequence", {"genome": genome_id}, sizes, np.uint8)
             opened.append(sequence)
@@ -331,7 +333,7 @@ def open_genome_cache(
             signal_id = {"genome": genome_id, "sha256": file_sha256(signal), "bytes": os.path.getsize(signal)}
             track = _Component(root, "signal", signal_id, sizes, np.float16)
             opened.append(track)
-            _build(track, wanted, {"genome": genome, "signal": signal}, lambda: _signal_reader(signal, sizes))
+            _build(track, wanted, {"genome": genome, "signal": signal}, lambda: _signal_reader(signal, sizes, genome))
     except BaseException:
         for component in opened:
             component.close()
@@ -357,9 +359,9 @@ def _build(component: _Component, names: list[str], sources: dict, open_reader) 
 
 
 @contextlib.contextmanager
-def _signal_reader(signal: str | os.PathLike, sizes: dict[str, int]) -> Iterator:
-    """``read(name, start, end)``: the bigWig's values, clipped to the float16 maximum."""
-    with SignalTrack(signal, sizes) as bigwig:
+def _signal_reader(signal: str | os.PathLike, sizes: dict[str, int], genome: str | os.PathLike) -> Iterator:
+    """``read(name, start, end)``: the bigWig's values, clipped to the float16 maximum (``genome``: for messages)."""
+    with SignalTrack(signal, sizes, str(genome)) as bigwig:
         yield lambda name, start, end: np.minimum(bigwig.values(name, start, end), FLOAT16_MAX)
 
 

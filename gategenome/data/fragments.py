@@ -28,7 +28,7 @@ import numpy as np
 
 from gategenome.errors import InputError
 from gategenome.io.chroms import name_lookup, normalise_name
-from gategenome.io.reading import open_binary, reading
+from gategenome.io.reading import open_binary, open_text, reading
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,10 @@ class FragmentCounts:
         }
 
 
+#: The one group of a barcode file without a group column (its signal is the bulk output, no prefix).
+BULK = "all"
+
+
 def read_barcodes(path: str | os.PathLike) -> tuple[dict[str, int], list[str]]:
     """Read a barcode selection: one column (keep these cells) or ``barcode  group``.
 
@@ -114,7 +118,7 @@ def read_barcodes(path: str | os.PathLike) -> tuple[dict[str, int], list[str]]:
     index: dict[str, int] = {}
     barcodes: dict[str, int] = {}
     width = None
-    with open(path) as handle:
+    with reading(path, "a text file of barcodes (and groups)"), open_text(path) as handle:
         for number, line in enumerate(handle, 1):
             fields = line.split()
             if not fields or fields[0].startswith("#"):
@@ -125,7 +129,10 @@ def read_barcodes(path: str | os.PathLike) -> tuple[dict[str, int], list[str]]:
                     f"'barcode' or every line 'barcode<TAB>group'"
                 )
             width = len(fields)
-            group = fields[1] if width == 2 else "all"
+            group = fields[1] if width == 2 else BULK
+            if width == 2 and group == BULK:
+                raise InputError(f"{path}: line {number}: group {BULK!r} names the bulk signal of a one-column "
+                                 f"file; expected another group name")
             if group not in index:
                 index[group] = len(groups)
                 groups.append(group)
@@ -211,7 +218,7 @@ def _column(batch: _Batch, index: int, lo: int, hi: int, path) -> np.ndarray:
     offset = next(offset for offset, value in enumerate(values) if not _plain_number(value))
     number = int(batch.numbers[lo + offset])
     raise _bad_line(path, number, batch.line(number), "expected 'chrom start end [barcode count]' separated by "
-                    f"tabs, with start, end and count in ASCII digits (at most {_MAX_DIGITS})")
+                    f"tabs, with integer start, end and count (ASCII digits, at most {_MAX_DIGITS})")
 
 
 class _FileState:

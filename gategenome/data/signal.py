@@ -18,7 +18,6 @@ cells when barcodes are given, piles the fragments up one chromosome at a time
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import re
@@ -39,6 +38,7 @@ from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
+from gategenome.io.reading import open_text, reading
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,11 @@ def output_names(groups: list[str]) -> dict[str, str]:
 
 
 def _first_columns(path: str) -> int:
-    """Columns of the first data line of a fragments file (0 when it has none)."""
-    with open(path, "rb") as handle:
-        gz = handle.read(2) == b"\x1f\x8b"
-    with (gzip.open(path, "rt") if gz else open(path)) as handle:
+    """Columns of the first data line of a fragments file (0 when it has none, or when it is a pipe: read
+    once, by the pileup)."""
+    if not Path(path).is_file():
+        return 0
+    with reading(path, "a plain or gzip text fragments file"), open_text(path) as handle:
         for line in handle:
             if line.strip() and not line.startswith(("#", "track", "browser")):
                 return len(line.split())
@@ -87,20 +88,32 @@ class _FragmentWriter:
             handle.close()
 
 
-def _sources(fragments: list[str], bam: list[str], settings: SignalSettings, sizes, cells):
+def _sources(fragments: list[str], bam: list[str], settings: SignalSettings, sizes, cells, genome: str):
     """``(label, counts, chunk iterator)`` of every input, fragments files first."""
     for path in fragments:
         counts = FragmentCounts()
         yield path, counts, read_fragment_file(path, sizes, counts, cells, settings.chunk)
     for path in bam:
         counts = FragmentCounts()
-        yield path, counts, read_bam_fragments(path, sizes, counts, settings.min_mapq, settings.chunk)
+        yield path, counts, read_bam_fragments(path, sizes, counts, settings.min_mapq, settings.chunk, str(genome))
 
 
 def _check_reads(fragments: list[str], bam: list[str], barcodes: str | None) -> None:
-    """Raise :class:`ConfigError` when no reads are given, or barcodes with BAMs."""
+    """Raise :class:`ConfigError` when no reads are given, one file is given twice (it would count twice), or
+    barcodes with BAMs."""
     if not fragments and not bam:
         raise ConfigError("give --fragments or --bam (repeatable; replicates are pooled)")
+    seen: dict[tuple, str] = {}
+    for option, path in [("--fragments", p) for p in fragments] + [("--bam", p) for p in bam]:
+        try:
+            status = os.stat(path)
+            identity = (status.st_dev, status.st_ino)
+        except OSError:
+            identity = (os.path.realpath(path),)
+        if identity in seen:
+            raise ConfigError(f"{option} {path}: the same file as {seen[identity]}; expected each replicate once "
+                              "(a file given twice would count its fragments twice)")
+        seen[identity] = f"{option} {path}"
     if barcodes and bam:
         raise ConfigError("--barcodes selects cells of a fragments file; it cannot be used with --bam")
 
@@ -155,7 +168,7 @@ def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: s
         writer = _FragmentWriter(scratch, len(groups)) if settings.call_peaks and not direct_peaks else None
         inputs, piled = [], np.zeros(len(groups), dtype=np.int64)
         try:
-            for number, (label, counts, chunks) in enumerate(_sources(fragments, bam, settings, sizes, cells)):
+            for number, (label, counts, chunks) in enumerate(_sources(fragments, bam, settings, sizes, cells, genome)):
                 piled += accumulate(writer.tee(chunks) if writer else chunks, sizes, len(groups), store, number, shift)
                 inputs.append({"file": str(Path(label).absolute()), **counts.as_dict()})
                 log.info("%s: %d fragments kept of %d records (%d mitochondrial)", label, counts.kept,

@@ -38,7 +38,11 @@ from gategenome.export.hub_validation import bigwig_problem, validate_hub
 from gategenome.export.out_dir import check_out_dir, replace_export
 from gategenome.export.settings import ExportSettings
 from gategenome.io.bed import Interval, read_bed, sort_intervals
+from gategenome.io.bigwig import bigwig_chroms
 from gategenome.io.fasta import Genome
+from gategenome.io.jsonfile import read_json_object
+from gategenome.io.provenance import Product, genome_product, require_compatible, scan_product
+from gategenome.io.scandir.layout import TRACKS_META
 from gategenome.io.scandir.reader import ScanDir
 
 log = logging.getLogger(__name__)
@@ -187,12 +191,21 @@ def _check_signal(signal_path: str | os.PathLike | None) -> None:
         raise InputError(f"{signal_path}: {problem}; expected a complete ATAC-seq signal bigWig")
 
 
-def _check_same_genome(scan: ScanDir, sizes: Mapping[str, int], genome_path: Path) -> None:
-    """Raise :class:`InputError` when a scanned chromosome differs in name or length from the FASTA."""
-    mismatched = [c for c, n in scan.sizes.items() if sizes.get(c) != n]
-    if mismatched:
-        raise InputError(f"{genome_path}: chromosome(s) {', '.join(mismatched[:5])} differ in name or length from the scan "
-                         f"{scan.path}; expected the FASTA the scan was made on")
+def _check_products(scan: ScanDir, sizes: Mapping[str, int], genome_path: Path, tracks: Path,
+                    signal_path: str | os.PathLike | None) -> None:
+    """The scan, the tracks and the signal must belong with the FASTA (:func:`require_compatible`)."""
+    scan_made = scan_product(scan.path / "scan.json", scan.meta)
+    genome = genome_product(genome_path, sizes)
+    require_compatible(scan_made, genome)
+    if tracks != scan.path:
+        meta_path = next((tracks / name for name in (TRACKS_META, "scan.json") if (tracks / name).is_file()), None)
+        if meta_path is not None:  # tracks written elsewhere record their scan; a scan directory is its own record
+            meta = read_json_object(meta_path, "the record 'gategenome tracks' (or 'scan') writes beside its bigWigs")
+            require_compatible(scan_made, scan_product(meta_path, meta))
+        for name in (name for name in BIGWIG_TRACKS if (tracks / name).is_file()):
+            require_compatible(genome, Product(tracks / name, chroms=bigwig_chroms(tracks / name)))
+    if signal_path is not None:
+        require_compatible(genome, Product(signal_path, chroms=bigwig_chroms(signal_path)), shared=True)
 
 
 def _gate_bigwigs(tracks: Path) -> list[str]:
@@ -334,13 +347,13 @@ def run_export(
     with Genome(genome_path) as fasta:
         sizes, genome_index = dict(fasta.sizes), fasta.index_paths
     assembly = _assembly_name(settings, genome_path)
-    _check_same_genome(scan, sizes, genome_path)
+    tracks = Path(tracks_dir) if tracks_dir else scan.path
+    _check_signal(signal)
+    _check_products(scan, sizes, genome_path, tracks, signal)
     drops = read_bed(drops_path, "drops")
     check_drops(drops, drops_path, sizes)
     drops = sort_intervals(drops, list(sizes))
-    tracks = Path(tracks_dir) if tracks_dir else scan.path
     bigwigs = _gate_bigwigs(tracks)
-    _check_signal(signal)
     locus = _check_locus(settings.locus, sizes) if settings.locus else _default_locus(drops, sizes)
 
     with replace_export(out) as tmp:

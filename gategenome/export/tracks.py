@@ -37,7 +37,8 @@ import numpy as np
 from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
-from gategenome.io.scandir.layout import TRACK_FILES
+from gategenome.io.jsonfile import write_json
+from gategenome.io.scandir.layout import TRACK_FILES, TRACKS_META
 from gategenome.io.scandir.reader import LevelArray, ScanDir, read_block
 
 _DEFAULTS = TrackSettings()
@@ -152,6 +153,10 @@ def run_tracks(
             counts = [_write_track(*args) for args in arguments]
         for track in tracks:  # published together, once every track is complete
             os.replace(staged[track], paths[track])
+        if out_dir.resolve() != scan.path.resolve():  # in the scan directory, scan.json says where they come from
+            write_json(out_dir / TRACKS_META, {key: scan.meta.get(key) for key in
+                                               ("model_checksum", "genome_checksum", "chroms", "strands")}
+                       | {"scan_dir": str(scan.path)})
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # made above by this run
     for track, count in zip(tracks, counts):

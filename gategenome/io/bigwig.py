@@ -22,6 +22,7 @@ from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_path
 from gategenome.io.bigwig_writer import BLOCK, MAX_ZOOMS, BigWigWriter
 from gategenome.io.chroms import match_chromosomes
+from gategenome.io.provenance import Product, require_compatible
 from gategenome.io.reading import reading
 
 log = logging.getLogger(__name__)
@@ -89,14 +90,9 @@ class SignalTrack:
             raise InputError(f"{self.path}: cannot open as bigWig; expected a valid bigWig signal track")
         with reading(self.path, "a bigWig signal track"):
             declared = self._bw.chroms()
-        self.mapping = match_chromosomes(genome_sizes, declared, str(self.path), genome_label)
+        require_compatible(Product(genome_label, chroms=genome_sizes), Product(self.path, chroms=declared), shared=True)
+        self.mapping = match_chromosomes(genome_sizes, declared, str(self.path))
         self.missing = [name for name in genome_sizes if name not in self.mapping]
-        if not self.mapping:
-            raise InputError(
-                f"{self.path}: shares no chromosome with the genome "
-                f"(bigWig has {', '.join(list(self._bw.chroms())[:5])}...; genome has "
-                f"{', '.join(list(genome_sizes)[:5])}...); expected the same assembly"
-            )
         if self.missing:
             log.warning(
                 "%s: no signal for %d genome chromosome(s) (%s); reading them as zero",
@@ -172,6 +168,20 @@ class SignalTrack:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def bigwig_chroms(path: str | os.PathLike) -> dict[str, int]:
+    """Chromosome name -> length as a bigWig declares them (a file that is not one: :class:`InputError`)."""
+    import pyBigWig
+
+    with reading(path, "a bigWig file"), _quiet_stderr():
+        handle = pyBigWig.open(str(path))
+        if handle is None or not handle.isBigWig():
+            raise InputError(f"{path}: cannot open as bigWig; expected a bigWig track")
+        try:
+            return {name: int(length) for name, length in handle.chroms().items()}
+        finally:
+            handle.close()
 
 
 def write_bigwig(path: str | os.PathLike, genome_sizes: dict[str, int], readers: dict,

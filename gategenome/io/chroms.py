@@ -6,7 +6,7 @@ alternative scaffolds UCSC ``chrUn_KI270728v1`` / ``chr1_KI270706v1_random``
 versus Ensembl's GenBank accession ``KI270728.1``.  Names are matched exactly
 first, then through a normalised key (:func:`normalise_name`).  A matched pair
 whose lengths differ means the two files come from different assemblies, which
-is an error.
+:func:`gategenome.io.provenance.require_compatible` refuses.
 
 :data:`DEFAULT_EXCLUDE` lists the contigs a run leaves out unless told otherwise
 (matched case-insensitively against the whole name): the mitochondrion, the
@@ -89,9 +89,11 @@ def match_chromosomes(
     reference: Mapping[str, int],
     other: Mapping[str, int],
     other_label: str,
-    reference_label: str = "the genome",
 ) -> dict[str, str]:
     """Map reference chromosome names to the names used by another file.
+
+    Lengths are not compared here: a caller first checks that the two files are of
+    one assembly with :func:`gategenome.io.provenance.require_compatible`.
 
     Parameters
     ----------
@@ -101,24 +103,13 @@ def match_chromosomes(
         Chromosome name -> length as the other file (e.g. a bigWig) declares them.
     other_label
         The other file's path, used in messages.
-    reference_label
-        The genome's path (or what it is), used in messages.
 
     Returns
     -------
     dict
         Reference name -> other file's name, for every reference chromosome the
         other file has.  Chromosomes it lacks are absent from the mapping.
-
-    Raises
-    ------
-    InputError
-        When a matched chromosome has a different length (another assembly):
-        :func:`gategenome.io.provenance.require_compatible`.
     """
-    from gategenome.io.provenance import Product, require_compatible
-
-    require_compatible(Product(reference_label, chroms=reference), Product(other_label, chroms=other))
     lookup = name_lookup(other)
     mapping: dict[str, str] = {}
     renamed: list[str] = []

@@ -15,7 +15,7 @@ from gategenome.errors import InputError
 from gategenome.io.atomic import honour_umask
 from gategenome.io.jsonfile import read_json_object
 from gategenome.io.provenance import require_compatible, scan_product
-from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES
+from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES, TRACKS_META
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _foreign_files(out: Path) -> list[str]:
         parts = path.relative_to(out).parts
         if len(parts) == 2 and parts[0] in ("chroms", "null"):
             continue
-        if len(parts) == 1 and parts[0] in ("scan.json", ".snakemake_timestamp", *TRACK_FILES.values()):
+        if len(parts) == 1 and parts[0] in ("scan.json", ".snakemake_timestamp", TRACKS_META, *TRACK_FILES.values()):
             continue
         if parts[0].startswith(".") and parts[0].endswith(".tmp"):  # temporaries of scan and tracks
             continue

@@ -31,6 +31,10 @@ KINDS = ("forget", "accessibility")
 #: The bigWigs ``gategenome tracks`` writes into a scan directory, by track.
 TRACK_FILES = {"forget+": "forget.plus.bw", "forget-": "forget.minus.bw", "accessibility": "accessibility.bw"}
 
+#: What ``gategenome tracks`` writes beside its bigWigs: the scan they were made from (model and genome checksums,
+#: chromosomes), so a directory of tracks is never shown beside another model's or genome's scan.
+TRACKS_META = "tracks.json"
+
 #: dtype of each stored array (``"null"``: the null forget gate).  The forget gate stays float16: drops
 #: are read from ``1 - f`` near 1, where float16 keeps steps of 2**-11.
 DTYPES = {"forget": np.dtype(np.float16), "accessibility": np.dtype(np.uint8), "null": np.dtype(np.float16)}
