@@ -163,7 +163,8 @@ def _records(chrom: str, cand: Candidates, steps: np.ndarray, p: np.ndarray, q: 
         strands = ("+" if cand.plus[i] else "") + ("-" if cand.minus[i] else "")
         records.append(Interval(
             chrom, start, end, ".", int(np.clip(round(1000 * abs(step)), 0, 1000)), ".",
-            (f"{abs(step):.4f}", f"{-np.log10(p[i]):.4f}", f"{-np.log10(q[i]):.4f}",
+            # 0 - log10(p), not -log10(p): p = 1 gives 0.0000, never -0.0000
+            (f"{abs(step):.4f}", f"{0.0 - np.log10(p[i]):.4f}", f"{0.0 - np.log10(q[i]):.4f}",
              str(int(cand.positions[i]) - start), direction, strands,
              f"{cand.depths[i]:.4f}"),
         ))

@@ -126,8 +126,9 @@ class DropTable:
                 [f"drop_{n}" for n in range(first_name + lo, first_name + lo + depth.size)],
                 score.tolist(), self.strand[block].tolist(),
                 [f"{d:.4f}" for d in depth.tolist()],
-                [f"{v:.4f}" for v in (-np.log10(self.pvalues[block])).tolist()],
-                [f"{v:.4f}" for v in (-np.log10(self.qvalues[block])).tolist()],
+                # 0 - log10(p), not -log10(p): p = 1 gives 0.0000, never -0.0000
+                [f"{v:.4f}" for v in (0.0 - np.log10(self.pvalues[block])).tolist()],
+                [f"{v:.4f}" for v in (0.0 - np.log10(self.qvalues[block])).tolist()],
                 (self.summits[block] - self.starts[block]).tolist(),
             )
             yield from zip(*columns)

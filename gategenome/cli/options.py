@@ -161,8 +161,10 @@ def read_config(path: Path, known: Mapping[str, Field]) -> dict[str, Any]:
     """
     import yaml
 
+    from gategenome.io.yamlfile import read_yaml
+
     try:
-        values = yaml.safe_load(path.read_text()) or {}
+        values = read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise click.BadParameter(f"{path}: not readable YAML ({str(exc).splitlines()[0]})", param_hint="--config")
     if not isinstance(values, dict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from gategenome.errors import InputError
 from gategenome.io.bed import read_bed
+from gategenome.io.chroms import name_lookup
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -
     path
         ``drops.bed`` of ``gategenome call`` (BED6 at least: the strand is needed).
     sizes
-        Chromosome lengths of the genome.
+        Chromosome lengths of the genome; the records' names are matched to them as everywhere
+        (:func:`gategenome.io.chroms.name_lookup`: ``chrI`` and ``I`` are one chromosome).
     top
         Keep the ``top`` deepest drops (by column 7), 0 for all.
 
@@ -90,16 +92,18 @@ def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -
         past its end.  A file without records gives no targets (``call`` found no drop).
     """
     targets = []
+    lookup = name_lookup(sizes)
     for number, interval in enumerate(read_bed(path, "drops"), 1):
         if interval.strand not in ("+", "-"):
             raise InputError(f"{path}: record {number}: strand {interval.strand!r}; expected '+' or '-' "
                              "(the scan direction of the drop)")
-        if interval.chrom not in sizes:
+        chrom = lookup(interval.chrom)
+        if chrom is None:
             raise InputError(f"{path}: record {number}: chromosome {interval.chrom!r} is not in the genome")
-        if interval.end > sizes[interval.chrom] or interval.end <= interval.start:
+        if interval.end > sizes[chrom] or interval.end <= interval.start:
             raise InputError(f"{path}: record {number}: {interval.chrom}:{interval.start}-{interval.end} is empty "
-                             f"or past the chromosome's end ({sizes[interval.chrom]})")
-        targets.append(Target(interval.name, interval.chrom, interval.strand, interval.start, interval.end,
+                             f"or past the chromosome's end ({sizes[chrom]})")
+        targets.append(Target(interval.name, chrom, interval.strand, interval.start, interval.end,
                               _summit(path, number, interval), _depth(path, number, interval)))
     if top and len(targets) > top:
         keep = sorted(range(len(targets)), key=lambda i: (-targets[i].depth, i))[:top]

@@ -220,11 +220,13 @@ def load_config(path: str | os.PathLike | None = None, **train_overrides: Any) -
     """
     import yaml
 
+    from gategenome.io.yamlfile import read_yaml
+
     data: dict = {}
     if path is not None:
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text()) or {}
+            data = read_yaml(path) or {}
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
         except yaml.YAMLError as exc:

@@ -167,3 +167,14 @@ def test_a_candidate_without_accessibility_on_a_side_is_written_with_no_directio
 def test_tail_pvalues_far_beyond_the_null_stay_positive():
     p = tail_pvalues(np.array([1e6]), np.linspace(0.0, 0.01, 50))
     assert p[0] > 0 and np.isfinite(-np.log10(p[0]))
+
+
+def test_a_p_value_of_one_is_written_as_zero_not_minus_zero():
+    from gategenome.call.boundaries import Candidates, _records
+
+    one = np.array([1])
+    candidates = Candidates(positions=np.array([50]), lo=np.array([40]), hi=np.array([60]), plus=one.astype(bool),
+                            minus=one.astype(bool), depths=np.array([0.5]))
+    [record] = _records("chrI", candidates, np.array([np.nan]), np.array([1.0]), np.array([1.0]), 100)
+    assert record.extra[1:3] == ("0.0000", "0.0000")
+    assert "-0.0000" not in record.to_line()

@@ -34,8 +34,8 @@ def _reference(tested, p, q, order):
             depth = float(drops.depths[i])
             start = int(drops.starts[i])
             intervals.append(Interval(chrom, start, int(drops.ends[i]), ".", int(np.clip(round(1000 * depth), 0, 1000)),
-                                      strand, (f"{depth:.4f}", f"{-np.log10(p[offset + i]):.4f}",
-                                               f"{-np.log10(q[offset + i]):.4f}", str(int(drops.summits[i]) - start))))
+                                      strand, (f"{depth:.4f}", f"{0.0 - np.log10(p[offset + i]):.4f}",
+                                               f"{0.0 - np.log10(q[offset + i]):.4f}", str(int(drops.summits[i]) - start))))
         offset += drops.starts.size
     return [Interval(iv.chrom, iv.start, iv.end, f"drop_{n}", iv.score, iv.strand, iv.extra)
             for n, iv in enumerate(sort_intervals(intervals, order), 1)]
@@ -53,6 +53,7 @@ def test_table_rows_match_one_record_per_drop_in_genome_order(tmp_path):
     write_bed(tmp_path / "objects.bed", expected, track_line="track x")
     table.write_bed(tmp_path / "arrays.bed", track_line="track x")
     assert (tmp_path / "arrays.bed").read_bytes() == (tmp_path / "objects.bed").read_bytes()
+    assert b"-0.0000" not in (tmp_path / "arrays.bed").read_bytes() and (q == 1.0).any()  # q = 1: 0.0000
     kept = table.subset(table.qvalues <= 0.5)
     assert len(kept) == int((q <= 0.5).sum()) and kept.tested == 2400
     rows = kept.chrom_rows("chrB")
