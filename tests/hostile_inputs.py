@@ -188,13 +188,13 @@ def write_corpus(root: Path) -> dict[str, Path]:
     (paths["existing"] / "model.pt").write_bytes(b"PK existing model bytes")
     (paths["existing"] / "model.resume.pt").write_bytes(b"PK\x03\x04 a corrupt resume checkpoint")
     (paths["existing"] / "metrics.json").write_text('{"keep": true}\n')
-    return paths
+    return write_trust_corpus(paths)
 
 
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
     return (_signal(p) + _boundaries(p) + _variants(p) + _variants_gather(p) + _explain(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
-            + _tracks_gather_export(p))
+            + _tracks_gather_export(p) + _trust(p))
 
 
 def _s(*items) -> list[str]:
@@ -431,4 +431,338 @@ def _tracks_gather_export(p):
         Case("export", "out-dir-under-file", _s("export", "--scan-dir", p["eval_scan"], "--drops", p["eval_drops"],
                                                 "--genome", p["genome"], "--out-dir", p["blocker"] / "hub"),
              1, "--out-dir"),
+    ]
+
+
+# --- products that do not belong together, and malformed files of every input option -------------------------------
+
+def _corrupt_gzip(path: Path, text: str) -> Path:
+    """``text`` gzip-compressed, with bytes in the middle of the deflate stream flipped."""
+    import gzip
+
+    data = bytearray(gzip.compress(text.encode()))
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _noise(n: int, seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    return "".join(f"chrA\t{s}\t{s + int(rng.integers(20, 200))}\n" for s in np.sort(rng.integers(0, 5_000, n)))
+
+
+def _run(*argv) -> None:
+    from click.testing import CliRunner
+
+    from gategenome.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["-q", *[str(a) for a in argv]])
+    assert result.exit_code == 0, result.output
+
+
+def _bam(path: Path, sizes: dict[str, int], pairs: int = 0) -> Path:
+    """A sorted, indexed paired-end BAM with ``pairs`` pairs on chrA."""
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": n} for c, n in sizes.items()]}
+    unsorted = path.with_suffix(".unsorted.bam")
+    with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
+        for i in range(pairs):
+            for mate in (0, 1):
+                read = pysam.AlignedSegment(out.header)
+                read.query_name, read.reference_id = f"r{i}", 0
+                read.reference_start = (i * 7) % 5_000 + 100 * mate
+                read.query_sequence, read.cigarstring, read.mapping_quality = "A" * 50, "50M", 60
+                read.query_qualities = pysam.qualitystring_to_array("I" * 50)
+                read.flag = 1 | 2 | (64 | 32 if mate == 0 else 128 | 16)
+                read.next_reference_id, read.next_reference_start = 0, (i * 7) % 5_000 + 100 * (1 - mate)
+                read.template_length = 150 if mate == 0 else -150
+                out.write(read)
+    pysam.sort("-o", str(path), str(unsorted))
+    unsorted.unlink()
+    pysam.index(str(path))
+    return path
+
+
+def write_trust_corpus(p: dict[str, Path]) -> dict[str, Path]:
+    """Products of another model or assembly, and malformed files for every input option (added to ``p``)."""
+    root = p["root"] / "trust"
+    root.mkdir()
+    (p["root"] / "out" / "trust").mkdir(parents=True)  # the cases' outputs go below it
+    rng = np.random.default_rng(5)
+    q: dict[str, Path] = {}
+    other = dict(SIZES, chrA=SIZES["chrA"] + 100)
+    q["genome_other"] = write_fasta(root / "other.fa", {c: random_dna(n, rng) for c, n in other.items()})
+    q["genome_binary"] = root / "binary.fa"
+    q["genome_binary"].write_bytes(bytes(rng.integers(0, 256, 3_000, dtype=np.uint8)))
+    q["genome_gzip_corrupt"] = _corrupt_gzip(root / "genome.fa.gz", p["genome"].read_text())
+    q["signal_other"] = write_bigwig(root / "signal_other.bw", {c: np.ones(n) for c, n in other.items()})
+    q["signal_elsewhere"] = write_bigwig(root / "signal_elsewhere.bw", {"chrZ": np.ones(500)})
+    q["model_b"] = small_model(root / "model_b.pt", hidden_size=4, num_layers=1, seed=1)
+    q["model_sig"] = small_model(root / "model_sig.pt", inputs="dna+signal", hidden_size=4, num_layers=1)
+
+    texts = {
+        "fragments_arabic": "chrA\t\u0661\u0660\t\u0662\u0660\u0660\n",  # Arabic-Indic digits: int() takes them
+        "fragments_underscore": "chrA\t1_0\t200\n",
+        "fragments_huge": "chrA\t10\t123456789012345678901\n",
+        "fragments_barcoded": "chrA\t10\t100\tAAA\t1\nchrA\t20\t120\tCCC\t1\n",
+        "barcodes_all": "AAA\tall\nCCC\tB\n",
+        "bed_arabic": "chrA\t\u0661\u0660\u0660\t\u0662\u0660\u0660\n",
+        "drops_arabic": "chrA\t\u0663\u0660\u0660\u0660\t3010\tdrop_1\t500\t+\t0.5\t3\t2\t4\n",
+        "json_truncated": '{"train": ["chrA"',
+        "folds_unknown": json.dumps({"train": ["chrC"], "valid": [], "test": ["chrZ"]}),
+        "config_duplicate": "seed: 1\nseed: 2\n",
+        "config_duplicate_train": "train:\n  lr: 0.01\n  lr: 0.02\n",
+    }
+    suffix = {"json_truncated": ".json", "folds_unknown": ".json", "config_duplicate": ".yaml",
+              "config_duplicate_train": ".yaml"}
+    for key, text in texts.items():
+        q[key] = root / f"{key}{suffix.get(key, '.tsv' if key.startswith(('fragments', 'barcodes')) else '.bed')}"
+        q[key].write_text(text, encoding="utf-8")
+    q["fragments_gzip_corrupt"] = _corrupt_gzip(root / "fragments.tsv.gz", _noise(6_000, 1))
+    q["bed_gzip_corrupt"] = _corrupt_gzip(root / "regions.bed.gz", _noise(6_000, 2))
+    q["bam_other"] = _bam(root / "other.bam", other)
+    q["bam_corrupt"] = _bam(root / "corrupt.bam", SIZES, pairs=3_000)
+    data = bytearray(q["bam_corrupt"].read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 300] = bytes(b ^ 0x5A for b in data[middle:middle + 300])
+    index = Path(str(q["bam_corrupt"]) + ".bai")
+    q["bam_corrupt"].write_bytes(bytes(data))
+    index.touch()  # still newer than the BAM: the index is fine, a block of reads is not
+
+    base = pysam.FastaFile(str(p["genome"])).fetch("chrA", 99, 100)
+    alt = "C" if base != "C" else "G"
+    head = "##fileformat=VCFv4.2\n##contig=<ID=chrA,length={}>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    vcfs = {
+        "vcf_ok": head.format(SIZES["chrA"]) + f"chrA\t100\t.\t{base}\t{alt}\t.\t.\t.\n",
+        "vcf_pos0": head.format(SIZES["chrA"]) + f"chrA\t0\t.\t{base}\t{alt}\t.\t.\t.\n",
+        "vcf_past_end": head.format(SIZES["chrA"]) + f"chrA\t{SIZES['chrA'] + 50}\t.\tA\tC\t.\t.\t.\n",
+        "vcf_contig_other": head.format(other["chrA"]) + f"chrA\t100\t.\t{base}\t{alt}\t.\t.\t.\n",
+    }
+    for key, text in vcfs.items():
+        q[key] = root / f"{key}.vcf"
+        q[key].write_text(text)
+    import gzip
+
+    q["vcf_plain_gzip"] = root / "plain.vcf.gz"
+    q["vcf_plain_gzip"].write_bytes(gzip.compress(vcfs["vcf_ok"].encode()))
+    records = "".join(f"chrA\t{pos}\t.\tA\tC\t.\t.\t.\n" for pos in range(1, 5_000))
+    plain = root / "many.vcf"
+    plain.write_text(head.format(SIZES["chrA"]) + records)
+    pysam.tabix_compress(str(plain), str(plain) + ".gz", force=True)
+    plain.unlink()
+    q["vcf_bgzip_corrupt"] = Path(str(plain) + ".gz")
+    data = bytearray(q["vcf_bgzip_corrupt"].read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    q["vcf_bgzip_corrupt"].write_bytes(bytes(data))
+
+    def scan(model, genome, out, *extra):
+        _run("scan", "--model", model, "--genome", genome, "--out-dir", out, "--no-progress", "--device", "cpu",
+             "--chunk-size", 512, "--null-fraction", 0, "--no-tracks", *extra)
+        return out
+
+    q["scan_a"] = scan(p["model"], p["genome"], root / "scan_a")
+    q["scan_b"] = scan(q["model_b"], p["genome"], root / "scan_b")
+    q["shard_b_model_b"] = scan(q["model_b"], p["genome"], root / "shard_b", "--chrom", "chrB")
+    q["scan_other_genome"] = scan(p["model"], q["genome_other"], root / "scan_other", "--chrom", "chrA")
+    q["tracks_b"] = root / "tracks_b"
+    _run("tracks", "--scan-dir", q["scan_b"], "--out-dir", q["tracks_b"])
+    import shutil
+
+    q["scan_truncated"] = root / "scan_truncated"
+    shutil.copytree(p["eval_scan"], q["scan_truncated"])
+    truncate(q["scan_truncated"] / "chroms" / "chrA.plus.forget.npy")
+    q["scan_bad_json"] = root / "scan_bad_json"
+    shutil.copytree(p["eval_scan"], q["scan_bad_json"])
+    truncate(q["scan_bad_json"] / "scan.json", 30)
+
+    def variants(model, out):
+        _run("variants", "--model", model, "--genome", p["genome"], "--vcf", q["vcf_ok"], "--threshold", 0.5,
+             "--footprint-max", 100, "--no-progress", "--device", "cpu", "--out", out)
+        return out
+
+    q["part_a"] = variants(p["model"], root / "parts" / "a")
+    q["part_b"] = variants(q["model_b"], root / "parts" / "b")
+    q["part_bad_json"] = root / "parts" / "bad"
+    for suffix in (".vcf.gz", ".vcf.gz.tbi", ".tsv", ".json"):
+        shutil.copy(str(q["part_a"]) + suffix, str(q["part_bad_json"]) + suffix)
+    truncate(Path(str(q["part_bad_json"]) + ".json"), 20)
+    p.update(q)
+    return p
+
+
+def truncate(path: Path, keep: int | None = None) -> Path:
+    """Cut a file to ``keep`` bytes (default: half)."""
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 if keep is None else keep])
+    return path
+
+
+def _trust(p):
+    """Every input option of every command: another model's or assembly's product, malformed, corrupt."""
+    out = p["root"] / "out" / "trust"
+    genome, model = p["genome"], p["model"]
+    signal = lambda *extra, fragments=p["fragments_unsorted"]: _s(  # noqa: E731
+        "signal", "--genome", genome, "--fragments", fragments, "--no-call-peaks", *extra, "--out-dir", out / "signal")
+    variants = lambda *extra, vcf=p["vcf_ok"], model=model: _s(  # noqa: E731
+        "variants", "--model", model, "--genome", genome, "--vcf", vcf, "--no-progress", "--device", "cpu",
+        "--footprint-max", "100", *extra, "--out", out / "variants" / "v")
+    threshold = ("--threshold", "0.5")
+    export = lambda *extra, scan=p["scan_a"], genome=genome: _s(  # noqa: E731
+        "export", "--scan-dir", scan, "--drops", p["existing"] / "drops.bed", "--genome", genome, *extra,
+        "--out-dir", out / "hub")
+    prepare = lambda *extra, genome=genome, signal=p["signal"]: _s(  # noqa: E731
+        "prepare", "--genome", genome, "--signal", signal, *extra, "--out-dir", out / "prepare")
+    train = lambda *extra, genome=genome, signal=p["signal"], regions=p["regions"]: _s(  # noqa: E731
+        "train", "--genome", genome, "--signal", signal, "--regions", regions, "--folds", p["folds"], "--out",
+        out / "train" / "model.pt", "--no-progress", "--device", "cpu", "--threads", "1", *extra)
+    scan = lambda *extra, model=p["model_sig"], genome=genome, signal=p["signal"]: _s(  # noqa: E731
+        "scan", "--model", model, "--genome", genome, "--signal", signal, "--device", "cpu", "--no-progress",
+        *extra, "--out-dir", out / "scan")
+    explain = lambda *extra, model=model, genome=genome, drops=p["existing"] / "drops.bed": _s(  # noqa: E731
+        "explain", "--model", model, "--genome", genome, "--drops", drops, "--no-progress", "--no-motifs",
+        "--device", "cpu", *extra, "--out-dir", out / "explain")
+    evaluate = lambda *extra, drops=p["eval_drops"], scan=p["eval_scan"], regions=p["eval_regions"], \
+        folds=p["eval_folds"]: _s("evaluate", "--drops", drops, "--scan-dir", scan, "--regions", regions, "--folds",  # noqa: E731
+                                  folds, *extra, "--out-dir", out / "evaluate")
+    design = lambda *extra: _s("design", "reset", "--reference", "--element-length", "20", "--iterations", "2",  # noqa: E731
+                               "--device", "cpu", *extra, "--out-prefix", out / "design" / "d")
+    outputs = [out]
+    c = lambda command, name, argv, needle, status=1: Case(command, name, argv, status, needle, outputs)  # noqa: E731
+    return [
+        # signal: --genome, --fragments, --bam, --barcodes, --config
+        c("signal", "fragments-non-ascii-digits", signal(fragments=p["fragments_arabic"]), "line 1"),
+        c("signal", "fragments-underscore-number", signal(fragments=p["fragments_underscore"]), "line 1"),
+        c("signal", "fragments-20-digit-coordinate", signal(fragments=p["fragments_huge"]), "line 1"),
+        c("signal", "fragments-gzip-corrupt", signal(fragments=p["fragments_gzip_corrupt"]), "fragments.tsv.gz"),
+        c("signal", "fragments-twice", signal("--fragments", p["fragments_unsorted"]), "the same file"),
+        c("signal", "barcode-group-all", signal("--barcodes", p["barcodes_all"], fragments=p["fragments_barcoded"]),
+          "'all'"),
+        c("signal", "bam-other-assembly", _s("signal", "--genome", genome, "--bam", p["bam_other"], "--no-call-peaks",
+                                             "--out-dir", out / "signal"), "other.bam"),
+        c("signal", "bam-corrupt-block", _s("signal", "--genome", genome, "--bam", p["bam_corrupt"], "--no-call-peaks",
+                                            "--out-dir", out / "signal"), "corrupt.bam"),
+        c("signal", "genome-binary", _s("signal", "--genome", p["genome_binary"], "--fragments",
+                                        p["fragments_unsorted"], "--no-call-peaks", "--out-dir", out / "signal"),
+          "binary.fa"),
+        c("signal", "config-duplicate-key", signal("--config", p["config_duplicate"]), "appears twice"),
+        # variants: --model, --genome, --signal, --vcf, --scan-dir, --config
+        c("variants", "vcf-pos-0", variants(*threshold, vcf=p["vcf_pos0"]), "vcf_pos0.vcf"),
+        c("variants", "vcf-past-chromosome-end", variants(*threshold, vcf=p["vcf_past_end"]), "vcf_past_end.vcf"),
+        c("variants", "vcf-plain-gzip", variants(*threshold, vcf=p["vcf_plain_gzip"]), "plain.vcf.gz"),
+        c("variants", "vcf-bgzip-corrupt", variants(*threshold, vcf=p["vcf_bgzip_corrupt"]), "many.vcf.gz"),
+        c("variants", "vcf-contig-other-length", variants(*threshold, vcf=p["vcf_contig_other"]), "not compatible"),
+        c("variants", "scan-dir-of-another-model", variants("--scan-dir", p["scan_b"]), "model_checksum"),
+        c("variants", "scan-dir-of-another-genome", variants("--scan-dir", p["scan_other_genome"]), "genome_checksum"),
+        c("variants", "scan-dir-corrupt-json", variants("--scan-dir", p["scan_bad_json"]), "scan.json"),
+        c("variants", "signal-other-assembly", variants(*threshold, "--signal", p["signal_other"],
+                                                        model=p["model_sig"]), "not compatible"),
+        c("variants", "genome-binary", _s("variants", "--model", model, "--genome", p["genome_binary"], "--vcf",
+                                          p["vcf_ok"], *threshold, "--out", out / "variants" / "v"), "binary.fa"),
+        c("variants", "model-truncated", variants(*threshold, model=p["model_truncated"]), "model_truncated.pt"),
+        c("variants", "config-duplicate-key", variants(*threshold, "--config", p["config_duplicate"]), "appears twice"),
+        # variants-gather: parts
+        c("variants_gather", "parts-of-two-models", _s("variants-gather", "--out", out / "vg" / "v", p["part_a"],
+                                                       p["part_b"]), "model_checksum"),
+        c("variants_gather", "part-corrupt-summary", _s("variants-gather", "--out", out / "vg" / "v", p["part_a"],
+                                                        p["part_bad_json"]), "bad.json"),
+        # gather: shards
+        c("gather", "shards-of-two-models", _s("gather", "--out-dir", out / "gathered", p["scan_a"],
+                                               p["shard_b_model_b"]), "model_checksum"),
+        c("gather", "shard-corrupt-json", _s("gather", "--out-dir", out / "gathered", p["scan_bad_json"]),
+          "scan.json"),
+        # export: --scan-dir, --drops, --genome, --tracks-dir, --signal, --boundaries, --region-calls, --config
+        c("export", "genome-of-another-assembly", export(genome=p["genome_other"]), "genome_checksum"),
+        c("export", "tracks-dir-of-another-model", export("--tracks-dir", p["tracks_b"]), "model_checksum"),
+        c("export", "signal-other-lengths", export("--signal", p["signal_other"]), "not compatible"),
+        c("export", "signal-no-shared-chromosome", export("--signal", p["signal_elsewhere"]), "no chromosome shared"),
+        c("export", "scan-dir-corrupt-json", export(scan=p["scan_bad_json"]), "scan.json"),
+        c("export", "drops-non-ascii-digits", _s("export", "--scan-dir", p["scan_a"], "--drops", p["drops_arabic"],
+                                                 "--genome", genome, "--out-dir", out / "hub"), "drops_arabic.bed"),
+        c("export", "boundaries-gzip-corrupt", export("--boundaries", p["bed_gzip_corrupt"]), "regions.bed.gz"),
+        c("export", "region-calls-non-ascii", export("--region-calls", p["bed_arabic"]), "bed_arabic.bed"),
+        c("export", "config-duplicate-key", export("--config", p["config_duplicate"]), "appears twice"),
+        # prepare: --genome, --signal, --peaks, --blacklist, --folds, --config, --signal-summary
+        c("prepare", "signal-other-assembly", prepare(signal=p["signal_other"]), "not compatible"),
+        c("prepare", "signal-no-shared-chromosome", prepare(signal=p["signal_elsewhere"]), "no chromosome shared"),
+        c("prepare", "genome-gzip-corrupt", prepare(genome=p["genome_gzip_corrupt"]), "genome.fa.gz"),
+        c("prepare", "peaks-gzip-corrupt", prepare("--peaks", p["bed_gzip_corrupt"]), "regions.bed.gz"),
+        c("prepare", "blacklist-non-ascii", prepare("--blacklist", p["bed_arabic"]), "bed_arabic.bed"),
+        c("prepare", "folds-truncated", prepare("--folds", p["json_truncated"]), "json_truncated.json"),
+        c("prepare", "signal-summary-truncated", prepare("--signal-summary", p["json_truncated"]),
+          "json_truncated.json"),
+        c("prepare", "config-duplicate-key", prepare("--config", p["config_duplicate"]), "appears twice"),
+        # train: --genome, --signal, --regions, --folds, --blacklist, --config
+        c("train", "signal-other-assembly", train(signal=p["signal_other"]), "not compatible"),
+        c("train", "regions-non-ascii", train(regions=p["bed_arabic"]), "bed_arabic.bed"),
+        c("train", "regions-gzip-corrupt", train(regions=p["bed_gzip_corrupt"]), "regions.bed.gz"),
+        c("train", "blacklist-gzip-corrupt", train("--blacklist", p["bed_gzip_corrupt"]), "regions.bed.gz"),
+        c("train", "genome-binary", train(genome=p["genome_binary"]), "binary.fa"),
+        c("train", "config-duplicate-key", train("--config", p["config_duplicate_train"]), "appears twice"),
+        # scan: --model, --genome, --signal, --config
+        c("scan", "signal-other-assembly", scan(signal=p["signal_other"]), "not compatible"),
+        c("scan", "signal-no-shared-chromosome", scan(signal=p["signal_elsewhere"]), "no chromosome shared"),
+        c("scan", "genome-binary", scan(genome=p["genome_binary"]), "binary.fa"),
+        c("scan", "config-duplicate-key", scan("--config", p["config_duplicate"]), "appears twice"),
+        # explain: --model, --genome, --signal, --drops, --config
+        c("explain", "signal-other-assembly", explain("--signal", p["signal_other"], model=p["model_sig"]),
+          "not compatible"),
+        c("explain", "drops-non-ascii-digits", explain(drops=p["drops_arabic"]), "drops_arabic.bed"),
+        c("explain", "drops-gzip-corrupt", explain(drops=p["bed_gzip_corrupt"]), "regions.bed.gz"),
+        c("explain", "genome-binary", explain(genome=p["genome_binary"]), "binary.fa"),
+        c("explain", "config-duplicate-key", explain("--config", p["config_duplicate"]), "appears twice"),
+        # boundaries, call, tracks: --scan-dir, --signal, --config
+        c("boundaries", "signal-other-lengths", _s("boundaries", "--scan-dir", p["scan_a"], "--signal",
+                                                   p["signal_other"], "--out", out / "b.bed"), "not compatible"),
+        c("boundaries", "scan-dir-truncated-array", _s("boundaries", "--scan-dir", p["scan_truncated"], "--out",
+                                                       out / "b.bed"), "scan_truncated"),
+        c("boundaries", "config-duplicate-key", _s("boundaries", "--scan-dir", p["scan_a"], "--config",
+                                                   p["config_duplicate"], "--out", out / "b.bed"), "appears twice"),
+        c("call", "scan-dir-truncated-array", _s("call", "--scan-dir", p["scan_truncated"], "--out",
+                                                 out / "drops.bed"), "scan_truncated"),
+        c("call", "scan-dir-corrupt-json", _s("call", "--scan-dir", p["scan_bad_json"], "--out", out / "drops.bed"),
+          "scan.json"),
+        c("call", "config-duplicate-key", _s("call", "--scan-dir", p["scan_a"], "--config", p["config_duplicate"],
+                                             "--out", out / "drops.bed"), "appears twice"),
+        c("tracks", "scan-dir-truncated-array", _s("tracks", "--scan-dir", p["scan_truncated"], "--out-dir",
+                                                   out / "tracks"), "chrA.plus.forget.npy"),
+        c("tracks", "scan-dir-corrupt-json", _s("tracks", "--scan-dir", p["scan_bad_json"], "--out-dir",
+                                                out / "tracks"), "scan.json"),
+        c("tracks", "config-duplicate-key", _s("tracks", "--scan-dir", p["scan_a"], "--config", p["config_duplicate"],
+                                               "--out-dir", out / "tracks"), "appears twice"),
+        # evaluate: --drops, --scan-dir, --regions, --folds, --metrics, --signal, --boundaries, --region-calls, --config
+        c("evaluate", "signal-other-lengths", evaluate("--signal", p["signal_other"]), "not compatible"),
+        c("evaluate", "drops-non-ascii-digits", evaluate(drops=p["drops_arabic"]), "drops_arabic.bed"),
+        c("evaluate", "regions-gzip-corrupt", evaluate(regions=p["bed_gzip_corrupt"]), "regions.bed.gz"),
+        c("evaluate", "folds-unknown-chromosome", evaluate(folds=p["folds_unknown"]), "folds_unknown.json"),
+        c("evaluate", "folds-truncated", evaluate(folds=p["json_truncated"]), "json_truncated.json"),
+        c("evaluate", "scan-dir-truncated-array", evaluate(scan=p["scan_truncated"]), "chrA.plus.forget.npy"),
+        c("evaluate", "metrics-truncated", evaluate("--metrics", p["json_truncated"]), "json_truncated.json"),
+        c("evaluate", "boundaries-non-ascii", evaluate("--boundaries", p["bed_arabic"]), "bed_arabic.bed"),
+        c("evaluate", "region-calls-gzip-corrupt", evaluate("--region-calls", p["bed_gzip_corrupt"]),
+          "regions.bed.gz"),
+        c("evaluate", "explain-report-missing", evaluate("--explain-report", p["root"] / "no_report.html"),
+          "no_report.html"),
+        c("evaluate", "config-duplicate-key", evaluate("--config", p["config_duplicate"]), "appears twice"),
+        # design: --model, --boundaries, --genome, --accessible, --config
+        c("design", "reset-boundaries-non-ascii", design("--boundaries", p["bed_arabic"], "--genome", genome),
+          "bed_arabic.bed"),
+        c("design", "reset-accessible-gzip-corrupt", design("--accessible", p["bed_gzip_corrupt"], "--genome", genome),
+          "regions.bed.gz"),
+        c("design", "reset-genome-binary", design("--boundaries", p["regions"], "--genome", p["genome_binary"]),
+          "binary.fa"),
+        c("design", "reset-model-truncated", _s("design", "reset", "--model", p["model_truncated"],
+                                                "--element-length", "20", "--out-prefix", out / "design" / "d"),
+          "model_truncated.pt"),
+        c("design", "memory-boundaries-has-no-effect", _s("design", "memory", "--reference", "--length", "100",
+                                                          "--boundaries", p["regions"], "--out-prefix", out / "d"),
+          "--boundaries", status=2),
+        c("design", "memory-genome-has-no-effect", _s("design", "memory", "--reference", "--length", "100",
+                                                      "--genome", genome, "--out-prefix", out / "d"), "--genome", status=2),
+        c("design", "config-duplicate-key", design("--config", p["config_duplicate"]), "appears twice"),
+        c("design", "memory-config-duplicate-key", _s("design", "memory", "--reference", "--length", "100", "--config",
+                                                      p["config_duplicate"], "--out-prefix", out / "d"), "appears twice"),
+        # simulate: --config
+        c("simulate", "config-duplicate-key", _s("simulate", "--config", p["config_duplicate"], "--out-dir",
+                                                 out / "sim"), "appears twice"),
     ]

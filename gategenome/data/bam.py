@@ -99,6 +99,26 @@ def open_bam(path: str | os.PathLike, genome_sizes: Mapping[str, int], genome_la
     return bam, mapping
 
 
+@contextlib.contextmanager
+def _restored_verbosity(verbosity: int) -> Iterator[None]:
+    import pysam
+
+    try:
+        yield
+    finally:
+        pysam.set_verbosity(verbosity)
+
+
+@contextlib.contextmanager
+def _closed_quietly(bam) -> Iterator[None]:
+    """Close a read-only BAM at the end; a failure to close a corrupt one never hides why it failed."""
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            bam.close()
+
+
 def _keep_read(read, min_mapq: int, counts: FragmentCounts) -> bool:
     """Whether a read is the leftmost, filtered mate of a proper pair (drops counted)."""
     if read.is_unmapped or read.is_secondary or read.is_supplementary:
@@ -149,7 +169,11 @@ def read_bam_fragments(
     """
     bam, mapping = open_bam(path, genome_sizes, genome_label)
     mito = {name for name in genome_sizes if normalise_name(name) == "m"}
-    with contextlib.closing(bam), reading(path, "a coordinate-sorted, indexed BAM (a corrupt block?)"):
+    import pysam
+
+    verbosity = pysam.set_verbosity(0)  # htslib's own lines about a corrupt block: the one line below says it
+    with _restored_verbosity(verbosity), reading(path, "a coordinate-sorted, indexed BAM (a corrupt block?)"), \
+            _closed_quietly(bam):
         for chrom, bam_chrom in mapping.items():
             length = int(genome_sizes[chrom])
             buffer = _ChunkBuffer(chunk)

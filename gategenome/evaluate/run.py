@@ -335,6 +335,9 @@ def run_evaluate(
         evaluation.results["replicates"] = replicate_agreement(replicate_drops, sizes, settings.distances,
                                                                replicate_scans, seed=settings.seed)
     if explain_report is not None:
+        if not Path(explain_report).is_file():
+            raise InputError(f"--explain-report {explain_report}: no such file; expected the motifs.html of "
+                             "'gategenome explain' (the report links it)")
         evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out).absolute())
     paths = write_report(evaluation, out)
     log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])

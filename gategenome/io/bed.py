@@ -7,6 +7,7 @@ skipped on reading.  Writers go through :func:`gategenome.io.atomic.atomic_open`
 from __future__ import annotations
 
 import os
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ def _checked_lines(path: str | os.PathLike, kind: str) -> Iterator[tuple[list[st
             raise InputError(f"{path}: not a text {kind} file; expected tab-separated BED lines") from None
 
 
+#: A coordinate: ASCII digits (at most 18: int64), a minus sign allowed (refused below with its own message).
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+
+
 def _parse_fields(line: str, path: Path, number: int, kind: str) -> tuple[list[str], int, int, float, str]:
     """Split and check one line: ``(fields, start, end, score, strand)``; a malformed line raises."""
     fields = line.rstrip("\n\r").split("\t")
@@ -100,12 +105,10 @@ def _parse_fields(line: str, path: Path, number: int, kind: str) -> tuple[list[s
         fields = line.split()
     if len(fields) < 3:
         raise InputError(f"{path}:{number}: malformed {kind} line, expected 'chrom start end', got {line.strip()!r}")
-    try:
-        start, end = int(fields[1]), int(fields[2])
-    except ValueError:
-        raise InputError(
-            f"{path}:{number}: malformed {kind} line, expected integer start and end, got {fields[1]!r} {fields[2]!r}"
-        ) from None
+    if not (_INTEGER.fullmatch(fields[1]) and _INTEGER.fullmatch(fields[2])):  # int() also takes 1_0, ١٠, " 7"
+        raise InputError(f"{path}:{number}: malformed {kind} line, expected integer start and end in ASCII digits, "
+                         f"got {fields[1]!r} {fields[2]!r}")
+    start, end = int(fields[1]), int(fields[2])
     if start < 0 or end < start:
         raise InputError(f"{path}:{number}: malformed {kind} line, expected 0 <= start <= end, got {start} {end}")
     try:
