@@ -23,6 +23,7 @@ from typing import Any
 from gategenome.core.checkout import CONFIG_SCHEMA, workflow_root
 from gategenome.core.settings import check_ranges, non_finite, setting, settings_from_dict
 from gategenome.errors import ConfigError
+from gategenome.io.yamlfile import read_yaml
 from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
@@ -219,8 +220,6 @@ def load_config(path: str | os.PathLike | None = None, **train_overrides: Any) -
         Unreadable YAML, a section that is not a mapping, or an unknown key.
     """
     import yaml
-
-    from gategenome.io.yamlfile import read_yaml
 
     data: dict = {}
     if path is not None:

@@ -48,3 +48,26 @@ def test_require_writable(tmp_path, monkeypatch):
         require_writable("--out", tmp_path / "sub" / "out.bed")
     with pytest.raises(ConfigError, match="not writable"):
         require_writable("--out-dir", tmp_path, directory=True)
+
+
+@pytest.mark.parametrize("exc", [__import__("zlib").error("Error -3 while decompressing data"),
+                                 OSError(5, "Input/output error", "shard/chroms/chrI.plus.forget.npy"),
+                                 OverflowError("Python int too large to convert to C long"),
+                                 NotImplementedError("seek not implemented in files compressed by method 1")])
+def test_a_library_exception_that_escapes_a_reader_is_one_line(tmp_path, monkeypatch, exc):
+    from click.testing import CliRunner
+
+    import gategenome.io.scandir.gather as gather
+    from gategenome.cli.main import cli
+
+    def boom(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(gather, "gather_shards", boom)
+    (tmp_path / "shard").mkdir()
+    result = CliRunner().invoke(cli, ["gather", "--out-dir", str(tmp_path / "out"), str(tmp_path / "shard")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("gategenome: error:")]
+    assert len(errors) == 1 and type(exc).__name__ in errors[0], result.stderr
+    if isinstance(exc, OSError):
+        assert "chrI.plus.forget.npy" in errors[0]

@@ -160,3 +160,35 @@ def test_no_input_is_a_one_line_error(mini, tmp_path):
     out = tmp_path / "sig"
     result = run("--genome", mini["genome"], "--out-dir", out)
     assert_clean_error(result, out, "--fragments or --bam")
+
+
+def test_fragments_from_a_pipe_lose_nothing_to_the_format_check(mini, fragment_lines, tmp_path):
+    """A process substitution (``<(zcat x.gz)``) is read once: the gzip check peeks, it does not consume."""
+    import os
+    import threading
+
+    lines = fragment_lines[:3000]  # well over 8 KB
+    assert sum(map(len, lines)) > 3 * 8192
+    by_file = tmp_path / "file"
+    assert run("--genome", mini["genome"], "--fragments", write_fragments(tmp_path / "f.bedpe", lines),
+               "--no-call-peaks", "--out-dir", by_file).exit_code == 0
+    for payload in ("".join(lines).encode(), gzip.compress("".join(lines).encode())):
+        read_end, write_end = os.pipe()
+        writer = threading.Thread(target=lambda: (os.write(write_end, payload), os.close(write_end)))
+        writer.start()
+        by_pipe = tmp_path / f"pipe{len(payload)}"
+        result = run("--genome", mini["genome"], "--fragments", f"/dev/fd/{read_end}", "--no-call-peaks",
+                     "--out-dir", by_pipe)
+        writer.join()
+        os.close(read_end)
+        assert result.exit_code == 0, result.output
+        counts = [json.loads((d / "signal.json").read_text())["inputs"][0]["kept"] for d in (by_file, by_pipe)]
+        assert counts[0] == counts[1] == len(lines) - sum(line.startswith("#") for line in lines)
+
+
+def test_the_same_fragments_file_twice_is_refused(mini, fragment_lines, tmp_path):
+    path = write_fragments(tmp_path / "f.bedpe", fragment_lines[:50])
+    (tmp_path / "link.bedpe").symlink_to(path)
+    out = tmp_path / "sig"
+    assert_clean_error(run("--genome", mini["genome"], "--fragments", path, "--fragments", tmp_path / "link.bedpe",
+                           "--no-call-peaks", "--out-dir", out), out, "the same file", "link.bedpe")
