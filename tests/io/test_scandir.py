@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gategenome.errors import ConfigError, InputError
+from gategenome.errors import InputError
 from gategenome.io.scandir.layout import (
     ACCESS_MISSING,
     FORMAT,
@@ -27,7 +27,7 @@ def test_scan_json_written_and_other_settings_refused(tmp_path):
     out = open_scan_dir(tmp_path / "scan", META)
     assert (out / "scan.json").exists()
     open_scan_dir(out, {**META, "settings": {"chunk_size": 5}})  # same identity: fine
-    with pytest.raises(ConfigError, match="different layer, null"):
+    with pytest.raises(InputError, match="scan.json and this scan .* are not compatible: layer differs"):
         open_scan_dir(out, {**META, "layer": 0, "null": {"seed": 1}})
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from gategenome.errors import ConfigError
 from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 from gategenome.io.jsonfile import read_json_object, write_json
+from gategenome.io.provenance import require_compatible, scan_product
 from gategenome.io.scandir.layout import (
     DTYPES,
     IDENTITY_KEYS,
@@ -194,21 +194,19 @@ def open_scan_dir(directory: str | os.PathLike, meta: dict[str, Any]) -> Path:
 
     Raises
     ------
-    ConfigError
-        ``scan.json`` there was written with other identity values.
     InputError
-        ``scan.json`` there is not valid JSON (a corrupt directory is never reused).
+        ``scan.json`` there was written with other identity values
+        (:func:`~gategenome.io.provenance.require_compatible`), or is not valid JSON (a corrupt
+        directory is never reused).
     """
     directory = Path(directory)
     meta_path = directory / "scan.json"
     if meta_path.exists():
         old = read_json_object(meta_path, "the scan metadata written by 'gategenome scan' (or a new --out-dir)")
-        changed = [key for key in IDENTITY_KEYS if old.get(key) != meta.get(key)]
-        if changed:
-            raise ConfigError(
-                f"{directory}: scan directory was made with a different {', '.join(changed)}; "
-                "expected the same model, genome, signal and settings (use a new --out-dir)"
-            )
+        settings = tuple(key for key in IDENTITY_KEYS if key not in ("model_checksum", "genome_checksum"))
+        require_compatible(scan_product(meta_path, old, settings),
+                           scan_product(f"this scan (of {meta.get('model')} on {meta.get('genome')}; or use a new "
+                                        "--out-dir)", meta, settings))
     directory.mkdir(parents=True, exist_ok=True)
     write_json(meta_path, meta)  # removes the scan.json temporaries a killed scan left (io.atomic)
     return directory
