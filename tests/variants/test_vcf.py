@@ -100,3 +100,41 @@ def test_unsorted_positions_and_split_chromosomes_are_refused(tmp_path, genome):
                    f"chrA\t21\tz\t{a[20]}\tN\t.\t.\t.\n", "split.vcf")
     with pytest.raises(InputError, match="chrA appears again after chrB"):
         read_alleles(split, fasta, VariantSettings())
+
+
+_IUPAC_OF = {"A": "R", "G": "R", "C": "Y", "T": "Y"}  # a code standing for the base (and one other)
+
+
+def test_an_iupac_ref_is_matched_to_the_bases_it_stands_for(tmp_path, genome):
+    fasta, chroms = genome
+    a = chroms["chrA"]
+    matching, other = _IUPAC_OF[a[100]], {"R": "Y", "Y": "R"}[_IUPAC_OF[a[101]]]  # R = A/G, Y = C/T
+    lines = [f"chrA\t101\tok\t{matching}\tC\t.\t.\t.", f"chrA\t102\tno\t{other}\tC\t.\t.\t."]
+    found = read_alleles(_write(tmp_path, vcf_text("chrA", 6000, lines)), fasta, VariantSettings())
+    assert [(x.vcf_id, x.pos, x.ref) for x in found.alleles] == [("ok", 100, matching)]
+    assert found.counts["symbolic"] == 0 and found.counts["ref_mismatch"] == 1
+
+
+def test_an_alt_equal_to_ref_is_skipped_and_counted(tmp_path, genome):
+    fasta, chroms = genome
+    a = chroms["chrA"]
+    alt = "C" if a[100] != "C" else "G"
+    lines = [f"chrA\t101\tm\t{a[100]}\t{a[100]},{alt}\t.\t.\t."]
+    found = read_alleles(_write(tmp_path, vcf_text("chrA", 6000, lines)), fasta, VariantSettings())
+    assert [(x.alt, x.alt_index) for x in found.alleles] == [(alt, 1)]
+    assert found.counts["alt_is_ref"] == 1 and found.counts["alleles"] == 1
+
+
+@pytest.mark.parametrize(("pos", "ref_length"), [(0, 1), (6000, 2), (6101, 1)])
+def test_a_ref_off_the_chromosome_is_refused(tmp_path, genome, pos, ref_length):
+    fasta, _ = genome
+    lines = [f"chrA\t{pos}\tx\t{'A' * ref_length}\tC\t.\t.\t."]
+    with pytest.raises(InputError, match=rf"in.vcf: record chrA:{pos}: REF ends past chrA or starts before it"):
+        read_alleles(_write(tmp_path, vcf_text("chrA", 6000, lines)), fasta, VariantSettings())
+
+
+def test_contig_lengths_other_than_the_fasta_are_refused(tmp_path, genome):
+    fasta, chroms = genome
+    lines = [f"chrA\t11\tx\t{chroms['chrA'][10]}\tN\t.\t.\t."]
+    with pytest.raises(InputError, match="in.vcf and .*genome.fa are not compatible: the length of chromosome chrA"):
+        read_alleles(_write(tmp_path, vcf_text("chrA", 6001, lines)), fasta, VariantSettings())
