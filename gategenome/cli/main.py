@@ -26,7 +26,9 @@ def _command_modules() -> list[str]:
 
 class CommandGroup(click.Group):
     """A group that finds subcommands in ``gategenome.cli`` modules and turns
-    library errors into one-line messages with exit status 1."""
+    library errors into one-line messages with exit status 1: the library's own
+    (:class:`~gategenome.errors.GategenomeError`) and, should one escape a reader,
+    what pysam, gzip, zlib or pyBigWig raise (:data:`gategenome.io.reading.LIBRARY_ERRORS`)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name.replace("_", "-") for name in _command_modules()]
@@ -52,8 +54,8 @@ class CommandGroup(click.Group):
         except LIBRARY_ERRORS as exc:  # a reader that escaped gategenome.io.reading: still one line, no traceback
             logging.getLogger("gategenome").debug("unexpected %s", type(exc).__name__, exc_info=True)
             where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
-            click.echo(f"gategenome: error: {where}{type(exc).__name__}: {describe(exc)}; expected readable, "
-                       "well-formed inputs (run with -v for the details)", err=True)
+            click.echo(f"gategenome: error: {where}{type(exc).__name__}: {describe(exc)} "
+                       "(run with -v for the traceback)", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("gategenome: interrupted", err=True)

@@ -195,30 +195,28 @@ class _Batch:
         return self.text.split("\n")[number - self.first]
 
 
-#: Most digits of a coordinate or count (int64 holds every 18-digit number).
-_MAX_DIGITS = 18
-
-
 def _plain_number(value: str) -> bool:
-    """Whether ``value`` is ASCII digits only, at most :data:`_MAX_DIGITS` of them (no sign, ``_`` or other script)."""
-    return value.isascii() and value.isdigit() and len(value) <= _MAX_DIGITS
+    """Whether ``value`` is ASCII digits only (no sign, ``_``, space or digit of another script) and fits int64."""
+    return value.isascii() and value.isdigit() and int(value) < 1 << 63
 
 
 def _column(batch: _Batch, index: int, lo: int, hi: int, path) -> np.ndarray:
     """Integer field ``index`` of data lines ``lo:hi``; a malformed line is reported with its number.
 
     Only ASCII digits are numbers: ``1_000``, ``+5``, `` 7`` or digits of another script (which
-    Python's ``int`` accepts) are refused, as is a number too long for int64.
+    Python's ``int`` accepts) are refused, as is a number too large for int64.
     """
     values = batch.cols[index][lo:hi] if index < len(batch.cols) else [""] * (hi - lo)
     joined = "".join(values)
-    longest = max(map(len, values), default=0)
-    if joined.isascii() and joined.isdigit() and 0 < longest <= _MAX_DIGITS and all(values):
-        return np.fromiter(map(int, values), dtype=np.int64, count=hi - lo)
+    if joined.isascii() and joined.isdigit():  # one pass over the block: every value is ASCII digits (or empty)
+        try:
+            return np.fromiter(map(int, values), dtype=np.int64, count=hi - lo)
+        except (ValueError, OverflowError):  # an empty field, or a number past int64
+            pass
     offset = next(offset for offset, value in enumerate(values) if not _plain_number(value))
     number = int(batch.numbers[lo + offset])
     raise _bad_line(path, number, batch.line(number), "expected 'chrom start end [barcode count]' separated by "
-                    f"tabs, with integer start, end and count (ASCII digits, at most {_MAX_DIGITS})")
+                    "tabs, with integer start, end and count (ASCII digits)")
 
 
 class _FileState:
