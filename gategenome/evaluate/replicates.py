@@ -36,6 +36,7 @@ from gategenome.errors import ConfigError, InputError
 from gategenome.evaluate.boundaries import STRANDS, call_positions, nearest_distance
 from gategenome.evaluate.calls import base_overlap
 from gategenome.io.bed import Interval, read_bed
+from gategenome.io.provenance import Product, require_compatible
 from gategenome.io.scandir.reader import ScanDir
 
 
@@ -210,6 +211,10 @@ def replicate_agreement(drops: Mapping[str, str | os.PathLike], sizes: Mapping[s
             for name, path in drops.items()}
     summits = {name: call_positions(found, chroms) for name, found in sets.items()}
     opened = {name: ScanDir(path) for name, path in scans.items()}
+    products = [Product(scan.path / "scan.json", genome_checksum=scan.meta.get("genome_checksum"),
+                        chroms=scan.meta.get("chroms")) for scan in opened.values()]
+    for product in products[1:]:  # replicate models of one genome: the gates are compared base by base
+        require_compatible(products[0], product)
     pairs = []
     for a, b in itertools.combinations(drops, 2):
         pair: dict[str, Any] = {

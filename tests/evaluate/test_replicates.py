@@ -172,3 +172,16 @@ def test_cli_bad_replicates_stop_with_one_line_and_no_output(case, tmp_path, ext
     assert all(word in result.output for word in words), result.output
     assert "Traceback" not in result.output
     assert not (out / "evaluation.json").exists() and not (out / "report.html").exists()
+
+
+def test_replicate_scans_of_two_assemblies_are_refused(tmp_path):
+    from gategenome.errors import InputError
+
+    a, b = _write(tmp_path / "a.bed", ROWS), _write(tmp_path / "b.bed", ROWS)
+    scans = {name: scan_fixture.build(tmp_path / name, with_signal=False)["scan"] for name in ("r1", "r2")}
+    meta = json.loads((scans["r2"] / "scan.json").read_text())
+    meta["chroms"]["chrA"] += 10  # another assembly's chrA
+    (scans["r2"] / "scan.json").write_text(json.dumps(meta))
+    with pytest.raises(InputError, match=r"r1/scan/scan.json and .*r2/scan/scan.json are not compatible: "
+                                         r"the length of chromosome chrA differs"):
+        replicate_agreement({"r1": a, "r2": b}, CHROMS, [50], scans)
