@@ -79,3 +79,24 @@ def truncate(path: Path, keep: int | None = None) -> Path:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2 if keep is None else keep])
     return path
+
+
+# --- compressed files -----------------------------------------------------------------------------------
+
+def corrupt_gzip(path: Path, text: str) -> Path:
+    """``text`` gzip-compressed, with 8 bytes past the middle of the deflate stream overwritten so that
+    decompressing stops there with ``zlib.error`` (not at the final CRC check)."""
+    import gzip
+    import zlib
+
+    packed = gzip.compress(text.encode())
+    for offset in range(len(packed) // 2, len(packed) - 16):
+        data = packed[:offset] + b"\xff" * 8 + packed[offset + 8:]
+        try:
+            gzip.decompress(data)
+        except zlib.error:
+            path.write_bytes(data)
+            return path
+        except Exception:  # noqa: BLE001 - a CRC failure: try the next offset
+            continue
+    raise AssertionError("no corruption found that zlib refuses")

@@ -20,6 +20,7 @@ import numpy as np
 import pysam
 import scan_fixture
 import torch
+from hostile import corrupt_gzip, truncate
 from scan_testlib import random_dna, small_model, write_bigwig, write_fasta
 
 from gategenome.model.checkpoint import FORMAT, VERSION
@@ -436,17 +437,6 @@ def _tracks_gather_export(p):
 
 # --- products that do not belong together, and malformed files of every input option -------------------------------
 
-def _corrupt_gzip(path: Path, text: str) -> Path:
-    """``text`` gzip-compressed, with bytes in the middle of the deflate stream flipped."""
-    import gzip
-
-    data = bytearray(gzip.compress(text.encode()))
-    middle = len(data) // 2
-    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
-    path.write_bytes(bytes(data))
-    return path
-
-
 def _noise(n: int, seed: int) -> str:
     rng = np.random.default_rng(seed)
     return "".join(f"chrA\t{s}\t{s + int(rng.integers(20, 200))}\n" for s in np.sort(rng.integers(0, 5_000, n)))
@@ -494,7 +484,7 @@ def write_trust_corpus(p: dict[str, Path]) -> dict[str, Path]:
     q["genome_other"] = write_fasta(root / "other.fa", {c: random_dna(n, rng) for c, n in other.items()})
     q["genome_binary"] = root / "binary.fa"
     q["genome_binary"].write_bytes(bytes(rng.integers(0, 256, 3_000, dtype=np.uint8)))
-    q["genome_gzip_corrupt"] = _corrupt_gzip(root / "genome.fa.gz", p["genome"].read_text())
+    q["genome_gzip_corrupt"] = corrupt_gzip(root / "genome.fa.gz", p["genome"].read_text())
     q["signal_other"] = write_bigwig(root / "signal_other.bw", {c: np.ones(n) for c, n in other.items()})
     q["signal_elsewhere"] = write_bigwig(root / "signal_elsewhere.bw", {"chrZ": np.ones(500)})
     q["model_b"] = small_model(root / "model_b.pt", hidden_size=4, num_layers=1, seed=1)
@@ -518,8 +508,8 @@ def write_trust_corpus(p: dict[str, Path]) -> dict[str, Path]:
     for key, text in texts.items():
         q[key] = root / f"{key}{suffix.get(key, '.tsv' if key.startswith(('fragments', 'barcodes')) else '.bed')}"
         q[key].write_text(text, encoding="utf-8")
-    q["fragments_gzip_corrupt"] = _corrupt_gzip(root / "fragments.tsv.gz", _noise(6_000, 1))
-    q["bed_gzip_corrupt"] = _corrupt_gzip(root / "regions.bed.gz", _noise(6_000, 2))
+    q["fragments_gzip_corrupt"] = corrupt_gzip(root / "fragments.tsv.gz", _noise(6_000, 1))
+    q["bed_gzip_corrupt"] = corrupt_gzip(root / "regions.bed.gz", _noise(6_000, 2))
     q["bam_other"] = _bam(root / "other.bam", other)
     q["bam_corrupt"] = _bam(root / "corrupt.bam", SIZES, pairs=3_000)
     data = bytearray(q["bam_corrupt"].read_bytes())
@@ -590,12 +580,6 @@ def write_trust_corpus(p: dict[str, Path]) -> dict[str, Path]:
     p.update(q)
     return p
 
-
-def truncate(path: Path, keep: int | None = None) -> Path:
-    """Cut a file to ``keep`` bytes (default: half)."""
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2 if keep is None else keep])
-    return path
 
 
 def _trust(p):
