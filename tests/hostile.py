@@ -84,13 +84,14 @@ def truncate(path: Path, keep: int | None = None) -> Path:
 # --- compressed files -----------------------------------------------------------------------------------
 
 def corrupt_gzip(path: Path, text: str) -> Path:
-    """``text`` gzip-compressed, with 8 bytes past the middle of the deflate stream overwritten so that
-    decompressing stops there with ``zlib.error`` (not at the final CRC check)."""
+    """``text`` gzip-compressed, with 8 bytes of the deflate stream (the first place past the middle that
+    works, else before it) overwritten so that decompressing stops there with ``zlib.error``, not at the
+    final CRC check."""
     import gzip
     import zlib
 
     packed = gzip.compress(text.encode())
-    for offset in range(len(packed) // 2, len(packed) - 16):
+    for offset in [*range(len(packed) // 2, len(packed) - 16), *range(10, len(packed) // 2)]:
         data = packed[:offset] + b"\xff" * 8 + packed[offset + 8:]
         try:
             gzip.decompress(data)
