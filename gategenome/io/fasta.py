@@ -19,12 +19,18 @@ import hashlib
 import logging
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_path
+from gategenome.io.reading import reading
 
 log = logging.getLogger(__name__)
+
+#: What a corrupt FASTA raises on a read (a bgzip block, bytes that are not ASCII); a ValueError of
+#: coordinates is the caller's.
+_CORRUPT = (OSError, EOFError, zlib.error, UnicodeError)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -245,7 +251,8 @@ class Genome:
         if chrom not in self.sizes:
             raise InputError(f"{self.path}: no chromosome {chrom!r}; expected one of {', '.join(self.sizes)}")
         end = self.sizes[chrom] if end is None else end
-        return self._fasta.fetch(chrom, start, end).encode("ascii")
+        with reading(self.path, "a complete FASTA of ASCII bases (plain or bgzip)", _CORRUPT):
+            return self._fasta.fetch(chrom, start, end).encode("ascii")
 
     def close(self) -> None:
         """Close the underlying file."""

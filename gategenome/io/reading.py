@@ -38,7 +38,8 @@ def describe(exc: BaseException) -> str:
 
 
 @contextmanager
-def reading(path: str | os.PathLike, what: str) -> Iterator[None]:
+def reading(path: str | os.PathLike, what: str,
+            errors: tuple[type[BaseException], ...] = LIBRARY_ERRORS) -> Iterator[None]:
     """Run a read of ``path``; a library's exception becomes one :class:`InputError` naming it.
 
     Parameters
@@ -47,18 +48,21 @@ def reading(path: str | os.PathLike, what: str) -> Iterator[None]:
         The file read (named in the message).
     what
         What it should be, e.g. ``"a VCF or BCF (plain or bgzip)"``.
+    errors
+        The exceptions that mean a malformed file here (default :data:`LIBRARY_ERRORS`; a narrower
+        set where a ``ValueError`` would rather be a caller's wrong coordinates).
 
     Raises
     ------
     InputError
-        ``"{path}: cannot read ({detail}); expected {what}"`` for any of :data:`LIBRARY_ERRORS`;
+        ``"{path}: cannot read ({detail}); expected {what}"`` for any of ``errors``;
         errors the library raises on purpose (:class:`~gategenome.errors.GategenomeError`) pass unchanged.
     """
     try:
         yield
     except GategenomeError:
         raise
-    except LIBRARY_ERRORS as exc:
+    except errors as exc:
         raise InputError(f"{path}: cannot read ({describe(exc)}); expected {what}") from None
 
 
