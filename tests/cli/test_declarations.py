@@ -55,3 +55,32 @@ def test_a_value_out_of_its_declared_range_is_refused_by_the_settings():
         ModelConfig(chrono_max=1.0)
     with pytest.raises(ConfigError, match="explain.window"):
         MotifSettings(window=10)
+
+
+def _bounded_fields():
+    from gategenome.core.settings import declared_fields
+    from gategenome.variants.settings import VariantSettings
+
+    classes = {cls for section in SECTIONS.values() for cls in section.classes} | {VariantSettings}
+    for cls in sorted(classes, key=lambda c: c.__name__):
+        for item in declared_fields(cls):
+            for end in ("low", "high"):
+                if item.metadata.get(end) is not None and str(item.type).replace(" | None", "") in ("int", "float"):
+                    yield pytest.param(item, end, id=f"{cls.__name__}.{item.name}.{end}")
+
+
+@pytest.mark.parametrize(("item", "end"), list(_bounded_fields()))
+def test_an_option_takes_its_bound_exactly_when_the_setting_does(item, end):
+    """What --help shows (click's range, e.g. 0<x<1 for --qvalue) and what the settings check accept agree."""
+    import click
+
+    from gategenome.cli.options import _option_type
+    from gategenome.core.settings import range_problem
+
+    bound = item.metadata[end]
+    try:
+        _option_type(item).convert(bound, None, None)
+        option_takes = True
+    except click.BadParameter:
+        option_takes = False
+    assert option_takes == (range_problem(bound, item.metadata) is None), (item.name, end, bound)
