@@ -127,6 +127,10 @@ def settings_from_options(cls: type, values: Mapping[str, Any], **extra: Any) ->
     return cls(**chosen, **extra)
 
 
+#: Where ``--config``'s path is kept in the click context (the option is not a parameter of the command).
+CONFIG_META = "gategenome.config_file"
+
+
 def config_option(*classes: type, exclude: Iterable[str] = ()) -> Callable:
     """``--config FILE``: a YAML mapping of ``classes``' settings; options given on the command line win.
 
@@ -142,6 +146,7 @@ def config_option(*classes: type, exclude: Iterable[str] = ()) -> Callable:
         if path is None:
             return None
         values = read_config(Path(path), known)
+        ctx.meta[CONFIG_META] = path  # an input of the command (io.guard)
         ctx.default_map = {**(ctx.default_map or {}), **values}
         return path
 

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from gategenome.export.settings import TrackSettings
+from gategenome.io.publish import publish_file, remove_when_published
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.scandir.layout import TRACK_FILES
@@ -150,11 +151,13 @@ def run_tracks(
                 counts = list(pool.map(_write_track, *zip(*arguments)))
         else:
             counts = [_write_track(*args) for args in arguments]
-        for track in tracks:  # published together, once every track is complete
-            os.replace(staged[track], paths[track])
-    finally:
+        for track, count in zip(tracks, counts):
+            log.info("%s: %d data sections, %.3f bytes per base", paths[track], count,
+                     staged[track].stat().st_size / max(1, sum(scan.sizes.values())))
+        for track in tracks:  # published together, once every track is complete (io.publish)
+            publish_file(staged[track], paths[track])
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # made above by this run
-    for track, count in zip(tracks, counts):
-        log.info("%s: %d data sections, %.3f bytes per base", paths[track], count,
-                 paths[track].stat().st_size / max(1, sum(scan.sizes.values())))
+        raise
+    remove_when_published(staging, paths[tracks[0]])
     return paths

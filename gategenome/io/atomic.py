@@ -50,8 +50,11 @@ def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | No
     list[Path]
         What was removed.
     """
+    from gategenome.io.publish import recover_commits
+
     final = Path(final)
     directory = Path(directory) if directory is not None else final.parent
+    recover_commits(directory)  # a killed run's committed renames are finished, never removed
     pattern = re.compile(rf"\.{re.escape(final.name)}\.(\d+)@(.+)\.[^.]+\.tmp")
     host, removed = socket.gethostname(), []
     if not directory.is_dir():
@@ -81,8 +84,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     Path
         A temporary path in the same directory (so the rename is atomic).  On an
         exception the temporary file or directory is removed and ``path`` is left
-        untouched.
+        untouched.  Inside a :func:`gategenome.io.publish.publication` covering
+        ``path`` the rename waits for the publication's commit.
     """
+    from gategenome.io.publish import crash_point, publish_file
+
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(final)
@@ -92,7 +98,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp.unlink()
     try:
         yield tmp
-        os.replace(tmp, final)
+        crash_point()
+        publish_file(tmp, final)
     except BaseException:
         if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -159,8 +166,12 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     Path
         The staging directory: write every output there under its final name.
         On an exception it is removed with everything in it, as are parent
-        directories this call created, and ``out_dir`` is left as it was.
+        directories this call created, and ``out_dir`` is left as it was.  Inside
+        a :func:`gategenome.io.publish.publication` covering ``out_dir`` the
+        renames wait for the publication's commit.
     """
+    from gategenome.io.publish import crash_point, publish_file, remove_when_published
+
     final = Path(out_dir)
     created: list[Path] = []
     parent = final.absolute().parent
@@ -176,12 +187,13 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
         if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
             honour_umask(staging)
         yield staging
+        crash_point()
         if existed:
             for item in sorted(staging.iterdir()):
-                os.replace(item, final / item.name)
-            staging.rmdir()
+                publish_file(item, final / item.name)
+            remove_when_published(staging, final / staging.name)
         else:
-            os.replace(staging, final)
+            publish_file(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for directory in created:

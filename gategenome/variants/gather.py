@@ -65,7 +65,7 @@ def _gather_vcfs(vcfs: Sequence[Path], out: Path) -> None:
             for name in part.header.contigs:
                 if name not in header.contigs:
                     header.contigs.add(name)
-    with atomic_path(out) as tmp:
+    with atomic_path(Path(str(out) + ".tbi")) as index_tmp, atomic_path(out) as tmp:
         with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
             for path in vcfs:
                 with pysam.VariantFile(str(path)) as part:
@@ -73,8 +73,7 @@ def _gather_vcfs(vcfs: Sequence[Path], out: Path) -> None:
                         record.translate(sink.header)
                         sink.write(record)
         pysam.tabix_index(str(tmp), preset="vcf", force=True)
-        index_tmp = Path(str(tmp) + ".tbi")
-    os.replace(index_tmp, Path(str(out) + ".tbi"))
+        os.replace(str(tmp) + ".tbi", index_tmp)
 
 
 def _merge_summaries(summaries: Sequence[dict[str, Any]], parts: Sequence[str]) -> dict[str, Any]:

@@ -106,7 +106,8 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
             if key in header.info:
                 header.info.remove_header(key)
             header.info.add(key, "A", kind, text)
-        with atomic_path(out) as tmp:
+        index = Path(str(out) + ".tbi")
+        with atomic_path(index) as index_tmp, atomic_path(out) as tmp:
             with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
                 for index, record in enumerate(selected_records(source, contigs)):
                     record.translate(sink.header)
@@ -118,7 +119,5 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
                                                      for row in found)
                     sink.write(record)
             pysam.tabix_index(str(tmp), preset="vcf", force=True)
-            index_tmp = Path(str(tmp) + ".tbi")
-        index = Path(str(out) + ".tbi")
-        os.replace(index_tmp, index)
+            os.replace(str(tmp) + ".tbi", index_tmp)
     return out, index

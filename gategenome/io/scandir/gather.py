@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gategenome.errors import InputError
-from gategenome.io.atomic import honour_umask
+from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 from gategenome.io.jsonfile import read_json_object
 from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES
 
@@ -80,6 +80,29 @@ def _foreign_files(out: Path) -> list[str]:
     return foreign
 
 
+def _take_place(tmp: Path, out: Path) -> None:
+    """Rename ``tmp`` onto ``out``; an earlier gathered scan there is moved aside first and removed after.
+
+    Another gather publishing ``out`` at the same moment makes this one fail
+    with one line instead of removing what the other wrote.
+    """
+    aside = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".tmp", dir=out.parent))
+    try:
+        try:
+            os.replace(out, aside / out.name)
+        except FileNotFoundError:
+            pass
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            if os.path.lexists(aside / out.name) and not os.path.lexists(out):
+                os.replace(aside / out.name, out)  # the earlier scan goes back
+            raise InputError(f"{out}: appeared while this gather ran ({exc.strerror}); expected one gather "
+                             "writing it at a time") from None
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
 def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -> Path:
     """Merge scan directories of single chromosomes (or strands) into one.
 
@@ -117,8 +140,11 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
     if foreign:
         raise InputError(f"{out}: holds {len(foreign)} file(s) that are not part of a scan directory "
                          f"({', '.join(foreign[:3])}); expected a new path or an earlier gathered scan (it is replaced)")
+    if out.is_symlink():
+        raise InputError(f"{out}: is a symbolic link; expected a real directory (an earlier gathered scan is replaced)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    remove_abandoned(out)  # the staging of a killed gather (named with its PID@host)
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".tmp", dir=out.parent))
     honour_umask(tmp)  # mkdtemp makes 0700; the gathered directory is read by other jobs and users
     try:
         meta = None
@@ -127,9 +153,7 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
             _link_shard(shard, tmp)
             log.info("gathered %s", shard)
         (tmp / "scan.json").write_text(json.dumps(meta, indent=2))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
+        _take_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
