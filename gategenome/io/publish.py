@@ -37,7 +37,7 @@ from pathlib import Path
 
 #: The environment variable of the crash hook.
 CRASH_VARIABLE = "GATEGENOME_CRASH_AT"
-_RECORD = re.compile(r"\.publish\.(\d+)@(.+)\.[^.]+\.commit")
+_RECORD = re.compile(r"\.publish\.(\d+)@(.+)\.[^.]+\.(commit|part)")
 _current: contextvars.ContextVar[Publication | None] = contextvars.ContextVar("publication", default=None)
 _steps = [0]
 
@@ -181,6 +181,9 @@ def recover_commits(directory: str | os.PathLike) -> list[Path]:
     for candidate in sorted(directory.iterdir()):
         match = _RECORD.fullmatch(candidate.name)
         if not match or match[2] != host or process_alive(int(match[1])):
+            continue
+        if match[3] == "part":  # killed while writing the record: nothing was renamed yet
+            candidate.unlink(missing_ok=True)
             continue
         try:
             record = json.loads(candidate.read_text())

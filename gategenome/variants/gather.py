@@ -72,8 +72,7 @@ def _gather_vcfs(vcfs: Sequence[Path], out: Path) -> None:
                     for record in part:
                         record.translate(sink.header)
                         sink.write(record)
-        pysam.tabix_index(str(tmp), preset="vcf", force=True)
-        os.replace(str(tmp) + ".tbi", index_tmp)
+        pysam.tabix_index(str(tmp), preset="vcf", force=True, index=str(index_tmp))
 
 
 def _merge_summaries(summaries: Sequence[dict[str, Any]], parts: Sequence[str]) -> dict[str, Any]:

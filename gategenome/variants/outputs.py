@@ -118,6 +118,5 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
                             record.info[key] = tuple(_info_value(None if row is None else row[column], kind)
                                                      for row in found)
                     sink.write(record)
-            pysam.tabix_index(str(tmp), preset="vcf", force=True)
-            os.replace(str(tmp) + ".tbi", index_tmp)
+            pysam.tabix_index(str(tmp), preset="vcf", force=True, index=str(index_tmp))
     return out, index
