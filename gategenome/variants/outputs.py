@@ -45,6 +45,23 @@ def _format(value) -> str:
     return str(value)
 
 
+def refuse_annotated(vcf: str | os.PathLike) -> None:
+    """Refuse, before any scoring, a VCF that already carries this command's ``GG_*`` INFO fields.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the fields.
+    """
+    from gategenome.errors import InputError
+
+    with open_vcf(vcf) as source:
+        found = sorted(set(source.header.info) & set(INFO_FIELDS))
+    if found:
+        raise InputError(f"--vcf {vcf}: already annotated by 'gategenome variants' (INFO {', '.join(found[:3])}); "
+                         "expected the VCF it was made from")
+
+
 def write_allele_table(path: str | os.PathLike, alleles: Sequence[Allele], rows: Sequence[dict]) -> None:
     """One tab-separated row per allele (header line first)."""
     with atomic_open(path) as handle:
