@@ -52,7 +52,8 @@ _KEYS = [
     "config_hidden_float", "config_rc_string", "config_not_yaml", "config_list", "evaluate", "eval_scan", "eval_drops",
     "eval_regions", "eval_folds", "eval_metrics", "eval_signal", "empty", "hostile_empty", "regions_unknown",
     "regions_train_only", "genome_all_n", "drops_nostrand", "drops_unknown", "drops_summit",
-    "drops_past_end", "blocker", "empty_dir", "existing",
+    "drops_past_end", "blocker", "empty_dir", "existing", "link_scan", "elsewhere", "link_elsewhere", "hub",
+    "prepared",
 ]
 
 
