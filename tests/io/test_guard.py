@@ -128,8 +128,15 @@ def test_run_writes_nothing_itself():
 # --- the defects, one by one -------------------------------------------------------------------
 
 def test_boundaries_refuses_to_replace_its_signal_bigwig(work):
-    result = CliRunner().invoke(cli, ["boundaries", "--scan-dir", "scan", "--signal", "a.bw", "--out", "a.bw"])
+    from test_crash_consistency import _scan_with_null
+
+    scan = _scan_with_null(work / "called")
+    write_bigwig(Path("a.bw"), {"chrA": np.full(2_000, 3.0), "chrB": np.full(1_500, 3.0)})
+    before = checksums(work)
+    result = CliRunner().invoke(cli, ["boundaries", "--scan-dir", str(scan), "--signal", "a.bw", "--out", "a.bw",
+                                      "--decoys", "1000"])
     assert_clean_error(result, "--signal", "a.bw")
+    assert checksums(work) == before
 
 
 def test_boundaries_refuses_an_output_inside_the_scan_directory(work):
