@@ -18,21 +18,18 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from gategenome.io.publish import (  # noqa: F401  (process_alive: also this module's)
+    crash_point,
+    process_alive,
+    publish_file,
+    recover_commits,
+    remove_when_published,
+)
+
 
 def temporary_prefix(final: Path) -> str:
     """Start of the temporary names of ``final``: ``.NAME.PID@HOST.`` (see :func:`remove_abandoned`)."""
     return f".{final.name}.{os.getpid()}@{socket.gethostname()}."
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` of this host still runs (another user's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
 
 
 def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | None = None) -> list[Path]:
@@ -50,8 +47,6 @@ def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | No
     list[Path]
         What was removed.
     """
-    from gategenome.io.publish import recover_commits
-
     final = Path(final)
     directory = Path(directory) if directory is not None else final.parent
     recover_commits(directory)  # a killed run's committed renames are finished, never removed
@@ -87,8 +82,6 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         untouched.  Inside a :func:`gategenome.io.publish.publication` covering
         ``path`` the rename waits for the publication's commit.
     """
-    from gategenome.io.publish import crash_point, publish_file
-
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(final)
@@ -170,8 +163,6 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
         a :func:`gategenome.io.publish.publication` covering ``out_dir`` the
         renames wait for the publication's commit.
     """
-    from gategenome.io.publish import crash_point, publish_file, remove_when_published
-
     final = Path(out_dir)
     created: list[Path] = []
     parent = final.absolute().parent

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from gategenome.errors import ConfigError
+from gategenome.io.publish import publication
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -334,8 +335,6 @@ def guard_paths(**roles: Any) -> Callable:
             check_paths(paths)
             if declared.publish != "together":
                 return function(*args, **params)
-            from gategenome.io.publish import publication
-
             with publication(files=paths["outputs"].values(), directories=paths["output_dirs"].values()):
                 return function(*args, **params)
 

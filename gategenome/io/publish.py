@@ -3,7 +3,7 @@
 While a :func:`publication` is open (every command declared ``publish="together"``
 in :func:`gategenome.io.guard.guard_paths` runs inside one), a finished output
 that the publication covers is not renamed into place: its temporary
-(``.NAME.PID@HOST.XXXXXXXX.tmp`` beside it, :mod:`gategenome.io.atomic`) waits.
+(``.NAME.PID@HOST.XXXXXXXX.tmp`` beside it, made by :mod:`gategenome.io.atomic`) waits.
 When the command returns, :meth:`Publication.commit` writes a commit record
 (``.publish.PID@HOST.XXXXXXXX.commit``, the list of renames) and then renames
 every temporary onto its output; the record goes last.  A command that fails
@@ -40,6 +40,17 @@ CRASH_VARIABLE = "GATEGENOME_CRASH_AT"
 _RECORD = re.compile(r"\.publish\.(\d+)@(.+)\.[^.]+\.(commit|part)")
 _current: contextvars.ContextVar[Publication | None] = contextvars.ContextVar("publication", default=None)
 _steps = [0]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (another user's counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def crash_point() -> None:
@@ -173,8 +184,6 @@ def recover_commits(directory: str | os.PathLike) -> list[Path]:
     list[Path]
         The outputs renamed into place.
     """
-    from gategenome.io.atomic import process_alive
-
     directory, host, done = Path(directory), socket.gethostname(), []
     if not directory.is_dir():
         return done

@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.variants.vcf import Allele, open_vcf, selected_records
 
@@ -53,8 +54,6 @@ def refuse_annotated(vcf: str | os.PathLike) -> None:
     InputError
         Naming the file and the fields.
     """
-    from gategenome.errors import InputError
-
     with open_vcf(vcf) as source:
         found = sorted(set(source.header.info) & set(INFO_FIELDS))
     if found:
