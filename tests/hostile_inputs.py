@@ -190,9 +190,10 @@ def write_corpus(root: Path) -> dict[str, Path]:
     paths["hub"] = root / "hub"  # another product's directories: outputs may not land inside
     paths["hub"].mkdir()
     (paths["hub"] / "hub.txt").write_text("hub x\n")
+    (paths["hub"] / "export.json").write_text("{}\n")
     paths["prepared"] = root / "prepared"
     paths["prepared"].mkdir()
-    (paths["prepared"] / "prepare.json").write_text("{}\n")
+    (paths["prepared"] / "prepare.json").write_text('{"format": "gategenome-prepare"}\n')
 
     # Outputs that exist before the failing runs: they must come out unchanged.
     paths["existing"] = root / "existing"

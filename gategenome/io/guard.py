@@ -37,6 +37,7 @@ from gategenome.io.publish import publication
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: Files that mark a directory as another command's product: outputs must not land inside it.
+#: (Each checked by :func:`is_product`: written by gategenome, not a file of the same name from elsewhere.)
 PRODUCT_MARKERS = {
     "scan.json": "a scan directory ('gategenome scan' or a shard)",
     "hub.txt": "a track hub ('gategenome export')",
@@ -189,6 +190,25 @@ def _same_existing(a: str, b: str) -> bool:
         return False
 
 
+def is_product(directory: str | os.PathLike, marker: str) -> bool:
+    """Whether ``directory`` holds the :data:`PRODUCT_MARKERS` file ``marker`` written by gategenome.
+
+    A JSON marker must name a ``gategenome-`` format in its first 4 KiB (a
+    ``manifest.json`` or ``scan.json`` of some other tool is not one); a hub has
+    ``export.json`` beside its ``hub.txt``.
+    """
+    path = os.path.join(directory, marker)
+    if not os.path.isfile(path):
+        return False
+    if marker == "hub.txt":
+        return os.path.isfile(os.path.join(directory, "export.json"))
+    try:
+        with open(path, "rb") as handle:
+            return b'"gategenome-' in handle.read(4096)
+    except OSError:
+        return False
+
+
 def _owner(path: str, own: Iterable[str]) -> tuple[str, str] | None:
     """The nearest strict ancestor of resolved ``path`` that another product owns: (directory, what it is)."""
     own = set(own)
@@ -197,7 +217,7 @@ def _owner(path: str, own: Iterable[str]) -> tuple[str, str] | None:
         if text in own:
             return None
         for marker, what in PRODUCT_MARKERS.items():
-            if (ancestor / marker).is_file():
+            if is_product(ancestor, marker):
                 return text, what
     return None
 
@@ -306,7 +326,7 @@ def check_paths(paths: Mapping[str, Mapping[str, str]]) -> None:
                                       "expected an output directory that holds no input")
         if label in output_dirs or label in replaced:
             for marker, what in PRODUCT_MARKERS.items():
-                if marker != paths.get("product") and os.path.isfile(os.path.join(resolved, marker)):
+                if marker != paths.get("product") and is_product(resolved, marker):
                     raise ConfigError(f"{label} {path}: is {what}; expected a directory of this command's own "
                                       "outputs")
         owner = _owner(resolved, own_dirs)

@@ -22,6 +22,9 @@ from scan_testlib import write_bigwig
 from gategenome.cli.main import cli
 from gategenome.io.guard import PUBLISH_MODES, check_paths, declared_paths
 
+SCAN_JSON = '{"format": "gategenome-scan", "version": 1}\n'
+MARKERS = {"scan.json": SCAN_JSON, "hub.txt": "hub x\n", "prepare.json": '{"format": "gategenome-prepare"}\n',
+           "manifest.json": '{"format": "gategenome-genome-cache"}\n'}
 ROLE_FIELDS = ("inputs", "input_dirs", "outputs", "output_dirs", "replaced_dirs")
 
 
@@ -77,9 +80,9 @@ def work(tmp_path, monkeypatch):
     write_bigwig(Path("a.bw"), {"chrA": np.ones(10)})
     for directory in ("scan", "scan/chroms", "shard"):
         Path(directory).mkdir()
-    Path("scan/scan.json").write_text("{}\n")
+    Path("scan/scan.json").write_text(SCAN_JSON)
     Path("scan/chroms/chrS1.json").write_text("{}\n")
-    Path("shard/scan.json").write_text("{}\n")
+    Path("shard/scan.json").write_text(SCAN_JSON)
     return tmp_path
 
 
@@ -150,7 +153,7 @@ def test_variants_refuses_an_output_prefix_that_makes_the_scan_json(work):
     result = CliRunner().invoke(cli, ["variants", "--model", "model.pt", "--genome", "genome.fa", "--vcf", "calls.vcf",
                                       "--scan-dir", "scan", "--out", "scan/scan"])
     assert_clean_error(result, "scan")
-    assert Path("scan/scan.json").read_text() == "{}\n"
+    assert Path("scan/scan.json").read_text() == SCAN_JSON
 
 
 @pytest.mark.parametrize("argv", [
@@ -167,10 +170,20 @@ def test_an_output_prefix_that_names_a_directory_is_refused(work, argv):
 @pytest.mark.parametrize("marker", ["scan.json", "hub.txt", "prepare.json", "manifest.json"])
 def test_an_output_inside_another_products_directory_is_refused(work, marker):
     Path("product").mkdir()
-    (Path("product") / marker).write_text("{}\n")
+    (Path("product") / marker).write_text(MARKERS[marker])
+    if marker == "hub.txt":
+        Path("product/export.json").write_text("{}\n")
+    before = checksums(work)
     result = CliRunner().invoke(cli, ["variants-gather", "--out", "product/v", "part"])
     assert_clean_error(result, "product")
-    assert sorted(p.name for p in Path("product").iterdir()) == [marker]
+    assert checksums(work) == before
+
+
+@pytest.mark.parametrize("marker", ["scan.json", "manifest.json", "prepare.json", "hub.txt"])
+def test_a_file_of_the_same_name_from_elsewhere_does_not_make_a_product(work, marker):
+    (work / marker).write_text('{"name": "some other tool"}\n')
+    paths = declared_paths(COMMANDS["variants-gather"].callback.path_roles, {"prefix": "results/v", "parts": ()})
+    check_paths(paths)  # no error
 
 
 def test_an_output_reached_through_a_symbolic_link_into_an_input_directory_is_refused(work):
