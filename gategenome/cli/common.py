@@ -6,14 +6,14 @@ import contextlib
 import dataclasses
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Union
 
 import click
 
 from gategenome.errors import ConfigError
-from gategenome.io.guard import guard_paths, refuse_same_files, require_writable  # noqa: F401  (the commands' one guard)
+from gategenome.io.guard import refuse_same_files, require_writable  # noqa: F401  (io.guard's, for the commands)
 
 PathLike = Union[str, "os.PathLike[str]"]
 

@@ -36,7 +36,8 @@ _FILE = click.Path(dir_okay=False)
               help="Scan directory of a replicate named in --replicate-drops: adds the forget-gate correlation.")
 @guard_paths(inputs=("drops", "regions", "folds", "metrics", "signal", "boundaries", "region_calls",
                      "explain_report"), input_dirs=("scan_dir",), output_dirs=("out_dir",),
-             derived_inputs=lambda p: {f"--replicate-drops {v}": v.partition("=")[2] or v for v in p["replicate_drops"]})
+             derived_inputs=lambda p: {f"--replicate-drops {v}": v.partition("=")[2] or v
+                                       for v in p["replicate_drops"]})
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, replicate_drops,
             replicate_scan, explain_report, **options):
     """Score forget-gate drops against accessible-region edges; write an HTML report.

@@ -35,9 +35,9 @@ from pathlib import Path
 import numpy as np
 
 from gategenome.export.settings import TrackSettings
-from gategenome.io.publish import publish_file, remove_when_published
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
+from gategenome.io.publish import publish_file, remove_when_published
 from gategenome.io.scandir.layout import TRACK_FILES
 from gategenome.io.scandir.reader import LevelArray, ScanDir, read_block
 

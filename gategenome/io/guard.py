@@ -166,7 +166,8 @@ def declared_paths(roles: PathRoles, params: Mapping[str, Any]) -> dict[str, dic
             outputs.update({f"{_option(name)}'s {suffix}": f"{os.fspath(prefix)}{suffix}" for suffix in suffixes})
     if roles.derived is not None:
         outputs.update({k: os.fspath(v) for k, v in roles.derived(params).items() if v is not None})
-    return {"product": roles.product, "inputs": inputs, "input_dirs": _labelled(params, roles.input_dirs), "outputs": outputs,
+    return {"product": roles.product, "inputs": inputs, "input_dirs": _labelled(params, roles.input_dirs),
+            "outputs": outputs,
             "output_dirs": _labelled(params, roles.output_dirs),
             "replaced_dirs": _labelled(params, roles.replaced_dirs),
             "writes_into": _labelled(params, roles.writes_into)}
@@ -222,7 +223,8 @@ def _owner(path: str, own: Iterable[str]) -> tuple[str, str] | None:
     return None
 
 
-def refuse_same_files(outputs: Mapping[str, PathLike | None], inputs: Mapping[str, PathLike | None] | None = None) -> None:
+def refuse_same_files(outputs: Mapping[str, PathLike | None],
+                      inputs: Mapping[str, PathLike | None] | None = None) -> None:
     """Refuse two outputs, or an output and an input, that are the same file (resolved, hard links included).
 
     Raises

@@ -140,14 +140,52 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+_RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths atomically (Linux 3.15+)
+
+
+def exchange(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Swap the paths ``a`` and ``b`` (two directories) in one step, where the system can (Linux
+    ``renameat2`` with ``RENAME_EXCHANGE``); False where it cannot, having changed nothing."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100
+    if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not on this system or filesystem
+        return False
+    raise OSError(error, os.strerror(error), os.fspath(b))
+
+
+def replace_directory(new: Path, final: Path) -> None:
+    """Put the directory ``new`` in the place of ``final``; an earlier ``final`` is removed after.
+
+    Both directories are swapped in one step where the system allows, so
+    ``final`` is always either the earlier directory or the new one; elsewhere
+    the earlier one is moved aside first (a moment with neither).
+    """
+    if not final.is_dir() or final.is_symlink():
+        os.replace(new, final)
+        return
+    if exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)  # now the earlier directory
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{final.name}.{os.getpid()}@{socket.gethostname()}.", suffix=".tmp",
+                                  dir=final.parent))
+    os.replace(final, aside / final.name)
+    os.replace(new, final)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
 def _replace(temporary: Path, final: Path) -> None:
-    """Rename; a directory taking the place of an earlier one moves that aside and removes it after."""
-    if temporary.is_dir() and final.is_dir() and not final.is_symlink():
-        aside = Path(tempfile.mkdtemp(prefix=f".{final.name}.{os.getpid()}@{socket.gethostname()}.", suffix=".tmp",
-                                      dir=final.parent))
-        os.replace(final, aside / final.name)
-        os.replace(temporary, final)
-        shutil.rmtree(aside, ignore_errors=True)
+    """Rename; a directory taking the place of an earlier one goes through :func:`replace_directory`."""
+    if temporary.is_dir() and not temporary.is_symlink():
+        replace_directory(temporary, final)
         return
     os.replace(temporary, final)
 

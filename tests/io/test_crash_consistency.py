@@ -136,6 +136,14 @@ def _scan_with_null(path: Path) -> Path:
     return make_scan_dir(path, sizes, forget, access, null)
 
 
+def _shard(path: Path, chrom: str, length: int) -> Path:
+    """A one-chromosome scan shard (both strands)."""
+    from scan_testlib import make_scan_dir
+
+    values = {"+": np.full(length, 0.9), "-": np.full(length, 0.8)}
+    return make_scan_dir(path, {chrom: length}, {chrom: values}, null={chrom: values})
+
+
 def _cases(root: Path) -> dict:
     """Command -> (earlier argv, new argv, watched outputs relative to root)."""
     import pysam
@@ -160,8 +168,13 @@ def _cases(root: Path) -> dict:
         Path(f"{prefix}.tsv").write_text("chrom\tpos\nx\t10\n")
         Path(f"{prefix}.json").write_text(json.dumps({"counts": {"alleles": 1}, "drops": {}, "threshold": 0.5}))
         parts.append(str(prefix))
+    shards = []
+    for chrom, n in (("chrA", 3_000), ("chrB", 2_000)):
+        shards.append(str(_shard(root / "shards" / chrom, chrom, n)))
     out = str(root / "out")
     return {
+        "gather": (["gather", "--out-dir", f"{out}/gather/scan", shards[0]],
+                   ["gather", "--out-dir", f"{out}/gather/scan", *shards], ["out/gather"]),
         "call": (["call", "--scan-dir", called, "--out", f"{out}/call/drops.bed", "--fdr", "0.2"],
                  ["call", "--scan-dir", called, "--out", f"{out}/call/drops.bed", "--fdr", "0.01"], ["out/call"]),
         "boundaries": (["boundaries", "--scan-dir", called, "--out", f"{out}/b/b.bed", "--regions-out", f"{out}/b/r.bed",
@@ -184,7 +197,7 @@ def _cases(root: Path) -> dict:
     }
 
 
-CASES = ["call", "boundaries", "variants-gather", "signal", "simulate", "tracks"]
+CASES = ["call", "boundaries", "variants-gather", "signal", "simulate", "tracks", "gather"]
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from typing import Any
 from gategenome.errors import InputError
 from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 from gategenome.io.jsonfile import read_json_object
+from gategenome.io.publish import crash_point, replace_directory
 from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES
 
 log = logging.getLogger(__name__)
@@ -81,26 +82,18 @@ def _foreign_files(out: Path) -> list[str]:
 
 
 def _take_place(tmp: Path, out: Path) -> None:
-    """Rename ``tmp`` onto ``out``; an earlier gathered scan there is moved aside first and removed after.
+    """Put ``tmp`` in the place of ``out`` in one step (:func:`gategenome.io.publish.replace_directory`).
 
     Another gather publishing ``out`` at the same moment makes this one fail
     with one line instead of removing what the other wrote.
     """
-    aside = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".tmp", dir=out.parent))
+    crash_point()
     try:
-        try:
-            os.replace(out, aside / out.name)
-        except FileNotFoundError:
-            pass
-        try:
-            os.replace(tmp, out)
-        except OSError as exc:
-            if os.path.lexists(aside / out.name) and not os.path.lexists(out):
-                os.replace(aside / out.name, out)  # the earlier scan goes back
-            raise InputError(f"{out}: appeared while this gather ran ({exc.strerror}); expected one gather "
-                             "writing it at a time") from None
-    finally:
-        shutil.rmtree(aside, ignore_errors=True)
+        replace_directory(tmp, out)
+    except OSError as exc:
+        raise InputError(f"{out}: changed while this gather ran ({exc.strerror}); expected one gather "
+                         "writing it at a time") from None
+    crash_point()
 
 
 def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -> Path:
