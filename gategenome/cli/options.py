@@ -16,6 +16,7 @@ import click
 
 from gategenome.cli.common import FiniteFloat
 from gategenome.core.settings import check_type, declared_fields, field_default, range_problem
+from gategenome.io.guard import CONFIG_META
 
 #: Annotations whose option takes the value several times (``--test-chrom I --test-chrom II``).
 _REPEATED = {"tuple[str, ...]": click.STRING, "list[str]": click.STRING, "tuple[int, ...]": click.INT}
@@ -125,10 +126,6 @@ def settings_from_options(cls: type, values: Mapping[str, Any], **extra: Any) ->
             value = values[parameter_name(item)]
             chosen[item.name] = list(value) if str(item.type) == "list[str]" else value
     return cls(**chosen, **extra)
-
-
-#: Where ``--config``'s path is kept in the click context (the option is not a parameter of the command).
-CONFIG_META = "gategenome.config_file"
 
 
 def config_option(*classes: type, exclude: Iterable[str] = ()) -> Callable:

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Union
 
+import click
+
 from gategenome.errors import ConfigError
 from gategenome.io.publish import publication
 
@@ -72,8 +74,7 @@ class PathRoles:
     writes_into
         Input directories the command may also write into (``tracks`` into its scan directory).
     derived
-        ``f(params) -> {label: path}``: further outputs (``--out`` with ``.json``) or inputs are
-        given by ``derived_inputs``.
+        ``f(params) -> {label: path}``: further outputs (``--out`` with ``.json``).
     derived_inputs
         ``f(params) -> {label: path}``: further input files.
     publish
@@ -100,40 +101,27 @@ class PathRoles:
             raise ValueError(f"publish={self.publish!r}; expected one of {PUBLISH_MODES}")
 
 
-_LABELS: dict[str, str] = {}
+#: Where ``--config``'s path is kept in the click context (the option is not a parameter of the command).
+CONFIG_META = "gategenome.config_file"
 
 
-def _option(name: str) -> str:
-    """The option a parameter comes from (``model_path`` -> ``--model``), as the user typed it."""
-    return _LABELS.get(name) or "--" + name.replace("_", "-")
+def _option(name: str, labels: Mapping[str, str]) -> str:
+    """The option a parameter comes from (``model_path`` -> ``--model``), as the user types it."""
+    return labels.get(name) or "--" + name.replace("_", "-")
 
 
-def _config_file() -> dict[str, str]:
-    """``--config``'s YAML of the running click command, an input of every command that has the option."""
-    try:
-        import click
-    except ImportError:  # pragma: no cover - click is a dependency
-        return {}
+def _running_command() -> tuple[dict[str, str], dict[str, str]]:
+    """Of the running click command: parameter name -> its longest option (``--out``, or ``NAME`` of an
+    argument), and ``{"--config": path}`` when a ``--config`` YAML was read (an input too)."""
     context = click.get_current_context(silent=True)
-    path = context.meta.get("gategenome.config_file") if context is not None else None
-    return {"--config": path} if path else {}
-
-
-def _command_labels() -> dict[str, str]:
-    """Parameter name -> its longest option (``--out``) or ``NAME`` of an argument, from the running click command."""
-    try:
-        import click
-
-        context = click.get_current_context(silent=True)
-    except ImportError:  # pragma: no cover - click is a dependency
-        context = None
     if context is None:
-        return {}
+        return {}, {}
     labels = {}
     for param in context.command.params:
         options = [opt for opt in getattr(param, "opts", []) if opt.startswith("--")]
         labels[param.name] = max(options, key=len) if options else param.name.upper()
-    return labels
+    config = context.meta.get(CONFIG_META)
+    return labels, ({"--config": config} if config else {})
 
 
 def _values(value) -> list:
@@ -144,33 +132,46 @@ def _values(value) -> list:
     return [value]
 
 
-def _labelled(params: Mapping[str, Any], names: Iterable[str]) -> dict[str, str]:
+def _labelled(params: Mapping[str, Any], names: Iterable[str], labels: Mapping[str, str]) -> dict[str, str]:
     found = {}
     for name in names:
         values = _values(params.get(name))
         for value in values:
-            label = _option(name) if len(values) == 1 else f"{_option(name)} {value}"
+            label = _option(name, labels) if len(values) == 1 else f"{_option(name, labels)} {value}"
             found[label] = os.fspath(value)
     return found
 
 
-def declared_paths(roles: PathRoles, params: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    """The command's paths by role: ``inputs``, ``input_dirs``, ``outputs``, ``output_dirs``, ``replaced_dirs``."""
-    inputs = _labelled(params, roles.inputs)
+def declared_paths(roles: PathRoles, params: Mapping[str, Any],
+                   labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The command's paths by role (``inputs``, ``input_dirs``, ``outputs``, ``output_dirs``,
+    ``replaced_dirs``, ``writes_into``: label -> path) and its ``product``.
+
+    Parameters
+    ----------
+    roles
+        The command's declaration.
+    params
+        The values of its parameters.
+    labels
+        Parameter name -> the option naming it in messages (default ``--name``).
+    """
+    labels = labels or {}
+    inputs = _labelled(params, roles.inputs, labels)
     if roles.derived_inputs is not None:
         inputs.update({k: os.fspath(v) for k, v in roles.derived_inputs(params).items() if v is not None})
-    outputs = _labelled(params, roles.outputs)
+    outputs = _labelled(params, roles.outputs, labels)
     for name, suffixes in roles.prefixes.items():
         for prefix in _values(params.get(name)):
-            refuse_directory_prefix(_option(name), prefix)
-            outputs.update({f"{_option(name)}'s {suffix}": f"{os.fspath(prefix)}{suffix}" for suffix in suffixes})
+            option = _option(name, labels)
+            refuse_directory_prefix(option, prefix)
+            outputs.update({f"{option}'s {suffix}": f"{os.fspath(prefix)}{suffix}" for suffix in suffixes})
     if roles.derived is not None:
         outputs.update({k: os.fspath(v) for k, v in roles.derived(params).items() if v is not None})
-    return {"product": roles.product, "inputs": inputs, "input_dirs": _labelled(params, roles.input_dirs),
-            "outputs": outputs,
-            "output_dirs": _labelled(params, roles.output_dirs),
-            "replaced_dirs": _labelled(params, roles.replaced_dirs),
-            "writes_into": _labelled(params, roles.writes_into)}
+    return {"product": roles.product, "inputs": inputs, "input_dirs": _labelled(params, roles.input_dirs, labels),
+            "outputs": outputs, "output_dirs": _labelled(params, roles.output_dirs, labels),
+            "replaced_dirs": _labelled(params, roles.replaced_dirs, labels),
+            "writes_into": _labelled(params, roles.writes_into, labels)}
 
 
 def refuse_directory_prefix(option: str, value: PathLike) -> None:
@@ -350,10 +351,9 @@ def guard_paths(**roles: Any) -> Callable:
     def decorate(function: Callable) -> Callable:
         @functools.wraps(function)
         def guarded(*args, **params):
-            _LABELS.clear()
-            _LABELS.update(_command_labels())
-            paths = declared_paths(declared, params)
-            paths["inputs"].update(_config_file())
+            labels, config = _running_command()
+            paths = declared_paths(declared, params, labels)
+            paths["inputs"].update(config)
             check_paths(paths)
             if declared.publish != "together":
                 return function(*args, **params)
