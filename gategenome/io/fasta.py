@@ -130,8 +130,11 @@ def _misplaced_record(handle, lines: list[str]) -> str | None:
             name, offset = fields[0], int(fields[2])
         except (IndexError, ValueError):
             return "is not a valid .fai"
-        handle.seek(max(0, offset - 4096))
-        before = handle.read(offset - max(0, offset - 4096))
+        for window in (256, 65536):  # a header line is short; one with a long description is read further
+            handle.seek(max(0, offset - window))
+            before = handle.read(offset - max(0, offset - window))
+            if b"\n" in before[:-1] or offset <= window:
+                break
         header = before[:-1].rsplit(b"\n", 1)[-1].rstrip(b"\r")
         if not before.endswith(b"\n") or not (header == b">" + name.encode()
                                               or header.startswith(b">" + name.encode() + b" ")
