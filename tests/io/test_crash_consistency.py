@@ -171,8 +171,16 @@ def _cases(root: Path) -> dict:
     shards = []
     for chrom, n in (("chrA", 3_000), ("chrB", 2_000)):
         shards.append(str(_shard(root / "shards" / chrom, chrom, n)))
+    from scan_testlib import random_dna, write_bigwig, write_fasta
+
+    sizes = {"chrA": 20_000, "chrB": 15_000, "chrC": 12_000}
+    prepared_genome = write_fasta(root / "prepared.fa", {c: random_dna(n, rng) for c, n in sizes.items()})
+    coverage = write_bigwig(root / "coverage.bw",
+                            {c: np.where((np.arange(n) // 500) % 3 == 0, 20.0, 1.0) for c, n in sizes.items()})
+    prepare = ["prepare", "--genome", str(prepared_genome), "--signal", str(coverage), "--out-dir", f"{root}/out/prep"]
     out = str(root / "out")
     return {
+        "prepare": ([*prepare, "--threshold-factor", "1.5"], [*prepare, "--threshold-factor", "2"], ["out/prep"]),
         "gather": (["gather", "--out-dir", f"{out}/gather/scan", shards[0]],
                    ["gather", "--out-dir", f"{out}/gather/scan", *shards], ["out/gather"]),
         "call": (["call", "--scan-dir", called, "--out", f"{out}/call/drops.bed", "--fdr", "0.2"],
@@ -197,7 +205,7 @@ def _cases(root: Path) -> dict:
     }
 
 
-CASES = ["call", "boundaries", "variants-gather", "signal", "simulate", "tracks", "gather"]
+CASES = ["call", "boundaries", "variants-gather", "signal", "simulate", "tracks", "gather", "prepare"]
 
 
 @pytest.mark.slow
