@@ -243,7 +243,7 @@ def refuse_same_files(outputs: Mapping[str, PathLike | None],
                 if other_kind == "input" and kind == "input":
                     continue
                 if resolved == other or _same_existing(resolved, other):
-                    expected = "distinct outputs" if other_kind == "output" else "an output other than each input"
+                    expected = "distinct outputs" if kind == other_kind else "an output other than each input"
                     raise ConfigError(f"{other_label} and {label} are the same file ({path}); expected {expected}")
             seen.append((label, resolved, kind))
 

@@ -138,7 +138,7 @@ def test_boundaries_refuses_to_replace_its_signal_bigwig(work):
     before = checksums(work)
     result = CliRunner().invoke(cli, ["boundaries", "--scan-dir", str(scan), "--signal", "a.bw", "--out", "a.bw",
                                       "--decoys", "1000"])
-    assert_clean_error(result, "--signal", "a.bw")
+    assert_clean_error(result, "--signal", "a.bw", "an output other than each input")
     assert checksums(work) == before
 
 
