@@ -35,6 +35,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from gategenome.errors import ConfigError
+
 #: The environment variable of the crash hook.
 CRASH_VARIABLE = "GATEGENOME_CRASH_AT"
 _RECORD = re.compile(r"\.publish\.(\d+)@(.+)\.[^.]+\.(commit|part)")
@@ -101,6 +103,11 @@ class Publication:
         if not self.pending:
             self._remove_empty()
             return
+        for temporary, final in self.pending:  # a rename that would fail fails here, before any is made
+            if final.is_dir() and not final.is_symlink() and not temporary.is_dir():
+                self.abandon()
+                raise ConfigError(f"{final}: is a directory where this command writes a file; expected no "
+                                  "directory of that name (nothing was written)")
         directory = self.pending[0][1].absolute().parent
         fd, record = tempfile.mkstemp(prefix=f".publish.{os.getpid()}@{socket.gethostname()}.", suffix=".part",
                                       dir=directory)

@@ -188,3 +188,35 @@ def test_every_multi_file_command_publishes_through_one_mechanism(name):
     else:  # each of these has its own all-or-nothing (or resumable) step, named in the declaration
         assert (name, roles.publish) in {("scan", "resumable"), ("train", "resumable"), ("gather", "directory"),
                                          ("export", "directory")}
+
+
+def test_a_rename_that_would_fail_publishes_nothing(tmp_path):
+    """signal into a directory where one output's name is taken by a directory: nothing replaced."""
+    from gategenome.errors import ConfigError
+
+    out = tmp_path / "signal"
+    (out / "signal.json").mkdir(parents=True)
+    (out / "coverage.bw").write_text("old\n")
+    with pytest.raises(ConfigError, match="signal.json"), publication(directories=[out]):
+        with atomic_directory(out) as stage:
+            (stage / "coverage.bw").write_text("new\n")
+            (stage / "signal.json").write_text("{}\n")
+    assert (out / "coverage.bw").read_text() == "old\n"
+    assert sorted(p.name for p in out.iterdir()) == ["coverage.bw", "signal.json"]
+
+
+def test_signal_into_a_directory_whose_summary_name_is_taken_keeps_every_earlier_file(tmp_path):
+    from hostile import assert_clean_error
+
+    genome = tmp_path / "genome.fa"
+    genome.write_text(">chrA\n" + "ACGT" * 250 + "\n")
+    fragments = tmp_path / "fragments.tsv"
+    fragments.write_text("chrA\t10\t200\nchrA\t300\t500\n")
+    out = tmp_path / "signal"
+    (out / "signal.json").mkdir(parents=True)
+    (out / "coverage.bw").write_text("an earlier coverage\n")
+    result = CliRunner().invoke(cli, ["signal", "--genome", str(genome), "--fragments", str(fragments),
+                                      "--no-call-peaks", "--out-dir", str(out)])
+    assert_clean_error(result, "signal.json")
+    assert (out / "coverage.bw").read_text() == "an earlier coverage\n"
+    assert sorted(p.name for p in out.iterdir()) == ["coverage.bw", "signal.json"]
