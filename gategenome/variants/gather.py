@@ -114,6 +114,12 @@ def gather_parts(parts: Sequence[str | os.PathLike], out: str | os.PathLike) -> 
     """
     if not parts:
         raise InputError("no parts to gather; expected the output prefixes of 'gategenome variants --chrom' runs")
+    seen: dict[str, str] = {}
+    for part in parts:  # a part twice repeats its records, out of order for the index: refused before any work
+        key = os.path.realpath(f"{part}.json")
+        if key in seen:
+            raise InputError(f"part {part} is given twice (as {seen[key]} too); expected each part once")
+        seen[key] = str(part)
     found = _part_paths(parts)
     summaries = []
     for paths in found:

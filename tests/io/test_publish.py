@@ -220,3 +220,15 @@ def test_signal_into_a_directory_whose_summary_name_is_taken_keeps_every_earlier
     assert_clean_error(result, "signal.json")
     assert (out / "coverage.bw").read_text() == "an earlier coverage\n"
     assert sorted(p.name for p in out.iterdir()) == ["coverage.bw", "signal.json"]
+
+
+def test_variants_gather_refuses_a_part_given_twice_and_keeps_the_earlier_result(tmp_path):
+    from hostile import assert_clean_error
+
+    parts = _parts(tmp_path)
+    out = tmp_path / "g"
+    assert CliRunner().invoke(cli, ["variants-gather", "--out", str(out), *map(str, parts)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    result = CliRunner().invoke(cli, ["variants-gather", "--out", str(out), str(parts[0]), str(parts[0])])
+    assert_clean_error(result, "given twice")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
