@@ -181,6 +181,21 @@ def write_corpus(root: Path) -> dict[str, Path]:
     paths["empty_dir"] = root / "empty_dir"
     paths["empty_dir"].mkdir()
 
+    paths["link_scan"] = root / "link_to_scan"  # an output reached through a link into an input directory
+    paths["link_scan"].symlink_to(paths["eval_scan"], target_is_directory=True)
+    paths["elsewhere"] = root / "elsewhere"  # what a link standing for an output directory points at
+    paths["elsewhere"].mkdir()
+    (paths["elsewhere"] / "keep.txt").write_text("the user's file\n")
+    paths["link_elsewhere"] = root / "link_elsewhere"
+    paths["link_elsewhere"].symlink_to(paths["elsewhere"], target_is_directory=True)
+    paths["hub"] = root / "hub"  # another product's directories: outputs may not land inside
+    paths["hub"].mkdir()
+    (paths["hub"] / "hub.txt").write_text("hub x\n")
+    (paths["hub"] / "export.json").write_text("{}\n")
+    paths["prepared"] = root / "prepared"
+    paths["prepared"].mkdir()
+    (paths["prepared"] / "prepare.json").write_text('{"format": "gategenome-prepare"}\n')
+
     # Outputs that exist before the failing runs: they must come out unchanged.
     paths["existing"] = root / "existing"
     paths["existing"].mkdir()
@@ -195,7 +210,7 @@ def write_corpus(root: Path) -> dict[str, Path]:
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
     return (_signal(p) + _boundaries(p) + _variants(p) + _variants_gather(p) + _explain(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
-            + _tracks_gather_export(p) + _trust(p))
+            + _tracks_gather_export(p) + _trust(p) + _outputs(p))
 
 
 def _s(*items) -> list[str]:
@@ -749,4 +764,89 @@ def _trust(p):
         # simulate: --config
         c("simulate", "config-duplicate-key", _s("simulate", "--config", p["config_duplicate"], "--out-dir",
                                                  out / "sim"), "appears twice"),
+    ]
+
+
+def _outputs(p):
+    """Every output option of every command pointed at an input, inside an input or another product's
+    directory, through a link, or at a directory name: refused before any work, nothing touched."""
+    scan, link, hub, prepared = p["eval_scan"], p["link_scan"], p["hub"], p["prepared"]
+    model = ["--model", p["model"], "--genome", p["genome"], "--device", "cpu", "--no-progress"]
+    signal = lambda out_dir: _s("signal", "--genome", p["genome"], "--fragments", p["fragments_unsorted"],  # noqa: E731
+                                "--no-call-peaks", "--out-dir", out_dir)
+    boundaries = lambda *extra: _s("boundaries", "--scan-dir", scan, *extra)  # noqa: E731
+    variants = lambda prefix, *extra: _s("variants", *model, "--vcf", p["vcf_unknown"], "--threshold", "0.5",  # noqa: E731
+                                         *extra, "--out", prefix)
+    explain = lambda out_dir: _s("explain", *model, "--drops", p["eval_drops"], "--no-motifs",  # noqa: E731
+                                 "--out-dir", out_dir)
+    prepare = lambda out_dir: _s("prepare", "--genome", p["genome"], "--signal", p["signal"],  # noqa: E731
+                                 "--out-dir", out_dir)
+    train = lambda *extra: _s("train", "--genome", p["genome"], "--signal", p["signal"], "--regions",  # noqa: E731
+                              p["regions"], "--folds", p["folds"], "--no-progress", "--device", "cpu", *extra)
+    scan_cmd = lambda out_dir: _s("scan", *model[:-1], "--out-dir", out_dir)  # noqa: E731
+    evaluate = lambda out_dir: _s("evaluate", "--drops", p["eval_drops"], "--scan-dir", scan, "--regions",  # noqa: E731
+                                  p["eval_regions"], "--folds", p["eval_folds"], "--out-dir", out_dir)
+    design = lambda prefix, *extra: _s("design", "reset", "--reference", "--element-length", "20",  # noqa: E731
+                                       "--iterations", "2", *extra, "--out-prefix", prefix)
+    export = lambda out_dir: _s("export", "--scan-dir", scan, "--drops", p["eval_drops"], "--genome",  # noqa: E731
+                                p["genome"], "--out-dir", out_dir)
+    return [
+        Case("signal", "out-dir-inside-a-scan", signal(scan / "signal"), 1, "scan"),
+        Case("signal", "out-dir-inside-a-hub", signal(hub / "signal"), 1, "hub"),
+        Case("signal", "out-dir-is-a-prepared-directory", signal(prepared), 1, "prepared"),
+        Case("boundaries", "out-is-the-signal", boundaries("--signal", p["signal"], "--out", p["signal"]), 1,
+             "signal.bw"),
+        Case("boundaries", "regions-out-is-the-signal", boundaries("--signal", p["signal"], "--out",
+                                                                   p["root"] / "out" / "b.bed", "--regions-out",
+                                                                   p["signal"]), 1, "signal.bw"),
+        Case("boundaries", "out-inside-the-scan", boundaries("--out", scan / "chroms" / "chrA.bed"), 1, "--scan-dir"),
+        Case("boundaries", "out-through-a-link-into-the-scan", boundaries("--out", link / "b.bed"), 1, "--scan-dir"),
+        Case("call", "out-inside-the-scan", _s("call", "--scan-dir", scan, "--out", scan / "drops.bed"), 1,
+             "--scan-dir"),
+        Case("call", "out-through-a-link-into-the-scan", _s("call", "--scan-dir", scan, "--out", link / "d.bed"), 1,
+             "--scan-dir"),
+        Case("call", "out-inside-a-hub", _s("call", "--scan-dir", scan, "--out", hub / "d.bed"), 1, "hub"),
+        Case("variants", "out-makes-the-scan-json", variants(scan / "scan", "--scan-dir", scan), 1, "scan"),
+        Case("variants", "out-is-a-directory-name", variants(str(p["root"] / "out") + "/"), 1, "directory"),
+        Case("variants", "out-through-a-link-into-the-scan", variants(link / "v", "--scan-dir", scan), 1, "scan"),
+        Case("variants", "out-inside-a-prepared-directory", variants(prepared / "v"), 1, "prepared"),
+        Case("variants_gather", "out-is-a-directory-name", _s("variants-gather", "--out",
+                                                              str(p["root"] / "out") + "/", p["root"] / "no_part"),
+             1, "directory"),
+        Case("variants_gather", "out-inside-a-scan", _s("variants-gather", "--out", scan / "g",
+                                                        p["root"] / "no_part"), 1, "scan"),
+        Case("variants_gather", "out-through-a-link-into-a-scan", _s("variants-gather", "--out", link / "g",
+                                                                     p["root"] / "no_part"), 1, "scan"),
+        Case("explain", "out-dir-inside-the-scan", explain(scan / "explain"), 1, "scan"),
+        Case("explain", "out-dir-is-a-hub", explain(hub), 1, "hub"),
+        Case("explain", "out-dir-through-a-link-into-a-scan", explain(link / "explain"), 1, "scan"),
+        Case("prepare", "out-dir-is-a-scan", prepare(scan), 1, "scan"),
+        Case("prepare", "out-dir-inside-a-hub", prepare(hub / "prep"), 1, "hub"),
+        Case("train", "out-is-the-regions", train("--out", p["regions"]), 1, "--regions"),
+        Case("train", "metrics-is-the-folds", train("--out", p["root"] / "out" / "m.pt", "--metrics", p["folds"]), 1,
+             "--folds"),
+        Case("train", "curves-is-the-genome", train("--out", p["root"] / "out" / "m.pt", "--curves", p["genome"]), 1,
+             "--genome"),
+        Case("train", "out-inside-a-scan", train("--out", scan / "model.pt"), 1, "scan"),
+        Case("scan", "out-dir-inside-another-scan", scan_cmd(scan / "sub"), 1, "scan"),
+        Case("scan", "out-dir-is-a-hub", scan_cmd(hub), 1, "hub"),
+        Case("evaluate", "out-dir-is-the-scan", evaluate(scan), 1, "scan"),
+        Case("evaluate", "out-dir-inside-the-scan", evaluate(scan / "report"), 1, "scan"),
+        Case("evaluate", "out-dir-through-a-link-into-the-scan", evaluate(link / "report"), 1, "scan"),
+        Case("design", "out-prefix-makes-the-genome", design(p["genome"].with_suffix(""), "--genome", p["genome"],
+                                                             "--accessible", p["regions"]), 1, "--genome"),
+        Case("design", "out-prefix-is-a-directory-name", design(str(p["root"] / "out") + "/"), 1, "directory"),
+        Case("design", "out-prefix-inside-a-scan", design(scan / "d"), 1, "scan"),
+        Case("simulate", "out-dir-inside-a-scan", _s("simulate", "--out-dir", scan / "sim"), 1, "scan"),
+        Case("simulate", "out-dir-is-a-hub", _s("simulate", "--out-dir", hub), 1, "hub"),
+        Case("tracks", "out-dir-is-a-hub", _s("tracks", "--scan-dir", scan, "--out-dir", hub), 1, "hub"),
+        Case("tracks", "out-dir-inside-a-prepared-directory", _s("tracks", "--scan-dir", scan, "--out-dir",
+                                                                 prepared / "t"), 1, "prepared"),
+        Case("gather", "out-dir-is-a-link", _s("gather", "--out-dir", p["link_elsewhere"], scan), 1,
+             "symbolic link"),
+        Case("gather", "out-dir-is-the-shard", _s("gather", "--out-dir", scan, scan), 1, "same file"),
+        Case("gather", "out-dir-holds-the-shard", _s("gather", "--out-dir", p["evaluate"], scan), 1, "holds"),
+        Case("export", "out-dir-is-a-link", export(p["link_elsewhere"]), 1, "symbolic link"),
+        Case("export", "out-dir-holds-the-drops", export(p["evaluate"]), 1, "holds"),
+        Case("export", "out-dir-is-a-scan", export(scan), 1, "scan"),
     ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from gategenome.call.settings import CallSettings
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, settings_from_options, settings_options
 
 
@@ -18,6 +21,8 @@ from gategenome.cli.options import config_option, settings_from_options, setting
 @config_option(CallSettings)
 @click.option("--track-line/--no-track-line", default=False, show_default=True,
               help="Start the file with a UCSC 'track' line.")
+@guard_paths(input_dirs=("scan_dir",), outputs=("out",),
+             derived=lambda p: {"the settings JSON (--out with .json)": Path(p["out"]).with_suffix(".json")})
 def command(scan_dir, out, track_line, **options):
     """Call forget-gate drops: runs of bases whose mean forget gate falls below a threshold.
 

@@ -6,13 +6,14 @@ import contextlib
 import dataclasses
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Union
 
 import click
 
 from gategenome.errors import ConfigError
+from gategenome.io.guard import refuse_same_files, require_writable  # noqa: F401  (io.guard's, for the commands)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -40,49 +41,6 @@ def threads_option(note: str = ""):
 #: ``--progress/--no-progress``: a progress bar on stderr (on by default).
 progress_option = click.option("--progress/--no-progress", default=True, show_default=True,
                                help="Progress bar on stderr.")
-
-
-def refuse_same_files(outputs: Mapping[str, PathLike | None], inputs: Mapping[str, PathLike | None] | None = None) -> None:
-    """Refuse two outputs, or an output and an input, that are the same file.
-
-    Paths are compared after resolving ``..`` and symbolic links, and existing
-    files also by identity (a hard link is the same file), so ``--out x.json``
-    beside ``x.json`` settings, or ``--metrics`` equal to ``--out``, stop the
-    command before it writes anything.
-
-    Parameters
-    ----------
-    outputs
-        What the command writes: a label (the option, or ``"the settings JSON
-        (--out with .json)"``) -> path; None entries are skipped.
-    inputs
-        What it reads, label -> path.
-
-    Raises
-    ------
-    ConfigError
-        Naming both labels and the file.
-    """
-    seen: list[tuple[str, str, str]] = []  # (label, resolved path, kind)
-    for kind, mapping in (("output", outputs), ("input", inputs or {})):
-        for label, path in mapping.items():
-            if path is None:
-                continue
-            resolved = os.path.realpath(path)
-            for other_label, other, other_kind in seen:
-                if other_kind == "input" and kind == "input":
-                    continue
-                if resolved == other or _same_existing(resolved, other):
-                    expected = "distinct outputs" if other_kind == "output" else "an output other than each input"
-                    raise ConfigError(f"{other_label} and {label} are the same file ({path}); expected {expected}")
-            seen.append((label, resolved, kind))
-
-
-def _same_existing(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 class FiniteFloat(click.FloatRange):
@@ -114,55 +72,6 @@ class FiniteFloat(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"got {value!r}, expected a finite number", param, ctx)
         return super().convert(number, param, ctx)
-
-
-def _first_existing(path: Path) -> Path:
-    """``path`` itself or its nearest ancestor that exists."""
-    for candidate in (path, *path.parents):
-        if os.path.lexists(candidate):
-            return candidate
-    return Path(".")
-
-
-def require_writable(option: str, path: str | os.PathLike | None, *, directory: bool = False) -> None:
-    """Refuse, before any work, an output that cannot be written.
-
-    The nearest existing ancestor of ``path`` must be a writable directory (so the
-    missing parents can be created), and ``path`` itself, when it exists, must be
-    a directory (``directory=True``) or a file (``directory=False``).
-
-    Parameters
-    ----------
-    option
-        The option naming the output, for the message (e.g. ``"--out"``).
-    path
-        The output file or directory; ``None`` is skipped.
-    directory
-        Whether the output is a directory.
-
-    Raises
-    ------
-    ConfigError
-        A parent is a regular file, a directory is not writable, or the output
-        exists as the wrong kind.
-    """
-    if path is None:
-        return
-    path = Path(path)
-    if path.exists():
-        if directory and not path.is_dir():
-            raise ConfigError(f"{option} {path}: exists and is not a directory; expected a directory to write into")
-        if not directory and path.is_dir():
-            raise ConfigError(f"{option} {path}: is a directory; expected a file path")
-        target = path if directory else path.parent
-        if not os.access(target, os.W_OK | os.X_OK):
-            raise ConfigError(f"{option} {path}: {target} is not writable; expected a writable location")
-        return
-    ancestor = _first_existing(path.parent if str(path.parent) else Path("."))
-    if not ancestor.is_dir():
-        raise ConfigError(f"{option} {path}: {ancestor} is a file, not a directory; expected a path under a directory")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise ConfigError(f"{option} {path}: directory {ancestor} is not writable; expected a writable location")
 
 
 MODEL_HELP = "Trained model.pt (gategenome train)."

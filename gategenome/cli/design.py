@@ -10,6 +10,7 @@ import click
 
 from gategenome.cli.common import device_option, refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.design.settings import (
     MEMORY_ONLY,
@@ -62,6 +63,7 @@ def command() -> None:
 @settings_options(SearchSettings, ConstraintSettings, exclude=RESET_ONLY)
 @config_option(SearchSettings, ConstraintSettings, exclude=RESET_ONLY)
 @output_options
+@guard_paths(inputs=("model_path",), prefixes={"out_prefix": tuple(f".{s}" for s in SUFFIXES)})
 def memory(model_path, reference, device, out_prefix, **options) -> None:
     """Design long-memory DNA: a writer k-mer, then a filler the model's forget gates hold across.
 
@@ -118,6 +120,8 @@ def memory(model_path, reference, device, out_prefix, **options) -> None:
 @config_option(ResetSettings, SearchSettings, ConstraintSettings, BoundarySettings, ContextSettings,
                exclude=MEMORY_ONLY)
 @output_options
+@guard_paths(inputs=("model_path", "boundaries", "genome", "accessible"),
+             prefixes={"out_prefix": tuple(f".{s}" for s in SUFFIXES)})
 def reset(model_path, reference, boundaries, genome, accessible, device, out_prefix, **options) -> None:
     """Design synthetic resets: short elements that drive the mean forget gate lowest.
 

@@ -6,6 +6,7 @@ import click
 
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.evaluate.settings import EvaluateSettings
 
@@ -33,6 +34,10 @@ _FILE = click.Path(dir_okay=False)
               help="motifs.html of 'gategenome explain': linked from the report (what makes the gate drop).")
 @click.option("--replicate-scan", multiple=True, metavar="NAME=DIR",
               help="Scan directory of a replicate named in --replicate-drops: adds the forget-gate correlation.")
+@guard_paths(inputs=("drops", "regions", "folds", "metrics", "signal", "boundaries", "region_calls",
+                     "explain_report"), input_dirs=("scan_dir",), output_dirs=("out_dir",),
+             derived_inputs=lambda p: {f"--replicate-drops {v}": v.partition("=")[2] or v
+                                       for v in p["replicate_drops"]})
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, replicate_drops,
             replicate_scan, explain_report, **options):
     """Score forget-gate drops against accessible-region edges; write an HTML report.

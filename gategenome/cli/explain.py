@@ -14,6 +14,7 @@ from gategenome.cli.common import (
     threads_option,
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 
@@ -32,6 +33,7 @@ from gategenome.explain.settings import ExplainSettings, MotifSettings
 @threads_option()
 @progress_option
 @device_option
+@guard_paths(inputs=("model_path", "genome", "signal", "drops"), output_dirs=("out_dir",))
 def command(model_path, genome, signal, drops, out_dir, motifs, threads, progress, device, **options):
     """Explain forget-gate drops: which upstream bases make the gate dip, and the motifs behind them.
 

@@ -6,6 +6,7 @@ import click
 
 from gategenome.cli.common import require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, settings_from_options, settings_options
 from gategenome.export.settings import ExportSettings
 
@@ -24,6 +25,9 @@ from gategenome.export.settings import ExportSettings
               help="Region calls from 'gategenome boundaries --regions-out', added as a bigBed track.")
 @settings_options(ExportSettings)
 @config_option(ExportSettings)
+@guard_paths(inputs=("drops", "genome", "signal", "boundaries", "region_calls"),
+             input_dirs=("scan_dir", "tracks_dir"), replaced_dirs=("out_dir",), publish="directory",
+             product="hub.txt")
 def command(scan_dir, drops, genome, out_dir, tracks_dir, signal, boundaries, region_calls, **options):
     """Export drops and gate tracks for IGV and the UCSC genome browser.
 

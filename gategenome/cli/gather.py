@@ -6,12 +6,14 @@ import click
 
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 
 
 @click.command("gather", context_settings=CONTEXT_SETTINGS)
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False),
               help="The gathered scan directory (a new path, or an earlier gathered scan, which is replaced).")
 @click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@guard_paths(input_dirs=("shards",), replaced_dirs=("out_dir",), publish="directory", product="scan.json")
 def command(out_dir, shards):
     """Gather scan shards into one scan directory.
 

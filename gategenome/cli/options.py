@@ -16,6 +16,7 @@ import click
 
 from gategenome.cli.common import FiniteFloat
 from gategenome.core.settings import check_type, declared_fields, field_default, range_problem
+from gategenome.io.guard import CONFIG_META
 
 #: Annotations whose option takes the value several times (``--test-chrom I --test-chrom II``).
 _REPEATED = {"tuple[str, ...]": click.STRING, "list[str]": click.STRING, "tuple[int, ...]": click.INT}
@@ -142,6 +143,7 @@ def config_option(*classes: type, exclude: Iterable[str] = ()) -> Callable:
         if path is None:
             return None
         values = read_config(Path(path), known)
+        ctx.meta[CONFIG_META] = path  # an input of the command (io.guard)
         ctx.default_map = {**(ctx.default_map or {}), **values}
         return path
 

@@ -6,6 +6,7 @@ import click
 
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, option_name, settings_from_options, settings_options
 from gategenome.core.settings import declared_fields
 from gategenome.data.chromosomes import DEFAULT_EXCLUDE
@@ -92,6 +93,8 @@ def _per_mode_option(name: str):
     help="Output directory (created; existing files of the same names are replaced).",
     show_default=True,
 )
+@guard_paths(inputs=("genome", "signal", "peaks", "blacklist", "folds_file", "signal_summary"),
+             output_dirs=("out_dir",), product="prepare.json")
 def command(genome, signal, peaks, blacklist, folds_file, signal_summary, out_dir, **options):
     """Make accessible regions, chromosome folds and sizes for training.
 

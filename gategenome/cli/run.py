@@ -16,6 +16,7 @@ import click
 
 from gategenome.core.checkout import ENV_VAR, workflow_root
 from gategenome.errors import InputError
+from gategenome.io.guard import guard_paths
 
 __all__ = ["ENV_VAR", "command", "find_snakefile"]
 
@@ -55,6 +56,7 @@ def find_snakefile() -> Path:
 @click.option("--print-snakefile", is_flag=True, help="Print the path of the workflow's Snakefile and exit.")
 @click.argument("snakemake_args", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context
+@guard_paths(publish="none")
 def command(ctx: click.Context, print_snakefile: bool, snakemake_args: tuple[str, ...]) -> None:
     """Run the gategenome Snakemake workflow (arguments go to snakemake).
 

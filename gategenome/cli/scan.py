@@ -16,6 +16,7 @@ from gategenome.cli.common import (
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.cli.options import config_option, settings_from_options, settings_options
+from gategenome.io.guard import guard_paths
 from gategenome.scan.settings import ScanSettings
 
 _REGION = re.compile(r"^(?P<chrom>[^:]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)$")
@@ -62,6 +63,8 @@ def _parse_region(text: str, sizes: dict[str, int]) -> tuple[str, int, int]:
               help="After a whole-genome scan (no --chrom/--region), also write the bigWigs.")
 @progress_option
 @device_option
+@guard_paths(inputs=("model_path", "genome", "signal"), output_dirs=("out_dir",), publish="resumable",
+             product="scan.json")
 def command(model_path, genome, signal, out_dir, chroms, region, strand, threads, exclude_chroms, make_tracks,
             progress, device, **options):
     """Scan a genome with a trained model: mean forget gate and accessibility per base.

@@ -7,6 +7,7 @@ import click
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.cli.options import config_option, settings_from_options, settings_options
+from gategenome.io.guard import guard_paths
 from gategenome.data.settings import SignalSettings
 
 
@@ -25,6 +26,7 @@ from gategenome.data.settings import SignalSettings
 @config_option(SignalSettings)
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False),
               help="Output directory (created; existing files of the same names are replaced).")
+@guard_paths(inputs=("genome", "fragments", "bam", "barcodes"), output_dirs=("out_dir",))
 def command(genome, fragments, bam, barcodes, out_dir, **options):
     """Make ATAC-seq coverage and Tn5 cut-site bigWigs from fragments or a BAM.
 

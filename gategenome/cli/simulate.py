@@ -6,6 +6,7 @@ import click
 
 from gategenome.cli.common import require_writable
 from gategenome.cli.options import config_option, settings_from_options, settings_options
+from gategenome.io.guard import guard_paths
 from gategenome.simulate.settings import MAX_BASES, SimulationSettings
 
 
@@ -13,6 +14,7 @@ from gategenome.simulate.settings import MAX_BASES, SimulationSettings
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
 @settings_options(SimulationSettings)
 @config_option(SimulationSettings)
+@guard_paths(output_dirs=("out_dir",))
 def command(out_dir: str, **options) -> None:
     """Write a synthetic genome and ATAC-seq track with known boundaries.
 

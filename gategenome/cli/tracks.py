@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from gategenome.cli.common import require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.cli.options import config_option, settings_from_options, settings_options
+from gategenome.io.guard import guard_paths
+from gategenome.io.scandir.layout import TRACK_FILES
 from gategenome.export.settings import TrackSettings
 
 
@@ -16,6 +20,9 @@ from gategenome.export.settings import TrackSettings
               help="Where to write the bigWigs.")
 @settings_options(TrackSettings)
 @config_option(TrackSettings)
+@guard_paths(input_dirs=("scan_dir",), output_dirs=("out_dir",), writes_into=("scan_dir",),
+             derived=lambda p: {f"--out-dir's {name}": Path(p["out_dir"] or p["scan_dir"]) / name
+                                for name in TRACK_FILES.values()}, product="scan.json")
 def command(scan_dir, out_dir, **options):
     """Gather scan shards into bigWigs for IGV and the UCSC browser.
 

@@ -6,6 +6,7 @@ import click
 
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.options import field_option
+from gategenome.io.guard import guard_paths
 from gategenome.core.settings import declared_fields
 from gategenome.train.config import TrainConfig
 
@@ -19,6 +20,18 @@ def override_options(function):
     for name in reversed(OVERRIDES):
         function = field_option(fields[name], override="train")(function)
     return function
+
+
+
+def _train_outputs(params) -> dict:
+    """Every file ``train`` writes, by the option (or the name beside ``--out``) it comes from."""
+    from gategenome.train.files import TrainOutputs
+
+    outputs = TrainOutputs(params["out"], metrics=params["metrics_path"], curves=params["curves_path"],
+                           cache=params["cache_dir"])
+    return {"--out": outputs.model, "--metrics": outputs.metrics, "--curves": outputs.curves,
+            "the resolved config (MODEL.config.yaml)": outputs.config,
+            "the resume checkpoint (MODEL.resume.pt)": outputs.resume}
 
 
 @click.command(name="train")
@@ -46,6 +59,8 @@ def override_options(function):
               "reused while their content is unchanged, and read window by window so memory does not grow "
               "with the genome  [default: MODEL.cache beside --out]")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@guard_paths(inputs=("genome", "signal", "regions", "folds", "config_path", "blacklist"),
+             derived=lambda p: _train_outputs(p), publish="resumable")
 def command(genome, signal, regions, folds, out, config_path, blacklist, seed, threads, device, resume,
             metrics_path, curves_path, cache_dir, no_progress):
     """Train the LSTM on a genome + ATAC-seq signal to predict accessible bases.

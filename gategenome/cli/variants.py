@@ -16,6 +16,7 @@ from gategenome.cli.common import (
 )
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.cli.options import config_option, settings_from_options, settings_options
+from gategenome.io.guard import guard_paths
 from gategenome.variants.settings import VariantSettings
 
 
@@ -56,6 +57,8 @@ def _scan_threshold(scan_dir: str, inputs, model_path: str, genome_path: str, si
 @threads_option()
 @progress_option
 @device_option
+@guard_paths(inputs=("model_path", "genome", "signal", "vcf"), input_dirs=("scan_dir",),
+             prefixes={"prefix": (".vcf.gz", ".vcf.gz.tbi", ".tsv", ".json")})
 def command(model_path, genome, signal, vcf, prefix, chrom, threshold, scan_dir, threads, progress, device, **options):
     """Score variants: how each SNV or indel moves the forget gate, boundaries and accessibility.
 

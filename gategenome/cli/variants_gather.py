@@ -6,12 +6,16 @@ import click
 
 from gategenome.cli.common import refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
+from gategenome.io.guard import guard_paths
 
 
 @click.command("variants-gather", context_settings=CONTEXT_SETTINGS)
 @click.option("--out", "prefix", required=True, metavar="PREFIX",
               help="Output prefix: PREFIX.vcf.gz (+ .tbi), PREFIX.tsv, PREFIX.json.")
 @click.argument("parts", nargs=-1, required=True, metavar="PART...")
+@guard_paths(prefixes={"prefix": (".vcf.gz", ".vcf.gz.tbi", ".tsv", ".json")},
+             derived_inputs=lambda p: {f"part file {path}": path for part in p["parts"]
+                                       for path in (f"{part}{s}" for s in (".vcf.gz", ".vcf.gz.tbi", ".tsv", ".json"))})
 def command(prefix, parts):
     """Join the outputs of 'gategenome variants --chrom' runs into one output.
 

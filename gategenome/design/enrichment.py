@@ -72,6 +72,11 @@ def boundary_windows(settings: BoundarySettings) -> BoundaryWindows:
         raise InputError(f"--boundaries {boundaries}: no boundary record (empty file); expected drops.bed or peaks")
     with Genome(settings.genome) as genome:
         sizes = genome.sizes
+    past = next((i for i in intervals if i.chrom in sizes and i.end > sizes[i.chrom]), None)
+    if past is not None:  # found here, before the search, not when the windows are read after it
+        raise InputError(f"--boundaries {boundaries}: the record {past.chrom}:{past.start}-{past.end} ends past "
+                         f"the end of {past.chrom} ({sizes[past.chrom]} bases in {settings.genome}); expected "
+                         "boundaries on the genome's assembly")
     if kind == "narrowPeak":
         windows = [(i.chrom, edge - flank, edge + flank) for i in intervals for edge in (i.start, i.end)]
         source = f"{boundaries} (peak edges ± {flank} bp)"

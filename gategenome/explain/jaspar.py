@@ -45,6 +45,9 @@ def jaspar_motifs(release: str = "JASPAR2024", tax_group: str = "fungi") -> list
     from pyjaspar import jaspardb
 
     try:
+        releases = jaspardb().get_releases()
+        if release not in releases:  # pyjaspar opens no database for it, and fails only at the first query
+            raise ValueError(f"not among pyjaspar's releases ({', '.join(releases)})")
         database = jaspardb(release=release)
     except Exception as error:  # pyjaspar raises bare exceptions for unknown releases
         raise ConfigError(f"JASPAR release {release!r}: {error}; expected one pyjaspar ships "

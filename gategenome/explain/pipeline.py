@@ -26,10 +26,10 @@ from gategenome.model.network import GateLSTM
 log = logging.getLogger(__name__)
 
 
-def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summary: dict) -> dict:
-    """Run modisco and Tomtom, write ``motifs.html`` and ``motifs.tsv``; the motif part of the summary."""
+def _motif_outputs(stage: Path, explained, motif_settings: MotifSettings, summary: dict, references: list) -> dict:
+    """Run modisco and Tomtom against the JASPAR ``references``, write ``motifs.html`` and ``motifs.tsv``; the
+    motif part of the summary."""
     started = time.perf_counter()
-    references = jaspar_motifs(motif_settings.jaspar_release, motif_settings.tax_group)
     motifs, matches = [], []
     if explained.targets:
         motifs = find_motifs(explained.one_hot, explained.hypothetical, motif_settings)
@@ -87,6 +87,9 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
     targets = read_targets(drops, genome.sizes, settings.top)
     if not targets:
         log.warning("%s has no drops: nothing to explain (the outputs are written empty)", drops)
+    references = None  # read before the attributions: a bad --jaspar-release fails before the work
+    if motif_settings is not None:
+        references = jaspar_motifs(motif_settings.jaspar_release, motif_settings.tax_group)
     started = time.perf_counter()
     explained = explain_drops(model, genome, signal, targets, settings, device, progress)
     seconds = time.perf_counter() - started
@@ -106,6 +109,6 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
         write_drop_table(stage / "drops.tsv", explained)
         if motif_settings is not None:
             summary["motif_settings"] = asdict(motif_settings)
-            summary["motif_results"] = _motif_outputs(stage, explained, motif_settings, summary)
+            summary["motif_results"] = _motif_outputs(stage, explained, motif_settings, summary, references)
         write_json(stage / "explain.json", summary)
     return summary

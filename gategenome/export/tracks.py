@@ -38,6 +38,7 @@ from gategenome.export.settings import TrackSettings
 from gategenome.io.atomic import remove_abandoned, temporary_prefix
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.jsonfile import write_json
+from gategenome.io.publish import publish_file, remove_when_published
 from gategenome.io.scandir.layout import TRACK_FILES, TRACKS_META
 from gategenome.io.scandir.reader import LevelArray, ScanDir, read_block
 
@@ -151,15 +152,17 @@ def run_tracks(
                 counts = list(pool.map(_write_track, *zip(*arguments)))
         else:
             counts = [_write_track(*args) for args in arguments]
-        for track in tracks:  # published together, once every track is complete
-            os.replace(staged[track], paths[track])
+        for track, count in zip(tracks, counts):
+            log.info("%s: %d data sections, %.3f bytes per base", paths[track], count,
+                     staged[track].stat().st_size / max(1, sum(scan.sizes.values())))
+        for track in tracks:  # published together, once every track is complete (io.publish)
+            publish_file(staged[track], paths[track])
         if out_dir.resolve() != scan.path.resolve():  # in the scan directory, scan.json says where they come from
             write_json(out_dir / TRACKS_META, {key: scan.meta.get(key) for key in
                                                ("model_checksum", "genome_checksum", "chroms", "strands")}
                        | {"scan_dir": str(scan.path)})
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # made above by this run
-    for track, count in zip(tracks, counts):
-        log.info("%s: %d data sections, %.3f bytes per base", paths[track], count,
-                 paths[track].stat().st_size / max(1, sum(scan.sizes.values())))
+        raise
+    remove_when_published(staging, paths[tracks[0]])
     return paths

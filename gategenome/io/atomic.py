@@ -18,21 +18,18 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from gategenome.io.publish import (  # noqa: F401  (process_alive: also this module's)
+    crash_point,
+    process_alive,
+    publish_file,
+    recover_commits,
+    remove_when_published,
+)
+
 
 def temporary_prefix(final: Path) -> str:
     """Start of the temporary names of ``final``: ``.NAME.PID@HOST.`` (see :func:`remove_abandoned`)."""
     return f".{final.name}.{os.getpid()}@{socket.gethostname()}."
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` of this host still runs (another user's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
 
 
 def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | None = None) -> list[Path]:
@@ -52,6 +49,7 @@ def remove_abandoned(final: str | os.PathLike, directory: str | os.PathLike | No
     """
     final = Path(final)
     directory = Path(directory) if directory is not None else final.parent
+    recover_commits(directory)  # a killed run's committed renames are finished, never removed
     pattern = re.compile(rf"\.{re.escape(final.name)}\.(\d+)@(.+)\.[^.]+\.tmp")
     host, removed = socket.gethostname(), []
     if not directory.is_dir():
@@ -81,7 +79,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     Path
         A temporary path in the same directory (so the rename is atomic).  On an
         exception the temporary file or directory is removed and ``path`` is left
-        untouched.
+        untouched.  Inside a :func:`gategenome.io.publish.publication` covering
+        ``path`` the rename waits for the publication's commit.
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +91,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp.unlink()
     try:
         yield tmp
-        os.replace(tmp, final)
+        crash_point()
+        publish_file(tmp, final)
     except BaseException:
         if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -159,7 +159,9 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
     Path
         The staging directory: write every output there under its final name.
         On an exception it is removed with everything in it, as are parent
-        directories this call created, and ``out_dir`` is left as it was.
+        directories this call created, and ``out_dir`` is left as it was.  Inside
+        a :func:`gategenome.io.publish.publication` covering ``out_dir`` the
+        renames wait for the publication's commit.
     """
     final = Path(out_dir)
     created: list[Path] = []
@@ -176,12 +178,13 @@ def atomic_directory(out_dir: str | os.PathLike) -> Iterator[Path]:
         if not existed:  # mkdtemp makes 0700; the published directory gets the usual umask mode
             honour_umask(staging)
         yield staging
+        crash_point()
         if existed:
             for item in sorted(staging.iterdir()):
-                os.replace(item, final / item.name)
-            staging.rmdir()
+                publish_file(item, final / item.name)
+            remove_when_published(staging, final / staging.name)
         else:
-            os.replace(staging, final)
+            publish_file(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for directory in created:

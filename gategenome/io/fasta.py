@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import logging
 import os
+import stat as stat_module
 import tempfile
 import zlib
 from pathlib import Path
@@ -123,6 +124,28 @@ def _stale_reason(fasta: Path, fai: Path, compressed: bool) -> str | None:
         handle.seek(end)
         if b">" in handle.read():
             return "misses records at the end of the FASTA"
+        return _misplaced_record(handle, lines)
+
+
+def _misplaced_record(handle, lines: list[str]) -> str | None:
+    """Why the ``.fai`` ``lines`` do not start each record right after its own header line in the open
+    FASTA ``handle`` (an index pointing one chromosome at another's bytes), or None."""
+    for line in lines:
+        fields = line.split("\t")
+        try:
+            name, offset = fields[0], int(fields[2])
+        except (IndexError, ValueError):
+            return "is not a valid .fai"
+        for window in (256, 65536):  # a header line is short; one with a long description is read further
+            handle.seek(max(0, offset - window))
+            before = handle.read(offset - max(0, offset - window))
+            if b"\n" in before[:-1] or offset <= window:
+                break
+        header = before[:-1].rsplit(b"\n", 1)[-1].rstrip(b"\r")
+        if not before.endswith(b"\n") or not (header == b">" + name.encode()
+                                              or header.startswith(b">" + name.encode() + b" ")
+                                              or header.startswith(b">" + name.encode() + b"\t")):
+            return f"puts record {name!r} at byte {offset}, which does not follow its header line"
     return None
 
 
@@ -153,6 +176,38 @@ def _build_index(fasta: Path, index: Path, gzi: Path | None) -> None:
             pysam.faidx(*args)
         finally:
             pysam.set_verbosity(verbosity)
+
+
+def index_cache() -> Path:
+    """This user's FASTA index cache: ``gategenome-fai-UID`` in the temporary directory, mode 0700.
+
+    One that is not a real directory owned by this user with no access for others
+    (planted by someone else at the predictable path) is not used: a private
+    directory made for this process takes its place, with a warning.
+    """
+    cache = Path(tempfile.gettempdir()) / f"gategenome-fai-{os.getuid()}"
+    try:
+        cache.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return _private_cache()
+    info = os.lstat(cache)
+    if not stat_module.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        log.warning("%s: not a directory of this user's alone (owner uid %d, mode %o); not trusting the FASTA "
+                    "indexes in it", cache, info.st_uid, stat_module.S_IMODE(info.st_mode))
+        return _private_cache()
+    return cache
+
+
+_PRIVATE: list[Path] = []
+
+
+def _private_cache() -> Path:
+    """A 0700 directory of this process for FASTA indexes (made once)."""
+    if not _PRIVATE:
+        _PRIVATE.append(Path(tempfile.mkdtemp(prefix="gategenome-fai-")))
+    return _PRIVATE[0]
 
 
 class Genome:
@@ -223,10 +278,17 @@ class Genome:
         """Index paths in the cache, keyed by the FASTA's path, size and modification time."""
         stat = self.path.stat()
         key = hashlib.sha1(f"{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-        cache = Path(tempfile.gettempdir()) / "gategenome-fai"
-        cache.mkdir(exist_ok=True)
-        stem = cache / f"{key}-{self.path.name}"
-        return Path(f"{stem}.fai"), (Path(f"{stem}.gzi") if with_gzi else None)
+        stem = index_cache() / f"{key}-{self.path.name}"
+        fai, gzi = Path(f"{stem}.fai"), (Path(f"{stem}.gzi") if with_gzi else None)
+        if fai.exists() and (gzi is None or gzi.exists()):
+            reason = _stale_reason(self.path, fai, self._compressed)  # checked as one beside the FASTA is
+            if reason is not None:
+                log.warning("%s: the cached index %s %s; building it again", self.path, fai, reason)
+                for path in (fai, gzi):
+                    if path is not None:
+                        path.unlink(missing_ok=True)
+        return fai, gzi
+
 
     @property
     def chromosomes(self) -> list[str]:

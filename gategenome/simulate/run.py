@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
-from gategenome.io.atomic import atomic_open
+from gategenome.io.atomic import atomic_directory, atomic_open
 from gategenome.io.bigwig import write_bigwig
 from gategenome.io.jsonfile import write_json
 from gategenome.simulate.atac import call_poisson_peaks, coverage
@@ -92,15 +91,6 @@ def _draw_genome(rng: np.random.Generator, settings: SimulationSettings, out: Pa
     pysam.faidx(str(out / FILES["genome"]))
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    """``(device, inode, mtime in ns)`` of ``path``, None when absent: what tells a file rewritten from one left alone."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_dev, stat.st_ino, stat.st_mtime_ns
-
-
 def _names(settings: SimulationSettings) -> list[str]:
     """Chromosome names ``chrS1``, ``chrS2``, ..."""
     return [f"chrS{number}" for number in range(1, settings.chroms + 1)]
@@ -130,28 +120,18 @@ def run_simulate(out: str | os.PathLike, settings: SimulationSettings = Simulati
     """
     out = Path(out)
     rng = np.random.default_rng(settings.seed)
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
     sizes = {name: settings.length for name in _names(settings)}
-    spill_path = out / f".coverage.{os.getpid()}.tmp"
-    names = (*FILES.values(), FILES["genome"] + ".fai")
-    before = {name: _identity(out / name) for name in names}
-    records = RecordFiles(out)
-    try:
-        spill = CoverageFile(spill_path, sizes)
-        _draw_genome(rng, settings, out, spill, records)
-        paths = _write_files(out, settings, sizes, spill, records)
-    except BaseException:
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
-        else:  # only what this run wrote: an output it had not reached yet is another run's, or the user's
-            for name in names:
-                if _identity(out / name) not in (None, before[name]):
-                    (out / name).unlink(missing_ok=True)
-        raise
-    finally:
-        spill_path.unlink(missing_ok=True)
-        records.discard()
+    with atomic_directory(out) as stage:  # every file appears together, or none (an earlier result stays)
+        spill_path = stage / f".coverage.{os.getpid()}.tmp"
+        records = RecordFiles(stage)
+        try:
+            spill = CoverageFile(spill_path, sizes)
+            _draw_genome(rng, settings, stage, spill, records)
+            _write_files(stage, settings, sizes, spill, records)
+        finally:
+            spill_path.unlink(missing_ok=True)
+            records.discard()
+    paths = {key: out / name for key, name in FILES.items()}
     log.info("wrote %d regions, %d peaks to %s", records.regions, records.peaks, out)
     return paths
 

@@ -66,16 +66,14 @@ def _gather_vcfs(vcfs: Sequence[Path], out: Path) -> None:
             for name in part.header.contigs:
                 if name not in header.contigs:
                     header.contigs.add(name)
-    with atomic_path(out) as tmp:
+    with atomic_path(Path(str(out) + ".tbi")) as index_tmp, atomic_path(out) as tmp:
         with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
             for path in vcfs:
                 with pysam.VariantFile(str(path)) as part:
                     for record in part:
                         record.translate(sink.header)
                         sink.write(record)
-        pysam.tabix_index(str(tmp), preset="vcf", force=True)
-        index_tmp = Path(str(tmp) + ".tbi")
-    os.replace(index_tmp, Path(str(out) + ".tbi"))
+        pysam.tabix_index(str(tmp), preset="vcf", force=True, index=str(index_tmp))
 
 
 def _merge_summaries(summaries: Sequence[dict[str, Any]], parts: Sequence[str]) -> dict[str, Any]:
@@ -146,6 +144,12 @@ def gather_parts(parts: Sequence[str | os.PathLike], out: str | os.PathLike) -> 
     """
     if not parts:
         raise InputError("no parts to gather; expected the output prefixes of 'gategenome variants --chrom' runs")
+    seen: dict[str, str] = {}
+    for part in parts:  # a part twice repeats its records, out of order for the index: refused before any work
+        key = os.path.realpath(f"{part}.json")
+        if key in seen:
+            raise InputError(f"part {part} is given twice (as {seen[key]} too); expected each part once")
+        seen[key] = str(part)
     found = _part_paths(parts)
     summaries = []
     for paths in found:

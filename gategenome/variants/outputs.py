@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_open, atomic_path
 from gategenome.variants.vcf import Allele, open_vcf, selected_records
 
@@ -43,6 +44,21 @@ def _format(value) -> str:
     if isinstance(value, float):
         return "nan" if value != value else f"{value:.6g}"
     return str(value)
+
+
+def refuse_annotated(vcf: str | os.PathLike) -> None:
+    """Refuse, before any scoring, a VCF that already carries this command's ``GG_*`` INFO fields.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the fields.
+    """
+    with open_vcf(vcf) as source:
+        found = sorted(set(source.header.info) & set(INFO_FIELDS))
+    if found:
+        raise InputError(f"--vcf {vcf}: already annotated by 'gategenome variants' (INFO {', '.join(found[:3])}); "
+                         "expected the VCF it was made from")
 
 
 def write_allele_table(path: str | os.PathLike, alleles: Sequence[Allele], rows: Sequence[dict]) -> None:
@@ -106,7 +122,8 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
             if key in header.info:
                 header.info.remove_header(key)
             header.info.add(key, "A", kind, text)
-        with atomic_path(out) as tmp:
+        index = Path(str(out) + ".tbi")
+        with atomic_path(index) as index_tmp, atomic_path(out) as tmp:
             with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
                 for index, record in enumerate(selected_records(source, contigs)):
                     record.translate(sink.header)
@@ -117,8 +134,5 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
                             record.info[key] = tuple(_info_value(None if row is None else row[column], kind)
                                                      for row in found)
                     sink.write(record)
-            pysam.tabix_index(str(tmp), preset="vcf", force=True)
-            index_tmp = Path(str(tmp) + ".tbi")
-        index = Path(str(out) + ".tbi")
-        os.replace(index_tmp, index)
+            pysam.tabix_index(str(tmp), preset="vcf", force=True, index=str(index_tmp))
     return out, index

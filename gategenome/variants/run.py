@@ -19,7 +19,7 @@ from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
 from gategenome.scan.stream import model_checksum
 from gategenome.variants.null import genome_null_threshold
-from gategenome.variants.outputs import write_allele_table, write_annotated_vcf
+from gategenome.variants.outputs import refuse_annotated, write_allele_table, write_annotated_vcf
 from gategenome.variants.score import score_alleles
 from gategenome.variants.settings import VariantSettings
 from gategenome.variants.vcf import read_alleles
@@ -87,6 +87,7 @@ def run_variants(
                           "(--signal)")
     device = torch.device(device)
     began = time.perf_counter()
+    refuse_annotated(vcf)  # before the scoring, not when the annotated VCF is written after it
     found = read_alleles(vcf, genome, settings, chrom)
     if threshold is None:
         threshold = genome_null_threshold(model, genome, signal, settings, device)

@@ -123,7 +123,8 @@ def test_call_without_null_is_an_error_naming_the_dir(tmp_path):
 
 
 def test_call_on_a_directory_that_is_not_a_scan(tmp_path):
-    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(tmp_path), "--out", str(tmp_path / "d.bed")])
+    (tmp_path / "not_a_scan").mkdir()
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(tmp_path / "not_a_scan"), "--out", str(tmp_path / "d.bed")])
     assert result.exit_code == 1 and "not a scan directory" in result.output
     assert not (tmp_path / "d.bed").exists()
 

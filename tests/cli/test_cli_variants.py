@@ -99,3 +99,20 @@ def test_variants_reads_its_settings_from_a_config_file_and_options_win(tmp_path
     config.write_text("window: 0\n")
     result = _run(tmp_path, model_path, vcf, "--config", str(config))
     assert result.exit_code == 2 and "variants.yaml: window: got 0, expected at least 1" in result.output
+
+
+def test_an_annotated_vcf_is_refused_before_scoring(tmp_path, inputs, monkeypatch):
+    import gategenome.variants.run as variants_run
+
+    _, chroms, model_path = inputs
+    a = chroms["chrA"]
+    vcf = tmp_path / "in.vcf"
+    vcf.write_text(vcf_text("chrA", 6000, [f"chrA\t1001\tm\t{a[1000]}\t{'C' if a[1000] != 'C' else 'G'}\t.\t.\t."]))
+    assert _run(tmp_path, model_path, vcf, "--threshold", "0.5").exit_code == 0
+    annotated = tmp_path / "annotated.vcf.gz"
+    (tmp_path / "out" / "v.vcf.gz").rename(annotated)
+    scored = []
+    monkeypatch.setattr(variants_run, "score_alleles", lambda *args: scored.append(args))
+    result = _run(tmp_path, model_path, annotated, "--threshold", "0.5")
+    _one_line_error(result, "annotated.vcf.gz", "GG_DACC")
+    assert scored == []

@@ -102,3 +102,18 @@ def test_reset_cli_with_empty_boundaries_fails_before_the_search(tmp_path, mini)
                                       "--boundaries", str(bed), "--genome", str(mini["genome"]), "--out-prefix", str(out)])
     assert result.exit_code == 1 and "empty.bed" in result.stderr and "Traceback" not in result.output
     assert not list(tmp_path.glob("resets*"))
+
+
+def test_reset_cli_with_boundaries_past_a_chromosome_end_fails_before_the_search(tmp_path, mini, monkeypatch):
+    import gategenome.design.run as design_run
+
+    bed = tmp_path / "past.bed"
+    bed.write_text("chrI\t100\t200\nchrI\t999999990\t1000000000\n")
+    searched = []
+    monkeypatch.setattr(design_run, "design_resets", lambda *args, **kwargs: searched.append(args))
+    out = tmp_path / "resets"
+    result = CliRunner().invoke(cli, ["design", "reset", "--reference", "--element-length", "20", "--iterations", "2",
+                                      "--boundaries", str(bed), "--genome", str(mini["genome"]), "--out-prefix", str(out)])
+    assert result.exit_code == 1 and "past.bed" in result.stderr and "past the end of chrI" in result.stderr
+    assert "Traceback" not in result.output and searched == []
+    assert not list(tmp_path.glob("resets*"))

@@ -142,3 +142,22 @@ def test_explain_reads_its_settings_from_a_config_file(tmp_path):
     result = CliRunner().invoke(cli, ["explain", "--model", str(path), "--genome", str(tmp_path / "genome.fa"),
                                       "--drops", str(drops), "--config", str(config), "--out-dir", str(out)])
     assert result.exit_code == 2 and "motif_window: got 10, expected at least 30" in result.output
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_an_unknown_jaspar_release_fails_before_any_attribution(tmp_path, monkeypatch):
+    import gategenome.explain.pipeline as pipeline
+
+    small_genome(tmp_path, length=600)
+    path = tmp_path / "model.pt"
+    save_checkpoint(path, model())
+    drops = tmp_path / "drops.bed"
+    drops.write_text("chrA\t300\t310\tdrop_1\t500\t+\t0.5\t3\t2\t4\n")
+    attributed = []
+    monkeypatch.setattr(pipeline, "explain_drops", lambda *args: attributed.append(args))
+    result = CliRunner().invoke(cli, ["explain", "--model", str(path), "--genome", str(tmp_path / "genome.fa"),
+                                      "--drops", str(drops), "--jaspar-release", "1999", "--no-progress",
+                                      "--out-dir", str(tmp_path / "explain")])
+    assert result.exit_code == 1 and "gategenome: error:" in result.stderr and "1999" in result.stderr
+    assert attributed == []
+    assert not (tmp_path / "explain").exists()

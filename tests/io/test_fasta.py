@@ -147,3 +147,78 @@ def test_fresh_fai_is_the_index_only_when_it_describes_the_fasta(tmp_path):
     assert fresh_fai(fasta) is None  # older than the FASTA
     fai.write_text(fai.read_text().splitlines()[0] + "\n")  # newer, but misses chrB
     assert fresh_fai(fasta) is None
+
+
+def _swap_offsets(fai: Path) -> None:
+    """Point the first record at the second record's bytes (same length), keeping the file newer than the FASTA."""
+    lines = [line.split("\t") for line in fai.read_text().splitlines()]
+    lines[0][2] = lines[1][2]
+    fai.write_text("".join("\t".join(line) + "\n" for line in lines))
+
+
+def _two_equal_records(tmp_path: Path) -> Path:
+    import hostile
+
+    return hostile.fasta(tmp_path / "genome.fa", [("chrA", hostile.random_dna(200, 1)),
+                                                  ("chrB", hostile.random_dna(200, 2))])
+
+
+def test_an_index_beside_the_fasta_pointing_a_chromosome_at_anothers_bytes_is_not_read(tmp_path):
+    import hostile
+    import pysam
+
+    fasta = _two_equal_records(tmp_path)
+    pysam.faidx(str(fasta))
+    _swap_offsets(Path(f"{fasta}.fai"))
+    with Genome(fasta) as genome:
+        assert genome.fetch("chrA").decode() == hostile.random_dna(200, 1)
+
+
+def test_a_planted_cached_index_is_checked_as_one_beside_the_fasta(tmp_path, monkeypatch):
+    import hostile
+    import pysam
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    fasta = _two_equal_records(tmp_path)
+    pysam.faidx(str(fasta))
+    _swap_offsets(Path(f"{fasta}.fai"))  # a bad index beside it: the cache is used
+    with Genome(fasta) as genome:
+        cached = genome.index_paths[0]
+    assert cached.parent.name.startswith("gategenome-fai-")
+    _swap_offsets(cached)  # planted in the cache
+    with Genome(fasta) as genome:
+        assert genome.fetch("chrA").decode() == hostile.random_dna(200, 1)
+        assert genome.fetch("chrB").decode() == hostile.random_dna(200, 2)
+
+
+def test_the_index_cache_is_this_users_alone(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from gategenome.io.fasta import index_cache
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    cache = index_cache()
+    assert cache == tmp_path / f"gategenome-fai-{os.getuid()}"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700 and cache.stat().st_uid == os.getuid()
+
+
+@pytest.mark.parametrize("planted", ["open-mode", "symlink"])
+def test_an_index_cache_others_can_write_is_not_trusted(tmp_path, monkeypatch, planted):
+    import os
+
+    import gategenome.io.fasta as fasta_module
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr(fasta_module, "_PRIVATE", [])
+    shared = tmp_path / f"gategenome-fai-{os.getuid()}"
+    if planted == "open-mode":
+        shared.mkdir()
+        os.chmod(shared, 0o777)
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        os.symlink(tmp_path / "elsewhere", shared)
+    cache = fasta_module.index_cache()
+    assert cache != shared and cache.parent == tmp_path
+    assert not (cache.is_symlink()) and (cache.stat().st_mode & 0o077) == 0

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from gategenome.errors import InputError
-from gategenome.io.atomic import honour_umask
+from gategenome.io.atomic import honour_umask, remove_abandoned, temporary_prefix
 from gategenome.io.jsonfile import read_json_object
 from gategenome.io.provenance import require_compatible, scan_product
+from gategenome.io.publish import crash_point, replace_directory
 from gategenome.io.scandir.layout import STRAND_ORDER, TRACK_FILES, TRACKS_META
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,21 @@ def _foreign_files(out: Path) -> list[str]:
     return foreign
 
 
+def _take_place(tmp: Path, out: Path) -> None:
+    """Put ``tmp`` in the place of ``out`` in one step (:func:`gategenome.io.publish.replace_directory`).
+
+    Another gather publishing ``out`` at the same moment makes this one fail
+    with one line instead of removing what the other wrote.
+    """
+    crash_point()
+    try:
+        replace_directory(tmp, out)
+    except OSError as exc:
+        raise InputError(f"{out}: changed while this gather ran ({exc.strerror}); expected one gather "
+                         "writing it at a time") from None
+    crash_point()
+
+
 def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -> Path:
     """Merge scan directories of single chromosomes (or strands) into one.
 
@@ -122,8 +138,11 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
     if foreign:
         raise InputError(f"{out}: holds {len(foreign)} file(s) that are not part of a scan directory "
                          f"({', '.join(foreign[:3])}); expected a new path or an earlier gathered scan (it is replaced)")
+    if out.is_symlink():
+        raise InputError(f"{out}: is a symbolic link; expected a real directory (an earlier gathered scan is replaced)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    remove_abandoned(out)  # the staging of a killed gather (named with its PID@host)
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".tmp", dir=out.parent))
     honour_umask(tmp)  # mkdtemp makes 0700; the gathered directory is read by other jobs and users
     try:
         meta = first = None
@@ -137,9 +156,7 @@ def gather_shards(shards: Iterable[str | os.PathLike], out: str | os.PathLike) -
             _link_shard(shard, tmp)
             log.info("gathered %s", shard)
         (tmp / "scan.json").write_text(json.dumps(meta, indent=2))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
+        _take_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
