@@ -160,3 +160,12 @@ def test_no_input_is_a_one_line_error(mini, tmp_path):
     out = tmp_path / "sig"
     result = run("--genome", mini["genome"], "--out-dir", out)
     assert_clean_error(result, out, "--fragments or --bam")
+
+
+def test_a_tss_file_without_sites_on_the_genome_is_a_one_line_error(mini, fragment_lines, tmp_path):
+    frags = write_fragments(tmp_path / "f.bedpe", fragment_lines)
+    tss = tmp_path / "tss.bed"
+    tss.write_text("chrZ\t10\t11\n")
+    out = tmp_path / "sig"
+    result = run("--genome", mini["genome"], "--fragments", frags, "--tss", tss, "--no-call-peaks", "--out-dir", out)
+    assert_clean_error(result, out, "--tss", "tss.bed", "no TSS")
