@@ -458,6 +458,21 @@ def explain_report_option(wildcards, input):
     return cli_options({"explain_report": list(input.explain)})
 
 
+def multiqc_inputs(wildcards):
+    """What the sample has: signal.json when made from reads, the evaluation when enabled."""
+    inputs = {
+        "metrics": rules.train.output.metrics.format(sample=wildcards.sample),
+        "drops": rules.call.output.drops.format(sample=wildcards.sample),
+        "boundaries": rules.boundaries.output.boundaries.format(sample=wildcards.sample),
+        "region_calls": rules.boundaries.output.regions.format(sample=wildcards.sample),
+    }
+    if wildcards.sample in READ_SAMPLES:
+        inputs["signal_summary"] = rules.signal.output.summary.format(sample=wildcards.sample)
+    if config["evaluate"]["enabled"]:
+        inputs["evaluation"] = rules.evaluate.output.numbers.format(sample=wildcards.sample)
+    return inputs
+
+
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
@@ -468,6 +483,6 @@ def all_outputs():
     variants = expand("results/{sample}/variants/{vcf}.vcf.gz", sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
         [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation,
-         *explanation, *dna_model],
+         *explanation, *dna_model, rules.multiqc_files.output[0]],
         sample=sorted(SAMPLES),
     ) + variants

@@ -42,6 +42,7 @@ JOB_COSTS = {
     "variants_chrom": (2000, 0.0, 60, 0.0),
     "design": (1340, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
     "resets": (1340, 0.0, 30, 0.0),  # grows with --contexts and --iterations, not with the genome
+    "multiqc_files": (200, 0.0, 5, 0.0),  # reads JSON summaries and call BEDs
 }
 #: Head-room over the measured figures (machines differ; the rates are means over a run).
 MEMORY_MARGIN = 1.5
@@ -85,6 +86,7 @@ JOB_BASES = {
     "variants_chrom": variant_chrom_bases,
     "design": lambda wildcards: 0,
     "resets": lambda wildcards: 0,
+    "multiqc_files": lambda wildcards: 0,
 }
 
 
