@@ -28,7 +28,7 @@ import os
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.stats import multivariate_normal, norm, rankdata
+from scipy.special import ndtr
 
 from gategenome.errors import InputError
 
@@ -110,12 +110,32 @@ def match_calls(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray], tolera
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """``(M,)`` ranks 1..M of ``values``, ties given their mean rank."""
+    order = np.argsort(values, kind="stable")
+    ordinal = np.empty(values.size)
+    ordinal[order] = np.arange(1, values.size + 1)
+    _, inverse = np.unique(values, return_inverse=True)
+    return (np.bincount(inverse, weights=ordinal) / np.bincount(inverse))[inverse]
+
+
+def _normal_pdf(z: np.ndarray) -> np.ndarray:
+    return np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+
+
+def _bivariate_pdf(x: np.ndarray, y: np.ndarray, mu: float, sigma: float, rho: float) -> np.ndarray:
+    """Density of the bivariate normal with means ``mu``, standard deviations ``sigma`` and correlation ``rho``."""
+    dx, dy = (x - mu) / sigma, (y - mu) / sigma
+    quadratic = (dx * dx - 2 * rho * dx * dy + dy * dy) / (1 - rho * rho)
+    return np.exp(-0.5 * quadratic) / (2 * np.pi * sigma * sigma * np.sqrt(1 - rho * rho))
+
+
 def _mixture_quantiles(u: np.ndarray, p: float, mu: float, sigma: float) -> np.ndarray:
     """Quantiles of ``u`` under the marginal ``p N(mu, sigma) + (1 - p) N(0, 1)`` (by interpolation on a grid)."""
     lo = min(-6.0, mu - 6 * sigma)
     hi = max(6.0, mu + 6 * sigma)
     grid = np.linspace(lo, hi, 4000)
-    cdf = p * norm.cdf(grid, mu, sigma) + (1 - p) * norm.cdf(grid)
+    cdf = p * ndtr((grid - mu) / sigma) + (1 - p) * ndtr(grid)
     return np.interp(u, cdf, grid)
 
 
@@ -137,16 +157,14 @@ def fit_idr(x: np.ndarray, y: np.ndarray, *, p: float = 0.5, mu: float = 1.0, si
         probability that each pair is irreproducible.
     """
     n = x.size
-    u = rankdata(x) / (n + 1)
-    v = rankdata(y) / (n + 1)
+    u = _ranks(x) / (n + 1)
+    v = _ranks(y) / (n + 1)
     done = 0
     for done in range(1, iterations + 1):
         zx = _mixture_quantiles(u, p, mu, sigma)
         zy = _mixture_quantiles(v, p, mu, sigma)
-        points = np.column_stack([zx, zy])
-        covariance = sigma ** 2 * np.array([[1.0, rho], [rho, 1.0]])
-        reproducible = p * multivariate_normal(mean=[mu, mu], cov=covariance).pdf(points)
-        irreproducible = (1 - p) * norm.pdf(zx) * norm.pdf(zy)
+        reproducible = p * _bivariate_pdf(zx, zy, mu, sigma, rho)
+        irreproducible = (1 - p) * _normal_pdf(zx) * _normal_pdf(zy)
         weight = reproducible / np.maximum(reproducible + irreproducible, 1e-300)
         total = max(weight.sum(), 1e-12)
         new_p = float(np.clip(weight.mean(), 1e-6, 1 - 1e-6))

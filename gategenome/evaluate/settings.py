@@ -27,6 +27,10 @@ class EvaluateSettings:
     signal_window: int = setting(151, "Signal-only caller: moving-average width over log1p(signal), bases.", low=1)
     signal_threshold: float | None = setting(None, "Signal-only caller: threshold on the smoothed log1p signal; "
                                                    "default: tuned on the train fold.")
+    boundary_tolerance: int = setting(50, "Replicate boundary calls match within this many bases (same direction).",
+                                      low=0)
+    idr_threshold: float = setting(0.05, "IDR at or below which matched replicate boundary calls are reproducible.",
+                                   low=0.0, high=1.0, low_open=True)
     max_auc_bases: int = 4_000_000
     max_tuning_bases: int = 50_000_000
     examples: int = 4

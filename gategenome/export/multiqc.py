@@ -166,7 +166,7 @@ def _calls_section(sample: str, drops, boundaries, region_calls) -> tuple[dict, 
 
 
 def _replicate_section(sample: str, evaluation: dict) -> dict | None:
-    pairs = _value(evaluation, "replicates", "boundary_idr")
+    pairs = evaluation.get("boundary_reproducibility")
     if not pairs:
         return None
     rows = {}

@@ -73,3 +73,43 @@ def test_a_file_that_is_not_boundary_calls_is_refused(tmp_path):
     bad.write_text("chrI\t10\t20\tpeak\t0\t.\n")
     with pytest.raises(InputError, match="line 1: expected a boundary call"):
         read_boundary_calls(bad)
+
+
+def _argv(case, out, *extra):
+    return ["evaluate", "--drops", str(case["drops"]), "--scan-dir", str(case["scan"]), "--regions", str(case["regions"]),
+            "--folds", str(case["folds"]), "--replicates", "20", "--out-dir", str(out), *extra]
+
+
+def test_evaluate_reports_replicate_boundary_reproducibility_in_the_json_and_the_report(case, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from gategenome.cli.main import cli
+
+    rng = np.random.default_rng(6)
+    x, y, _ = _mixture(rng, 60, 40)
+    positions = np.arange(x.size) * 100 + 500
+    a = _write(tmp_path / "a.bed", [("chrA", int(p), "opening", float(q) + 10) for p, q in zip(positions, x)])
+    b = _write(tmp_path / "b.bed", [("chrA", int(p) + 5, "opening", float(q) + 10) for p, q in zip(positions, y)])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, _argv(case, out, "--replicate-boundaries", f"r1={a}", "--replicate-boundaries",
+                                           f"r2={b}", "--boundary-tolerance", "20"))
+    assert result.exit_code == 0, result.output
+    (pair,) = json.loads((out / "evaluation.json").read_text())["boundary_reproducibility"]
+    assert (pair["a"], pair["b"], pair["matched"], pair["tolerance"]) == ("r1", "r2", 100, 20)
+    assert 30 <= pair["reproducible"] <= 70
+    assert "Replicate boundary reproducibility" in (out / "report.html").read_text()
+
+
+def test_evaluate_refuses_a_missing_replicate_boundary_file_before_any_work(case, tmp_path):
+    from click.testing import CliRunner
+
+    from gategenome.cli.main import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, _argv(case, out, "--replicate-boundaries", f"r1={case['drops']}",
+                                           "--replicate-boundaries", "r2=absent.bed"))
+    assert result.exit_code == 1
+    assert "--replicate-boundaries r2: absent.bed not found" in result.output
+    assert not out.exists()

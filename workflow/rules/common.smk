@@ -289,11 +289,12 @@ def replicate_signal_inputs(wildcards):
 
 
 def replicate_evaluate_options(wildcards, input):
-    """--replicate-drops NAME=PATH and --replicate-scan NAME=DIR of each replicate of a sample."""
+    """--replicate-drops NAME=PATH, --replicate-scan NAME=DIR and --replicate-boundaries NAME=PATH of each replicate."""
     labels = REPLICATES.get(wildcards.sample, [])
     return cli_options({
         "replicate_drops": [f"{label}={path}" for label, path in zip(labels, input.replicate_drops)],
         "replicate_scan": [f"{label}={path}" for label, path in zip(labels, input.replicate_scans)],
+        "replicate_boundaries": [f"{label}={path}" for label, path in zip(labels, input.replicate_boundaries)],
     })
 
 
@@ -301,6 +302,12 @@ def replicate_drops(wildcards):
     """The drops of each replicate of a sample (rule call_replicate); none for one replicate."""
     labels = REPLICATES.get(wildcards.sample, [])
     return expand("results/{sample}/replicates/{replicate}/drops.bed", sample=wildcards.sample, replicate=labels)
+
+
+def replicate_boundaries(wildcards):
+    """The boundary calls of each replicate of a sample (rule boundaries_replicate); none for one replicate."""
+    labels = REPLICATES.get(wildcards.sample, [])
+    return expand("results/{sample}/replicates/{replicate}/boundaries.bed", sample=wildcards.sample, replicate=labels)
 
 
 def replicate_scans(wildcards):
