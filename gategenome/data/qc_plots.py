@@ -49,7 +49,7 @@ def plot_qc(qc: dict, path: str | os.PathLike) -> None:
         text = f"{label} (<147 bp: {lengths['fraction_under_147']:.0%}; modes {modes})"
         line, = axes[0].plot(np.arange(histogram.size), density, lw=1, label=text)
         found = [mode for mode in lengths["modes"].values() if mode is not None]
-        axes[0].plot(found, density[found], "v", color=line.get_color(), ms=6)
+        axes[0].plot(found, density[found] * 1.12, "v", color=line.get_color(), markeredgecolor="black", ms=8)
         axes[1].plot(np.arange(histogram.size), np.where(density > 0, density, np.nan), lw=1)
     for axis in axes[:2]:
         for lo, hi in LENGTH_RANGES.values():
