@@ -123,7 +123,7 @@ def _complexity_length(read, min_mapq: int) -> int:
     if read.mapping_quality < min_mapq or (read.has_tag("MQ") and read.get_tag("MQ") < min_mapq):
         return 0
     tlen = read.template_length
-    return tlen if tlen > 0 else 0
+    return max(0, tlen)
 
 
 def read_bam_fragments(

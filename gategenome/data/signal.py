@@ -44,10 +44,10 @@ from gategenome.data.qc_plots import plot_qc
 from gategenome.data.settings import SignalSettings
 from gategenome.data.signal_qc import SignalQC
 from gategenome.data.tss import read_tss
-from gategenome.io.bed import Interval, read_bed
-from gategenome.io.chroms import name_lookup
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
+from gategenome.io.bed import Interval, read_bed
+from gategenome.io.chroms import name_lookup
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 

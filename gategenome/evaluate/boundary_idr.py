@@ -47,12 +47,9 @@ def read_boundary_calls(path: str | os.PathLike, option: str = "--replicate-boun
         A missing file or a line that is not a ``gategenome boundaries`` call (named with its number).
     """
     chroms, positions, opening, keys = [], [], [], []
-    try:
-        handle = open(path)
-    except FileNotFoundError:
-        raise InputError(f"{option} {path}: file not found; expected the boundaries BED of 'gategenome boundaries'") \
-            from None
-    with handle:
+    if not os.path.isfile(path):
+        raise InputError(f"{option} {path}: file not found; expected the boundaries BED of 'gategenome boundaries'")
+    with open(path) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue
@@ -202,7 +199,7 @@ def boundary_reproducibility(a_path: str | os.PathLike, b_path: str | os.PathLik
     a, b = read_boundary_calls(a_path), read_boundary_calls(b_path)
     pairs = match_calls(a, b, tolerance)
     result = {"a": names[0], "b": names[1], "calls_a": int(a["score"].size), "calls_b": int(b["score"].size),
-              "matched": int(len(pairs)), "tolerance": tolerance, "idr_threshold": threshold,
+              "matched": len(pairs), "tolerance": tolerance, "idr_threshold": threshold,
               "reproducible": None, "model": None}
     if len(pairs) < MIN_PAIRS:
         log.warning("replicates %s and %s: %d matched boundary calls, fewer than %d; no IDR fitted",

@@ -139,9 +139,9 @@ def _boundary_reproducibility_table(results: dict[str, Any]) -> str:
     pairs = results.get("boundary_reproducibility")
     if not pairs:
         return ""
-    rows = ["<tr><th class=l>replicate A</th><th class=l>replicate B</th><th>calls A</th><th>calls B</th>"
-            "<th>matched</th><th>reproducible</th><th>IDR threshold</th><th>reproducible share p</th>"
-            "<th>rho</th></tr>"]
+    rows = [("<tr><th class=l>replicate A</th><th class=l>replicate B</th><th>calls A</th><th>calls B</th>"
+             "<th>matched</th><th>reproducible</th><th>IDR threshold</th><th>reproducible share p</th>"
+             "<th>rho</th></tr>")]
     for pair in pairs:
         model = pair["model"] or {}
         rows.append(f"<tr><td class=l>{_fmt(pair['a'])}</td><td class=l>{_fmt(pair['b'])}</td>"

@@ -35,7 +35,6 @@ from gategenome.data.folds import FOLDS_FILE
 from gategenome.data.intervals import read_regions
 from gategenome.errors import InputError
 from gategenome.evaluate.accessibility import accessibility_metrics
-from gategenome.evaluate.boundary_idr import boundary_reproducibility
 from gategenome.evaluate.boundaries import (
     STRANDS,
     Edges,
@@ -45,6 +44,7 @@ from gategenome.evaluate.boundaries import (
     score_calls,
     score_drop_ends,
 )
+from gategenome.evaluate.boundary_idr import boundary_reproducibility
 from gategenome.evaluate.calls import score_boundary_calls, score_region_calls
 from gategenome.evaluate.edge_enrichment import PositionSampler, enrichment, valid_runs
 from gategenome.evaluate.loci import locus_arrays, pick_loci

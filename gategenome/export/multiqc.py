@@ -123,7 +123,7 @@ def _signal_sections(sample: str, summary: dict) -> tuple[list[dict], dict]:
                                  "Tn5 insertions around TSSs (5' to 3'), divided by the mean of the outer 100 bp; "
                                  "the score is the smoothed maximum (ENCODE definition).",
                                  xlab="Distance to TSS (bp)", ylab="Insertions / flank mean"))
-    bulk = rows[sample] if sample in rows else {}
+    bulk = rows.get(sample, {})
     general = {key: bulk[key] for key in ("frip", "tss_enrichment", "fraction_under_147", "nrf") if key in bulk}
     return sections, general
 

@@ -7,8 +7,14 @@ import logging
 import numpy as np
 import pytest
 
-from gategenome.data.library_qc import (FragmentLengths, LibraryComplexity, PeakOverlap, judge, length_modes,
-                                        log_judgement)
+from gategenome.data.library_qc import (
+    FragmentLengths,
+    LibraryComplexity,
+    PeakOverlap,
+    judge,
+    length_modes,
+    log_judgement,
+)
 from gategenome.io.bed import Interval
 
 

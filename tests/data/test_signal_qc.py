@@ -76,7 +76,7 @@ def test_tss_enrichment_matches_a_brute_force_profile(qc_run, chri_fragments, ts
 
 
 def test_replicates_and_groups_each_get_their_qc(mini, chri_fragments, tmp_path):
-    path, starts, ends = chri_fragments
+    _, starts, ends = chri_fragments
     half = starts.size // 2
     rows = [f"chrI\t{s}\t{e}\t{'AAA' if i % 3 else 'CCC'}\t1\n" for i, (s, e) in enumerate(zip(starts, ends))]
     first, second = tmp_path / "r1.tsv", tmp_path / "r2.tsv"

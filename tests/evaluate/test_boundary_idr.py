@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from gategenome.errors import InputError
-from gategenome.evaluate.boundary_idr import (boundary_reproducibility, fit_idr, global_idr, match_calls,
-                                              read_boundary_calls)
+from gategenome.evaluate.boundary_idr import (
+    boundary_reproducibility,
+    fit_idr,
+    global_idr,
+    match_calls,
+    read_boundary_calls,
+)
 
 
 def _write(path, calls):
