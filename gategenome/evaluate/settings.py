@@ -45,3 +45,20 @@ class EvaluateSettings:
         check_ranges(self, "evaluate")
         if not self.distances or min(self.distances) < 0:
             raise ConfigError(f"--distances {self.distances}: expected one or more non-negative integers")
+
+
+@dataclass
+class ReviewSettings:
+    """Settings of the review page (:func:`gategenome.evaluate.review.run_review`)."""
+
+    top: int = setting(20, "Top boundary calls shown (by q-value), and replicate disagreements per replicate.", low=1)
+    flank: int = setting(1000, "Bases shown on each side of a locus.", low=10)
+    boundary_tolerance: int = setting(50, "Replicate boundary calls match within this many bases (same direction).",
+                                      low=0)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "review")
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` on a value out of range."""
+        check_ranges(self, "review")

@@ -32,7 +32,7 @@ from gategenome.design.settings import (
     ResetSettings,
     SearchSettings,
 )
-from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.evaluate.settings import EvaluateSettings, ReviewSettings
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
@@ -62,6 +62,7 @@ COMMAND_SETTINGS = {
     "run": [],
     "signal": [SignalSettings],
     "multiqc-files": [],
+    "review": [ReviewSettings],
 }
 
 
