@@ -480,6 +480,24 @@ def multiqc_inputs(wildcards):
     return inputs
 
 
+def review_inputs(wildcards):
+    """The page's tracks and calls, igv.js, and the boundaries of the sample's first two replicates."""
+    sample = wildcards.sample
+    return {
+        "genome": GENOME, "signal": sample_signal(wildcards), "igv_js": config["review"]["igv_js"],
+        "tracks": [f"results/{sample}/tracks/forget.plus.bw", f"results/{sample}/tracks/forget.minus.bw"],
+        "boundaries": f"results/{sample}/boundaries.bed",
+        "replicate_boundaries": replicate_boundaries(wildcards)[:2],
+    }
+
+
+def review_replicate_options(wildcards, input):
+    """--replicate-boundaries NAME=PATH of the first two replicates of a sample (none with fewer)."""
+    labels = REPLICATES.get(wildcards.sample, [])[:2]
+    return cli_options({"replicate_boundaries": [f"{label}={path}" for label, path in
+                                                 zip(labels, input.replicate_boundaries)]})
+
+
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
@@ -487,9 +505,10 @@ def all_outputs():
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
     explanation = ["results/{sample}/explain/motifs.html"] if config["explain"]["enabled"] else []
     dna_model = [rules.train_dna.output.model] if config["dna_model"]["enabled"] else []
+    review = [rules.review.output.page] if config["review"]["enabled"] else []
     variants = expand("results/{sample}/variants/{vcf}.vcf.gz", sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
         [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation,
-         *explanation, *dna_model, rules.multiqc_files.output[0]],
+         *explanation, *dna_model, *review, rules.multiqc_files.output[0]],
         sample=sorted(SAMPLES),
     ) + variants

@@ -44,6 +44,7 @@ JOB_COSTS = {
     "design": (1340, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
     "resets": (1340, 0.0, 30, 0.0),  # grows with --contexts and --iterations, not with the genome
     "multiqc_files": (200, 0.0, 5, 0.0),  # reads JSON summaries and call BEDs
+    "review": (500, 0.0, 5, 0.0),  # a few kb of tracks around each of a few dozen loci
 }
 #: Head-room over the measured figures (machines differ; the rates are means over a run).
 MEMORY_MARGIN = 1.5
@@ -89,6 +90,7 @@ JOB_BASES = {
     "design": lambda wildcards: 0,
     "resets": lambda wildcards: 0,
     "multiqc_files": lambda wildcards: 0,
+    "review": lambda wildcards: 0,
 }
 
 
