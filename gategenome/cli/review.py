@@ -20,17 +20,21 @@ _FILE = click.Path(dir_okay=False)
 @click.option("--boundaries", required=True, type=_FILE, help="Boundary calls of 'gategenome boundaries'.")
 @click.option("--replicate-boundaries", multiple=True, metavar="[NAME=]PATH",
               help="Boundary calls of one replicate's own scan (give two): adds the calls one has and the other lacks.")
+@click.option("--variants", type=_FILE, default=None,
+              help="TSV of 'gategenome variants': adds the --top variants of largest accessibility change.")
 @click.option("--igv-js", required=True, type=_FILE,
               help="igv.min.js of igv.js 3 (npm package igv), inlined so that the page works offline.")
 @settings_options(ReviewSettings)
 @config_option(ReviewSettings)
 @click.option("--out", required=True, type=_FILE, help="The HTML page written.")
-def command(genome, signal, tracks_dir, boundaries, replicate_boundaries, igv_js, out, **options):
+def command(genome, signal, tracks_dir, boundaries, replicate_boundaries, variants, igv_js, out, **options):
     """Write one self-contained HTML page of the calls to review, each in its own igv.js view.
 
     The loci are the --top boundary calls by q-value and, with two
     --replicate-boundaries, the --top strongest calls of each replicate that the
-    other lacks (no call within --boundary-tolerance with the same direction).
+    other lacks (no call within --boundary-tolerance with the same direction)
+    and, with --variants, the --top variants of largest |d_access| (then
+    |d_min_forget|).
     Each view shows the genome sequence, the ATAC signal, the forget gate of
     each strand and the boundary calls over --flank bases on each side; the
     data and igv.js are embedded, so the page needs no server and no network.
@@ -50,6 +54,6 @@ def command(genome, signal, tracks_dir, boundaries, replicate_boundaries, igv_js
         raise click.UsageError(f"--replicate-boundaries given {len(named)} time(s); expected two replicates")
     require_writable("--out", out)
     refuse_same_files({"--out": out}, {"--genome": genome, "--signal": signal, "--boundaries": boundaries,
-                                       "--igv-js": igv_js})
+                                       "--igv-js": igv_js, "--variants": variants})
     run_review(genome, signal, tracks_dir, boundaries, out, settings_from_options(ReviewSettings, options),
-               igv_js=igv_js, replicate_boundaries=named)
+               igv_js=igv_js, replicate_boundaries=named, variants=variants)

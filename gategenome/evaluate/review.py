@@ -2,7 +2,9 @@
 
 :func:`run_review` picks the loci, the top boundary calls by q-value and, given
 two replicates' boundary calls, the strongest calls of each replicate that the
-other lacks (same matching as :mod:`gategenome.evaluate.boundary_idr`), and
+other lacks (same matching as :mod:`gategenome.evaluate.boundary_idr`) and,
+given the table of ``gategenome variants``, the variants with the largest effect
+on the predicted accessibility (``|d_access|``, then ``|d_min_forget|``), and
 writes ONE self-contained HTML page: igv.js is inlined, and around each locus
 the genome sequence (a FASTA slice whose ``>chrom:from-to @len=`` header places
 it at its real coordinates, igv-reports' convention), the ATAC signal, the
@@ -46,8 +48,9 @@ def _bigwig_values(path: Path, chrom: str, start: int, end: int) -> np.ndarray:
         return np.asarray(handle.values(chrom, start, end, numpy=True), dtype=np.float32)
 
 
-def _pick_loci(boundaries: dict, replicates: dict[str, dict], settings: ReviewSettings) -> list[dict]:
-    """``{kind, title, chrom, position, q}`` of the top calls, then of the replicate disagreements."""
+def _pick_loci(boundaries: dict, replicates: dict[str, dict], variants: list[dict],
+               settings: ReviewSettings) -> list[dict]:
+    """``{kind, chrom, position, detail}`` of the top calls, the replicate disagreements, the strongest variants."""
     loci = []
     for index in np.argsort(-boundaries["score"], kind="stable")[:settings.top]:
         loci.append({"kind": "top boundary call", "chrom": str(boundaries["chrom"][index]),
@@ -65,7 +68,46 @@ def _pick_loci(boundaries: dict, replicates: dict[str, dict], settings: ReviewSe
                 loci.append({"kind": "replicate disagreement", "chrom": str(calls["chrom"][index]),
                              "position": int(calls["position"][index]),
                              "detail": f"called in {own}, not in {other} within {settings.boundary_tolerance} bp"})
+    for row in variants[:settings.top]:
+        name = row.get("id") if row.get("id") not in (None, "", ".") else f"{row['chrom']}:{row['pos']}"
+        loci.append({"kind": "variant", "chrom": row["chrom"], "position": row["pos"] - 1,
+                     "variant": (row["pos"] - 1, row["pos"] - 1 + max(len(row["ref"]), 1), f"{row['ref']}>{row['alt']}"),
+                     "detail": f"{name} {row['ref']}>{row['alt']}: accessibility change {row['d_access']:+.4g}, "
+                               f"minimum forget gate change {row['d_min_forget']:+.4g}, drop {row['drop']}"})
     return loci
+
+
+def read_variant_effects(path: str | os.PathLike) -> list[dict]:
+    """Rows of a ``gategenome variants`` table, largest ``|d_access|`` (then ``|d_min_forget|``) first.
+
+    Raises
+    ------
+    InputError
+        A missing file, or a table without the columns of ``gategenome variants``.
+    """
+    if not os.path.isfile(path):
+        raise InputError(f"--variants {path}: file not found; expected the TSV of 'gategenome variants'")
+    with open(path) as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        needed = ("chrom", "pos", "ref", "alt", "d_access", "d_min_forget", "drop")
+        missing = [column for column in needed if column not in header]
+        if missing:
+            raise InputError(f"--variants {path}: no column {', '.join(missing)}; expected the TSV of "
+                             "'gategenome variants'")
+        rows = []
+        for number, line in enumerate(handle, 2):
+            if not line.strip():
+                continue
+            row = dict(zip(header, line.rstrip("\n").split("\t")))
+            try:
+                row["pos"] = int(row["pos"])
+                row["d_access"], row["d_min_forget"] = float(row["d_access"]), float(row["d_min_forget"])
+            except (KeyError, ValueError):
+                raise InputError(f"--variants {path}: line {number}: expected integer pos and numeric d_access, "
+                                 "d_min_forget") from None
+            rows.append(row)
+    rows.sort(key=lambda row: (-abs(row["d_access"]), -abs(row["d_min_forget"])))
+    return rows
 
 
 def _calls_in(path: Path, chrom: str, start: int, end: int) -> list[dict]:
@@ -86,7 +128,8 @@ def _calls_in(path: Path, chrom: str, start: int, end: int) -> list[dict]:
 
 def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir: str | os.PathLike,
                boundaries: str | os.PathLike, out: str | os.PathLike, settings: ReviewSettings, *,
-               igv_js: str | os.PathLike, replicate_boundaries: dict[str, str] | None = None) -> list[dict]:
+               igv_js: str | os.PathLike, replicate_boundaries: dict[str, str] | None = None,
+               variants: str | os.PathLike | None = None) -> list[dict]:
     """Write the review page.
 
     Parameters
@@ -105,6 +148,8 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
         ``igv.min.js`` (igv.js 3), inlined into the page.
     replicate_boundaries
         Two replicate names -> their boundary calls: adds the calls one has and the other lacks.
+    variants
+        TSV of ``gategenome variants``: adds the variants of largest effect.
 
     Returns
     -------
@@ -123,7 +168,8 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
     if replicates and len(replicates) != 2:
         raise InputError(f"--replicate-boundaries given {len(replicates)} time(s); expected two replicates")
     calls = read_boundary_calls(boundaries, "--boundaries")
-    loci = _pick_loci(calls, replicates, settings)
+    effects = read_variant_effects(variants) if variants else []
+    loci = _pick_loci(calls, replicates, effects, settings)
     with Genome(genome) as fasta:
         sizes = dict(fasta.sizes)
         views = []
@@ -145,6 +191,9 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
                     _bigwig_values(path, chrom, start, end))} for name, path in tracks.items()],
                 "calls": _calls_in(Path(boundaries), chrom, start, end),
             }
+            if "variant" in locus:
+                v_start, v_end, v_name = locus["variant"]
+                view["calls"].append({"chr": chrom, "start": v_start, "end": v_end, "name": v_name})
             views.append(view)
     page = _page(views, igv_path.read_text())
     with atomic_open(out) as handle:

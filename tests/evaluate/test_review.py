@@ -32,6 +32,12 @@ def _boundaries(path: Path, peaks, shift: int = 0, every: int = 1) -> Path:
     return path
 
 
+VARIANTS = ("chrom\tpos\tid\tref\talt\tkind\td_access\td_access_max\td_min_forget\tdrop\n"
+            "chrI\t50001\tsmall\tA\tG\tsnv\t0.001\t0.002\t0.0\tnone\n"
+            "chrI\t60001\tlargest\tC\tT\tsnv\t-0.30\t-0.4\t0.2\tlost\n"
+            "chrI\t70001\tsecond\tG\tGA\tins\t0.10\t0.2\t-0.5\tgained\n")
+
+
 @pytest.fixture(scope="module")
 def review_case(mini, tmp_path_factory):
     root = tmp_path_factory.mktemp("review")
@@ -40,6 +46,8 @@ def review_case(mini, tmp_path_factory):
     case["boundaries"] = _boundaries(root / "boundaries.bed", peaks)
     case["r1"] = _boundaries(root / "r1.bed", peaks)
     case["r2"] = _boundaries(root / "r2.bed", peaks, every=2)  # lacks every other peak's calls
+    case["variants"] = root / "variants.tsv"
+    case["variants"].write_text(VARIANTS)
     return case
 
 
@@ -55,12 +63,14 @@ def test_the_page_embeds_each_locus_and_picks_the_replicate_disagreements(review
         pytest.skip(f"{IGV_JS} not installed (run .ci/setup-browser.sh)")
     out = tmp_path / "review.html"
     result = _review(review_case, out, "--replicate-boundaries", f"r1={review_case['r1']}",
-                     "--replicate-boundaries", f"r2={review_case['r2']}")
+                     "--replicate-boundaries", f"r2={review_case['r2']}", "--variants", str(review_case["variants"]))
     assert result.exit_code == 0, result.output
     page = out.read_text()
     data = json.loads(page.split('id="review-data">')[1].split("</script>")[0])
-    assert [view["kind"] for view in data] == ["top boundary call"] * 3 + ["replicate disagreement"] * 3
-    assert all("in r1, not in r2" in view["detail"] for view in data[3:])
+    assert [view["kind"] for view in data] == ["top boundary call"] * 3 + ["replicate disagreement"] * 3 + ["variant"] * 3
+    assert all("in r1, not in r2" in view["detail"] for view in data[3:6])
+    assert [view["position"] for view in data[6:]] == [60000, 70000, 50000]  # largest |d_access| first
+    assert "largest C>T" in data[6]["detail"] and {"chr": "chrI", "start": 60000, "end": 60001, "name": "C>T"} in data[6]["calls"]
     first = data[0]
     assert first["start"] == max(0, first["position"] - 500) and first["end"] == first["position"] + 500
     assert first["calls"]
@@ -75,21 +85,30 @@ def test_the_review_page_loads_every_igv_view_with_its_tracks_in_chromium(review
             pytest.fail(f"CI: the review page test must run, but {reason}")
         pytest.skip(reason)
     out = tmp_path / "review.html"
-    result = _review(review_case, out)
+    result = _review(review_case, out, "--variants", str(review_case["variants"]))
     assert result.exit_code == 0, result.output
     report = tmp_path / "views.json"
     run = subprocess.run([NODE, str(BROWSER_DIR / "review.mjs"), out.as_uri(), str(report)],
-                         capture_output=True, text=True, timeout=180, cwd=BROWSER_DIR)
+                         capture_output=True, text=True, timeout=180, cwd=BROWSER_DIR, check=False)
     assert run.returncode == 0, run.stderr
     views = json.loads(report.read_text())
     assert views["error"] is None, views["error"]
-    assert len(views["views"]) == 3
+    assert len(views["views"]) == 6
     for tracks in views["views"]:
         by_name = {track["name"]: track for track in tracks}
         for name in ("ATAC signal", "forget gate +", "forget gate -", "boundary calls"):
             assert by_name[name]["features"] and by_name[name]["features"] > 0, (name, tracks)
         assert tracks[0]["chr"] == "chrI"
         assert np.all([track["features"] is None or track["features"] > 0 for track in tracks])
+
+
+def test_a_table_that_is_not_variant_effects_is_refused(review_case, tmp_path):
+    table = tmp_path / "other.tsv"
+    table.write_text("chrom\tpos\tscore\nchrI\t5\t1\n")
+    result = _review(review_case, tmp_path / "review.html", "--variants", str(table))
+    assert result.exit_code == 1
+    assert "--variants" in result.stderr and "no column ref, alt, d_access, d_min_forget, drop" in result.stderr
+    assert not (tmp_path / "review.html").exists()
 
 
 def test_a_missing_igv_js_is_a_one_line_error(review_case, tmp_path):

@@ -481,21 +481,24 @@ def multiqc_inputs(wildcards):
 
 
 def review_inputs(wildcards):
-    """The page's tracks and calls, igv.js, and the boundaries of the sample's first two replicates."""
+    """The page's tracks and calls, igv.js, the boundaries of the sample's first two replicates and the
+    first variant set's table."""
     sample = wildcards.sample
     return {
         "genome": GENOME, "signal": sample_signal(wildcards), "igv_js": config["review"]["igv_js"],
         "tracks": [f"results/{sample}/tracks/forget.plus.bw", f"results/{sample}/tracks/forget.minus.bw"],
         "boundaries": f"results/{sample}/boundaries.bed",
         "replicate_boundaries": replicate_boundaries(wildcards)[:2],
+        "variants": [f"results/{sample}/variants/{name}.tsv" for name in sorted(VARIANT_SETS)][:1],
     }
 
 
 def review_replicate_options(wildcards, input):
-    """--replicate-boundaries NAME=PATH of the first two replicates of a sample (none with fewer)."""
+    """--replicate-boundaries NAME=PATH of the first two replicates of a sample (none with fewer), --variants TABLE."""
     labels = REPLICATES.get(wildcards.sample, [])[:2]
     return cli_options({"replicate_boundaries": [f"{label}={path}" for label, path in
-                                                 zip(labels, input.replicate_boundaries)]})
+                                                 zip(labels, input.replicate_boundaries)],
+                        "variants": list(input.variants)})
 
 
 def all_outputs():
