@@ -89,3 +89,17 @@ def test_no_input_is_a_one_line_error(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("gategenome: error: give at least one of --signal-summary")
     assert not (tmp_path / "m").exists()
+
+
+def test_replicate_boundary_agreement_becomes_a_table(tmp_path):
+    from gategenome.export.multiqc import run_multiqc_files
+
+    evaluation = tmp_path / "evaluation.json"
+    evaluation.write_text(json.dumps({"boundary_reproducibility": [
+        {"a": "r1", "b": "r2", "calls_a": 120, "calls_b": 110, "matched": 90, "tolerance": 50,
+         "idr_threshold": 0.05, "reproducible": 71, "model": {"p": 0.8}}]}))
+    assert run_multiqc_files("s", tmp_path / "m", evaluation=str(evaluation)) == ["gategenome_replicates"]
+    section = json.loads((tmp_path / "m" / "gategenome_replicates_mqc.json").read_text())
+    assert section["plot_type"] == "table"
+    assert section["data"] == {"s: r1 vs r2": {"calls_a": 120, "calls_b": 110, "matched": 90, "reproducible": 71,
+                                               "idr_threshold": 0.05}}
