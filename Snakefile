@@ -28,6 +28,7 @@ include: "workflow/rules/export.smk"
 include: "workflow/rules/design.smk"
 include: "workflow/rules/variants.smk"
 include: "workflow/rules/explain.smk"
+include: "workflow/rules/multiqc.smk"
 
 
 rule all:

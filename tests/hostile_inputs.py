@@ -210,7 +210,7 @@ def write_corpus(root: Path) -> dict[str, Path]:
 def cases(p: dict[str, Path]) -> list[Case]:
     """Every failing command line of the corpus, grouped by command."""
     return (_signal(p) + _boundaries(p) + _variants(p) + _variants_gather(p) + _explain(p) + _prepare(p) + _train(p) + _scan(p) + _call(p) + _evaluate(p) + _design(p) + _simulate(p)
-            + _tracks_gather_export(p) + _trust(p) + _outputs(p))
+            + _tracks_gather_export(p) + _trust(p) + _outputs(p) + _multiqc_review(p))
 
 
 def _s(*items) -> list[str]:
@@ -849,4 +849,21 @@ def _outputs(p):
         Case("export", "out-dir-is-a-link", export(p["link_elsewhere"]), 1, "symbolic link"),
         Case("export", "out-dir-holds-the-drops", export(p["evaluate"]), 1, "holds"),
         Case("export", "out-dir-is-a-scan", export(scan), 1, "scan"),
+    ]
+
+
+def _multiqc_review(p):
+    mqc = p["root"] / "out" / "mqc"
+    page = p["root"] / "out" / "review.html"
+    review = lambda igv_js, out=page: _s("review", "--genome", p["genome"], "--signal", p["signal"],  # noqa: E731
+                                         "--tracks-dir", p["eval_scan"], "--boundaries", p["eval_drops"],
+                                         "--igv-js", igv_js, "--out", out)
+    return [
+        Case("multiqc_files", "metrics-not-json", _s("multiqc-files", "--sample", "s", "--metrics", p["signal"],
+                                                     "--out-dir", mqc), 1, "--metrics", [mqc]),
+        Case("multiqc_files", "out-dir-under-file", _s("multiqc-files", "--sample", "s", "--metrics",
+                                                       p["eval_metrics"], "--out-dir", p["blocker"] / "mqc"),
+             1, "--out-dir"),
+        Case("review", "igv-js-missing", review(p["root"] / "absent" / "igv.min.js"), 1, "--igv-js", [page]),
+        Case("review", "out-under-file", review(p["regions"], out=p["blocker"] / "review.html"), 1, "--out"),
     ]

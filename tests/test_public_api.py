@@ -24,7 +24,7 @@ PUBLIC = {
     "train": {"run_train", "TrainConfig"},
     "scan": {"run_scan", "ScanSettings"},
     "call": {"run_call", "run_boundaries", "CallSettings", "BoundaryCallSettings"},
-    "evaluate": {"run_evaluate", "EvaluateSettings"},
+    "evaluate": {"run_evaluate", "run_review", "EvaluateSettings", "ReviewSettings"},
     "explain": {"run_explain", "ExplainSettings", "MotifSettings"},
     "variants": {"run_variants", "gather_parts", "VariantSettings"},
     "export": {"run_export", "run_tracks", "ExportSettings", "TrackSettings"},

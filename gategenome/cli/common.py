@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Union
 
@@ -19,6 +19,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 #: Options of every subcommand show their defaults.
 OPTION_SETTINGS = {"show_default": True}
+
+
+def named_path_inputs(params: Mapping, name: str) -> dict[str, str]:
+    """Option label -> path of each ``[NAME=]PATH`` value of a repeated option (inputs for the guard)."""
+    option = "--" + name.replace("_", "-")
+    return {f"{option} {value}": value.partition("=")[2] or value for value in params[name]}
 
 
 def device_option(function):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gategenome.cli.common import refuse_same_files, require_writable
+from gategenome.cli.common import named_path_inputs, refuse_same_files, require_writable
 from gategenome.cli.main import CONTEXT_SETTINGS
 from gategenome.io.guard import guard_paths
 from gategenome.cli.options import config_option, settings_from_options, settings_options
@@ -34,12 +34,15 @@ _FILE = click.Path(dir_okay=False)
               help="motifs.html of 'gategenome explain': linked from the report (what makes the gate drop).")
 @click.option("--replicate-scan", multiple=True, metavar="NAME=DIR",
               help="Scan directory of a replicate named in --replicate-drops: adds the forget-gate correlation.")
+@click.option("--replicate-boundaries", multiple=True, metavar="[NAME=]PATH",
+              help="Boundary calls of one replicate's own scan (repeat, two or more): matched and reproducible "
+              "(IDR) boundaries of every pair.")
 @guard_paths(inputs=("drops", "regions", "folds", "metrics", "signal", "boundaries", "region_calls",
                      "explain_report"), input_dirs=("scan_dir",), output_dirs=("out_dir",),
-             derived_inputs=lambda p: {f"--replicate-drops {v}": v.partition("=")[2] or v
-                                       for v in p["replicate_drops"]})
+             derived_inputs=lambda p: (named_path_inputs(p, "replicate_drops")
+                                       | named_path_inputs(p, "replicate_boundaries")))
 def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundaries, region_calls, replicate_drops,
-            replicate_scan, explain_report, **options):
+            replicate_scan, replicate_boundaries, explain_report, **options):
     """Score forget-gate drops against accessible-region edges; write an HTML report.
 
     On the chromosomes of one fold (--fold, default test), drops are compared with
@@ -59,7 +62,11 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
     pair of replicates is compared: the fraction of drops of one within each
     distance of a drop of the other (same strand, both directions), the Jaccard
     of their drop bases and, with --replicate-scan, the correlation of their
-    per-base mean forget gate.  --explain-report links the motif report of
+    per-base mean forget gate.  With two or more --replicate-boundaries, the
+    boundary calls of every pair of replicates are matched one to one (same
+    direction, within --boundary-tolerance) and their irreproducible discovery
+    rate estimated (copula mixture IDR of Li et al. 2011 on the q-value ranks):
+    the boundaries reproducible at --idr-threshold are counted.  --explain-report links the motif report of
     'gategenome explain' (by a path relative to OUT_DIR).  Writes
     OUT_DIR/report.html (self-contained, plots embedded) and
     OUT_DIR/evaluation.json (every number and the settings).
@@ -83,14 +90,24 @@ def command(drops, scan_dir, regions, folds, out_dir, metrics, signal, boundarie
 
     named_drops = parse_named_paths(replicate_drops, "--replicate-drops")
     named_scans = parse_named_paths(replicate_scan, "--replicate-scan")
+    named_boundaries = parse_named_paths(replicate_boundaries, "--replicate-boundaries")
     if len(named_drops) == 1 or (named_scans and not named_drops):
         raise click.UsageError(f"--replicate-drops given {len(named_drops)} time(s); expected two or more replicates")
+    if len(named_boundaries) == 1:
+        raise click.UsageError("--replicate-boundaries given once; expected two or more replicates")
     refuse_same_files({f"--out-dir's {name}": Path(out_dir) / name for name in ("evaluation.json", "report.html")},
                       {"--drops": drops, "--regions": regions, "--folds": folds, "--metrics": metrics, "--signal": signal,
-                       **{f"--replicate-drops {name}": path for name, path in named_drops.items()}})
+                       **{f"--replicate-drops {name}": path for name, path in named_drops.items()},
+                       **{f"--replicate-boundaries {name}": path for name, path in named_boundaries.items()}})
     require_writable("--out-dir", out_dir, directory=True)
     check_replicate_inputs(named_drops, named_scans)
+    for name, path in named_boundaries.items():
+        if not Path(path).is_file():
+            from gategenome.errors import InputError
+
+            raise InputError(f"--replicate-boundaries {name}: {path} not found or not a file; expected the boundaries "
+                             "BED of 'gategenome boundaries' on that replicate's scan")
     settings = settings_from_options(EvaluateSettings, options)
     run_evaluate(signal, regions, folds, scan_dir, drops, out_dir, settings, metrics=metrics, boundaries=boundaries,
                  region_calls=region_calls, replicate_drops=named_drops, replicate_scans=named_scans,
-                 explain_report=explain_report)
+                 replicate_boundaries=named_boundaries, explain_report=explain_report)

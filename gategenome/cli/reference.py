@@ -29,7 +29,7 @@ from gategenome.design.settings import (
     ResetSettings,
     SearchSettings,
 )
-from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.evaluate.settings import EvaluateSettings, ReviewSettings
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
@@ -81,6 +81,7 @@ SECTIONS: dict[str, Section] = {
                       workflow_only=("enabled", "length"), from_rule=("seed", "element_length"),
                       not_taken=MEMORY_ONLY),
     "explain": Section((ExplainSettings, MotifSettings), workflow_only=("enabled",)),
+    "review": Section((ReviewSettings,), workflow_only=("enabled", "igv_js")),
 }
 
 

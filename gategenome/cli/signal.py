@@ -22,12 +22,15 @@ from gategenome.data.settings import SignalSettings
               help="Paired-end BAM, coordinate-sorted and indexed (repeatable: pooled).")
 @click.option("--barcodes", type=click.Path(dir_okay=False), default=None,
               help="Cells to keep, one barcode per line; 'barcode<TAB>group' lines make one signal per group.")
+@click.option("--tss", type=click.Path(dir_okay=False), default=None,
+              help="TSSs for the TSS enrichment score: a BED (the 5' end by column 6's strand) or a GTF "
+              "(transcript lines).")
 @settings_options(SignalSettings)
 @config_option(SignalSettings)
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False),
               help="Output directory (created; existing files of the same names are replaced).")
-@guard_paths(inputs=("genome", "fragments", "bam", "barcodes"), output_dirs=("out_dir",))
-def command(genome, fragments, bam, barcodes, out_dir, **options):
+@guard_paths(inputs=("genome", "fragments", "bam", "barcodes", "tss"), output_dirs=("out_dir",))
+def command(genome, fragments, bam, barcodes, tss, out_dir, **options):
     """Make ATAC-seq coverage and Tn5 cut-site bigWigs from fragments or a BAM.
 
     Every fragment adds 1 to the coverage of the bases it spans and 1 to the
@@ -39,7 +42,11 @@ def command(genome, fragments, bam, barcodes, out_dir, **options):
     file has a group column.  MACS3 peaks are called on the kept fragments
     unless --no-call-peaks.  Writes OUT_DIR/coverage.bw, cutsites.bw,
     peaks.narrowPeak (GROUP.coverage.bw ... per group) and signal.json (counts,
-    MACS3 command and version), all together or none.
+    MACS3 command and version), all together or none.  Library QC per input
+    and group goes into signal.json and qc.png: fragment-length distribution
+    and modes, FRiP, TSS enrichment (with --tss) and, from a BAM, NRF, PBC1,
+    PBC2 and the duplicate fraction, each beside its ENCODE threshold (a
+    warning when short of it).
 
     \b
     Examples:
@@ -54,4 +61,4 @@ def command(genome, fragments, bam, barcodes, out_dir, **options):
     require_writable("--out-dir", out_dir, directory=True)
     refuse_same_files({"--out-dir": out_dir}, {**{f"--fragments {f}": f for f in fragments}, **{f"--bam {b}": b for b in bam}})
     settings = settings_from_options(SignalSettings, options)
-    run_signal(genome, list(fragments), list(bam), out_dir, settings, barcodes=barcodes)
+    run_signal(genome, list(fragments), list(bam), out_dir, settings, barcodes=barcodes, tss=tss)

@@ -6,6 +6,8 @@ unmapped, not proper pairs, secondary, supplementary, duplicates, QC-failed or
 below ``min_mapq`` (the mate's too, when the ``MQ`` tag says) are dropped and
 counted per reason; fragments on the mitochondrial chromosome are counted.  The
 BAM is read one genome chromosome at a time through its index, in genome order.
+Library complexity (NRF, PBC) is counted over the fragments kept before the
+duplicate filter when asked.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from gategenome.data.fragments import CHUNK, FragmentChunk, FragmentCounts
+from gategenome.data.library_qc import LibraryComplexity
 from gategenome.errors import InputError
 from gategenome.io.chroms import match_chromosomes, normalise_name
 from gategenome.io.index import require_fresh_index
@@ -142,6 +145,17 @@ def _keep_read(read, min_mapq: int, counts: FragmentCounts) -> bool:
     return tlen > 0
 
 
+def _complexity_length(read, min_mapq: int) -> int:
+    """Template length of a leftmost mate kept but for its duplicate flag (0 otherwise)."""
+    if (read.is_unmapped or read.is_secondary or read.is_supplementary or not read.is_paired
+            or not read.is_proper_pair or read.is_qcfail):
+        return 0
+    if read.mapping_quality < min_mapq or (read.has_tag("MQ") and read.get_tag("MQ") < min_mapq):
+        return 0
+    tlen = read.template_length
+    return max(0, tlen)
+
+
 def read_bam_fragments(
     path: str | os.PathLike,
     genome_sizes: Mapping[str, int],
@@ -149,6 +163,7 @@ def read_bam_fragments(
     min_mapq: int = 30,
     chunk: int = CHUNK,
     genome_label: str = "the genome",
+    complexity: LibraryComplexity | None = None,
 ) -> Iterator[FragmentChunk]:
     """Stream the fragments of a paired-end BAM, one genome chromosome at a time.
 
@@ -166,6 +181,9 @@ def read_bam_fragments(
         Most fragments per yielded chunk.
     genome_label
         The genome's path, named when the BAM is of another assembly.
+    complexity
+        When given, receives every fragment kept before duplicates are dropped
+        (duplicate-flagged pairs included), for NRF and PBC.
     """
     bam, mapping = open_bam(path, genome_sizes, genome_label)
     mito = {name for name in genome_sizes if normalise_name(name) == "m"}
@@ -181,6 +199,8 @@ def read_bam_fragments(
             kept_before = counts.kept
             for read in bam.fetch(bam_chrom):
                 counts.records += 1
+                if complexity is not None and (tlen := _complexity_length(read, min_mapq)):
+                    complexity.add(chrom, read.reference_start, min(read.reference_start + tlen, length))
                 if not _keep_read(read, min_mapq, counts):
                     continue
                 start = read.reference_start

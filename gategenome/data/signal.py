@@ -13,7 +13,12 @@ cells when barcodes are given, piles the fragments up one chromosome at a time
     unless peaks are not asked for.
 ``signal.json``
     Resolved settings, counts per input (kept, dropped per reason,
-    mitochondrial) and the MACS3 command and version.
+    mitochondrial), the MACS3 command and version, and the library QC per input
+    and per group (``qc``: fragment lengths, FRiP, TSS enrichment with a TSS
+    file, NRF/PBC of a BAM, each beside its ENCODE threshold;
+    :mod:`gategenome.data.signal_qc`).
+``qc.png``
+    Fragment-length distributions and TSS enrichment profiles.
 """
 
 from __future__ import annotations
@@ -31,11 +36,17 @@ import numpy as np
 from gategenome import __version__
 from gategenome.data.bam import read_bam_fragments
 from gategenome.data.fragments import FragmentCounts, read_barcodes, read_fragment_file
+from gategenome.data.library_qc import LibraryComplexity, PeakOverlap
 from gategenome.data.peaks import call_peaks, find_macs3
 from gategenome.data.pileup import TN5_SHIFT, TRACKS, RunStore, accumulate, write_pileup_tracks
+from gategenome.data.qc_plots import plot_qc
 from gategenome.data.settings import SignalSettings
+from gategenome.data.signal_qc import SignalQC
+from gategenome.data.tss import read_tss
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_directory
+from gategenome.io.bed import Interval, read_bed
+from gategenome.io.chroms import name_lookup
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.io.reading import open_text, reading
@@ -88,14 +99,34 @@ class _FragmentWriter:
             handle.close()
 
 
-def _sources(fragments: list[str], bam: list[str], settings: SignalSettings, sizes, cells, genome: str):
-    """``(label, counts, chunk iterator)`` of every input, fragments files first."""
+def _sources(fragments: list[str], bam: list[str], settings: SignalSettings, sizes, cells, genome: str,
+             complexity=None):
+    """``(label, counts, chunk iterator)`` of every input, fragments files first.
+
+    ``complexity``, when given, is a dict filled with each BAM's
+    :class:`LibraryComplexity` under its input number.
+    """
     for path in fragments:
         counts = FragmentCounts()
         yield path, counts, read_fragment_file(path, sizes, counts, cells, settings.chunk)
-    for path in bam:
+    for number, path in enumerate(bam, len(fragments)):
         counts = FragmentCounts()
-        yield path, counts, read_bam_fragments(path, sizes, counts, settings.min_mapq, settings.chunk, str(genome))
+        counter = None
+        if complexity is not None:
+            counter = complexity[number] = LibraryComplexity()
+        yield path, counts, read_bam_fragments(path, sizes, counts, settings.min_mapq, settings.chunk, str(genome),
+                                                complexity=counter)
+
+
+def _peak_overlaps(peaks: dict, staging: Path, prefixes: dict, groups: list[str], sizes) -> dict[int, PeakOverlap]:
+    """Group index -> its called peaks (chromosomes named as in the genome)."""
+    lookup = name_lookup(sizes)
+    overlaps = {}
+    for index, group in enumerate(groups):
+        if group in peaks:
+            found = read_bed(staging / f"{prefixes[group]}peaks.narrowPeak", "narrowPeak")
+            overlaps[index] = PeakOverlap(Interval(lookup(peak.chrom) or peak.chrom, peak.start, peak.end) for peak in found)
+    return overlaps
 
 
 def _check_reads(fragments: list[str], bam: list[str], barcodes: str | None) -> None:
@@ -119,7 +150,7 @@ def _check_reads(fragments: list[str], bam: list[str], barcodes: str | None) -> 
 
 
 def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: str | os.PathLike,
-               settings: SignalSettings, *, barcodes: str | None = None) -> dict:
+               settings: SignalSettings, *, barcodes: str | None = None, tss: str | None = None) -> dict:
     """Run the signal step and write its outputs.
 
     Parameters
@@ -135,6 +166,8 @@ def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: s
     barcodes
         Optional cell barcodes: one column keeps those cells, ``barcode  group``
         makes one signal per group.
+    tss
+        Optional BED of TSSs (or GTF of transcripts) for the TSS enrichment score.
 
     Returns
     -------
@@ -157,6 +190,7 @@ def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: s
         sizes = dict(fasta.sizes)
     cells, groups = read_barcodes(barcodes) if barcodes else (None, ["all"])
     prefixes = output_names(groups)
+    tss_sites = read_tss(tss, sizes) if tss else None
     if settings.call_peaks:
         find_macs3(settings.macs3)
     direct_peaks = (settings.call_peaks and len(fragments) == 1 and not bam
@@ -167,8 +201,11 @@ def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: s
         store = RunStore(scratch)
         writer = _FragmentWriter(scratch, len(groups)) if settings.call_peaks and not direct_peaks else None
         inputs, piled = [], np.zeros(len(groups), dtype=np.int64)
+        qc = SignalQC(fragments + bam, groups, sizes, shift, tss_sites)
         try:
-            for number, (label, counts, chunks) in enumerate(_sources(fragments, bam, settings, sizes, cells, genome)):
+            for number, (label, counts, chunks) in enumerate(_sources(fragments, bam, settings, sizes, cells, genome,
+                                                                      qc.complexity)):
+                chunks = qc.tap(chunks, number)
                 piled += accumulate(writer.tee(chunks) if writer else chunks, sizes, len(groups), store, number, shift)
                 inputs.append({"file": str(Path(label).absolute()), **counts.as_dict()})
                 log.info("%s: %d fragments kept of %d records (%d mitochondrial)", label, counts.kept,
@@ -193,11 +230,19 @@ def run_signal(genome: str, fragments: Sequence[str], bam: Sequence[str], out: s
                 source = fragments[0] if direct_peaks else writer.paths[index]
                 peaks[group] = call_peaks(source, staging / f"{prefixes[group]}peaks.narrowPeak", genome_size,
                                           settings.qvalue, settings.macs3)
+        if peaks:
+            overlaps = _peak_overlaps(peaks, staging, prefixes, groups, sizes)
+            for number, (_, _, chunks) in enumerate(_sources(fragments, bam, settings, sizes, cells, genome)):
+                qc.count_peaks(chunks, number, overlaps)
+        qc.complexity = {number: counter.summary() for number, counter in qc.complexity.items()}
         for path in scratch.iterdir():
             path.unlink()
         scratch.rmdir()
-        paths = {"genome": genome, "out_dir": out, "fragments": fragments, "bam": bam, "barcodes": barcodes}
+        paths = {"genome": genome, "out_dir": out, "fragments": fragments, "bam": bam, "barcodes": barcodes,
+                 "tss": tss}
         summary = _summary(paths, settings, sizes, groups, prefixes, piled, inputs, peaks, started)
+        summary["qc"] = {**qc.summary(), "plot": "qc.png"}
+        plot_qc(summary["qc"], staging / "qc.png")
         write_json(staging / "signal.json", summary)
     log.info("wrote %s: %d fragments piled up in %.1f s", out_dir, int(piled.sum()), summary["seconds"])
     return summary
@@ -214,6 +259,7 @@ def _summary(paths, settings, sizes, groups, prefixes, piled, inputs, peaks, sta
         "fragments": [str(Path(path).absolute()) for path in paths["fragments"]],
         "bam": [str(Path(path).absolute()) for path in paths["bam"]],
         "barcodes": str(Path(paths["barcodes"]).absolute()) if paths["barcodes"] else None,
+        "tss": str(Path(paths["tss"]).absolute()) if paths["tss"] else None,
         **asdict(settings),
     }
     return {

@@ -134,6 +134,27 @@ def _replicate_table(results: dict[str, Any]) -> str:
             + "".join(rows) + "</table>")
 
 
+def _boundary_reproducibility_table(results: dict[str, Any]) -> str:
+    """One row per pair of replicates: boundary calls, matched, reproducible at the IDR threshold, the model fit."""
+    pairs = results.get("boundary_reproducibility")
+    if not pairs:
+        return ""
+    rows = [("<tr><th class=l>replicate A</th><th class=l>replicate B</th><th>calls A</th><th>calls B</th>"
+             "<th>matched</th><th>reproducible</th><th>IDR threshold</th><th>reproducible share p</th>"
+             "<th>rho</th></tr>")]
+    for pair in pairs:
+        model = pair["model"] or {}
+        rows.append(f"<tr><td class=l>{_fmt(pair['a'])}</td><td class=l>{_fmt(pair['b'])}</td>"
+                    f"<td>{_fmt(pair['calls_a'])}</td><td>{_fmt(pair['calls_b'])}</td><td>{_fmt(pair['matched'])}</td>"
+                    f"<td>{_fmt(pair['reproducible'])}</td><td>{_fmt(pair['idr_threshold'])}</td>"
+                    f"<td>{_fmt(model.get('p'))}</td><td>{_fmt(model.get('rho'))}</td></tr>")
+    tolerance = pairs[0]["tolerance"]
+    return ("<h2>Replicate boundary reproducibility</h2><p>Boundary calls of each replicate's own scan, matched one "
+            f"to one within {tolerance} bp with the same direction, ranked by q-value; the copula mixture IDR of "
+            "Li et al. (2011) estimates which matched pairs are reproducible: those whose irreproducible discovery "
+            "rate is at most the threshold.</p><table>" + "".join(rows) + "</table>")
+
+
 def _scalar_rows(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     rows = []
     for key, value in data.items():
@@ -236,6 +257,7 @@ def render_html(evaluation: Evaluation) -> str:
         f'<img alt="enrichment" src="{plot_enrichment(r)}">',
         _enrichment_table(r),
         _replicate_table(r),
+        _boundary_reproducibility_table(r),
     ]
     if "signal_caller" in r:
         s = r["signal_caller"]["settings"]

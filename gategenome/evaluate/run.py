@@ -24,6 +24,7 @@ with the agreement of replicates (:mod:`gategenome.evaluate.replicates`) added.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from dataclasses import asdict, dataclass
@@ -43,6 +44,7 @@ from gategenome.evaluate.boundaries import (
     score_calls,
     score_drop_ends,
 )
+from gategenome.evaluate.boundary_idr import boundary_reproducibility
 from gategenome.evaluate.calls import score_boundary_calls, score_region_calls
 from gategenome.evaluate.edge_enrichment import PositionSampler, enrichment, valid_runs
 from gategenome.evaluate.loci import locus_arrays, pick_loci
@@ -304,6 +306,7 @@ def run_evaluate(
     region_calls: str | os.PathLike | None = None,
     replicate_drops: dict[str, str] | None = None,
     replicate_scans: dict[str, str] | None = None,
+    replicate_boundaries: dict[str, str] | None = None,
     explain_report: str | os.PathLike | None = None,
 ) -> Evaluation:
     """Evaluate drops (:func:`evaluate`) and write ``evaluation.json`` and ``report.html`` into the directory ``out``.
@@ -321,6 +324,9 @@ def run_evaluate(
     replicate_drops, replicate_scans
         Replicate name -> its drops (two or more) and, where given, its scan
         directory: every pair is compared (:func:`gategenome.evaluate.replicates.replicate_agreement`).
+    replicate_boundaries
+        Replicate name -> its boundary calls (two or more): every pair's matched and
+        reproducible boundaries (:func:`gategenome.evaluate.boundary_idr.boundary_reproducibility`).
     explain_report
         The motif report of ``gategenome explain``, linked by its path relative to ``out``.
 
@@ -334,6 +340,11 @@ def run_evaluate(
         sizes = {chrom: scanned[chrom] for chrom in evaluation.results["fold"]["chromosomes"]}
         evaluation.results["replicates"] = replicate_agreement(replicate_drops, sizes, settings.distances,
                                                                replicate_scans, seed=settings.seed)
+    if replicate_boundaries:
+        evaluation.results["boundary_reproducibility"] = [
+            boundary_reproducibility(replicate_boundaries[a], replicate_boundaries[b], settings.boundary_tolerance,
+                                     settings.idr_threshold, names=(a, b))
+            for a, b in itertools.combinations(replicate_boundaries, 2)]
     if explain_report is not None:
         if not Path(explain_report).is_file():
             raise InputError(f"--explain-report {explain_report}: no such file; expected the motifs.html of "

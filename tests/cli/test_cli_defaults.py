@@ -32,7 +32,7 @@ from gategenome.design.settings import (
     ResetSettings,
     SearchSettings,
 )
-from gategenome.evaluate.settings import EvaluateSettings
+from gategenome.evaluate.settings import EvaluateSettings, ReviewSettings
 from gategenome.explain.settings import ExplainSettings, MotifSettings
 from gategenome.export.settings import ExportSettings, TrackSettings
 from gategenome.model.config import ModelConfig
@@ -43,7 +43,7 @@ from gategenome.variants.settings import VariantSettings
 
 ROOT = Path(__file__).parents[2]
 
-#: Command -> the settings dataclasses its options mirror (gather and run have none).
+#: Command -> the settings dataclasses its options mirror (gather, run and multiqc-files have none).
 COMMAND_SETTINGS = {
     "prepare": [PrepareSettings, SignalRegionSettings, PeakRegionSettings],
     "train": [TrainConfig],
@@ -61,6 +61,8 @@ COMMAND_SETTINGS = {
     "variants-gather": [],
     "run": [],
     "signal": [SignalSettings],
+    "multiqc-files": [],
+    "review": [ReviewSettings],
 }
 
 

@@ -192,3 +192,12 @@ def test_the_same_fragments_file_twice_is_refused(mini, fragment_lines, tmp_path
     out = tmp_path / "sig"
     assert_clean_error(run("--genome", mini["genome"], "--fragments", path, "--fragments", tmp_path / "link.bedpe",
                            "--no-call-peaks", "--out-dir", out), out, "the same file", "link.bedpe")
+
+
+def test_a_tss_file_without_sites_on_the_genome_is_a_one_line_error(mini, fragment_lines, tmp_path):
+    frags = write_fragments(tmp_path / "f.bedpe", fragment_lines)
+    tss = tmp_path / "tss.bed"
+    tss.write_text("chrZ\t10\t11\n")
+    out = tmp_path / "sig"
+    result = run("--genome", mini["genome"], "--fragments", frags, "--tss", tss, "--no-call-peaks", "--out-dir", out)
+    assert_clean_error(result, out, "--tss", "tss.bed", "no TSS")

@@ -35,7 +35,7 @@ def test_mini_fragments_give_the_shared_coverage_and_cutsites(mini, tmp_path):
     _assert_same_bigwig(tmp_path / "sig" / "cutsites.bw", mini["cutsites"])
     assert summary["inputs"][0]["kept"] == 5771
     assert summary["groups"]["all"]["fragments"] == 5771
-    assert sorted(p.name for p in (tmp_path / "sig").iterdir()) == ["coverage.bw", "cutsites.bw", "signal.json"]
+    assert sorted(p.name for p in (tmp_path / "sig").iterdir()) == ["coverage.bw", "cutsites.bw", "qc.png", "signal.json"]
 
 
 @pytest.mark.slow

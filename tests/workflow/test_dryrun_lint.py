@@ -61,15 +61,24 @@ def test_lint_finds_nothing_with_the_demo_config_and_every_optional_rule(tmp_pat
     vcf = tmp_path / "calls.vcf.gz"
     vcf.write_text("##fileformat=VCFv4.2\n")
     (tmp_path / "calls.vcf.gz.tbi").write_text("")
+    igv_js = tmp_path / "igv.min.js"
+    igv_js.write_text("")
     (tmp_path / "optional.yaml").write_text(yaml.safe_dump({
         "variants": [str(vcf)], "variants_scatter": scatter, "explain": {"enabled": True},
-        "dna_model": {"enabled": True}, "resets": {"enabled": True}}))
+        "dna_model": {"enabled": True}, "resets": {"enabled": True},
+        "review": {"enabled": True, "igv_js": str(igv_js)}}))
     result = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--lint",
                              "--configfile", "config/demo.yaml", "optional.yaml"],
                             cwd=tmp_path, env=snakemake_env(), capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "Lints for" not in output, output[-4000:]
     assert "Congratulations, your workflow is in a good condition!" in output
+    dry = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "-n", "--quiet",
+                          "rules", "--configfile", "config/demo.yaml", "optional.yaml"],
+                         cwd=tmp_path, env=snakemake_env(), capture_output=True, text=True, timeout=300,
+                         check=False)
+    assert dry.returncode == 0, (dry.stdout + dry.stderr)[-4000:]
+    assert "review" in dry.stdout and "multiqc_files" in dry.stdout, dry.stdout[-4000:]
 
 
 def test_variants_list_gives_one_job_per_vcf_and_sample(tmp_path, mini):

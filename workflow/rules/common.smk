@@ -289,11 +289,12 @@ def replicate_signal_inputs(wildcards):
 
 
 def replicate_evaluate_options(wildcards, input):
-    """--replicate-drops NAME=PATH and --replicate-scan NAME=DIR of each replicate of a sample."""
+    """--replicate-drops NAME=PATH, --replicate-scan NAME=DIR and --replicate-boundaries NAME=PATH of each replicate."""
     labels = REPLICATES.get(wildcards.sample, [])
     return cli_options({
         "replicate_drops": [f"{label}={path}" for label, path in zip(labels, input.replicate_drops)],
         "replicate_scan": [f"{label}={path}" for label, path in zip(labels, input.replicate_scans)],
+        "replicate_boundaries": [f"{label}={path}" for label, path in zip(labels, input.replicate_boundaries)],
     })
 
 
@@ -301,6 +302,12 @@ def replicate_drops(wildcards):
     """The drops of each replicate of a sample (rule call_replicate); none for one replicate."""
     labels = REPLICATES.get(wildcards.sample, [])
     return expand("results/{sample}/replicates/{replicate}/drops.bed", sample=wildcards.sample, replicate=labels)
+
+
+def replicate_boundaries(wildcards):
+    """The boundary calls of each replicate of a sample (rule boundaries_replicate); none for one replicate."""
+    labels = REPLICATES.get(wildcards.sample, [])
+    return expand("results/{sample}/replicates/{replicate}/boundaries.bed", sample=wildcards.sample, replicate=labels)
 
 
 def replicate_scans(wildcards):
@@ -458,6 +465,42 @@ def explain_report_option(wildcards, input):
     return cli_options({"explain_report": list(input.explain)})
 
 
+def multiqc_inputs(wildcards):
+    """What the sample has: signal.json when made from reads, the evaluation when enabled."""
+    inputs = {
+        "metrics": rules.train.output.metrics.format(sample=wildcards.sample),
+        "drops": rules.call.output.drops.format(sample=wildcards.sample),
+        "boundaries": rules.boundaries.output.boundaries.format(sample=wildcards.sample),
+        "region_calls": rules.boundaries.output.regions.format(sample=wildcards.sample),
+    }
+    if wildcards.sample in READ_SAMPLES:
+        inputs["signal_summary"] = rules.signal.output.summary.format(sample=wildcards.sample)
+    if config["evaluate"]["enabled"]:
+        inputs["evaluation"] = rules.evaluate.output.numbers.format(sample=wildcards.sample)
+    return inputs
+
+
+def review_inputs(wildcards):
+    """The page's tracks and calls, igv.js, the boundaries of the sample's first two replicates and the
+    first variant set's table."""
+    sample = wildcards.sample
+    return {
+        "genome": GENOME, "signal": sample_signal(wildcards), "igv_js": config["review"]["igv_js"],
+        "tracks": [f"results/{sample}/tracks/forget.plus.bw", f"results/{sample}/tracks/forget.minus.bw"],
+        "boundaries": f"results/{sample}/boundaries.bed",
+        "replicate_boundaries": replicate_boundaries(wildcards)[:2],
+        "variants": [f"results/{sample}/variants/{name}.tsv" for name in sorted(VARIANT_SETS)][:1],
+    }
+
+
+def review_replicate_options(wildcards, input):
+    """--replicate-boundaries NAME=PATH of the first two replicates of a sample (none with fewer), --variants TABLE."""
+    labels = REPLICATES.get(wildcards.sample, [])[:2]
+    return cli_options({"replicate_boundaries": [f"{label}={path}" for label, path in
+                                                 zip(labels, input.replicate_boundaries)],
+                        "variants": list(input.variants)})
+
+
 def all_outputs():
     """Every final output of every sample (called by rule all, after the rules are defined)."""
     design = [rules.design.output.fasta] if config["design"]["enabled"] else []
@@ -465,9 +508,10 @@ def all_outputs():
     evaluation = [rules.evaluate.output.report] if config["evaluate"]["enabled"] else []
     explanation = ["results/{sample}/explain/motifs.html"] if config["explain"]["enabled"] else []
     dna_model = [rules.train_dna.output.model] if config["dna_model"]["enabled"] else []
+    review = [rules.review.output.page] if config["review"]["enabled"] else []
     variants = expand("results/{sample}/variants/{vcf}.vcf.gz", sample=sorted(SAMPLES), vcf=sorted(VARIANT_SETS))
     return expand(
         [rules.call.output.drops, rules.boundaries.output.boundaries, *rules.tracks.output, *rules.export.output, *design, *evaluation,
-         *explanation, *dna_model],
+         *explanation, *dna_model, *review, rules.multiqc_files.output[0]],
         sample=sorted(SAMPLES),
     ) + variants

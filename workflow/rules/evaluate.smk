@@ -13,6 +13,7 @@ rule evaluate:
         signal=sample_signal,
         replicate_drops=replicate_drops,
         replicate_scans=replicate_scans,
+        replicate_boundaries=replicate_boundaries,
         explain=explain_report,
     output:
         report=report("results/{sample}/evaluation/report.html", caption="../report/evaluation.rst",

@@ -1,4 +1,5 @@
-# export: drops as bigBed + tabix BED, a UCSC track hub and an IGV session.
+# export: drops as bigBed + tabix BED, a UCSC track hub and an IGV session; review: a page of the
+# calls to look at, each in an igv.js view.
 
 
 rule export:
@@ -30,3 +31,28 @@ rule export:
         " --boundaries {input.boundaries:q} --region-calls {input.region_calls:q}"
         " --tracks-dir {params.tracks_dir:q} --signal {input.signal:q} --config {output.config:q}"
         " --out-dir {output.hub:q} 2> {log:q}"
+
+
+rule review:
+    input:
+        unpack(review_inputs),
+    output:
+        page="results/{sample}/review.html",
+        config="results/{sample}/config/review.yaml",
+    params:
+        settings=section_settings("review"),
+        replicates=review_replicate_options,
+        tracks_dir=lambda wildcards, input: Path(input.tracks[0]).parent,
+    log:
+        "results/{sample}/logs/review.log",
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("review"),
+        runtime=job_runtime("review"),
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome review --genome {input.genome:q} --signal {input.signal:q} --tracks-dir {params.tracks_dir:q}"
+        " --boundaries {input.boundaries:q} {params.replicates} --igv-js {input.igv_js:q} --config {output.config:q}"
+        " --out {output.page:q} 2> {log:q}"

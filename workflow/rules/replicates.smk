@@ -1,6 +1,6 @@
 # replicates: a sample with two or more replicate rows (fragments or BAMs) is pooled into
 # one signal to train and scan; each replicate also gets its own signal, scanned with the
-# sample's (pooled) model and called, so that evaluate can ask whether their drops agree.
+# sample's (pooled) model and called (drops and boundaries), so that evaluate can ask whether they agree.
 
 
 rule signal_replicate:
@@ -85,3 +85,26 @@ rule call_replicate:
     shell:
         "printf '%s' {params.settings:q} > {output.config:q}"
         " && gategenome call --scan-dir {input:q} --out {output.drops:q} --config {output.config:q} 2> {log:q}"
+
+
+rule boundaries_replicate:
+    input:
+        rules.scan_replicate.output.scan,
+    output:
+        boundaries="results/{sample}/replicates/{replicate}/boundaries.bed",
+        settings="results/{sample}/replicates/{replicate}/boundaries.json",
+        config="results/{sample}/config/replicates/{replicate}/boundaries.yaml",
+    params:
+        settings=section_settings("call"),
+    log:
+        "results/{sample}/logs/replicates/{replicate}/boundaries.log",
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("boundaries_replicate"),
+        runtime=job_runtime("boundaries_replicate"),
+    conda:
+        "../../envs/gategenome.yaml"
+    shell:
+        "printf '%s' {params.settings:q} > {output.config:q}"
+        " && gategenome boundaries --scan-dir {input:q} --out {output.boundaries:q} --config {output.config:q}"
+        " 2> {log:q}"

@@ -34,6 +34,7 @@ JOB_COSTS = {
     "call": (80, 0.2, 1, 0.2),
     "boundaries": (200, 0.3, 1, 0.3),
     "call_replicate": (80, 0.2, 1, 0.2),
+    "boundaries_replicate": (200, 0.3, 1, 0.3),
     "evaluate": (250, 0.5, 1, 0.5),
     "export": (1340, 0.0, 15, 0.0),
     "signal": (2670, 0.0, 30, 0.0),
@@ -42,6 +43,8 @@ JOB_COSTS = {
     "variants_chrom": (2000, 0.0, 60, 0.0),
     "design": (1340, 0.0, 30, 0.0),  # grows with --length and --iterations, not with the genome
     "resets": (1340, 0.0, 30, 0.0),  # grows with --contexts and --iterations, not with the genome
+    "multiqc_files": (200, 0.0, 5, 0.0),  # reads JSON summaries and call BEDs
+    "review": (500, 0.0, 5, 0.0),  # a few kb of tracks around each of a few dozen loci
 }
 #: Head-room over the measured figures (machines differ; the rates are means over a run).
 MEMORY_MARGIN = 1.5
@@ -77,6 +80,7 @@ JOB_BASES = {
     "call": lambda wildcards: SCANNED_BASES,
     "boundaries": lambda wildcards: SCANNED_BASES,
     "call_replicate": lambda wildcards: SCANNED_BASES,
+    "boundaries_replicate": lambda wildcards: SCANNED_BASES,
     "evaluate": lambda wildcards: SCANNED_BASES,
     "export": lambda wildcards: SCANNED_BASES,
     "signal": lambda wildcards: KEPT_BASES,
@@ -85,6 +89,8 @@ JOB_BASES = {
     "variants_chrom": variant_chrom_bases,
     "design": lambda wildcards: 0,
     "resets": lambda wildcards: 0,
+    "multiqc_files": lambda wildcards: 0,
+    "review": lambda wildcards: 0,
 }
 
 
