@@ -186,8 +186,18 @@ def test_every_multi_file_command_publishes_through_one_mechanism(name):
     elif roles.publish == "together":
         assert roles.outputs or roles.prefixes or roles.output_dirs or roles.derived
     else:  # each of these has its own all-or-nothing (or resumable) step, named in the declaration
-        assert (name, roles.publish) in {("scan", "resumable"), ("train", "resumable"), ("gather", "directory"),
-                                         ("export", "directory")}
+        assert (name, roles.publish) in OWN_PUBLISHING, f"{name}: publish={roles.publish!r} has no reason below"
+
+
+#: Commands that publish through their own step rather than the guard's, and why.
+OWN_PUBLISHING = {
+    ("scan", "resumable"): "each file is atomic on its own, so that a killed scan resumes",
+    ("train", "resumable"): "each file is atomic on its own, so that a killed training resumes",
+    ("gather", "directory"): "the gathered scan directory replaces --out-dir whole (atomic_directory)",
+    ("export", "directory"): "the hub replaces --out-dir whole (atomic_directory)",
+    ("multiqc-files", "directory"): "the sample's _mqc.json files replace --out-dir whole (atomic_directory), "
+                                    "so no section of an earlier run is left beside the new ones",
+}
 
 
 def test_a_rename_that_would_fail_publishes_nothing(tmp_path):
