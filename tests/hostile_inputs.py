@@ -196,6 +196,14 @@ def write_corpus(root: Path) -> dict[str, Path]:
     paths["prepared"].mkdir()
     (paths["prepared"] / "prepare.json").write_text('{"format": "gategenome-prepare"}\n')
 
+    # What review reads, on the corpus genome: forget-gate tracks and one boundary call.
+    paths["review_tracks"] = root / "review_tracks"
+    paths["review_tracks"].mkdir()
+    for name in ("forget.plus.bw", "forget.minus.bw"):
+        write_bigwig(paths["review_tracks"] / name, {c: np.full(n, 0.5) for c, n in SIZES.items()})
+    paths["review_boundaries"] = root / "review_boundaries.bed"
+    paths["review_boundaries"].write_text("chrA\t2990\t3010\tboundary_1\t500\t+\t0.01\t3\t2\t10\topening\n")
+
     # Outputs that exist before the failing runs: they must come out unchanged.
     paths["existing"] = root / "existing"
     paths["existing"].mkdir()
@@ -858,12 +866,35 @@ def _multiqc_review(p):
     review = lambda igv_js, out=page: _s("review", "--genome", p["genome"], "--signal", p["signal"],  # noqa: E731
                                          "--tracks-dir", p["eval_scan"], "--boundaries", p["eval_drops"],
                                          "--igv-js", igv_js, "--out", out)
+    # a review that would succeed but for the one hostile option given (--igv-js: any readable file)
+    reviewed = lambda *extra: _s("review", "--genome", p["genome"], "--signal", p["signal"], "--tracks-dir",  # noqa: E731
+                                 p["review_tracks"], "--boundaries", p["review_boundaries"], "--igv-js",
+                                 p["regions"], *extra, "--out", page)
+    multiqc = lambda option, path: _s("multiqc-files", "--sample", "s", option, path, "--out-dir", mqc)  # noqa: E731
+    signal = lambda tss: _s("signal", "--genome", p["genome"], "--fragments", p["fragments_unsorted"],  # noqa: E731
+                            "--no-call-peaks", "--tss", tss, "--out-dir", p["root"] / "out" / "signal")
     return [
         Case("multiqc_files", "metrics-not-json", _s("multiqc-files", "--sample", "s", "--metrics", p["signal"],
                                                      "--out-dir", mqc), 1, "--metrics", [mqc]),
         Case("multiqc_files", "out-dir-under-file", _s("multiqc-files", "--sample", "s", "--metrics",
                                                        p["eval_metrics"], "--out-dir", p["blocker"] / "mqc"),
              1, "--out-dir"),
+        Case("multiqc_files", "signal-summary-truncated", multiqc("--signal-summary", p["json_truncated"]), 1,
+             "json_truncated.json", [mqc]),
+        Case("multiqc_files", "evaluation-binary", multiqc("--evaluation", p["genome_binary"]), 1, "binary.fa", [mqc]),
+        Case("multiqc_files", "evaluation-yaml", multiqc("--evaluation", p["config_list"]), 1,
+             "config_list.yaml", [mqc]),
+        Case("multiqc_files", "drops-bigwig", multiqc("--drops", p["signal"]), 1, "signal.bw", [mqc]),
+        Case("multiqc_files", "drops-non-ascii-digits", multiqc("--drops", p["drops_arabic"]), 1, "line 1", [mqc]),
+        Case("multiqc_files", "boundaries-gzip-corrupt", multiqc("--boundaries", p["bed_gzip_corrupt"]), 1,
+             "regions.bed.gz", [mqc]),
+        Case("multiqc_files", "region-calls-fasta", multiqc("--region-calls", p["genome"]), 1, "genome.fa", [mqc]),
         Case("review", "igv-js-missing", review(p["root"] / "absent" / "igv.min.js"), 1, "--igv-js", [page]),
         Case("review", "out-under-file", review(p["regions"], out=p["blocker"] / "review.html"), 1, "--out"),
+        Case("review", "variants-binary", reviewed("--variants", p["genome_binary"]), 1, "binary.fa", [page]),
+        Case("review", "variants-not-a-variants-table", reviewed("--variants", p["regions"]), 1, "no column", [page]),
+        Case("review", "config-duplicate-key", reviewed("--config", p["config_duplicate"]), 1, "appears twice", [page]),
+        Case("signal", "tss-gzip-corrupt", signal(p["bed_gzip_corrupt"]), 1, "regions.bed.gz",
+             [p["root"] / "out" / "signal"]),
+        Case("signal", "tss-bigwig", signal(p["signal"]), 1, "signal.bw", [p["root"] / "out" / "signal"]),
     ]

@@ -24,6 +24,7 @@ import numpy as np
 
 from gategenome.errors import InputError
 from gategenome.io.chroms import name_lookup
+from gategenome.io.reading import open_text, reading
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,6 @@ TSS_BACKGROUND = 100
 TSS_SMOOTH = 11
 #: The score is the largest smoothed value within this many bases of the TSS.
 TSS_CENTRE = 1000
-
-
-def _open_text(path: Path):
-    import gzip
-
-    with open(path, "rb") as handle:
-        magic = handle.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
 
 
 def _gtf_tss(fields: list[str]) -> tuple[str, int, str] | None:
@@ -96,7 +89,7 @@ def read_tss(path: str | os.PathLike, genome_sizes: Mapping[str, int]) -> dict[s
     sites: set[tuple[str, int, bool]] = set()
     genes: set[tuple[str, int, bool]] = set()
     skipped = 0
-    with _open_text(path) as handle:
+    with reading(path, "a BED or GTF of transcription start sites (--tss)"), open_text(path) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue

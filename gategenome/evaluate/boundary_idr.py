@@ -31,6 +31,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from gategenome.errors import InputError
+from gategenome.io.reading import open_text, reading
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def read_boundary_calls(path: str | os.PathLike, option: str = "--replicate-boun
     chroms, positions, opening, keys = [], [], [], []
     if not os.path.isfile(path):
         raise InputError(f"{option} {path}: file not found; expected the boundaries BED of 'gategenome boundaries'")
-    with open(path) as handle:
+    with reading(path, f"the boundaries BED of 'gategenome boundaries' ({option})"), open_text(path) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue

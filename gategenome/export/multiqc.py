@@ -30,6 +30,7 @@ from pathlib import Path
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_directory
 from gategenome.io.jsonfile import write_json
+from gategenome.io.reading import open_text, reading
 
 log = logging.getLogger(__name__)
 
@@ -38,25 +39,29 @@ PREFIX = "gategenome"
 
 
 def _read_json(path: str | os.PathLike, option: str) -> dict:
-    try:
-        with open(path) as handle:
-            value = json.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"{option} {path}: file not found") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{option} {path}: cannot read as JSON ({exc})") from None
+    if not os.path.isfile(path):
+        raise InputError(f"{option} {path}: file not found")
+    with reading(path, f"the JSON object of {option}"), open_text(path) as handle:
+        value = json.load(handle)
     if not isinstance(value, dict):
         raise InputError(f"{option} {path}: expected a JSON object")
     return value
 
 
 def _bed_rows(path: str | os.PathLike, option: str) -> list[list[str]]:
-    try:
-        with open(path) as handle:
-            return [line.rstrip("\n").split("\t") for line in handle
-                    if line.strip() and not line.startswith(("#", "track", "browser"))]
-    except FileNotFoundError:
-        raise InputError(f"{option} {path}: file not found") from None
+    if not os.path.isfile(path):
+        raise InputError(f"{option} {path}: file not found")
+    rows = []
+    with reading(path, f"the BED of {option}"), open_text(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            row = line.rstrip("\n").split("\t")
+            if len(row) < 3 or not all(field.isascii() and field.isdigit() for field in row[1:3]):
+                raise InputError(f"{option} {path}: line {number}: expected a BED line 'chrom start end ...', "
+                                 f"got {line.strip()[:80]!r}")
+            rows.append(row)
+    return rows
 
 
 def _section(name: str, title: str, plot_type: str, data: dict, description: str, **pconfig) -> dict:
