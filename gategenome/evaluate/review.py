@@ -27,7 +27,12 @@ from gategenome.errors import InputError
 from gategenome.evaluate.boundary_idr import match_calls, read_boundary_calls
 from gategenome.evaluate.settings import ReviewSettings
 from gategenome.io.atomic import atomic_open
+from gategenome.io.bigwig import bigwig_chroms
 from gategenome.io.fasta import Genome
+from gategenome.io.jsonfile import read_json_object
+from gategenome.io.provenance import Product, genome_product, require_compatible, scan_product
+from gategenome.io.reading import open_text, reading
+from gategenome.io.scandir.layout import TRACKS_META
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +92,7 @@ def read_variant_effects(path: str | os.PathLike) -> list[dict]:
     """
     if not os.path.isfile(path):
         raise InputError(f"--variants {path}: file not found; expected the TSV of 'gategenome variants'")
-    with open(path) as handle:
+    with reading(path, "the TSV of 'gategenome variants'"), open_text(path) as handle:
         header = handle.readline().rstrip("\n").split("\t")
         needed = ("chrom", "pos", "ref", "alt", "d_access", "d_min_forget", "drop")
         missing = [column for column in needed if column not in header]
@@ -112,7 +117,7 @@ def read_variant_effects(path: str | os.PathLike) -> list[dict]:
 
 def _calls_in(path: Path, chrom: str, start: int, end: int) -> list[dict]:
     features = []
-    with open(path) as handle:
+    with reading(path, "the boundaries BED of 'gategenome boundaries'"), open_text(path) as handle:
         for line in handle:
             fields = line.rstrip("\n").split("\t")
             if len(fields) < 3 or fields[0] != chrom or line.startswith(("#", "track")):
@@ -124,6 +129,25 @@ def _calls_in(path: Path, chrom: str, start: int, end: int) -> list[dict]:
                     name += f" {fields[10]}"
                 features.append({"chr": chrom, "start": s, "end": e, "name": name})
     return features
+
+
+def _check_products(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir: Path,
+                    tracks: dict[str, Path]) -> None:
+    """The signal and the forget-gate tracks must belong with the FASTA (:func:`require_compatible`).
+
+    The signal only has to share a chromosome with it; the tracks' record (``tracks.json``
+    of ``gategenome tracks``, or the ``scan.json`` of a scan directory) must name the same
+    genome, and every track bigWig must declare the FASTA's lengths.
+    """
+    with Genome(genome) as fasta:
+        made = genome_product(genome, dict(fasta.sizes))
+    require_compatible(made, Product(signal, chroms=bigwig_chroms(signal)), shared=True)
+    meta_path = next((tracks_dir / name for name in (TRACKS_META, "scan.json") if (tracks_dir / name).is_file()), None)
+    if meta_path is not None:
+        meta = read_json_object(meta_path, "the record 'gategenome tracks' (or 'scan') writes beside its bigWigs")
+        require_compatible(scan_product(meta_path, meta), made)
+    for path in tracks.values():
+        require_compatible(made, Product(path, chroms=bigwig_chroms(path)))
 
 
 def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir: str | os.PathLike,
@@ -167,6 +191,7 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
     replicates = {name: read_boundary_calls(path) for name, path in (replicate_boundaries or {}).items()}
     if replicates and len(replicates) != 2:
         raise InputError(f"--replicate-boundaries given {len(replicates)} time(s); expected two replicates")
+    _check_products(genome, signal, Path(tracks_dir), tracks)
     calls = read_boundary_calls(boundaries, "--boundaries")
     effects = read_variant_effects(variants) if variants else []
     loci = _pick_loci(calls, replicates, effects, settings)

@@ -44,6 +44,7 @@ NOT_COMPARED = {
     ("variants", "--scan-dir", "--vcf"): "both are compared to --genome",
     ("export", "--scan-dir", "--signal"): "both are compared to --genome",
     ("export", "--signal", "--tracks-dir"): "both are compared to --genome",
+    ("review", "--signal", "--tracks-dir"): "both are compared to --genome",
 }
 
 SIZES = {"chrA": 900, "chrB": 700, "chrC": 500}
@@ -128,6 +129,14 @@ def world(tmp_path_factory) -> dict[str, Path]:
                                           {c: np.ones(n + 10) for c, n in scan_fixture.SIZES.items()})
     w["folds"] = root / "folds.json"
     w["folds"].write_text(json.dumps({"train": ["chrA"], "valid": ["chrB"], "test": ["chrC"]}))
+    w["boundaries"] = root / "boundaries.bed"
+    w["boundaries"].write_text("chrA\t90\t110\tboundary_1\t500\t+\t0.01\t3\t2\t10\topening\n")
+    w["tracks_bare"] = root / "tracks_bare"  # the track bigWigs without the record 'tracks' writes beside them
+    w["tracks_bare"].mkdir()
+    for name in ("forget.plus.bw", "forget.minus.bw"):
+        (w["tracks_bare"] / name).write_bytes((w["tracks_b"] / name).read_bytes())
+    w["igv_js"] = root / "igv.min.js"
+    w["igv_js"].write_text("// igv.js stand-in: the page is never written in these cases\n")
     w["accessible"] = root / "accessible.bed"
     w["accessible"].write_text("chrA\t100\t300\nchrB\t100\t300\nchrC\t100\t300\n")
     return w
@@ -139,6 +148,7 @@ def _cases(w: dict[str, Path]) -> dict[tuple[str, str, str], tuple[list, list[st
     variants = ["variants", "--genome", w["genome"], "--vcf", w["vcf"], "--no-progress", "--device", "cpu",
                 "--footprint-max", 100, "--out", out / "v" / "v"]
     export = ["export", "--drops", w["drops"], "--out-dir", out / "hub"]
+    review = ["review", "--boundaries", w["boundaries"], "--igv-js", w["igv_js"], "--out", out / "review.html"]
     return {
         ("gather", "shards", "shards"): (
             ["gather", "--out-dir", out / "g1", w["shard_a"], w["shard_b_model_b"]], ["shard_a", "shard_b"],
@@ -184,6 +194,21 @@ def _cases(w: dict[str, Path]) -> dict[tuple[str, str, str], tuple[list, list[st
         ("export", "--genome", "--signal") + ("no-shared",): (
             [*export, "--scan-dir", w["scan"], "--genome", w["genome"], "--signal", w["signal_elsewhere"]],
             ["genome.fa", "signal_elsewhere.bw"], "chromosomes"),
+        ("review", "--genome", "--signal"): (
+            [*review, "--genome", w["genome"], "--signal", w["signal_other"], "--tracks-dir", w["tracks_b"]],
+            ["genome.fa", "signal_other.bw"], "length of chromosome chrA"),
+        ("review", "--genome", "--signal") + ("no-shared",): (
+            [*review, "--genome", w["genome"], "--signal", w["signal_elsewhere"], "--tracks-dir", w["tracks_b"]],
+            ["genome.fa", "signal_elsewhere.bw"], "chromosomes"),
+        ("review", "--genome", "--tracks-dir"): (
+            [*review, "--genome", w["other_genome"], "--signal", w["signal_other"], "--tracks-dir", w["tracks_b"]],
+            ["tracks.json", "other.fa"], "genome_checksum"),
+        ("review", "--genome", "--tracks-dir") + ("scan-directory",): (
+            [*review, "--genome", w["other_genome"], "--signal", w["signal_other"], "--tracks-dir", w["scan"]],
+            ["scan.json", "other.fa"], "genome_checksum"),
+        ("review", "--genome", "--tracks-dir") + ("no-record",): (
+            [*review, "--genome", w["other_genome"], "--signal", w["signal_other"], "--tracks-dir", w["tracks_bare"]],
+            ["other.fa", "forget.plus.bw"], "length of chromosome chrA"),
         ("scan", "--genome", "--signal"): (
             ["scan", "--model", w["model_sig"], "--genome", w["genome"], "--signal", w["signal_other"], "--out-dir",
              out / "scan", "--device", "cpu", "--no-progress"], ["genome.fa", "signal_other.bw"],
