@@ -867,9 +867,9 @@ def _multiqc_review(p):
                                          "--tracks-dir", p["eval_scan"], "--boundaries", p["eval_drops"],
                                          "--igv-js", igv_js, "--out", out)
     # a review that would succeed but for the one hostile option given (--igv-js: any readable file)
-    reviewed = lambda *extra: _s("review", "--genome", p["genome"], "--signal", p["signal"], "--tracks-dir",  # noqa: E731
-                                 p["review_tracks"], "--boundaries", p["review_boundaries"], "--igv-js",
-                                 p["regions"], *extra, "--out", page)
+    reviewed = lambda *extra: _s(  # noqa: E731
+        "review", "--genome", p["genome"], "--signal", p["signal"], "--tracks-dir", p["review_tracks"],
+        "--boundaries", p["review_boundaries"], "--igv-js", p["regions"], *extra, "--out", page)
     multiqc = lambda option, path: _s("multiqc-files", "--sample", "s", option, path, "--out-dir", mqc)  # noqa: E731
     signal = lambda tss: _s("signal", "--genome", p["genome"], "--fragments", p["fragments_unsorted"],  # noqa: E731
                             "--no-call-peaks", "--tss", tss, "--out-dir", p["root"] / "out" / "signal")
