@@ -1,9 +1,11 @@
 """ATAC-like Tn5 fragments over the planted regions, their coverage, and peaks called back from it.
 
-Each region receives a Poisson number of fragments whose two Tn5 insertions lie
-inside it (so counts are over-dispersed, negative-binomial-like, across regions),
-the rest of the genome a thin background; lengths come from the usual
-nucleosome-free / mono-nucleosome mixture.  The coverage is the fragments'
+Each region receives a Poisson number of fragments (so counts are
+over-dispersed, negative-binomial-like, across regions): nucleosome-free ones with
+both Tn5 insertions inside it, mono-nucleosome ones with one insertion inside and
+the other beyond the flanking nucleosome; the rest of the genome a thin
+background.  Lengths come from the usual nucleosome-free / mono-nucleosome
+mixture.  The coverage is the fragments'
 pileup.  Peaks are called
 from that coverage by a simple Poisson threshold, so they miss weak regions and
 blur edges like a real peak caller does: they are not the truth.
@@ -74,14 +76,18 @@ def fragment_lengths(rng: np.random.Generator, count: int, nfr_fraction: float) 
 def draw_fragments(
     rng: np.random.Generator, length: int, regions: list[Region], settings: SimulationSettings
 ) -> Fragments:
-    """Tn5 fragments of one chromosome: both insertions of a fragment inside accessible DNA, or background.
+    """Tn5 fragments of one chromosome: over the planted regions, and a thin background.
 
     Each planted region receives a Poisson number of fragments (``depth x strength
-    x width / 250``; counts are over-dispersed across regions) whose two ends both
-    lie inside the region: a fragment longer than the region is drawn again from
-    the nucleosome-free component, then cut to the region's width, and its start is
-    uniform over the places it fits.  The rest of the genome receives a thin
-    background (``background`` fragments covering a base on average) of mostly
+    x width / 250``; counts are over-dispersed across regions).  A nucleosome-free
+    one (:data:`REGION_NFR_FRACTION` of them) has both Tn5 insertions inside the
+    region: cut to the region's width when longer, its start uniform over the
+    places it fits.  A mono-nucleosome one has one insertion anywhere in the region
+    and reaches, left or right at random, across the flanking nucleosome, so its
+    other insertion lies about 190 bp away, often in the linker beyond the region's
+    edge: the coverage spreads past the edges as real ATAC-seq coverage does, the
+    insertions much less.  The rest of the genome receives a thin background
+    (``background`` fragments covering a base on average) of mostly
     mono-nucleosome fragments placed anywhere.
 
     Parameters
@@ -105,10 +111,16 @@ def draw_fragments(
     strengths = np.array([region.strength for region in regions])
     counts = rng.poisson(settings.depth * strengths * widths / 250.0)
     owner = np.repeat(np.arange(len(regions)), counts)
-    sizes = fragment_lengths(rng, owner.size, REGION_NFR_FRACTION)
-    refit = fragment_lengths(rng, owner.size, 1.0)
-    sizes = np.minimum(np.where(sizes > widths[owner], refit, sizes), widths[owner])
-    lefts = starts[owner] + (rng.random(owner.size) * (widths[owner] - sizes + 1)).astype(np.int64)
+    n = owner.size
+    region_starts, region_widths = starts[owner], widths[owner]
+    nfr_sizes = np.minimum(fragment_lengths(rng, n, 1.0), region_widths)
+    nfr_lefts = region_starts + (rng.random(n) * (region_widths - nfr_sizes + 1)).astype(np.int64)
+    mono_sizes = np.minimum(fragment_lengths(rng, n, 0.0), length)
+    inner = region_starts + (rng.random(n) * region_widths).astype(np.int64)
+    mono_lefts = np.where(rng.random(n) < 0.5, inner, inner - mono_sizes + 1)
+    mono = rng.random(n) >= REGION_NFR_FRACTION
+    sizes = np.where(mono, mono_sizes, nfr_sizes)
+    lefts = np.clip(np.where(mono, mono_lefts, nfr_lefts), 0, length - sizes)
     mean_background = (BACKGROUND_NFR_FRACTION * NFR_LENGTH[0] + (1 - BACKGROUND_NFR_FRACTION) * MONO_LENGTH[0])
     n_background = rng.poisson(settings.background * length / mean_background)
     background_sizes = np.minimum(fragment_lengths(rng, n_background, BACKGROUND_NFR_FRACTION), length)
