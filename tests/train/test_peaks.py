@@ -32,7 +32,8 @@ def test_distance_and_correlations_match_a_hand_computation():
     assert metrics["profile_jsd_median"] == pytest.approx(np.median(distances))
     x, y = np.log1p([4, 1, 6]), np.log1p([2, 5, 1])
     assert metrics["count_pearson"] == pytest.approx(np.corrcoef(x, y)[0, 1])
-    assert metrics["count_spearman"] == pytest.approx(-0.5)  # ranks (2, 1, 3) against (2, 3, 1)
+    # ranks (2, 1, 3) against (2, 3, 1): rank differences 0, -2, 2, rho = 1 - 6 * 8 / (3 * 8) = -1
+    assert metrics["count_spearman"] == pytest.approx(-1.0)
 
 
 def test_disjoint_profiles_have_distance_one_and_empty_rows_are_left_out():
