@@ -39,7 +39,7 @@ from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
 from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.holdout import evaluate_fold
-from gategenome.train.peaks import peak_count_metrics
+from gategenome.train.peaks import peak_count_metrics, peak_selection_score
 from gategenome.train.objective import balance_weights, gate_scale, loss_terms
 from gategenome.train.resume import initial_state, load_resume, save_resume
 from gategenome.train.schedule import learning_rate
@@ -171,13 +171,19 @@ def _train(training, model, optimizer, state, inputs, outputs, model_config, tra
                               with_gates=False, max_bases=train_config.valid_bases, seed=train_config.seed,
                               batch=train_config.eval_batch)
         record = _epoch_record(record, valid, optimizer.param_groups[0]["lr"])
+        score = valid["auprc"]
+        if head is not None:  # the reads, not the regions, select the weights
+            peaks = peak_count_metrics(model, head, data["valid"], model_config, train_config)
+            score = peak_selection_score(peaks)
+            record.update(valid_count_pearson=peaks["count_pearson"], valid_profile_jsd=peaks["profile_jsd_median"],
+                          valid_peak_score=score)
         state["history"].append(record)
         log.info(
             "epoch %d: loss %.4f (bce %.4f) valid auROC %.4f auPRC %.4f, %.0f bases/s",
             epoch + 1, record["loss"], record["bce"], valid["auroc"], valid["auprc"], record["bases_per_second"],
         )
         if epoch >= train_config.gate_start_epoch or epoch + 1 == train_config.epochs:
-            _select_weights(state, model, valid["auprc"], epoch, train_config.select_tolerance)
+            _select_weights(state, model, score, epoch, train_config.select_tolerance)
         state["epoch"] = epoch + 1
         save_resume(outputs.resume, model, optimizer, state)
         if on_epoch_end is not None:

@@ -57,6 +57,18 @@ def profile_metrics(observed: np.ndarray, predicted: np.ndarray) -> dict:
             "profile_jsd_median": jsd, "profile_peaks": int(rows.sum())}
 
 
+def peak_selection_score(metrics: dict) -> float:
+    """``(1 + r) / 2 * (1 - JSD)`` of :func:`profile_metrics`: 0..1, higher is better (NaN counts as worst).
+
+    What selects the kept weights of a ``target: insertions`` run (in place of the
+    valid auPRC): good totals and good profiles both count.
+    """
+    pearson, jsd = metrics["count_pearson"], metrics["profile_jsd_median"]
+    pearson = -1.0 if not np.isfinite(pearson) else pearson
+    jsd = 1.0 if not np.isfinite(jsd) else jsd
+    return float((1.0 + pearson) / 2.0 * (1.0 - jsd))
+
+
 def peak_windows(chromosomes: Sequence, window: int = PEAK_WINDOW) -> list[tuple[object, int]]:
     """``(chromosome, start)`` of the ``window``-base window centred on each region, inside the chromosome."""
     found = []

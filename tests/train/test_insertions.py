@@ -12,6 +12,7 @@ from gategenome.model.checkpoint import load_model
 from gategenome.model.config import ModelConfig
 from gategenome.model.insertions import InsertionHead, checkpoint_target, predict_insertions
 from gategenome.train.config import TrainConfig
+from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.loop import run_train
 from hostile import assert_clean_error, checksums
 
@@ -89,3 +90,26 @@ def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
         assert_clean_error(result, *words)
         assert not out.exists()
     assert checksums(tmp_path) == before
+
+
+def test_the_bias_model_stays_frozen_while_the_main_model_trains(chr_i, tmp_path, monkeypatch, one_torch_thread):
+    import gategenome.train.loop as loop
+
+    fitted = {}
+
+    def fit_and_keep(*args, **kwargs):
+        head = fit_tn5_bias(*args, **kwargs)
+        fitted["head"] = head
+        fitted["before"] = {key: value.clone() for key, value in head.bias.state_dict().items()}
+        return head
+
+    monkeypatch.setattr(loop, "fit_tn5_bias", fit_and_keep)
+    run(chr_i, tmp_path / "model.pt", epochs=1)
+    bias = fitted["head"].bias
+    assert not any(parameter.requires_grad for parameter in bias.parameters())
+    for key, value in bias.state_dict().items():
+        assert torch.equal(value, fitted["before"][key]), key
+    saved = InsertionHead.from_checkpoint(load_model(tmp_path / "model.pt")[1]).bias.state_dict()
+    for key, value in saved.items():
+        assert torch.equal(value, fitted["before"][key]), key
+    assert not torch.equal(saved["conv.weight"], torch.zeros_like(saved["conv.weight"]))

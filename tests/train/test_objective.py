@@ -1,5 +1,7 @@
 """The training objective: the edge zone and the balanced gate penalty."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -100,3 +102,29 @@ def test_bce_units_is_each_units_cross_entropy_and_pulls_a_unit_saturated_near_o
     mean_gate.edge.backward()
     assert per_unit > 0.1
     assert per_unit > 1000 * model.lstm_layers[0].bias_hh_l0.grad[4].abs().item()
+
+
+def test_insertion_terms_match_a_hand_computation():
+    from gategenome.train.objective import insertion_terms
+
+    log_rate = torch.tensor([[0.0, math.log(2.0), math.log(3.0), 0.0]])
+    counts = torch.tensor([[1.0, 0.0, 2.0, 5.0]])
+    weight = torch.tensor([[1.0, 1.0, 1.0, 0.0]])  # the last base is masked: its 5 insertions do not count
+    profile, count = insertion_terms(log_rate, counts, weight)
+    # p = (1, 2, 3) / 6 over the scored bases; -(1 log(1/6) + 2 log(3/6)) per insertion (3 of them)
+    assert profile.item() == pytest.approx(-(math.log(1 / 6) + 2 * math.log(3 / 6)) / 3, rel=1e-6)
+    # predicted total 6, observed 3: (log 7 - log 4)^2
+    assert count.item() == pytest.approx((math.log(7.0) - math.log(4.0)) ** 2, rel=1e-6)
+
+
+def test_insertion_terms_ignore_a_fully_masked_window():
+    from gategenome.train.objective import insertion_terms
+
+    log_rate = torch.zeros(2, 3, requires_grad=True)
+    counts = torch.tensor([[1.0, 1.0, 0.0], [9.0, 9.0, 9.0]])
+    weight = torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    profile, count = insertion_terms(log_rate, counts, weight)
+    (profile + count).backward()
+    assert profile.item() == pytest.approx(math.log(3.0), rel=1e-6)
+    assert count.item() == pytest.approx((math.log(3.0) - math.log(4.0)) ** 2, rel=1e-6)
+    assert torch.isfinite(log_rate.grad).all() and (log_rate.grad[1] == 0).all()
