@@ -212,6 +212,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sim-dir", required=True, type=Path, help="gategenome simulate output: the scored genome")
     parser.add_argument("--model", help="sequence-only model (default: train one with --config)")
+    parser.add_argument("--signal", help="the coverage bigWig a dna+signal --model reads (read as measured)")
+    parser.add_argument("--null-alleles", type=int, default=500,
+                        help="random SNVs of the p-values' null (target insertions models)")
     parser.add_argument("--config", help="train a model with this config on a separate simulated genome")
     parser.add_argument("--train-seed", type=int, default=11, help="seed of the simulated training genome")
     parser.add_argument("--train-chroms", type=int, default=32, help="its chromosomes (last two: valid, test)")
@@ -238,7 +241,8 @@ def main() -> None:
     write_vcf(out / "variants.vcf", genome, labelled)
     command = [sys.executable, "-m", "gategenome", "variants", "--model", args.model, "--genome",
                str(args.sim_dir / "genome.fa"), "--vcf", str(out / "variants.vcf"), "--out", str(out / "scored"),
-               "--threads", str(args.threads), "--no-progress", "--device", "cpu"]
+               "--threads", str(args.threads), "--no-progress", "--device", "cpu",
+               "--null-alleles", str(args.null_alleles), *(["--signal", args.signal] if args.signal else [])]
     subprocess.run(command, check=True)
     table = read_table(out / "scored.tsv")
     print(f"{len(motif)} motif-breaking SNVs (motifs within {args.edge} bp of a planted region edge), "
