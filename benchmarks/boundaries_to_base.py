@@ -1,4 +1,4 @@
-"""Boundaries to the base: how far a read-profile model's boundary calls and the coverage's peak edges sit from the planted edges.
+"""Boundaries to the base: a read-profile model's boundary calls and the coverage's peak edges against planted edges.
 
 On a genome simulated from Tn5 fragments (``gategenome simulate``), runs what a
 user's reads go through: ``signal`` on the fragments (coverage and cut-site

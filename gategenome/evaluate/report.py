@@ -106,7 +106,8 @@ def _distance_table(results: dict[str, Any]) -> str:
     rows = [head]
     for name, summary in data.items():
         rows.append(f"<tr><td class=l>{CALLERS[name]}</td><td>{_fmt(summary['calls'])}</td>"
-                    f"<td>{_fmt(summary['median'], 1)}</td><td>{_fmt(summary['q25'], 1)} – {_fmt(summary['q75'], 1)}</td>"
+                    f"<td>{_fmt(summary['median'], 1)}</td>"
+                    f"<td>{_fmt(summary['q25'], 1)} – {_fmt(summary['q75'], 1)}</td>"
                     + "".join(f"<td>{_fmt(summary['within'][d])}</td>" for d in within) + "</tr>")
     return ("<h3>Distance to the nearest edge</h3><p>Each call once, at its summit (boundary calls once, not per "
             "strand), against the nearest edge of any kind.</p><table>" + "".join(rows) + "</table>")
