@@ -5,7 +5,10 @@ user's reads go through: ``signal`` on the fragments (coverage and cut-site
 bigWigs, MACS3 peaks on the coverage), ``prepare``, ``train`` with
 ``target: insertions`` on the cut sites (a read-profile model; its ``dna+signal``
 input is the coverage), ``scan``, ``call`` and ``boundaries``.  On the test-fold
-chromosomes it then measures, for every kind of call, the distance of each call
+chromosomes it then measures, for every kind of call (the forget-gate drops, the
+boundary calls and region calls of ``boundaries``, and the edges where the scan's
+predicted insertion rate, mean of the strands, crosses ``--rate-fold`` times the
+genome mean: at 4, the edges ``train`` itself pays the gate at), the distance of each call
 to the nearest planted region edge (``truth.accessible.bed``): median, IQR and the
 fraction within 10/25/50/100 bases (:func:`gategenome.evaluate.boundaries.distance_summary`).
 The reference, measured in the same run on the same chromosomes, is the edges of
@@ -69,6 +72,27 @@ def interval_ends(intervals: list[Interval]) -> list[tuple[str, int]]:
     return [(iv.chrom, position) for iv in intervals for position in (iv.start, iv.end)]
 
 
+def rate_edges(scan_dir: Path, chroms: list[str], fold: float, min_run: int = 20) -> list[tuple[str, int]]:
+    """Edges of the runs where the predicted insertion rate exceeds ``fold`` x the mean rate.
+
+    A ``target: insertions`` model's accessibility is ``rate / (rate + mean rate)``, so
+    the rate crosses ``fold`` x the mean where the strands' mean accessibility crosses
+    ``fold / (fold + 1)``; runs closer than ``min_run`` bases are merged, shorter ones dropped.
+    """
+    from gategenome.core.runs import merge_close_runs, true_runs
+    from gategenome.io.scandir.reader import ScanDir
+
+    scan = ScanDir(scan_dir)
+    edges = []
+    for chrom in chroms:
+        access = np.mean([np.asarray(scan.accessibility(chrom, strand), dtype=np.float32)
+                          for strand in scan.strands], axis=0)
+        starts, ends = merge_close_runs(*true_runs(access > fold / (fold + 1)), min_run)
+        keep = ends - starts >= min_run
+        edges += [(chrom, int(position)) for pair in zip(starts[keep], ends[keep]) for position in pair]
+    return edges
+
+
 def line(label: str, summary: dict) -> str:
     if not summary["calls"]:
         return f"{label:<44s} no calls"
@@ -87,6 +111,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30, help="training steps per epoch")
     parser.add_argument("--bias-steps", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rate-fold", type=float, nargs="+", default=[1.0, 2.0, 4.0],
+                        help="predicted-rate edges where the rate crosses these multiples of the mean "
+                             "(train's edge_rate_fold is 4)")
     args = parser.parse_args()
     work = args.work.absolute()
     work.mkdir(parents=True, exist_ok=True)
@@ -129,6 +156,8 @@ def main() -> None:
                                   for call in read_bed(work / "boundaries.bed", "boundary calls")],
         "model: region-call edges": interval_ends(read_bed(work / "region_calls.bed", "region calls")),
     }
+    for fold in args.rate_fold:
+        rows[f"model: predicted rate {fold:g}x mean, edges"] = rate_edges(scan, list(test_sizes), fold)
     print(f"\ntest chromosomes {', '.join(test_sizes)}: {sum(len(e.left) + len(e.right) for e in edges.values())} "
           f"planted edges; distance of each call to the nearest planted edge")
     results = {}
