@@ -1,15 +1,18 @@
-"""The null of the profile scores' p-values: random SNVs on the scored chromosomes.
+"""The null of the profile scores' p-values: random SNVs matched to the scored alleles.
 
 The count log fold-change and profile JSD (:mod:`gategenome.variants.profile`)
 of an allele get empirical p-values against ``null_alleles`` random SNVs scored
-the same way in the same run: positions drawn uniformly over the A/C/G/T bases of
-the chromosomes that hold the scored alleles (chromosomes weighted by length, 100
-bases kept from each end), the alternative base uniform among the three others,
-all from the seed.  ``p = (1 + #{null >= observed}) / (1 + N)``, on ``|count
-log fold-change|`` and on the JSD; a random SNV drawn like the null ones has a
-uniform p-value (the two are exchangeable), so a small p-value says that the
-allele moves the predicted insertions more than a random substitution of the same
-genome does.
+the same way in the same run.  Each null SNV is matched to one scored allele
+(taken in a seeded random order, cycling): a position drawn uniformly over the
+chromosomes that hold the scored alleles (weighted by length, 100 bases kept from
+each end) whose reference base has the same GC status (G/C or A/T; an allele's
+first REF base) and whose +-50 bases have a GC content within 0.04 of the
+allele's, redrawn up to 200 times (then the last draw with a known base is
+taken); the alternative base is uniform among the three others.  ``p = (1 +
+#{null >= observed}) / (1 + N)``, on ``|count log fold-change|`` and on the JSD.
+A random SNV drawn like the null ones has a uniform p-value (the two are
+exchangeable), so a small p-value says that the allele moves the predicted
+insertions more than a random substitution of the same base and GC context does.
 """
 
 from __future__ import annotations
@@ -24,19 +27,28 @@ from gategenome.variants.vcf import Allele
 
 #: Bases kept from each chromosome end.
 MARGIN = 100
-#: Most draws per null allele before giving up on a chromosome of unknown bases.
-TRIES = 50
+#: Bases either side of a position whose GC content is matched, and the largest difference allowed.
+FLANK = 50
+GC_TOLERANCE = 0.04
+#: Draws per null SNV; the last one with a known base is taken when none matches.
+TRIES = 200
 
 
-def random_snvs(genome: Genome, chroms: Sequence[str], count: int, seed: int) -> list[Allele]:
-    """``count`` random SNVs on ``chroms`` (see the module text), sorted by chromosome order and position.
+def _gc(sequence: bytes) -> float:
+    """Fraction of G and C in ``sequence``."""
+    upper = sequence.upper()
+    return (upper.count(b"G") + upper.count(b"C")) / max(len(upper), 1)
+
+
+def matched_snvs(genome: Genome, alleles: Sequence[Allele], count: int, seed: int) -> list[Allele]:
+    """``count`` random SNVs matched to the scored ``alleles`` (see the module text).
 
     Parameters
     ----------
     genome
         The FASTA.
-    chroms
-        Chromosomes to draw from (at least ``2 * MARGIN + 1`` bases long to be used).
+    alleles
+        The scored alleles: the chromosomes drawn from, and what each null SNV is matched to.
     count
         Number of SNVs.
     seed
@@ -45,27 +57,40 @@ def random_snvs(genome: Genome, chroms: Sequence[str], count: int, seed: int) ->
     Returns
     -------
     list[Allele]
-        SNVs with ``record`` numbered from ``-count`` (they are no record of a file).
+        SNVs with ``record`` numbered from ``-count`` (they are no record of a file), sorted by
+        chromosome order and position.
     """
     rng = np.random.default_rng([seed, 0x5EED])
-    usable = [chrom for chrom in dict.fromkeys(chroms) if genome.sizes[chrom] > 2 * MARGIN]
-    if not usable or count == 0:
+    usable = [chrom for chrom in dict.fromkeys(a.chrom for a in alleles) if genome.sizes[chrom] > 2 * MARGIN]
+    targets = [a for a in alleles if a.chrom in usable]
+    if not targets or count == 0:
         return []
     weights = np.array([genome.sizes[chrom] - 2 * MARGIN for chrom in usable], dtype=np.float64)
+    order = rng.permutation(len(targets))
     drawn: list[tuple[int, int, str, str]] = []
-    for _ in range(count * TRIES):
-        if len(drawn) == count:
-            break
-        which = int(rng.choice(len(usable), p=weights / weights.sum()))
-        chrom = usable[which]
-        pos = int(rng.integers(MARGIN, genome.sizes[chrom] - MARGIN))
-        ref = genome.fetch(chrom, pos, pos + 1).decode().upper()
-        if ref not in ("A", "C", "G", "T"):
+    for index in range(count):
+        target = targets[int(order[index % len(targets)])]
+        strong = target.ref[:1] in ("G", "C")
+        local = _gc(genome.fetch(target.chrom, max(0, target.pos - FLANK), target.pos + FLANK + 1))
+        candidate = None
+        for _ in range(TRIES):
+            which = int(rng.choice(len(usable), p=weights / weights.sum()))
+            chrom = usable[which]
+            pos = int(rng.integers(MARGIN, genome.sizes[chrom] - MARGIN))
+            ref = genome.fetch(chrom, pos, pos + 1).decode().upper()
+            if ref not in ("A", "C", "G", "T"):
+                continue
+            candidate = (which, pos, ref)
+            around = _gc(genome.fetch(chrom, pos - FLANK, pos + FLANK + 1))
+            if (ref in "GC") == strong and abs(around - local) <= GC_TOLERANCE:
+                break
+        if candidate is None:
             continue
+        which, pos, ref = candidate
         alt = [base for base in "ACGT" if base != ref][int(rng.integers(0, 3))]
         drawn.append((which, pos, ref, alt))
     drawn.sort()
-    return [Allele(-count + i, 0, usable[which], pos, ref, alt, usable[which], f"null{i}")
+    return [Allele(-len(drawn) + i, 0, usable[which], pos, ref, alt, usable[which], f"null{i}")
             for i, (which, pos, ref, alt) in enumerate(drawn)]
 
 

@@ -16,7 +16,7 @@ from gategenome.errors import ConfigError
 from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
-from gategenome.variants.allele_null import add_p_values, random_snvs
+from gategenome.variants.allele_null import add_p_values, matched_snvs
 from gategenome.variants.null import genome_null_threshold
 from gategenome.variants.outputs import write_allele_table, write_annotated_vcf
 from gategenome.variants.score import score_alleles
@@ -98,8 +98,7 @@ def run_variants(
                  settings.threshold_quantile)
     null_alleles = []
     if insertions and settings.null_alleles and found.alleles:
-        null_alleles = random_snvs(genome, [allele.chrom for allele in found.alleles], settings.null_alleles,
-                                   settings.seed)
+        null_alleles = matched_snvs(genome, found.alleles, settings.null_alleles, settings.seed)
     bar = None
     if progress:
         from tqdm import tqdm

@@ -57,8 +57,8 @@ class VariantSettings:
         after it) over which the count log fold-change and profile JSD are taken
         (:mod:`gategenome.variants.profile`); at most ``footprint_max``.
     null_alleles
-        ``target: insertions`` models: random SNVs scored as the null of the
-        empirical p-values of the count log fold-change and profile JSD
+        ``target: insertions`` models: random SNVs, GC-matched to the scored
+        alleles, scored as the null of the empirical p-values of the count log fold-change and profile JSD
         (:mod:`gategenome.variants.allele_null`); 0: no p-values.
     """
 
@@ -88,8 +88,8 @@ class VariantSettings:
     seed: int = setting(0, "Seed of the null windows and of the null alleles.")
     profile_window: int = setting(250, "target insertions: bases of each strand's profile window from the allele on "
                                        "(count log fold-change, profile JSD).", low=1)
-    null_alleles: int = setting(500, "target insertions: random SNVs scored as the null of the p-values; 0: none.",
-                                low=0)
+    null_alleles: int = setting(500, "target insertions: random SNVs, GC-matched to the scored alleles, scored as "
+                                     "the null of the p-values; 0: none.", low=0)
 
     def __post_init__(self) -> None:
         self.context = str(self.context)

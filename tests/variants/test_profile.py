@@ -14,7 +14,7 @@ import torch
 from scipy.stats import kstest
 from variants_testlib import model, small_genome, vcf_text
 
-from gategenome.variants.allele_null import add_p_values, random_snvs
+from gategenome.variants.allele_null import add_p_values, matched_snvs
 from gategenome.variants.profile import empirical_p_values
 from gategenome.variants.score import score_alleles
 from gategenome.variants.settings import VariantSettings
@@ -78,12 +78,16 @@ def test_empirical_p_values_by_hand():
 def test_p_values_of_random_snvs_are_uniform(tmp_path):
     genome, _ = small_genome(tmp_path, length=20_000)
     net = model()
-    settings = VariantSettings(context="exact", window=40, footprint_max=300, grid=256, batch_size=64,
+    settings = VariantSettings(context="exact", window=40, footprint_max=100, grid=128, batch_size=128,
                                profile_window=100)
-    null = random_snvs(genome, ["chrA", "chrB"], 300, seed=1)
-    tested = random_snvs(genome, ["chrA", "chrB"], 200, seed=2)
+    anchors = [Allele(0, 0, chrom, pos, genome.fetch(chrom, pos, pos + 1).decode(), "N", chrom, "a")
+               for chrom, pos in (("chrA", 5000), ("chrA", 15000), ("chrB", 4000))]
+    tested = matched_snvs(genome, anchors, 200, seed=2)
+    null = matched_snvs(genome, tested, 300, seed=1)  # the null is matched to what is scored
     assert len(null) == 300 and {allele.chrom for allele in null} == {"chrA", "chrB"}
     assert all(allele.ref != allele.alt and allele.ref in "ACGT" for allele in null)
+    strong = np.mean([allele.ref in "GC" for allele in null])
+    assert abs(strong - np.mean([allele.ref in "GC" for allele in tested])) < 0.05
     rows, _ = score_alleles(net, genome, None, tested + null, settings, 0.5, CPU, insertions=True)
     rows, null_rows = rows[:len(tested)], rows[len(tested):]
     add_p_values(rows, null_rows)
