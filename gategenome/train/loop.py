@@ -119,7 +119,7 @@ def run_train(
     ConfigError
         ``target: insertions`` without ``insertions``, or ``insertions`` with ``target: regions``.
     """
-    check_target(train_config, insertions)
+    check_target(train_config, insertions, signal if model_config.uses_signal else None)
     inputs = TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist,
                          insertions=insertions)
     outputs = TrainOutputs(out, metrics=metrics, curves=curves, cache=cache)
@@ -139,14 +139,22 @@ def run_train(
                       progress, on_epoch_end)
 
 
-def check_target(train_config: TrainConfig, insertions: str | None) -> None:
-    """``--insertions`` given exactly when ``train.target`` is ``insertions``."""
+def check_target(train_config: TrainConfig, insertions: str | None, signal: str | None = None) -> None:
+    """``--insertions`` given exactly when ``train.target`` is ``insertions``, and never as the input ``--signal``.
+
+    The input signal of a ``dna+signal`` model must not be the target itself (the
+    model would copy it): pass the coverage (a smoothed track) as ``--signal``.
+    """
     if train_config.target == "insertions" and not insertions:
         raise ConfigError("train.target is insertions but no --insertions bigWig was given; expected the Tn5 "
                           "insertions per base (signal's cutsites.bw) or target regions")
     if train_config.target != "insertions" and insertions:
         raise ConfigError(f"--insertions {insertions}: given with train.target {train_config.target!r}; "
                           "expected train.target insertions (set it in --config) or no --insertions")
+    if insertions and signal and Path(insertions).exists() and Path(signal).exists() \
+            and os.path.samefile(insertions, signal):
+        raise ConfigError(f"--signal {signal}: the same file as --insertions, the target; expected an input that "
+                          "is not the target (the coverage bigWig)")
 
 
 def _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device, progress,

@@ -76,6 +76,8 @@ def test_cli_trains_on_insertions(chr_i, tmp_path):
 def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
     out = tmp_path / "model.pt"
     reads = reads_config(tmp_path / "reads.yaml")
+    signal_reads = tmp_path / "signal_reads.yaml"
+    signal_reads.write_text(reads.read_text().replace("inputs: dna", "inputs: dna+signal"))
     labels = tmp_path / "labels.yaml"
     labels.write_text("model:\n  inputs: dna\n")
     before = checksums(tmp_path)
@@ -84,6 +86,8 @@ def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
         (cli_args(chr_i, out, "--config", str(labels), "--insertions", chr_i.insertions),
          ("--insertions", "target 'regions'")),
         (cli_args(chr_i, out, "--config", str(reads), "--insertions", chr_i.regions), ("regions.bed",)),
+        (cli_args(chr_i, out, "--config", str(signal_reads), "--insertions", chr_i.insertions, "--signal",
+                  chr_i.insertions), ("--signal", "the same file as --insertions")),
     ]
     for args, words in cases:
         result = CliRunner().invoke(cli, args)
