@@ -73,6 +73,7 @@ def main(argv=None) -> int:
     parser.add_argument("--burn-in", type=int, default=512)
     parser.add_argument("--top", type=int, default=6)
     parser.add_argument("--max-seqlets", type=int, default=5000)
+    parser.add_argument("--peaks", type=int, default=0, help="use the first N peaks (0: all)")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -84,13 +85,17 @@ def main(argv=None) -> int:
     with Genome(args.genome) as genome:
         onehot, codes = windows(genome, read_bed(args.regions), blacklist, set(args.exclude), args.width,
                                 args.burn_in)
+    if args.peaks:
+        onehot, codes = onehot[:args.peaks], codes[:args.peaks]
     x = model_inputs(onehot.reshape(-1, 4), None, model.config).reshape(len(onehot), -1, 4)
+    logging.info("%d peak windows of %d bases (+%d of context)", len(x), args.width, args.burn_in)
     settings = MotifSettings(window=args.width, max_seqlets=args.max_seqlets)
     references = jaspar_motifs(settings.jaspar_release, settings.tax_group)
     results = {"peaks": int(len(x)), "width": args.width}
     for source in ("model", "bias"):
         started = time.perf_counter()
         hypothetical = count_attributions(model, head, x, codes, args.width, source)
+        logging.info("%s: attributions in %.0f s", source, time.perf_counter() - started)
         motifs = find_motifs(onehot[:, args.burn_in:].astype(np.float32), hypothetical, settings)
         matches = match_motifs([m.ppm for m in motifs], references, 3)
         rows = [{"name": m.name, "seqlets": m.seqlets, "consensus": m.consensus,

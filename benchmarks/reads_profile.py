@@ -12,6 +12,12 @@ chromosomes' peaks (:func:`gategenome.train.peaks.peak_count_metrics`: 1 kb
 windows centred on each region; Pearson and Spearman r of log total counts,
 median Jensen-Shannon distance of the profiles).
 
+An LSTM whose ``model.pt`` and ``metrics.json`` are already in ``--work/lstm-SEED/``
+(``gategenome train`` with the same ``--config``, seed, ``--threads 1 --device cpu``:
+checked against the configuration recorded in ``metrics.json``) is read instead of
+trained again; the seconds column is then its training time from ``metrics.json``
+(CNN: training and evaluation).
+
 Prints one row per model and seed, the means over seeds and the ratios
 LSTM / CNN (Pearson: higher is better; JSD: lower is better), and writes them
 as JSON to ``--out``.
@@ -127,13 +133,21 @@ def main(argv=None) -> int:
     rows = []
     for seed in args.seeds:
         model_config, train_config = load_config(args.config, seed=seed, threads=args.threads, device="cpu")
-        started = time.perf_counter()
-        metrics = run_train(args.genome, None, args.regions, args.folds, work / f"lstm-{seed}" / "model.pt",
-                            model_config, train_config, blacklist=args.blacklist, insertions=args.insertions,
-                            cache=work / "cache", progress=False)
+        out = work / f"lstm-{seed}" / "model.pt"
+        resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
+        if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
+            metrics = json.loads((out.parent / "metrics.json").read_text())
+            if metrics["config"] != resolved:
+                parser.error(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
+                             f"and seed {seed}; remove it to retrain")
+            logging.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
+        else:
+            metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
+                                blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
+                                progress=False)
         parameters = parameter_count(GateLSTM(model_config))
         rows.append({"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
-                     "seconds": time.perf_counter() - started})
+                     "seconds": metrics["train_seconds"]})
         cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache")
         rows.append({"model": "CNN", "seed": seed, **cnn})
     print(f"{'model':6} {'seed':>4} {'params':>7} {'peaks':>6} {'pearson':>8} {'spearman':>8} {'JSD':>7} {'s':>6}")
