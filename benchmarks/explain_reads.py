@@ -39,6 +39,8 @@ from gategenome.model.checkpoint import load_model
 from gategenome.model.inputs import model_inputs
 from gategenome.model.insertions import InsertionHead
 
+log = logging.getLogger("benchmark")
+
 EXPECTED = {"MA0363": "REB1", "MA0265": "ABF1", "MA0359": "RAP1"}
 
 
@@ -88,14 +90,14 @@ def main(argv=None) -> int:
     if args.peaks:
         onehot, codes = onehot[:args.peaks], codes[:args.peaks]
     x = model_inputs(onehot.reshape(-1, 4), None, model.config).reshape(len(onehot), -1, 4)
-    logging.info("%d peak windows of %d bases (+%d of context)", len(x), args.width, args.burn_in)
+    log.info("%d peak windows of %d bases (+%d of context)", len(x), args.width, args.burn_in)
     settings = MotifSettings(window=args.width, max_seqlets=args.max_seqlets)
     references = jaspar_motifs(settings.jaspar_release, settings.tax_group)
-    results = {"peaks": int(len(x)), "width": args.width}
+    results = {"peaks": len(x), "width": args.width}
     for source in ("model", "bias"):
         started = time.perf_counter()
         hypothetical = count_attributions(model, head, x, codes, args.width, source)
-        logging.info("%s: attributions in %.0f s", source, time.perf_counter() - started)
+        log.info("%s: attributions in %.0f s", source, time.perf_counter() - started)
         motifs = find_motifs(onehot[:, args.burn_in:].astype(np.float32), hypothetical, settings)
         matches = match_motifs([m.ppm for m in motifs], references, 3)
         rows = [{"name": m.name, "seqlets": m.seqlets, "consensus": m.consensus,

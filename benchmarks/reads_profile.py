@@ -55,6 +55,8 @@ from gategenome.train.peaks import peak_count_metrics, peak_selection_score
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler
 
+log = logging.getLogger("benchmark")
+
 KEYS = ("count_pearson", "count_spearman", "profile_jsd_median")
 
 
@@ -103,7 +105,7 @@ def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, param
                 step += 1
             score = peak_selection_score(peak_count_metrics(model, head, training.data["valid"], model_config,
                                                             train_config))
-            logging.info("CNN seed %d epoch %d: loss %.4f valid peak score %.4f", train_config.seed, epoch + 1,
+            log.info("CNN seed %d epoch %d: loss %.4f valid peak score %.4f", train_config.seed, epoch + 1,
                          loss.item(), score)
             if score >= best - train_config.select_tolerance:
                 best = max(best, score)
@@ -140,7 +142,7 @@ def main(argv=None) -> int:
             if metrics["config"] != resolved:
                 parser.error(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
                              f"and seed {seed}; remove it to retrain")
-            logging.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
+            log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
         else:
             metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
                                 blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",

@@ -26,21 +26,21 @@ import numpy as np
 import torch
 
 from gategenome.core.progress import progress_bar
+from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_open
 from gategenome.io.jsonfile import write_json
-from gategenome.errors import ConfigError, InputError
 from gategenome.model.checkpoint import resolve_device, save_checkpoint
-from gategenome.model.insertions import InsertionHead
 from gategenome.model.config import ModelConfig
+from gategenome.model.insertions import InsertionHead
 from gategenome.model.network import GateLSTM
+from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.config import TrainConfig, dump_config
 from gategenome.train.curves import plot_curves
 from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
-from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.holdout import evaluate_fold
-from gategenome.train.peaks import peak_count_metrics, peak_selection_score
 from gategenome.train.objective import balance_weights, gate_scale, loss_terms
+from gategenome.train.peaks import peak_count_metrics, peak_selection_score
 from gategenome.train.resume import initial_state, load_resume, save_resume
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler

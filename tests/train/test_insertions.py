@@ -6,15 +6,15 @@ import json
 import numpy as np
 import torch
 from click.testing import CliRunner
+from hostile import assert_clean_error, checksums
 
 from gategenome.cli.main import cli
 from gategenome.model.checkpoint import load_model
 from gategenome.model.config import ModelConfig
 from gategenome.model.insertions import InsertionHead, checkpoint_target, predict_insertions
-from gategenome.train.config import TrainConfig
 from gategenome.train.bias import fit_tn5_bias
+from gategenome.train.config import TrainConfig
 from gategenome.train.loop import run_train
-from hostile import assert_clean_error, checksums
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
             device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0, edge_weight=0.0,
@@ -97,7 +97,7 @@ def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
 
 
 def test_the_bias_model_stays_frozen_while_the_main_model_trains(chr_i, tmp_path, monkeypatch, one_torch_thread):
-    import gategenome.train.loop as loop
+    from gategenome.train import loop
 
     fitted = {}
 
