@@ -4,6 +4,7 @@ the Tn5 bias fitted and frozen, the reads learnt, the checkpoint readable as ins
 import json
 
 import numpy as np
+import pyBigWig
 import torch
 from click.testing import CliRunner
 from hostile import assert_clean_error, checksums
@@ -71,6 +72,14 @@ def test_cli_trains_on_insertions(chr_i, tmp_path):
     _, payload = load_model(out)
     assert checkpoint_target(payload) == "insertions"
     assert payload["summary"]["config"]["train"]["target"] == "insertions"
+    scan = tmp_path / "scan"  # scan reads the model as any other: accessibility = rate / (rate + mean rate)
+    result = CliRunner().invoke(cli, ["scan", "--model", str(out), "--genome", chr_i.genome, "--out-dir", str(scan),
+                                      "--threads", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    track = pyBigWig.open(str(scan / "accessibility.bw"))
+    values = np.nan_to_num(track.values("chrC", 0, track.chroms("chrC"), numpy=True))
+    track.close()
+    assert 0.0 <= values.min() and values.max() <= 1.0 and values.std() > 0
 
 
 def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
