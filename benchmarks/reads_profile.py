@@ -8,7 +8,7 @@ is trained the same number of steps on the same windows (same seed), with the sa
 loss (multinomial profile + log total count), the same frozen Tn5 bias model and
 mean rate (fitted as train fits them), optimiser, schedule and weight selection
 (the valid peaks' score after every epoch).  Both are scored on the test
-chromosomes' peaks (:func:`gategenome.train.peaks.peak_count_metrics`: 1 kb
+chromosomes' peaks (:func:`gategenome.train.peak_counts.peak_count_metrics`: 1 kb
 windows centred on each region; Pearson and Spearman r of log total counts,
 median Jensen-Shannon distance of the profiles).
 
@@ -51,7 +51,7 @@ from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs
 from gategenome.train.loop import run_train, set_determinism
 from gategenome.train.objective import insertion_terms
-from gategenome.train.peaks import peak_count_metrics, peak_selection_score
+from gategenome.train.peak_counts import peak_count_metrics, peak_selection_score
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler
 

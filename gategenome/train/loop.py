@@ -40,7 +40,7 @@ from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
 from gategenome.train.holdout import evaluate_fold
 from gategenome.train.objective import balance_weights, gate_scale, loss_terms
-from gategenome.train.peaks import peak_count_metrics, peak_selection_score
+from gategenome.train.peak_counts import peak_count_metrics, peak_selection_score
 from gategenome.train.resume import initial_state, load_resume, save_resume
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler

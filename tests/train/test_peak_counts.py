@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from gategenome.train.peaks import peak_selection_score, peak_windows, profile_metrics
+from gategenome.train.peak_counts import peak_selection_score, peak_windows, profile_metrics
 
 
 def test_identical_profiles_have_distance_zero_and_correlation_one():
