@@ -8,9 +8,15 @@ is trained the same number of steps on the same windows (same seed), with the sa
 loss (multinomial profile + log total count), the same frozen Tn5 bias model and
 mean rate (fitted as train fits them), optimiser, schedule and weight selection
 (the valid peaks' score after every epoch).  Both are scored on the test
-chromosomes' peaks (:func:`gategenome.train.peaks.peak_count_metrics`: 1 kb
+chromosomes' peaks (:func:`gategenome.train.peak_counts.peak_count_metrics`: 1 kb
 windows centred on each region; Pearson and Spearman r of log total counts,
 median Jensen-Shannon distance of the profiles).
+
+An LSTM whose ``model.pt`` and ``metrics.json`` are already in ``--work/lstm-SEED/``
+(``gategenome train`` with the same ``--config``, seed, ``--threads 1 --device cpu``:
+checked against the configuration recorded in ``metrics.json``) is read instead of
+trained again; the seconds column is then its training time from ``metrics.json``
+(CNN: training and evaluation).
 
 Prints one row per model and seed, the means over seeds and the ratios
 LSTM / CNN (Pearson: higher is better; JSD: lower is better), and writes them
@@ -45,9 +51,11 @@ from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs
 from gategenome.train.loop import run_train, set_determinism
 from gategenome.train.objective import insertion_terms
-from gategenome.train.peaks import peak_count_metrics, peak_selection_score
+from gategenome.train.peak_counts import peak_count_metrics, peak_selection_score
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler
+
+log = logging.getLogger("benchmark")
 
 KEYS = ("count_pearson", "count_spearman", "profile_jsd_median")
 
@@ -97,7 +105,7 @@ def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, param
                 step += 1
             score = peak_selection_score(peak_count_metrics(model, head, training.data["valid"], model_config,
                                                             train_config))
-            logging.info("CNN seed %d epoch %d: loss %.4f valid peak score %.4f", train_config.seed, epoch + 1,
+            log.info("CNN seed %d epoch %d: loss %.4f valid peak score %.4f", train_config.seed, epoch + 1,
                          loss.item(), score)
             if score >= best - train_config.select_tolerance:
                 best = max(best, score)
@@ -127,13 +135,21 @@ def main(argv=None) -> int:
     rows = []
     for seed in args.seeds:
         model_config, train_config = load_config(args.config, seed=seed, threads=args.threads, device="cpu")
-        started = time.perf_counter()
-        metrics = run_train(args.genome, None, args.regions, args.folds, work / f"lstm-{seed}" / "model.pt",
-                            model_config, train_config, blacklist=args.blacklist, insertions=args.insertions,
-                            cache=work / "cache", progress=False)
+        out = work / f"lstm-{seed}" / "model.pt"
+        resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
+        if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
+            metrics = json.loads((out.parent / "metrics.json").read_text())
+            if metrics["config"] != resolved:
+                parser.error(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
+                             f"and seed {seed}; remove it to retrain")
+            log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
+        else:
+            metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
+                                blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
+                                progress=False)
         parameters = parameter_count(GateLSTM(model_config))
         rows.append({"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
-                     "seconds": time.perf_counter() - started})
+                     "seconds": metrics["train_seconds"]})
         cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache")
         rows.append({"model": "CNN", "seed": seed, **cnn})
     print(f"{'model':6} {'seed':>4} {'params':>7} {'peaks':>6} {'pearson':>8} {'spearman':>8} {'JSD':>7} {'s':>6}")

@@ -92,7 +92,7 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, inserti
          "--blacklist": blacklist, "--insertions": insertions},
     )
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
-    check_target(train_config, insertions)
+    check_target(train_config, insertions, signal if model_config.uses_signal else None)
     outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path, cache=cache_dir)
     for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
                          ("--out", outputs.config), ("--out", outputs.resume)):

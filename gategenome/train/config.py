@@ -45,7 +45,7 @@ class TrainConfig:
         bases outside the regions and added as a frozen log offset.  The regions
         then only choose where windows are drawn and score auROC/auPRC; the
         kept weights are chosen by the valid peaks' counts and profiles
-        (:func:`gategenome.train.peaks.peak_selection_score`), not the valid auPRC.
+        (:func:`gategenome.train.peak_counts.peak_selection_score`), not the valid auPRC.
     count_weight
         ``target: insertions``: weight of the squared error of each window's log
         total count next to the multinomial profile loss (per insertion).

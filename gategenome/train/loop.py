@@ -26,21 +26,21 @@ import numpy as np
 import torch
 
 from gategenome.core.progress import progress_bar
+from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_open
 from gategenome.io.jsonfile import write_json
-from gategenome.errors import ConfigError, InputError
 from gategenome.model.checkpoint import resolve_device, save_checkpoint
-from gategenome.model.insertions import InsertionHead
 from gategenome.model.config import ModelConfig
+from gategenome.model.insertions import InsertionHead
 from gategenome.model.network import GateLSTM
+from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.config import TrainConfig, dump_config
 from gategenome.train.curves import plot_curves
 from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
-from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.holdout import evaluate_fold
-from gategenome.train.peaks import peak_count_metrics, peak_selection_score
 from gategenome.train.objective import balance_weights, gate_scale, loss_terms
+from gategenome.train.peak_counts import peak_count_metrics, peak_selection_score
 from gategenome.train.resume import initial_state, load_resume, save_resume
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler
@@ -119,7 +119,7 @@ def run_train(
     ConfigError
         ``target: insertions`` without ``insertions``, or ``insertions`` with ``target: regions``.
     """
-    check_target(train_config, insertions)
+    check_target(train_config, insertions, signal if model_config.uses_signal else None)
     inputs = TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist,
                          insertions=insertions)
     outputs = TrainOutputs(out, metrics=metrics, curves=curves, cache=cache)
@@ -139,14 +139,22 @@ def run_train(
                       progress, on_epoch_end)
 
 
-def check_target(train_config: TrainConfig, insertions: str | None) -> None:
-    """``--insertions`` given exactly when ``train.target`` is ``insertions``."""
+def check_target(train_config: TrainConfig, insertions: str | None, signal: str | None = None) -> None:
+    """``--insertions`` given exactly when ``train.target`` is ``insertions``, and never as the input ``--signal``.
+
+    The input signal of a ``dna+signal`` model must not be the target itself (the
+    model would copy it): pass the coverage (a smoothed track) as ``--signal``.
+    """
     if train_config.target == "insertions" and not insertions:
         raise ConfigError("train.target is insertions but no --insertions bigWig was given; expected the Tn5 "
                           "insertions per base (signal's cutsites.bw) or target regions")
     if train_config.target != "insertions" and insertions:
         raise ConfigError(f"--insertions {insertions}: given with train.target {train_config.target!r}; "
                           "expected train.target insertions (set it in --config) or no --insertions")
+    if insertions and signal and Path(insertions).exists() and Path(signal).exists() \
+            and os.path.samefile(insertions, signal):
+        raise ConfigError(f"--signal {signal}: the same file as --insertions, the target; expected an input that "
+                          "is not the target (the coverage bigWig)")
 
 
 def _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device, progress,

@@ -4,17 +4,18 @@ the Tn5 bias fitted and frozen, the reads learnt, the checkpoint readable as ins
 import json
 
 import numpy as np
+import pyBigWig
 import torch
 from click.testing import CliRunner
+from hostile import assert_clean_error, checksums
 
 from gategenome.cli.main import cli
 from gategenome.model.checkpoint import load_model
 from gategenome.model.config import ModelConfig
 from gategenome.model.insertions import InsertionHead, checkpoint_target, predict_insertions
-from gategenome.train.config import TrainConfig
 from gategenome.train.bias import fit_tn5_bias
+from gategenome.train.config import TrainConfig
 from gategenome.train.loop import run_train
-from hostile import assert_clean_error, checksums
 
 TINY = dict(window=1024, batch_size=4, epochs=3, steps_per_epoch=10, warmup_steps=2, lr=0.01, threads=1,
             device="cpu", eval_segment=8192, eval_burn_in=256, patience=0, gate_penalty=0.0, edge_weight=0.0,
@@ -71,11 +72,21 @@ def test_cli_trains_on_insertions(chr_i, tmp_path):
     _, payload = load_model(out)
     assert checkpoint_target(payload) == "insertions"
     assert payload["summary"]["config"]["train"]["target"] == "insertions"
+    scan = tmp_path / "scan"  # scan reads the model as any other: accessibility = rate / (rate + mean rate)
+    result = CliRunner().invoke(cli, ["scan", "--model", str(out), "--genome", chr_i.genome, "--out-dir", str(scan),
+                                      "--threads", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    track = pyBigWig.open(str(scan / "accessibility.bw"))
+    values = np.nan_to_num(track.values("chrC", 0, track.chroms("chrC"), numpy=True))
+    track.close()
+    assert 0.0 <= values.min() and values.max() <= 1.0 and values.std() > 0
 
 
 def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
     out = tmp_path / "model.pt"
     reads = reads_config(tmp_path / "reads.yaml")
+    signal_reads = tmp_path / "signal_reads.yaml"
+    signal_reads.write_text(reads.read_text().replace("inputs: dna", "inputs: dna+signal"))
     labels = tmp_path / "labels.yaml"
     labels.write_text("model:\n  inputs: dna\n")
     before = checksums(tmp_path)
@@ -84,6 +95,8 @@ def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
         (cli_args(chr_i, out, "--config", str(labels), "--insertions", chr_i.insertions),
          ("--insertions", "target 'regions'")),
         (cli_args(chr_i, out, "--config", str(reads), "--insertions", chr_i.regions), ("regions.bed",)),
+        (cli_args(chr_i, out, "--config", str(signal_reads), "--insertions", chr_i.insertions, "--signal",
+                  chr_i.insertions), ("--signal", "the same file as --insertions")),
     ]
     for args, words in cases:
         result = CliRunner().invoke(cli, args)
@@ -93,7 +106,7 @@ def test_cli_one_line_errors_for_bad_insertions(chr_i, tmp_path):
 
 
 def test_the_bias_model_stays_frozen_while_the_main_model_trains(chr_i, tmp_path, monkeypatch, one_torch_thread):
-    import gategenome.train.loop as loop
+    from gategenome.train import loop
 
     fitted = {}
 

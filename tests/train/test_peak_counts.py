@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from gategenome.train.peaks import peak_selection_score, peak_windows, profile_metrics
+from gategenome.train.peak_counts import peak_selection_score, peak_windows, profile_metrics
 
 
 def test_identical_profiles_have_distance_zero_and_correlation_one():
@@ -23,7 +23,7 @@ def test_distance_and_correlations_match_a_hand_computation():
     def jsd(p, q):
         p, q = np.asarray(p) / np.sum(p), np.asarray(q) / np.sum(q)
         m = (p + q) / 2
-        kl = lambda a, b: sum(x * math.log2(x / y) for x, y in zip(a, b) if x > 0)  # noqa: E731
+        kl = lambda a, b: sum(x * math.log2(x / y) for x, y in zip(a, b) if x > 0)
         return math.sqrt((kl(p, m) + kl(q, m)) / 2)
 
     distances = [jsd(o, p) for o, p in zip(observed, predicted)]  # 0.5579 (p=[1,0], q=[.5,.5]), 0, 0.5579

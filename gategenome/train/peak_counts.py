@@ -53,7 +53,7 @@ def profile_metrics(observed: np.ndarray, predicted: np.ndarray) -> dict:
         jsd = float(np.median(distances))
     else:
         jsd = float("nan")
-    return {"peaks": int(len(observed)), "count_pearson": pearson, "count_spearman": spearman,
+    return {"peaks": len(observed), "count_pearson": pearson, "count_spearman": spearman,
             "profile_jsd_median": jsd, "profile_peaks": int(rows.sum())}
 
 
