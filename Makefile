@@ -35,8 +35,8 @@ browser-packages:
 		[ ! -d tests/browser/node_modules/playwright-core ]; }; then \
 		npm ci --prefix tests/browser --no-audit --no-fund --silent --loglevel=error >/dev/null; fi
 
-# The simulated genome (5 x 500 kb, planted boundaries), then the whole workflow
-# over it (config/demo.yaml) on 2 cores.
+# The simulated genome (5 x 500 kb, planted boundaries, Tn5 fragments), then the whole workflow
+# from its fragments (config/demo.yaml, config/samples.tsv) on 2 cores.
 $(DEMO)/simulate.json: $(STAMP)
 	$(BIN)/gategenome simulate --out-dir $(DEMO) --seed 1
 

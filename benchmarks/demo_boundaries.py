@@ -2,15 +2,17 @@
 
 A call is placed at its summit (start + the narrowPeak ``peak`` offset: the base
 where the forget gate is lowest) and matches a true boundary within
-``--tolerance`` bases; with ``--mode interval`` any base of the call counts.
+``--tolerance`` bases (25 and 100 unless given); with ``--mode interval`` any base of the call counts.
 Strand-aware matching also requires the same strand (the scan direction).  Precision = matched calls / calls,
 recall = matched boundaries / boundaries.  As a reference measured in the same
 run, the calls are moved to uniformly random positions (same chromosomes,
 widths and strands, fixed seed) and scored the same way: the ratio says how
-much better than chance the calls land on boundaries.
+much better than chance the calls land on boundaries.  Last, how far each call
+sits from the nearest true boundary of either strand: median, IQR and the
+fraction within 10/25/50/100 bases (:func:`gategenome.evaluate.boundaries.distance_summary`).
 
     python benchmarks/demo_boundaries.py --calls results/demo/drops.bed \
-        --truth demo/truth.boundaries.bed [--tolerance 100]
+        --truth demo/truth.boundaries.bed [--tolerance 25 100]
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gategenome.evaluate.boundaries import drop_summit  # noqa: E402
+from gategenome.evaluate.boundaries import distance_summary, drop_summit, nearest_distance  # noqa: E402
 from gategenome.io.bed import Interval, read_bed  # noqa: E402
 
 
@@ -71,12 +73,23 @@ def shuffled(calls: list[Interval], sizes: dict[str, int], seed: int = 0) -> lis
     return moved
 
 
+def truth_distances(calls: list[Interval], truth: list[Interval]) -> np.ndarray:
+    """``(C,)`` distance of each call's first base to the nearest true boundary of either strand."""
+    sites: dict[str, list[int]] = defaultdict(list)
+    for boundary in truth:
+        sites[boundary.chrom].append(boundary.start)
+    by_chrom = {chrom: np.unique(np.array(values, dtype=np.int64)) for chrom, values in sites.items()}
+    empty = np.zeros(0, dtype=np.int64)
+    return np.array([int(nearest_distance(np.array([call.start]), by_chrom.get(call.chrom, empty))[0])
+                     for call in calls], dtype=np.int64)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", required=True, help="drops.bed from gategenome call")
     parser.add_argument("--truth", required=True, help="truth.boundaries.bed from gategenome simulate")
     parser.add_argument("--sizes", help="chrom.sizes (default: genome.chrom.sizes beside --truth)")
-    parser.add_argument("--tolerance", type=int, default=100)
+    parser.add_argument("--tolerance", type=int, nargs="+", default=[25, 100])
     parser.add_argument("--mode", choices=["summit", "interval"], default="summit")
     args = parser.parse_args()
     calls = read_bed(args.calls, "drops")
@@ -86,14 +99,21 @@ def main() -> None:
     sizes_path = Path(args.sizes) if args.sizes else Path(args.truth).parent / "genome.chrom.sizes"
     sizes = {line.split()[0]: int(line.split()[1]) for line in sizes_path.read_text().splitlines() if line.strip()}
     random_calls = shuffled(calls, sizes)
-    print(f"calls: {len(calls)} ({args.mode})  true boundaries: {len(truth)}  tolerance: +-{args.tolerance} bp")
-    for stranded in (True, False):
-        p, r, _, _ = score(calls, truth, args.tolerance, stranded)
-        rp, rr, _, _ = score(random_calls, truth, args.tolerance, stranded)
-        label = "strand-aware " if stranded else "any strand   "
-        ratio = f"x{p / rp:.1f}" if rp else "n/a"
-        print(f"{label} precision {p:.3f} recall {r:.3f} | random placement precision {rp:.3f} recall {rr:.3f}"
-              f" | precision ratio {ratio}")
+    print(f"calls: {len(calls)} ({args.mode})  true boundaries: {len(truth)}")
+    for tolerance in args.tolerance:
+        for stranded in (True, False):
+            p, r, _, _ = score(calls, truth, tolerance, stranded)
+            rp, rr, _, _ = score(random_calls, truth, tolerance, stranded)
+            label = "strand-aware" if stranded else "any strand  "
+            ratio = f"x{p / rp:.1f}" if rp else "n/a"
+            print(f"+-{tolerance:<4d} {label} precision {p:.3f} recall {r:.3f} | random placement precision {rp:.3f} "
+                  f"recall {rr:.3f} | precision ratio {ratio}")
+    if args.mode == "summit":
+        summary = distance_summary(truth_distances(calls, truth))
+        if summary["calls"]:
+            within = "  ".join(f"+-{d}: {value:.3f}" for d, value in summary["within"].items())
+            print(f"distance to the nearest true boundary: median {summary['median']:.1f} bp, IQR "
+                  f"{summary['q25']:.1f}-{summary['q75']:.1f} bp; within {within}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,12 @@ so the scored genome is never seen in training:
 It prints the auROC of ``|d_min_forget|`` (the change in the minimum mean forget
 gate within the window) separating motif from random variants, with the auROCs
 of the other effects for comparison, per motif for ``|d_min_forget|`` and
-``|d_access_max|``, and a table of medians.
+``|d_access_max|``, and a table of medians.  With a model trained on reads
+(``train.target: insertions``; ``--config`` with that target trains one on the
+cut sites of the training genome's simulated fragments) it adds chromBPNet's
+allele scores: ``|count_lfc|`` and ``profile_jsd`` in the same tables, and the
+uniformity of their null p-values on the random SNVs (Kolmogorov-Smirnov against
+the uniform distribution) with the fraction of motif SNVs at p < 0.05.
 
 Usage (the result table of docs/variants.md; about 12 min of training on one thread)::
 
@@ -161,25 +166,55 @@ def read_table(path: Path) -> dict[str, dict[str, str]]:
 
 
 def train_model(out: Path, config: str, seed: int, chroms: int, length: int, threads: int) -> str:
-    """Simulate a training genome (the default simulator, another seed) and train a sequence-only model on it."""
+    """Simulate a training genome (the default simulator, another seed) and train a sequence-only model on it;
+    a config with ``train.target: insertions`` learns the cut sites of the genome's simulated fragments."""
+    import yaml
+
     sim = out / "train-sim"
     run = [sys.executable, "-m", "gategenome"]
     subprocess.run(run + ["simulate", "--out-dir", str(sim), "--seed", str(seed), "--chroms", str(chroms),
                           "--length", str(length)], check=True)
+    reads = []
+    if (yaml.safe_load(Path(config).read_text()) or {}).get("train", {}).get("target") == "insertions":
+        subprocess.run(run + ["signal", "--genome", str(sim / "genome.fa"), "--fragments",
+                              str(sim / "fragments.bedpe.gz"), "--no-call-peaks", "--out-dir", str(out / "signal")],
+                       check=True)
+        reads = ["--insertions", str(out / "signal" / "cutsites.bw")]
     names = [f"chrS{i}" for i in range(1, chroms + 1)]
     folds = out / "folds.json"
     folds.write_text(json.dumps({"train": names[:-2], "valid": [names[-2]], "test": [names[-1]]}))
     model = out / "model" / "model.pt"
     subprocess.run(run + ["train", "--genome", str(sim / "genome.fa"), "--regions", str(sim / "truth.accessible.bed"),
-                          "--folds", str(folds), "--config", config, "--out", str(model), "--threads", str(threads)],
-                   check=True)
+                          "--folds", str(folds), "--config", config, "--out", str(model), "--threads", str(threads),
+                          *reads], check=True)
     return str(model)
+
+
+def effect_columns(table: dict[str, dict[str, str]]) -> list[str]:
+    """The effects compared: the gate and accessibility ones, then the profile scores where the table has them."""
+    columns = ["d_min_forget", "d_access", "d_access_max", "footprint", "count_lfc", "profile_jsd"]
+    first = next(iter(table.values()), {})
+    return [column for column in columns if column in first]
+
+
+def p_value_checks(table: dict[str, dict[str, str]], column: str) -> tuple[float, float, float]:
+    """``(KS statistic, KS p, motif fraction at p < 0.05)`` of a p-value column: the random SNVs' p-values
+    against the uniform distribution, and how many motif-breaking SNVs the p-value flags."""
+    from scipy.stats import kstest
+
+    random_p = np.array([float(row[column]) for name, row in table.items() if name.startswith("random")])
+    motif_p = np.array([float(row[column]) for name, row in table.items() if name.startswith("motif")])
+    test = kstest(random_p, "uniform")
+    return float(test.statistic), float(test.pvalue), float((motif_p < 0.05).mean()) if motif_p.size else float("nan")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sim-dir", required=True, type=Path, help="gategenome simulate output: the scored genome")
     parser.add_argument("--model", help="sequence-only model (default: train one with --config)")
+    parser.add_argument("--signal", help="the coverage bigWig a dna+signal --model reads (read as measured)")
+    parser.add_argument("--null-alleles", type=int, default=500,
+                        help="random SNVs of the p-values' null (target insertions models)")
     parser.add_argument("--config", help="train a model with this config on a separate simulated genome")
     parser.add_argument("--train-seed", type=int, default=11, help="seed of the simulated training genome")
     parser.add_argument("--train-chroms", type=int, default=32, help="its chromosomes (last two: valid, test)")
@@ -206,18 +241,20 @@ def main() -> None:
     write_vcf(out / "variants.vcf", genome, labelled)
     command = [sys.executable, "-m", "gategenome", "variants", "--model", args.model, "--genome",
                str(args.sim_dir / "genome.fa"), "--vcf", str(out / "variants.vcf"), "--out", str(out / "scored"),
-               "--threads", str(args.threads), "--no-progress", "--device", "cpu"]
+               "--threads", str(args.threads), "--no-progress", "--device", "cpu",
+               "--null-alleles", str(args.null_alleles), *(["--signal", args.signal] if args.signal else [])]
     subprocess.run(command, check=True)
     table = read_table(out / "scored.tsv")
     print(f"{len(motif)} motif-breaking SNVs (motifs within {args.edge} bp of a planted region edge), "
           f"{len(random)} GC-matched random SNVs; model {args.model}")
     print("| effect | auROC motif vs random | median motif | median random |")
     print("|---|---|---|---|")
-    for column in ("d_min_forget", "d_access", "d_access_max", "footprint"):
+    columns = effect_columns(table)
+    for column in columns:
         pos = np.array([abs(float(row[column])) for k, row in table.items() if k.startswith("motif")])
         neg = np.array([abs(float(row[column])) for k, row in table.items() if k.startswith("random")])
         print(f"| abs({column}) | {auroc(pos, neg):.3f} | {np.median(pos):.4g} | {np.median(neg):.4g} |")
-    for column in ("d_min_forget", "d_access_max"):
+    for column in [c for c in ("d_min_forget", "d_access_max", "count_lfc", "profile_jsd") if c in columns]:
         negative = np.array([abs(float(row[column])) for k, row in table.items() if k.startswith("random")])
         for name in MOTIFS:
             pos = np.array([abs(float(row[column])) for k, row in table.items() if k.endswith(f"_{name}")])
@@ -227,6 +264,11 @@ def main() -> None:
     drops = {k: sum(1 for n, row in table.items() if n.startswith(k) and row["drop"] != "none")
              for k in ("motif", "random")}
     print(f"drop gained or lost: motif {drops['motif']}/{len(motif)}, random {drops['random']}/{len(random)}")
+    for column in ("count_lfc_p", "profile_jsd_p"):
+        if column in next(iter(table.values()), {}):
+            statistic, pvalue, flagged = p_value_checks(table, column)
+            print(f"{column}: random SNVs vs uniform KS D {statistic:.3f} (p {pvalue:.3f}); "
+                  f"motif SNVs at p < 0.05: {flagged:.3f}")
 
 
 if __name__ == "__main__":

@@ -122,6 +122,9 @@ class ModelInputs:
         The ``torch.device`` the model is on.
     paths
         ``model``, ``genome`` and ``signal`` (None unless read) as absolute paths, for outputs' provenance.
+    target
+        What the model's head was trained on: ``regions`` or ``insertions``
+        (:func:`gategenome.model.insertions.checkpoint_target`).
     """
 
     model: Any
@@ -129,6 +132,7 @@ class ModelInputs:
     track: Any
     device: Any
     paths: dict[str, str | None]
+    target: str = "regions"
 
 
 @contextlib.contextmanager
@@ -156,12 +160,13 @@ def open_model_inputs(model_path: PathLike, genome: PathLike, signal: PathLike |
     from gategenome.io.bigwig import SignalTrack
     from gategenome.io.fasta import Genome
     from gategenome.model.checkpoint import load_model, resolve_device
+    from gategenome.model.insertions import checkpoint_target
 
     fasta = Genome(genome)
     track = None
     try:
         torch_device = resolve_device(device)
-        model, _ = load_model(model_path, torch_device)
+        model, payload = load_model(model_path, torch_device)
         model.eval()
         if model.config.uses_signal:
             if signal is None:
@@ -173,7 +178,7 @@ def open_model_inputs(model_path: PathLike, genome: PathLike, signal: PathLike |
                 "%s: the model reads DNA only (inputs: dna); --signal %s is ignored", model_path, signal)
         paths = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
                  "signal": None if track is None else str(Path(signal).resolve())}
-        yield ModelInputs(model, fasta, track, torch_device, paths)
+        yield ModelInputs(model, fasta, track, torch_device, paths, checkpoint_target(payload))
     finally:
         if track is not None:
             track.close()

@@ -21,12 +21,14 @@ def command(out_dir: str, **options) -> None:
     The genome is yeast-like background sequence (a Markov chain with sacCer3's
     dinucleotide composition) with planted accessible regions that the sequence
     explains: clusters of yeast Reb1, Abf1 and Rap1 motifs and poly(dA:dT)
-    stretches. The ATAC-like coverage is a noisy fragment pileup (some regions
-    weak, thin background); peaks are called back from it, so they are not the
-    truth. --gap-length adds runs of N like an assembly's centromere and
+    stretches. The reads are Tn5 fragments with both insertions inside
+    accessible DNA (nucleosome-free / mono-nucleosome lengths; some regions weak,
+    thin background), written as a BEDPE that gategenome signal --fragments reads;
+    the ATAC-like coverage is their pileup, and peaks are called back from it, so
+    they are not the truth. --gap-length adds runs of N like an assembly's centromere and
     telomeres. Chromosomes are drawn a piece at a time, so a chr1-sized one
-    (249 Mb) fits in bounded memory. Written to OUT-DIR: genome.fa (+ .fai), genome.chrom.sizes, atac.bw,
-    peaks.narrowPeak, truth.accessible.bed, truth.boundaries.bed (strand-aware
+    (249 Mb) fits in bounded memory. Written to OUT-DIR: genome.fa (+ .fai), genome.chrom.sizes,
+    fragments.bedpe.gz, atac.bw, peaks.narrowPeak, truth.accessible.bed, truth.boundaries.bed (strand-aware
     entry/exit edges, 1 base each) and simulate.json (the settings).
 
     \b

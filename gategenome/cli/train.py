@@ -48,6 +48,9 @@ def _train_outputs(params) -> dict:
                    "e.g. config/dna.yaml); defaults otherwise.")
 @click.option("--blacklist", type=click.Path(exists=True, dir_okay=False), default=None,
               help="BED of bases left out of the loss and metrics (e.g. collapsed rDNA).")
+@click.option("--insertions", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="bigWig of Tn5 insertions per base (signal's cutsites.bw): the target of train.target "
+                   "insertions (required there, refused with target regions).")
 @override_options
 @click.option("--resume", is_flag=True, help="Continue from the resume checkpoint beside --out after a crash or kill.")
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False), default=None,
@@ -59,9 +62,9 @@ def _train_outputs(params) -> dict:
               "reused while their content is unchanged, and read window by window so memory does not grow "
               "with the genome  [default: MODEL.cache beside --out]")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-@guard_paths(inputs=("genome", "signal", "regions", "folds", "config_path", "blacklist"),
+@guard_paths(inputs=("genome", "signal", "regions", "folds", "config_path", "blacklist", "insertions"),
              derived=lambda p: _train_outputs(p), publish="resumable")
-def command(genome, signal, regions, folds, out, config_path, blacklist, seed, threads, device, resume,
+def command(genome, signal, regions, folds, out, config_path, blacklist, insertions, seed, threads, device, resume,
             metrics_path, curves_path, cache_dir, no_progress):
     """Train the LSTM on a genome + ATAC-seq signal to predict accessible bases.
 
@@ -76,19 +79,23 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
     torch's intra-op and inter-op threads.  The genome and signal are read from
     the cache directory (built on first use; a cache of other or edited files
     is never read), so memory stays about the same from yeast to human.
+    With train.target insertions the head learns the log Tn5 insertion rate of
+    --insertions (BPNet's profile + count loss) on top of a Tn5 bias model fitted
+    first outside the regions and frozen; the regions then only place windows.
 
     \b
     Examples:
       gategenome train --genome sacCer3.fa --signal atac.bw --regions prep/accessible.bed \\
           --folds prep/folds.json --out results/model.pt
       gategenome train ... --config config/dna.yaml --seed 1 --device cuda   # no --signal: a DNA recipe
+      gategenome train ... --config reads.yaml --insertions atac.cutsites.bw   # train.target: insertions
       gategenome train ... --resume        # after an interrupted run
       gategenome train ... --cache prep/genome.cache --threads 2
     """
     from gategenome.core.allocator import retain_freed_memory
     from gategenome.train.config import load_config
     from gategenome.train.files import TrainOutputs
-    from gategenome.train.loop import run_train
+    from gategenome.train.loop import check_target, run_train
 
     retain_freed_memory()  # a step's buffers are reused instead of faulted in again (docs/train.md)
 
@@ -97,12 +104,13 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, seed, t
         {"--out": outputs.model, "--metrics": outputs.metrics, "--curves": outputs.curves,
          "the resolved config (MODEL.config.yaml)": outputs.config, "the resume checkpoint (MODEL.resume.pt)": outputs.resume},
         {"--genome": genome, "--signal": signal, "--regions": regions, "--folds": folds, "--config": config_path,
-         "--blacklist": blacklist},
+         "--blacklist": blacklist, "--insertions": insertions},
     )
     model_config, train_config = load_config(config_path, seed=seed, threads=threads, device=device)
+    check_target(train_config, insertions, signal if model_config.uses_signal else None)
     outputs = TrainOutputs(out, metrics=metrics_path, curves=curves_path, cache=cache_dir)
     for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
                          ("--out", outputs.config), ("--out", outputs.resume)):
         require_writable(option, path)
-    run_train(genome, signal, regions, folds, out, model_config, train_config, blacklist=blacklist,
+    run_train(genome, signal, regions, folds, out, model_config, train_config, blacklist=blacklist, insertions=insertions,
               metrics=metrics_path, curves=curves_path, cache=cache_dir, resume=resume, progress=not no_progress)

@@ -72,7 +72,11 @@ def command(model_path, genome, signal, vcf, prefix, chrom, threshold, scan_dir,
     --window, a forget-gate drop gained or lost under call's threshold, and the
     memory footprint (how far downstream the tracks stay different).  A
     dna+signal model reads the measured signal as it is: the effect through
-    sequence alone.  Writes PREFIX.vcf.gz (+ .tbi) with GG_* INFO fields,
+    sequence alone.  A model trained with train.target insertions also gives
+    chromBPNet's allele scores from its predicted Tn5 insertions: the count log
+    fold-change and the profile Jensen-Shannon distance within --profile-window
+    bases of the allele, each with an empirical p-value against --null-alleles
+    random SNVs.  Writes PREFIX.vcf.gz (+ .tbi) with GG_* INFO fields,
     PREFIX.tsv (one row per allele) and PREFIX.json (counts, threshold, settings).
     With --chrom only that chromosome's records are scored (an indexed VCF is
     needed); 'gategenome variants-gather' joins such parts into one output.
@@ -104,6 +108,6 @@ def command(model_path, genome, signal, vcf, prefix, chrom, threshold, scan_dir,
             threshold = _scan_threshold(scan_dir, inputs, model_path, genome, signal, settings.threshold_quantile)
         summary = run_variants(inputs.model, inputs.fasta, inputs.track, vcf, prefix, settings, threshold=threshold,
                                chrom=chrom, device=inputs.device, provenance={**inputs.paths, "scan_dir": scan_dir},
-                               progress=progress)
+                               progress=progress, insertions=inputs.target == "insertions")
     click.echo(f"gategenome variants: {summary['counts']['alleles']} alleles scored on {summary['device']}, "
                f"wrote {summary['files']['vcf']}, {summary['files']['table']}", err=True)

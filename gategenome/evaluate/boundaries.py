@@ -283,3 +283,53 @@ def score_calls(
         _add_hits(counts, positions, targets)
     result["any"] = {"both": {str(d): _prf(*counts[d]) for d in distances}}
     return result
+
+
+#: Distances (bases) at which :func:`distance_summary` reports the fraction of calls.
+WITHIN = (10, 25, 50, 100)
+
+
+def edge_distances(calls: Mapping[tuple[str, str], np.ndarray], edges: Mapping[str, Edges]) -> np.ndarray:
+    """Distance of every call to the nearest edge of any kind on its chromosome.
+
+    Parameters
+    ----------
+    calls
+        ``(chrom, strand)`` -> sorted ``(N,)`` call positions (see :func:`call_positions`).
+    edges
+        Chromosome -> :class:`Edges`; only these chromosomes are measured.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(C,)`` int64 distances in bases, over the calls of every chromosome of
+        ``edges`` (both strands; a chromosome without edges gives a huge value).
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    parts = [nearest_distance(calls.get((chrom, strand), empty), chrom_edges.all())
+             for chrom, chrom_edges in edges.items() for strand in STRANDS]
+    return np.concatenate([empty, *parts])
+
+
+def distance_summary(distances: np.ndarray, within: Sequence[int] = WITHIN) -> dict:
+    """How far calls sit from the nearest edge: median, quartiles and the fraction within each distance.
+
+    Parameters
+    ----------
+    distances
+        ``(C,)`` distances of the calls to the nearest edge (:func:`edge_distances`).
+    within
+        Distances ``d`` (bases) for the fractions ``|call - edge| <= d``.
+
+    Returns
+    -------
+    dict
+        ``calls``, ``median``, ``q25``, ``q75`` (None without calls) and
+        ``within[str(d)]`` (fraction of the calls).
+    """
+    distances = np.asarray(distances, dtype=np.int64)
+    if distances.size == 0:
+        return {"calls": 0, "median": None, "q25": None, "q75": None, "within": {str(d): None for d in within}}
+    q25, median, q75 = np.percentile(distances, [25, 50, 75]).tolist()
+    return {"calls": int(distances.size), "median": median, "q25": q25, "q75": q75,
+            "within": {str(d): float((distances <= d).mean()) for d in within}}

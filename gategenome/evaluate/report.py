@@ -95,6 +95,24 @@ def _comparison_table(results: dict[str, Any]) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+def _distance_table(results: dict[str, Any]) -> str:
+    """How far each caller's calls sit from the nearest edge: median, quartiles, fractions within d."""
+    data = results.get("distance_to_edge", {})
+    if not data:
+        return ""
+    within = list(next(iter(data.values()))["within"])
+    head = ("<tr><th class=l>calls</th><th>calls</th><th>median (bp)</th><th>IQR (bp)</th>"
+            + "".join(f"<th>within ±{d}</th>" for d in within) + "</tr>")
+    rows = [head]
+    for name, summary in data.items():
+        rows.append(f"<tr><td class=l>{CALLERS[name]}</td><td>{_fmt(summary['calls'])}</td>"
+                    f"<td>{_fmt(summary['median'], 1)}</td>"
+                    f"<td>{_fmt(summary['q25'], 1)} – {_fmt(summary['q75'], 1)}</td>"
+                    + "".join(f"<td>{_fmt(summary['within'][d])}</td>" for d in within) + "</tr>")
+    return ("<h3>Distance to the nearest edge</h3><p>Each call once, at its summit (boundary calls once, not per "
+            "strand), against the nearest edge of any kind.</p><table>" + "".join(rows) + "</table>")
+
+
 def _enrichment_table(results: dict[str, Any]) -> str:
     rows = ["<tr><th class=l>calls</th><th>d</th><th>near an edge</th><th>random positions</th><th>enrichment</th>"
             "<th>95% bootstrap CI</th><th>p (empirical)</th></tr>"]
@@ -180,6 +198,15 @@ def _key_numbers(results: dict[str, Any]) -> str:
         (f"drop-summit F1 at ±{d} bp (any edge)", _fmt(h["model_f1"]), f"precision {_fmt(h['model_precision'])}, recall {_fmt(h['model_recall'])}"),
         (f"enrichment at ±{d} bp", _fmt(h["enrichment"], 2) + "×", f"95% CI {_fmt(h['ci_low'], 2)} – {_fmt(h['ci_high'], 2)}"),
     ]
+    near = results.get("distance_to_edge", {}).get("model")
+    if near and near["calls"]:
+        boxes.insert(1, ("drop summits: distance to the nearest edge", f"{_fmt(near['median'], 0)} bp",
+                         f"median; IQR {_fmt(near['q25'], 0)} – {_fmt(near['q75'], 0)} bp, "
+                         f"{_fmt(near['within'].get('25'))} within ±25 bp"))
+    tight = results["boundaries"]["model"]["any"]["both"].get("25")
+    if tight and d != 25:
+        boxes.insert(1, ("drop-summit F1 at ±25 bp (any edge)", _fmt(tight["f1"]),
+                         f"precision {_fmt(tight['precision'])}, recall {_fmt(tight['recall'])}"))
     ends = results["boundaries"].get("drop_ends", {}).get("any", {}).get("both", {}).get(str(d))
     if ends:
         boxes.append((f"drop beginnings/ends F1 at ±{d} bp", _fmt(ends["f1"]),
@@ -251,6 +278,7 @@ def render_html(evaluation: Evaluation) -> str:
         "<i>drop beginnings / ends</i> score where each drop starts in its scan direction against entry edges and "
         "where it ends against exit edges.</p>",
         _comparison_table(r),
+        _distance_table(r),
         "<h3>Drop summits in detail</h3>",
         _boundary_table(r),
         "<h2>Enrichment over random positions</h2>",

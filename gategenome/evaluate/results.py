@@ -58,6 +58,11 @@ def log_summary(results: dict[str, Any], distance: int) -> None:
         if scores:
             log.info("%s at ±%d bp: precision %.3f recall %.3f F1 %.3f",
                      label, h["distance"], scores["precision"], scores["recall"], scores["f1"])
+    for name, summary in results.get("distance_to_edge", {}).items():
+        within = summary["within"].get(str(h["distance"]))
+        if summary["calls"] and within is not None:
+            log.info("%s: median %.0f bp from the nearest edge (IQR %.0f-%.0f), %.3f within ±%d bp", name,
+                     summary["median"], summary["q25"], summary["q75"], within, h["distance"])
     if "region_calls" in results:
         overlap = results["region_calls"]
         log.info("region calls vs regions, base level: Jaccard %.3f (precision %.3f, recall %.3f)",

@@ -6,7 +6,8 @@ computes:
 
 - boundary precision / recall / F1 of the drops against region edges, entry and
   exit edges separately, at several distances (definitions in
-  :mod:`gategenome.evaluate.boundaries`);
+  :mod:`gategenome.evaluate.boundaries`), and how far each caller's calls sit
+  from the nearest edge (median, quartiles, fraction within 10/25/50/100 bases);
 - the enrichment of drops near edges over matched random positions, with a
   bootstrap confidence interval (:mod:`gategenome.evaluate.edge_enrichment`);
 - the meta-profile: mean forget gate on each strand against the signed distance
@@ -27,7 +28,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,9 @@ from gategenome.evaluate.boundaries import (
     STRANDS,
     Edges,
     call_positions,
+    distance_summary,
     drop_end_calls,
+    edge_distances,
     region_edges,
     score_calls,
     score_drop_ends,
@@ -196,6 +199,7 @@ def _add_signal_baseline(results: dict[str, Any], scan: ScanDir, signal_path: st
     results["signal_caller"] = {"settings": baseline["settings"], "calls": baseline["calls"]}
     unstranded = {key: value for key, value in baseline_calls.items() if key[1] == "+"}
     results["enrichment_signal"] = enrichment(unstranded, edges, sampler, distances, settings.replicates, settings.seed)
+    results["distance_to_edge"]["signal"] = distance_summary(edge_distances(unstranded, edges))
     return smoothed
 
 
@@ -205,8 +209,10 @@ def _add_calls(results: dict[str, Any], boundaries_path, region_calls_path, regi
     ``boundaries.region_calls``, ``region_calls``) when their paths are given."""
     if boundaries_path is not None:
         results["settings"]["boundaries"] = str(boundaries_path)
-        results["boundaries"]["boundary_calls"] = score_boundary_calls(
-            read_bed(boundaries_path, "boundary calls"), sizes, edges, distances)
+        boundary_calls = read_bed(boundaries_path, "boundary calls")
+        results["boundaries"]["boundary_calls"] = score_boundary_calls(boundary_calls, sizes, edges, distances)
+        once = call_positions([replace(call, strand="+") for call in boundary_calls if call.chrom in sizes], sizes)
+        results["distance_to_edge"]["boundary_calls"] = distance_summary(edge_distances(once, edges))
     if region_calls_path is not None:
         results["settings"]["region_calls"] = str(region_calls_path)
         results["boundaries"]["region_calls"], results["region_calls"] = score_region_calls(
@@ -277,6 +283,7 @@ def evaluate(
         "boundaries": {"model": score_calls(calls, edges, distances),
                        "drop_ends": score_drop_ends(*drop_end_calls(fold.drops, sizes), edges, distances)},
         "enrichment": enrichment(calls, edges, sampler, distances, settings.replicates, settings.seed),
+        "distance_to_edge": {"model": distance_summary(edge_distances(calls, edges))},
         "training": {key: value for key, value in metrics.items() if key != "history"},
     }
     _add_calls(results, boundaries_path, region_calls_path, regions, sizes, edges, distances)
@@ -351,6 +358,7 @@ def run_evaluate(
                              "'gategenome explain' (the report links it)")
         evaluation.results["explain_report"] = os.path.relpath(Path(explain_report).absolute(), Path(out).absolute())
     paths = write_report(evaluation, out)
-    log_summary(evaluation.results, 100 if 100 in settings.distances else settings.distances[0])
+    for distance in [d for d in (25, 100) if d in settings.distances] or settings.distances[:1]:
+        log_summary(evaluation.results, distance)
     log.info("wrote %s and %s", paths["html"], paths["json"])
     return evaluation

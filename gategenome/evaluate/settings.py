@@ -20,7 +20,7 @@ class EvaluateSettings:
     """
 
     fold: str = setting("test", "Fold of folds.json whose chromosomes are scored.", choices=("train", "valid", "test"))
-    distances: tuple[int, ...] = setting((50, 100, 250), "Comma-separated tolerances d, bases.", comma_separated=True)
+    distances: tuple[int, ...] = setting((25, 50, 100, 250), "Comma-separated tolerances d, bases.", comma_separated=True)
     flank: int = setting(2000, "Meta-profile half-width, bases.", low=1)
     replicates: int = setting(1000, "Bootstrap replicates of the enrichment.", low=10)
     seed: int = setting(0, "Seed of the random positions and the bootstrap.")

@@ -46,6 +46,7 @@ class RecordFiles:
         self.prefix = f".records.{os.getpid()}."
         self.regions = 0
         self.peaks = 0
+        self.fragments = 0
         self._log10_p: list[np.ndarray] = []
         self._paths: dict[str, Path] = {}
         self._handles: dict[str, object] = {}

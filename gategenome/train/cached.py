@@ -36,11 +36,15 @@ class CachedChromosome:
         ``(K, 2)`` accessible regions (start, end) on it.
     blacklist
         ``(B, 2)`` intervals left out of the loss and metrics.
+    counts
+        A cache whose signal is the Tn5 insertions per base (``target: insertions``), or None.
     """
 
-    def __init__(self, name: str, cache: GenomeCache, regions: np.ndarray, blacklist: np.ndarray):
+    def __init__(self, name: str, cache: GenomeCache, regions: np.ndarray, blacklist: np.ndarray,
+                 counts: GenomeCache | None = None):
         self.name = name
         self._cache = cache
+        self._counts = counts
         self._length = int(cache.sizes[name])
         regions = np.clip(np.asarray(regions, dtype=np.int64).reshape(-1, 2), 0, self._length)
         #: ``(K, 2)`` int64 region starts and ends, sorted, clipped to the chromosome.
@@ -62,6 +66,12 @@ class CachedChromosome:
     def targets(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         """Labels (``uint8``, 1 inside a region) and mask (``bool``, False on the blacklist) of ``[start, end)``."""
         return self._labels.mask(start, end).view(np.uint8), ~self._blacklist.mask(start, end)
+
+    def insertions(self, start: int, end: int) -> np.ndarray:
+        """``(end - start,)`` float32 Tn5 insertions per base of ``[start, end)``."""
+        if self._counts is None:
+            raise ValueError(f"{self.name}: opened without an insertions bigWig")
+        return self._counts.signal(self.name, start, end).astype(np.float32)
 
     def near_boundary(self, start: int, end: int, flank: int = 50) -> np.ndarray:
         """``(end - start,)`` bool: bases of ``[start, end)`` within ``flank`` bases of a region edge."""

@@ -28,6 +28,7 @@ from gategenome.model.config import ModelConfig
 
 SCHEDULES = ("cosine", "constant")
 EDGE_LOSSES = ("log", "bce_units")
+TARGETS = ("regions", "insertions")
 
 
 @dataclass
@@ -36,6 +37,33 @@ class TrainConfig:
 
     Attributes
     ----------
+    target
+        What the per-base head learns: ``"regions"``, "inside an accessible
+        region" of the regions BED (a logit, binary cross-entropy), or
+        ``"insertions"``, the log Tn5 insertion rate of an insertions bigWig
+        (multinomial profile loss over each window plus the squared error of its
+        log total count), with Tn5's sequence preference fitted first on the
+        bases outside the regions and added as a frozen log offset.  The regions
+        then only choose where windows are drawn and score auROC/auPRC; the
+        kept weights are chosen by the valid peaks' counts and profiles
+        (:func:`gategenome.train.peak_counts.peak_selection_score`), not the valid auPRC.
+    count_weight
+        ``target: insertions``: weight of the squared error of each window's log
+        total count next to the multinomial profile loss (per insertion).
+    bias_width
+        ``target: insertions``: width in bases of the Tn5 bias model's filters
+        (centred on the insertion).
+    bias_steps
+        ``target: insertions``: optimisation steps fitting the Tn5 bias model on
+        the bases outside the regions of the train chromosomes; 0 fits none (no
+        offset).
+    insertion_clip
+        ``target: insertions``: insertions per base above this are counted as this
+        (deep repeats such as the rDNA); 0 keeps every count.
+    edge_rate_fold
+        ``target: insertions``: the gate terms' edges are where the model's own
+        predicted insertion rate (detached, averaged over ``edge_flank`` bases)
+        crosses this multiple of the genome mean, never the regions BED.
     window
         Bases per training window (the LSTM needs kilobases of context).
     batch_size
@@ -137,6 +165,17 @@ class TrainConfig:
         ``auto``, ``cpu`` or ``cuda``.
     """
 
+    target: str = setting("regions", "What the head learns: regions (inside an accessible region) or insertions "
+                                     "(the log Tn5 insertion rate of --insertions).", choices=TARGETS)
+    count_weight: float = setting(1.0, "target insertions: weight of the log total count error next to the "
+                                       "profile loss.", low=0.0)
+    bias_width: int = setting(21, "target insertions: width (bases) of the Tn5 bias model's filters.", low=1)
+    bias_steps: int = setting(300, "target insertions: steps fitting the Tn5 bias model outside the regions; "
+                                   "0 fits none.", low=0)
+    insertion_clip: float = setting(0.0, "target insertions: insertions per base above this count as this; 0 "
+                                         "keeps every count.", low=0.0)
+    edge_rate_fold: float = setting(4.0, "target insertions: gate-term edges are where the predicted insertion "
+                                         "rate crosses this multiple of the genome mean.", low=1.0, low_open=True)
     window: int = setting(4096, "Bases per training window.", low=1)
     batch_size: int = setting(16, "Windows per optimisation step.", low=1)
     epochs: int = setting(10, "Most epochs; early stopping may end sooner.", low=1)

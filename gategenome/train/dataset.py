@@ -22,6 +22,7 @@ from gategenome.data.folds import read_folds
 from gategenome.data.intervals import read_blacklist, read_regions
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval
+from gategenome.io.bigwig import SignalTrack
 from gategenome.io.fasta import Genome
 from gategenome.model.config import ModelConfig
 from gategenome.train.cached import CachedChromosome
@@ -49,11 +50,14 @@ class TrainingData:
     folds: dict[str, list[str]]
     data: dict[str, list[CachedChromosome]]
     cache: GenomeCache
+    counts: GenomeCache | None = None
     _temporary: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     def close(self) -> None:
         """Close the cache files (and remove a temporary cache)."""
         self.cache.close()
+        if self.counts is not None:
+            self.counts.close()
         if self._temporary is not None:
             self._temporary.cleanup()
 
@@ -101,12 +105,21 @@ def open_training_data(
         regions = read_regions(inputs.regions, genome.sizes)
         _require_fold_regions(inputs.regions, folds, {iv.chrom for iv in regions})
         blacklist = read_blacklist(inputs.blacklist, genome.sizes)
+        if inputs.insertions:  # a bad insertions bigWig is refused before any cache is built
+            SignalTrack(inputs.insertions, genome.sizes).close()
     temporary = tempfile.TemporaryDirectory(prefix="gategenome-cache-") if cache_dir is None else None
     directory = Path(temporary.name if temporary is not None else cache_dir)
     names = [name for fold in FOLD_NAMES for name in folds[fold]]
     signal = inputs.signal if model_config.uses_signal else None
+    counts = None
     try:
         cache = open_genome_cache(directory, inputs.genome, signal, names)
+        if inputs.insertions:
+            try:
+                counts = open_genome_cache(directory, inputs.genome, inputs.insertions, names)
+            except BaseException:
+                cache.close()
+                raise
     except BaseException:
         if temporary is not None:
             temporary.cleanup()
@@ -114,13 +127,13 @@ def open_training_data(
     region_map, black_map = _intervals_by_chrom(regions), _intervals_by_chrom(blacklist)
     empty = np.zeros((0, 2), dtype=np.int64)
     data = {
-        fold: [CachedChromosome(name, cache, region_map.get(name, empty), black_map.get(name, empty))
+        fold: [CachedChromosome(name, cache, region_map.get(name, empty), black_map.get(name, empty), counts)
                for name in folds[fold]]
         for fold in FOLD_NAMES
     }
     for fold in FOLD_NAMES:
         log.info("%s fold: %d chromosome(s), %d bases", fold, len(data[fold]), sum(len(c) for c in data[fold]))
-    return TrainingData(folds, data, cache, temporary)
+    return TrainingData(folds, data, cache, counts, temporary)
 
 
 def _intervals_by_chrom(intervals: Sequence[Interval]) -> dict[str, np.ndarray]:

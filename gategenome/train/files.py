@@ -28,6 +28,8 @@ class TrainInputs:
         ATAC bigWig; required when the model reads the signal.
     blacklist
         Optional BED of bases left out of loss and metrics (e.g. collapsed rDNA).
+    insertions
+        bigWig of Tn5 insertions per base (``target: insertions``).
     """
 
     genome: str
@@ -35,6 +37,7 @@ class TrainInputs:
     folds: str
     signal: str | None = None
     blacklist: str | None = None
+    insertions: str | None = None
 
 
 @dataclass

@@ -26,17 +26,21 @@ import numpy as np
 import torch
 
 from gategenome.core.progress import progress_bar
+from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_open
 from gategenome.io.jsonfile import write_json
 from gategenome.model.checkpoint import resolve_device, save_checkpoint
 from gategenome.model.config import ModelConfig
+from gategenome.model.insertions import InsertionHead
 from gategenome.model.network import GateLSTM
+from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.config import TrainConfig, dump_config
 from gategenome.train.curves import plot_curves
 from gategenome.train.dataset import open_training_data
 from gategenome.train.files import TrainInputs, TrainOutputs, input_identities
 from gategenome.train.holdout import evaluate_fold
 from gategenome.train.objective import balance_weights, gate_scale, loss_terms
+from gategenome.train.peak_counts import peak_count_metrics, peak_selection_score
 from gategenome.train.resume import initial_state, load_resume, save_resume
 from gategenome.train.schedule import learning_rate
 from gategenome.train.windows import WindowSampler
@@ -77,6 +81,7 @@ def run_train(
     train_config: TrainConfig,
     *,
     blacklist: str | None = None,
+    insertions: str | None = None,
     metrics: str | os.PathLike | None = None,
     curves: str | os.PathLike | None = None,
     cache: str | os.PathLike | None = None,
@@ -88,9 +93,10 @@ def run_train(
 
     Parameters
     ----------
-    genome, signal, regions, folds, blacklist
+    genome, signal, regions, folds, blacklist, insertions
         Files read (see :class:`gategenome.train.files.TrainInputs`); ``signal`` may be None
-        for a ``dna`` model.
+        for a ``dna`` model; ``insertions`` (a bigWig of Tn5 insertions per base) is
+        required with ``target: insertions`` and refused otherwise.
     out
         The model file written; ``metrics``, ``curves`` and the genome ``cache`` go beside
         it unless given (see :class:`gategenome.train.files.TrainOutputs`).
@@ -107,8 +113,15 @@ def run_train(
     -------
     dict
         The metrics written to ``metrics.json``.
+
+    Raises
+    ------
+    ConfigError
+        ``target: insertions`` without ``insertions``, or ``insertions`` with ``target: regions``.
     """
-    inputs = TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist)
+    check_target(train_config, insertions, signal if model_config.uses_signal else None)
+    inputs = TrainInputs(genome=genome, regions=regions, folds=folds, signal=signal, blacklist=blacklist,
+                         insertions=insertions)
     outputs = TrainOutputs(out, metrics=metrics, curves=curves, cache=cache)
     set_determinism(train_config)
     device = resolve_device(train_config.device)
@@ -126,27 +139,59 @@ def run_train(
                       progress, on_epoch_end)
 
 
+def check_target(train_config: TrainConfig, insertions: str | None, signal: str | None = None) -> None:
+    """``--insertions`` given exactly when ``train.target`` is ``insertions``, and never as the input ``--signal``.
+
+    The input signal of a ``dna+signal`` model must not be the target itself (the
+    model would copy it): pass the coverage (a smoothed track) as ``--signal``.
+    """
+    if train_config.target == "insertions" and not insertions:
+        raise ConfigError("train.target is insertions but no --insertions bigWig was given; expected the Tn5 "
+                          "insertions per base (signal's cutsites.bw) or target regions")
+    if train_config.target != "insertions" and insertions:
+        raise ConfigError(f"--insertions {insertions}: given with train.target {train_config.target!r}; "
+                          "expected train.target insertions (set it in --config) or no --insertions")
+    if insertions and signal and Path(insertions).exists() and Path(signal).exists() \
+            and os.path.samefile(insertions, signal):
+        raise ConfigError(f"--signal {signal}: the same file as --insertions, the target; expected an input that "
+                          "is not the target (the coverage bigWig)")
+
+
 def _train(training, model, optimizer, state, inputs, outputs, model_config, train_config, device, progress,
            on_epoch_end) -> dict:
     """:func:`run_train` on opened training data, from ``state``."""
     folds, data = training.folds, training.data
+    head = None
+    if train_config.target == "insertions":
+        try:
+            head = fit_tn5_bias(data["train"], model_config, train_config, device)
+        except ValueError as exc:
+            raise InputError(f"{inputs.insertions}: {exc}; expected Tn5 insertions per base") from None
+        if head.bias is not None:
+            head.bias.to(device)
     sampler = WindowSampler(data["train"], model_config, train_config)
     started = time.perf_counter()
     for epoch in range(state["epoch"], train_config.epochs):
         if train_config.patience and state["bad_epochs"] >= train_config.patience:
             break
-        record = _train_epoch(model, optimizer, sampler, state, epoch, train_config, device, progress)
+        record = _train_epoch(model, optimizer, sampler, state, epoch, train_config, device, progress, head)
         valid = evaluate_fold(model, data["valid"], train_config.eval_segment, train_config.eval_burn_in,
                               with_gates=False, max_bases=train_config.valid_bases, seed=train_config.seed,
                               batch=train_config.eval_batch)
         record = _epoch_record(record, valid, optimizer.param_groups[0]["lr"])
+        score = valid["auprc"]
+        if head is not None:  # the reads, not the regions, select the weights
+            peaks = peak_count_metrics(model, head, data["valid"], model_config, train_config)
+            score = peak_selection_score(peaks)
+            record.update(valid_count_pearson=peaks["count_pearson"], valid_profile_jsd=peaks["profile_jsd_median"],
+                          valid_peak_score=score)
         state["history"].append(record)
         log.info(
             "epoch %d: loss %.4f (bce %.4f) valid auROC %.4f auPRC %.4f, %.0f bases/s",
             epoch + 1, record["loss"], record["bce"], valid["auroc"], valid["auprc"], record["bases_per_second"],
         )
         if epoch >= train_config.gate_start_epoch or epoch + 1 == train_config.epochs:
-            _select_weights(state, model, valid["auprc"], epoch, train_config.select_tolerance)
+            _select_weights(state, model, score, epoch, train_config.select_tolerance)
         state["epoch"] = epoch + 1
         save_resume(outputs.resume, model, optimizer, state)
         if on_epoch_end is not None:
@@ -155,7 +200,15 @@ def _train(training, model, optimizer, state, inputs, outputs, model_config, tra
     if state["best_state"] is not None:
         model.load_state_dict(state["best_state"])
     metrics = _final_metrics(model, data, folds, state, inputs, model_config, train_config, train_seconds, outputs.cache)
-    _write_outputs(outputs, model, metrics, model_config, train_config)
+    if head is not None:
+        metrics["peaks"] = {fold: peak_count_metrics(model, head, data[fold], model_config, train_config)
+                            for fold in ("valid", "test")}
+        for fold in ("valid", "test"):
+            m = metrics["peaks"][fold]
+            log.info("%s peaks: %d, log total count Pearson %.4f Spearman %.4f, median profile JSD %.4f",
+                     fold, m["peaks"], m["count_pearson"], m["count_spearman"], m["profile_jsd_median"])
+        head.bias = None if head.bias is None else head.bias.cpu()
+    _write_outputs(outputs, model, metrics, model_config, train_config, head)
     outputs.resume.unlink(missing_ok=True)
     return metrics
 
@@ -169,8 +222,12 @@ def _train_epoch(
     config: TrainConfig,
     device: torch.device,
     progress: bool,
+    head: InsertionHead | None = None,
 ) -> dict:
     """``steps_per_epoch`` optimisation steps on windows sampled with the epoch's seed.
+
+    With ``head`` (``target: insertions``) the loss reads the batch's insertions
+    and the head's fixed offset (mean rate and frozen Tn5 bias).
 
     Advances ``state["step"]``.  Returns the epoch's training part of its history
     record: mean loss terms, seconds and the number of bases per second.
@@ -179,7 +236,7 @@ def _train_epoch(
     bases_per_step = config.batch_size * config.window
     rng = np.random.default_rng([config.seed, epoch])
     model.train()
-    losses, bces, penalties, edges = [], [], [], []
+    losses, bces, penalties, edges, profiles, counts = [], [], [], [], [], []
     bar = _progress(config.steps_per_epoch, f"epoch {epoch + 1}/{config.epochs}") if progress else None
     tick = time.perf_counter()
     for _ in range(config.steps_per_epoch):
@@ -189,7 +246,11 @@ def _train_epoch(
         x, y, w = (torch.from_numpy(a).to(device) for a in (batch.x, batch.y, batch.weight))
         if config.class_balance:
             w = balance_weights(y, w)
-        terms = loss_terms(model, x, y, w, config, gate_scale(epoch, config))
+        reads = {}
+        if head is not None:
+            with torch.no_grad():
+                reads = {"counts": torch.from_numpy(batch.counts).to(device), "offset": head.offset(x)}
+        terms = loss_terms(model, x, y, w, config, gate_scale(epoch, config), **reads)
         optimizer.zero_grad(set_to_none=True)
         terms.total.backward()
         if config.grad_clip:
@@ -198,6 +259,8 @@ def _train_epoch(
         state["step"] += 1
         losses.append(terms.total.item()), bces.append(terms.bce.item())
         penalties.append(terms.penalty.item()), edges.append(terms.edge.item())
+        if terms.profile is not None:
+            profiles.append(terms.profile.item()), counts.append(terms.count.item())
         if bar is not None:
             rate = len(losses) * bases_per_step / max(1e-9, time.perf_counter() - tick)
             bar.set_postfix(loss=f"{losses[-1]:.4f}", bases_s=f"{rate:,.0f}")
@@ -205,22 +268,27 @@ def _train_epoch(
     if bar is not None:
         bar.close()
     seconds = time.perf_counter() - tick
-    return {
+    record = {
         "epoch": epoch + 1, "loss": float(np.mean(losses)), "bce": float(np.mean(bces)),
         "gate_penalty": float(np.mean(penalties)), "edge_term": float(np.mean(edges)), "seconds": seconds,
         "bases_per_second": len(losses) * bases_per_step / max(1e-9, seconds),
     }
+    if profiles:  # target insertions: "bce" is the data term, profile + count_weight * count
+        record.update(profile=float(np.mean(profiles)), count=float(np.mean(counts)))
+    return record
 
 
 def _epoch_record(train: dict, valid: dict, lr: float) -> dict:
     """One ``history`` entry: the training means, then validation, learning rate and speed."""
-    return {
+    record = {
         "epoch": train["epoch"], "loss": train["loss"], "bce": train["bce"],
         "gate_penalty": train["gate_penalty"], "edge_term": train["edge_term"], "valid_bce": valid["bce"],
         "valid_auroc": valid["auroc"], "valid_auprc": valid["auprc"],
         "lr": lr, "seconds": train["seconds"],
         "bases_per_second": train["bases_per_second"],
     }
+    record.update({key: train[key] for key in ("profile", "count") if key in train})
+    return record
 
 
 def _select_weights(state: dict, model: GateLSTM, valid_auprc: float, epoch: int, tolerance: float) -> None:
@@ -261,11 +329,15 @@ def _final_metrics(model, data, folds, state, inputs, model_config, train_config
     return metrics
 
 
-def _write_outputs(outputs: TrainOutputs, model, metrics: dict, model_config: ModelConfig, train_config: TrainConfig) -> None:
+def _write_outputs(outputs: TrainOutputs, model, metrics: dict, model_config: ModelConfig, train_config: TrainConfig,
+                   head: InsertionHead | None = None) -> None:
     for path in (outputs.model, outputs.metrics, outputs.curves, outputs.config):
         path.parent.mkdir(parents=True, exist_ok=True)
     summary = {key: value for key, value in metrics.items() if key != "history"}
-    save_checkpoint(outputs.model, model.cpu(), summary=json.loads(json.dumps(summary, default=str)))
+    extra = {"target": train_config.target}
+    if head is not None:
+        extra["insertions"] = head.to_entry()
+    save_checkpoint(outputs.model, model.cpu(), summary=json.loads(json.dumps(summary, default=str)), extra=extra)
     write_json(outputs.metrics, metrics)
     with atomic_open(outputs.config) as handle:
         handle.write(dump_config(model_config, train_config))

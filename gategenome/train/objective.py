@@ -12,6 +12,15 @@ never does.  ``edge_sharpness`` T scores ``sigmoid(logit(1 - f) / T)`` instead
 (times T, so the pull per unit of the gate's logit is as at T = 1 and the weights
 keep their meaning), so the gate is that classifier sharpened T times (shut at
 likely edges, open elsewhere).
+
+With ``target: insertions`` the data term is BPNet's: the multinomial negative
+log-likelihood of each window's observed insertion profile under the softmax of
+the predicted log rates (per insertion), plus ``count_weight`` times the squared
+error of the window's log total count (:func:`insertion_terms`); the model's
+logits are the log rate relative to the genome mean, and the frozen Tn5 bias
+and the mean rate come in as an ``offset``.  The gate terms then read their
+inside/outside and edges from the model's own predicted rate (detached,
+:func:`rate_labels`), never from the regions BED.
 """
 
 from __future__ import annotations
@@ -57,7 +66,57 @@ class LossTerms:
     bce: torch.Tensor
     penalty: torch.Tensor
     edge: torch.Tensor
+    profile: torch.Tensor | None = None
+    count: torch.Tensor | None = None
 
+
+def insertion_terms(
+    log_rate: torch.Tensor, counts: torch.Tensor, weight: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Multinomial profile NLL per insertion and mean squared error of log total counts.
+
+    Parameters
+    ----------
+    log_rate
+        ``(N, L)`` predicted log insertions per base.
+    counts
+        ``(N, L)`` observed insertions per base.
+    weight
+        ``(N, L)`` per-base weights; bases of weight 0 (masked) are left out of both
+        the profile and the totals.
+
+    Returns
+    -------
+    tuple
+        ``(profile, count)``: ``-sum_n sum_t c_nt log p_nt / sum c`` with
+        ``p_n = softmax(log_rate_n)`` over the scored bases of window ``n`` (the
+        multinomial coefficient, constant, left out), and the mean over windows
+        with a scored base of ``(log(1 + C_n) - log(1 + sum_t exp(log_rate_nt)))^2``.
+    """
+    scored = weight > 0
+    has_base = scored.any(dim=1)
+    scored = scored | ~has_base[:, None]  # a fully masked window: a finite softmax, no counts, no weight
+    counts = torch.where(scored & has_base[:, None], counts, torch.zeros_like(counts))
+    masked = log_rate.masked_fill(~scored, float("-inf"))
+    log_total = torch.logsumexp(masked, dim=1)
+    log_profile = (masked - log_total[:, None]).masked_fill(~scored, 0.0)
+    profile = -(counts * log_profile).sum() / counts.sum().clamp_min(1.0)
+    error = (torch.log1p(counts.sum(dim=1)) - F.softplus(log_total)).square()
+    count = (error * has_base).sum() / has_base.sum().clamp_min(1)
+    return profile, count
+
+
+def rate_labels(logits: torch.Tensor, flank: int, fold: float) -> torch.Tensor:
+    """``(N, L)`` float 0/1: the predicted rate (averaged over ``2 flank + 1`` bases) above ``fold`` x the mean.
+
+    ``logits`` are ``log(rate / mean rate)``; they are detached, so the labels
+    only say where the gate terms look.
+    """
+    rate = torch.exp(logits.detach().float().clamp(max=30.0))
+    if flank > 0:
+        rate = F.avg_pool1d(rate.unsqueeze(1), 2 * flank + 1, stride=1, padding=flank,
+                            count_include_pad=False).squeeze(1)
+    return (rate > fold).to(logits.dtype)
 
 def _masked_mean(values: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
     return (values * where).sum() / where.sum().clamp_min(1.0)
@@ -100,7 +159,8 @@ def gate_scale(epoch: int, config: TrainConfig) -> float:
 
 
 def loss_terms(
-    model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig, scale: float = 1.0
+    model: GateLSTM, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config: TrainConfig, scale: float = 1.0,
+    *, counts: torch.Tensor | None = None, offset: torch.Tensor | None = None,
 ) -> LossTerms:
     """Masked per-base BCE, the gate-sparsity penalty and the edge term of one batch.
 
@@ -119,10 +179,20 @@ def loss_terms(
         skips its term.
     scale
         Factor on both gate weights (:func:`gate_scale`); 0 skips the gate terms.
+    counts, offset
+        ``target: insertions``: ``(N, L)`` observed insertions and the fixed log
+        offset (mean rate and frozen Tn5 bias) added to the logits; ``y`` is then
+        not read (the gate terms use :func:`rate_labels`).
     """
     out = model(x)
-    bce = F.binary_cross_entropy_with_logits(out.logits, y, weight=weight, reduction="sum") / weight.sum().clamp_min(1.0)
     zero = torch.zeros((), device=x.device)
+    profile = count = None
+    if config.target == "insertions":
+        profile, count = insertion_terms(out.logits + offset, counts, weight)
+        bce = profile + config.count_weight * count
+        y = rate_labels(out.logits, config.edge_flank, config.edge_rate_fold)
+    else:
+        bce = F.binary_cross_entropy_with_logits(out.logits, y, weight=weight, reduction="sum") / weight.sum().clamp_min(1.0)
     penalty, edge = zero, zero
     penalty_weight, edge_weight = scale * config.gate_penalty, scale * config.edge_weight
     if penalty_weight > 0 or edge_weight > 0:
@@ -146,4 +216,4 @@ def loss_terms(
         cost = _unit_mean(sharpness * F.softplus(closed)) if units else None
         penalty = gate_penalty_term(forget, y, scored, cost)
     total = bce + penalty_weight * penalty + edge_weight * edge
-    return LossTerms(total, bce, penalty, edge)
+    return LossTerms(total, bce, penalty, edge, profile, count)

@@ -49,6 +49,8 @@ class Chromosome:
         ``(L,)`` bool, False on blacklisted bases.
     regions
         ``(K, 2)`` int64 region starts and ends on this chromosome, sorted.
+    counts
+        ``(L,)`` float32 Tn5 insertions per base, or None (``target: regions``).
     """
 
     name: str
@@ -57,6 +59,7 @@ class Chromosome:
     labels: np.ndarray
     mask: np.ndarray
     regions: np.ndarray
+    counts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -69,6 +72,12 @@ class Chromosome:
     def targets(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         """Labels (``uint8``) and mask (``bool``) of ``[start, end)``, each ``(end - start,)``."""
         return self.labels[start:end], self.mask[start:end]
+
+    def insertions(self, start: int, end: int) -> np.ndarray:
+        """``(end - start,)`` float32 Tn5 insertions per base of ``[start, end)``."""
+        if self.counts is None:
+            raise ValueError(f"{self.name}: loaded without insertions")
+        return self.counts[start:end].astype(np.float32)
 
     def boundary_mask(self, flank: int = 50) -> np.ndarray:
         """``(L,)`` bool: bases within ``flank`` bases of a region start or end."""
@@ -87,8 +96,9 @@ class Chromosome:
         length = len(self)
         regions = (length - self.regions[::-1, ::-1]).copy()
         signal = None if self.signal is None else self.signal[::-1].copy()
+        counts = None if self.counts is None else self.counts[::-1].copy()
         return Chromosome(self.name, self.onehot[::-1, ::-1].copy(), signal, self.labels[::-1].copy(),
-                          self.mask[::-1].copy(), regions)
+                          self.mask[::-1].copy(), regions, counts)
 
 
 def edge_index(regions: np.ndarray, length: int, flank: int) -> IntervalIndex:
@@ -151,11 +161,13 @@ def load_chromosomes(
 
 @dataclass
 class Batch:
-    """One batch of windows: ``x`` ``(N, L, C)`` float32, ``y`` and ``weight`` ``(N, L)`` float32."""
+    """One batch of windows: ``x`` ``(N, L, C)`` float32, ``y`` and ``weight`` ``(N, L)`` float32,
+    and ``counts`` ``(N, L)`` float32 insertions per base (``target: insertions``) or None."""
 
     x: np.ndarray
     y: np.ndarray
     weight: np.ndarray
+    counts: np.ndarray | None = None
 
 
 class WindowSampler:
@@ -212,16 +224,27 @@ class WindowSampler:
         x = np.zeros((size, window, channels), dtype=np.float32)
         y = np.zeros((size, window), dtype=np.float32)
         weight = np.zeros((size, window), dtype=np.float32)
+        reads = self.config.target == "insertions"
+        counts = np.zeros((size, window), dtype=np.float32) if reads else None
         for row in range(size):
             chrom, begin = self._window(rng)
             end = min(begin + window, len(chrom))
             span = end - begin
             xs = chrom.inputs(begin, end, self.model_config)
             ys, ws = chrom.targets(begin, end)
+            cs = clip_insertions(chrom.insertions(begin, end), self.config.insertion_clip) if reads else None
             if self.config.rc_augment and rng.random() < 0.5:
                 xs = xs[::-1].copy()
                 xs[:, :4] = xs[:, 3::-1]
                 ys, ws = ys[::-1], ws[::-1]
+                cs = None if cs is None else cs[::-1]
             x[row, :span], y[row, :span], weight[row, :span] = xs, ys, ws
-        return Batch(x, y, weight)
+            if reads:
+                counts[row, :span] = cs
+        return Batch(x, y, weight, counts)
+
+
+def clip_insertions(counts: np.ndarray, clip: float) -> np.ndarray:
+    """``counts`` with values above ``clip`` set to ``clip`` (``clip`` 0: unchanged)."""
+    return np.minimum(counts, np.float32(clip)) if clip > 0 else counts
 

@@ -2,7 +2,8 @@
 
 ``PREFIX.tsv`` has one row per scored allele (VCF ``POS`` 1-based, as in the VCF).
 ``PREFIX.vcf.gz`` (+ ``.tbi``) is the input with the INFO fields of
-:data:`INFO_FIELDS` declared in its header, one value per ALT (``Number=A``;
+:data:`INFO_FIELDS` (and, for a ``target: insertions`` model, of
+:data:`PROFILE_INFO_FIELDS`) declared in its header, one value per ALT (``Number=A``;
 ``.`` for an allele that was not scored).  Each file is written to a temporary
 name and renamed when complete.
 """
@@ -31,11 +32,35 @@ INFO_FIELDS = {
                      "Memory footprint: bases downstream of the allele over which the gate tracks stay different"),
 }
 
+#: INFO key -> (row key, VCF type, description) of a ``target: insertions`` model's profile scores.
+PROFILE_INFO_FIELDS = {
+    "GG_LFC": ("count_lfc", "Float",
+               "log2 fold-change (ALT / REF) of the predicted Tn5 insertions in the profile window around the allele"),
+    "GG_LFC_P": ("count_lfc_p", "Float",
+                 "Empirical p-value of |GG_LFC| against random SNVs of the scored chromosomes"),
+    "GG_JSD": ("profile_jsd", "Float",
+               "Jensen-Shannon distance (base 2) between the REF and ALT predicted insertion profiles"),
+    "GG_JSD_P": ("profile_jsd_p", "Float", "Empirical p-value of GG_JSD against random SNVs of the scored chromosomes"),
+}
+
 #: TSV columns after the allele's own.
 EFFECT_COLUMNS = ["d_access", "d_access_max", "d_min_forget", "min_forget_ref", "min_forget_alt", "drop",
                   "drop_strands", "footprint", "footprint_capped", "d_min_forget_plus", "d_min_forget_minus",
                   "footprint_plus", "footprint_minus"]
 ALLELE_COLUMNS = ["chrom", "pos", "id", "ref", "alt", "kind"]
+#: TSV columns of a ``target: insertions`` model's profile scores, after the effects.
+PROFILE_COLUMNS = ["count_lfc", "count_lfc_p", "profile_jsd", "profile_jsd_p"]
+
+
+def effect_columns(rows: Sequence[dict]) -> list[str]:
+    """The effect columns of ``rows``: :data:`EFFECT_COLUMNS`, then those of :data:`PROFILE_COLUMNS` they hold."""
+    return EFFECT_COLUMNS + [column for column in PROFILE_COLUMNS if rows and column in rows[0]]
+
+
+def info_fields(rows: Sequence[dict]) -> dict[str, tuple[str, str, str]]:
+    """The INFO fields of ``rows``: :data:`INFO_FIELDS`, then those of :data:`PROFILE_INFO_FIELDS` they hold."""
+    columns = effect_columns(rows)
+    return {**INFO_FIELDS, **{key: field for key, field in PROFILE_INFO_FIELDS.items() if field[0] in columns}}
 
 
 def _format(value) -> str:
@@ -63,11 +88,12 @@ def refuse_annotated(vcf: str | os.PathLike) -> None:
 
 def write_allele_table(path: str | os.PathLike, alleles: Sequence[Allele], rows: Sequence[dict]) -> None:
     """One tab-separated row per allele (header line first)."""
+    columns = effect_columns(rows)
     with atomic_open(path) as handle:
-        handle.write("\t".join(ALLELE_COLUMNS + EFFECT_COLUMNS) + "\n")
+        handle.write("\t".join(ALLELE_COLUMNS + columns) + "\n")
         for allele, row in zip(alleles, rows):
             fields = [allele.vcf_chrom, str(allele.pos + 1), allele.vcf_id, allele.ref, allele.alt, allele.kind]
-            fields += [_format(row[column]) for column in EFFECT_COLUMNS]
+            fields += [_format(row[column]) for column in columns]
             handle.write("\t".join(fields) + "\n")
 
 
@@ -105,6 +131,7 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
     import pysam
 
     scores = {(a.record, a.alt_index): row for a, row in zip(alleles, rows)}
+    fields = info_fields(rows)
     out = Path(out)
     with open_vcf(vcf) as source:  # records may use INFO/FORMAT keys the header lacks: read them all first
         verbosity = pysam.set_verbosity(0)
@@ -118,7 +145,7 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
         for name in chroms:
             if name not in header.contigs:
                 header.contigs.add(name)
-        for key, (_, kind, text) in INFO_FIELDS.items():
+        for key, (_, kind, text) in fields.items():
             if key in header.info:
                 header.info.remove_header(key)
             header.info.add(key, "A", kind, text)
@@ -130,7 +157,7 @@ def write_annotated_vcf(vcf: str | os.PathLike, out: str | os.PathLike, chroms: 
                     alts = record.alts or ()
                     found = [scores.get((index, k)) for k in range(len(alts))]
                     if alts and any(row is not None for row in found):
-                        for key, (column, kind, _) in INFO_FIELDS.items():
+                        for key, (column, kind, _) in fields.items():
                             record.info[key] = tuple(_info_value(None if row is None else row[column], kind)
                                                      for row in found)
                     sink.write(record)

@@ -18,6 +18,7 @@ from gategenome.io.fasta import Genome
 from gategenome.io.jsonfile import write_json
 from gategenome.model.network import GateLSTM
 from gategenome.scan.stream import model_checksum
+from gategenome.variants.allele_null import add_p_values, matched_snvs
 from gategenome.variants.null import genome_null_threshold
 from gategenome.variants.outputs import refuse_annotated, write_allele_table, write_annotated_vcf
 from gategenome.variants.score import score_alleles
@@ -47,6 +48,7 @@ def run_variants(
     device: torch.device | str = "cpu",
     provenance: dict[str, Any] | None = None,
     progress: bool = False,
+    insertions: bool = False,
 ) -> dict[str, Any]:
     """Score every allele of a VCF and write ``OUT.tsv``, ``OUT.vcf.gz`` (+ ``.tbi``), ``OUT.json``.
 
@@ -76,6 +78,10 @@ def run_variants(
         Paths saved in the summary.
     progress
         A tqdm bar (alleles) on stderr.
+    insertions
+        The model was trained with ``target: insertions``: add the profile scores
+        (:mod:`gategenome.variants.profile`) and their p-values against
+        ``settings.null_alleles`` random SNVs (:mod:`gategenome.variants.allele_null`).
 
     Returns
     -------
@@ -93,21 +99,30 @@ def run_variants(
         threshold = genome_null_threshold(model, genome, signal, settings, device)
         log.info("drop threshold %.4f (quantile %g of the shuffled-sequence null)", threshold,
                  settings.threshold_quantile)
+    null_alleles = []
+    if insertions and settings.null_alleles and found.alleles:
+        null_alleles = matched_snvs(genome, found.alleles, settings.null_alleles, settings.seed)
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(found.alleles), unit="allele", desc="variants", leave=False)
+        bar = tqdm(total=len(found.alleles) + len(null_alleles), unit="allele", desc="variants", leave=False)
     try:
-        rows, context = score_alleles(model, genome, signal, found.alleles, settings, threshold, device, bar)
+        rows, context = score_alleles(model, genome, signal, [*found.alleles, *null_alleles], settings, threshold,
+                                      device, bar, insertions=insertions)
     finally:
         if bar is not None:
             bar.close()
+    rows, null_rows = rows[:len(found.alleles)], rows[len(found.alleles):]
+    if null_rows:
+        add_p_values(rows, null_rows)
     paths = output_paths(out)
     write_annotated_vcf(vcf, paths["vcf"], found.chroms, found.alleles, rows, found.contigs)
     write_allele_table(paths["table"], found.alleles, rows)
     summary = _summary(model, genome, found, rows, context, threshold, settings, device, paths,
                        dict(provenance or {}, vcf=str(vcf), chrom=chrom), time.perf_counter() - began)
+    summary["target"] = "insertions" if insertions else "regions"
+    summary["null_alleles"] = len(null_rows)
     write_json(paths["summary"], summary)
     log.info("scored %d alleles of %d records in %.1f s (%s)", len(rows), found.counts["records"], summary["seconds"],
              ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v and k not in ("records", "alleles")) or

@@ -14,7 +14,8 @@ from gategenome.variants.context import context_bases, reference_states, window_
 from gategenome.variants.effects import StrandEffect, combine, strand_effect
 from gategenome.variants.settings import VariantSettings
 from gategenome.variants.vcf import Allele
-from gategenome.variants.windows import Window, make_window, run_rows, scan_position, window_inputs
+from gategenome.variants.profile import StrandProfile, allele_profile_scores, strand_profile
+from gategenome.variants.windows import Window, make_window, run_rows_with_logits, scan_position, window_inputs
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,11 @@ def chromosome_windows(alleles: Sequence[Allele], indices: list[int], length: in
     return windows
 
 
-def _batch_effects(model: GateLSTM, genome: Genome, signal, chrom: str, batch: list[Window],
-                   states: dict, settings: VariantSettings, device: torch.device) -> dict[tuple[int, str], StrandEffect]:
-    """Effects of one batch of windows: a reference and an alternative row each, from the same state."""
+def _batch_effects(model: GateLSTM, genome: Genome, signal, chrom: str, batch: list[Window], states: dict,
+                   settings: VariantSettings, device: torch.device,
+                   insertions: bool) -> dict[tuple[int, str], tuple[StrandEffect, StrandProfile | None]]:
+    """Effects of one batch of windows: a reference and an alternative row each, from the same state;
+    with ``insertions``, each strand's profile window too (:mod:`gategenome.variants.profile`)."""
     rows, unknown = [], []
     for window in batch:
         x_ref, n_ref, x_alt, n_alt = window_inputs(genome, signal, chrom, window, model.config)
@@ -44,15 +47,18 @@ def _batch_effects(model: GateLSTM, genome: Genome, signal, chrom: str, batch: l
     zero = model.initial_state(1, device)
     starts = [states.get((w.strand, w.start), zero) for w in batch]
     state = StreamState.cat([s for s in starts for _ in range(2)])
-    forget, access = run_rows(model, rows, state, device, settings.layer, settings.chunk_size)
-    for values, mask in zip(forget + access, unknown + unknown):
+    forget, access, logits = run_rows_with_logits(model, rows, state, device, settings.layer, settings.chunk_size)
+    for values, mask in zip(forget + access + logits, unknown * 3):
         values[mask] = np.nan
     found = {}
     for k, window in enumerate(batch):
-        found[(window.allele, window.strand)] = strand_effect(
+        effect = strand_effect(
             forget[2 * k], access[2 * k], forget[2 * k + 1], access[2 * k + 1], window.off, window.ref, window.alt,
             settings.window, settings.footprint_tol,
         )
+        profile = (strand_profile(logits[2 * k], logits[2 * k + 1], window.off, window.ref, window.alt,
+                                  settings.profile_window) if insertions else None)
+        found[(window.allele, window.strand)] = effect, profile
     return found
 
 
@@ -65,6 +71,8 @@ def score_alleles(
     threshold: float,
     device: torch.device,
     progress=None,
+    *,
+    insertions: bool = False,
 ) -> tuple[list[dict], int | None]:
     """Effects of every allele (both strands).
 
@@ -82,6 +90,9 @@ def score_alleles(
         Where to compute.
     progress
         A tqdm bar updated per allele, or None.
+    insertions
+        The model was trained with ``target: insertions``: add the count log
+        fold-change and profile JSD of :mod:`gategenome.variants.profile`.
 
     Returns
     -------
@@ -105,12 +116,14 @@ def score_alleles(
             needed = {s: {w.start for w in windows if w.strand == s} for s in STRANDS}
             states = reference_states(model, genome, signal, chrom, needed, settings, device)
         windows.sort(key=lambda w: w.end - w.start)
-        effects: dict[tuple[int, str], StrandEffect] = {}
+        effects: dict[tuple[int, str], tuple[StrandEffect, StrandProfile | None]] = {}
         for first in range(0, len(windows), per_batch):
             batch = windows[first:first + per_batch]
-            effects.update(_batch_effects(model, genome, signal, chrom, batch, states, settings, device))
+            effects.update(_batch_effects(model, genome, signal, chrom, batch, states, settings, device, insertions))
             if progress is not None:
                 progress.update(len(batch) / len(STRANDS))
         for index in indices:
-            rows[index] = combine({s: effects[(index, s)] for s in STRANDS}, threshold)
+            rows[index] = combine({s: effects[(index, s)][0] for s in STRANDS}, threshold)
+            if insertions:
+                rows[index].update(allele_profile_scores({s: effects[(index, s)][1] for s in STRANDS}))
     return rows, context

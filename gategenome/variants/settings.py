@@ -50,7 +50,16 @@ class VariantSettings:
     layer
         LSTM layer whose mean forget gate is read (-1: the last).
     seed
-        Seed of the null windows.
+        Seed of the null windows and of the null alleles.
+    profile_window
+        ``target: insertions`` models: ``h``, the bases of each strand's profile
+        window (the allele's last base in the scan direction and the ``h - 1``
+        after it) over which the count log fold-change and profile JSD are taken
+        (:mod:`gategenome.variants.profile`); at most ``footprint_max``.
+    null_alleles
+        ``target: insertions`` models: random SNVs, GC-matched to the scored
+        alleles, scored as the null of the empirical p-values of the count log fold-change and profile JSD
+        (:mod:`gategenome.variants.allele_null`); 0: no p-values.
     """
 
     context: str = setting("exact", "Upstream context: exact states streamed from the reference, the measured "
@@ -76,10 +85,17 @@ class VariantSettings:
     unknown_chroms: str = setting("error", "Records on a chromosome the FASTA lacks: an error, or skipped and "
                                            "counted.", choices=("error", "skip"))
     layer: int = setting(-1, "LSTM layer whose mean forget gate is read (-1: the last).")
-    seed: int = setting(0, "Seed of the null windows.")
+    seed: int = setting(0, "Seed of the null windows and of the null alleles.")
+    profile_window: int = setting(250, "target insertions: bases of each strand's profile window from the allele on "
+                                       "(count log fold-change, profile JSD).", low=1)
+    null_alleles: int = setting(500, "target insertions: random SNVs, GC-matched to the scored alleles, scored as "
+                                     "the null of the p-values; 0: none.", low=0)
 
     def __post_init__(self) -> None:
         self.context = str(self.context)
         if self.context not in ("exact", "horizon") and not (self.context.isdigit()):
             raise ConfigError(f"--context: got {self.context!r}, expected exact, horizon or a number of bases")
         check_ranges(self, "variants")
+        if self.profile_window > self.footprint_max:
+            raise ConfigError(f"--profile-window {self.profile_window}: expected at most --footprint-max "
+                              f"{self.footprint_max} (the bases scanned after each allele)")

@@ -132,17 +132,37 @@ def run_rows(
     tuple
         ``(forget, access)``: lists of ``(L_b,)`` float32 arrays.
     """
+    forget, access, _ = run_rows_with_logits(model, rows, state, device, layer, chunk_size)
+    return forget, access
+
+
+def run_rows_with_logits(
+    model: GateLSTM,
+    rows: list[np.ndarray],
+    state: StreamState | None,
+    device: torch.device,
+    layer: int = -1,
+    chunk_size: int = 8192,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """:func:`run_rows` with the head's logits too (a ``target: insertions`` model's log insertion rates).
+
+    Returns
+    -------
+    tuple
+        ``(forget, access, logits)``: lists of ``(L_b,)`` float32 arrays.
+    """
     longest = max(row.shape[0] for row in rows)
     x = np.zeros((len(rows), longest, rows[0].shape[1]), dtype=np.float32)
     for index, row in enumerate(rows):
         x[index, :row.shape[0]] = row
     forget = np.empty((len(rows), longest), dtype=np.float32)
     access = np.empty((len(rows), longest), dtype=np.float32)
+    logits = np.empty((len(rows), longest), dtype=np.float32)
     with torch.no_grad():
         for start in range(0, longest, chunk_size):
             out = model(torch.from_numpy(x[:, start:start + chunk_size]).to(device), state)
             forget[:, start:start + chunk_size] = mean_forget_gate(model, out, layer).float().cpu().numpy()
             access[:, start:start + chunk_size] = torch.sigmoid(out.logits).float().cpu().numpy()
+            logits[:, start:start + chunk_size] = out.logits.float().cpu().numpy()
             state = out.final
-    return ([forget[i, :row.shape[0]] for i, row in enumerate(rows)],
-            [access[i, :row.shape[0]] for i, row in enumerate(rows)])
+    return tuple([values[i, :row.shape[0]] for i, row in enumerate(rows)] for values in (forget, access, logits))

@@ -7,9 +7,12 @@ known region edges; the numbers are checked against a brute-force computation
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import scan_fixture
-from boundary_brute_force import DISTANCES, brute_kind_edges, brute_prf
+from boundary_brute_force import DISTANCES, brute_edges, brute_kind_edges, brute_prf, summit
+
+from gategenome.evaluate.boundaries import distance_summary
 
 
 @pytest.mark.parametrize("d", DISTANCES)
@@ -61,3 +64,27 @@ def test_hand_worked_numbers(evaluation):
     # The chrC drop (train fold) is not scored; chrA's region at 0 contributes no left edge.
     assert evaluation.results["counts"]["drops"] == 11
     assert evaluation.results["counts"]["edges_left"] == 9
+
+
+def test_distance_to_edge_matches_brute_force(evaluation):
+    test = scan_fixture.FOLDS["test"]
+    distances = sorted(min(abs(summit(row) - e) for e in sum(brute_edges(row[0]), []))
+                       for row in scan_fixture.drops() if row[0] in test)
+    got = evaluation.results["distance_to_edge"]["model"]
+    assert got["calls"] == len(distances)
+    assert got["median"] == pytest.approx(float(np.median(distances)))
+    assert got["q25"] == pytest.approx(np.percentile(distances, 25))
+    assert got["q75"] == pytest.approx(np.percentile(distances, 75))
+    for d in ("10", "25", "50", "100"):
+        assert got["within"][d] == pytest.approx(np.mean(np.array(distances) <= int(d)))
+
+
+def test_distance_summary_of_no_call_and_of_known_distances():
+    assert distance_summary(np.zeros(0, dtype=np.int64))["median"] is None
+    summary = distance_summary(np.array([0, 5, 10, 30, 200]))
+    assert (summary["median"], summary["q25"], summary["q75"]) == (10.0, 5.0, 30.0)
+    assert summary["within"] == {"10": 0.6, "25": 0.6, "50": 0.8, "100": 0.8}
+
+
+def test_scored_at_25_bp_by_default(evaluation):
+    assert "25" in evaluation.results["boundaries"]["model"]["any"]["both"]

@@ -14,7 +14,9 @@ CUTS = (0, 150_000, 190_000, 230_218)
 
 @pytest.fixture(scope="module")
 def chr_i(mini, tmp_path_factory):
-    """chrI cut into three chromosomes (train, valid, test) with its signal and MACS3 peaks."""
+    """chrI cut into three chromosomes (train, valid, test) with its signal, Tn5 insertions and MACS3 peaks.
+
+    ``insertions`` is set: tests of ``target: regions`` leave it out of ``run_train``."""
     root = tmp_path_factory.mktemp("chrI")
     genome = Genome(mini["genome"])
     names = ["chrA", "chrB", "chrC"]
@@ -22,13 +24,9 @@ def chr_i(mini, tmp_path_factory):
     fasta = root / "genome.fa"
     fasta.write_text("".join(f">{name}\n{genome.fetch('chrI', start, end).decode()}\n" for name, start, end in pieces))
     signal = root / "signal.bw"
-    source = pyBigWig.open(str(mini["signal"]))
-    values = np.nan_to_num(source.values("chrI", 0, CUTS[-1], numpy=True))
-    out = pyBigWig.open(str(signal), "w")
-    out.addHeader([(name, end - start) for name, start, end in pieces])
-    for name, start, end in pieces:
-        out.addEntries(name, 0, values=values[start:end].astype(float).tolist(), span=1, step=1)
-    out.close()
+    _split_bigwig(mini["signal"], signal, pieces)
+    insertions = root / "insertions.bw"
+    _split_bigwig(mini["cutsites"], insertions, pieces)
     regions = root / "regions.bed"
     lines = []
     for line in mini["peaks"].read_text().splitlines():
@@ -40,4 +38,17 @@ def chr_i(mini, tmp_path_factory):
     regions.write_text("".join(lines))
     folds = root / "folds.json"
     folds.write_text(json.dumps({"train": ["chrA"], "valid": ["chrB"], "test": ["chrC"]}))
-    return TrainInputs(genome=str(fasta), regions=str(regions), folds=str(folds), signal=str(signal))
+    return TrainInputs(genome=str(fasta), regions=str(regions), folds=str(folds), signal=str(signal),
+                       insertions=str(insertions))
+
+
+def _split_bigwig(source_path, path, pieces):
+    """chrI's values of ``source_path`` written to ``path`` as the ``(name, start, end)`` pieces."""
+    source = pyBigWig.open(str(source_path))
+    values = np.nan_to_num(source.values("chrI", 0, CUTS[-1], numpy=True))
+    source.close()
+    out = pyBigWig.open(str(path), "w")
+    out.addHeader([(name, end - start) for name, start, end in pieces])
+    for name, start, end in pieces:
+        out.addEntries(name, 0, values=values[start:end].astype(float).tolist(), span=1, step=1)
+    out.close()

@@ -1,11 +1,16 @@
 """The training objective: the edge zone and the balanced gate penalty."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
 
 from gategenome.errors import ConfigError
-from gategenome.train.objective import edge_zone, gate_penalty_term
+from gategenome.model.config import ModelConfig
+from gategenome.model.network import GateLSTM
+from gategenome.train.config import TrainConfig
+from gategenome.train.objective import edge_zone, gate_penalty_term, loss_terms
 from gategenome.train.windows import Chromosome
 
 
@@ -100,3 +105,51 @@ def test_bce_units_is_each_units_cross_entropy_and_pulls_a_unit_saturated_near_o
     mean_gate.edge.backward()
     assert per_unit > 0.1
     assert per_unit > 1000 * model.lstm_layers[0].bias_hh_l0.grad[4].abs().item()
+
+
+def test_insertion_terms_match_a_hand_computation():
+    from gategenome.train.objective import insertion_terms
+
+    log_rate = torch.tensor([[0.0, math.log(2.0), math.log(3.0), 0.0]])
+    counts = torch.tensor([[1.0, 0.0, 2.0, 5.0]])
+    weight = torch.tensor([[1.0, 1.0, 1.0, 0.0]])  # the last base is masked: its 5 insertions do not count
+    profile, count = insertion_terms(log_rate, counts, weight)
+    # p = (1, 2, 3) / 6 over the scored bases; -(1 log(1/6) + 2 log(3/6)) per insertion (3 of them)
+    assert profile.item() == pytest.approx(-(math.log(1 / 6) + 2 * math.log(3 / 6)) / 3, rel=1e-6)
+    # predicted total 6, observed 3: (log 7 - log 4)^2
+    assert count.item() == pytest.approx((math.log(7.0) - math.log(4.0)) ** 2, rel=1e-6)
+
+
+def test_insertion_terms_ignore_a_fully_masked_window():
+    from gategenome.train.objective import insertion_terms
+
+    log_rate = torch.zeros(2, 3, requires_grad=True)
+    counts = torch.tensor([[1.0, 1.0, 0.0], [9.0, 9.0, 9.0]])
+    weight = torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    profile, count = insertion_terms(log_rate, counts, weight)
+    (profile + count).backward()
+    assert profile.item() == pytest.approx(math.log(3.0), rel=1e-6)
+    assert count.item() == pytest.approx((math.log(3.0) - math.log(4.0)) ** 2, rel=1e-6)
+    assert torch.isfinite(log_rate.grad).all() and (log_rate.grad[1] == 0).all()
+
+
+def test_gate_terms_of_target_insertions_take_edges_from_the_predicted_rate():
+    from gategenome.train.objective import rate_labels
+
+    logits = torch.full((1, 200), math.log(0.5))
+    logits[0, 80:120] = math.log(20.0)  # 40 bases at 20x the mean rate
+    labels = rate_labels(logits, flank=5, fold=4.0)
+    inside = torch.nonzero(labels[0]).squeeze(1)
+    # the 11-base mean passes 4x once 2 of its bases are at 20x: (2 * 20 + 9 * 0.5) / 11 = 4.05
+    assert inside.min() == 76 and inside.max() == 123 and len(inside) == 48
+    assert rate_labels(logits, flank=5, fold=30.0).sum() == 0  # nowhere 30x the mean
+    config = TrainConfig(target="insertions", gate_penalty=1.0, edge_weight=1.0, edge_flank=5)
+    model = GateLSTM(ModelConfig(inputs="dna", hidden_size=4, num_layers=1))
+    x = torch.zeros(2, 64, 4)
+    x[:, :, 0] = 1.0
+    y = torch.ones(2, 64)  # region labels: never read with target insertions
+    terms = loss_terms(model, x, y, torch.ones(2, 64), config, counts=torch.ones(2, 64), offset=torch.zeros(2, 64))
+    assert terms.profile is not None and torch.isfinite(terms.total)
+    again = loss_terms(model, x, 1.0 - y, torch.ones(2, 64), config, counts=torch.ones(2, 64),
+                       offset=torch.zeros(2, 64))
+    assert again.total.item() == terms.total.item()

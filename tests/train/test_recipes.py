@@ -29,3 +29,9 @@ def test_negative_curriculum_epochs_are_refused(tmp_path, key):
     path.write_text(f"train:\n  {key}: -2\n")
     with pytest.raises(ConfigError, match=key):
         load_config(path)
+
+
+def test_reads_recipe_learns_insertions_from_sequence_without_region_labels():
+    model, train = load_config(ROOT / "config" / "reads_dna.yaml")
+    assert model.inputs == "dna" and train.target == "insertions"
+    assert train.edge_weight == 0 and train.gate_penalty == 0 and train.bias_steps > 0

@@ -150,3 +150,21 @@ def test_two_replicate_workflow_scores_replicate_agreement(tmp_path, mini, fragm
     assert pair["gate_correlation"]["bases"] > 0 and -1.0 <= pair["gate_correlation"]["pearson"] <= 1.0
     print("replicate agreement:", json.dumps(numbers))
     assert "<h2>Replicates</h2>" in (results / "evaluation" / "report.html").read_text()
+
+
+def test_dry_run_trains_a_sample_from_reads_on_its_insertions_and_a_bigwig_sample_on_regions(tmp_path, mini,
+                                                                                              fragments):
+    write_config(tmp_path, mini["genome"], [
+        {"sample": "reads", "fragments": fragments},
+        {"sample": "cover", "bigwig": mini["signal"]},
+    ], **TINY)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/reads/model/model.pt", "results/cover/model/model.pt")
+    output = result.stdout + result.stderr
+    commands = {sample: next(line for line in output.splitlines()
+                             if "gategenome train" in line and f"results/{sample}/model/model.pt" in line)
+                for sample in ("reads", "cover")}
+    assert "--insertions results/reads/signal/cutsites.bw" in commands["reads"]
+    assert "--signal results/reads/signal/coverage.bw" in commands["reads"]
+    assert "target: insertions" in output and "the sample comes from reads" in output
+    assert "--insertions" not in commands["cover"]
+    assert "target: regions" in output and "given as a coverage bigWig" in output

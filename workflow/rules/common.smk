@@ -387,9 +387,44 @@ def dna_train_settings():
     return yaml.safe_dump({"model": model, "train": train}, sort_keys=True)
 
 
-def train_settings():
-    """The model/train sections passed to 'gategenome train --config', as YAML text."""
-    return yaml.safe_dump({"model": dict(config["model"]), "train": dict(config["train"])}, sort_keys=True)
+def train_target(sample):
+    """train.target of one sample: the config's when set, else insertions for a sample made from
+    reads (fragments or BAMs: rule signal writes its cutsites.bw, the Tn5 insertions) and regions
+    for a sample given as a coverage bigWig (no insertions to learn)."""
+    explicit = config["train"].get("target")
+    if explicit == "insertions" and not SAMPLES[sample]["from_reads"]:
+        _fail(f"train.target: insertions needs the reads, but sample {sample!r} is given as a bigwig; "
+              "expected fragments or bam rows for it, or train.target regions")
+    if explicit:
+        return explicit
+    return "insertions" if SAMPLES[sample]["from_reads"] else "regions"
+
+
+def train_settings(wildcards):
+    """The model/train sections passed to 'gategenome train --config', as YAML text (train.target per sample)."""
+    train = {**config["train"], "target": train_target(wildcards.sample)}
+    return yaml.safe_dump({"model": dict(config["model"]), "train": train}, sort_keys=True)
+
+
+def train_inputs(wildcards):
+    """Genome, signal, regions and folds of one sample's train job, and its cutsites.bw with target insertions."""
+    inputs = {"genome": GENOME, "signal": sample_signal(wildcards), "regions": rules.prepare.output.regions,
+              "folds": rules.prepare.output.folds}
+    if train_target(wildcards.sample) == "insertions":
+        inputs["insertions"] = rules.signal.output.cutsites
+    return inputs
+
+
+def train_target_note(wildcards):
+    """The line rule train writes first in its log: which target the sample trains on, and why."""
+    sample = wildcards.sample
+    target = train_target(sample)
+    if config["train"].get("target"):
+        return f"train.target {target} (set in the config)"
+    if target == "insertions":
+        return "train.target insertions: the sample comes from reads; the model learns its Tn5 insertions (cutsites.bw)"
+    return ("train.target regions: the sample is given as a coverage bigWig, without reads; the model learns "
+            "the accessible regions")
 
 
 def scan_shards(wildcards):

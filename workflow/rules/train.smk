@@ -1,12 +1,11 @@
-# train: one LSTM per sample on the genome + that sample's ATAC-seq signal.
+# train: one LSTM per sample on the genome + that sample's ATAC-seq signal. A sample made from
+# reads (fragments or BAMs) learns its Tn5 insertions (train.target insertions, the cutsites.bw of
+# rule signal) unless train.target is set; a sample given as a coverage bigWig learns the regions.
 
 
 rule train:
     input:
-        genome=GENOME,
-        signal=sample_signal,
-        regions=rules.prepare.output.regions,
-        folds=rules.prepare.output.folds,
+        unpack(train_inputs),
     output:
         model="results/{sample}/model/model.pt",
         metrics="results/{sample}/model/metrics.json",
@@ -14,8 +13,9 @@ rule train:
         settings="results/{sample}/model/train.yaml",
         resolved="results/{sample}/model/model.config.yaml",
     params:
-        settings=train_settings(),
-        options=cli_options({"blacklist": BLACKLIST}),
+        settings=train_settings,
+        options=lambda wildcards, input: cli_options({"blacklist": BLACKLIST, "insertions": input.get("insertions")}),
+        note=train_target_note,
         seed=config["seed"],
         device=config["device"],
         # written after each epoch and removed at the end; a failed job removes it too
@@ -34,10 +34,11 @@ rule train:
     shell:
         "printf '%s' {params.settings:q} > {output.settings:q}"
         " && rm -f {params.resume:q}"
+        " && printf '%s\\n' {params.note:q} > {log:q}"
         " && gategenome train --genome {input.genome:q} --signal {input.signal:q}"
         " --regions {input.regions:q} --folds {input.folds:q} --config {output.settings:q} {params.options}"
         " --seed {params.seed:q} --threads {threads} --device {params.device:q} --no-progress"
-        " --out {output.model:q} --metrics {output.metrics:q} --curves {output.curves:q} 2> {log:q}"
+        " --out {output.model:q} --metrics {output.metrics:q} --curves {output.curves:q} 2>> {log:q}"
         " || {{ rm -f {params.resume:q}; exit 1; }}"
 
 

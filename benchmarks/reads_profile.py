@@ -1,0 +1,171 @@
+"""Insertion counts and profiles at held-out peaks: the LSTM against a same-size CNN, in one run.
+
+For each seed, the LSTM is trained by ``gategenome train`` (``run_train``) with the
+recipe of ``--config`` (``train.target: insertions``), and a causal dilated CNN
+(:class:`gategenome.model.cnn.CausalCNN`, its width searched to match the LSTM's
+parameter count, a receptive field of ``--cnn-field`` bases ending at the base)
+is trained the same number of steps on the same windows (same seed), with the same
+loss (multinomial profile + log total count), the same frozen Tn5 bias model and
+mean rate (fitted as train fits them), optimiser, schedule and weight selection
+(the valid peaks' score after every epoch).  Both are scored on the test
+chromosomes' peaks (:func:`gategenome.train.peak_counts.peak_count_metrics`: 1 kb
+windows centred on each region; Pearson and Spearman r of log total counts,
+median Jensen-Shannon distance of the profiles).
+
+An LSTM whose ``model.pt`` and ``metrics.json`` are already in ``--work/lstm-SEED/``
+(``gategenome train`` with the same ``--config``, seed, ``--threads 1 --device cpu``:
+checked against the configuration recorded in ``metrics.json``) is read instead of
+trained again; the seconds column is then its training time from ``metrics.json``
+(CNN: training and evaluation).
+
+Prints one row per model and seed, the means over seeds and the ratios
+LSTM / CNN (Pearson: higher is better; JSD: lower is better), and writes them
+as JSON to ``--out``.
+
+Example::
+
+    python benchmarks/reads_profile.py --genome sacCer3.fa --insertions SRR1822137.cutsites.bw \\
+        --regions peaks.bed --folds folds.json --blacklist config/sacCer3.blacklist.bed \\
+        --config config/reads_dna.yaml --seeds 0 1 --work bench/ --out reads_profile.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+from gategenome.model.cnn import CausalCNN, matching_config, parameter_count
+from gategenome.model.network import GateLSTM
+from gategenome.train.bias import fit_tn5_bias
+from gategenome.train.config import load_config
+from gategenome.train.dataset import open_training_data
+from gategenome.train.files import TrainInputs
+from gategenome.train.loop import run_train, set_determinism
+from gategenome.train.objective import insertion_terms
+from gategenome.train.peak_counts import peak_count_metrics, peak_selection_score
+from gategenome.train.schedule import learning_rate
+from gategenome.train.windows import WindowSampler
+
+log = logging.getLogger("benchmark")
+
+KEYS = ("count_pearson", "count_spearman", "profile_jsd_median")
+
+
+class LogitsOf(torch.nn.Module):
+    """A CNN returning ``(N, L)`` logits, seen as a model whose output has ``.logits``."""
+
+    def __init__(self, cnn: CausalCNN):
+        super().__init__()
+        self.cnn = cnn
+
+    def forward(self, x, state=None):
+        return SimpleNamespace(logits=self.cnn(x))
+
+
+def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, parameters: int, cache: Path) -> dict:
+    """The CNN trained as the docstring says; its test peak metrics and size."""
+    set_determinism(train_config)
+    cnn_config = matching_config(parameters, field)
+    torch.manual_seed(train_config.seed)
+    model = LogitsOf(CausalCNN(cnn_config))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=train_config.lr, weight_decay=train_config.weight_decay)
+    total = train_config.epochs * train_config.steps_per_epoch
+    best, best_state, step = -1.0, None, 0
+    started = time.perf_counter()
+    with open_training_data(inputs, model_config, cache) as training:
+        head = fit_tn5_bias(training.data["train"], model_config, train_config, torch.device("cpu"))
+        sampler = WindowSampler(training.data["train"], model_config, train_config)
+        for epoch in range(train_config.epochs):
+            rng = np.random.default_rng([train_config.seed, epoch])
+            model.train()
+            for _ in range(train_config.steps_per_epoch):
+                for group in optimizer.param_groups:
+                    group["lr"] = learning_rate(step, total, train_config)
+                batch = sampler.sample(rng)
+                x = torch.from_numpy(batch.x)
+                with torch.no_grad():
+                    offset = head.offset(x)
+                profile, count = insertion_terms(model(x).logits + offset, torch.from_numpy(batch.counts),
+                                                 torch.from_numpy(batch.weight))
+                loss = profile + train_config.count_weight * count
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if train_config.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
+                optimizer.step()
+                step += 1
+            score = peak_selection_score(peak_count_metrics(model, head, training.data["valid"], model_config,
+                                                            train_config))
+            log.info("CNN seed %d epoch %d: loss %.4f valid peak score %.4f", train_config.seed, epoch + 1,
+                         loss.item(), score)
+            if score >= best - train_config.select_tolerance:
+                best = max(best, score)
+                best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(best_state)
+        test = peak_count_metrics(model, head, training.data["test"], model_config, train_config)
+    test.update(parameters=parameter_count(model), seconds=time.perf_counter() - started,
+                channels=cnn_config.channels, receptive_field=field)
+    return test
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ("genome", "insertions", "regions", "folds", "config"):
+        parser.add_argument(f"--{name}", required=True)
+    parser.add_argument("--blacklist")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--cnn-field", type=int, default=1024, help="CNN receptive field (bases)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--work", required=True, help="directory of the trained models and the genome cache")
+    parser.add_argument("--out", help="JSON of the results")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    work = Path(args.work)
+    inputs = TrainInputs(genome=args.genome, regions=args.regions, folds=args.folds, blacklist=args.blacklist,
+                         insertions=args.insertions)
+    rows = []
+    for seed in args.seeds:
+        model_config, train_config = load_config(args.config, seed=seed, threads=args.threads, device="cpu")
+        out = work / f"lstm-{seed}" / "model.pt"
+        resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
+        if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
+            metrics = json.loads((out.parent / "metrics.json").read_text())
+            if metrics["config"] != resolved:
+                parser.error(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
+                             f"and seed {seed}; remove it to retrain")
+            log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
+        else:
+            metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
+                                blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
+                                progress=False)
+        parameters = parameter_count(GateLSTM(model_config))
+        rows.append({"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
+                     "seconds": metrics["train_seconds"]})
+        cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache")
+        rows.append({"model": "CNN", "seed": seed, **cnn})
+    print(f"{'model':6} {'seed':>4} {'params':>7} {'peaks':>6} {'pearson':>8} {'spearman':>8} {'JSD':>7} {'s':>6}")
+    for row in rows:
+        print(f"{row['model']:6} {row['seed']:>4} {row['parameters']:>7} {row['peaks']:>6} {row['count_pearson']:>8.4f} "
+              f"{row['count_spearman']:>8.4f} {row['profile_jsd_median']:>7.4f} {row['seconds']:>6.0f}")
+    means = {name: {key: float(np.mean([r[key] for r in rows if r["model"] == name])) for key in KEYS}
+             for name in ("LSTM", "CNN")}
+    for name, values in means.items():
+        print(f"{name} mean over seeds {args.seeds}: " + ", ".join(f"{k} {v:.4f}" for k, v in values.items()))
+    ratios = {key: means["LSTM"][key] / means["CNN"][key] for key in KEYS}
+    print("ratio LSTM / CNN: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
+    if args.out:
+        Path(args.out).write_text(json.dumps({"rows": rows, "means": means, "ratios": ratios}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
