@@ -406,17 +406,15 @@ def train_settings(wildcards):
     return yaml.safe_dump({"model": dict(config["model"]), "train": train}, sort_keys=True)
 
 
-def train_inputs(wildcards):
-    """Genome, signal, regions and folds of one sample's train job, and its cutsites.bw with target insertions."""
-    inputs = {"genome": GENOME, "signal": sample_signal(wildcards), "regions": rules.prepare.output.regions,
-              "folds": rules.prepare.output.folds}
+def train_insertions(wildcards):
+    """The insertions input of one sample's train job: rule signal's cutsites.bw with target insertions, else none."""
     if train_target(wildcards.sample) == "insertions":
-        inputs["insertions"] = rules.signal.output.cutsites
-    return inputs
+        return {"insertions": f"results/{wildcards.sample}/signal/cutsites.bw"}
+    return {}
 
 
 def train_target_note(wildcards):
-    """The line rule train writes first in its log: which target the sample trains on, and why."""
+    """The first line of the train log, saying which target the sample trains on and why."""
     sample = wildcards.sample
     target = train_target(sample)
     if config["train"].get("target"):

@@ -5,7 +5,11 @@
 
 rule train:
     input:
-        unpack(train_inputs),
+        unpack(train_insertions),
+        genome=GENOME,
+        signal=sample_signal,
+        regions=rules.prepare.output.regions,
+        folds=rules.prepare.output.folds,
     output:
         model="results/{sample}/model/model.pt",
         metrics="results/{sample}/model/metrics.json",
