@@ -525,9 +525,10 @@ def write_trust_corpus(p: dict[str, Path]) -> dict[str, Path]:
         "folds_unknown": json.dumps({"train": ["chrC"], "valid": [], "test": ["chrZ"]}),
         "config_duplicate": "seed: 1\nseed: 2\n",
         "config_duplicate_train": "train:\n  lr: 0.01\n  lr: 0.02\n",
+        "config_target_insertions": "train:\n  target: insertions\n  bias_steps: 0\n",
     }
     suffix = {"json_truncated": ".json", "folds_unknown": ".json", "config_duplicate": ".yaml",
-              "config_duplicate_train": ".yaml"}
+              "config_duplicate_train": ".yaml", "config_target_insertions": ".yaml"}
     for key, text in texts.items():
         q[key] = root / f"{key}{suffix.get(key, '.tsv' if key.startswith(('fragments', 'barcodes')) else '.bed')}"
         q[key].write_text(text, encoding="utf-8")
@@ -634,6 +635,7 @@ def _trust(p):
                                   folds, *extra, "--out-dir", out / "evaluate")
     design = lambda *extra: _s("design", "reset", "--reference", "--element-length", "20", "--iterations", "2",  # noqa: E731
                                "--device", "cpu", *extra, "--out-prefix", out / "design" / "d")
+    insertions = ("--config", p["config_target_insertions"], "--insertions")  # train.target insertions
     outputs = [out]
     c = lambda command, name, argv, needle, status=1: Case(command, name, argv, status, needle, outputs)  # noqa: E731
     return [
@@ -699,7 +701,13 @@ def _trust(p):
         c("prepare", "signal-summary-truncated", prepare("--signal-summary", p["json_truncated"]),
           "json_truncated.json"),
         c("prepare", "config-duplicate-key", prepare("--config", p["config_duplicate"]), "appears twice"),
-        # train: --genome, --signal, --regions, --folds, --blacklist, --config
+        # train: --genome, --signal, --regions, --folds, --blacklist, --config, --insertions
+        c("train", "insertions-other-assembly", train(*insertions, p["signal_other"]), "not compatible"),
+        c("train", "insertions-no-shared-chromosome", train(*insertions, p["signal_elsewhere"]),
+          "no chromosome shared"),
+        c("train", "insertions-not-a-bigwig", train(*insertions, p["genome_binary"]), "binary.fa"),
+        c("train", "insertions-with-target-regions", train("--insertions", p["signal_other"]), "train.target"),
+        c("train", "insertions-is-the-signal", train(*insertions, p["signal"]), "the same file as --insertions"),
         c("train", "signal-other-assembly", train(signal=p["signal_other"]), "not compatible"),
         c("train", "regions-non-ascii", train(regions=p["bed_arabic"]), "bed_arabic.bed"),
         c("train", "regions-gzip-corrupt", train(regions=p["bed_gzip_corrupt"]), "regions.bed.gz"),

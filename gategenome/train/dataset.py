@@ -22,8 +22,9 @@ from gategenome.data.folds import read_folds
 from gategenome.data.intervals import read_blacklist, read_regions
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.bed import Interval
-from gategenome.io.bigwig import SignalTrack
+from gategenome.io.bigwig import SignalTrack, bigwig_chroms
 from gategenome.io.fasta import Genome
+from gategenome.io.provenance import Product, require_compatible
 from gategenome.model.config import ModelConfig
 from gategenome.train.cached import CachedChromosome
 from gategenome.train.files import TrainInputs
@@ -68,6 +69,24 @@ class TrainingData:
         self.close()
 
 
+def _require_insertions_compatible(inputs: TrainInputs, genome: Genome, uses_signal: bool) -> None:
+    """The insertions bigWig must belong with the FASTA, and with the input signal it is read beside
+    (:func:`~gategenome.io.provenance.require_compatible`): both are compared to the FASTA, then to each other
+    (a chromosome the FASTA lacks may still be named by both).
+
+    Raises
+    ------
+    InputError
+        Not a bigWig, no chromosome shared with the FASTA, or a chromosome of another length in the FASTA or
+        the signal.
+    """
+    SignalTrack(inputs.insertions, genome.sizes, str(inputs.genome)).close()
+    if uses_signal and inputs.signal:
+        SignalTrack(inputs.signal, genome.sizes, str(inputs.genome)).close()
+        require_compatible(Product(inputs.signal, chroms=bigwig_chroms(inputs.signal)),
+                           Product(inputs.insertions, chroms=bigwig_chroms(inputs.insertions)), shared=True)
+
+
 def open_training_data(
     inputs: TrainInputs, model_config: ModelConfig, cache_dir: str | os.PathLike | None = None
 ) -> TrainingData:
@@ -106,7 +125,7 @@ def open_training_data(
         _require_fold_regions(inputs.regions, folds, {iv.chrom for iv in regions})
         blacklist = read_blacklist(inputs.blacklist, genome.sizes)
         if inputs.insertions:  # a bad insertions bigWig is refused before any cache is built
-            SignalTrack(inputs.insertions, genome.sizes).close()
+            _require_insertions_compatible(inputs, genome, model_config.uses_signal)
     temporary = tempfile.TemporaryDirectory(prefix="gategenome-cache-") if cache_dir is None else None
     directory = Path(temporary.name if temporary is not None else cache_dir)
     names = [name for fold in FOLD_NAMES for name in folds[fold]]

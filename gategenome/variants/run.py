@@ -91,6 +91,8 @@ def run_variants(
     if model.config.uses_signal and signal is None:
         raise ConfigError("the model reads DNA + ATAC signal (inputs: dna+signal); pass the bigWig it was trained with "
                           "(--signal)")
+    if insertions:
+        settings.check_profile_window()
     device = torch.device(device)
     began = time.perf_counter()
     refuse_annotated(vcf)  # before the scoring, not when the annotated VCF is written after it

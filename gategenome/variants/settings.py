@@ -96,6 +96,10 @@ class VariantSettings:
         if self.context not in ("exact", "horizon") and not (self.context.isdigit()):
             raise ConfigError(f"--context: got {self.context!r}, expected exact, horizon or a number of bases")
         check_ranges(self, "variants")
+
+    def check_profile_window(self) -> None:
+        """Refuse a profile window longer than the bases scanned after each allele (a ``target: insertions``
+        model's scores; a ``target: regions`` model has no profile window)."""
         if self.profile_window > self.footprint_max:
             raise ConfigError(f"--profile-window {self.profile_window}: expected at most --footprint-max "
                               f"{self.footprint_max} (the bases scanned after each allele)")

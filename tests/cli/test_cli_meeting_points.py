@@ -28,7 +28,8 @@ from scan_testlib import random_dna, small_model, write_bigwig, write_fasta
 from gategenome.cli.main import cli
 
 #: Options (and arguments) whose files say where they came from.
-PRODUCT_OPTIONS = {"--model", "--genome", "--signal", "--scan-dir", "--tracks-dir", "--bam", "--vcf", "shards", "parts"}
+PRODUCT_OPTIONS = {"--model", "--genome", "--signal", "--insertions", "--scan-dir", "--tracks-dir", "--bam", "--vcf",
+                   "shards", "parts"}
 
 #: Pairs read together that are not compared, and why.
 NOT_COMPARED = {
@@ -139,6 +140,12 @@ def world(tmp_path_factory) -> dict[str, Path]:
     w["igv_js"].write_text("// igv.js stand-in: the page is never written in these cases\n")
     w["accessible"] = root / "accessible.bed"
     w["accessible"].write_text("chrA\t100\t300\nchrB\t100\t300\nchrC\t100\t300\n")
+    w["config_insertions"] = root / "insertions.yaml"
+    w["config_insertions"].write_text("train:\n  target: insertions\n  bias_steps: 0\n")
+    # both of the genome's assembly, disagreeing on a chromosome the FASTA lacks: only their own meeting sees it
+    w["signal_q"] = write_bigwig(root / "signal_q.bw", {**{c: np.ones(n) for c, n in SIZES.items()}, "chrQ": np.ones(100)})
+    w["insertions_q"] = write_bigwig(root / "insertions_q.bw",
+                                     {**{c: np.ones(n) for c, n in SIZES.items()}, "chrQ": np.ones(200)})
     return w
 
 
@@ -224,6 +231,16 @@ def _cases(w: dict[str, Path]) -> dict[tuple[str, str, str], tuple[list, list[st
             ["train", "--genome", w["genome"], "--signal", w["signal_other"], "--regions", w["accessible"], "--folds",
              w["folds"], "--out", out / "train" / "m.pt", "--device", "cpu", "--no-progress"],
             ["genome.fa", "signal_other.bw"], "length of chromosome chrA"),
+        ("train", "--genome", "--insertions"): (
+            ["train", "--genome", w["genome"], "--signal", w["signal"], "--insertions", w["signal_other"], "--config",
+             w["config_insertions"], "--regions", w["accessible"], "--folds", w["folds"], "--out",
+             out / "train" / "m.pt", "--device", "cpu", "--no-progress"],
+            ["genome.fa", "signal_other.bw"], "length of chromosome chrA"),
+        ("train", "--insertions", "--signal"): (
+            ["train", "--genome", w["genome"], "--signal", w["signal_q"], "--insertions", w["insertions_q"], "--config",
+             w["config_insertions"], "--regions", w["accessible"], "--folds", w["folds"], "--out",
+             out / "train" / "m.pt", "--device", "cpu", "--no-progress"],
+            ["signal_q.bw", "insertions_q.bw"], "length of chromosome chrQ"),
         ("signal", "--bam", "--genome"): (
             ["signal", "--genome", w["genome"], "--bam", w["bam_other"], "--no-call-peaks", "--out-dir",
              out / "signal"], ["genome.fa", "other.bam"], "length of chromosome chrA"),
