@@ -123,3 +123,20 @@ def test_run_variants_writes_the_profile_columns_and_info_keys(tmp_path):
     assert len(records) == 2 and all(0 < record.info["GG_LFC_P"][0] <= 1 for record in records)
     run_variants(model(), genome, None, tmp_path / "in.vcf", tmp_path / "plain", settings, threshold=0.5)
     assert "count_lfc" not in (tmp_path / "plain.tsv").read_text().splitlines()[0]
+
+
+def test_the_profile_window_is_bounded_by_the_footprint_for_an_insertions_model_only(tmp_path):
+    from gategenome.errors import ConfigError
+    from gategenome.variants.run import run_variants
+
+    genome, chroms = small_genome(tmp_path)
+    a = chroms["chrA"]
+    (tmp_path / "in.vcf").write_text(vcf_text("chrA", 6000, [f"chrA\t801\tv\t{a[800]}\t{'A' if a[800] != 'A' else 'C'}"
+                                                             "\t.\tPASS\t."]))
+    settings = VariantSettings(footprint_max=100, grid=256, batch_size=32, profile_window=250, null_alleles=0)
+    with pytest.raises(ConfigError, match="--profile-window 250: expected at most --footprint-max 100"):
+        run_variants(model(), genome, None, tmp_path / "in.vcf", tmp_path / "reads", settings, threshold=0.5,
+                     insertions=True)
+    assert not list(tmp_path.glob("reads*"))
+    summary = run_variants(model(), genome, None, tmp_path / "in.vcf", tmp_path / "plain", settings, threshold=0.5)
+    assert summary["counts"]["alleles"] == 1 and summary["target"] == "regions"
