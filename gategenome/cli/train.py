@@ -64,8 +64,8 @@ def _train_outputs(params) -> dict:
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @guard_paths(inputs=("genome", "signal", "regions", "folds", "config_path", "blacklist", "insertions"),
              derived=lambda p: _train_outputs(p), publish="resumable")
-def command(genome, signal, regions, folds, out, config_path, blacklist, insertions, seed, threads, device, resume,
-            metrics_path, curves_path, cache_dir, no_progress):
+def command(genome, signal, regions, folds, out, config_path, blacklist, insertions, seed, threads, device,
+            resume, metrics_path, curves_path, cache_dir, no_progress):
     """Train the LSTM on a genome + ATAC-seq signal to predict accessible bases.
 
     Samples long windows from the train chromosomes (half of them touching an
@@ -112,5 +112,6 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, inserti
     for option, path in (("--out", outputs.model), ("--metrics", outputs.metrics), ("--curves", outputs.curves),
                          ("--out", outputs.config), ("--out", outputs.resume)):
         require_writable(option, path)
-    run_train(genome, signal, regions, folds, out, model_config, train_config, blacklist=blacklist, insertions=insertions,
-              metrics=metrics_path, curves=curves_path, cache=cache_dir, resume=resume, progress=not no_progress)
+    run_train(genome, signal, regions, folds, out, model_config, train_config, blacklist=blacklist,
+              insertions=insertions, metrics=metrics_path, curves=curves_path, cache=cache_dir, resume=resume,
+              progress=not no_progress)

@@ -143,7 +143,8 @@ def world(tmp_path_factory) -> dict[str, Path]:
     w["config_insertions"] = root / "insertions.yaml"
     w["config_insertions"].write_text("train:\n  target: insertions\n  bias_steps: 0\n")
     # both of the genome's assembly, disagreeing on a chromosome the FASTA lacks: only their own meeting sees it
-    w["signal_q"] = write_bigwig(root / "signal_q.bw", {**{c: np.ones(n) for c, n in SIZES.items()}, "chrQ": np.ones(100)})
+    w["signal_q"] = write_bigwig(root / "signal_q.bw",
+                                 {**{c: np.ones(n) for c, n in SIZES.items()}, "chrQ": np.ones(100)})
     w["insertions_q"] = write_bigwig(root / "insertions_q.bw",
                                      {**{c: np.ones(n) for c, n in SIZES.items()}, "chrQ": np.ones(200)})
     return w
