@@ -334,8 +334,10 @@ def _spawned_cases(root: Path) -> dict:
     vcf = root / "calls.vcf"
     rng = np.random.default_rng(4)
     sequence = {r.name: r.sequence for r in pysam.FastxFile(str(genome))}
-    rows = sorted((c, int(p)) for c in sequence for p in rng.choice(np.arange(50, len(sequence[c]) - 50), 6, replace=False))
-    vcf.write_text("##fileformat=VCFv4.2\n" + "".join(f"##contig=<ID={c},length={len(s)}>\n" for c, s in sequence.items())
+    rows = sorted((c, int(p)) for c in sequence
+                  for p in rng.choice(np.arange(50, len(sequence[c]) - 50), 6, replace=False))
+    contigs = "".join(f"##contig=<ID={c},length={len(s)}>\n" for c, s in sequence.items())
+    vcf.write_text("##fileformat=VCFv4.2\n" + contigs
                    + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
                    + "".join(f"{c}\t{p + 1}\t.\t{sequence[c][p]}\t{'C' if sequence[c][p] != 'C' else 'G'}\t.\t.\t.\n"
                              for c, p in rows))
