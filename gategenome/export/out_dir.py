@@ -28,6 +28,7 @@ from pathlib import Path
 
 from gategenome.errors import ConfigError
 from gategenome.io.atomic import honour_umask, process_alive, remove_abandoned, temporary_prefix
+from gategenome.io.publish import crash_point, exchange
 
 log = logging.getLogger(__name__)
 
@@ -164,8 +165,14 @@ def replace_export(out: Path) -> Iterator[Path]:
         if out.exists():
             listed = _listed_files(out) or {MANIFEST}
             old = Path(tempfile.mkdtemp(prefix=temporary_prefix(out), suffix=".old", dir=out.parent))
-            os.replace(out, old / "previous")
-            os.replace(tmp, out)
+            if exchange(tmp, out):  # one step: out is the earlier export or the new one, never neither
+                crash_point()
+                os.replace(tmp, old / "previous")  # tmp now holds the earlier export
+            else:
+                os.replace(out, old / "previous")
+                crash_point()
+                os.replace(tmp, out)
+            crash_point()
             _remove_listed(old / "previous", listed)
             with contextlib.suppress(OSError):
                 old.rmdir()

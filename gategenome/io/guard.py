@@ -17,6 +17,10 @@ links, hard links of existing files) and refuses, with one
 - an output that cannot be written (a parent that is a file, a read-only
   directory, a file where a directory is expected).
 
+Before the body runs, a killed command's half-published outputs where the
+command reads are finished, or the command is refused where it cannot finish them
+(:func:`gategenome.io.publish.finish_before_reading`).
+
 The declaration also says how the command publishes its files
 (:data:`PUBLISH_MODES`); :func:`guard_paths` opens the command's
 :func:`gategenome.io.publish.publication` around the body for ``"together"``.
@@ -34,7 +38,7 @@ from typing import Any, Union
 import click
 
 from gategenome.errors import ConfigError
-from gategenome.io.publish import publication
+from gategenome.io.publish import finish_before_reading, publication
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -341,7 +345,9 @@ def check_paths(paths: Mapping[str, Mapping[str, str]]) -> None:
 def guard_paths(**roles: Any) -> Callable:
     """Declare a command's inputs and outputs (:class:`PathRoles` fields) and check them before it runs.
 
-    The wrapped callback checks every path with :func:`check_paths`, then runs
+    The wrapped callback checks every path with :func:`check_paths`, finishes the
+    half-published outputs of killed commands where it reads
+    (:func:`gategenome.io.publish.finish_before_reading`), then runs
     the command; with ``publish="together"`` inside one
     :func:`gategenome.io.publish.publication` of its outputs.  The roles are kept
     as ``callback.path_roles`` for tests that walk the command list.
@@ -355,6 +361,7 @@ def guard_paths(**roles: Any) -> Callable:
             paths = declared_paths(declared, params, labels)
             paths["inputs"].update(config)
             check_paths(paths)
+            finish_before_reading([*paths["inputs"].values(), *paths["input_dirs"].values()])
             if declared.publish != "together":
                 return function(*args, **params)
             with publication(files=paths["outputs"].values(), directories=paths["output_dirs"].values()):

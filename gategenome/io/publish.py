@@ -108,22 +108,30 @@ class Publication:
                 self.abandon()
                 raise ConfigError(f"{final}: is a directory where this command writes a file; expected no "
                                   "directory of that name (nothing was written)")
-        directory = self.pending[0][1].absolute().parent
-        fd, record = tempfile.mkstemp(prefix=f".publish.{os.getpid()}@{socket.gethostname()}.", suffix=".part",
-                                      dir=directory)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"renames": [[str(t.absolute()), str(f.absolute())] for t, f in self.pending],
-                       "empty": [str(p.absolute()) for p in self.empty_after]}, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        final_record = record[: -len(".part")] + ".commit"
-        os.replace(record, final_record)
-        crash_point()
+        # one record in every directory an output lands in, so a reader of any output finds it
+        directories = list(dict.fromkeys(final.absolute().parent for _, final in self.pending))
+        parts = []
+        for directory in directories:
+            fd, record = tempfile.mkstemp(prefix=f".publish.{os.getpid()}@{socket.gethostname()}.",
+                                          suffix=".part", dir=directory)
+            os.close(fd)
+            parts.append(record)
+        records = [record[: -len(".part")] + ".commit" for record in parts]
+        content = {"renames": [[str(t.absolute()), str(f.absolute())] for t, f in self.pending],
+                   "empty": [str(p.absolute()) for p in self.empty_after], "records": records}
+        for part, final_record in zip(parts, records):
+            with open(part, "w") as handle:
+                json.dump(content, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(part, final_record)
+            crash_point()
         for temporary, final in self.pending:
             _replace(temporary, final)
             crash_point()
         self._remove_empty()
-        os.unlink(final_record)
+        for final_record in records:
+            os.unlink(final_record)
         self.pending.clear()
 
     def abandon(self) -> None:
@@ -249,8 +257,65 @@ def recover_commits(directory: str | os.PathLike) -> list[Path]:
                 done.append(Path(final))
         for empty in record.get("empty", []):
             _remove(Path(empty))
+        for other in record.get("records", []):  # the same record in the other directories of the outputs
+            if _RECORD.fullmatch(os.path.basename(other)):
+                with contextlib.suppress(OSError):
+                    os.unlink(other)
         candidate.unlink(missing_ok=True)
     return done
+
+
+def leftover_commits(directory: str | os.PathLike) -> list[Path]:
+    """Commit records in ``directory`` of processes of this host killed during their renames."""
+    directory, host, found = Path(directory), socket.gethostname(), []
+    if not directory.is_dir():
+        return found
+    for candidate in sorted(directory.iterdir()):
+        match = _RECORD.fullmatch(candidate.name)
+        if match and match[3] == "commit" and match[2] == host and not process_alive(int(match[1])):
+            found.append(candidate)
+    return found
+
+
+def _writable(directory: str | os.PathLike) -> bool:
+    return os.access(directory, os.W_OK | os.X_OK)
+
+
+def finish_before_reading(inputs: Iterable[str | os.PathLike]) -> None:
+    """Before a command reads ``inputs`` (files or directories), finish what a killed publication left there.
+
+    A directory holding an input (and an input directory with its subdirectories)
+    may hold the commit record of a process killed during its renames: some
+    outputs new, the others still old.  Where the directory is writable the
+    renames are finished (:func:`recover_commits`); elsewhere the command is
+    refused, so no reader sees half of a publication.
+
+    Raises
+    ------
+    ConfigError
+        A leftover record in a directory this process cannot write, naming it.
+    """
+    places: dict[str, None] = {}
+    for path in inputs:
+        path = Path(os.path.realpath(path))
+        if path.is_dir():
+            places[str(path)] = None
+            with contextlib.suppress(OSError):
+                places.update({str(sub): None for sub in path.iterdir() if sub.is_dir() and not sub.is_symlink()})
+        places[str(path.parent)] = None
+    for place in places:
+        leftovers = leftover_commits(place)
+        if not leftovers:
+            continue
+        if not _writable(place):
+            raise ConfigError(f"{leftovers[0]}: a killed command left its outputs half published here and "
+                              f"{place} is not writable; expected no leftover commit record (rerun that command, "
+                              "or any gategenome command reading there as a user who can write it)")
+        try:
+            recover_commits(place)
+        except OSError as error:
+            raise ConfigError(f"{leftovers[0]}: finishing a killed command's outputs failed ({error.strerror}); "
+                              "expected a commit record whose renames can be made") from None
 
 
 @contextlib.contextmanager

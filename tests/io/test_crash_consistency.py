@@ -8,6 +8,12 @@ holds the earlier complete result, or, for a kill during the commit's renames,
 the new complete one once the commit record is finished (what the next command
 publishing there does first); the re-run then succeeds and its files equal an
 uninterrupted run's, with no temporary left behind.
+
+The commands that run torch (``variants``, ``explain``, ``design memory``,
+``design reset``) and ``evaluate`` and ``export`` run in children forked by a
+spawned interpreter that imported torch but never used it (torch's thread pools
+hang in a child forked from a process that used them); ``export`` is also checked
+at its hub swap, where the earlier hub and the new one trade places in one step.
 """
 
 from __future__ import annotations
@@ -237,6 +243,191 @@ def test_a_command_killed_anywhere_leaves_the_earlier_result_or_the_new_one_and_
                 publish.recover_commits(record.parent)
             assert _state(tmp_path, watched) == new_state, (name, kind, point)
         status = _wait(_child(new, None))
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, (name, kind, point)
+        assert _state(tmp_path, watched) == new_state, (name, kind, point)
+        assert _hidden(tmp_path, watched) == [], (name, kind, point)
+    assert len(points) >= POINTS
+
+
+# Commands that run torch are killed in children of a spawned interpreter (a "zygote"): torch's thread
+# pools hang in a child forked from a process that has used them, such as this one.  The zygote imports
+# torch and gategenome but computes nothing; each run is a child it forks, which starts at once, so random
+# delays fall inside the command, not in imports.
+_ZYGOTE = """
+import json, os, sys
+import torch  # noqa: F401  (imported, never used here)
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: F401  (the plots of design and evaluate)
+import Bio.SeqIO, pysam, pyBigWig, scipy.stats  # noqa: F401,E401
+import gategenome.io.publish as publish
+from gategenome.cli.main import cli
+answer = os.fdopen(os.dup(1), "w", buffering=1)
+null = os.open(os.devnull, os.O_WRONLY)
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.dup2(null, 1)
+            os.environ[publish.CRASH_VARIABLE] = str(request["crash_at"])
+            publish._steps[0] = 0
+            try:
+                cli.main(["-q", *request["argv"]], prog_name="gategenome")
+                code = 0
+            except SystemExit as exit:
+                code = exit.code if isinstance(exit.code, int) else 1
+            answer.write(f"steps {publish._steps[0]}\\n")
+            answer.flush()
+        finally:
+            os._exit(code)
+    answer.write(f"pid {pid}\\n")
+    answer.write(f"status {os.waitpid(pid, 0)[1]}\\n")
+"""
+
+
+class _Zygote:
+    """A spawned interpreter that forks one ``gategenome`` run per request."""
+
+    def __init__(self):
+        import subprocess
+        import sys
+
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+        self.process = subprocess.Popen([sys.executable, "-c", _ZYGOTE], env=env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def run(self, argv: list[str], crash_at: int | None = None, kill_after: float | None = None) -> tuple[int, int]:
+        """Run ``gategenome argv`` (SIGKILL at step ``crash_at`` or after ``kill_after`` s): wait status, steps."""
+        self.process.stdin.write(json.dumps({"argv": argv, "crash_at": crash_at or 10 ** 9}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline().split()
+        assert line[0] == "pid", line
+        if kill_after is not None:
+            time.sleep(kill_after)
+            try:
+                os.kill(int(line[1]), signal.SIGKILL)  # still a zombie, if done: the zygote reaps it after this
+            except ProcessLookupError:
+                pass
+        steps = -1
+        while True:
+            line = self.process.stdout.readline().split()
+            if line[0] == "steps":
+                steps = int(line[1])
+            else:
+                return int(line[1]), steps
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def _spawned_cases(root: Path) -> dict:
+    """Command -> (earlier argv, new argv, watched outputs relative to root): the torch commands and export."""
+    import pysam
+    from scan_testlib import small_model
+
+    case = scan_fixture.build(root / "fixture")
+    genome = scan_fixture.write_fasta(root / "genome.fa", {"chrA": 3_000, "chrB": 2_000})
+    model = small_model(root / "model.pt", hidden_size=4, num_layers=1)
+    vcf = root / "calls.vcf"
+    rng = np.random.default_rng(4)
+    sequence = {r.name: r.sequence for r in pysam.FastxFile(str(genome))}
+    rows = sorted((c, int(p)) for c in sequence
+                  for p in rng.choice(np.arange(50, len(sequence[c]) - 50), 6, replace=False))
+    contigs = "".join(f"##contig=<ID={c},length={len(s)}>\n" for c, s in sequence.items())
+    vcf.write_text("##fileformat=VCFv4.2\n" + contigs
+                   + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                   + "".join(f"{c}\t{p + 1}\t.\t{sequence[c][p]}\t{'C' if sequence[c][p] != 'C' else 'G'}\t.\t.\t.\n"
+                             for c, p in rows))
+    drops = root / "drops.bed"
+    drops.write_text("chrA\t1000\t1010\tdrop_1\t500\t+\t0.5\t3\t2\t4\nchrB\t800\t812\tdrop_2\t400\t-\t0.4\t3\t2\t5\n")
+    hub_genome = scan_fixture.write_fasta(root / "hub_genome.fa", scan_fixture.SIZES)
+    scan_fixture.write_gate_tracks(case["scan"])
+    out = root / "out"
+    variants = ["variants", "--model", model, "--genome", genome, "--vcf", vcf, "--no-progress", "--device", "cpu",
+                "--threads", "1", "--out", out / "variants" / "v"]
+    explain = ["explain", "--model", model, "--genome", genome, "--drops", drops, "--no-progress", "--no-motifs",
+               "--device", "cpu", "--threads", "1", "--top", "2", "--out-dir", out / "explain"]
+    evaluate = ["evaluate", "--drops", case["drops"], "--scan-dir", case["scan"], "--regions", case["regions"],
+                "--folds", case["folds"], "--replicates", "20", "--out-dir", out / "evaluate"]
+    memory = ["design", "memory", "--reference", "--length", "300", "--count", "1", "--iterations", "2",
+              "--proposals", "2", "--unit-max-k", "3", "--out-prefix", out / "memory" / "m"]
+    reset = ["design", "reset", "--reference", "--element-length", "12", "--count", "1", "--iterations", "2",
+             "--proposals", "2", "--out-prefix", out / "reset" / "r"]
+    export = ["export", "--scan-dir", case["scan"], "--drops", case["drops"], "--genome", hub_genome,
+              "--out-dir", out / "hub" / "hub"]
+    cases = {
+        "variants": ([*variants, "--threshold", "0.5"], [*variants, "--threshold", "0.7"], ["out/variants"]),
+        "explain": ([*explain, "--flank", "8"], [*explain, "--flank", "12"], ["out/explain"]),
+        "evaluate": ([*evaluate, "--seed", "1"], [*evaluate, "--seed", "2"], ["out/evaluate"]),
+        "design-memory": ([*memory, "--seed", "1"], [*memory, "--seed", "2"], ["out/memory"]),
+        "design-reset": ([*reset, "--seed", "1"], [*reset, "--seed", "2"], ["out/reset"]),
+        "export": (export, [*export, "--signal", case["signal"]], ["out/hub"]),
+    }
+    return {name: ([str(a) for a in earlier], [str(a) for a in new], watched)
+            for name, (earlier, new, watched) in cases.items()}
+
+
+SPAWNED = ["variants", "explain", "evaluate", "design-memory", "design-reset", "export"]
+
+
+def _finish_leftovers(root: Path) -> None:
+    """What the next command writing there does first: finish commit records and interrupted hub swaps."""
+    from gategenome.export.out_dir import finish_interrupted_swaps
+
+    for record in list(root.rglob(".publish.*.commit")):
+        publish.recover_commits(record.parent)
+    for hub in root.rglob("hub"):
+        if hub.parent.name == "hub":
+            finish_interrupted_swaps(hub)
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    process = _Zygote()
+    yield process
+    process.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SPAWNED)
+def test_a_torch_command_killed_anywhere_leaves_the_earlier_result_or_the_new_one_and_reruns(tmp_path, name, zygote):
+    import shutil
+
+    earlier, new, watched = _spawned_cases(tmp_path)[name]
+    top = tmp_path / watched[0]
+    status, _ = zygote.run(earlier)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, name
+    old_state = _state(tmp_path, watched)
+    saved = tmp_path / "saved"
+    shutil.copytree(top, saved, symlinks=True)
+    began = time.monotonic()
+    status, steps = zygote.run(new)
+    seconds = time.monotonic() - began
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, name
+    new_state = _state(tmp_path, watched)
+    assert new_state != old_state, "the two runs must differ for the check to mean anything"
+    assert _hidden(tmp_path, watched) == []
+    rng = random.Random(name)
+    points = [("step", k) for k in range(1, steps + 1)]
+    points += [("delay", rng.uniform(0, seconds)) for _ in range(max(0, POINTS - len(points)))]
+    for kind, point in points:
+        shutil.rmtree(top)
+        shutil.copytree(saved, top, symlinks=True)  # the earlier complete result
+        assert _state(tmp_path, watched) == old_state
+        if kind == "step":
+            status, _ = zygote.run(new, crash_at=point)
+            assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (name, point)
+        else:
+            zygote.run(new, kill_after=point)
+        after = _state(tmp_path, watched)
+        if after not in (old_state, new_state):  # only a kill inside the final renames, which the next run finishes
+            _finish_leftovers(tmp_path)
+            assert _state(tmp_path, watched) == new_state, (name, kind, point,
+                                                            sorted(set(after.items()) ^ set(old_state.items())))
+        status, _ = zygote.run(new)
         assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, (name, kind, point)
         assert _state(tmp_path, watched) == new_state, (name, kind, point)
         assert _hidden(tmp_path, watched) == [], (name, kind, point)

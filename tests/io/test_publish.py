@@ -242,3 +242,69 @@ def test_variants_gather_refuses_a_part_given_twice_and_keeps_the_earlier_result
     result = CliRunner().invoke(cli, ["variants-gather", "--out", str(out), str(parts[0]), str(parts[0])])
     assert_clean_error(result, "given twice")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def _half_published_scan(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A scan directory whose last array a killed writer had staged but not renamed: (scan, staged, final)."""
+    import numpy as np
+    from scan_testlib import make_scan_dir
+
+    values = {"+": np.full(2_000, 0.9), "-": np.full(2_000, 0.8)}
+    scan = make_scan_dir(tmp_path / "scan", {"chrA": 2_000}, {"chrA": values}, null={"chrA": values})
+    final = scan / "chroms" / "chrA.minus.forget.npy"
+    pid, host = _dead_pid(), socket.gethostname()
+    staged = final.parent / f".{final.name}.{pid}@{host}.abcd1234.tmp"
+    final.rename(staged)
+    (final.parent / f".publish.{pid}@{host}.abcd1234.commit").write_text(
+        json.dumps({"renames": [[str(staged), str(final)]], "empty": []}))
+    return scan, staged, final
+
+
+def test_a_command_reading_a_half_published_directory_finishes_it_first(tmp_path):
+    scan, staged, final = _half_published_scan(tmp_path)
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan), "--out", str(tmp_path / "drops.bed")])
+    assert result.exit_code == 0, result.output
+    assert final.is_file() and not staged.exists()
+    assert [p.name for p in final.parent.glob(".publish.*")] == []
+
+
+def test_a_command_reading_a_half_published_directory_it_cannot_write_is_refused(tmp_path, monkeypatch):
+    import hostile
+
+    import gategenome.io.publish as publish
+
+    scan, staged, final = _half_published_scan(tmp_path)
+    monkeypatch.setattr(publish, "_writable", lambda directory: False)
+    before = hostile.checksums(tmp_path)
+    result = CliRunner().invoke(cli, ["call", "--scan-dir", str(scan), "--out", str(tmp_path / "drops.bed")])
+    hostile.assert_clean_error(result, ".publish.")
+    assert "not writable" in result.output
+    assert hostile.checksums(tmp_path) == before and not final.exists()
+
+
+def test_a_publication_over_two_directories_leaves_its_record_in_each(tmp_path):
+    """A reader of either directory finds the record of a writer killed between the renames."""
+    import signal as signals
+
+    import gategenome.io.publish as publish
+
+    a, b = tmp_path / "one" / "b.bed", tmp_path / "two" / "r.bed"
+    for path in (a, b):
+        path.parent.mkdir()
+        path.write_text("old\n")
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child, killed at its first rename
+        os.environ[publish.CRASH_VARIABLE] = "7"  # 2 staged outputs x 2 steps, 2 records, the first rename
+        publish._steps[0] = 0
+        with publication(files=[a, b]):
+            for path in (a, b):
+                with atomic_open(path) as handle:
+                    handle.write("new\n")
+        os._exit(0)
+    status = os.waitpid(pid, 0)[1]
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signals.SIGKILL
+    assert (a.read_text(), b.read_text()) == ("new\n", "old\n")  # half published
+    assert len(publish.leftover_commits(a.parent)) == len(publish.leftover_commits(b.parent)) == 1
+    publish.finish_before_reading([b])  # a reader of the second directory only
+    assert (a.read_text(), b.read_text()) == ("new\n", "new\n")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["b.bed", "one", "r.bed", "two"]
