@@ -4,15 +4,14 @@ A short default yeast training (``--epochs`` x ``--steps-per-epoch`` steps, ever
 other setting at its default, seed 1) runs as ``gategenome train`` in a fresh
 process four ways, in one run:
 
-* ``old``: libgomp's own default (``GOMP_SPINCOUNT=300000``: idle threads spin
-  300,000 times at each barrier before they sleep), what the command did before
-  it chose a wait policy;
-* ``new``: the command's default (``OMP_WAIT_POLICY=PASSIVE``, set by
-  :func:`gategenome.core.openmp.sleep_while_waiting`);
+* ``spin``: libgomp's own default, what the command runs with
+  (``GOMP_SPINCOUNT=300000``: idle threads spin 300,000 times at each barrier
+  before they sleep);
+* ``passive``: ``OMP_WAIT_POLICY=PASSIVE`` (threads sleep at once at a barrier);
 
 each alone (idle) and beside one busy single-thread Python loop (busy).  It
 prints the wall times, busy / idle per mode (a fair share of 2 cores costs at most
-2x) and new / old idle time (the price on an idle machine, target within 5%).
+2x) and passive / spin time idle and busy.
 Each time is the fastest of ``--runs`` runs; the runs of the modes alternate so
 that a drift of the machine's load falls on both.
 
@@ -38,7 +37,7 @@ GENOME = YEAST / "sacCer3.fa"
 SIGNAL = YEAST / "SRR1822137.coverage.bw"
 PEAKS = YEAST / "SRR1822137.macs3_peaks.narrowPeak"
 #: Environment of each mode (on top of the caller's, without any OpenMP wait setting).
-MODES = {"old": {"GOMP_SPINCOUNT": "300000"}, "new": {}}
+MODES = {"spin": {"GOMP_SPINCOUNT": "300000"}, "passive": {"OMP_WAIT_POLICY": "PASSIVE"}}
 BUSY_LOOP = "while True: pass"
 
 
@@ -79,7 +78,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="busy_machine.") as tmp:
         work = Path(tmp)
         _gategenome(["prepare", "--genome", str(GENOME), "--signal", str(SIGNAL), "--peaks", str(PEAKS),
-                     "--out-dir", str(work / "prep")], _environment("new"))
+                     "--out-dir", str(work / "prep")], _environment("spin"))
         config = work / "train.yaml"
         lines = [f"  epochs: {args.epochs}", f"  steps_per_epoch: {args.steps_per_epoch}"]
         if args.eval_bases is not None:
@@ -95,12 +94,12 @@ def main(argv=None) -> int:
     steps = args.epochs * args.steps_per_epoch
     print(f"gategenome train, yeast, defaults but {args.epochs} epochs x {args.steps_per_epoch} steps "
           f"({steps} steps), seed 1, {os.cpu_count()} CPUs, fastest of {args.runs}")
-    print(f"{'mode':<5} {'idle s':>8} {'busy s':>8} {'busy/idle':>10}")
+    print(f"{'mode':<7} {'idle s':>8} {'busy s':>8} {'busy/idle':>10}")
     for mode in MODES:
         idle, busy = times[mode, False], times[mode, True]
-        print(f"{mode:<5} {idle:8.1f} {busy:8.1f} {busy / idle:10.2f}")
-    print(f"new/old idle: {times['new', False] / times['old', False]:.3f}   "
-          f"new/old busy: {times['new', True] / times['old', True]:.3f}")
+        print(f"{mode:<7} {idle:8.1f} {busy:8.1f} {busy / idle:10.2f}")
+    print(f"passive/spin idle: {times['passive', False] / times['spin', False]:.3f}   "
+          f"passive/spin busy: {times['passive', True] / times['spin', True]:.3f}")
     return 0
 
 

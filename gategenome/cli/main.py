@@ -10,9 +10,7 @@ import sys
 import click
 
 from gategenome import __version__
-from gategenome.core.openmp import sleep_while_waiting
 
-sleep_while_waiting()  # before anything imports torch: OpenMP threads then yield a busy core
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _NOT_COMMANDS = {"main", "common", "options", "reference"}
