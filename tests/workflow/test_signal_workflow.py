@@ -131,7 +131,10 @@ def test_two_replicate_workflow_scores_replicate_agreement(tmp_path, mini, fragm
         {"sample": "chrI", "fragments": first, "replicate": "r1"},
         {"sample": "chrI", "fragments": second, "replicate": "r2"},
     ], **{**TINY, "call": {"fdr": 1.0, "min_depth": 0.0},  # every drop below the null threshold is reported
-          "model": {"hidden_size": 16}, "train": {**TINY["train"], "epochs": 2, "steps_per_epoch": 20}})
+          "model": {"hidden_size": 16},
+          # the drops of the peaks' regions target, what the agreement below is about (a sample made
+          # from reads trains on its insertions by default)
+          "train": {**TINY["train"], "epochs": 2, "steps_per_epoch": 20, "target": "regions"}})
     run_snakemake(tmp_path, "--cores", "2", "results/chrI/evaluation/report.html")
     results = tmp_path / "results" / "chrI"
     kept = [json.loads((results / "replicates" / label / "signal" / "signal.json").read_text())["inputs"][0]["kept"]
