@@ -2,8 +2,8 @@
 
 Each genome is simulated here (random sequence, accessible regions every ~3 kb
 with a high signal inside and a low one outside), three chromosomes: train,
-valid, test.  The same few training steps run on both in a subprocess whose peak
-resident memory is read with ``os.wait4``.  Holding the folds in memory costs
+valid, test.  The same few training steps run twice on each in a subprocess whose peak
+resident memory is read with ``os.wait4`` (the lower of the two).  Holding the folds in memory costs
 about 10 bytes per base and scoring held-out folds whole about 90 more, so the
 8 Mb difference would add hundreds of MB; the cached, streamed training may add
 at most 3 bytes per extra base (fixed buffers and allocator noise are about
@@ -66,19 +66,19 @@ def simulated_genome(directory: Path, total: int, seed: int = 0) -> dict:
     return {"genome": directory / "genome.fa", "signal": directory / "atac.bw"}
 
 
-def train_peak_rss(directory: Path) -> tuple[int, dict]:
+def train_peak_rss(directory: Path, out: str = "out") -> tuple[int, dict]:
     """Peak RSS (bytes) of `gategenome train --threads 1` on the genome in ``directory``, and its metrics."""
     command = [sys.executable, "-m", "gategenome", "train", "--genome", directory / "genome.fa",
                "--signal", directory / "atac.bw", "--regions", directory / "regions.bed",
                "--folds", directory / "folds.json", "--config", directory / "train.yaml", "--threads", "1",
-               "--device", "cpu", "--no-progress", "--out", directory / "out" / "model.pt"]
+               "--device", "cpu", "--no-progress", "--out", directory / out / "model.pt"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([str(part) for part in command], env=env, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = process.stderr.read()
     assert process.returncode == 0, stderr
-    return usage.ru_maxrss * 1024, json.loads((directory / "out" / "metrics.json").read_text())
+    return usage.ru_maxrss * 1024, json.loads((directory / out / "metrics.json").read_text())
 
 
 @pytest.mark.slow
@@ -89,7 +89,8 @@ def test_training_memory_does_not_grow_with_the_genome(tmp_path):
     for size in sizes:
         directory = tmp_path / f"g{size}"
         simulated_genome(directory, size)
-        peaks[size], metrics[size] = train_peak_rss(directory)
+        runs = [train_peak_rss(directory, f"out{run}") for run in range(2)]  # the lower peak: allocator noise
+        peaks[size], metrics[size] = min(peak for peak, _ in runs), runs[0][1]
     growth = peaks[sizes[1]] - peaks[sizes[0]]
     assert growth < 3 * (sizes[1] - sizes[0]), (
         f"peak RSS {peaks[sizes[0]] / 1e6:.0f} MB at 2 Mb, {peaks[sizes[1]] / 1e6:.0f} MB at 10 Mb: "
