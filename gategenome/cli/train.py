@@ -76,7 +76,10 @@ def command(genome, signal, regions, folds, out, config_path, blacklist, inserti
     (MODEL.config.yaml).  A resume checkpoint (MODEL.resume.pt) is written after
     every epoch; --resume continues from it.  A fixed --seed gives the same
     weights bit for bit on CPU with the same thread count.  --threads bounds
-    torch's intra-op and inter-op threads.  The genome and signal are read from
+    torch's intra-op and inter-op threads; by default one thread per core, less
+    one for each core other processes keep busy when training starts (threads
+    that share a core with other work make every step wait), so give --threads
+    where runs on differently loaded machines must match bit for bit.  The genome and signal are read from
     the cache directory (built on first use; a cache of other or edited files
     is never read), so memory stays about the same from yeast to human.
     With train.target insertions the head learns the log Tn5 insertion rate of

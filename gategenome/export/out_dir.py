@@ -97,7 +97,7 @@ def _remove_listed(old: Path, listed: set[str]) -> None:
     to the user's files) is left alone.
     """
     root = os.path.realpath(old)
-    for name in listed:
+    for name in sorted(listed, key=lambda name: name == MANIFEST):  # the manifest last: a killed removal resumes
         if os.path.realpath((old / name).parent) != os.path.normpath(os.path.join(root, os.path.dirname(name))):
             log.warning("%s: not removed, reached through a symbolic link", old / name)
             continue

@@ -160,7 +160,8 @@ class TrainConfig:
     seed
         Seed of the weights and of the window sampling.
     threads
-        CPU threads for torch; 0 leaves torch's default.
+        CPU threads for torch; 0 takes torch's default less one for each core
+        other processes keep busy when training starts.
     device
         ``auto``, ``cpu`` or ``cuda``.
     """
@@ -217,7 +218,8 @@ class TrainConfig:
     final_bases: int = setting(100_000_000, "Bases of each fold's fixed sample scored by the final metrics; 0 "
                                             "scores every base.", low=0)
     seed: int = setting(0, "Seed of the weights and of the window sampling.", low=0)
-    threads: int = setting(0, "CPU threads of torch (intra-op and inter-op); 0 leaves torch's default.", low=0)
+    threads: int = setting(0, "CPU threads of torch (intra-op and inter-op); 0 takes torch's default less one "
+                                 "for each core other processes keep busy when training starts.", low=0)
     device: str = setting("auto", "Where to train: auto (CUDA when available), cpu or cuda.",
                           choices=("auto", "cpu", "cuda"))
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from gategenome.core.cores import free_core_threads
 from gategenome.core.progress import progress_bar
 from gategenome.errors import ConfigError, InputError
 from gategenome.io.atomic import atomic_open
@@ -51,18 +52,25 @@ log = logging.getLogger(__name__)
 def set_determinism(config: TrainConfig) -> None:
     """Threads, seeds and deterministic kernels for reproducible CPU training.
 
-    ``config.threads`` (when not 0) bounds both torch's intra-op threads and its
-    inter-op pool; the latter can be set once per process, before any parallel
-    work, so a later call that cannot change it logs what is in use.
+    ``config.threads`` bounds both torch's intra-op threads and its inter-op
+    pool; 0 takes torch's default less one thread for each core other processes
+    keep busy when training starts (:func:`gategenome.core.cores.free_core_threads`).
+    The inter-op pool can be set once per process, before any parallel work, so a
+    later call that cannot change it logs what is in use.
     """
-    if config.threads:
-        torch.set_num_threads(config.threads)
-        if torch.get_num_interop_threads() != config.threads:
-            try:
-                torch.set_num_interop_threads(config.threads)
-            except RuntimeError:
-                log.warning("torch inter-op threads already fixed at %d in this process (asked for %d)",
-                            torch.get_num_interop_threads(), config.threads)
+    threads = config.threads
+    if not threads:
+        threads = free_core_threads(torch.get_num_threads())
+        if threads < torch.get_num_threads():
+            log.info("%d of %d cores are busy with other work: training with %d thread(s)",
+                     torch.get_num_threads() - threads, torch.get_num_threads(), threads)
+    torch.set_num_threads(threads)
+    if torch.get_num_interop_threads() != threads:
+        try:
+            torch.set_num_interop_threads(threads)
+        except RuntimeError:
+            log.warning("torch inter-op threads already fixed at %d in this process (asked for %d)",
+                        torch.get_num_interop_threads(), threads)
     torch.manual_seed(config.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
 

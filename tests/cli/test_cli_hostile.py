@@ -447,6 +447,29 @@ def test_an_export_killed_before_its_new_hub_took_the_place_puts_the_earlier_one
     assert not previous.parent.exists() and running.exists()
 
 
+def test_a_removal_of_the_earlier_export_killed_part_way_is_finished_by_the_next_export(tmp_path, monkeypatch):
+    from gategenome.export import out_dir
+
+    listed = {f"track{number}.bw": "earlier" for number in range(6)}
+    previous = _killed_swap(tmp_path, listed)
+    (tmp_path / "hub").mkdir()  # the new export took the place before the kill
+    unlinked, real_unlink = [], Path.unlink
+
+    def killed_before_the_last(path, *args, **kwargs):
+        if len(unlinked) == len(listed):  # the seventh of seven files
+            raise KeyboardInterrupt  # the removal stops here, as a SIGKILL would stop it
+        unlinked.append(path.name)
+        real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", killed_before_the_last)
+    with pytest.raises(KeyboardInterrupt):
+        out_dir._remove_listed(previous, ["export.json", *sorted(listed)])  # in the order least kind to a kill
+    monkeypatch.setattr(Path, "unlink", real_unlink)
+    assert "export.json" not in unlinked and (previous / "export.json").exists()
+    assert out_dir.finish_interrupted_swaps(tmp_path / "hub") == [previous.parent]
+    assert not previous.parent.exists()
+
+
 def test_an_export_killed_after_its_new_hub_took_the_place_removes_only_the_listed_files(exportable, tmp_path):
     out = tmp_path / "hub"
     assert export(exportable, out).exit_code == 0
