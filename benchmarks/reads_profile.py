@@ -4,10 +4,13 @@ For each seed, the LSTM is trained by ``gategenome train`` (``run_train``) with 
 recipe of ``--config`` (``train.target: insertions``), and a causal dilated CNN
 (:class:`gategenome.model.cnn.CausalCNN`, its width searched to match the LSTM's
 parameter count, a receptive field of ``--cnn-field`` bases ending at the base)
-is trained the same number of steps on the same windows (same seed), with the same
-loss (multinomial profile + log total count), the same frozen Tn5 bias model and
-mean rate (fitted as train fits them), optimiser, schedule and weight selection
-(the valid peaks' score after every epoch).  Both are scored on the test
+is trained on the same windows (same seed), with the same loss (multinomial
+profile + log total count), the same frozen Tn5 bias model and mean rate (fitted as
+train fits them), optimiser, schedule and weight selection (the valid peaks' score
+after every epoch), for as long as the LSTM: ``--cnn-budget time`` (the default)
+gives it the epochs of ``steps_per_epoch`` steps that fit in the LSTM's training
+seconds (its cost per step and per validation timed on 10 steps and one validation
+first), ``--cnn-budget steps`` the LSTM's number of steps.  Both are scored on the test
 chromosomes' peaks (:func:`gategenome.train.peak_counts.peak_count_metrics`: 1 kb
 windows centred on each region; Pearson and Spearman r of log total counts,
 median Jensen-Shannon distance of the profiles).
@@ -71,37 +74,66 @@ class LogitsOf(torch.nn.Module):
         return SimpleNamespace(logits=self.cnn(x))
 
 
-def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, parameters: int, cache: Path) -> dict:
-    """The CNN trained as the docstring says; its test peak metrics and size."""
-    set_determinism(train_config)
-    cnn_config = matching_config(parameters, field)
+def _cnn_step(model, optimizer, head, batch, train_config) -> torch.Tensor:
+    """One optimiser step of the CNN on ``batch``; its loss."""
+    x = torch.from_numpy(batch.x)
+    with torch.no_grad():
+        offset = head.offset(x)
+    profile, count = insertion_terms(model(x).logits + offset, torch.from_numpy(batch.counts),
+                                     torch.from_numpy(batch.weight))
+    loss = profile + train_config.count_weight * count
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if train_config.grad_clip:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
+    optimizer.step()
+    return loss
+
+
+def _new_cnn(cnn_config, train_config):
     torch.manual_seed(train_config.seed)
     model = LogitsOf(CausalCNN(cnn_config))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=train_config.lr, weight_decay=train_config.weight_decay)
-    total = train_config.epochs * train_config.steps_per_epoch
+    return model, torch.optim.AdamW(model.parameters(), lr=train_config.lr, weight_decay=train_config.weight_decay)
+
+
+def _epochs_in(seconds: float, model, optimizer, head, sampler, training, model_config, train_config) -> int:
+    """Epochs of the CNN that fit in ``seconds``: 10 steps and one validation timed on a throwaway copy."""
+    rng = np.random.default_rng([train_config.seed, 10 ** 6])
+    started = time.perf_counter()
+    for _ in range(10):
+        _cnn_step(model, optimizer, head, sampler.sample(rng), train_config)
+    step_seconds = (time.perf_counter() - started) / 10
+    started = time.perf_counter()
+    peak_count_metrics(model, head, training.data["valid"], model_config, train_config)
+    epoch_seconds = train_config.steps_per_epoch * step_seconds + time.perf_counter() - started
+    log.info("CNN: %.3f s a step, %.0f s an epoch with its validation", step_seconds, epoch_seconds)
+    return max(1, round(seconds / epoch_seconds))
+
+
+def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, parameters: int, cache: Path,
+              seconds: float | None = None) -> dict:
+    """The CNN trained as the docstring says (for about ``seconds`` when given); its test peak metrics and size."""
+    set_determinism(train_config)
+    cnn_config = matching_config(parameters, field)
     best, best_state, step = -1.0, None, 0
     started = time.perf_counter()
     with open_training_data(inputs, model_config, cache) as training:
         head = fit_tn5_bias(training.data["train"], model_config, train_config, torch.device("cpu"))
         sampler = WindowSampler(training.data["train"], model_config, train_config)
-        for epoch in range(train_config.epochs):
+        epochs = train_config.epochs
+        if seconds is not None:
+            epochs = _epochs_in(seconds, *_new_cnn(cnn_config, train_config), head, sampler, training,
+                                model_config, train_config)
+            started = time.perf_counter()
+        model, optimizer = _new_cnn(cnn_config, train_config)
+        total = epochs * train_config.steps_per_epoch
+        for epoch in range(epochs):
             rng = np.random.default_rng([train_config.seed, epoch])
             model.train()
             for _ in range(train_config.steps_per_epoch):
                 for group in optimizer.param_groups:
                     group["lr"] = learning_rate(step, total, train_config)
-                batch = sampler.sample(rng)
-                x = torch.from_numpy(batch.x)
-                with torch.no_grad():
-                    offset = head.offset(x)
-                profile, count = insertion_terms(model(x).logits + offset, torch.from_numpy(batch.counts),
-                                                 torch.from_numpy(batch.weight))
-                loss = profile + train_config.count_weight * count
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if train_config.grad_clip:
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
-                optimizer.step()
+                loss = _cnn_step(model, optimizer, head, sampler.sample(rng), train_config)
                 step += 1
             score = peak_selection_score(peak_count_metrics(model, head, training.data["valid"], model_config,
                                                             train_config))
@@ -112,9 +144,36 @@ def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, param
                 best_state = {k: v.clone() for k, v in model.state_dict().items()}
         model.load_state_dict(best_state)
         test = peak_count_metrics(model, head, training.data["test"], model_config, train_config)
-    test.update(parameters=parameter_count(model), seconds=time.perf_counter() - started,
+    test.update(parameters=parameter_count(model), seconds=time.perf_counter() - started, steps=step,
                 channels=cnn_config.channels, receptive_field=field)
     return test
+
+
+def seed_rows(args: argparse.Namespace, seed: int) -> list[dict]:
+    """The LSTM's and the CNN's rows of one seed."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    work = Path(args.work)
+    inputs = TrainInputs(genome=args.genome, regions=args.regions, folds=args.folds, blacklist=args.blacklist,
+                         insertions=args.insertions)
+    model_config, train_config = load_config(args.config, seed=seed, threads=args.threads, device="cpu")
+    out = work / f"lstm-{seed}" / "model.pt"
+    resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
+    if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
+        metrics = json.loads((out.parent / "metrics.json").read_text())
+        if metrics["config"] != resolved:
+            raise SystemExit(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
+                             f"and seed {seed}; remove it to retrain")
+        log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
+    else:
+        metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
+                            blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
+                            progress=False)
+    parameters = parameter_count(GateLSTM(model_config))
+    lstm = {"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
+            "seconds": metrics["train_seconds"], "steps": metrics["steps"]}
+    budget = metrics["train_seconds"] if args.cnn_budget == "time" else None
+    cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache", budget)
+    return [lstm, {"model": "CNN", "seed": seed, **cnn}]
 
 
 def main(argv=None) -> int:
@@ -124,38 +183,28 @@ def main(argv=None) -> int:
     parser.add_argument("--blacklist")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--cnn-field", type=int, default=1024, help="CNN receptive field (bases)")
+    parser.add_argument("--cnn-budget", choices=("time", "steps"), default="time",
+                        help="train the CNN for the LSTM's training seconds (time) or its number of steps")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=1, help="seeds trained at once, each in its own process")
     parser.add_argument("--work", required=True, help="directory of the trained models and the genome cache")
     parser.add_argument("--out", help="JSON of the results")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    work = Path(args.work)
-    inputs = TrainInputs(genome=args.genome, regions=args.regions, folds=args.folds, blacklist=args.blacklist,
-                         insertions=args.insertions)
-    rows = []
-    for seed in args.seeds:
-        model_config, train_config = load_config(args.config, seed=seed, threads=args.threads, device="cpu")
-        out = work / f"lstm-{seed}" / "model.pt"
-        resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
-        if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
-            metrics = json.loads((out.parent / "metrics.json").read_text())
-            if metrics["config"] != resolved:
-                parser.error(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
-                             f"and seed {seed}; remove it to retrain")
-            log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
-        else:
-            metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
-                                blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
-                                progress=False)
-        parameters = parameter_count(GateLSTM(model_config))
-        rows.append({"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
-                     "seconds": metrics["train_seconds"]})
-        cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache")
-        rows.append({"model": "CNN", "seed": seed, **cnn})
-    print(f"{'model':6} {'seed':>4} {'params':>7} {'peaks':>6} {'pearson':>8} {'spearman':>8} {'JSD':>7} {'s':>6}")
+    if args.jobs > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            rows = [row for rows in pool.map(seed_rows, [args] * len(args.seeds), args.seeds) for row in rows]
+    else:
+        rows = [row for seed in args.seeds for row in seed_rows(args, seed)]
+    print(f"{'model':6} {'seed':>4} {'params':>7} {'peaks':>6} {'pearson':>8} {'spearman':>8} {'JSD':>7} "
+          f"{'steps':>6} {'s':>6}")
     for row in rows:
         print(f"{row['model']:6} {row['seed']:>4} {row['parameters']:>7} {row['peaks']:>6} {row['count_pearson']:>8.4f} "
-              f"{row['count_spearman']:>8.4f} {row['profile_jsd_median']:>7.4f} {row['seconds']:>6.0f}")
+              f"{row['count_spearman']:>8.4f} {row['profile_jsd_median']:>7.4f} {row['steps']:>6} "
+              f"{row['seconds']:>6.0f}")
     means = {name: {key: float(np.mean([r[key] for r in rows if r["model"] == name])) for key in KEYS}
              for name in ("LSTM", "CNN")}
     for name, values in means.items():
