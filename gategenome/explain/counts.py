@@ -98,7 +98,8 @@ def count_attributions(
     """
     width = codes.shape[1]
     inputs = x.detach().clone().requires_grad_(True)
-    with torch.enable_grad():
+    # cuDNN's LSTM runs backward only in training mode; the model stays in eval mode, so not through cuDNN
+    with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
         if part == "main":
             per_base = model(inputs, None if state is None else state.detach()).logits + head.log_mean_rate
         elif part == "bias":
