@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gategenome.explain.jaspar import Match, jaspar_motifs, match_motifs
-from gategenome.explain.motifs import Motif, trim_bounds
+from gategenome.explain.motifs import Motif, motif_span, trim_bounds
 from gategenome.explain.report import write_motif_report, write_motif_table
 
 
@@ -37,6 +37,12 @@ def test_trimming_keeps_the_informative_core_with_a_margin():
     cwm[8:12, 0] = 1.0
     cwm[3, 1] = 0.1  # below 30% of the largest column: trimmed away
     assert trim_bounds(cwm) == (6, 14)
+
+
+def test_modisco_reads_the_bases_before_a_last_summit_or_around_a_middle_one():
+    assert motif_span(200, 60) == (140, 200) and motif_span(200, 60, 199) == (140, 200)  # drops: summit last
+    assert motif_span(400, 100, 200) == (150, 250)  # counts: centred on the summit
+    assert motif_span(400, 100, 10) == (0, 100) and motif_span(400, 500, 200) == (0, 400)  # shifted, clipped
 
 
 class _Images(HTMLParser):
