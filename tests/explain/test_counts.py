@@ -153,17 +153,30 @@ def test_the_main_score_is_the_bias_free_predicted_total_and_ignores_the_bias_mo
 
 
 @pytest.mark.usefixtures("one_torch_thread")
-def test_counts_writes_the_motif_report_saying_what_was_explained(tmp_path):
+def test_counts_writes_the_motif_report_saying_what_was_explained(tmp_path, monkeypatch):
+    import gategenome.explain.pipeline as pipeline
+
     genome, peaks = planted_genome(tmp_path)
     model = save(tmp_path / "model.pt", planted_model(), InsertionHead(-3.0, planted_bias()))
+    given = []  # modisco itself is not run here: what it is given, and the report around its (no) motifs
+
+    def find_motifs(one_hot, hypothetical, settings, summit):
+        given.append((one_hot.shape, hypothetical.shape, settings.window, summit))
+        return []
+
+    monkeypatch.setattr(pipeline, "find_motifs", find_motifs)
     result = explain(tmp_path, model, genome, peaks, "explain", "--model-part", "bias", "--motif-window", "60",
                      "--top", "4")
     assert result.exit_code == 0, result.output
+    assert given == [((4, FLANK, 4), (4, FLANK, 4), 60, FLANK // 2)]  # modisco reads around the middle summit
     page = (tmp_path / "explain" / "motifs.html").read_text()
     assert "What Tn5 prefers" in page and "peaks explained: 4" in page and "counts:bias" in page
+    assert "too few seqlets" in page
     assert (tmp_path / "explain" / "motifs.tsv").read_text().startswith("motif\tseqlets")
     for name in ("attribution.plus.bw", "attribution.minus.bw", "modisco_ohe.npz", "modisco_attr.npz"):
         assert (tmp_path / "explain" / name).is_file()
+    summary = json.loads((tmp_path / "explain" / "explain.json").read_text())
+    assert summary["motif_settings"]["window"] == 60 and summary["motif_results"]["motifs"] == []
     assert "4 peaks explained (counts:bias)" in result.stderr
 
 
