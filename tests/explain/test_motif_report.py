@@ -67,3 +67,13 @@ def test_report_embeds_a_logo_and_a_position_histogram_per_motif(tmp_path):
     write_motif_table(tmp_path / "motifs.tsv", [motif], matches)
     row = (tmp_path / "motifs.tsv").read_text().splitlines()[1].split("\t")
     assert row[:3] == ["pos_1", "42", "TTACCCGG"] and row[5] == "REB1"
+
+
+def test_the_report_of_counts_says_which_part_was_explained(tmp_path):
+    motif = Motif("pos_1", 1, _ppm("TTACCCGG") - 0.25, _ppm("TTACCCGG"), 42, np.array([-5.0, 20.0, 3.0]), 0.5)
+    for part, title in (("main", "What raises the predicted insertions"), ("bias", "What Tn5 prefers")):
+        write_motif_report(tmp_path / "motifs.html", [motif], [[]], {"peaks explained": 3}, 100, f"counts:{part}", 50)
+        page = (tmp_path / "motifs.html").read_text()
+        assert title in page and "What closes the forget gate" not in page and "median +3" in page
+    write_motif_report(tmp_path / "motifs.html", [], [], {"peaks explained": 0}, 100, "counts:main", 50)
+    assert "No peaks to explain" in (tmp_path / "motifs.html").read_text()
