@@ -18,6 +18,7 @@ from scan_testlib import random_dna, without_kmers, write_fasta
 from variants_testlib import model as random_model
 
 from gategenome.cli.main import cli
+from gategenome.core.encode import ONE_HOT_CODE, encode_codes
 from gategenome.errors import ConfigError
 from gategenome.explain.counts import count_attributions
 from gategenome.explain.settings import ExplainSettings
@@ -133,9 +134,8 @@ def test_the_main_score_is_the_bias_free_predicted_total_and_ignores_the_bias_mo
     genome_path, _ = planted_genome(tmp_path)
     net = planted_model()
     with Genome(genome_path) as genome:
-        codes_text = genome.fetch("chrA", CENTRES[0] - FLANK // 2, CENTRES[0] + FLANK // 2)
-    x = torch.tensor(np.array([["ACGT".index(b) == np.arange(4) for b in codes_text]], dtype=np.float32))
-    codes = np.array([["ACGT".index(b) for b in codes_text]], dtype=np.uint8)
+        codes = encode_codes(genome.fetch("chrA", CENTRES[0] - FLANK // 2, CENTRES[0] + FLANK // 2))[None]
+    x = torch.from_numpy(ONE_HOT_CODE[codes].astype(np.float32))
     with_bias, without = InsertionHead(-3.0, planted_bias()), InsertionHead(-3.0, None)
     score, hypothetical, contrib, attribution = count_attributions(net, with_bias, x, codes)
     expected = predict_insertions(net, with_bias, x, with_bias=False).total.log()
@@ -146,7 +146,7 @@ def test_the_main_score_is_the_bias_free_predicted_total_and_ignores_the_bias_mo
     np.testing.assert_allclose(contrib[0], hypothetical[0, np.arange(FLANK), codes[0]])
     # the k-mer's first base carries a positive attribution, and breaking it lowers the predicted total
     position = FLANK // 2 + MAIN_AT
-    assert codes_text[position] == MAIN_KMER[0] == "G" and contrib[0, position] > 0 and attribution[0, position, 2] > 0
+    assert "ACGT"[codes[0, position]] == MAIN_KMER[0] == "G" and contrib[0, position] > 0 and attribution[0, position, 2] > 0
     broken = x.clone()
     broken[0, position] = torch.tensor([0.0, 0.0, 0.0, 1.0])
     assert count_attributions(net, with_bias, broken, codes)[0][0] < score[0] - 1.0
