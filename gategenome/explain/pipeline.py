@@ -117,7 +117,8 @@ def run_explain(model: GateLSTM, genome: Genome, signal, drops: str | os.PathLik
         require_head(model_target, head, settings.model_part, (provenance or {}).get("model", "model"))
     targets = read_targets(drops, genome.sizes, settings.top, unstranded="+" if counts else None)
     if not targets:
-        log.warning("%s has no records: nothing to explain (the outputs are written empty)", drops)
+        log.warning("%s has no %s: nothing to explain (the outputs are written empty)", drops,
+                    "peaks" if counts else "drops")
     references = None  # read before the attributions: a bad --jaspar-release fails before the work
     if motif_settings is not None:
         references = jaspar_motifs(motif_settings.jaspar_release, motif_settings.tax_group)
