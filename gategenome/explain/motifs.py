@@ -93,6 +93,14 @@ def motif_span(length: int, window: int, summit: int = -1) -> tuple[int, int]:
     return start, start + width
 
 
+def windows_take_both_signs(one_hot: np.ndarray, hypothetical: np.ndarray, window: int) -> bool:
+    """Whether the summed contributions of the ``window``-base windows of ``(N, W, 4)`` attributions take both
+    signs (some ``< 0``, some ``>= 0``): modisco fits its seqlet threshold on each side and fails on an empty one."""
+    contributions = (one_hot * hypothetical).sum(axis=-1, dtype=np.float64)
+    sums = np.lib.stride_tricks.sliding_window_view(contributions, window, axis=1).sum(axis=-1)
+    return bool((sums < 0).any() and (sums >= 0).any())
+
+
 def find_motifs(one_hot: np.ndarray, hypothetical: np.ndarray, settings: MotifSettings,
                 summit: int = -1) -> list[Motif]:
     """Motifs of the attributions: positive metacluster first, each by decreasing seqlet count.
@@ -120,10 +128,15 @@ def find_motifs(one_hot: np.ndarray, hypothetical: np.ndarray, settings: MotifSe
     if sequences.shape[0] == 0 or width < 30 or not np.any(scores):
         log.warning("modisco: nothing to cluster (%d drops, window %d)", sequences.shape[0], width)
         return []
+    sliding = min(21, width // 3)
+    if not windows_take_both_signs(sequences, scores, sliding):
+        log.warning("modisco: every %d-base window's contribution has one sign; its seqlet thresholds need both, "
+                    "so no motif is sought", sliding)
+        return []
     positive, negative = TFMoDISco(
         one_hot=sequences, hypothetical_contribs=scores, max_seqlets_per_metacluster=settings.max_seqlets,
         min_metacluster_size=settings.min_metacluster, n_leiden_runs=settings.leiden_runs,
-        sliding_window_size=min(21, width // 3), flank_size=min(10, width // 6), verbose=False,
+        sliding_window_size=sliding, flank_size=min(10, width // 6), verbose=False,
     )
     centre = summit % max(one_hot.shape[1], 1) - start
     motifs = _motifs(positive, 1, centre) + _motifs(negative, -1, centre)

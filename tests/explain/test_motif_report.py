@@ -77,3 +77,20 @@ def test_the_report_of_counts_says_which_part_was_explained(tmp_path):
         assert title in page and "What closes the forget gate" not in page and "median +3" in page
     write_motif_report(tmp_path / "motifs.html", [], [], {"peaks explained": 0}, 100, "counts:main", 50)
     assert "No peaks to explain" in (tmp_path / "motifs.html").read_text()
+
+
+def test_modisco_is_not_asked_for_motifs_when_no_window_contributes_negatively(monkeypatch):
+    import modiscolite.tfmodisco
+
+    from gategenome.explain.motifs import find_motifs, windows_take_both_signs
+    from gategenome.explain.settings import MotifSettings
+
+    one_hot = np.zeros((3, 60, 4), dtype=np.float32)
+    one_hot[..., 0] = 1.0
+    hypothetical = np.zeros_like(one_hot)
+    hypothetical[:, 20:28, 0] = 1.0  # a planted site, nothing against it: its seqlet threshold cannot be fitted
+    assert not windows_take_both_signs(one_hot, hypothetical, 20)
+    monkeypatch.setattr(modiscolite.tfmodisco, "TFMoDISco", lambda *a, **k: pytest.fail("modisco was run"))
+    assert find_motifs(one_hot, hypothetical, MotifSettings(window=60)) == []
+    hypothetical[:, 40:45, 0] = -1.0
+    assert windows_take_both_signs(one_hot, hypothetical, 20)
