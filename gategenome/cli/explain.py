@@ -69,9 +69,9 @@ def command(model_path, genome, signal, drops, out_dir, motifs, threads, progres
       gategenome explain --model model.pt --genome sacCer3.fa --drops results/drops.bed --top 2000 --out-dir explain
       gategenome explain --model model.pt --genome sacCer3.fa --signal atac.bw --drops drops.bed \\
           --method ig --no-motifs --out-dir explain
-      gategenome explain --model model.pt --genome sacCer3.fa --drops drops.bed --config explain.yaml \
+      gategenome explain --model model.pt --genome sacCer3.fa --drops drops.bed --config explain.yaml \\
           --out-dir explain      # settings from YAML (keys as the options: top, method, motif_window, ...)
-      gategenome explain --model reads/model.pt --genome sacCer3.fa --drops peaks.narrowPeak --target counts \
+      gategenome explain --model reads/model.pt --genome sacCer3.fa --drops peaks.narrowPeak --target counts \\
           --flank 400 --motif-window 400 --model-part bias --out-dir explain_bias   # Tn5's own motif
     """
     from pathlib import Path
