@@ -289,6 +289,11 @@ def _explain(p):
         Case("explain", "method-unknown", run(good, "--method", "shap"), 2, "--method"),
         Case("explain", "context-word", run(good, "--context", "horizon"), 1, "--context", [out]),
         Case("explain", "layer-missing", run(good, "--layer", "5"), 2, "--layer", [out]),
+        Case("explain", "target-unknown", run(good, "--target", "peaks"), 2, "--target"),
+        Case("explain", "model-part-unknown", run(good, "--target", "counts", "--model-part", "enzyme"), 2,
+             "--model-part"),
+        Case("explain", "counts-of-a-regions-model", run(good, "--target", "counts"), 1, "--model", [out]),
+        Case("explain", "bias-part-of-drops", run(good, "--model-part", "bias"), 1, "--model-part", [out]),
         Case("explain", "out-dir-is-the-drops", run(good, out_dir=good), 2, "--out-dir"),
         Case("explain", "out-dir-under-file", run(good, out_dir=p["blocker"] / "explain"), 1, "--out-dir"),
     ]

@@ -125,6 +125,9 @@ class ModelInputs:
     target
         What the model's head was trained on: ``regions`` or ``insertions``
         (:func:`gategenome.model.insertions.checkpoint_target`).
+    payload
+        The checkpoint's entries (:func:`gategenome.model.checkpoint.load_model`), e.g. for an
+        :class:`~gategenome.model.insertions.InsertionHead`.
     """
 
     model: Any
@@ -133,6 +136,7 @@ class ModelInputs:
     device: Any
     paths: dict[str, str | None]
     target: str = "regions"
+    payload: dict | None = None
 
 
 @contextlib.contextmanager
@@ -178,7 +182,7 @@ def open_model_inputs(model_path: PathLike, genome: PathLike, signal: PathLike |
                 "%s: the model reads DNA only (inputs: dna); --signal %s is ignored", model_path, signal)
         paths = {"model": str(Path(model_path).resolve()), "genome": str(Path(genome).resolve()),
                  "signal": None if track is None else str(Path(signal).resolve())}
-        yield ModelInputs(model, fasta, track, torch_device, paths, checkpoint_target(payload))
+        yield ModelInputs(model, fasta, track, torch_device, paths, checkpoint_target(payload), payload)
     finally:
         if track is not None:
             track.close()

@@ -6,6 +6,9 @@ saturation mutagenesis carried from the whole-chromosome state
 (:mod:`.mutagenesis`, :mod:`.windows`) or integrated gradients (:mod:`.gradients`);
 motifs are found in the attributions with modisco-lite (:mod:`.motifs`) and
 matched to JASPAR with Tomtom (:mod:`.jaspar`) in an HTML report (:mod:`.report`).
+With ``target="counts"`` the same pipeline explains the predicted insertions of a
+``target: insertions`` model around peaks instead, by gradient x input, for the main
+model or its Tn5 bias model alone (:mod:`.counts`).
 :func:`run_explain` (:mod:`.pipeline`) writes everything.
 """
 

@@ -36,7 +36,8 @@ class Motif:
         Number of seqlets.
     offsets
         ``(seqlets,)`` centre of each seqlet relative to the summit, bases in the scan
-        direction (negative: upstream of the summit).
+        direction (negative: upstream of the summit).  With counts attributions ``pos``
+        motifs raise the predicted insertions and ``neg`` ones lower them.
     reverse
         Fraction of seqlets found on the reverse complement of the scanned sequence.
     """
@@ -63,7 +64,7 @@ def trim_bounds(cwm: np.ndarray, threshold: float = 0.3, pad: int = 2) -> tuple[
     return max(int(keep.min()) - pad, 0), min(int(keep.max()) + pad + 1, score.size)
 
 
-def _motifs(patterns, sign: int, width: int) -> list[Motif]:
+def _motifs(patterns, sign: int, summit: int) -> list[Motif]:
     found = []
     for rank, pattern in enumerate(patterns or [], 1):
         cwm = np.asarray(pattern.contrib_scores, dtype=np.float64)
@@ -73,19 +74,45 @@ def _motifs(patterns, sign: int, width: int) -> list[Motif]:
         found.append(Motif(
             name=f"{'pos' if sign > 0 else 'neg'}_{rank}", sign=sign, cwm=cwm[start:end],
             ppm=np.asarray(pattern.sequence, dtype=np.float64)[start:end], seqlets=len(seqlets),
-            offsets=centres - (width - 1), reverse=float(np.mean([bool(s.is_revcomp) for s in seqlets])),
+            offsets=centres - summit, reverse=float(np.mean([bool(s.is_revcomp) for s in seqlets])),
         ))
     return found
 
 
-def find_motifs(one_hot: np.ndarray, hypothetical: np.ndarray, settings: MotifSettings) -> list[Motif]:
+def motif_span(length: int, window: int, summit: int = -1) -> tuple[int, int]:
+    """``(start, end)`` of the ``window`` positions (at most ``length``) of a window given to modisco.
+
+    With the summit last (``summit`` -1 or ``length - 1``) they are the last ``window``
+    positions; otherwise ``window`` positions centred on ``summit``, shifted to fit.
+    """
+    width = min(window, length)
+    summit %= max(length, 1)
+    if summit == length - 1:
+        return length - width, length
+    start = min(max(summit - width // 2, 0), length - width)
+    return start, start + width
+
+
+def windows_take_both_signs(one_hot: np.ndarray, hypothetical: np.ndarray, window: int) -> bool:
+    """Whether the summed contributions of the ``window``-base windows of ``(N, W, 4)`` attributions take both
+    signs (some ``< 0``, some ``>= 0``): modisco fits its seqlet threshold on each side and fails on an empty one."""
+    contributions = (one_hot * hypothetical).sum(axis=-1, dtype=np.float64)
+    sums = np.lib.stride_tricks.sliding_window_view(contributions, window, axis=1).sum(axis=-1)
+    return bool((sums < 0).any() and (sums >= 0).any())
+
+
+def find_motifs(one_hot: np.ndarray, hypothetical: np.ndarray, settings: MotifSettings,
+                summit: int = -1) -> list[Motif]:
     """Motifs of the attributions: positive metacluster first, each by decreasing seqlet count.
 
     Parameters
     ----------
     one_hot, hypothetical
-        ``(N, W, 4)`` sequences and hypothetical scores, summit last (only the last
-        ``settings.window`` positions are used).
+        ``(N, W, 4)`` sequences and hypothetical scores (only the ``settings.window``
+        positions of :func:`motif_span` are used).
+    summit
+        Index of the summit in the windows (-1: the last base, as for drops); seqlet
+        offsets are measured from it.
 
     Returns
     -------
@@ -94,18 +121,25 @@ def find_motifs(one_hot: np.ndarray, hypothetical: np.ndarray, settings: MotifSe
     """
     from modiscolite.tfmodisco import TFMoDISco
 
-    width = min(settings.window, one_hot.shape[1])
-    sequences = np.ascontiguousarray(one_hot[:, -width:], dtype=np.float32)
-    scores = np.ascontiguousarray(hypothetical[:, -width:], dtype=np.float32)
+    start, end = motif_span(one_hot.shape[1], settings.window, summit)
+    width = end - start
+    sequences = np.ascontiguousarray(one_hot[:, start:end], dtype=np.float32)
+    scores = np.ascontiguousarray(hypothetical[:, start:end], dtype=np.float32)
     if sequences.shape[0] == 0 or width < 30 or not np.any(scores):
         log.warning("modisco: nothing to cluster (%d drops, window %d)", sequences.shape[0], width)
+        return []
+    sliding = min(21, width // 3)
+    if not windows_take_both_signs(sequences, scores, sliding):
+        log.warning("modisco: every %d-base window's contribution has one sign; its seqlet thresholds need both, "
+                    "so no motif is sought", sliding)
         return []
     positive, negative = TFMoDISco(
         one_hot=sequences, hypothetical_contribs=scores, max_seqlets_per_metacluster=settings.max_seqlets,
         min_metacluster_size=settings.min_metacluster, n_leiden_runs=settings.leiden_runs,
-        sliding_window_size=min(21, width // 3), flank_size=min(10, width // 6), verbose=False,
+        sliding_window_size=sliding, flank_size=min(10, width // 6), verbose=False,
     )
-    motifs = _motifs(positive, 1, width) + _motifs(negative, -1, width)
-    log.info("modisco: %d motifs (%d closing the gate, %d holding it)", len(motifs),
+    centre = summit % max(one_hot.shape[1], 1) - start
+    motifs = _motifs(positive, 1, centre) + _motifs(negative, -1, centre)
+    log.info("modisco: %d motifs (%d positive, %d negative)", len(motifs),
              sum(m.sign > 0 for m in motifs), sum(m.sign < 0 for m in motifs))
     return motifs

@@ -1,7 +1,8 @@
 """The files of ``gategenome explain``: attribution arrays, bigWig tracks, a per-drop table.
 
 ``attributions.npz`` holds, in **scan orientation** (the order the model read
-the bases; the summit is the last position): ``one_hot`` and ``hypothetical``,
+the bases; the summit is the last position, or the middle one, ``W // 2``, with
+``target: counts``): ``one_hot`` and ``hypothetical``,
 ``(N, W, 4)`` each, the layout of modisco-lite's Python API
 (``modiscolite.tfmodisco.TFMoDISco(one_hot, hypothetical_contribs)``), and
 ``contrib`` ``(N, W)``, ``score`` ``(N,)`` and the drops' ``chrom``, ``strand``,
@@ -82,10 +83,15 @@ def write_attribution_tracks(out: Path, explained: Explained, sizes: dict[str, i
     return names
 
 
-def write_drop_table(path: Path, explained: Explained) -> None:
-    """``drops.tsv``: one row per explained drop (``dna_share`` empty for ``dna`` models)."""
+def write_drop_table(path: Path, explained: Explained, rank_column: str = "depth") -> None:
+    """``drops.tsv``: one row per explained drop or peak (``dna_share`` empty for ``dna`` models).
+
+    ``rank_column`` names column 7 of the input, by which ``--top`` ranks: ``depth`` for
+    drops, ``signal`` for peaks (a narrowPeak's signalValue).
+    """
+    columns = [rank_column if name == "depth" else name for name in TABLE_COLUMNS]
     with open(path, "w") as handle:
-        handle.write("\t".join(TABLE_COLUMNS) + "\n")
+        handle.write("\t".join(columns) + "\n")
         for row, target in enumerate(explained.targets):
             share = "" if explained.dna_share is None else f"{explained.dna_share[row]:.4f}"
             handle.write("\t".join([target.name, target.chrom, str(target.start), str(target.end), target.strand,

@@ -6,6 +6,11 @@ is streamed once per group (:mod:`.windows`); windows are then attributed
 gradients (:mod:`.gradients`).  A ``dna+signal`` model also gets, per drop, the
 share of the dip owed to the DNA versus the signal channel (integrated gradients,
 whose sum over channels approximates the dip).
+
+With ``target="counts"`` the same windows, centred on each target's summit
+instead of ending there, are attributed by the gradient x input of the log
+predicted insertions of an insertions model (:mod:`.counts`), for the main model
+or its Tn5 bias model alone.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import torch
 
 from gategenome.core.encode import ONE_HOT_CODE
 from gategenome.core.progress import progress_bar
+from gategenome.explain.counts import bias_margin, count_attributions
 from gategenome.explain.gradients import channel_shares, hypothetical_from_gradients, integrated_gradients
 from gategenome.explain.mutagenesis import hypothetical_from_deltas, saturation_mutagenesis
 from gategenome.explain.scores import dip_score, last_mean_forget
@@ -26,6 +32,7 @@ from gategenome.explain.settings import ExplainSettings
 from gategenome.explain.targets import Target
 from gategenome.explain.windows import scan_inputs, upstream_states
 from gategenome.io.fasta import Genome
+from gategenome.model.insertions import InsertionHead
 from gategenome.model.network import GateLSTM, StreamState
 
 log = logging.getLogger(__name__)
@@ -33,7 +40,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Explained:
-    """Attributions of ``N`` drops, each over the ``W`` bases ending at its summit (scan orientation).
+    """Attributions of ``N`` drops, each over ``W`` bases (scan orientation): ending at its summit, or centred on it.
 
     Attributes
     ----------
@@ -48,11 +55,14 @@ class Explained:
     contrib
         ``(N, W)`` the contribution of the base present.
     score
-        ``(N,)`` the dip score ``log(1 - f)`` at the summit.
+        ``(N,)`` the dip score ``log(1 - f)`` at the summit (or the log predicted insertions of the window).
     dna_share
         ``(N,)`` share of the dip owed to DNA (``dna+signal`` models), else None.
     skipped
-        Drops too close to the chromosome start (in the scan direction) for a full window.
+        Drops too close to the chromosome start (in the scan direction) for a full window
+        (centred windows: to either end).
+    summit
+        Index of the summit in each window: ``W - 1`` for drops, ``W // 2`` for centred windows.
     """
 
     targets: list[Target]
@@ -63,6 +73,10 @@ class Explained:
     score: np.ndarray
     dna_share: np.ndarray | None
     skipped: int
+    summit: int = -1
+
+    def __post_init__(self) -> None:
+        self.summit %= max(self.codes.shape[1], 1)
 
     @property
     def one_hot(self) -> np.ndarray:
@@ -70,11 +84,14 @@ class Explained:
         return ONE_HOT_CODE[self.codes]
 
 
-def _attribute(model, x, codes, state, settings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+def _attribute(model, x, codes, state, settings, head=None, margin=0):
     """``(score (T,), hypothetical (T, W, 4), contrib (T, W), attribution)`` of one batch of windows.
 
-    ``attribution`` ``(T, W, C)`` is the integrated gradients' (None for ``ism``).
+    ``attribution`` ``(T, W, C)`` is the integrated gradients' or the counts' gradient x
+    input (None for ``ism``).
     """
+    if settings.target == "counts":
+        return count_attributions(model, head, x, codes, state, settings.model_part, margin)
     attribution = None
     if settings.method == "ism":
         score, delta = saturation_mutagenesis(model, x, codes, state, settings.block, settings.layer)
@@ -89,21 +106,43 @@ def _attribute(model, x, codes, state, settings) -> tuple[np.ndarray, np.ndarray
     return score, hypothetical, contrib, attribution
 
 
-def _groups(targets: list[Target], sizes: dict[str, int], flank: int):
+def window_summit(settings: ExplainSettings) -> int:
+    """Index of the summit in each attributed window: the last base for drops, the middle for counts."""
+    return settings.flank // 2 if settings.target == "counts" else settings.flank - 1
+
+
+def _groups(targets: list[Target], sizes: dict[str, int], flank: int, summit: int):
     groups: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     skipped = 0
     for index, target in enumerate(targets):
-        u = target.scan_summit(sizes[target.chrom])
-        if u + 1 < flank:
+        length = sizes[target.chrom]
+        start = target.scan_summit(length) - summit
+        if start < 0 or start + flank > length:
             skipped += 1
             continue
-        groups[(target.chrom, target.strand)].append((index, u + 1 - flank))
+        groups[(target.chrom, target.strand)].append((index, start))
     return groups, skipped
 
 
+def _with_margin(genome: Genome, signal, chrom: str, strand: str, start: int, end: int, margin: int,
+                 config) -> np.ndarray:
+    """``(margin + end - start + margin, C)`` inputs of scan positions ``[start - margin, end + margin)``, zeros
+    past the chromosome's ends."""
+    lo, hi = max(start - margin, 0), min(end + margin, genome.sizes[chrom])
+    x, _ = scan_inputs(genome, signal, chrom, strand, lo, hi, config)
+    padded = np.zeros((end - start + 2 * margin, x.shape[1]), dtype=np.float32)
+    padded[lo - (start - margin):hi - (start - margin)] = x
+    return padded
+
+
 def explain_drops(model: GateLSTM, genome: Genome, signal, targets: list[Target], settings: ExplainSettings,
-                  device: torch.device, progress: bool = False) -> Explained:
-    """Attribute the dip of every drop in ``targets`` (see the module docstring).
+                  device: torch.device, progress: bool = False, head: InsertionHead | None = None) -> Explained:
+    """Attribute the dip of every drop in ``targets``, or the predicted counts around it (see the module docstring).
+
+    Parameters
+    ----------
+    head
+        The :class:`InsertionHead` of an insertions model; needed with ``settings.target == "counts"``.
 
     Returns
     -------
@@ -111,22 +150,34 @@ def explain_drops(model: GateLSTM, genome: Genome, signal, targets: list[Target]
         In the order of ``targets`` (less the skipped ones).
     """
     flank = settings.flank
-    groups, skipped = _groups(targets, genome.sizes, flank)
-    if skipped:
+    counts = settings.target == "counts"
+    if counts and head is None:
+        raise ValueError("target counts: the model's InsertionHead is needed")
+    summit = window_summit(settings)
+    margin = bias_margin(head) if counts and settings.model_part == "bias" else 0
+    groups, skipped = _groups(targets, genome.sizes, flank, summit)
+    if skipped and counts:
+        log.warning("%d record(s) lie within --flank %d / 2 bases of a chromosome end: skipped", skipped, flank)
+    elif skipped:
         log.warning("%d drop(s) lie within --flank %d bases of the chromosome start (scan direction): skipped",
                     skipped, flank)
     results: dict[int, tuple] = {}
     bar = progress_bar(sum(len(v) for v in groups.values()), "explain", unit="drop") if progress else None
     for (chrom, strand), members in groups.items():
-        states = upstream_states(model, genome, signal, chrom, strand, [s for _, s in members], settings.context,
-                                 settings.chunk_size, device)
+        states = {}  # the bias model reads no state
+        if not (counts and settings.model_part == "bias"):
+            states = upstream_states(model, genome, signal, chrom, strand, [s for _, s in members], settings.context,
+                                     settings.chunk_size, device)
         for first in range(0, len(members), settings.targets):
             batch = members[first:first + settings.targets]
             inputs = [scan_inputs(genome, signal, chrom, strand, s, s + flank, model.config) for _, s in batch]
-            x = torch.from_numpy(np.stack([i[0] for i in inputs])).to(device)
             codes = np.stack([i[1] for i in inputs])
-            state = StreamState.cat([states[s] for _, s in batch])
-            score, hypothetical, contrib, attribution = _attribute(model, x, codes, state, settings)
+            if margin:
+                inputs = [(_with_margin(genome, signal, chrom, strand, s, s + flank, margin, model.config),)
+                          for _, s in batch]
+            x = torch.from_numpy(np.stack([i[0] for i in inputs])).to(device)
+            state = StreamState.cat([states[s] for _, s in batch]) if states else None
+            score, hypothetical, contrib, attribution = _attribute(model, x, codes, state, settings, head, margin)
             share = None
             if model.config.uses_signal:
                 if attribution is None:
@@ -151,6 +202,7 @@ def explain_drops(model: GateLSTM, genome: Genome, signal, targets: list[Target]
         score=np.array([r[4] for r in rows], dtype=np.float64),
         dna_share=np.array([r[5] for r in rows], dtype=np.float64) if model.config.uses_signal else None,
         skipped=skipped,
+        summit=summit,
     )
 
 
@@ -162,10 +214,10 @@ def agreement(model: GateLSTM, genome: Genome, signal, explained: Explained, set
     -------
     dict or None
         ``{"drops", "median_pearson", "min_pearson"}`` of the per-base contributions
-        (present bases), or None when nothing is checked (``ism``, or ``check`` 0).
+        (present bases), or None when nothing is checked (``ism``, ``check`` 0, or counts).
     """
     count = min(settings.check, len(explained.targets))
-    if settings.method == "ism" or count == 0:
+    if settings.target == "counts" or settings.method == "ism" or count == 0:
         return None
     exact = ExplainSettings(**{**settings.__dict__, "method": "ism", "check": 0})
     sample = explain_drops(model, genome, signal, explained.targets[:count], exact, device)

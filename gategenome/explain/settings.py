@@ -1,4 +1,4 @@
-"""How to explain drops (no heavy import, so the command line reads its defaults here)."""
+"""How to explain drops or predicted counts (no heavy import, so the command line reads its defaults here)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,35 @@ from gategenome.core.settings import check_ranges, setting
 from gategenome.errors import ConfigError
 
 METHODS = ("ism", "ig")
+#: What is explained: the forget gate's dip at each drop, or a ``target: insertions`` model's predicted counts.
+TARGETS = ("drops", "counts")
+#: Which part of an insertions model ``counts`` explains: the bias-factored main model or the Tn5 bias model.
+MODEL_PARTS = ("main", "bias")
 
 
 @dataclass
 class ExplainSettings:
-    """How to attribute each drop to the bases upstream of it (saved in ``explain.json``).
+    """How to attribute each drop (or peak) to its bases (saved in ``explain.json``).
 
     Attributes
     ----------
+    target
+        ``"drops"``: the dip of the forget gate at each drop's summit;
+        ``"counts"``: the log predicted insertions of a ``target: insertions``
+        model over a window centred on each record (a peak), by gradient x input.
+    model_part
+        With ``target="counts"``: ``"main"``, the model with Tn5's preference
+        factored out (the bias offset is not attributed), or ``"bias"``, the
+        frozen Tn5 bias model alone (its log insertion preference).
     flank
         ``W``: bases attributed per drop, the summit and the ``W - 1`` bases
         upstream of it in the scan direction (the model is causal: downstream
-        bases cannot move the gate at the summit).
+        bases cannot move the gate at the summit); with ``target="counts"``, the
+        window of ``W`` bases centred on the summit whose predicted insertions are explained.
     top
         Explain only the ``top`` deepest drops (0: every drop of the file).
     method
-        ``"ism"``: exact in-silico saturation mutagenesis (every base of the window
+        Drops: ``"ism"``: exact in-silico saturation mutagenesis (every base of the window
         changed to each other base); ``"ig"``: integrated gradients (faster, approximate).
     context
         Upstream of the window: ``"exact"`` (the state of the whole-chromosome
@@ -45,11 +58,16 @@ class ExplainSettings:
         Bases per forward call when streaming the upstream state.
     """
 
+    target: str = setting("drops", "What is explained: drops (the forget gate's dip at each drop) or counts (the "
+                                   "log predicted insertions around each peak; target insertions models).",
+                          choices=TARGETS)
+    model_part: str = setting("main", "With --target counts: main (the model with Tn5's preference factored out) or "
+                                      "bias (the frozen Tn5 bias model alone).", choices=MODEL_PARTS)
     flank: int = setting(200, "Bases attributed per drop: the summit and those upstream of it in the scan "
-                              "direction.", low=1)
+                              "direction (--target counts: the window centred on each peak's summit).", low=1)
     top: int = setting(0, "Explain only the N deepest drops (column 7); 0: all.", low=0)
-    method: str = setting("ism", "ism: exact saturation mutagenesis; ig: integrated gradients (faster, approximate).",
-                          choices=METHODS)
+    method: str = setting("ism", "Drops: ism, exact saturation mutagenesis; ig, integrated gradients (faster, "
+                                 "approximate).", choices=METHODS)
     context: str = setting("exact", "State where each window starts: the whole-chromosome scan's (exact) or zeros "
                                     "BASES upstream.")
     block: int = setting(16, "Mutagenesis: positions whose mutants share one forward call.", low=1)
@@ -64,6 +82,9 @@ class ExplainSettings:
         if self.context != "exact" and not self.context.isdigit():
             raise ConfigError(f"--context: got {self.context!r}, expected exact or a number of bases")
         check_ranges(self, "explain")
+        if self.model_part != "main" and self.target != "counts":
+            raise ConfigError(f"--model-part {self.model_part}: only predicted counts have parts (the Tn5 bias model "
+                              "has no forget gate); expected --target counts, or --model-part main")
 
 
 @dataclass

@@ -4,7 +4,9 @@ A drop of ``gategenome call`` is BED6+4 (narrowPeak layout): its strand is the
 scan direction, column 7 its depth ``1 - min f`` and column 10 the summit's offset
 from the start.  The plus strand reads the chromosome left to right; the minus
 strand reads the reverse complement, so reference base ``p`` is scan position
-``length - 1 - p`` there.
+``length - 1 - p`` there.  Peaks (``explain --target counts``) are read the same
+way: a narrowPeak's column 7 is its signal and column 10 its summit; a record
+whose strand is ``.`` (or absent) is read on the plus strand.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def _depth(path, number: int, interval) -> float:
                          "expected a drops.bed of gategenome call") from None
 
 
-def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -> list[Target]:
+def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0,
+                 unstranded: str | None = None) -> list[Target]:
     """The drops of a BED file, the ``top`` deepest (0: all), in file order.
 
     Parameters
@@ -84,17 +87,20 @@ def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -
         (:func:`gategenome.io.chroms.name_lookup`: ``chrI`` and ``I`` are one chromosome).
     top
         Keep the ``top`` deepest drops (by column 7), 0 for all.
+    unstranded
+        The scan direction of a record whose strand is ``.`` or absent (peaks); None: such a record is an error.
 
     Raises
     ------
     InputError
-        A record without a ``+``/``-`` strand, on a chromosome the genome lacks, or
+        A record without a ``+``/``-`` strand (unless ``unstranded``), on a chromosome the genome lacks, or
         past its end.  A file without records gives no targets (``call`` found no drop).
     """
     targets = []
     lookup = name_lookup(sizes)
     for number, interval in enumerate(read_bed(path, "drops"), 1):
-        if interval.strand not in ("+", "-"):
+        strand = unstranded if interval.strand == "." and unstranded else interval.strand
+        if strand not in ("+", "-"):
             raise InputError(f"{path}: record {number}: strand {interval.strand!r}; expected '+' or '-' "
                              "(the scan direction of the drop)")
         chrom = lookup(interval.chrom)
@@ -103,7 +109,7 @@ def read_targets(path: str | os.PathLike, sizes: dict[str, int], top: int = 0) -
         if interval.end > sizes[chrom] or interval.end <= interval.start:
             raise InputError(f"{path}: record {number}: {interval.chrom}:{interval.start}-{interval.end} is empty "
                              f"or past the chromosome's end ({sizes[chrom]})")
-        targets.append(Target(interval.name, chrom, interval.strand, interval.start, interval.end,
+        targets.append(Target(interval.name, chrom, strand, interval.start, interval.end,
                               _summit(path, number, interval), _depth(path, number, interval)))
     if top and len(targets) > top:
         keep = sorted(range(len(targets)), key=lambda i: (-targets[i].depth, i))[:top]

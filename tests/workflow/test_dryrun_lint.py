@@ -131,6 +131,19 @@ def test_explain_enabled_gives_one_job_per_sample_linked_from_the_evaluation(tmp
     assert "--explain-report results/s1/explain/motifs.html" in output
 
 
+def test_explain_of_counts_reads_the_samples_peaks(tmp_path, mini):
+    write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"], "peaks": mini["peaks"]},
+                                            {"sample": "s2", "bigwig": mini["signal"]}],
+                 explain={"enabled": True, "target": "counts", "model_part": "bias"})
+    result = run_snakemake(tmp_path, "-n", "-p")
+    output = result.stdout + result.stderr
+    assert len([job for job in _jobs(output) if job["rule"] == "explain"]) == 2
+    assert re.search(rf"gategenome explain --model '?results/s1/model/model.pt'? .* --drops '?{mini['peaks']}'?",
+                     output)
+    assert re.search(r"--drops '?results/s2/prepare/accessible.bed'?", output)  # no peaks: prepare's regions
+    assert "target: counts" in output and "model_part: bias" in output
+
+
 def test_explain_is_off_by_default(tmp_path, mini):
     write_config(tmp_path, mini["genome"], [{"sample": "s1", "bigwig": mini["signal"]}])
     result = run_snakemake(tmp_path, "-n", "-p")

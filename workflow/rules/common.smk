@@ -489,6 +489,22 @@ def variant_part_tables(wildcards):
     return [f"{prefix}.tsv" for prefix in variant_parts(wildcards)]
 
 
+def explain_model(wildcards):
+    """The model explain reads: gate_model's for drops; with explain.target counts the sample's own
+    model, whose predicted insertions are explained (a read-made sample's: train.target insertions)."""
+    if config["explain"].get("target") == "counts":
+        return f"results/{wildcards.sample}/model/model.pt"
+    return gate_model(wildcards)
+
+
+def explain_records(wildcards):
+    """What explain attributes: the sample's drops; with explain.target counts its peaks
+    (sample_peaks), else prepare's accessible regions."""
+    if config["explain"].get("target") == "counts":
+        return sample_peaks(wildcards) or f"results/{wildcards.sample}/prepare/accessible.bed"
+    return f"results/{wildcards.sample}/drops.bed"
+
+
 def explain_report(wildcards):
     """The sample's explain motif report when config explain.enabled, for the evaluation report to link."""
     return [f"results/{wildcards.sample}/explain/motifs.html"] if config["explain"]["enabled"] else []

@@ -1,15 +1,17 @@
 # explain: why the gate drops. Each drop of the sample (the --top deepest) is attributed to the
 # bases upstream of its summit through the model gate_model chooses, and the motifs found in
 # the attributions are matched to JASPAR (results/{sample}/explain/motifs.html, linked from
-# the evaluation report). Optional: config explain.enabled.
+# the evaluation report). Optional: config explain.enabled. With explain.target counts, the
+# predicted insertions of the sample's own model (train.target insertions) around each of its
+# peaks are explained instead (explain.model_part: main, or the Tn5 bias model alone).
 
 
 rule explain:
     input:
-        model=gate_model,
+        model=explain_model,
         genome=GENOME,
         signal=sample_signal,
-        drops=rules.call.output.drops,
+        drops=explain_records,
     output:
         report=report("results/{sample}/explain/motifs.html", caption="../report/motifs.rst",
                       category="Motifs", labels={"sample": "{sample}"}),
