@@ -169,6 +169,8 @@ def genome_lengths(path):
 GENOME = _require_file("genome", config["genome"])
 GENOME_LENGTHS = genome_lengths(GENOME)
 BLACKLIST = config["blacklist"] and _require_file("blacklist", config["blacklist"])
+#: Transcription start sites (BED or GTF) for the TSS enrichment of rule signal; "" = none.
+TSS = config.get("tss") and _require_file("tss", config["tss"])
 SAMPLES = load_samples(config["samples"])
 
 
@@ -243,11 +245,14 @@ READ_SAMPLES = sorted(name for name, sample in SAMPLES.items() if sample["from_r
 
 
 def signal_inputs(wildcards):
-    """The fragments files, BAMs (with their indexes) and barcodes pooled into one sample's signal."""
+    """The fragments files, BAMs (with their indexes) and barcodes pooled into one sample's signal, and
+    the TSSs (config tss) of its TSS enrichment."""
     sample = SAMPLES[wildcards.sample]
     inputs = {"genome": GENOME, "fragments": sample["fragments"], "bam": sample["bam"]}
     if sample["barcodes"]:
         inputs["barcodes"] = sample["barcodes"]
+    if TSS:
+        inputs["tss"] = TSS
     return inputs
 
 
