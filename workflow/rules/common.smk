@@ -519,24 +519,28 @@ def multiqc_inputs(wildcards):
 
 
 def review_inputs(wildcards):
-    """The page's tracks and calls, igv.js, the boundaries of the sample's first two replicates and the
-    first variant set's table."""
+    """The page's tracks and calls, the boundaries of every replicate of the sample, the first variant
+    set's table and review.igv_js when set (empty: the igv.js shipped with gategenome)."""
     sample = wildcards.sample
-    return {
-        "genome": GENOME, "signal": sample_signal(wildcards), "igv_js": config["review"]["igv_js"],
+    inputs = {
+        "genome": GENOME, "signal": sample_signal(wildcards),
         "tracks": [f"results/{sample}/tracks/forget.plus.bw", f"results/{sample}/tracks/forget.minus.bw"],
         "boundaries": f"results/{sample}/boundaries.bed",
-        "replicate_boundaries": replicate_boundaries(wildcards)[:2],
+        "replicate_boundaries": replicate_boundaries(wildcards),
         "variants": [f"results/{sample}/variants/{name}.tsv" for name in sorted(VARIANT_SETS)][:1],
     }
+    if config["review"].get("igv_js"):
+        inputs["igv_js"] = config["review"]["igv_js"]
+    return inputs
 
 
-def review_replicate_options(wildcards, input):
-    """--replicate-boundaries NAME=PATH of the first two replicates of a sample (none with fewer), --variants TABLE."""
-    labels = REPLICATES.get(wildcards.sample, [])[:2]
+def review_options(wildcards, input):
+    """--replicate-boundaries NAME=PATH of every replicate of a sample (none with one), --variants TABLE,
+    --igv-js PATH when review.igv_js is set."""
+    labels = REPLICATES.get(wildcards.sample, [])
     return cli_options({"replicate_boundaries": [f"{label}={path}" for label, path in
                                                  zip(labels, input.replicate_boundaries)],
-                        "variants": list(input.variants)})
+                        "variants": list(input.variants), "igv_js": input.get("igv_js")})
 
 
 def all_outputs():
