@@ -192,6 +192,25 @@ def write_corpus(root: Path) -> dict[str, Path]:
     paths["hub"].mkdir()
     (paths["hub"] / "hub.txt").write_text("hub x\n")
     (paths["hub"] / "export.json").write_text("{}\n")
+    # Valid JSON that is not what multiqc-files reads: a key missing or of another type.
+    lengths = {"fragments": 2, "fraction_under_147": 0.5, "modes": {}, "histogram": [0, 1, 1]}
+    mqc_json = {
+        "summary_no_groups": {"format": "gategenome-signal", "qc": {"inputs": []}},
+        "summary_histogram_text": {"format": "gategenome-signal", "qc": {"inputs": [], "groups": {
+            "all": {"fragment_lengths": {**lengths, "histogram": "0,1,1"}}}}},
+        "summary_no_lengths": {"format": "gategenome-signal", "qc": {"inputs": [], "groups": {"all": {"frip": {}}}}},
+        "summary_input_unnamed": {"format": "gategenome-signal", "qc": {"inputs": [
+            {"fragment_lengths": lengths}, {"fragment_lengths": lengths}], "groups": {}}},
+        "summary_of_train": {"test": {"auroc": 0.9, "auprc": 0.5}},
+        "metrics_no_folds": {"keep": True},
+        "metrics_auprc_text": {"test": {"auroc": 0.9, "auprc": "high"}},
+        "evaluation_pair_unnamed": {"boundary_reproducibility": [{"calls_a": 3, "calls_b": 4}]},
+        "evaluation_pairs_object": {"boundary_reproducibility": {"a": "r1", "b": "r2"}},
+    }
+    for key, value in mqc_json.items():
+        paths[f"mqc_{key}"] = root / f"{key}.json"
+        paths[f"mqc_{key}"].write_text(json.dumps(value))
+
     paths["prepared"] = root / "prepared"
     paths["prepared"].mkdir()
     (paths["prepared"] / "prepare.json").write_text('{"format": "gategenome-prepare"}\n')
@@ -902,6 +921,26 @@ def _multiqc_review(p):
         Case("multiqc_files", "boundaries-gzip-corrupt", multiqc("--boundaries", p["bed_gzip_corrupt"]), 1,
              "regions.bed.gz", [mqc]),
         Case("multiqc_files", "region-calls-fasta", multiqc("--region-calls", p["genome"]), 1, "genome.fa", [mqc]),
+        Case("multiqc_files", "signal-summary-without-groups", multiqc("--signal-summary", p["mqc_summary_no_groups"]),
+             1, "no key 'qc.groups'", [mqc]),
+        Case("multiqc_files", "signal-summary-histogram-text",
+             multiqc("--signal-summary", p["mqc_summary_histogram_text"]), 1,
+             "'qc.groups.all.fragment_lengths.histogram' is a string", [mqc]),
+        Case("multiqc_files", "signal-summary-without-fragment-lengths",
+             multiqc("--signal-summary", p["mqc_summary_no_lengths"]), 1, "no key 'qc.groups.all.fragment_lengths'",
+             [mqc]),
+        Case("multiqc_files", "signal-summary-input-without-file",
+             multiqc("--signal-summary", p["mqc_summary_input_unnamed"]), 1, "no key 'qc.inputs[0].file'", [mqc]),
+        Case("multiqc_files", "signal-summary-is-metrics", multiqc("--signal-summary", p["mqc_summary_of_train"]), 1,
+             "summary_of_train.json: format None", [mqc]),
+        Case("multiqc_files", "metrics-without-folds", multiqc("--metrics", p["mqc_metrics_no_folds"]), 1,
+             "no key 'valid' or 'test'", [mqc]),
+        Case("multiqc_files", "metrics-auprc-text", multiqc("--metrics", p["mqc_metrics_auprc_text"]), 1,
+             "'test.auprc' is a string", [mqc]),
+        Case("multiqc_files", "evaluation-pair-without-names",
+             multiqc("--evaluation", p["mqc_evaluation_pair_unnamed"]), 1, "no key 'boundary_reproducibility[0].a'", [mqc]),
+        Case("multiqc_files", "evaluation-pairs-not-a-list", multiqc("--evaluation", p["mqc_evaluation_pairs_object"]),
+             1, "'boundary_reproducibility' is an object", [mqc]),
         Case("review", "igv-js-missing", review(p["root"] / "absent" / "igv.min.js"), 1, "--igv-js", [page]),
         Case("review", "out-under-file", review(p["regions"], out=p["blocker"] / "review.html"), 1, "--out"),
         Case("review", "variants-binary", reviewed("--variants", p["genome_binary"]), 1, "binary.fa", [page]),

@@ -20,11 +20,13 @@ _FILE = click.Path(dir_okay=False)
               help="Output of 'gategenome tracks' (forget.plus.bw, forget.minus.bw).")
 @click.option("--boundaries", required=True, type=_FILE, help="Boundary calls of 'gategenome boundaries'.")
 @click.option("--replicate-boundaries", multiple=True, metavar="[NAME=]PATH",
-              help="Boundary calls of one replicate's own scan (give two): adds the calls one has and the other lacks.")
+              help="Boundary calls of one replicate's own scan (give two or more): adds, for each replicate, "
+              "the calls another replicate lacks.")
 @click.option("--variants", type=_FILE, default=None,
               help="TSV of 'gategenome variants': adds the --top variants of largest accessibility change.")
-@click.option("--igv-js", required=True, type=_FILE,
-              help="igv.min.js of igv.js 3 (npm package igv), inlined so that the page works offline.")
+@click.option("--igv-js", type=_FILE, default=None,
+              help="igv.min.js of igv.js 3 (npm package igv), inlined so that the page works offline "
+              "[default: the igv.js shipped with gategenome].")
 @settings_options(ReviewSettings)
 @config_option(ReviewSettings)
 @click.option("--out", required=True, type=_FILE, help="The HTML page written.")
@@ -33,27 +35,31 @@ _FILE = click.Path(dir_okay=False)
 def command(genome, signal, tracks_dir, boundaries, replicate_boundaries, variants, igv_js, out, **options):
     """Write one self-contained HTML page of the calls to review, each in its own igv.js view.
 
-    The loci are the --top boundary calls by q-value and, with two
-    --replicate-boundaries, the --top strongest calls of each replicate that the
-    other lacks (no call within --boundary-tolerance with the same direction)
-    and, with --variants, the --top variants of largest |d_access| (then
-    |d_min_forget|).
+    The loci are the --top boundary calls by q-value and, with two or more
+    --replicate-boundaries, for each replicate the --top strongest calls that
+    another replicate lacks (every pair matched: no call within
+    --boundary-tolerance with the same direction; those lacking in the most
+    replicates first) and, with --variants, the --top variants of largest
+    |d_access| (then |d_min_forget|).
     Each view shows the genome sequence, the ATAC signal, the forget gate of
     each strand and the boundary calls over --flank bases on each side; the
-    data and igv.js are embedded, so the page needs no server and no network.
+    data and igv.js (the copy shipped with gategenome, or --igv-js) are
+    embedded, so the page needs no server and no network.
 
     \b
     Examples:
       gategenome review --genome sacCer3.fa --signal atac.bw --tracks-dir tracks \\
-          --boundaries boundaries.bed --igv-js node_modules/igv/dist/igv.min.js --out review.html
+          --boundaries boundaries.bed --out review.html
       gategenome review ... --replicate-boundaries r1=r1/boundaries.bed \\
-          --replicate-boundaries r2=r2/boundaries.bed --top 10 --flank 2000 --out review.html
+          --replicate-boundaries r2=r2/boundaries.bed --replicate-boundaries r3=r3/boundaries.bed \\
+          --top 10 --flank 2000 --out review.html
+      gategenome review ... --igv-js node_modules/igv/dist/igv.min.js --out review.html   # another igv.js
     """
     from gategenome.evaluate.replicates import parse_named_paths
     from gategenome.evaluate.review import run_review
 
     named = parse_named_paths(replicate_boundaries, "--replicate-boundaries")
-    if named and len(named) != 2:
-        raise click.UsageError(f"--replicate-boundaries given {len(named)} time(s); expected two replicates")
+    if len(named) == 1:
+        raise click.UsageError("--replicate-boundaries given once; expected two or more replicates")
     run_review(genome, signal, tracks_dir, boundaries, out, settings_from_options(ReviewSettings, options),
                igv_js=igv_js, replicate_boundaries=named, variants=variants)

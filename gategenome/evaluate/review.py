@@ -1,11 +1,13 @@
 """A review page: the calls worth looking at one by one, each in its own embedded igv.js view.
 
 :func:`run_review` picks the loci, the top boundary calls by q-value and, given
-two replicates' boundary calls, the strongest calls of each replicate that the
-other lacks (same matching as :mod:`gategenome.evaluate.boundary_idr`) and,
-given the table of ``gategenome variants``, the variants with the largest effect
-on the predicted accessibility (``|d_access|``, then ``|d_min_forget|``), and
-writes ONE self-contained HTML page: igv.js is inlined, and around each locus
+two or more replicates' boundary calls, the strongest calls of each replicate
+that another replicate lacks (every pair matched as in
+:mod:`gategenome.evaluate.boundary_idr`) and, given the table of ``gategenome
+variants``, the variants with the largest effect on the predicted accessibility
+(``|d_access|``, then ``|d_min_forget|``), and writes ONE self-contained HTML
+page: igv.js (the copy shipped in ``static/``, :data:`IGV_JS`, unless another
+is given) is inlined, and around each locus
 the genome sequence (a FASTA slice whose ``>chrom:from-to @len=`` header places
 it at its real coordinates, igv-reports' convention), the ATAC signal, the
 forget gate of each strand (base64 ``float32`` arrays) and the calls in the
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import json
 import logging
 import os
@@ -35,6 +38,11 @@ from gategenome.io.reading import open_text, reading
 from gategenome.io.scandir.layout import TRACKS_META
 
 log = logging.getLogger(__name__)
+
+#: The igv.js shipped with gategenome (npm package ``igv``, MIT licence in ``static/igv.LICENSE``).
+IGV_JS = Path(__file__).resolve().parent / "static" / "igv.min.js"
+#: Its version.
+IGV_JS_VERSION = "3.8.10"
 
 #: Gate track files of ``gategenome tracks`` shown, with their colours.
 GATE_TRACKS = {"forget gate +": ("forget.plus.bw", "#1f77b4"), "forget gate -": ("forget.minus.bw", "#d62728")}
@@ -62,23 +70,44 @@ def _pick_loci(boundaries: dict, replicates: dict[str, dict], variants: list[dic
                      "position": int(boundaries["position"][index]),
                      "detail": f"{'opening' if boundaries['opening'][index] else 'closing'}, "
                                f"rank {len(loci) + 1} by q-value"})
-    names = list(replicates)
-    if len(names) == 2:
-        pairs = match_calls(replicates[names[0]], replicates[names[1]], settings.boundary_tolerance)
-        for side, (own, other) in enumerate((names, names[::-1])):
-            calls = replicates[own]
-            matched = set(pairs[:, side].tolist())
-            lonely = [i for i in np.argsort(-calls["score"], kind="stable") if int(i) not in matched]
-            for index in lonely[:settings.top]:
-                loci.append({"kind": "replicate disagreement", "chrom": str(calls["chrom"][index]),
-                             "position": int(calls["position"][index]),
-                             "detail": f"called in {own}, not in {other} within {settings.boundary_tolerance} bp"})
+    loci += _replicate_disagreements(replicates, settings)
     for row in variants[:settings.top]:
         name = row.get("id") if row.get("id") not in (None, "", ".") else f"{row['chrom']}:{row['pos']}"
         loci.append({"kind": "variant", "chrom": row["chrom"], "position": row["pos"] - 1,
                      "variant": (row["pos"] - 1, row["pos"] - 1 + max(len(row["ref"]), 1), f"{row['ref']}>{row['alt']}"),
                      "detail": f"{name} {row['ref']}>{row['alt']}: accessibility change {row['d_access']:+.4g}, "
                                f"minimum forget gate change {row['d_min_forget']:+.4g}, drop {row['drop']}"})
+    return loci
+
+
+def _replicate_disagreements(replicates: dict[str, dict], settings: ReviewSettings) -> list[dict]:
+    """For each replicate, its ``settings.top`` strongest calls that one or more other replicates lack.
+
+    Every pair of replicates is matched (:func:`match_calls`: one-to-one, same
+    chromosome and direction, within ``settings.boundary_tolerance``).  A call is a
+    disagreement when some other replicate has no call matched to it; those missing
+    from the most other replicates come first, then by score.  With two replicates
+    these are the calls of each that the other lacks.
+    """
+    names = list(replicates)
+    lacking = {name: [[] for _ in range(len(replicates[name]["score"]))] for name in names}
+    for a, b in itertools.combinations(names, 2):
+        pairs = match_calls(replicates[a], replicates[b], settings.boundary_tolerance)
+        for own, other, side in ((a, b, 0), (b, a, 1)):
+            matched = np.zeros(len(replicates[own]["score"]), dtype=bool)
+            matched[pairs[:, side]] = True
+            for index in np.flatnonzero(~matched):
+                lacking[own][index].append(other)
+    loci = []
+    for own in names:
+        calls = replicates[own]
+        by_score = np.argsort(-calls["score"], kind="stable")
+        lonely = sorted((int(i) for i in by_score if lacking[own][i]), key=lambda i: -len(lacking[own][i]))
+        for index in lonely[:settings.top]:
+            loci.append({"kind": "replicate disagreement", "chrom": str(calls["chrom"][index]),
+                         "position": int(calls["position"][index]),
+                         "detail": f"called in {own}, not in {', '.join(lacking[own][index])} "
+                                   f"within {settings.boundary_tolerance} bp"})
     return loci
 
 
@@ -150,9 +179,22 @@ def _check_products(genome: str | os.PathLike, signal: str | os.PathLike, tracks
         require_compatible(made, Product(path, chroms=bigwig_chroms(path)))
 
 
+def _igv_source(igv_js: str | os.PathLike | None) -> str:
+    """The text of ``igv_js``, or of the shipped :data:`IGV_JS` when it is ``None``."""
+    if igv_js is None:
+        if not IGV_JS.is_file():
+            raise InputError(f"the igv.js shipped with gategenome ({IGV_JS}) is missing: reinstall gategenome, "
+                             "or give --igv-js igv.min.js of igv.js 3 (npm package igv)")
+        return IGV_JS.read_text(encoding="utf-8")
+    if not Path(igv_js).is_file():
+        raise InputError(f"--igv-js {igv_js}: not found; expected igv.min.js of igv.js 3 (npm package igv)")
+    with reading(igv_js, "igv.min.js of igv.js 3 (npm package igv)"):
+        return Path(igv_js).read_text(encoding="utf-8")
+
+
 def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir: str | os.PathLike,
                boundaries: str | os.PathLike, out: str | os.PathLike, settings: ReviewSettings, *,
-               igv_js: str | os.PathLike, replicate_boundaries: dict[str, str] | None = None,
+               igv_js: str | os.PathLike | None = None, replicate_boundaries: dict[str, str] | None = None,
                variants: str | os.PathLike | None = None) -> list[dict]:
     """Write the review page.
 
@@ -169,9 +211,11 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
     settings
         :class:`ReviewSettings`.
     igv_js
-        ``igv.min.js`` (igv.js 3), inlined into the page.
+        ``igv.min.js`` of igv.js 3 inlined into the page; ``None``: the copy shipped with
+        gategenome (:data:`IGV_JS`, igv.js :data:`IGV_JS_VERSION`).
     replicate_boundaries
-        Two replicate names -> their boundary calls: adds the calls one has and the other lacks.
+        Two or more replicate names -> their boundary calls: adds, for each replicate, the
+        calls that another replicate lacks.
     variants
         TSV of ``gategenome variants``: adds the variants of largest effect.
 
@@ -181,16 +225,14 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
         The loci shown.
     """
     settings.validate()
-    igv_path = Path(igv_js)
-    if not igv_path.is_file():
-        raise InputError(f"--igv-js {igv_js}: not found; expected igv.min.js of igv.js 3 (npm package igv)")
+    igv_source = _igv_source(igv_js)
     tracks = {name: Path(tracks_dir) / file for name, (file, _) in GATE_TRACKS.items()}
     for path in [Path(signal), *tracks.values()]:
         if not path.is_file():
             raise InputError(f"{path}: not found; expected --signal and the forget.*.bw of 'gategenome tracks'")
     replicates = {name: read_boundary_calls(path) for name, path in (replicate_boundaries or {}).items()}
-    if replicates and len(replicates) != 2:
-        raise InputError(f"--replicate-boundaries given {len(replicates)} time(s); expected two replicates")
+    if len(replicates) == 1:
+        raise InputError("--replicate-boundaries given once; expected two or more replicates")
     _check_products(genome, signal, Path(tracks_dir), tracks)
     calls = read_boundary_calls(boundaries, "--boundaries")
     effects = read_variant_effects(variants) if variants else []
@@ -220,7 +262,7 @@ def run_review(genome: str | os.PathLike, signal: str | os.PathLike, tracks_dir:
                 v_start, v_end, v_name = locus["variant"]
                 view["calls"].append({"chr": chrom, "start": v_start, "end": v_end, "name": v_name})
             views.append(view)
-    page = _page(views, igv_path.read_text())
+    page = _page(views, igv_source)
     with atomic_open(out) as handle:
         handle.write(page)
     log.info("wrote %s: %d loci", out, len(views))

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import NoReturn
 
 from gategenome.errors import InputError
 from gategenome.io.atomic import atomic_directory
@@ -46,6 +47,70 @@ def _read_json(path: str | os.PathLike, option: str) -> dict:
     if not isinstance(value, dict):
         raise InputError(f"{option} {path}: expected a JSON object")
     return value
+
+
+#: JSON type -> the check of a value and its name in a message.
+_KINDS = {
+    "object": (lambda value: isinstance(value, dict), "an object"),
+    "list": (lambda value: isinstance(value, list), "a list"),
+    "string": (lambda value: isinstance(value, str), "a string"),
+    "number": (lambda value: isinstance(value, (int, float)) and not isinstance(value, bool), "a number"),
+    "numbers": (lambda value: isinstance(value, list) and all(
+        isinstance(item, (int, float)) and not isinstance(item, bool) for item in value), "a list of numbers"),
+}
+
+
+def _json_type(value) -> str:
+    """The JSON type of a parsed value, as a message names it."""
+    if value is None:
+        return "null"
+    for kind in ("object", "list", "string", "number"):
+        if _KINDS[kind][0](value):
+            return _KINDS[kind][1]
+    return "true or false"
+
+
+class _Record:
+    """One JSON input read key by key: a missing key or a value of another type is one :class:`InputError`.
+
+    The message names the option, the file and the key's path in the document
+    (``--signal-summary signal.json: no key 'qc.groups'; expected the signal.json
+    of 'gategenome signal'``), so a valid JSON file of another kind, or a hand-edited
+    one, fails on one line instead of deep in the section builders.
+    """
+
+    def __init__(self, option: str, path: str | os.PathLike, what: str):
+        self.option, self.path, self.what = option, path, what
+        self.document = _read_json(path, option)
+
+    def fail(self, problem: str) -> NoReturn:
+        raise InputError(f"{self.option} {self.path}: {problem}; expected {self.what}")
+
+    def get(self, container: dict, where: str, key: str, kind: str, *, required: bool = True):
+        """``container[key]`` (``container`` found at ``where``), checked to be of JSON type ``kind``.
+
+        An absent key, or a ``null`` where ``required`` is false, gives ``None``.
+        """
+        full = f"{where}.{key}" if where else key
+        if key not in container or (container[key] is None and not required):
+            if required:
+                self.fail(f"no key '{full}'")
+            return None
+        value = container[key]
+        check, name = _KINDS[kind]
+        if not check(value):
+            self.fail(f"'{full}' is {_json_type(value)}, not {name}")
+        return value
+
+    def number(self, container: dict, where: str, *keys: str) -> float | None:
+        """The number at ``container[keys[0]][keys[1]]...``, ``None`` where a key is absent or null."""
+        for depth, key in enumerate(keys):
+            last = depth == len(keys) - 1
+            container = self.get(container, where, key, "number" if last else "object", required=False)
+            if container is None:
+                return None
+            where = f"{where}.{key}" if where else key
+        return container
 
 
 def _bed_rows(path: str | os.PathLike, option: str) -> list[list[str]]:
@@ -72,43 +137,52 @@ def _section(name: str, title: str, plot_type: str, data: dict, description: str
     return section
 
 
-def _qc_entries(sample: str, qc: dict) -> list[tuple[str, dict]]:
-    """``(MultiQC sample name, QC entry)``: the bulk or each group; each input when there are several."""
-    groups = qc["groups"]
-    entries = [(sample if list(groups) == ["all"] else f"{sample}.{group}", entry) for group, entry in groups.items()]
-    if len(qc["inputs"]) > 1:
-        entries += [(f"{sample}:{Path(entry['file']).name}", entry) for entry in qc["inputs"]]
+def _qc_entries(sample: str, record: _Record, qc: dict) -> list[tuple[str, str, dict]]:
+    """``(MultiQC sample name, key path, QC entry)``: the bulk or each group; each input when there are several."""
+    groups = record.get(qc, "qc", "groups", "object")
+    inputs = record.get(qc, "qc", "inputs", "list")
+    entries = []
+    for group in groups:
+        entry = record.get(groups, "qc.groups", group, "object")
+        entries.append((sample if list(groups) == ["all"] else f"{sample}.{group}", f"qc.groups.{group}", entry))
+    if len(inputs) > 1:
+        for number, entry in enumerate(inputs):
+            where = f"qc.inputs[{number}]"
+            if not isinstance(entry, dict):
+                record.fail(f"'{where}' is {_json_type(entry)}, not an object")
+            name = Path(record.get(entry, where, "file", "string")).name
+            entries.append((f"{sample}:{name}", where, entry))
     return entries
 
 
-def _value(entry: dict, *keys):
-    for key in keys:
-        if not isinstance(entry, dict) or key not in entry:
-            return None
-        entry = entry[key]
-    return entry
-
-
-def _signal_sections(sample: str, summary: dict) -> tuple[list[dict], dict]:
+def _signal_sections(sample: str, record: _Record) -> tuple[list[dict], dict]:
     """Library QC table and line graphs, and the sample's general-statistics values."""
-    qc = summary.get("qc")
+    summary = record.document
+    if summary.get("format") != "gategenome-signal":
+        record.fail(f"format {summary.get('format')!r}")
+    qc = record.get(summary, "", "qc", "object", required=False)
     if not qc:
         return [], {}
     rows, lengths, tss = {}, {}, {}
-    for name, entry in _qc_entries(sample, qc):
-        fragment_lengths = entry["fragment_lengths"]
-        modes = fragment_lengths["modes"]
-        row = {"fragments": fragment_lengths["fragments"],
-               "fraction_under_147": fragment_lengths["fraction_under_147"],
-               "nfr_mode": modes.get("nucleosome_free"), "mono_mode": modes.get("mono_nucleosome"),
-               "frip": _value(entry, "frip", "frip"), "tss_enrichment": _value(entry, "tss_enrichment", "score"),
-               "nrf": _value(entry, "complexity", "nrf"), "pbc1": _value(entry, "complexity", "pbc1"),
-               "pbc2": _value(entry, "complexity", "pbc2"),
-               "duplicate_fraction": _value(entry, "complexity", "duplicate_fraction")}
+    for name, where, entry in _qc_entries(sample, record, qc):
+        fragment_lengths = record.get(entry, where, "fragment_lengths", "object")
+        where_lengths = f"{where}.fragment_lengths"
+        modes = record.get(fragment_lengths, where_lengths, "modes", "object")
+        fragments = record.get(fragment_lengths, where_lengths, "fragments", "number")
+        histogram = record.get(fragment_lengths, where_lengths, "histogram", "numbers")
+        row = {"fragments": fragments,
+               "fraction_under_147": record.get(fragment_lengths, where_lengths, "fraction_under_147", "number"),
+               "nfr_mode": record.number(modes, f"{where_lengths}.modes", "nucleosome_free"),
+               "mono_mode": record.number(modes, f"{where_lengths}.modes", "mono_nucleosome"),
+               "frip": record.number(entry, where, "frip", "frip"),
+               "tss_enrichment": record.number(entry, where, "tss_enrichment", "score"),
+               **{key: record.number(entry, where, "complexity", key)
+                  for key in ("nrf", "pbc1", "pbc2", "duplicate_fraction")}}
         rows[name] = {key: value for key, value in row.items() if value is not None}
-        total = max(fragment_lengths["fragments"], 1)
-        lengths[name] = {length: count / total for length, count in enumerate(fragment_lengths["histogram"]) if length}
-        profile = _value(entry, "tss_enrichment", "profile")
+        total = max(fragments, 1)
+        lengths[name] = {length: count / total for length, count in enumerate(histogram) if length}
+        enrichment = record.get(entry, where, "tss_enrichment", "object", required=False)
+        profile = enrichment and record.get(enrichment, f"{where}.tss_enrichment", "profile", "numbers", required=False)
         if profile:
             flank = len(profile) // 2
             tss[name] = {offset - flank: profile[offset] for offset in range(0, len(profile), 10)}
@@ -133,16 +207,20 @@ def _signal_sections(sample: str, summary: dict) -> tuple[list[dict], dict]:
     return sections, general
 
 
-def _training_section(sample: str, metrics: dict) -> tuple[dict, dict]:
+def _training_section(sample: str, record: _Record) -> tuple[dict, dict]:
+    metrics = record.document
+    folds = [fold for fold in ("valid", "test") if record.get(metrics, "", fold, "object", required=False)]
+    if not folds:
+        record.fail("no key 'valid' or 'test' holding an object")
     row = {}
-    for fold in ("valid", "test"):
+    for fold in folds:
         for metric in ("auroc", "auprc"):
-            value = _value(metrics, fold, metric)
+            value = record.number(metrics, "", fold, metric)
             if value is not None:
                 row[f"{fold}_{metric}"] = value
         for metric, key in (("count_pearson", "count_pearson"), ("count_spearman", "count_spearman"),
                             ("profile_jsd", "profile_jsd_median")):
-            value = _value(metrics, "peaks", fold, key)
+            value = record.number(metrics, "", "peaks", fold, key)
             if value is not None:
                 row[f"{fold}_{metric}"] = value
     general = {"test_auprc": row["test_auprc"]} if "test_auprc" in row else {}
@@ -170,15 +248,19 @@ def _calls_section(sample: str, drops, boundaries, region_calls) -> tuple[dict, 
                     ylab="Calls", cpswitch=False), general
 
 
-def _replicate_section(sample: str, evaluation: dict) -> dict | None:
-    pairs = evaluation.get("boundary_reproducibility")
+def _replicate_section(sample: str, record: _Record) -> dict | None:
+    pairs = record.get(record.document, "", "boundary_reproducibility", "list", required=False)
     if not pairs:
         return None
     rows = {}
-    for pair in pairs:
-        rows[f"{sample}: {pair['a']} vs {pair['b']}"] = {
-            key: pair[key] for key in ("calls_a", "calls_b", "matched", "reproducible", "idr_threshold")
-            if pair.get(key) is not None}
+    for number, pair in enumerate(pairs):
+        where = f"boundary_reproducibility[{number}]"
+        if not isinstance(pair, dict):
+            record.fail(f"'{where}' is {_json_type(pair)}, not an object")
+        a, b = (record.get(pair, where, key, "string") for key in ("a", "b"))
+        values = {key: record.number(pair, where, key)
+                  for key in ("calls_a", "calls_b", "matched", "reproducible", "idr_threshold")}
+        rows[f"{sample}: {a} vs {b}"] = {key: value for key, value in values.items() if value is not None}
     return _section("replicates", "Replicate boundary agreement", "table", rows,
                     "Boundary calls matched between replicates (same direction, within the tolerance) and those "
                     "reproducible at the IDR threshold.", col1_header="Replicate pair")
@@ -222,18 +304,21 @@ def run_multiqc_files(sample: str, out_dir: str | os.PathLike, *, signal_summary
     Raises
     ------
     InputError
-        A missing or unreadable input, or no input at all.
+        A missing or unreadable input, a JSON input without a key read here (or with a value of
+        another type), or no input at all.
     """
     if not any((signal_summary, metrics, drops, boundaries, region_calls, evaluation)):
         raise InputError("give at least one of --signal-summary, --metrics, --drops, --boundaries, "
                          "--region-calls, --evaluation")
     sections, general = [], {}
     if signal_summary:
-        found, values = _signal_sections(sample, _read_json(signal_summary, "--signal-summary"))
+        found, values = _signal_sections(sample, _Record("--signal-summary", signal_summary,
+                                                         "the signal.json of 'gategenome signal'"))
         sections += found
         general.update(values)
     if metrics:
-        section, values = _training_section(sample, _read_json(metrics, "--metrics"))
+        section, values = _training_section(sample, _Record("--metrics", metrics,
+                                                            "the metrics.json of 'gategenome train'"))
         sections.append(section)
         general.update(values)
     if drops or boundaries or region_calls:
@@ -241,7 +326,8 @@ def run_multiqc_files(sample: str, out_dir: str | os.PathLike, *, signal_summary
         sections.append(section)
         general.update(values)
     if evaluation:
-        section = _replicate_section(sample, _read_json(evaluation, "--evaluation"))
+        section = _replicate_section(sample, _Record("--evaluation", evaluation,
+                                                     "the evaluation.json of 'gategenome evaluate'"))
         if section is not None:
             sections.append(section)
     if general:

@@ -71,6 +71,8 @@ def test_wheel_carries_the_workflow(wheel):
     rules = {Path(name).name for name in names if name.startswith("gategenome/_workflow/workflow/rules/")}
     assert rules == {path.name for path in (ROOT / "workflow" / "rules").glob("*.smk")}
     assert not [name for name in names if "__pycache__" in name]
+    # the igv.js review pages inline, with its licence
+    assert {"gategenome/evaluate/static/igv.min.js", "gategenome/evaluate/static/igv.LICENSE"} <= names
 
 
 @pytest.fixture(scope="module")

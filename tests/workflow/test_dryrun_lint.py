@@ -61,12 +61,10 @@ def test_lint_finds_nothing_with_the_demo_config_and_every_optional_rule(tmp_pat
     vcf = tmp_path / "calls.vcf.gz"
     vcf.write_text("##fileformat=VCFv4.2\n")
     (tmp_path / "calls.vcf.gz.tbi").write_text("")
-    igv_js = tmp_path / "igv.min.js"
-    igv_js.write_text("")
     (tmp_path / "optional.yaml").write_text(yaml.safe_dump({
         "variants": [str(vcf)], "variants_scatter": scatter, "explain": {"enabled": True},
         "dna_model": {"enabled": True}, "resets": {"enabled": True},
-        "review": {"enabled": True, "igv_js": str(igv_js)}}))
+        "review": {"enabled": True}}))
     result = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--lint",
                              "--configfile", "config/demo.yaml", "optional.yaml"],
                             cwd=tmp_path, env=snakemake_env(), capture_output=True, text=True, timeout=300)
@@ -191,3 +189,27 @@ def test_resets_enabled_designs_for_the_gate_model_in_genomic_context(tmp_path, 
     disabled.mkdir()
     write_config(disabled, mini["genome"], samples)
     assert "design reset" not in run_snakemake(disabled, "-n", "-p").stdout
+
+
+@pytest.mark.parametrize("igv_js", [None, "igv.min.js"])
+def test_review_reads_every_replicate_and_inlines_the_shipped_igv_js_unless_given(tmp_path, mini, igv_js):
+    fragments = mini["genome"].parent / "SRR1822137_chrI.fragments.bedpe.gz"
+    rows = []
+    for label in ("r1", "r2", "r3"):
+        copy = tmp_path / f"{label}.bedpe.gz"
+        shutil.copy(fragments, copy)
+        rows.append({"sample": "chrI", "fragments": copy, "replicate": label})
+    review = {"enabled": True}
+    if igv_js:
+        (tmp_path / igv_js).write_text("// another igv.js\n")
+        review["igv_js"] = str(tmp_path / igv_js)
+    write_config(tmp_path, mini["genome"], rows, review=review)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chrI/review.html")
+    output = result.stdout + result.stderr
+    command = next(line for line in output.splitlines() if "gategenome review" in line)
+    for label in ("r1", "r2", "r3"):
+        assert f"--replicate-boundaries {label}=results/chrI/replicates/{label}/boundaries.bed" in command
+    if igv_js:
+        assert f"--igv-js {tmp_path / igv_js}" in command
+    else:
+        assert "--igv-js" not in command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 
@@ -31,6 +32,32 @@ def test_dry_run_pools_replicate_rows_into_one_signal_job(tmp_path, mini, fragme
     assert "--signal results/chrI/signal/coverage.bw" in prepare
     assert "--peaks results/chrI/signal/peaks.narrowPeak" in prepare
     assert "--signal-summary results/chrI/signal/signal.json" in prepare
+
+
+@pytest.mark.parametrize("tss", [None, "genes.gtf.gz"])
+def test_dry_run_passes_the_configured_tss_to_rule_signal(tmp_path, mini, fragments, tss):
+    settings = {}
+    if tss:
+        with gzip.open(tmp_path / tss, "wt") as handle:
+            handle.write('chrI\tSGD\ttranscript\t335\t649\t.\t+\t.\tgene_id "YAL069W";\n')
+        settings["tss"] = str(tmp_path / tss)
+    write_config(tmp_path, mini["genome"], [{"sample": "chrI", "fragments": fragments}], **settings, **TINY)
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chrI/signal/signal.json")
+    command = next(line for line in (result.stdout + result.stderr).splitlines() if "gategenome signal" in line)
+    if tss:
+        assert f"--tss {tmp_path / tss}" in command
+    else:
+        assert "--tss" not in command
+
+
+def test_a_missing_tss_file_is_named(tmp_path, mini, fragments):
+    write_config(tmp_path, mini["genome"], [{"sample": "chrI", "fragments": fragments}],
+                 tss=str(tmp_path / "absent.gtf"), **TINY)
+    result = run_snakemake(tmp_path, "-n", check=False)
+    assert result.returncode != 0
+    message = next(line for line in (result.stdout + result.stderr).splitlines()
+                   if "gategenome workflow configuration" in line)
+    assert "tss: file not found" in message and "absent.gtf" in message
 
 
 @pytest.mark.parametrize(("rows", "words"), [

@@ -169,6 +169,8 @@ def genome_lengths(path):
 GENOME = _require_file("genome", config["genome"])
 GENOME_LENGTHS = genome_lengths(GENOME)
 BLACKLIST = config["blacklist"] and _require_file("blacklist", config["blacklist"])
+#: Transcription start sites (BED or GTF) for the TSS enrichment of rule signal; "" = none.
+TSS = config.get("tss") and _require_file("tss", config["tss"])
 SAMPLES = load_samples(config["samples"])
 
 
@@ -243,11 +245,14 @@ READ_SAMPLES = sorted(name for name, sample in SAMPLES.items() if sample["from_r
 
 
 def signal_inputs(wildcards):
-    """The fragments files, BAMs (with their indexes) and barcodes pooled into one sample's signal."""
+    """The fragments files, BAMs (with their indexes) and barcodes pooled into one sample's signal, and
+    the TSSs (config tss) of its TSS enrichment."""
     sample = SAMPLES[wildcards.sample]
     inputs = {"genome": GENOME, "fragments": sample["fragments"], "bam": sample["bam"]}
     if sample["barcodes"]:
         inputs["barcodes"] = sample["barcodes"]
+    if TSS:
+        inputs["tss"] = TSS
     return inputs
 
 
@@ -530,24 +535,28 @@ def multiqc_inputs(wildcards):
 
 
 def review_inputs(wildcards):
-    """The page's tracks and calls, igv.js, the boundaries of the sample's first two replicates and the
-    first variant set's table."""
+    """The page's tracks and calls, the boundaries of every replicate of the sample, the first variant
+    set's table and review.igv_js when set (empty: the igv.js shipped with gategenome)."""
     sample = wildcards.sample
-    return {
-        "genome": GENOME, "signal": sample_signal(wildcards), "igv_js": config["review"]["igv_js"],
+    inputs = {
+        "genome": GENOME, "signal": sample_signal(wildcards),
         "tracks": [f"results/{sample}/tracks/forget.plus.bw", f"results/{sample}/tracks/forget.minus.bw"],
         "boundaries": f"results/{sample}/boundaries.bed",
-        "replicate_boundaries": replicate_boundaries(wildcards)[:2],
+        "replicate_boundaries": replicate_boundaries(wildcards),
         "variants": [f"results/{sample}/variants/{name}.tsv" for name in sorted(VARIANT_SETS)][:1],
     }
+    if config["review"].get("igv_js"):
+        inputs["igv_js"] = config["review"]["igv_js"]
+    return inputs
 
 
-def review_replicate_options(wildcards, input):
-    """--replicate-boundaries NAME=PATH of the first two replicates of a sample (none with fewer), --variants TABLE."""
-    labels = REPLICATES.get(wildcards.sample, [])[:2]
+def review_options(wildcards, input):
+    """--replicate-boundaries NAME=PATH of every replicate of a sample (none with one), --variants TABLE,
+    --igv-js PATH when review.igv_js is set."""
+    labels = REPLICATES.get(wildcards.sample, [])
     return cli_options({"replicate_boundaries": [f"{label}={path}" for label, path in
                                                  zip(labels, input.replicate_boundaries)],
-                        "variants": list(input.variants)})
+                        "variants": list(input.variants), "igv_js": input.get("igv_js")})
 
 
 def all_outputs():

@@ -41,7 +41,7 @@ rule review:
         config="results/{sample}/config/review.yaml",
     params:
         settings=section_settings("review"),
-        replicates=review_replicate_options,
+        options=review_options,
         tracks_dir=lambda wildcards, input: Path(input.tracks[0]).parent,
     log:
         "results/{sample}/logs/review.log",
@@ -54,5 +54,5 @@ rule review:
     shell:
         "printf '%s' {params.settings:q} > {output.config:q}"
         " && gategenome review --genome {input.genome:q} --signal {input.signal:q} --tracks-dir {params.tracks_dir:q}"
-        " --boundaries {input.boundaries:q} {params.replicates} --igv-js {input.igv_js:q} --config {output.config:q}"
+        " --boundaries {input.boundaries:q} {params.options} --config {output.config:q}"
         " --out {output.page:q} 2> {log:q}"

@@ -1,5 +1,6 @@
 # signal: coverage and cut-site bigWigs and MACS3 peaks of a sample given as fragments
 # files or BAMs (sample-sheet columns fragments / bam); its replicate rows are pooled.
+# Its library QC (signal.json, qc.png) has the TSS enrichment when the config names tss.
 
 
 rule signal:
@@ -13,7 +14,8 @@ rule signal:
         config="results/{sample}/config/signal.yaml",
     params:
         inputs=lambda wildcards, input: cli_options(
-            {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes")}
+            {"fragments": list(input.fragments), "bam": list(input.bam), "barcodes": input.get("barcodes"),
+             "tss": input.get("tss")}
         ),
         settings=section_settings("signal"),
         out_dir=lambda wildcards, output: Path(output.summary).parent,
