@@ -48,6 +48,17 @@ def small_model(path: Path, inputs: str = "dna", seed: int = 0, **kwargs) -> Pat
     return path
 
 
+def plant_kmer_filter(weight: torch.Tensor, bias: torch.Tensor, kmer: str) -> None:
+    """Make filter 0 of a one-hot convolution (``weight`` (F, 4, k), ``bias`` (F,)) 0.5 exactly on ``kmer``.
+
+    One per matching base and bias ``0.5 - k``: the filter is 0.5 where the whole
+    k-mer matches and at most -0.5 elsewhere (0 after a ReLU).
+    """
+    for offset, base in enumerate(kmer):
+        weight[0, "ACGT".index(base), offset] = 1.0
+    bias[0] = 0.5 - len(kmer)
+
+
 def kmer_model(path: Path, kmer: str = KMER) -> Path:
     """A hand-set model whose forget gate drops (to ~0) at the last base of ``kmer``.
 
@@ -63,9 +74,7 @@ def kmer_model(path: Path, kmer: str = KMER) -> Path:
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.zero_()
-        for offset, base in enumerate(kmer):
-            model.stem.weight[0, "ACGT".index(base), offset] = 1.0
-        model.stem.bias[0] = 0.5 - k
+        plant_kmer_filter(model.stem.weight, model.stem.bias, kmer)
         lstm = model.lstm_layers[0]
         lstm.weight_ih_l0[2:4, 0] = -40.0
         lstm.bias_hh_l0[2:4] = 6.0

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
-from scan_testlib import random_dna, without_kmers, write_fasta
+from scan_testlib import plant_kmer_filter, random_dna, without_kmers, write_fasta
 from variants_testlib import model as random_model
 
 from gategenome.cli.main import cli
@@ -46,9 +46,7 @@ def planted_model() -> GateLSTM:
     with torch.no_grad():
         for parameter in net.parameters():
             parameter.zero_()
-        for offset, base in enumerate(MAIN_KMER):
-            net.stem.weight[0, "ACGT".index(base), offset] = 1.0
-        net.stem.bias[0] = 0.5 - k
+        plant_kmer_filter(net.stem.weight, net.stem.bias, MAIN_KMER)
         lstm = net.lstm_layers[0]  # gate rows: input, forget, cell, output
         lstm.weight_ih_l0[0, 0] = 20.0
         lstm.bias_ih_l0[0] = -5.0
@@ -65,9 +63,7 @@ def planted_bias() -> Tn5Bias:
     with torch.no_grad():
         for parameter in bias.parameters():
             parameter.zero_()
-        for offset, base in enumerate(BIAS_KMER):
-            bias.conv.weight[0, "ACGT".index(base), offset] = 1.0
-        bias.conv.bias[0] = 0.5 - k
+        plant_kmer_filter(bias.conv.weight, bias.conv.bias, BIAS_KMER)
         bias.out.weight[0, 0] = 4.0
     return bias.freeze()
 
