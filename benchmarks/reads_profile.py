@@ -1,4 +1,4 @@
-"""Insertion counts and profiles at held-out peaks: the LSTM against a same-size CNN, in one run.
+"""Insertion counts and profiles at held-out peaks: the LSTM against a same-size CNN and a 4-mer baseline, in one run.
 
 For each seed, the LSTM is trained by ``gategenome train`` (``run_train``) with the
 recipe of ``--config`` (``train.target: insertions``), and a causal dilated CNN
@@ -13,7 +13,11 @@ seconds (its cost per step and per validation timed on 10 steps and one validati
 first), ``--cnn-budget steps`` the LSTM's number of steps.  Both are scored on the test
 chromosomes' peaks (:func:`gategenome.train.peak_counts.peak_count_metrics`: 1 kb
 windows centred on each region; Pearson and Spearman r of log total counts,
-median Jensen-Shannon distance of the profiles).
+median Jensen-Shannon distance of the profiles).  The 4-mer baseline
+(:class:`gategenome.train.baselines.KmerPoisson`: a Poisson GLM of the insertions
+per base on the centred 4-mer, fitted on the train chromosomes with the recipe's
+``insertion_clip``; no seed, so one row) is scored on the same peaks.
+``--models`` runs a subset (``--models 4-mer``: the baseline alone, seconds).
 
 An LSTM whose ``model.pt`` and ``metrics.json`` are already in ``--work/lstm-SEED/``
 (``gategenome train`` with the same ``--config``, seed, ``--threads 1 --device cpu``:
@@ -21,9 +25,9 @@ checked against the configuration recorded in ``metrics.json``) is read instead 
 trained again; the seconds column is then its training time from ``metrics.json``
 (CNN: training and evaluation).
 
-Prints one row per model and seed, the means over seeds and the ratios
-LSTM / CNN (Pearson: higher is better; JSD: lower is better), and writes them
-as JSON to ``--out``.
+Prints one row per model and seed, the means over seeds and the ratios of
+each pair of models run (LSTM / CNN, LSTM / 4-mer, CNN / 4-mer; Pearson: higher
+is better; JSD: lower is better), and writes them as JSON to ``--out``.
 
 Example::
 
@@ -48,6 +52,7 @@ import torch
 
 from gategenome.model.cnn import CausalCNN, matching_config, parameter_count
 from gategenome.model.network import GateLSTM
+from gategenome.train.baselines import KmerPoisson
 from gategenome.train.bias import fit_tn5_bias
 from gategenome.train.config import load_config
 from gategenome.train.dataset import open_training_data
@@ -61,6 +66,7 @@ from gategenome.train.windows import WindowSampler
 log = logging.getLogger("benchmark")
 
 KEYS = ("count_pearson", "count_spearman", "profile_jsd_median")
+MODELS = ("LSTM", "CNN", "4-mer")
 
 
 class LogitsOf(torch.nn.Module):
@@ -149,31 +155,46 @@ def train_cnn(inputs: TrainInputs, model_config, train_config, field: int, param
     return test
 
 
+def fit_kmer(inputs: TrainInputs, model_config, train_config, cache: Path, k: int = 4) -> dict:
+    """The k-mer Poisson baseline fitted on the train chromosomes; its test peak metrics and size."""
+    started = time.perf_counter()
+    with open_training_data(inputs, model_config, cache) as training:
+        model = KmerPoisson(k).fit(training.data["train"], train_config.insertion_clip)
+        test = peak_count_metrics(model, model.head(), training.data["test"], model_config, train_config)
+    test.update(parameters=4**k, seconds=time.perf_counter() - started, steps=0)
+    return test
+
+
 def seed_rows(args: argparse.Namespace, seed: int) -> list[dict]:
-    """The LSTM's and the CNN's rows of one seed."""
+    """The LSTM's and the CNN's rows of one seed (those ``--models`` names)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     work = Path(args.work)
     inputs = TrainInputs(genome=args.genome, regions=args.regions, folds=args.folds, blacklist=args.blacklist,
                          insertions=args.insertions)
     model_config, train_config = load_config(args.config, seed=seed, threads=args.threads, device="cpu")
     out = work / f"lstm-{seed}" / "model.pt"
-    resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
-    if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
-        metrics = json.loads((out.parent / "metrics.json").read_text())
-        if metrics["config"] != resolved:
-            raise SystemExit(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
-                             f"and seed {seed}; remove it to retrain")
-        log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
-    else:
-        metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
-                            blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
-                            progress=False)
     parameters = parameter_count(GateLSTM(model_config))
-    lstm = {"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
-            "seconds": metrics["train_seconds"], "steps": metrics["steps"]}
-    budget = metrics["train_seconds"] if args.cnn_budget == "time" else None
-    cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache", budget)
-    return [lstm, {"model": "CNN", "seed": seed, **cnn}]
+    rows, budget = [], None
+    if "LSTM" in args.models:
+        resolved = json.loads(json.dumps({"model": model_config.to_dict(), "train": train_config.to_dict()}))
+        if (out.parent / "metrics.json").exists():  # trained earlier by gategenome train with this recipe and seed
+            metrics = json.loads((out.parent / "metrics.json").read_text())
+            if metrics["config"] != resolved:
+                raise SystemExit(f"{out.parent / 'metrics.json'}: trained with another configuration than --config "
+                                 f"and seed {seed}; remove it to retrain")
+            log.info("LSTM seed %d: read %s (trained by gategenome train)", seed, out.parent / "metrics.json")
+        else:
+            metrics = run_train(args.genome, None, args.regions, args.folds, out, model_config, train_config,
+                                blacklist=args.blacklist, insertions=args.insertions, cache=work / "cache",
+                                progress=False)
+        rows.append({"model": "LSTM", "seed": seed, **metrics["peaks"]["test"], "parameters": parameters,
+                     "seconds": metrics["train_seconds"], "steps": metrics["steps"]})
+        budget = metrics["train_seconds"] if args.cnn_budget == "time" else None
+    if "CNN" in args.models:
+        cnn = train_cnn(inputs, model_config, replace(train_config), args.cnn_field, parameters, work / "cache",
+                        budget)
+        rows.append({"model": "CNN", "seed": seed, **cnn})
+    return rows
 
 
 def main(argv=None) -> int:
@@ -187,30 +208,44 @@ def main(argv=None) -> int:
                         help="train the CNN for the LSTM's training seconds (time) or its number of steps")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=1, help="seeds trained at once, each in its own process")
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS), help="the models compared")
     parser.add_argument("--work", required=True, help="directory of the trained models and the genome cache")
     parser.add_argument("--out", help="JSON of the results")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    if args.jobs > 1:
+    rows = []
+    if "4-mer" in args.models:
+        model_config, train_config = load_config(args.config, seed=args.seeds[0], threads=args.threads, device="cpu")
+        inputs = TrainInputs(genome=args.genome, regions=args.regions, folds=args.folds, blacklist=args.blacklist,
+                             insertions=args.insertions)
+        rows.append({"model": "4-mer", "seed": None, **fit_kmer(inputs, model_config, train_config,
+                                                                 Path(args.work) / "cache")})
+    seeds = args.seeds if {"LSTM", "CNN"} & set(args.models) else []
+    if args.jobs > 1 and len(seeds) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            rows = [row for rows in pool.map(seed_rows, [args] * len(args.seeds), args.seeds) for row in rows]
+            rows += [row for rows in pool.map(seed_rows, [args] * len(seeds), seeds) for row in rows]
     else:
-        rows = [row for seed in args.seeds for row in seed_rows(args, seed)]
+        rows += [row for seed in seeds for row in seed_rows(args, seed)]
     print(f"{'model':6} {'seed':>4} {'params':>7} {'peaks':>6} {'pearson':>8} {'spearman':>8} {'JSD':>7} "
           f"{'steps':>6} {'s':>6}")
     for row in rows:
-        print(f"{row['model']:6} {row['seed']:>4} {row['parameters']:>7} {row['peaks']:>6} {row['count_pearson']:>8.4f} "
+        seed = "-" if row["seed"] is None else row["seed"]
+        print(f"{row['model']:6} {seed:>4} {row['parameters']:>7} {row['peaks']:>6} {row['count_pearson']:>8.4f} "
               f"{row['count_spearman']:>8.4f} {row['profile_jsd_median']:>7.4f} {row['steps']:>6} "
               f"{row['seconds']:>6.0f}")
+    names = [name for name in MODELS if name in args.models]
     means = {name: {key: float(np.mean([r[key] for r in rows if r["model"] == name])) for key in KEYS}
-             for name in ("LSTM", "CNN")}
+             for name in names}
     for name, values in means.items():
-        print(f"{name} mean over seeds {args.seeds}: " + ", ".join(f"{k} {v:.4f}" for k, v in values.items()))
-    ratios = {key: means["LSTM"][key] / means["CNN"][key] for key in KEYS}
-    print("ratio LSTM / CNN: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
+        over = "(no seed)" if name == "4-mer" else f"mean over seeds {args.seeds}"
+        print(f"{name} {over}: " + ", ".join(f"{k} {v:.4f}" for k, v in values.items()))
+    ratios = {f"{a} / {b}": {key: means[a][key] / means[b][key] for key in KEYS}
+              for i, a in enumerate(names) for b in names[i + 1:]}
+    for pair, values in ratios.items():
+        print(f"ratio {pair}: " + ", ".join(f"{k} {v:.3f}" for k, v in values.items()))
     if args.out:
         Path(args.out).write_text(json.dumps({"rows": rows, "means": means, "ratios": ratios}, indent=1))
     return 0

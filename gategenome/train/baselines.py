@@ -8,6 +8,10 @@
 * :class:`CnnBaseline`: a causal dilated CNN (:mod:`gategenome.model.cnn`) on DNA,
   trained on the same windows and loss as the LSTM: a learned no-memory model
   with a fixed receptive field.
+* :class:`KmerPoisson`: for ``target: insertions``, a Poisson GLM of the
+  insertions per base on the k-mer centred on the base (a sequence preference,
+  no context): a predicted profile and total for every window, scored at the
+  held-out peaks like the models (:func:`gategenome.train.peak_counts.peak_count_metrics`).
 
 Everything is numpy/torch; features are computed chromosome by chromosome in
 chunks so memory stays bounded.
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -27,10 +32,11 @@ from gategenome.core.runs import moving_average
 from gategenome.core.stats import ranking_metrics
 from gategenome.model.cnn import CausalCNN, CnnConfig
 from gategenome.model.config import ModelConfig
+from gategenome.model.insertions import InsertionHead
 from gategenome.train.config import TrainConfig
 from gategenome.train.objective import balance_weights
 from gategenome.train.schedule import learning_rate
-from gategenome.train.windows import Chromosome, WindowSampler
+from gategenome.train.windows import Chromosome, WindowSampler, clip_insertions
 
 log = logging.getLogger(__name__)
 
@@ -275,3 +281,86 @@ class CnnBaseline:
         scores = np.concatenate([self.scores(c)[c.mask] for c in chromosomes])
         labels = np.concatenate([c.labels[c.mask] for c in chromosomes])
         return {**ranking_metrics(scores, labels), "bases": int(labels.size)}
+
+
+class KmerPoisson(torch.nn.Module):
+    """Poisson GLM of the Tn5 insertions per base on the k-mer centred on the base.
+
+    ``log rate_t = w[k-mer of bases t - k // 2 .. t + k - k // 2 - 1]``: one
+    weight per k-mer, whose maximum-likelihood value is the log of the k-mer's
+    insertions per occurrence over the unmasked bases of the train chromosomes
+    (``(insertions + r) / (occurrences + 1)`` with ``r`` the mean rate, so an
+    unseen k-mer gets the mean rate; so does a base whose k-mer holds an N or runs
+    past the input).  The no-context baseline of ``target: insertions``: its
+    profile follows the sequence preference only and its total the window's k-mer
+    composition.
+
+    Called like the models (``model(x).logits``, ``(N, L)`` from ``(N, L, C)``
+    inputs whose first four channels are one-hot DNA), the logit is
+    ``log rate - log mean rate``; with :meth:`head` (the mean rate, no Tn5 bias
+    model) :func:`gategenome.train.peak_counts.peak_count_metrics` scores it.
+
+    Parameters
+    ----------
+    k
+        k-mer length.
+    """
+
+    def __init__(self, k: int = 4):
+        super().__init__()
+        self.k = k
+        self.log_rate = torch.nn.Parameter(torch.zeros(4**k, dtype=torch.float64), requires_grad=False)
+        self.log_mean_rate = 0.0
+
+    def fit(self, chromosomes: Sequence, clip: float = 0.0, block: int = 1 << 20) -> KmerPoisson:
+        """Fit on every unmasked base of ``chromosomes`` (insertions clipped at ``clip`` as in training).
+
+        Reads each chromosome ``block`` bases at a time (bounded memory).
+        """
+        bins = 4**self.k
+        counts, occurrences = np.zeros(bins), np.zeros(bins)
+        dna, left, right = ModelConfig(inputs="dna"), self.k // 2, self.k - self.k // 2 - 1
+        for chrom in chromosomes:
+            for start in range(0, len(chrom), block):
+                end = min(len(chrom), start + block)
+                lo, hi = max(0, start - left), min(len(chrom), end + right)
+                index, valid = self._centred(chrom.inputs(lo, hi, dna)[None])
+                index, valid = index[0, start - lo:end - lo], valid[0, start - lo:end - lo]
+                _, mask = chrom.targets(start, end)
+                keep = valid & mask
+                reads = clip_insertions(chrom.insertions(start, end), clip).astype(np.float64)
+                counts += np.bincount(index[keep], weights=reads[keep], minlength=bins)
+                occurrences += np.bincount(index[keep], minlength=bins)
+        mean_rate = counts.sum() / max(1.0, occurrences.sum())
+        if mean_rate <= 0:
+            raise ValueError("no insertion on the fitted chromosomes")
+        self.log_mean_rate = float(np.log(mean_rate))
+        with torch.no_grad():
+            self.log_rate.copy_(torch.from_numpy(np.log((counts + mean_rate) / (occurrences + 1.0))))
+        log.info("%d-mer Poisson baseline fitted on %d bases, mean rate %.4g", self.k, int(occurrences.sum()),
+                 mean_rate)
+        return self
+
+    def _centred(self, onehot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index and validity of the centred k-mer of ``(N, L, >=4)`` inputs, each ``(N, L)``."""
+        right = self.k - self.k // 2 - 1
+        index = np.zeros(onehot.shape[:2], dtype=np.int64)
+        valid = np.zeros(onehot.shape[:2], dtype=bool)
+        for row, sequence in enumerate(onehot):
+            ending, complete = kmer_index(sequence[:, :4], self.k)  # the k-mer ending at each base
+            length = len(sequence)
+            index[row, :length - right] = ending[right:]
+            valid[row, :length - right] = complete[right:]
+        return index, valid
+
+    def head(self) -> InsertionHead:
+        """The offset of the logits: the mean rate, no Tn5 bias model (the k-mers are the preference)."""
+        return InsertionHead(self.log_mean_rate)
+
+    @torch.no_grad()
+    def forward(self, x: torch.Tensor, state=None) -> SimpleNamespace:
+        """``logits`` ``(N, L)``: ``log rate - log mean rate`` of ``(N, L, C)`` inputs (0 where no k-mer)."""
+        index, valid = self._centred(x.detach().cpu().numpy())
+        log_rate = np.where(valid, self.log_rate.detach().cpu().numpy()[index], self.log_mean_rate)
+        logits = torch.from_numpy(log_rate - self.log_mean_rate).to(device=x.device, dtype=x.dtype)
+        return SimpleNamespace(logits=logits)

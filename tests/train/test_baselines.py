@@ -99,3 +99,64 @@ def test_strand_averaged_metrics_average_each_base_with_its_other_strand():
     expected = (score(chrom) + score(chrom.reverse_complement())[::-1]) / 2
     assert both["auprc"] == pytest.approx(ranking_metrics(expected, chrom.labels)["auprc"])
     assert both["auroc"] > one["auroc"] and both["bases"] == len(chrom)
+
+
+def reads_chromosome(length, rates_by_kmer, seed):
+    """A random chromosome whose insertions per base are Poisson with the rate of the centred 4-mer
+    (``rates_by_kmer``: ``(256,)``), plus peaks where the rate is multiplied by 8 (``regions``)."""
+    from gategenome.train.baselines import kmer_index
+
+    rng = np.random.default_rng(seed)
+    sequence = rng.choice(list(b"ACGT"), length).astype(np.uint8).tobytes()
+    onehot = one_hot(sequence, np.uint8)
+    ending, complete = kmer_index(onehot, 4)
+    centred, valid = np.zeros(length, np.int64), np.zeros(length, bool)
+    centred[:-1], valid[:-1] = ending[1:], complete[1:]  # bases t-2..t+1
+    rate = np.where(valid, rates_by_kmer[centred], rates_by_kmer.mean())
+    regions = np.array([(start, start + 300) for start in range(2000, length - 2000, 4000)])
+    labels = np.zeros(length, np.uint8)
+    for start, end in regions:
+        labels[start:end] = 1
+        rate[start:end] *= 8
+    counts = rng.poisson(rate).astype(np.float32)
+    return Chromosome("chrR", onehot, None, labels, np.ones(length, bool), regions, counts)
+
+
+def test_kmer_poisson_recovers_the_rates_of_a_planted_preference_and_is_scored_at_peaks():
+    import torch
+
+    from gategenome.model.config import ModelConfig
+    from gategenome.train.baselines import KmerPoisson
+    from gategenome.train.config import TrainConfig
+    from gategenome.train.peak_counts import peak_count_metrics
+
+    rng = np.random.default_rng(0)
+    rates = np.exp(rng.normal(-1.5, 1.0, 256))
+    train, test = reads_chromosome(400_000, rates, 1), reads_chromosome(200_000, rates, 2)
+    model = KmerPoisson(4).fit([train], block=65_536)  # several blocks: k-mers across block edges count once
+    fitted = model.log_rate.numpy()
+    np.testing.assert_allclose(KmerPoisson(4).fit([train]).log_rate.numpy(), fitted)  # one block
+    # the background (outside the 7.5% of bases in peaks, 8x) dominates: fitted rates track the planted ones
+    assert np.corrcoef(fitted, np.log(rates))[0, 1] > 0.95
+    assert model.log_mean_rate == pytest.approx(np.log(train.counts.mean()), abs=1e-3)
+    x = torch.from_numpy(test.inputs(0, 1000, ModelConfig(inputs="dna"))[None])
+    logits = model(x).logits
+    assert logits.shape == (1, 1000)
+    assert float(logits[0, 999]) == 0.0  # the 4-mer runs past the input: the mean rate
+    config = TrainConfig(target="insertions", eval_burn_in=64)
+    metrics = peak_count_metrics(model, model.head(), [test], ModelConfig(inputs="dna"), config)
+    flat = KmerPoisson(4)
+    flat.log_mean_rate = model.log_mean_rate
+    flat.log_rate.fill_(model.log_mean_rate)  # the same rate everywhere: no sequence preference
+    uniform = peak_count_metrics(flat, flat.head(), [test], ModelConfig(inputs="dna"), config)
+    assert metrics["peaks"] == uniform["peaks"] == len(test.regions)
+    assert metrics["profile_jsd_median"] < uniform["profile_jsd_median"] - 0.02
+    assert metrics["count_pearson"] > 0.3  # the totals follow the windows' 4-mer composition
+
+
+def test_kmer_poisson_needs_insertions():
+    from gategenome.train.baselines import KmerPoisson
+
+    chrom = reads_chromosome(5000, np.zeros(256), 0)
+    with pytest.raises(ValueError, match="no insertion"):
+        KmerPoisson(4).fit([chrom])
