@@ -59,6 +59,21 @@ def plant_kmer_filter(weight: torch.Tensor, bias: torch.Tensor, kmer: str) -> No
     bias[0] = 0.5 - len(kmer)
 
 
+def kmer_stem_model(kmer: str, hidden_size: int, forget_bias: float) -> GateLSTM:
+    """A one-layer uncoupled DNA model, every weight 0 but a stem filter that fires on ``kmer``.
+
+    The caller sets the LSTM and head weights it needs (under ``torch.no_grad``).
+    """
+    config = ModelConfig(inputs="dna", hidden_size=hidden_size, num_layers=1, coupled=False, conv_channels=1,
+                         conv_width=len(kmer), forget_bias=forget_bias)
+    model = GateLSTM(config)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.zero_()
+        plant_kmer_filter(model.stem.weight, model.stem.bias, kmer)
+    return model
+
+
 def kmer_model(path: Path, kmer: str = KMER) -> Path:
     """A hand-set model whose forget gate drops (to ~0) at the last base of ``kmer``.
 
@@ -67,14 +82,8 @@ def kmer_model(path: Path, kmer: str = KMER) -> Path:
     where the k-mer ends (in scan direction) and 0 elsewhere.  Both LSTM units
     have forget bias +6 and forget weight -40 on that filter.
     """
-    k = len(kmer)
-    config = ModelConfig(inputs="dna", hidden_size=2, num_layers=1, coupled=False, conv_channels=1, conv_width=k,
-                         forget_bias=6.0)
-    model = GateLSTM(config)
+    model = kmer_stem_model(kmer, hidden_size=2, forget_bias=6.0)
     with torch.no_grad():
-        for parameter in model.parameters():
-            parameter.zero_()
-        plant_kmer_filter(model.stem.weight, model.stem.bias, kmer)
         lstm = model.lstm_layers[0]
         lstm.weight_ih_l0[2:4, 0] = -40.0
         lstm.bias_hh_l0[2:4] = 6.0

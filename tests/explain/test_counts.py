@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
-from scan_testlib import plant_kmer_filter, random_dna, without_kmers, write_fasta
+from scan_testlib import kmer_stem_model, plant_kmer_filter, random_dna, without_kmers, write_fasta
 from variants_testlib import model as random_model
 
 from gategenome.cli.main import cli
@@ -25,7 +25,6 @@ from gategenome.explain.settings import ExplainSettings
 from gategenome.explain.targets import read_targets
 from gategenome.io.fasta import Genome
 from gategenome.model.checkpoint import save_checkpoint
-from gategenome.model.config import ModelConfig
 from gategenome.model.insertions import InsertionHead, predict_insertions
 from gategenome.model.network import GateLSTM
 from gategenome.model.tn5bias import Tn5Bias
@@ -39,14 +38,8 @@ MAIN_AT, BIAS_AT = -35, 20  # k-mer starts relative to each peak's summit
 
 def planted_model() -> GateLSTM:
     """A model whose stem fires (0.5) only where MAIN_KMER ends; its unit keeps that a few bases, raising the logit."""
-    k = len(MAIN_KMER)
-    config = ModelConfig(inputs="dna", hidden_size=1, num_layers=1, coupled=False, conv_channels=1, conv_width=k,
-                         forget_bias=0.0)
-    net = GateLSTM(config)
+    net = kmer_stem_model(MAIN_KMER, hidden_size=1, forget_bias=0.0)
     with torch.no_grad():
-        for parameter in net.parameters():
-            parameter.zero_()
-        plant_kmer_filter(net.stem.weight, net.stem.bias, MAIN_KMER)
         lstm = net.lstm_layers[0]  # gate rows: input, forget, cell, output
         lstm.weight_ih_l0[0, 0] = 20.0
         lstm.bias_ih_l0[0] = -5.0
