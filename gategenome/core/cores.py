@@ -93,9 +93,12 @@ def free_core_threads(most: int, busy_cores: float | None = None) -> int:
     int
         Between 1 and ``most``.
     """
+    if most <= 1:  # nothing to leave out: no sample taken
+        return 1
+    cpus = usable_cpus()
     if busy_cores is None:
-        busy_cores = busy_cores_elsewhere()
+        busy_cores = busy_cores_elsewhere(cpus)
     if busy_cores is None:
         return most
     taken = int(busy_cores + (1 - TAKEN_FRACTION))
-    return max(1, min(most, len(usable_cpus()) - taken))
+    return max(1, min(most, len(cpus) - taken))

@@ -54,7 +54,7 @@ def test_an_unreadable_stat_file_measures_nothing(tmp_path):
     (1.0, 1, 1), (1.0, 8, 7), (0.0, 4, 4), (None, 2, 2)])  # nothing measured: every thread
 def test_threads_leave_out_one_per_core_that_other_work_holds(monkeypatch, busy, most, threads):
     monkeypatch.setattr(cores, "usable_cpus", lambda: list(range(max(most, 2))))
-    monkeypatch.setattr(cores, "busy_cores_elsewhere", lambda: busy)
+    monkeypatch.setattr(cores, "busy_cores_elsewhere", lambda cpus: busy)
     assert cores.free_core_threads(most) == threads
 
 
@@ -69,12 +69,20 @@ def test_a_busy_process_beside_this_one_is_measured(tmp_path):
     assert measured is not None and measured >= 0.75
 
 
+def test_one_thread_needs_no_sample(monkeypatch):
+    def measured(cpus):
+        raise AssertionError("sampled /proc/stat for a single thread")
+
+    monkeypatch.setattr(cores, "busy_cores_elsewhere", measured)
+    assert cores.free_core_threads(1) == 1
+
+
 def test_training_with_threads_zero_takes_the_free_cores(monkeypatch):
     from gategenome.train.config import TrainConfig
     from gategenome.train.loop import set_determinism
 
     before = torch.get_num_threads()
-    monkeypatch.setattr(cores, "busy_cores_elsewhere", lambda: 1.0)
+    monkeypatch.setattr(cores, "busy_cores_elsewhere", lambda cpus: 1.0)
     monkeypatch.setattr(cores, "usable_cpus", lambda: [0, 1])
     monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
     chosen = []
